@@ -1,0 +1,90 @@
+#pragma once
+/// @file client.hpp
+/// @brief The client: every call goes retry -> auth -> pacer -> log/redact -> transport.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ccai/call_args.hpp"
+#include "ccai/clock.hpp"
+#include "ccai/config.hpp"
+#include "ccai/endpoint.hpp"
+#include "ccai/groups.hpp"
+#include "ccai/http.hpp"
+#include "ccai/pacer.hpp"
+#include "ccai/request_builder.hpp"
+#include "ccai/retry.hpp"
+
+namespace ccai {
+
+/// @brief The rest of the chain, as seen by a policy.
+using Next = std::function<Result<HttpResponse>(HttpRequest&)>;
+
+/// @brief One step of the pipeline.
+class Policy {
+public:
+    virtual ~Policy() = default;
+    virtual Result<HttpResponse> send(HttpRequest& request, const Next& next) = 0;
+};
+
+/// @brief Everything a Client is made of. Unset parts get production defaults from the config.
+struct ClientOptions {
+    Config config;
+    std::shared_ptr<Transport> transport;  ///< default: libcurl
+    std::shared_ptr<Pacer> pacer;          ///< default: make_pacer from the config
+    std::shared_ptr<Clock> clock;          ///< default: system_clock()
+    std::optional<RetryOptions> retry;     ///< default: from the config (max_attempts, max_wait)
+    TransportOptions transport_options;    ///< used when transport is unset
+    /// Verbose log sink (--verbose); receives already-redacted lines.
+    std::function<void(const std::string&)> log;
+    /// Called before a pacer wait longer than a second.
+    std::function<void(Duration)> on_wait;
+};
+
+/// @brief Statistics of the last call (attempts, time waited for the pacer).
+struct CallStats {
+    int attempts = 0;
+    Duration pacer_wait{0};
+    Duration retry_wait{0};
+};
+
+/// @brief A CCAI API client. Thread-safe for concurrent calls when its transport and pacer are.
+class Client : public GroupAccessors<Client> {
+public:
+    /// @brief Builds a client; fails (exit 3) on missing credentials or an invalid rate-limit spec.
+    static Result<std::unique_ptr<Client>> create(ClientOptions options);
+
+    /// @brief Calls an operation of the catalog: builds, validates, sends through the pipeline, parses.
+    Result<nlohmann::json> call(const EndpointSpec& spec, const CallArgs& args, CallStats* stats = nullptr);
+    /// @brief Builds the request without sending (for --dry-run). `auth` is not included.
+    Result<HttpRequest> prepare(const EndpointSpec& spec, const CallArgs& args) const;
+    /// @brief Sends a prepared request through the whole pipeline (the `api` escape hatch uses this).
+    Result<HttpResponse> send(HttpRequest request, CallStats* stats = nullptr);
+
+    [[nodiscard]] const Config& config() const { return options_.config; }
+    [[nodiscard]] Pacer& pacer() { return *options_.pacer; }
+
+    explicit Client(ClientOptions options);
+
+private:
+    ClientOptions options_;
+    std::vector<std::unique_ptr<Policy>> policies_;
+};
+
+/// @brief Parses a successful response body: JSON when it is, else a JSON string; empty -> null.
+nlohmann::json parse_body(const std::string& body);
+
+/// @brief Turns a response into the call's result: 2xx -> parsed body, else the ApiError.
+Result<nlohmann::json> to_result(const Result<HttpResponse>& response);
+
+/// @brief The pacer scope of a config: host + account id.
+std::string pacer_scope(const Config& config);
+
+/// @brief Pacer options from the config (rate_limit, pacer, pacer_dir, pacer_fallback).
+Result<PacerOptions> pacer_options(const Config& config);
+
+}  // namespace ccai

@@ -1,0 +1,89 @@
+#pragma once
+/// @file error.hpp
+/// @brief Errors as values: ApiError and Result<T>.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace ccai {
+
+/// @brief What kind of failure; each maps to one documented CLI exit code.
+enum class ErrorKind {
+    other = 1,         ///< anything else
+    invalid_input = 2, ///< bad flag, parameter or body; nothing was sent
+    config = 3,        ///< missing or unsafe configuration / credentials
+    auth = 4,          ///< 401 / 403
+    not_found = 5,     ///< 404
+    client = 6,        ///< other 4xx
+    rate_limited = 7,  ///< still rate limited after retries
+    server = 8,        ///< 5xx
+    network = 9,       ///< connection failure or timeout
+};
+
+/// @brief A failed call. `http_status` is 0 when no HTTP response was received.
+struct ApiError {
+    ErrorKind kind = ErrorKind::other;
+    int http_status = 0;
+    std::string code;     ///< the service's error code, when it sent one
+    std::string message;  ///< human-readable; never contains secrets
+    std::optional<std::chrono::milliseconds> retry_after;
+    std::string request_id;
+    /// @brief False when the request provably never reached the server (safe to re-send any method).
+    bool maybe_reached_server = true;
+};
+
+/// @brief Classify an HTTP status (and body) into an ErrorKind.
+ErrorKind kind_for_status(int http_status, bool rate_limit_message);
+
+/// @brief Build an ApiError from an HTTP response: parses `{"errors":[{"msg","code"}]}` when present.
+ApiError error_from_response(int http_status, const std::string& body);
+
+/// @brief True when the body carries the service's rate-limit message (per-minute or hourly).
+bool is_rate_limit_message(const std::string& body);
+
+/// @brief A value or an ApiError.
+template <class T>
+class [[nodiscard]] Result {
+public:
+    Result(T value) : v_(std::move(value)) {}            // NOLINT(google-explicit-constructor)
+    Result(ApiError error) : v_(std::move(error)) {}     // NOLINT(google-explicit-constructor)
+
+    [[nodiscard]] bool ok() const { return v_.index() == 0; }
+    explicit operator bool() const { return ok(); }
+    T& value() { return std::get<0>(v_); }
+    const T& value() const { return std::get<0>(v_); }
+    T& operator*() { return value(); }
+    const T& operator*() const { return value(); }
+    T* operator->() { return &value(); }
+    const T* operator->() const { return &value(); }
+    const ApiError& error() const { return std::get<1>(v_); }
+
+private:
+    std::variant<T, ApiError> v_;
+};
+
+/// @brief Shorthand for an invalid-input error (exit code 2, nothing sent).
+inline ApiError invalid_input(std::string message) {
+    ApiError e;
+    e.kind = ErrorKind::invalid_input;
+    e.message = std::move(message);
+    e.maybe_reached_server = false;
+    return e;
+}
+
+/// @brief Shorthand for a configuration error (exit code 3, nothing sent).
+inline ApiError config_error(std::string message) {
+    ApiError e;
+    e.kind = ErrorKind::config;
+    e.message = std::move(message);
+    e.maybe_reached_server = false;
+    return e;
+}
+
+/// @brief A Result with no value.
+struct Unit {};
+
+}  // namespace ccai

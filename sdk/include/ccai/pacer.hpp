@@ -1,0 +1,61 @@
+#pragma once
+/// @file pacer.hpp
+/// @brief Client-side pacing that keeps an account under the service's rolling-window rate limit(s),
+/// shared across threads (memory), processes (file) or hosts (redis).
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ccai/clock.hpp"
+#include "ccai/error.hpp"
+
+namespace ccai {
+
+/// @brief At most `limit` requests in any rolling `window`.
+struct RateWindow {
+    int limit = 60;
+    Duration window = std::chrono::seconds(60);
+    bool operator==(const RateWindow&) const = default;
+};
+
+/// @brief Parses "60/1m", "60/1m,1800/1h", "20/2s" (units s, m, h). Invalid specs are invalid_input errors.
+Result<std::vector<RateWindow>> parse_rate_limits(std::string_view spec);
+
+struct PacerOptions {
+    std::vector<RateWindow> windows{RateWindow{}};
+    std::string scope;             ///< host + account id: every process with the same scope shares one budget
+    std::string backend = "file";  ///< "memory", "file", or "redis://HOST:PORT[/DB]"
+    std::string dir;               ///< file backend's state directory ("" = $XDG_STATE_HOME/ccai/pacer)
+    std::string fallback;          ///< "file": degrade to the file backend when redis is down
+    double margin = 0.02;          ///< safety margin: windows are treated as this much longer
+    /// Called before a wait longer than a second (the CLI prints one line on a terminal).
+    std::function<void(Duration)> on_wait;
+    /// Called with a line for every decision (--verbose).
+    std::function<void(const std::string&)> log;
+};
+
+/// @brief Grants request slots. Every request on the wire takes one, retries included.
+class Pacer {
+public:
+    virtual ~Pacer() = default;
+    /// @brief Blocks (through the injected clock) until a slot is granted; returns how long it waited.
+    virtual Result<Duration> acquire() = 0;
+    /// @brief A rate-limit rejection happened: nobody in the scope may send before now + `pause`.
+    virtual void penalize(Duration pause) = 0;
+    /// @brief Time until the windows free a slot as the pacer sees them (0 when one is free now).
+    virtual Duration time_until_free() = 0;
+    /// @brief Limits, grants in each window, next free slot, penalty, backend.
+    virtual Result<nlohmann::json> status() = 0;
+    /// @brief Forget all grants and penalties of the scope.
+    virtual Result<Unit> reset() = 0;
+};
+
+/// @brief Creates the pacer the options name.
+Result<std::unique_ptr<Pacer>> make_pacer(const PacerOptions& options, std::shared_ptr<Clock> clock);
+
+}  // namespace ccai

@@ -1,0 +1,40 @@
+#pragma once
+/// @file retry.hpp
+/// @brief When and how long to wait before re-sending: rate-limit rejections and transient failures.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "ccai/clock.hpp"
+#include "ccai/error.hpp"
+#include "ccai/http.hpp"
+
+namespace ccai {
+
+struct RetryOptions {
+    int max_attempts = 6;                         ///< attempts in all, the first included
+    Duration max_wait = std::chrono::minutes(5);  ///< total time a call may spend waiting to retry
+    Duration base = std::chrono::seconds(1);      ///< exponential backoff: base x 2^n ...
+    Duration cap = std::chrono::seconds(60);      ///< ... capped here
+    std::uint64_t seed = 0;                       ///< jitter seed (0 = random)
+};
+
+/// @brief What to do with the outcome of one attempt.
+enum class RetryClass {
+    done,          ///< success or a final error
+    rate_limited,  ///< 429 / the rate-limit message: wait, then re-send (any method)
+    transient,     ///< 502/503/504, timeout, connection error: re-send only when safe
+};
+
+/// @brief Classifies an attempt's outcome.
+RetryClass classify(const Result<HttpResponse>& outcome);
+
+/// @brief True when the outcome may be re-sent: idempotent method, or the request never reached the server.
+bool safe_to_resend(const HttpRequest& request, const Result<HttpResponse>& outcome);
+
+/// @brief Parses Retry-After: delta-seconds or an HTTP-date (relative to `now_epoch_seconds`).
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value, long long now_epoch_seconds);
+
+}  // namespace ccai

@@ -1,0 +1,137 @@
+#include "ccai/config.hpp"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+namespace ccai {
+
+namespace {
+
+constexpr SettingSpec kSettings[] = {
+    {"host", "CCAI_HOST", "https://platform.kore.ai", false, "API base URL"},
+    {"account_id", "CCAI_ACCOUNT_ID", "", false, "account id (accountid header, {accountId})"},
+    {"bot_id", "CCAI_BOT_ID", "", false, "bot / app id ({botId}, iid header)"},
+    {"org_id", "CCAI_ORG_ID", "", false, "organization id ({orgId})"},
+    {"client_id", "CCAI_CLIENT_ID", "", false, "app client id (JWT appId)"},
+    {"client_secret", "CCAI_CLIENT_SECRET", "", true, "app client secret (signs the JWT)"},
+    {"token", "CCAI_TOKEN", "", true, "a ready JWT, used instead of minting one"},
+    {"jwt_sub", "CCAI_JWT_SUB", "ccai-cli", false, "JWT sub claim"},
+    {"jwt_ttl", "CCAI_JWT_TTL", "3600", false, "JWT lifetime in seconds"},
+    {"rate_limit", "CCAI_RATE_LIMIT", "60/1m", false, "rolling window limit(s), e.g. 60/1m,1800/1h"},
+    {"pacer", "CCAI_PACER", "file", false, "pacer backend: file, memory, redis://HOST:PORT[/DB]"},
+    {"pacer_dir", "CCAI_PACER_DIR", "", false, "file pacer state directory"},
+    {"pacer_fallback", "CCAI_PACER_FALLBACK", "", false, "file: use the file pacer when redis is down"},
+    {"output", "CCAI_OUTPUT", "", false, "json, jsonl or table"},
+    {"timeout", "CCAI_TIMEOUT", "60", false, "total request timeout, seconds"},
+    {"connect_timeout", "CCAI_CONNECT_TIMEOUT", "10", false, "connect timeout, seconds"},
+    {"max_attempts", "CCAI_MAX_ATTEMPTS", "6", false, "attempts per call, the first included"},
+    {"max_wait", "CCAI_MAX_WAIT", "300", false, "seconds a call may spend waiting to retry"},
+};
+
+std::string default_config_dir(const ConfigSources& s) {
+    if (auto x = s.getenv("XDG_CONFIG_HOME"); x && !x->empty()) return *x + "/ccai";
+    if (auto h = s.getenv("HOME"); h && !h->empty()) return *h + "/.config/ccai";
+    return ".ccai";
+}
+
+// Reads one [profile] table of a TOML file into `out` (string, integer, float and boolean values).
+Result<bool> read_profile(const std::string& path, const std::string& profile, bool secrets,
+                          std::map<std::string, std::string>& out, std::vector<std::string>* names) {
+    if (!std::filesystem::exists(path)) return false;
+    if (secrets) {
+        struct stat st{};
+        if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0)
+            return config_error(fmt::format(
+                "{} is readable by group or others (mode {:o}); run: chmod 600 {}", path, st.st_mode & 0777, path));
+    }
+    toml::table doc;
+    try {
+        doc = toml::parse_file(path);
+    } catch (const toml::parse_error& e) {
+        return config_error(fmt::format("{}:{}:{}: {}", path, e.source().begin.line, e.source().begin.column,
+                                        e.description()));
+    }
+    if (names)
+        for (const auto& [k, v] : doc)
+            if (v.is_table()) names->emplace_back(k.str());
+    const auto* table = doc[profile].as_table();
+    if (!table) return false;
+    for (const auto& [k, v] : *table) {
+        std::string value;
+        if (auto s = v.value<std::string>()) value = *s;
+        else if (auto i = v.value<long long>()) value = std::to_string(*i);
+        else if (auto d = v.value<double>()) value = fmt::format("{}", *d);
+        else if (auto b = v.value<bool>()) value = *b ? "true" : "false";
+        else return config_error(fmt::format("{}: [{}] {} must be a string, number or boolean", path, profile, k.str()));
+        out[std::string(k.str())] = value;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::span<const SettingSpec> setting_specs() { return kSettings; }
+
+const std::string& Config::get(std::string_view key) const {
+    static const std::string empty;
+    const auto it = values_.find(key);
+    return it == values_.end() ? empty : it->second.value;
+}
+
+void Config::set(std::string key, std::string value, std::string origin) {
+    values_[std::move(key)] = Setting{std::move(value), std::move(origin)};
+}
+
+Result<Config> Config::load(const ConfigSources& in) {
+    ConfigSources s = in;
+    if (!s.getenv) s.getenv = [](const char* n) -> std::optional<std::string> {
+        const char* v = std::getenv(n);
+        return v ? std::optional<std::string>(v) : std::nullopt;
+    };
+    Config c;
+    c.config_dir_ = s.config_dir.empty() ? default_config_dir(s) : s.config_dir;
+    bool explicit_profile = true;
+    if (auto f = s.flags.find("profile"); f != s.flags.end()) c.profile_ = f->second;
+    else if (auto e = s.getenv("CCAI_PROFILE"); e && !e->empty()) c.profile_ = *e;
+    else explicit_profile = false;
+
+    std::map<std::string, std::string> profile, creds;
+    const auto config_path = c.config_dir_ + "/config.toml";
+    const auto creds_path = c.config_dir_ + "/credentials";
+    auto found = read_profile(config_path, c.profile_, false, profile, &c.profiles_);
+    if (!found) return found.error();
+    auto found_creds = read_profile(creds_path, c.profile_, true, creds, nullptr);
+    if (!found_creds) return found_creds.error();
+    if (explicit_profile && !*found && !*found_creds)
+        return config_error(fmt::format("profile '{}' not found in {} or {}", c.profile_, config_path, creds_path));
+
+    for (const auto& spec : kSettings) {
+        const std::string key(spec.key);
+        if (auto f = s.flags.find(key); f != s.flags.end()) {
+            c.set(key, f->second, "flag");
+        } else if (auto e = spec.env.empty() ? std::nullopt : s.getenv(std::string(spec.env).c_str()); e && !e->empty()) {
+            c.set(key, *e, fmt::format("env {}", spec.env));
+        } else if (auto p = creds.find(key); p != creds.end()) {
+            c.set(key, p->second, fmt::format("credentials [{}] ({})", c.profile_, creds_path));
+        } else if (auto q = profile.find(key); q != profile.end() && !spec.secret) {
+            c.set(key, q->second, fmt::format("profile [{}] ({})", c.profile_, config_path));
+        } else if (q != profile.end() && spec.secret) {
+            // Secrets in config.toml would be world-readable by habit; insist on the 0600 credentials file.
+            return config_error(fmt::format("{} must not be in {}: move it to {} (mode 600)", key, config_path, creds_path));
+        } else if (!spec.default_value.empty()) {
+            c.set(key, std::string(spec.default_value), "default");
+        }
+    }
+    return c;
+}
+
+std::string mask_secret(std::string_view value) {
+    if (value.empty()) return "";
+    return std::string(value.substr(0, std::min<size_t>(2, value.size() / 4))) + "****";
+}
+
+}  // namespace ccai

@@ -1,0 +1,125 @@
+// libcurl transport: one easy handle per thread, reused so connections stay alive across calls
+// (a batch job talks to one host thousands of times). Proxy variables (https_proxy, no_proxy, ...)
+// are honoured by libcurl itself.
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "policies.hpp"
+
+namespace ccai::detail {
+namespace {
+
+struct EasyDeleter {
+    void operator()(CURL* h) const { curl_easy_cleanup(h); }
+};
+
+CURL* thread_handle() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    thread_local std::unique_ptr<CURL, EasyDeleter> handle(curl_easy_init());
+    curl_easy_reset(handle.get());  // keeps the connection cache, forgets the previous request's options
+    return handle.get();
+}
+
+size_t on_body(char* data, size_t size, size_t n, void* out) {
+    static_cast<std::string*>(out)->append(data, size * n);
+    return size * n;
+}
+
+size_t on_header(char* data, size_t size, size_t n, void* out) {
+    std::string_view line(data, size * n);
+    const auto colon = line.find(':');
+    if (colon != std::string_view::npos) {
+        std::string name(line.substr(0, colon));
+        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+        auto value = line.substr(colon + 1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+        while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+        (*static_cast<std::map<std::string, std::string>*>(out))[name] = std::string(value);
+    } else if (line.starts_with("HTTP/")) {
+        static_cast<std::map<std::string, std::string>*>(out)->clear();  // a new response (after 100-continue)
+    }
+    return size * n;
+}
+
+ApiError network_error(CURLcode code, const char* detail, bool sent) {
+    ApiError e;
+    e.kind = ErrorKind::network;
+    e.message = fmt::format("{}{}{}", curl_easy_strerror(code), *detail ? ": " : "", detail);
+    // Connection set-up failures provably sent nothing; anything later may have reached the server.
+    e.maybe_reached_server = sent && code != CURLE_COULDNT_CONNECT && code != CURLE_COULDNT_RESOLVE_HOST &&
+                             code != CURLE_COULDNT_RESOLVE_PROXY && code != CURLE_SSL_CONNECT_ERROR;
+    return e;
+}
+
+class CurlTransport final : public Transport {
+public:
+    explicit CurlTransport(TransportOptions o) : o_(o) {}
+
+    Result<HttpResponse> perform(const HttpRequest& req) override {
+        CURL* h = thread_handle();
+        HttpResponse resp;
+        char errbuf[CURL_ERROR_SIZE] = {0};
+        curl_easy_setopt(h, CURLOPT_URL, req.url.c_str());
+        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o_.connect_timeout.count()));
+        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(o_.total_timeout.count()));
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, o_.insecure ? 0L : 1L);
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, o_.insecure ? 0L : 2L);
+        curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // gzip when the server offers it
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp.body);
+        curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+        curl_easy_setopt(h, CURLOPT_HEADERDATA, &resp.headers);
+        curl_easy_setopt(h, CURLOPT_USERAGENT, "ccai-cli/0.1");
+
+        curl_slist* headers = nullptr;
+        for (const auto& [k, v] : req.headers) headers = curl_slist_append(headers, (k + ": " + v).c_str());
+        headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+
+        curl_mime* mime = nullptr;
+        if (req.upload_file) {
+            mime = curl_mime_init(h);
+            curl_mimepart* part = curl_mime_addpart(mime);
+            curl_mime_name(part, "file");
+            curl_mime_filedata(part, req.upload_file->c_str());  // streamed from disk, not loaded
+            curl_easy_setopt(h, CURLOPT_MIMEPOST, mime);
+        } else if (req.method == "GET") {
+            curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+        } else {
+            curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body.c_str());
+            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+        }
+        if (req.method != "GET" && req.method != "POST") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+
+        const CURLcode rc = curl_easy_perform(h);
+        long status = 0;
+        long sent_bytes = 0;
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+        curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent_bytes);
+        curl_slist_free_all(headers);
+        if (mime) curl_mime_free(mime);
+        if (rc != CURLE_OK) return network_error(rc, errbuf, sent_bytes > 0);
+        resp.status = static_cast<int>(status);
+        return resp;
+    }
+
+private:
+    TransportOptions o_;
+};
+
+}  // namespace
+
+std::shared_ptr<Transport> make_curl_transport(const TransportOptions& options) {
+    return std::make_shared<CurlTransport>(options);
+}
+
+}  // namespace ccai::detail

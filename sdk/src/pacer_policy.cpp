@@ -1,0 +1,27 @@
+// Every request on the wire, retries included, takes a pacer slot first.
+#include "policies.hpp"
+
+namespace ccai::detail {
+namespace {
+
+class PacerPolicy final : public Policy {
+public:
+    explicit PacerPolicy(std::shared_ptr<Pacer> p) : pacer_(std::move(p)) {}
+    Result<HttpResponse> send(HttpRequest& req, const Next& next) override {
+        auto waited = pacer_->acquire();
+        if (!waited) return waited.error();
+        if (auto* s = current_stats()) s->pacer_wait += *waited;
+        return next(req);
+    }
+
+private:
+    std::shared_ptr<Pacer> pacer_;
+};
+
+}  // namespace
+
+std::unique_ptr<Policy> make_pacer_policy(std::shared_ptr<Pacer> pacer) {
+    return std::make_unique<PacerPolicy>(std::move(pacer));
+}
+
+}  // namespace ccai::detail

@@ -1,0 +1,21 @@
+#pragma once
+// The pipeline's steps. Each is small and sees only the request and the rest of the chain.
+#include <memory>
+
+#include "ccai/client.hpp"
+
+namespace ccai::detail {
+
+/// The call's statistics, set by Client::send for the calling thread (policies add to it).
+CallStats*& current_stats();
+
+std::unique_ptr<Policy> make_retry_policy(RetryOptions options, std::shared_ptr<Pacer> pacer,
+                                          std::shared_ptr<Clock> clock, std::function<void(const std::string&)> log);
+std::unique_ptr<Policy> make_auth_policy(const Config& config);
+std::unique_ptr<Policy> make_pacer_policy(std::shared_ptr<Pacer> pacer);
+std::unique_ptr<Policy> make_log_policy(std::function<void(const std::string&)> log);
+
+/// libcurl transport.
+std::shared_ptr<Transport> make_curl_transport(const TransportOptions& options);
+
+}  // namespace ccai::detail

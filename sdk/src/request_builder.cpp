@@ -1,0 +1,177 @@
+#include "ccai/request_builder.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace ccai {
+
+namespace {
+
+bool is_integer(std::string_view v) {
+    if (v.starts_with('-')) v.remove_prefix(1);
+    return !v.empty() && std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+bool is_number(const std::string& v) {
+    char* end = nullptr;
+    std::strtod(v.c_str(), &end);
+    return !v.empty() && end == v.c_str() + v.size();
+}
+
+// The value of a parameter: given for the call, else (for account-wide ids) from the profile.
+std::string value_of(const ParamSpec& p, const CallArgs& args, const Config& config) {
+    if (auto it = args.params.find(p.name); it != args.params.end()) return it->second;
+    if (auto key = profile_key_for(p.name); !key.empty()) return config.get(key);
+    return "";
+}
+
+Result<Unit> check_value(const EndpointSpec& spec, const ParamSpec& p, const std::string& v) {
+    const auto bad = [&](std::string_view why) {
+        return invalid_input(fmt::format("{}: --{} {}: {}", spec.id, p.name, v, why));
+    };
+    if (p.type == "integer" && !is_integer(v)) return bad("must be a whole number");
+    if (p.type == "number" && !is_number(v)) return bad("must be a number");
+    if (p.type == "boolean" && v != "true" && v != "false") return bad("must be true or false");
+    if (!p.enums.empty()) {
+        // array[string] parameters take comma-separated values, each from the list.
+        std::string_view rest = v;
+        while (true) {
+            const auto item = rest.substr(0, rest.find(','));
+            if (std::find(p.enums.begin(), p.enums.end(), item) == p.enums.end())
+                return bad(fmt::format("'{}' is not one of: {}", item, fmt::join(p.enums, ", ")));
+            if (item.size() == rest.size()) break;
+            rest.remove_prefix(item.size() + 1);
+        }
+    }
+    return Unit{};
+}
+
+bool json_type_matches(std::string_view type, const nlohmann::json& v) {
+    if (v.is_null()) return true;  // an explicit null clears a field on update; let the service judge it
+    if (type == "string" || type == "date" || type == "datetime") return v.is_string();
+    if (type == "boolean") return v.is_boolean();
+    if (type == "integer") return v.is_number_integer();
+    if (type == "number") return v.is_number();
+    if (type == "object") return v.is_object();
+    if (type.starts_with("array")) return v.is_array();
+    return true;  // undocumented or free-form types
+}
+
+}  // namespace
+
+std::string_view profile_key_for(std::string_view name) {
+    if (name == "botId") return "bot_id";
+    if (name == "accountId") return "account_id";
+    if (name == "orgId") return "org_id";
+    return "";
+}
+
+std::string url_encode(std::string_view text) {
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
+        else out += fmt::format("%{:02X}", c);
+    }
+    return out;
+}
+
+Result<Unit> check_body(const EndpointSpec& spec, const nlohmann::json& body) {
+    if (spec.body_is_array) {
+        if (!body.is_array()) return invalid_input(fmt::format("{}: the body must be a JSON array", spec.id));
+        return Unit{};
+    }
+    if (!body.is_object()) return invalid_input(fmt::format("{}: the body must be a JSON object", spec.id));
+    for (const auto& f : spec.body) {
+        if (f.name.find_first_of(".[") != std::string_view::npos) continue;  // nested: the service checks those
+        const auto it = body.find(std::string(f.name));
+        if (it == body.end()) {
+            if (f.required == Required::yes)
+                return invalid_input(fmt::format("{}: the body lacks required field '{}' ({})", spec.id, f.name, f.desc));
+            continue;
+        }
+        if (!json_type_matches(f.type, *it))
+            return invalid_input(fmt::format("{}: body field '{}' must be of type {}, got {}", spec.id, f.name, f.type,
+                                             it->type_name()));
+        if (!f.enums.empty() && it->is_string() &&
+            std::find(f.enums.begin(), f.enums.end(), it->get<std::string>()) == f.enums.end())
+            return invalid_input(fmt::format("{}: body field '{}' must be one of: {}", spec.id, f.name, fmt::join(f.enums, ", ")));
+    }
+    return Unit{};
+}
+
+Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args, const Config& config) {
+    for (const auto& [name, _] : args.params) {
+        const auto known = [&](std::span<const ParamSpec> ps) {
+            return std::any_of(ps.begin(), ps.end(), [&](const ParamSpec& p) { return p.name == name; });
+        };
+        if (!known(spec.path_params) && !known(spec.query_params))
+            return invalid_input(fmt::format("{}: unknown parameter '{}'", spec.id, name));
+    }
+    std::string path(spec.path);
+    for (const auto& p : spec.path_params) {
+        const auto v = value_of(p, args, config);
+        if (v.empty()) {
+            const auto key = profile_key_for(p.name);
+            return invalid_input(key.empty()
+                ? fmt::format("{}: missing required parameter --{}", spec.id, p.name)
+                : fmt::format("{}: missing {}: pass --{} or set {} in the profile / CCAI_{}", spec.id, p.name,
+                              key == "bot_id" ? "bot-id" : key == "org_id" ? "org-id" : "account-id", key,
+                              key == "bot_id" ? "BOT_ID" : key == "org_id" ? "ORG_ID" : "ACCOUNT_ID"));
+        }
+        if (auto ok = check_value(spec, p, v); !ok) return ok.error();
+        const auto placeholder = fmt::format("{{{}}}", p.name);
+        for (auto pos = path.find(placeholder); pos != std::string::npos; pos = path.find(placeholder))
+            path.replace(pos, placeholder.size(), url_encode(v));
+    }
+    std::string query;
+    const auto add_query = [&](std::string_view k, std::string_view v) {
+        query += (query.empty() ? "?" : "&") + url_encode(k) + "=" + url_encode(v);
+    };
+    for (const auto& q : spec.const_query) add_query(q.name, q.value);
+    for (const auto& p : spec.query_params) {
+        const auto v = value_of(p, args, config);
+        if (v.empty()) {
+            if (p.required == Required::yes)
+                return invalid_input(fmt::format("{}: missing required parameter --{} ({})", spec.id, p.name, p.desc));
+            continue;
+        }
+        if (auto ok = check_value(spec, p, v); !ok) return ok.error();
+        add_query(p.name, v);
+    }
+
+    HttpRequest req;
+    req.method = std::string(spec.method);
+    auto host = config.get("host");
+    if (host.empty()) return config_error("no host configured: set host in the profile, CCAI_HOST or --host");
+    while (host.ends_with('/')) host.pop_back();
+    req.url = host + path + query;
+    for (const auto& h : spec.headers) {
+        const auto& v = config.get(h.from);
+        if (!v.empty()) req.headers.emplace_back(std::string(h.name), v);
+        else if (h.required == Required::yes)
+            return config_error(fmt::format("{}: header {} needs {} (profile, env or --{})", spec.id, h.name, h.from,
+                                            h.from == "bot_id" ? "bot-id" : "account-id"));
+    }
+    // The catalog lists accountid where the docs show it; the limit is counted per account, and the
+    // service ignores the header elsewhere, so send it on every call when it is known.
+    if (req.header("accountid").empty() && config.has("account_id"))
+        req.headers.emplace_back("accountid", config.get("account_id"));
+    if (spec.is_multipart()) {
+        if (!args.file || args.file->empty()) return invalid_input(fmt::format("{}: missing --file PATH", spec.id));
+        req.upload_file = *args.file;
+    } else if (spec.takes_body()) {
+        const nlohmann::json body = args.body.value_or(spec.body_is_array ? nlohmann::json::array() : nlohmann::json::object());
+        if (auto ok = check_body(spec, body); !ok) return ok.error();
+        req.body = body.dump();
+        req.headers.emplace_back("content-type", "application/json");
+    } else if (args.body && !args.body->is_null()) {
+        return invalid_input(fmt::format("{}: this operation takes no body", spec.id));
+    }
+    req.headers.emplace_back("accept", "application/json");
+    for (const auto& h : args.extra_headers) req.headers.push_back(h);
+    return req;
+}
+
+}  // namespace ccai
