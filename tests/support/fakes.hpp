@@ -1,0 +1,65 @@
+#pragma once
+// Fakes for unit tests: a clock that moves only when slept on, a transport that answers from a script.
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include "ccai/clock.hpp"
+#include "ccai/http.hpp"
+
+namespace ccai::test {
+
+/// Time advances only through sleep_for/advance, so tests check waits exactly and never sleep.
+class FakeClock final : public Clock {
+public:
+    TimePoint now() override {
+        std::lock_guard l(mu_);
+        return now_;
+    }
+    void sleep_for(Duration d) override {
+        std::lock_guard l(mu_);
+        if (d > Duration::zero()) {
+            now_ += d;
+            slept_ += d;
+        }
+    }
+    void advance(Duration d) { sleep_for(d); }
+    Duration slept() {
+        std::lock_guard l(mu_);
+        return slept_;
+    }
+
+private:
+    std::mutex mu_;
+    TimePoint now_{std::chrono::hours(1000)};
+    Duration slept_{0};
+};
+
+/// Records every request; answers with the queued responses (then with `fallback`).
+class FakeTransport final : public Transport {
+public:
+    Result<HttpResponse> perform(const HttpRequest& r) override {
+        std::lock_guard l(mu_);
+        requests.push_back(r);
+        if (!queue.empty()) {
+            auto out = queue.front();
+            queue.pop_front();
+            return out;
+        }
+        return fallback;
+    }
+    void push(int status, std::string body = "{}", std::map<std::string, std::string> headers = {}) {
+        queue.emplace_back(HttpResponse{status, std::move(headers), std::move(body)});
+    }
+    void push_error(ApiError e) { queue.emplace_back(std::move(e)); }
+
+    std::vector<HttpRequest> requests;
+    std::deque<Result<HttpResponse>> queue;
+    Result<HttpResponse> fallback = HttpResponse{200, {}, "{}"};
+
+private:
+    std::mutex mu_;
+};
+
+}  // namespace ccai::test

@@ -1,0 +1,49 @@
+#pragma once
+// Running real programs from tests: ccai-cli, ccai-mock, redis-server.
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ccai::test {
+
+struct RunResult {
+    int exit_code = -1;  ///< 128+N when killed by signal N
+    std::string out;
+    std::string err;
+};
+
+/// Runs a program to completion with extra environment variables and optional stdin.
+RunResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},
+              const std::string& input = "");
+
+/// Runs ccai-cli (the built binary) with the given arguments.
+RunResult cli(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {},
+              const std::string& input = "");
+
+/// A background process whose stdout's first line is read (e.g. "listening on http://127.0.0.1:PORT").
+class Background {
+public:
+    /// With `read_first_line` false, stdout goes to /dev/null and the constructor returns at once.
+    Background(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},
+               bool read_first_line = true);
+    ~Background();
+    Background(const Background&) = delete;
+    Background& operator=(const Background&) = delete;
+    const std::string& first_line() const { return first_line_; }
+    pid_t pid() const { return pid_; }
+    void kill(int sig);  ///< signal it and reap it
+
+private:
+    pid_t pid_ = -1;
+    std::string first_line_;
+};
+
+/// A free TCP port on 127.0.0.1.
+int free_port();
+
+/// A fresh temporary directory (removed at exit of the test process is not guaranteed; names are unique).
+std::string temp_dir();
+
+}  // namespace ccai::test
