@@ -1,78 +1,48 @@
-// Placeholder pacer until the real one lands: an in-process rolling-window log. (Replaced by the pacer work.)
-#include <deque>
+// In-process backend: one state per scope shared by every Pacer of the process, under a mutex.
+#include <map>
 #include <mutex>
 
-#include <fmt/format.h>
+#include "pacer_internal.hpp"
 
-#include "ccai/pacer.hpp"
+namespace ccai::detail {
+namespace {
 
-namespace ccai {
+struct SharedState {
+    std::mutex mu;
+    PacerState state;
+};
 
-Result<std::vector<RateWindow>> parse_rate_limits(std::string_view spec) {
-    std::vector<RateWindow> out;
-    std::string_view rest = spec;
-    while (!rest.empty()) {
-        auto item = rest.substr(0, rest.find(','));
-        rest.remove_prefix(std::min(rest.size(), item.size() + 1));
-        const auto slash = item.find('/');
-        if (slash == std::string_view::npos) return invalid_input(fmt::format("rate limit '{}': expected N/WINDOW, e.g. 60/1m", item));
-        RateWindow w;
-        w.limit = std::atoi(std::string(item.substr(0, slash)).c_str());
-        auto win = item.substr(slash + 1);
-        const char unit = win.empty() ? 0 : win.back();
-        const long long n = std::atoll(std::string(win.substr(0, win.size() - 1)).c_str());
-        const long long mult = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : 0;
-        if (w.limit <= 0 || n <= 0 || mult == 0) return invalid_input(fmt::format("rate limit '{}': expected N/WINDOW, e.g. 60/1m", item));
-        w.window = std::chrono::seconds(n * mult);
-        out.push_back(w);
-    }
-    if (out.empty()) return invalid_input("empty rate limit");
-    return out;
+// Two clients of one process on the same account share one budget, like processes do through a file.
+std::shared_ptr<SharedState> state_for(const std::string& scope) {
+    static std::mutex mu;
+    static std::map<std::string, std::shared_ptr<SharedState>> states;
+    std::lock_guard lock(mu);
+    auto& s = states[scope];
+    if (!s) s = std::make_shared<SharedState>();
+    return s;
 }
 
-namespace {
-class MemoryPacer final : public Pacer {
+class MemoryPacer final : public StatePacer {
 public:
-    MemoryPacer(PacerOptions o, std::shared_ptr<Clock> c) : o_(std::move(o)), clock_(std::move(c)) {}
-    Result<Duration> acquire() override {
-        TimePoint slot;
-        const auto start = clock_->now();
-        {
-            std::lock_guard lock(mu_);
-            slot = std::max(start, penalty_);
-            for (const auto& w : o_.windows) {
-                const auto spacing = w.window / w.limit;
-                if (!grants_.empty()) slot = std::max(slot, grants_.back() + spacing);
-            }
-            grants_.push_back(slot);
-            while (grants_.size() > 4096) grants_.pop_front();
-        }
-        clock_->sleep_until(slot);
-        return slot - start;
-    }
-    void penalize(Duration pause) override {
-        std::lock_guard lock(mu_);
-        penalty_ = std::max(penalty_, clock_->now() + pause);
-    }
-    Duration time_until_free() override { return Duration(0); }
-    Result<nlohmann::json> status() override { return nlohmann::json{{"backend", "memory"}}; }
-    Result<Unit> reset() override {
-        std::lock_guard lock(mu_);
-        grants_.clear();
+    MemoryPacer(PacerOptions o, std::shared_ptr<Clock> c) : StatePacer(std::move(o), std::move(c)), shared_(state_for(o_.scope)) {}
+
+protected:
+    Result<Unit> transact(const Txn& fn) override {
+        std::lock_guard lock(shared_->mu);
+        fn(shared_->state, clock_->now());
         return Unit{};
     }
+    std::string backend_name() const override { return "memory"; }
+    void describe(nlohmann::json&) const override {}
 
 private:
-    PacerOptions o_;
-    std::shared_ptr<Clock> clock_;
-    std::mutex mu_;
-    std::deque<TimePoint> grants_;
-    TimePoint penalty_{};
+    std::shared_ptr<SharedState> shared_;
 };
+
 }  // namespace
 
-Result<std::unique_ptr<Pacer>> make_pacer(const PacerOptions& options, std::shared_ptr<Clock> clock) {
-    return std::unique_ptr<Pacer>(std::make_unique<MemoryPacer>(options, std::move(clock)));
+std::unique_ptr<Pacer> make_memory_pacer(const PacerOptions& o, std::shared_ptr<Clock> c) {
+    return std::make_unique<MemoryPacer>(o, std::move(c));
 }
 
-}  // namespace ccai
+}  // namespace ccai::detail

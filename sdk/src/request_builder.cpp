@@ -9,6 +9,24 @@ namespace ccai {
 
 namespace {
 
+// The CLI flag that carries a parameter: "skillGroupId" -> "--skill-group-id".
+std::string flag(std::string_view name) {
+    std::string out = "--";
+    for (char c : name) {
+        if (std::isupper(static_cast<unsigned char>(c))) {
+            out += '-';
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        } else out += c;
+    }
+    return out;
+}
+
+std::string upper(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
+    return out;
+}
+
 bool is_integer(std::string_view v) {
     if (v.starts_with('-')) v.remove_prefix(1);
     return !v.empty() && std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); });
@@ -29,7 +47,7 @@ std::string value_of(const ParamSpec& p, const CallArgs& args, const Config& con
 
 Result<Unit> check_value(const EndpointSpec& spec, const ParamSpec& p, const std::string& v) {
     const auto bad = [&](std::string_view why) {
-        return invalid_input(fmt::format("{}: --{} {}: {}", spec.id, p.name, v, why));
+        return invalid_input(fmt::format("{}: {} {}: {}", spec.id, flag(p.name), v, why));
     };
     if (p.type == "integer" && !is_integer(v)) return bad("must be a whole number");
     if (p.type == "number" && !is_number(v)) return bad("must be a number");
@@ -115,10 +133,9 @@ Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args
         if (v.empty()) {
             const auto key = profile_key_for(p.name);
             return invalid_input(key.empty()
-                ? fmt::format("{}: missing required parameter --{}", spec.id, p.name)
-                : fmt::format("{}: missing {}: pass --{} or set {} in the profile / CCAI_{}", spec.id, p.name,
-                              key == "bot_id" ? "bot-id" : key == "org_id" ? "org-id" : "account-id", key,
-                              key == "bot_id" ? "BOT_ID" : key == "org_id" ? "ORG_ID" : "ACCOUNT_ID"));
+                ? fmt::format("{}: missing required parameter {}", spec.id, flag(p.name))
+                : fmt::format("{}: missing {}: pass {} or set {} in the profile (env CCAI_{})", spec.id, p.name,
+                              flag(p.name), key, upper(key)));
         }
         if (auto ok = check_value(spec, p, v); !ok) return ok.error();
         const auto placeholder = fmt::format("{{{}}}", p.name);
@@ -134,7 +151,7 @@ Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args
         const auto v = value_of(p, args, config);
         if (v.empty()) {
             if (p.required == Required::yes)
-                return invalid_input(fmt::format("{}: missing required parameter --{} ({})", spec.id, p.name, p.desc));
+                return invalid_input(fmt::format("{}: missing required parameter {} ({})", spec.id, flag(p.name), p.desc));
             continue;
         }
         if (auto ok = check_value(spec, p, v); !ok) return ok.error();
@@ -151,8 +168,8 @@ Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args
         const auto& v = config.get(h.from);
         if (!v.empty()) req.headers.emplace_back(std::string(h.name), v);
         else if (h.required == Required::yes)
-            return config_error(fmt::format("{}: header {} needs {} (profile, env or --{})", spec.id, h.name, h.from,
-                                            h.from == "bot_id" ? "bot-id" : "account-id"));
+            return config_error(fmt::format("{}: header {} needs {} (profile, env CCAI_{} or --{})", spec.id, h.name,
+                                            h.from, upper(h.from), h.from == "bot_id" ? "bot-id" : "account-id"));
     }
     // The catalog lists accountid where the docs show it; the limit is counted per account, and the
     // service ignores the header elsewhere, so send it on every call when it is known.

@@ -1,0 +1,57 @@
+#pragma once
+// The CLI's shared pieces: global flags, the session (config + client) they produce, and the
+// registration functions of each command family.
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "ccai/client.hpp"
+
+namespace ccai::cli {
+
+/// Flags every command accepts, before or after the subcommand.
+struct GlobalFlags {
+    std::map<std::string, std::string> settings;  ///< config keys given as flags (host, bot_id, ...)
+    std::string output;                           ///< json, jsonl, table ("" = from config / default)
+    std::string fields;                           ///< --fields a,b
+    bool verbose = false;
+    bool dry_run = false;
+    bool insecure = false;
+    bool quiet = false;
+};
+
+/// What a command needs to talk to the service.
+struct Session {
+    Config config;
+    std::unique_ptr<Client> client;
+    bool stderr_tty = false;
+};
+
+/// A command's outcome: the process exit code.
+using Action = std::function<int()>;
+
+/// Registers the global flags on `app` (and stores them in `flags`).
+void add_global_flags(CLI::App& app, GlobalFlags& flags);
+
+/// Loads the configuration (flags > env > profile > default). Errors leave through the error printer.
+Result<Config> load_config(const GlobalFlags& flags);
+
+/// Config + client, with --verbose logging and TTY wait notices wired in.
+Result<Session> open_session(const GlobalFlags& flags);
+
+/// Command families. Each registers its subcommands and sets `action` when one of them is chosen.
+void add_operation_commands(CLI::App& app, GlobalFlags& flags, Action& action);
+void add_api_command(CLI::App& app, GlobalFlags& flags, Action& action);
+void add_config_command(CLI::App& app, GlobalFlags& flags, Action& action);
+void add_pacer_command(CLI::App& app, GlobalFlags& flags, Action& action);
+void add_batch_command(CLI::App& app, GlobalFlags& flags, Action& action);
+void add_completion_command(CLI::App& app, GlobalFlags& flags, Action& action);
+
+/// "skillGroupId" -> "skill-group-id"; "bot_id" -> "bot-id".
+std::string kebab(std::string_view name);
+
+}  // namespace ccai::cli

@@ -1,0 +1,32 @@
+#pragma once
+// Documented exit codes (README "Exit codes"); scripts depend on them, so they never change meaning.
+#include <nlohmann/json.hpp>
+
+#include "ccai/error.hpp"
+
+namespace ccai::cli {
+
+enum ExitCode : int {
+    kOk = 0,
+    kOther = 1,
+    kUsage = 2,
+    kConfig = 3,
+    kAuth = 4,
+    kNotFound = 5,
+    kClientError = 6,
+    kRateLimited = 7,
+    kServerError = 8,
+    kNetwork = 9,
+    kBatchFailures = 10,
+    kInterrupted = 130,
+};
+
+inline int exit_code_for(ErrorKind kind) { return static_cast<int>(kind); }
+
+/// Prints the error as one JSON object on stderr ({"error": {...}}) and returns its exit code.
+int report_error(const ApiError& error);
+
+/// The error as JSON (also used in batch results).
+nlohmann::json error_json(const ApiError& error);
+
+}  // namespace ccai::cli

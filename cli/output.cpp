@@ -1,0 +1,127 @@
+#include "output.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace ccai::cli {
+
+namespace {
+
+const nlohmann::json* at_path(const nlohmann::json& v, const std::string& path) {
+    if (!v.is_object()) return nullptr;
+    if (auto it = v.find(path); it != v.end()) return &*it;  // keys may contain dots or spaces
+    const auto dot = path.find('.');
+    if (dot == std::string::npos) return nullptr;
+    auto it = v.find(path.substr(0, dot));
+    return it == v.end() ? nullptr : at_path(*it, path.substr(dot + 1));
+}
+
+std::string cell(const nlohmann::json& v) {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_null()) return "";
+    return v.dump();
+}
+
+void print_table(std::FILE* out, const nlohmann::json& rows_in, const std::vector<std::string>& fields) {
+    const nlohmann::json rows = rows_in.is_array() ? rows_in : nlohmann::json::array({rows_in});
+    std::vector<std::string> cols = fields;
+    if (cols.empty())
+        for (const auto& r : rows)
+            if (r.is_object())
+                for (const auto& [k, v] : r.items())
+                    if (!v.is_structured() && std::find(cols.begin(), cols.end(), k) == cols.end()) cols.push_back(k);
+    if (cols.empty()) {  // scalars or nested-only objects: one value per line
+        for (const auto& r : rows) fmt::print(out, "{}\n", cell(r));
+        return;
+    }
+    std::vector<std::vector<std::string>> grid{cols};
+    for (const auto& r : rows) {
+        std::vector<std::string> line;
+        for (const auto& c : cols) {
+            const auto* v = at_path(r, c);
+            line.push_back(v ? cell(*v) : "");
+        }
+        grid.push_back(std::move(line));
+    }
+    std::vector<size_t> width(cols.size(), 0);
+    for (const auto& line : grid)
+        for (size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], std::min<size_t>(line[i].size(), 60));
+    for (size_t r = 0; r < grid.size(); ++r) {
+        std::string text;
+        for (size_t i = 0; i < cols.size(); ++i) {
+            auto v = grid[r][i].size() > 60 ? grid[r][i].substr(0, 59) + "…" : grid[r][i];
+            text += i + 1 == cols.size() ? v : fmt::format("{:<{}}  ", v, width[i]);
+        }
+        while (!text.empty() && text.back() == ' ') text.pop_back();
+        fmt::print(out, "{}\n", r == 0 ? [&] { std::string u = text; std::transform(u.begin(), u.end(), u.begin(), ::toupper); return u; }() : text);
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> split_fields(const std::string& csv) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= csv.size()) {
+        const auto end = std::min(csv.find(',', start), csv.size());
+        if (end > start) out.push_back(csv.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
+OutputOptions output_options(const std::string& flag, const std::string& config_value, const std::string& fields, bool tty) {
+    OutputOptions o;
+    o.format = !flag.empty() ? flag : !config_value.empty() ? config_value : "json";
+    o.fields = split_fields(fields);
+    o.tty = tty;
+    return o;
+}
+
+const nlohmann::json* list_items(const EndpointSpec* spec, const nlohmann::json& response) {
+    if (response.is_array()) return &response;
+    if (spec && !spec->response_list_key.empty()) {
+        const auto* items = at_path(response, std::string(spec->response_list_key));
+        if (items && items->is_array()) return items;
+    }
+    return nullptr;
+}
+
+nlohmann::json select_fields(const nlohmann::json& value, const std::vector<std::string>& fields) {
+    if (fields.empty() || !value.is_object()) return value;
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& f : fields)
+        if (const auto* v = at_path(value, f)) out[f] = *v;
+    return out;
+}
+
+void print_line(std::FILE* out, const nlohmann::json& value) {
+    fmt::print(out, "{}\n", value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void print_result(std::FILE* out, const nlohmann::json& result, const EndpointSpec* spec, const OutputOptions& o) {
+    const auto* items = list_items(spec, result);
+    // --fields narrows list items when there is a list, else the object itself.
+    nlohmann::json shown;
+    if (items && !o.fields.empty()) {
+        shown = nlohmann::json::array();
+        for (const auto& it : *items) shown.push_back(select_fields(it, o.fields));
+    } else {
+        shown = select_fields(result, o.fields);
+    }
+    if (o.format == "jsonl") {
+        const auto& rows = items ? (o.fields.empty() ? *items : shown) : shown;
+        if (rows.is_array())
+            for (const auto& r : rows) print_line(out, r);
+        else print_line(out, rows);
+    } else if (o.format == "table") {
+        print_table(out, items ? (o.fields.empty() ? *items : shown) : shown, o.fields);
+    } else if (o.tty) {
+        fmt::print(out, "{}\n", shown.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    } else {
+        print_line(out, shown);
+    }
+}
+
+}  // namespace ccai::cli

@@ -1,0 +1,77 @@
+// Global flags and the session they open: configuration, client, and what the user sees on stderr.
+#include <unistd.h>
+
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "app.hpp"
+#include "ccai/jwt.hpp"
+
+namespace ccai::cli {
+
+std::string kebab(std::string_view name) {
+    std::string out;
+    for (char c : name) {
+        if (c == '_') out += '-';
+        else if (std::isupper(static_cast<unsigned char>(c))) {
+            out += '-';
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        } else out += c;
+    }
+    return out;
+}
+
+void add_global_flags(CLI::App& app, GlobalFlags& f) {
+    // Every non-secret setting is a flag named after its key; secrets come only from the credentials
+    // file or the environment, so they never show up in `ps` or shell history.
+    for (const auto& spec : setting_specs()) {
+        if (spec.secret) continue;
+        const std::string key(spec.key);
+        if (key == "output") continue;  // -o below
+        app.add_option_function<std::string>("--" + kebab(key), [&f, key](const std::string& v) { f.settings[key] = v; },
+                                             std::string(spec.desc))
+            ->group("Global options")
+            ->type_name(key == "host" ? "URL" : "VALUE");
+    }
+    app.add_option_function<std::string>("--profile", [&f](const std::string& v) { f.settings["profile"] = v; },
+                                         "configuration profile (CCAI_PROFILE)")
+        ->group("Global options");
+    app.add_option("-o,--output", f.output, "output format")
+        ->check(CLI::IsMember({"json", "jsonl", "table"}))
+        ->group("Global options");
+    app.add_option("--fields", f.fields, "only these fields, comma-separated (dotted paths allowed)")->group("Global options");
+    app.add_flag("-v,--verbose", f.verbose, "log the HTTP exchange and pacing decisions on stderr")->group("Global options");
+    app.add_flag("--dry-run", f.dry_run, "print the request as JSON and send nothing")->group("Global options");
+    app.add_flag("--insecure", f.insecure, "skip TLS certificate verification (warns every time)")->group("Global options");
+    app.add_flag("-q,--quiet", f.quiet, "no progress or wait notices on stderr")->group("Global options");
+}
+
+Result<Config> load_config(const GlobalFlags& f) {
+    ConfigSources sources;
+    sources.flags = f.settings;
+    return Config::load(sources);
+}
+
+Result<Session> open_session(const GlobalFlags& f) {
+    auto config = load_config(f);
+    if (!config) return config.error();
+    Session s;
+    s.config = *config;
+    s.stderr_tty = ::isatty(2) != 0;
+    ClientOptions o;
+    o.config = s.config;
+    o.transport_options.insecure = f.insecure;
+    if (f.insecure) std::fprintf(stderr, "warning: --insecure: TLS certificates are not verified\n");
+    if (f.verbose) o.log = [](const std::string& line) { std::fprintf(stderr, "* %s\n", redact_jwts(line).c_str()); };
+    if (s.stderr_tty && !f.quiet)
+        o.on_wait = [](Duration d) {
+            std::fprintf(stderr, "waiting %.1fs for the account's rate limit\n", std::chrono::duration<double>(d).count());
+        };
+    auto client = Client::create(std::move(o));
+    if (!client) return client.error();
+    s.client = std::move(*client);
+    return s;
+}
+
+}  // namespace ccai::cli

@@ -1,0 +1,74 @@
+#pragma once
+// Internals shared by the pacer backends: the grant log, the pure slot computation, and a base class
+// that implements the Pacer interface on top of one "transaction" primitive per backend.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ccai/pacer.hpp"
+
+namespace ccai::detail {
+
+/// What every backend stores per scope: reserved slots (ascending; some may lie in the future) and
+/// the time before which nobody may send after a rejection.
+struct PacerState {
+    std::vector<TimePoint> grants;
+    TimePoint penalty_until{};
+};
+
+/// The window as the pacer enforces it: `margin` longer than the server's.
+Duration effective_window(const RateWindow& w, double margin);
+/// Even spacing between grants: the max over windows of effective_window / limit (at least 1us).
+Duration spacing_of(const std::vector<RateWindow>& windows, double margin);
+/// The longest effective window: grants older than that no longer matter.
+Duration longest_window(const std::vector<RateWindow>& windows, double margin);
+/// Earliest t >= now that respects the penalty, the spacing and every rolling window.
+TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows, double margin, TimePoint now);
+/// Drops grants that left the longest window (future reservations are always kept).
+void prune(PacerState& s, const std::vector<RateWindow>& windows, double margin, TimePoint now);
+/// Grants after t - effective window (reservations beyond t included: they will count).
+int grants_in_window(const PacerState& s, const RateWindow& w, double margin, TimePoint t);
+/// State of unknown history (corrupt file, reboot): every window treated as full at `now`, using the
+/// smallest limit so a long window (1800/1h) does not turn into an hour's pause.
+void fill_conservatively(PacerState& s, const std::vector<RateWindow>& windows, TimePoint now);
+
+/// Status fields common to all backends.
+nlohmann::json status_json(const PacerOptions& o, const std::string& backend, const std::vector<int>& counts,
+                           Duration next_free, Duration penalty);
+
+/// Memory and file backends: the whole algorithm, parameterized by how state is locked and stored.
+class StatePacer : public Pacer {
+public:
+    StatePacer(PacerOptions o, std::shared_ptr<Clock> c) : o_(std::move(o)), clock_(std::move(c)) {}
+    Result<Duration> acquire() override;
+    void penalize(Duration pause) override;
+    Duration time_until_free() override;
+    Result<nlohmann::json> status() override;
+    Result<Unit> reset() override;
+
+protected:
+    /// Runs `fn` on the scope's state under the backend's lock, with `now` read after locking; stores
+    /// the state afterwards when `fn` returns true.
+    using Txn = std::function<bool(PacerState&, TimePoint now)>;
+    virtual Result<Unit> transact(const Txn& fn) = 0;
+    virtual std::string backend_name() const = 0;
+    virtual void describe(nlohmann::json& status) const = 0;  ///< adds path/url
+    void log(const std::string& line) const {
+        if (o_.log) o_.log(line);
+    }
+
+    PacerOptions o_;
+    std::shared_ptr<Clock> clock_;
+};
+
+/// Announces a wait (on_wait for waits > 1 s, log always), then sleeps until `slot`.
+void wait_for_slot(const PacerOptions& o, Clock& clock, TimePoint slot, Duration wait, const std::string& why);
+
+std::unique_ptr<Pacer> make_memory_pacer(const PacerOptions& o, std::shared_ptr<Clock> c);
+Result<std::unique_ptr<Pacer>> make_file_pacer(const PacerOptions& o, std::shared_ptr<Clock> c);
+Result<std::unique_ptr<Pacer>> make_redis_pacer(const PacerOptions& o, std::shared_ptr<Clock> c);
+
+/// Seconds with one decimal, for messages.
+std::string fmt_seconds(Duration d);
+
+}  // namespace ccai::detail

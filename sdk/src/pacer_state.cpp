@@ -1,0 +1,73 @@
+// The Pacer interface implemented once for the memory and file backends, on top of transact().
+#include <fmt/format.h>
+
+#include "pacer_internal.hpp"
+
+namespace ccai::detail {
+
+void wait_for_slot(const PacerOptions& o, Clock& clock, TimePoint slot, Duration wait, const std::string& why) {
+    if (o.log) o.log(fmt::format("pacer: {} granted, wait {}", why, fmt_seconds(wait)));
+    if (wait > std::chrono::seconds(1) && o.on_wait) o.on_wait(wait);
+    clock.sleep_until(slot);
+}
+
+Result<Duration> StatePacer::acquire() {
+    const auto start = clock_->now();
+    TimePoint slot{};
+    bool penalized = false;
+    auto r = transact([&](PacerState& s, TimePoint now) {
+        prune(s, o_.windows, o_.margin, now);
+        slot = next_slot(s, o_.windows, o_.margin, now);
+        penalized = s.penalty_until >= slot;
+        s.grants.push_back(slot);  // reserved under the lock: whoever reserves first gets the earlier slot
+        return true;
+    });
+    if (!r) return r.error();
+    const auto wait = std::max(Duration(0), slot - start);
+    wait_for_slot(o_, *clock_, slot, wait, penalized ? "slot (after the account's rate-limit penalty)" : "slot");
+    return wait;
+}
+
+void StatePacer::penalize(Duration pause) {
+    auto r = transact([&](PacerState& s, TimePoint now) {
+        s.penalty_until = std::max(s.penalty_until, now + pause);
+        return true;
+    });
+    if (!r) log(fmt::format("pacer: could not record the penalty: {}", r.error().message));
+    else log(fmt::format("pacer: penalty {} for every process on the account", fmt_seconds(pause)));
+}
+
+Duration StatePacer::time_until_free() {
+    Duration out{0};
+    auto r = transact([&](PacerState& s, TimePoint now) {
+        prune(s, o_.windows, o_.margin, now);
+        out = next_slot(s, o_.windows, o_.margin, now) - now;
+        return false;
+    });
+    return r ? out : Duration(0);
+}
+
+Result<nlohmann::json> StatePacer::status() {
+    std::vector<int> counts;
+    Duration next_free{0}, penalty{0};
+    auto r = transact([&](PacerState& s, TimePoint now) {
+        prune(s, o_.windows, o_.margin, now);
+        for (const auto& w : o_.windows) counts.push_back(grants_in_window(s, w, o_.margin, now));
+        next_free = next_slot(s, o_.windows, o_.margin, now) - now;
+        penalty = s.penalty_until - now;
+        return false;
+    });
+    if (!r) return r.error();
+    auto j = status_json(o_, backend_name(), counts, next_free, penalty);
+    describe(j);
+    return j;
+}
+
+Result<Unit> StatePacer::reset() {
+    return transact([](PacerState& s, TimePoint) {
+        s = PacerState{};
+        return true;
+    });
+}
+
+}  // namespace ccai::detail

@@ -1,0 +1,81 @@
+// The pure slot computation shared by the memory and file backends (the redis Lua script mirrors it).
+// We mirror the server's rolling windows with a log of grant times instead of a token bucket: a bucket
+// allows bursts that a rolling window later rejects, a log cannot.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "pacer_internal.hpp"
+
+namespace ccai::detail {
+
+Duration effective_window(const RateWindow& w, double margin) {
+    return Duration(static_cast<Duration::rep>(static_cast<double>(w.window.count()) * (1.0 + margin)));
+}
+
+Duration spacing_of(const std::vector<RateWindow>& windows, double margin) {
+    Duration s{1};
+    for (const auto& w : windows) s = std::max(s, effective_window(w, margin) / std::max(1, w.limit));
+    return s;
+}
+
+Duration longest_window(const std::vector<RateWindow>& windows, double margin) {
+    Duration l{0};
+    for (const auto& w : windows) l = std::max(l, effective_window(w, margin));
+    return l;
+}
+
+TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows, double margin, TimePoint now) {
+    // Every constraint is a lower bound on t that does not depend on t, so one pass of max() suffices.
+    TimePoint t = std::max(now, s.penalty_until);
+    const auto& g = s.grants;  // ascending
+    if (!g.empty()) t = std::max(t, g.back() + spacing_of(windows, margin));
+    for (const auto& w : windows) {
+        const auto n = static_cast<long>(g.size());
+        // "fewer than limit grants in (t - W, t]" <=> the limit-th most recent grant is at or before t - W.
+        if (n >= w.limit) t = std::max(t, g[static_cast<size_t>(n - w.limit)] + effective_window(w, margin));
+    }
+    return t;
+}
+
+void prune(PacerState& s, const std::vector<RateWindow>& windows, double margin, TimePoint now) {
+    const auto horizon = now - longest_window(windows, margin);
+    const auto keep = std::upper_bound(s.grants.begin(), s.grants.end(), horizon);
+    s.grants.erase(s.grants.begin(), keep);
+}
+
+int grants_in_window(const PacerState& s, const RateWindow& w, double margin, TimePoint t) {
+    const auto from = t - effective_window(w, margin);
+    return static_cast<int>(std::count_if(s.grants.begin(), s.grants.end(),
+                                          [&](TimePoint g) { return g > from; }));
+}
+
+void fill_conservatively(PacerState& s, const std::vector<RateWindow>& windows, TimePoint now) {
+    int limit = windows.empty() ? 1 : windows.front().limit;
+    for (const auto& w : windows) limit = std::min(limit, w.limit);
+    s.grants.assign(static_cast<size_t>(limit), now);
+    s.penalty_until = std::max(s.penalty_until, now);
+}
+
+nlohmann::json status_json(const PacerOptions& o, const std::string& backend, const std::vector<int>& counts,
+                           Duration next_free, Duration penalty) {
+    auto limits = nlohmann::json::array();
+    for (size_t i = 0; i < o.windows.size(); ++i) {
+        const auto& w = o.windows[i];
+        limits.push_back({{"limit", w.limit},
+                          {"window_seconds", std::chrono::duration<double>(w.window).count()},
+                          {"grants_in_window", i < counts.size() ? counts[i] : 0}});
+    }
+    using std::chrono::duration_cast;
+    using std::chrono::milliseconds;
+    return {{"backend", backend},
+            {"scope", o.scope},
+            {"limits", limits},
+            {"margin", o.margin},
+            {"next_free_in_ms", duration_cast<milliseconds>(std::max(Duration(0), next_free)).count()},
+            {"penalty_ms", duration_cast<milliseconds>(std::max(Duration(0), penalty)).count()}};
+}
+
+std::string fmt_seconds(Duration d) { return fmt::format("{:.1f}s", std::chrono::duration<double>(d).count()); }
+
+}  // namespace ccai::detail
