@@ -1,0 +1,62 @@
+#include "call.hpp"
+
+#include <cstdlib>
+
+namespace ccai::mock {
+
+std::string Call::param(std::string_view name, std::string fallback) const {
+    if (const auto it = path.find(name); it != path.end()) return it->second;
+    if (const auto it = query.find(std::string(name)); it != query.end()) return it->second;
+    return fallback;
+}
+
+long long Call::number(std::string_view name, long long fallback, bool from_body) const {
+    if (from_body) {
+        if (!body.is_object()) return fallback;
+        const auto it = body.find(std::string(name));
+        if (it == body.end()) return fallback;
+        if (it->is_number_integer()) return it->get<long long>();
+        if (it->is_string()) return std::atoll(it->get<std::string>().c_str());
+        return fallback;
+    }
+    const auto v = param(name);
+    if (v.empty()) return fallback;
+    char* end = nullptr;
+    const long long n = std::strtoll(v.c_str(), &end, 10);
+    return *end == '\0' ? n : fallback;
+}
+
+std::string Call::coll(std::string_view kind, std::string_view extra) const {
+    std::string out(kind);
+    out += "/" + param("botId");
+    if (!extra.empty()) out += "/" + std::string(extra);
+    return out;
+}
+
+Reply error_reply(int status, const std::string& msg) {
+    Reply r;
+    r.status = status;
+    r.body = {{"errors", json::array({{{"msg", msg}, {"code", status}}})}};
+    return r;
+}
+
+Reply not_found(std::string_view what, std::string_view id) {
+    return error_reply(404, std::string(what) + " not found: " + std::string(id));
+}
+
+json page_of(const std::vector<json>& all, long long skip, long long limit) {
+    if (skip < 0) skip = 0;
+    if (limit <= 0) limit = 10;
+    const long long total = static_cast<long long>(all.size());
+    json results = json::array();
+    for (long long i = skip; i < total && i < skip + limit; ++i) results.push_back(all[static_cast<size_t>(i)]);
+    return {{"results", std::move(results)},
+            {"skip", skip},
+            {"limit", limit},
+            {"page", skip / limit + 1},
+            {"hasMore", skip + limit < total},
+            {"totalPages", (total + limit - 1) / limit},
+            {"totalResults", total}};
+}
+
+}  // namespace ccai::mock

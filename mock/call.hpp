@@ -1,0 +1,57 @@
+#pragma once
+// What a handler sees (one routed, authenticated, validated request) and what it answers.
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ccai/endpoint.hpp"
+#include "router.hpp"
+#include "store.hpp"
+
+namespace ccai::mock {
+
+struct Call {
+    const EndpointSpec* spec = nullptr;
+    std::map<std::string, std::string, std::less<>> path;
+    QueryParams query;
+    json body;           ///< parsed JSON body; null when none was sent
+    std::string upload;  ///< multipart upload content (contacts import)
+    std::string account;
+    Store* store = nullptr;
+
+    /// A path value, else a query value, else `fallback`.
+    [[nodiscard]] std::string param(std::string_view name, std::string fallback = "") const;
+    /// An integer query value (or body value when `from_body`), else `fallback`.
+    [[nodiscard]] long long number(std::string_view name, long long fallback, bool from_body = false) const;
+    /// Collection name scoped by the bot (and optional extra key), e.g. "agents/st-1".
+    [[nodiscard]] std::string coll(std::string_view kind, std::string_view extra = "") const;
+};
+
+struct Reply {
+    int status = 200;
+    json body = json::object();
+    std::map<std::string, std::string> headers;
+};
+
+/// The service's error shape: {"errors":[{"msg": ..., "code": ...}]}.
+Reply error_reply(int status, const std::string& msg);
+Reply not_found(std::string_view what, std::string_view id);
+
+using Handler = std::function<Reply(const Call&)>;
+using HandlerMap = std::map<std::string, Handler, std::less<>>;
+
+/// A page of `all` starting at `skip`: {results, skip, limit, page, hasMore, totalPages, totalResults}.
+json page_of(const std::vector<json>& all, long long skip, long long limit);
+
+void add_agent_handlers(HandlerMap& m);     // agents_handlers.cpp
+void add_config_handlers(HandlerMap& m);    // config_handlers.cpp: skill groups, skills, agent groups, queues
+void add_contact_handlers(HandlerMap& m);   // contact_handlers.cpp: contacts, contact lists
+void add_campaign_handlers(HandlerMap& m);  // campaign_handlers.cpp: sms and voice campaigns
+/// Deterministic plausible data for the read-only families (analytics, WFM, recordings, ...).
+Reply synthesize(const Call& c);            // readonly_data.cpp
+
+}  // namespace ccai::mock

@@ -1,0 +1,26 @@
+#pragma once
+// Matches a request to the catalog's operations: method + path pattern + const_query values.
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ccai/endpoint.hpp"
+
+namespace ccai::mock {
+
+using QueryParams = std::multimap<std::string, std::string>;
+
+struct RouteMatch {
+    int status = 200;   ///< 200 matched; 404 no such path; 405 wrong method; 400 const_query mismatch
+    std::string error;  ///< message for non-200
+    std::string allow;  ///< for 405: the methods the path takes
+    /// Operations that fit, best first. Several when the request alone cannot tell them apart
+    /// (campaign create variants differ only by body; sms/voice campaign get share one path).
+    std::vector<const EndpointSpec*> specs;
+    std::map<std::string, std::string, std::less<>> path_params;
+};
+
+RouteMatch match_route(std::string_view method, std::string_view path, const QueryParams& query);
+
+}  // namespace ccai::mock
