@@ -68,6 +68,16 @@ std::unique_ptr<Pacer> make_memory_pacer(const PacerOptions& o, std::shared_ptr<
 Result<std::unique_ptr<Pacer>> make_file_pacer(const PacerOptions& o, std::shared_ptr<Clock> c);
 Result<std::unique_ptr<Pacer>> make_redis_pacer(const PacerOptions& o, std::shared_ptr<Clock> c);
 
+struct RedisUrl {
+    std::string host;
+    int port = 6379;
+    int db = 0;
+};
+Result<RedisUrl> parse_redis_url(const std::string& url);
+/// Hex SHA-256; the scope's hash names its state file and redis keys (account ids stay out of both).
+std::string sha256_hex(const std::string& s);
+std::string scope_key(const std::string& scope);
+
 /// Seconds with one decimal, for messages.
 std::string fmt_seconds(Duration d);
 

@@ -1,6 +1,7 @@
 // Parsing rate-limit specs: "60/1m", "60/1m,1800/1h", "20/2s".
 #include <charconv>
 #include <limits>
+#include <optional>
 
 #include <fmt/format.h>
 

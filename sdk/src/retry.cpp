@@ -1,6 +1,7 @@
 // Retry decisions: which outcomes are worth another attempt, and Retry-After parsing.
 #include "ccai/retry.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <ctime>
 
@@ -20,6 +21,16 @@ RetryClass classify(const Result<HttpResponse>& outcome) {
         return RetryClass::rate_limited;
     if (s == 502 || s == 503 || s == 504) return RetryClass::transient;
     return RetryClass::done;
+}
+
+Duration backoff_for(const RetryOptions& o, int attempt) {
+    auto d = o.base;
+    for (int i = 1; i < attempt && d < o.cap; ++i) d *= 2;
+    return std::min(d, o.cap);
+}
+
+Duration rate_limit_pause(const RetryOptions& o, int rejection, Duration retry_after, Duration until_free) {
+    return std::max({backoff_for(o, rejection), retry_after, until_free});
 }
 
 bool safe_to_resend(const HttpRequest& request, const Result<HttpResponse>& outcome) {

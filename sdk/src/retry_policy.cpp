@@ -2,6 +2,7 @@
 // did nothing) and after transient failures when that is safe. A rejection penalizes the shared pacer,
 // so every process on the account pauses; the next acquire() then does the waiting.
 #include <algorithm>
+#include <cmath>
 #include <mutex>
 #include <random>
 
@@ -12,6 +13,8 @@
 namespace ccai::detail {
 namespace {
 
+double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
+
 class RetryPolicy final : public Policy {
 public:
     RetryPolicy(RetryOptions o, std::shared_ptr<Pacer> p, std::shared_ptr<Clock> c, std::function<void(const std::string&)> log)
@@ -19,43 +22,66 @@ public:
           rng_(o.seed ? o.seed : std::random_device{}()) {}
 
     Result<HttpResponse> send(HttpRequest& req, const Next& next) override {
-        Duration waited{0};
-        for (int attempt = 1;; ++attempt) {
-            if (auto* s = current_stats()) s->attempts = attempt;
+        Progress p;
+        for (p.attempt = 1;; ++p.attempt) {
+            if (auto* s = current_stats()) s->attempts = p.attempt;
             auto out = next(req);
             const auto cls = classify(out);
             if (cls == RetryClass::done) return out;
-            const auto backoff = backoff_for(attempt);
-            if (cls == RetryClass::rate_limited) {
-                const auto retry_after = retry_after_of(out);
-                auto pause = std::max({backoff, pacer_->time_until_free(), retry_after});
-                pause += jitter(pause / 10 + Duration(std::chrono::milliseconds(100)));
-                if (attempt >= o_.max_attempts || waited + pause > o_.max_wait) return exhausted(out, attempt, pause);
-                pacer_->penalize(pause);
-                waited += pause;
-                say(fmt::format("rate limited (attempt {}); the account pauses {:.1f}s", attempt, seconds(pause)));
-                continue;  // the pacer's acquire() waits out the penalty
-            }
-            if (!safe_to_resend(req, out)) return out;  // a POST that may have reached the server: never re-sent
-            const auto pause = jitter(backoff);  // full jitter
-            if (attempt >= o_.max_attempts || waited + pause > o_.max_wait) return out;
-            say(fmt::format("transient failure (attempt {}): {}; retrying in {:.1f}s", attempt, describe(out), seconds(pause)));
-            waited += pause;
-            if (auto* s = current_stats()) s->retry_wait += pause;
-            clock_->sleep_for(pause);
+            const bool again = cls == RetryClass::rate_limited ? after_rejection(out, p) : after_failure(req, out, p);
+            if (!again) return out;
         }
     }
 
 private:
-    static double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
+    struct Progress {
+        int attempt = 0;
+        int rejections = 0;
+        int failures = 0;
+        Duration waited{0};
+    };
 
-    Duration backoff_for(int attempt) const {
-        auto d = o_.base;
-        for (int i = 1; i < attempt && d < o_.cap; ++i) d *= 2;
-        return std::min(d, o_.cap);
+    // Rate limited: pause everyone on the account; the pacer's next acquire() waits it out.
+    bool after_rejection(Result<HttpResponse>& out, Progress& p) {
+        ++p.rejections;
+        const auto until_free = pacer_->time_until_free();
+        auto pause = rate_limit_pause(o_, p.rejections, retry_after_of(out), until_free);
+        pause += positive_jitter(pause);
+        if (p.attempt >= o_.max_attempts || p.waited + pause > o_.max_wait) {
+            out = exhausted(out, p, pause);
+            return false;
+        }
+        if (p.rejections == 1 && until_free == Duration(0))
+            say("the service rejected a request the pacer allowed: other clients share the account, or its limit "
+                "is lower than --rate-limit");
+        pacer_->penalize(pause);
+        p.waited += pause;
+        say(fmt::format("rate limited (attempt {}); the account pauses {:.1f}s", p.attempt, seconds(pause)));
+        return true;
     }
 
-    Duration jitter(Duration upto) {
+    // Transient: full-jitter backoff, and only when re-sending cannot do the work twice.
+    bool after_failure(const HttpRequest& req, const Result<HttpResponse>& out, Progress& p) {
+        if (!safe_to_resend(req, out)) {
+            say(fmt::format("{} failed ({}) and may have reached the server: not re-sent", req.method, describe(out)));
+            return false;
+        }
+        ++p.failures;
+        const auto pause = std::max(full_jitter(backoff_for(o_, p.failures)), retry_after_of(out));
+        if (p.attempt >= o_.max_attempts || p.waited + pause > o_.max_wait) return false;
+        say(fmt::format("transient failure (attempt {}): {}; retrying in {:.1f}s", p.attempt, describe(out), seconds(pause)));
+        p.waited += pause;
+        if (auto* s = current_stats()) s->retry_wait += pause;
+        clock_->sleep_for(pause);
+        return true;
+    }
+
+    Duration positive_jitter(Duration pause) {
+        const auto extra = Duration(static_cast<Duration::rep>(static_cast<double>(pause.count()) * o_.jitter_fraction));
+        return std::max(Duration(1), o_.jitter_min + random_upto(extra));
+    }
+    Duration full_jitter(Duration upto) { return random_upto(upto); }
+    Duration random_upto(Duration upto) {
         std::lock_guard lock(mu_);
         return Duration(std::uniform_int_distribution<long long>(0, std::max<long long>(0, upto.count()))(rng_));
     }
@@ -71,13 +97,17 @@ private:
         return out ? fmt::format("HTTP {}", out->status) : out.error().message;
     }
 
-    Result<HttpResponse> exhausted(const Result<HttpResponse>& out, int attempts, Duration pause) {
-        pacer_->penalize(pause);  // others should still back off, even though this call gives up
+    // Gives up: still tells the others to back off, and says when a retry could succeed.
+    ApiError exhausted(const Result<HttpResponse>& out, const Progress& p, Duration pause) {
+        pacer_->penalize(pause);
         ApiError e = out ? error_from_response(out->status, out->body) : out.error();
         e.kind = ErrorKind::rate_limited;
         e.retry_after = std::chrono::duration_cast<std::chrono::milliseconds>(pause);
-        e.message = fmt::format("rate limit still exceeded after {} attempt{}; retry in {:.0f}s", attempts,
-                                attempts == 1 ? "" : "s", std::ceil(seconds(pause)));
+        const auto why = p.attempt >= o_.max_attempts
+                             ? fmt::format("after {} attempt{}", p.attempt, p.attempt == 1 ? "" : "s")
+                             : fmt::format("and waiting again would pass the {:.0f}s retry budget", seconds(o_.max_wait));
+        e.message = fmt::format("rate limit still exceeded {}; retry in {:.0f}s", why, std::ceil(seconds(pause)));
+        say(e.message);
         return e;
     }
 

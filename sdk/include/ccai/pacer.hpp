@@ -33,6 +33,9 @@ struct PacerOptions {
     std::string dir;               ///< file backend's state directory ("" = $XDG_STATE_HOME/ccai/pacer)
     std::string fallback;          ///< "file": degrade to the file backend when redis is down
     double margin = 0.02;          ///< safety margin: windows are treated as this much longer
+    /// redis: compute slots with this process's clock instead of the server's TIME. Only for tests that
+    /// drive a fake clock; monotonic clocks of different hosts are unrelated.
+    bool use_client_clock = false;
     /// Called before a wait longer than a second (the CLI prints one line on a terminal).
     std::function<void(Duration)> on_wait;
     /// Called with a line for every decision (--verbose).

@@ -19,7 +19,18 @@ struct RetryOptions {
     Duration base = std::chrono::seconds(1);      ///< exponential backoff: base x 2^n ...
     Duration cap = std::chrono::seconds(60);      ///< ... capped here
     std::uint64_t seed = 0;                       ///< jitter seed (0 = random)
+    /// After a rate-limit rejection the pause gets POSITIVE jitter in [jitter_min, jitter_min + pause x
+    /// jitter_fraction], so processes rejected together do not all come back in the same instant.
+    Duration jitter_min = std::chrono::milliseconds(100);
+    double jitter_fraction = 0.1;
 };
+
+/// @brief The pause after the n-th rate-limit rejection (n from 1), before jitter:
+/// max(Retry-After, time until the pacer sees a free slot, base x 2^(n-1) capped at `cap`).
+Duration rate_limit_pause(const RetryOptions& o, int rejection, Duration retry_after, Duration until_free);
+
+/// @brief Exponential backoff base x 2^(attempt-1), capped.
+Duration backoff_for(const RetryOptions& o, int attempt);
 
 /// @brief What to do with the outcome of one attempt.
 enum class RetryClass {

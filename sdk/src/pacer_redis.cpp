@@ -1,0 +1,171 @@
+// Redis backend: hosts share one budget through a redis server; the reservation is one Lua script.
+#include <hiredis/hiredis.h>
+
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "pacer_internal.hpp"
+#include "pacer_redis_script.hpp"
+
+namespace ccai::detail {
+
+namespace {
+
+struct ReplyDeleter {
+    void operator()(redisReply* r) const { if (r) freeReplyObject(r); }
+};
+using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
+struct ContextDeleter {
+    void operator()(redisContext* c) const { if (c) redisFree(c); }
+};
+
+class RedisPacer final : public Pacer {
+public:
+    RedisPacer(PacerOptions o, std::shared_ptr<Clock> c, RedisUrl u)
+        : o_(std::move(o)), clock_(std::move(c)), url_(std::move(u)), key_(scope_key(o_.scope)) {}
+
+    Result<Unit> connect();
+    Result<Duration> acquire() override;
+    void penalize(Duration pause) override;
+    Duration time_until_free() override;
+    Result<nlohmann::json> status() override;
+    Result<Unit> reset() override;
+
+private:
+    Result<std::vector<long long>> run(const char* mode, Duration pause = Duration(0));
+    Result<Reply> command(const std::vector<std::string>& argv);
+    ApiError down(const std::string& why) const {
+        ApiError e;
+        e.kind = ErrorKind::network;
+        e.maybe_reached_server = false;  // the API was never contacted
+        e.message = fmt::format("pacer: redis at {} unavailable: {}", o_.backend, why);
+        return e;
+    }
+
+    PacerOptions o_;
+    std::shared_ptr<Clock> clock_;
+    RedisUrl url_;
+    std::string key_;
+    std::mutex mu_;  // a hiredis context is not thread-safe
+    std::unique_ptr<redisContext, ContextDeleter> ctx_;
+    std::string sha_;
+};
+
+Result<Unit> RedisPacer::connect() {
+    const timeval tv{2, 0};
+    ctx_.reset(redisConnectWithTimeout(url_.host.c_str(), url_.port, tv));
+    if (!ctx_ || ctx_->err) {
+        const std::string why = ctx_ ? ctx_->errstr : "out of memory";
+        ctx_.reset();
+        return down(why);
+    }
+    const timeval cmd{10, 0};
+    redisSetTimeout(ctx_.get(), cmd);
+    if (url_.db != 0) {
+        auto r = command({"SELECT", std::to_string(url_.db)});
+        if (!r) return r.error();
+    }
+    auto r = command({"SCRIPT", "LOAD", kPacerScript});
+    if (!r) return r.error();
+    sha_ = (*r)->str;
+    return Unit{};
+}
+
+// One command; a reply of type error is an error. Drops the connection on I/O errors so the next
+// call reconnects.
+Result<Reply> RedisPacer::command(const std::vector<std::string>& argv) {
+    if (!ctx_) {
+        auto c = connect();
+        if (!c) return c.error();
+    }
+    std::vector<const char*> a;
+    std::vector<size_t> l;
+    for (const auto& s : argv) {
+        a.push_back(s.data());
+        l.push_back(s.size());
+    }
+    Reply r(static_cast<redisReply*>(redisCommandArgv(ctx_.get(), static_cast<int>(a.size()), a.data(), l.data())));
+    if (!r) {
+        const std::string why = ctx_->errstr;
+        ctx_.reset();
+        return down(why);
+    }
+    if (r->type == REDIS_REPLY_ERROR) return down(std::string(r->str, r->len));
+    return r;
+}
+
+Result<std::vector<long long>> RedisPacer::run(const char* mode, Duration pause) {
+    std::lock_guard lock(mu_);
+    if (!ctx_) {
+        if (auto c = connect(); !c) return c.error();
+    }
+    std::vector<std::string> argv{"EVALSHA", sha_, "2", key_ + ":grants", key_ + ":penalty", mode,
+                                  std::to_string(spacing_of(o_.windows, o_.margin).count()),
+                                  std::to_string(longest_window(o_.windows, o_.margin).count()),
+                                  std::to_string(pause.count()),
+                                  o_.use_client_clock ? std::to_string(clock_->now().time_since_epoch().count()) : ""};
+    for (const auto& w : o_.windows) {
+        argv.push_back(std::to_string(w.limit));
+        argv.push_back(std::to_string(effective_window(w, o_.margin).count()));
+    }
+    auto r = command(argv);
+    if (!r && r.error().message.find("NOSCRIPT") != std::string::npos) {  // server restarted or flushed
+        argv[0] = "EVAL";
+        argv[1] = kPacerScript;
+        r = command(argv);
+    }
+    if (!r) return r.error();
+    std::vector<long long> out;
+    for (size_t i = 0; (*r)->type == REDIS_REPLY_ARRAY && i < (*r)->elements; ++i) out.push_back((*r)->element[i]->integer);
+    if (out.size() < 2) return down("unexpected reply from the pacer script");
+    return out;
+}
+
+Result<Duration> RedisPacer::acquire() {
+    auto r = run("reserve");
+    if (!r) return r.error();
+    const Duration wait((*r)[0]);
+    wait_for_slot(o_, *clock_, clock_->now() + wait, wait, (*r)[1] > 0 ? "slot (after the account's rate-limit penalty)" : "slot");
+    return wait;
+}
+
+void RedisPacer::penalize(Duration pause) {
+    auto r = run("penalize", pause);
+    if (o_.log) o_.log(r ? fmt::format("pacer: penalty {} for every client of the account", fmt_seconds(pause))
+                         : fmt::format("pacer: could not record the penalty: {}", r.error().message));
+}
+
+Duration RedisPacer::time_until_free() {
+    auto r = run("peek");
+    return r ? Duration((*r)[0]) : Duration(0);
+}
+
+Result<nlohmann::json> RedisPacer::status() {
+    auto r = run("peek");
+    if (!r) return r.error();
+    const std::vector<int> counts(r->begin() + 2, r->end());
+    auto j = status_json(o_, "redis", counts, Duration((*r)[0]), Duration((*r)[1]));
+    j["url"] = o_.backend;
+    j["key"] = key_;
+    return j;
+}
+
+Result<Unit> RedisPacer::reset() {
+    std::lock_guard lock(mu_);
+    auto r = command({"DEL", key_ + ":grants", key_ + ":penalty"});
+    if (!r) return r.error();
+    return Unit{};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Pacer>> make_redis_pacer(const PacerOptions& o, std::shared_ptr<Clock> c) {
+    auto url = parse_redis_url(o.backend);
+    if (!url) return url.error();
+    auto p = std::make_unique<RedisPacer>(o, std::move(c), *url);
+    if (auto r = p->connect(); !r) return r.error();  // fail now, with the URL, rather than on the first call
+    return std::unique_ptr<Pacer>(std::move(p));
+}
+
+}  // namespace ccai::detail

@@ -1,0 +1,159 @@
+// File backend specifics: modes, directory checks, corrupt state, the on-disk format.
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "../../sdk/src/pacer_file_format.hpp"
+#include "pacer_contract_test.hpp"
+#include "support/process.hpp"
+
+using namespace ccai;
+using namespace ccai::test;
+using namespace ccai::test::pacer_contract;
+namespace fs = std::filesystem;
+
+namespace {
+
+unsigned mode_of(const std::string& path) {
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    return st.st_mode & 0777;
+}
+
+std::string state_path(Pacer& p) { return (*p.status())["path"].get<std::string>(); }
+
+void write_file(const std::string& path, const std::string& bytes) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+// Puts `bytes` into the scope's state file, then checks the next acquire waits a full window and warns.
+void check_conservative(const std::string& bytes, const std::string& why) {
+    auto clock = std::make_shared<FakeClock>();
+    std::vector<std::string> lines;
+    PacerOptions hooks;
+    hooks.log = [&](const std::string& l) { lines.push_back(l); };
+    const Setup s{"file", temp_dir() + "/pacer"};
+    const auto scope = unique_scope();
+    auto p = make(s, "60/1m", scope, clock, &hooks);
+    REQUIRE(p->acquire().ok());
+    write_file(state_path(*p), bytes);
+    auto w = p->acquire();
+    REQUIRE(w.ok());
+    CHECK(*w == 61200ms);  // 60 grants assumed at "now": wait until they leave the (margin-widened) window
+    bool warned = false;
+    for (const auto& l : lines) warned |= l.find("warning") != std::string::npos && l.find(why) != std::string::npos;
+    CHECK_MESSAGE(warned, why);
+}
+
+}  // namespace
+
+TEST_CASE("pacer file: state file 0600 in a 0700 directory, named by the scope's hash") {
+    const auto base = temp_dir();
+    const Setup s{"file", base + "/state/ccai/pacer"};
+    auto clock = std::make_shared<FakeClock>();
+    auto p = make(s, "60/1m", "https://host|secret-account", clock);
+    REQUIRE(p->acquire().ok());
+    const auto path = state_path(*p);
+    CHECK(mode_of(path) == 0600);
+    CHECK(mode_of(base + "/state/ccai/pacer") == 0700);
+    CHECK(mode_of(base + "/state") == 0700);
+    CHECK(path.find("secret-account") == std::string::npos);
+    auto other = make(s, "60/1m", "https://host|other", clock);
+    CHECK(state_path(*other) != path);
+}
+
+TEST_CASE("pacer file: default directory follows XDG_STATE_HOME") {
+    const auto base = temp_dir();
+    const char* old = std::getenv("XDG_STATE_HOME");
+    const std::string saved = old ? old : "";
+    ::setenv("XDG_STATE_HOME", base.c_str(), 1);
+    auto p = make(Setup{"file", ""}, "60/1m", unique_scope(), std::make_shared<FakeClock>());
+    CHECK(state_path(*p).rfind(base + "/ccai/pacer/", 0) == 0);
+    if (old) ::setenv("XDG_STATE_HOME", saved.c_str(), 1);
+    else ::unsetenv("XDG_STATE_HOME");
+}
+
+TEST_CASE("pacer file: world-writable directory refused, group-writable warned") {
+    const auto dir = temp_dir();
+    ::chmod(dir.c_str(), 0777);
+    auto o = options(Setup{"file", dir}, "60/1m", unique_scope());
+    auto p = make_pacer(o, std::make_shared<FakeClock>());
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.error().kind == ErrorKind::config);
+    CHECK(p.error().message.find("world-writable") != std::string::npos);
+    ::chmod(dir.c_str(), 0770);
+    std::string warning;
+    o.log = [&](const std::string& l) { warning += l; };
+    CHECK(make_pacer(o, std::make_shared<FakeClock>()).ok());
+    CHECK(warning.find("group-writable") != std::string::npos);
+}
+
+TEST_CASE("pacer file: an existing state file with loose modes is tightened") {
+    const Setup s{"file", temp_dir()};
+    auto p = make(s, "60/1m", unique_scope(), std::make_shared<FakeClock>());
+    REQUIRE(p->acquire().ok());
+    ::chmod(state_path(*p).c_str(), 0644);
+    REQUIRE(p->acquire().ok());
+    CHECK(mode_of(state_path(*p)) == 0600);
+}
+
+TEST_CASE("pacer file: corrupt state is treated as a full window") {
+    using namespace ccai::detail;
+    PacerState empty;
+    const auto valid_other_boot = encode_state(empty, "00000000-not-this-boot", "x");
+    const auto valid = encode_state(empty, current_boot_id(), "x");
+    SUBCASE("garbage") { check_conservative("\x01\x02garbage\xff", "not a pacer state file"); }
+    SUBCASE("truncated") { check_conservative(valid.substr(0, valid.size() - 3), "truncated"); }
+    SUBCASE("header only") { check_conservative(valid.substr(0, valid.find('\n') + 1), "truncated"); }
+    SUBCASE("checksum mismatch") {
+        auto bad = valid;
+        bad[bad.size() - 2] = bad[bad.size() - 2] == '9' ? '8' : '9';
+        check_conservative(bad, "checksum");
+    }
+    SUBCASE("wrong boot id") { check_conservative(valid_other_boot, "reboot"); }
+}
+
+TEST_CASE("pacer file: format round trip; leftover bytes past the length are ignored") {
+    using namespace ccai::detail;
+    PacerState s;
+    s.grants = {TimePoint(5s), TimePoint(6s)};
+    s.penalty_until = TimePoint(9s);
+    const auto bytes = encode_state(s, current_boot_id(), "https://h|a b");
+    auto d = decode_state(bytes + "stale tail from a longer state");
+    REQUIRE(std::holds_alternative<DecodedState>(d));
+    CHECK(std::get<DecodedState>(d).state.grants == s.grants);
+    CHECK(std::get<DecodedState>(d).state.penalty_until == s.penalty_until);
+    CHECK(std::holds_alternative<DecodedState>(decode_state("")));  // a fresh, never-written scope
+}
+
+TEST_CASE("pacer file: an unwritable directory is a config error naming it") {
+    auto o = options(Setup{"file", "/proc/ccai-no-such-dir"}, "60/1m", unique_scope());
+    auto p = make_pacer(o, std::make_shared<FakeClock>());
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.error().kind == ErrorKind::config);
+    CHECK(p.error().message.find("/proc/ccai-no-such-dir") != std::string::npos);
+}
+
+TEST_CASE("pacer: unknown backend and unreachable redis") {
+    auto o = options(Setup{"carrier-pigeon", ""}, "60/1m", unique_scope());
+    auto p = make_pacer(o, std::make_shared<FakeClock>());
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.error().kind == ErrorKind::config);
+    o.backend = "redis://127.0.0.1:" + std::to_string(free_port());
+    p = make_pacer(o, std::make_shared<FakeClock>());
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.error().kind == ErrorKind::network);
+    CHECK(p.error().message.find(o.backend) != std::string::npos);
+    std::string warning;
+    o.fallback = "file";
+    o.dir = temp_dir();
+    o.log = [&](const std::string& l) { warning += l; };
+    p = make_pacer(o, std::make_shared<FakeClock>());
+    REQUIRE(p.ok());
+    CHECK((*(*p)->status())["backend"] == "file");
+    CHECK(warning.find("falling back") != std::string::npos);
+    o.backend = "redis://:6379";
+    CHECK(make_pacer(o, std::make_shared<FakeClock>()).error().message.find("bad redis URL") != std::string::npos);
+}

@@ -1,0 +1,63 @@
+// Rate-limit specs and the pure slot computation shared by the memory and file backends.
+#include <doctest/doctest.h>
+
+#include "../../sdk/src/pacer_internal.hpp"
+#include "ccai/pacer.hpp"
+
+using namespace ccai;
+using namespace std::chrono_literals;
+
+TEST_CASE("pacer: rate limit specs") {
+    CHECK(*parse_rate_limits("60/1m") == std::vector<RateWindow>{{60, 60s}});
+    CHECK(*parse_rate_limits("60/1m,1800/1h") == std::vector<RateWindow>{{60, 60s}, {1800, 3600s}});
+    CHECK(*parse_rate_limits(" 20/2s , 5/1s ") == std::vector<RateWindow>{{20, 2s}, {5, 1s}});
+    CHECK(*parse_rate_limits("100/m") == std::vector<RateWindow>{{100, 60s}});
+    CHECK(*parse_rate_limits("7/90s") == std::vector<RateWindow>{{7, 90s}});
+    for (const char* bad : {"", "60", "60/", "/1m", "0/1m", "-1/1m", "60/0m", "60/1d", "60/1.5m", "x/1m", "60/1m,",
+                            "60/1m,,5/1s", "99999999999/1m", "60/99999h"}) {
+        CAPTURE(bad);
+        auto r = parse_rate_limits(bad);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().kind == ErrorKind::invalid_input);
+        CHECK(r.error().message.find("rate limit") != std::string::npos);
+    }
+    CHECK(parse_rate_limits("60/1d").error().message.find("unit s, m or h") != std::string::npos);
+}
+
+TEST_CASE("pacer: slot computation") {
+    using namespace ccai::detail;
+    const auto w = *parse_rate_limits("5/1s,8/10s");
+    const TimePoint t0(1000s);
+    SUBCASE("spacing is the max over windows, margin included") {
+        CHECK(spacing_of(w, 0.02) == 1275ms);
+        CHECK(spacing_of(w, 0.0) == 1250ms);
+        CHECK(longest_window(w, 0.02) == 10200ms);
+    }
+    SUBCASE("a full window holds the next slot until its oldest grant leaves") {
+        PacerState s;
+        s.grants.assign(5, t0);  // a burst, e.g. a conservative fill
+        CHECK(next_slot(s, w, 0.02, t0) == t0 + 1275ms);  // 1s window frees at +1.02s; spacing is later
+        s.grants.assign(8, t0);
+        CHECK(next_slot(s, w, 0.02, t0) == t0 + 10200ms);  // the 10s window is the binding one
+    }
+    SUBCASE("the penalty and now are lower bounds") {
+        PacerState s;
+        s.penalty_until = t0 + 3s;
+        CHECK(next_slot(s, w, 0.02, t0) == t0 + 3s);
+        CHECK(next_slot(s, w, 0.02, t0 + 5s) == t0 + 5s);
+    }
+    SUBCASE("prune keeps the longest window and every future reservation") {
+        PacerState s;
+        s.grants = {t0, t0 + 1s, t0 + 20s, t0 + 30s};
+        prune(s, w, 0.02, t0 + 15s);
+        CHECK(s.grants == std::vector<TimePoint>{t0 + 20s, t0 + 30s});
+        prune(s, w, 0.02, t0 + 11s);
+        CHECK(s.grants.size() == 2);
+    }
+    SUBCASE("conservative fill uses the smallest limit") {
+        PacerState s;
+        fill_conservatively(s, *parse_rate_limits("60/1m,1800/1h"), t0);
+        CHECK(s.grants.size() == 60);
+        CHECK(next_slot(s, *parse_rate_limits("60/1m,1800/1h"), 0.02, t0) == t0 + 61200ms);
+    }
+}
