@@ -5,7 +5,7 @@
 using namespace ccai;
 
 TEST_CASE("base64url round-trips and rejects foreign characters") {
-    for (const std::string s : {std::string(), std::string("f"), std::string("fo"), std::string("foo"), std::string("foob"),
+    for (const std::string& s : {std::string(), std::string("f"), std::string("fo"), std::string("foo"), std::string("foob"),
                                 std::string("fooba"), std::string("foobar"), std::string("\xff\xfe\x00\x01", 4)})
         CHECK(base64url_decode(base64url_encode(s)) == s);
     CHECK(base64url_encode("\xfb\xff") == "-_8");

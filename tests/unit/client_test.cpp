@@ -1,0 +1,133 @@
+// The pipeline with a fake transport and clock: auth header, pacing per attempt, retry classification.
+#include <doctest/doctest.h>
+
+#include "ccai/client.hpp"
+#include "ccai/jwt.hpp"
+#include "support/fakes.hpp"
+
+using namespace ccai;
+
+namespace {
+
+struct Harness {
+    std::shared_ptr<test::FakeTransport> transport = std::make_shared<test::FakeTransport>();
+    std::shared_ptr<test::FakeClock> clock = std::make_shared<test::FakeClock>();
+    std::unique_ptr<Client> client;
+
+    explicit Harness(RetryOptions retry = {}) {
+        ClientOptions o;
+        o.config.set("host", "http://127.0.0.1:1", "test");
+        o.config.set("bot_id", "st-1", "test");
+        o.config.set("account_id", "acc", "test");
+        o.config.set("client_id", "cs-1", "test");
+        o.config.set("client_secret", "sekrit", "test");
+        o.config.set("jwt_sub", "me", "test");
+        o.config.set("jwt_ttl", "3600", "test");
+        o.config.set("rate_limit", "60/1m", "test");
+        o.config.set("pacer", "memory", "test");
+        o.transport = transport;
+        o.clock = clock;
+        retry.seed = 42;
+        o.retry = retry;
+        auto c = Client::create(std::move(o));
+        REQUIRE(c.ok());
+        client = std::move(*c);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("the auth header is a JWT for the client id, signed with the secret") {
+    Harness h;
+    auto r = h.client->skill_groups().list();
+    REQUIRE(r.ok());
+    REQUIRE(h.transport->requests.size() == 1);
+    const auto token = h.transport->requests[0].header("auth");
+    const auto payload = verify_jwt(token, "sekrit");
+    REQUIRE(payload.has_value());
+    CHECK((*payload)["appId"] == "cs-1");
+    CHECK((*payload)["sub"] == "me");
+    CHECK((*payload)["exp"].get<long long>() - (*payload)["iat"].get<long long>() == 3600);
+}
+
+TEST_CASE("typed calls fill the catalog's path and parse JSON") {
+    Harness h;
+    h.transport->push(200, R"({"id":"sk-1","name":"French"})");
+    auto r = h.client->skills().get({.skill_group_id = "sg-1", .skill_id = "sk-1"});
+    REQUIRE(r.ok());
+    CHECK((*r)["name"] == "French");
+    CHECK(h.transport->requests[0].url == "http://127.0.0.1:1/agentassist/api/v1/public/st-1/skill-groups/sg-1/skills/sk-1");
+    CHECK(h.transport->requests[0].method == "GET");
+}
+
+TEST_CASE("invalid input never reaches the transport") {
+    Harness h;
+    auto r = h.client->skills().get({.skill_group_id = "sg-1"});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().kind == ErrorKind::invalid_input);
+    CHECK(h.transport->requests.empty());
+}
+
+TEST_CASE("HTTP errors become ApiError values with the service's message and code") {
+    Harness h;
+    h.transport->push(404, R"({"errors":[{"msg":"Skill not found","code":"NOT_FOUND"}]})", {{"x-request-id", "rq-1"}});
+    auto r = h.client->skills().get({.skill_group_id = "a", .skill_id = "b"});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().kind == ErrorKind::not_found);
+    CHECK(r.error().http_status == 404);
+    CHECK(r.error().message == "Skill not found");
+    CHECK(r.error().code == "NOT_FOUND");
+    CHECK(r.error().request_id == "rq-1");
+}
+
+TEST_CASE("a rate-limit rejection is retried after a pause; every attempt is paced") {
+    Harness h;
+    h.transport->push(429, R"({"errors":[{"msg":"You've exceeded the per-minute rate limit. Please wait for sometime before retrying.","code":429}]})");
+    CallStats stats;
+    auto r = h.client->call(*find_endpoint("queues.list"), CallArgs{}, &stats);
+    REQUIRE(r.ok());
+    CHECK(h.transport->requests.size() == 2);
+    CHECK(stats.attempts == 2);
+    CHECK(h.clock->slept() >= std::chrono::seconds(1));  // backoff base: at least 1 s
+}
+
+TEST_CASE("a POST whose outcome is unknown is never re-sent; a GET is") {
+    ApiError timeout;
+    timeout.kind = ErrorKind::network;
+    timeout.message = "timeout";
+    timeout.maybe_reached_server = true;
+    {
+        Harness h;
+        h.transport->push_error(timeout);
+        auto r = h.client->call(*find_endpoint("skill-groups.create"), CallArgs{.body = nlohmann::json{{"name", "x"}}});
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().kind == ErrorKind::network);
+        CHECK(h.transport->requests.size() == 1);
+    }
+    {
+        Harness h;
+        h.transport->push_error(timeout);
+        auto r = h.client->call(*find_endpoint("skill-groups.list"), CallArgs{});
+        CHECK(r.ok());
+        CHECK(h.transport->requests.size() == 2);
+    }
+    {
+        Harness h;  // a POST that provably never left is safe to send again
+        ApiError refused = timeout;
+        refused.maybe_reached_server = false;
+        h.transport->push_error(refused);
+        auto r = h.client->call(*find_endpoint("skill-groups.create"), CallArgs{.body = nlohmann::json{{"name", "x"}}});
+        CHECK(r.ok());
+        CHECK(h.transport->requests.size() == 2);
+    }
+}
+
+TEST_CASE("rate limited until attempts run out: rate_limited with a time to retry") {
+    Harness h(RetryOptions{.max_attempts = 3});
+    h.transport->fallback = HttpResponse{429, {}, "{}"};
+    auto r = h.client->call(*find_endpoint("queues.list"), CallArgs{});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().kind == ErrorKind::rate_limited);
+    CHECK(r.error().retry_after.has_value());
+    CHECK(h.transport->requests.size() == 3);
+}
