@@ -1,0 +1,73 @@
+// Which outcomes are retried, which requests may be re-sent, and Retry-After parsing.
+#include <doctest/doctest.h>
+
+#include "ccai/retry.hpp"
+
+using namespace ccai;
+using namespace std::chrono_literals;
+
+namespace {
+Result<HttpResponse> response(int status, std::string body = "{}") { return HttpResponse{status, {}, std::move(body)}; }
+Result<HttpResponse> network(bool reached) {
+    ApiError e;
+    e.kind = ErrorKind::network;
+    e.message = "connection reset";
+    e.maybe_reached_server = reached;
+    return e;
+}
+HttpRequest req(std::string method) { return HttpRequest{std::move(method), "https://h/x", {}, "", std::nullopt}; }
+const std::string kMinute = R"({"errors":[{"msg":"You've exceeded the per-minute rate limit. Please wait for sometime before retrying."}]})";
+const std::string kHourly = R"({"errors":[{"msg":"You've exceeded the hourly rate limit. Please wait for sometime before retrying."}]})";
+}  // namespace
+
+TEST_CASE("retry: classification") {
+    CHECK(classify(response(429)) == RetryClass::rate_limited);
+    CHECK(classify(response(200, kMinute)) == RetryClass::rate_limited);
+    CHECK(classify(response(400, kHourly)) == RetryClass::rate_limited);
+    CHECK(classify(response(403, kMinute)) == RetryClass::rate_limited);
+    for (int s : {502, 503, 504}) CHECK(classify(response(s)) == RetryClass::transient);
+    CHECK(classify(network(false)) == RetryClass::transient);
+    CHECK(classify(network(true)) == RetryClass::transient);
+    for (int s : {200, 201, 204, 400, 401, 404, 500}) CHECK(classify(response(s)) == RetryClass::done);
+    // A long list that happens to quote the message is data, not a rejection.
+    CHECK(classify(response(200, std::string(5000, ' ') + kMinute)) == RetryClass::done);
+    ApiError auth;
+    auth.kind = ErrorKind::auth;
+    CHECK(classify(Result<HttpResponse>(auth)) == RetryClass::done);
+}
+
+TEST_CASE("retry: only idempotent requests, or ones that never reached the server, are re-sent") {
+    for (const char* m : {"GET", "PUT", "DELETE"}) {
+        CHECK(safe_to_resend(req(m), response(503)));
+        CHECK(safe_to_resend(req(m), network(true)));
+    }
+    CHECK_FALSE(safe_to_resend(req("POST"), response(503)));
+    CHECK_FALSE(safe_to_resend(req("POST"), response(504)));
+    CHECK_FALSE(safe_to_resend(req("POST"), network(true)));
+    CHECK(safe_to_resend(req("POST"), network(false)));
+}
+
+TEST_CASE("retry: Retry-After in seconds and as an HTTP-date") {
+    CHECK(parse_retry_after("120", 0) == 120000ms);
+    CHECK(parse_retry_after(" 1.5 ", 0) == 1500ms);
+    CHECK(parse_retry_after("0", 0) == 0ms);
+    const long long at = 784111777;  // Sun, 06 Nov 1994 08:49:37 GMT
+    CHECK(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", at - 30) == 30000ms);
+    CHECK(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", at + 30) == 0ms);  // already past
+    CHECK_FALSE(parse_retry_after("", 0).has_value());
+    CHECK_FALSE(parse_retry_after("-5", 0).has_value());
+    CHECK_FALSE(parse_retry_after("soon", 0).has_value());
+    CHECK_FALSE(parse_retry_after("Sun, 06 Nov 1994 08:49:37", 0).has_value());
+}
+
+TEST_CASE("retry: backoff doubles from the base and is capped") {
+    RetryOptions o;
+    CHECK(backoff_for(o, 1) == 1s);
+    CHECK(backoff_for(o, 2) == 2s);
+    CHECK(backoff_for(o, 6) == 32s);
+    CHECK(backoff_for(o, 7) == 60s);
+    CHECK(backoff_for(o, 50) == 60s);
+    CHECK(rate_limit_pause(o, 1, 7s, 2s) == 7s);
+    CHECK(rate_limit_pause(o, 1, 0s, 3s) == 3s);
+    CHECK(rate_limit_pause(o, 3, 1s, 2s) == 4s);
+}

@@ -1,0 +1,189 @@
+// The retry policy in a real chain (retry -> pacer -> fake transport) on a FakeClock: no real sleeps.
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "../../sdk/src/policies.hpp"
+#include "pacer_contract_test.hpp"
+
+using namespace ccai;
+using namespace ccai::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string kMinute = R"({"errors":[{"msg":"You've exceeded the per-minute rate limit. Please wait for sometime before retrying."}]})";
+
+struct Chain {
+    explicit Chain(RetryOptions o = {}, std::string scope = pacer_contract::unique_scope()) : scope_(std::move(scope)) {
+        pacer = pacer_contract::make({"memory", ""}, "60/1m", scope_, clock);
+        retry = detail::make_retry_policy(o, pacer, clock, [this](const std::string& l) { log.push_back(l); });
+        pace = detail::make_pacer_policy(pacer);
+    }
+    Result<HttpResponse> send(std::string method = "GET") {
+        HttpRequest r{std::move(method), "https://h/x", {}, "", std::nullopt};
+        const auto to_wire = [this](HttpRequest& rr) { return transport->perform(rr); };
+        return retry->send(r, [&](HttpRequest& rr) { return pace->send(rr, to_wire); });
+    }
+    static ApiError network(bool reached) {
+        ApiError e;
+        e.kind = ErrorKind::network;
+        e.message = "timeout";
+        e.maybe_reached_server = reached;
+        return e;
+    }
+
+    std::string scope_;
+    std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
+    std::shared_ptr<FakeTransport> transport = std::make_shared<FakeTransport>();
+    std::shared_ptr<Pacer> pacer;
+    std::unique_ptr<Policy> retry, pace;
+    std::vector<std::string> log;
+};
+
+RetryOptions seeded(std::uint64_t seed) {
+    RetryOptions o;
+    o.seed = seed;
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("retry policy: a 429 pauses at least the backoff, the pacer's view and Retry-After, plus positive jitter") {
+    SUBCASE("backoff vs window") {
+        Chain c(seeded(1));
+        c.transport->push(429);
+        REQUIRE(c.send().ok());
+        CHECK(c.transport->requests.size() == 2);
+        // max(1s backoff, 1.02s until the next spaced slot) + jitter in [100ms, 100ms + 10%]
+        CHECK(c.clock->slept() >= 1120ms);
+        CHECK(c.clock->slept() <= 1222ms);
+    }
+    SUBCASE("Retry-After in seconds") {
+        Chain c(seeded(2));
+        c.transport->push(429, "{}", {{"retry-after", "7"}});
+        REQUIRE(c.send().ok());
+        CHECK(c.clock->slept() >= 7100ms);
+        CHECK(c.clock->slept() <= 7800ms);
+    }
+    SUBCASE("the rate-limit message in a 200 or 400 body is a rejection too") {
+        Chain c(seeded(3));
+        c.transport->push(200, kMinute);
+        c.transport->push(400, kMinute);
+        auto r = c.send("POST");  // a rejected POST did nothing: re-sent
+        REQUIRE(r.ok());
+        CHECK(r->body == "{}");
+        CHECK(c.transport->requests.size() == 3);
+    }
+}
+
+TEST_CASE("retry policy: jitter is positive, bounded, and varies") {
+    std::set<long long> seen;
+    for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+        Chain c(seeded(seed));
+        c.transport->push(429, "{}", {{"retry-after", "10"}});
+        REQUIRE(c.send().ok());
+        const auto extra = c.clock->slept() - 10s;
+        CHECK(extra >= 100ms);
+        CHECK(extra <= 1100ms);
+        seen.insert(extra.count());
+    }
+    CHECK(seen.size() > 30);
+}
+
+TEST_CASE("retry policy: consecutive rejections back off exponentially") {
+    Chain c(seeded(4));
+    for (int i = 0; i < 4; ++i) c.transport->push(429);
+    REQUIRE(c.send().ok());
+    CHECK(c.transport->requests.size() == 5);
+    // pauses >= 1.02 (window), 2, 4, 8 s, each + >= 100 ms jitter
+    CHECK(c.clock->slept() >= 15020ms + 400ms);
+    CHECK(c.clock->slept() <= 15020ms + 400ms + 1600ms);
+}
+
+TEST_CASE("retry policy: a rejection penalizes every pacer of the account") {
+    const auto scope = pacer_contract::unique_scope();
+    RetryOptions o = seeded(5);
+    o.max_attempts = 1;
+    Chain c(o, scope);
+    auto other = pacer_contract::make({"memory", ""}, "60/1m", scope, c.clock);
+    c.transport->push(429, "{}", {{"retry-after", "30"}});
+    auto r = c.send();
+    REQUIRE_FALSE(r.ok());
+    CHECK(other->time_until_free() >= 30100ms);
+}
+
+TEST_CASE("retry policy: max attempts and max wait end in rate_limited with the time to retry") {
+    SUBCASE("max attempts") {
+        RetryOptions o = seeded(6);
+        o.max_attempts = 3;
+        Chain c(o);
+        c.transport->fallback = HttpResponse{429, {}, kMinute};
+        auto r = c.send();
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().kind == ErrorKind::rate_limited);
+        CHECK(c.transport->requests.size() == 3);
+        CHECK(r.error().message.find("after 3 attempts") != std::string::npos);
+        CHECK(r.error().message.find("retry in ") != std::string::npos);
+        CHECK(r.error().retry_after >= std::chrono::milliseconds(4000));
+    }
+    SUBCASE("max wait") {
+        RetryOptions o = seeded(7);
+        o.max_wait = 5s;
+        Chain c(o);
+        c.transport->fallback = HttpResponse{429, {}, "{}"};
+        auto r = c.send();
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().kind == ErrorKind::rate_limited);
+        CHECK(c.transport->requests.size() == 3);  // ~1.1 + ~2.2 s waited; ~4.4 s more would pass 5 s
+        CHECK(r.error().message.find("retry budget") != std::string::npos);
+        CHECK(c.clock->slept() <= 5s);
+    }
+}
+
+TEST_CASE("retry policy: transient failures") {
+    SUBCASE("GET: 502/503/504 and network errors retried with full jitter") {
+        Chain c(seeded(8));
+        c.transport->push(502);
+        c.transport->push(503);
+        c.transport->push_error(Chain::network(true));
+        c.transport->push(504);
+        REQUIRE(c.send("GET").ok());
+        CHECK(c.transport->requests.size() == 5);
+        CHECK(c.clock->slept() <= 1s + 2s + 4s + 8s + 4 * 1020ms);
+    }
+    SUBCASE("POST whose outcome is unknown is never re-sent") {
+        Chain c(seeded(9));
+        c.transport->push(503);
+        auto r = c.send("POST");
+        REQUIRE(r.ok());
+        CHECK(r->status == 503);
+        CHECK(c.transport->requests.size() == 1);
+        Chain d(seeded(9));
+        d.transport->push_error(Chain::network(true));
+        CHECK_FALSE(d.send("POST").ok());
+        CHECK(d.transport->requests.size() == 1);
+    }
+    SUBCASE("POST that provably never reached the server is re-sent") {
+        Chain c(seeded(10));
+        c.transport->push_error(Chain::network(false));
+        REQUIRE(c.send("POST").ok());
+        CHECK(c.transport->requests.size() == 2);
+    }
+    SUBCASE("gives up after max attempts with the last outcome") {
+        RetryOptions o = seeded(11);
+        o.max_attempts = 2;
+        Chain c(o);
+        c.transport->fallback = HttpResponse{503, {}, "{}"};
+        auto r = c.send("DELETE");
+        REQUIRE(r.ok());
+        CHECK(r->status == 503);
+        CHECK(c.transport->requests.size() == 2);
+    }
+    SUBCASE("not retried: 500, 4xx") {
+        Chain c(seeded(12));
+        c.transport->push(500);
+        CHECK(c.send().value().status == 500);
+        CHECK(c.transport->requests.size() == 1);
+    }
+}
