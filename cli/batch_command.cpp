@@ -1,14 +1,178 @@
-// `ccai-cli batch`: placeholder until the batch runner lands (issue 5).
+// `ccai-cli batch`: a thin layer over ccai::batch::Runner: flags, input, reporting, signals, exit code.
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+
 #include "app.hpp"
+#include "batch_progress.hpp"
+#include "ccai/batch.hpp"
 #include "exit_codes.hpp"
 #include "operation_runner.hpp"
+#include "output.hpp"
 
 namespace ccai::cli {
 
-void add_batch_command(CLI::App&, GlobalFlags&, Action&) {}
+namespace {
 
-int run_all_pages(const EndpointSpec& spec, const CallArgs&, const GlobalFlags&, long long) {
-    return report_error(invalid_input(std::string(spec.id) + ": --all is not available yet"));
+struct BatchFlags {
+    std::string input;
+    std::string format;  // jsonl or csv ("" = csv when --op is given or the file ends in .csv)
+    std::string op;
+    std::vector<std::string> maps;
+    std::string id_column;
+    std::string results;
+    int concurrency = 4;
+    bool resume = false;
+    bool retry_in_doubt = false;
+    bool skip_invalid = false;
+};
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_sigint(int) { g_interrupted = true; }
+
+// First Ctrl-C: start nothing new, finish what is in flight, write results. A second one kills at once
+// (SA_RESETHAND); the journal then marks those lines in doubt, so nothing is lost or repeated.
+void install_sigint() {
+    struct sigaction sa{};
+    sa.sa_handler = on_sigint;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+Result<batch::Input> read_input(const BatchFlags& f) {
+    std::ifstream file;
+    if (f.input != "-") {
+        file.open(f.input, std::ios::binary);
+        if (!file) return invalid_input(fmt::format("--input: cannot read {}", f.input));
+    }
+    std::istream& in = f.input == "-" ? std::cin : file;
+    const bool csv = f.format == "csv" || (f.format.empty() && (!f.op.empty() || f.input.ends_with(".csv")));
+    if (!csv) {
+        if (!f.op.empty() || !f.maps.empty()) return invalid_input("--op and --map apply to CSV input (--format csv)");
+        return batch::read_jsonl(in);
+    }
+    if (f.op.empty()) return invalid_input("CSV input needs --op OPERATION (e.g. --op agents.create)");
+    batch::CsvOptions o{f.op, {}, f.id_column};
+    for (const auto& m : f.maps) {
+        const auto eq = m.find('=');
+        if (eq == std::string::npos) return invalid_input(fmt::format("--map {}: expected COLUMN=FIELD", m));
+        o.map.emplace_back(m.substr(0, eq), m.substr(eq + 1));
+    }
+    return batch::read_csv(in, o);
+}
+
+// Every invalid line, each with its number, before anything is sent.
+int report_invalid(const batch::Input& input, bool skipping) {
+    int code = kOk;
+    for (const auto* item : batch::invalid_items(input)) {
+        auto j = error_json(*item->problem);
+        j["line"] = item->line;
+        if (!item->id.empty()) j["id"] = item->id;
+        if (skipping) j["skipped"] = true;
+        std::fprintf(stderr, "%s\n", nlohmann::json{{"error", j}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+        if (code == kOk) code = exit_code_for(item->problem->kind);
+    }
+    return code;
+}
+
+int dry_run(const batch::Input& input, const Config& config) {
+    for (const auto& item : input.items) {
+        if (item.problem) continue;
+        auto req = build_request(*item.spec, item.args, config);
+        auto j = dry_run_json(*req);
+        j["line"] = item.line;
+        print_line(stdout, j);
+    }
+    return kOk;
+}
+
+batch::Options runner_options(const BatchFlags& f, BatchProgress& progress) {
+    batch::Options o;
+    o.concurrency = f.concurrency;
+    o.results_path = f.results;
+    o.resume = f.resume;
+    o.retry_in_doubt = f.retry_in_doubt;
+    o.skip_invalid = f.skip_invalid;
+    o.stop = [] { return g_interrupted.load(); };
+    o.error_json = [](const ApiError& e) { return error_json(e); };
+    o.on_progress = [&progress](const batch::Progress& p) { progress.update(p); };
+    if (f.results.empty())
+        o.on_record = [](const batch::Record& r) {
+            print_line(stdout, r.to_json());
+            std::fflush(stdout);  // a consumer sees each line as it finishes
+        };
+    return o;
+}
+
+int run_batch(const BatchFlags& f, const GlobalFlags& g) {
+    if (f.resume && f.results.empty()) return report_error(invalid_input("--resume needs --results FILE (its journal is FILE.journal)"));
+    auto config = load_config(g);
+    if (!config) return report_error(config.error());
+    auto input = read_input(f);
+    if (!input) return report_error(input.error());
+    batch::validate(*input, *config);
+    if (const int code = report_invalid(*input, f.skip_invalid); code != kOk && !f.skip_invalid) return code;
+    if (g.dry_run) return dry_run(*input, *config);
+    GlobalFlags quiet = g;
+    quiet.quiet = true;  // per-call wait notices would drown the progress line; the pacing is expected here
+    auto session = open_session(quiet);
+    if (!session) return report_error(session.error());
+    const bool tty = session->stderr_tty && !g.quiet;
+    BatchProgress progress(tty, config->get("rate_limit"));
+    install_sigint();
+    const auto start = std::chrono::steady_clock::now();
+    auto summary = batch::Runner(*session->client, runner_options(f, progress)).run(*input);
+    progress.clear();
+    if (!summary) return report_error(summary.error());
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (tty) std::fprintf(stderr, "%s\n", BatchProgress::summary_text(*summary, seconds).c_str());
+    else if (g.verbose) std::fprintf(stderr, "%s\n", nlohmann::json{{"summary", summary->to_json()}}.dump().c_str());
+    if (g_interrupted) return kInterrupted;
+    return summary->all_ok() ? kOk : kBatchFailures;
+}
+
+constexpr const char* kFooter = R"(Input: JSON Lines, one call per line: {"op":"agents.create","params":{...},"body":{...},"id":"key"}
+  or CSV with --op: a header row; columns map by name to parameters or top-level body fields, or with
+  --map column=field (a parameter, or a body path like a.b or queues[0].id; --map column= ignores it).
+Every line is validated first; invalid lines are all reported (with line numbers) and nothing is sent
+  (exit 2), unless --skip-invalid (then they are recorded as "invalid").
+Results: one JSON line per input line {line,id,op,outcome,status,response|error,attempts,pacer_wait_ms};
+  outcome is ok, failed, in-doubt or invalid. To stdout unless --results FILE.
+Resume: --results FILE keeps FILE.journal; after a crash or Ctrl-C, rerun with --resume. A line sent
+  without a recorded outcome is in-doubt and not re-sent (unless --retry-in-doubt, or GET/PUT/DELETE).
+stderr: a progress line and a summary when stderr is a terminal; nothing when piped, except errors
+  and, with --verbose, a final {"summary":{...}} line.
+Exit: 0 every line ok; 10 some line failed, in doubt or invalid; 2 invalid input; 130 interrupted.)";
+
+}  // namespace
+
+void add_batch_command(CLI::App& app, GlobalFlags& g, Action& action) {
+    static BatchFlags f;
+    auto* cmd = app.add_subcommand("batch", "run many calls from a JSON Lines or CSV file, paced and resumable");
+    cmd->fallthrough();
+    cmd->footer(kFooter);
+    cmd->add_option("--input", f.input, "input file, or - for stdin")->required()->type_name("FILE|-");
+    cmd->add_option("--format", f.format, "input format (default: csv with --op or a .csv file, else jsonl)")
+        ->check(CLI::IsMember({"jsonl", "csv"}));
+    cmd->add_option("--op", f.op, "CSV: the operation every row calls")->type_name("OPERATION");
+    cmd->add_option("--map", f.maps, "CSV: column=field (repeatable)")->type_name("COLUMN=FIELD");
+    cmd->add_option("--id-column", f.id_column, "CSV: the column holding each row's key")->type_name("COLUMN");
+    cmd->add_option("--results", f.results, "results file (JSON Lines); enables the journal and --resume")->type_name("FILE");
+    cmd->add_option("--concurrency", f.concurrency, "requests in flight (all share the pacer)")
+        ->check(CLI::Range(1, 64))
+        ->default_val(4);
+    cmd->add_flag("--resume", f.resume, "continue an interrupted run from FILE.journal");
+    cmd->add_flag("--retry-in-doubt", f.retry_in_doubt, "re-send lines whose outcome is unknown (may duplicate creates)");
+    cmd->add_flag("--skip-invalid", f.skip_invalid, "record invalid lines as invalid and run the others");
+    cmd->callback([&g, &action] { action = [&g] { return run_batch(f, g); }; });
 }
 
 }  // namespace ccai::cli

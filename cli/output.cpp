@@ -79,15 +79,6 @@ OutputOptions output_options(const std::string& flag, const std::string& config_
     return o;
 }
 
-const nlohmann::json* list_items(const EndpointSpec* spec, const nlohmann::json& response) {
-    if (response.is_array()) return &response;
-    if (spec && !spec->response_list_key.empty()) {
-        const auto* items = at_path(response, std::string(spec->response_list_key));
-        if (items && items->is_array()) return items;
-    }
-    return nullptr;
-}
-
 nlohmann::json select_fields(const nlohmann::json& value, const std::vector<std::string>& fields) {
     if (fields.empty() || !value.is_object()) return value;
     nlohmann::json out = nlohmann::json::object();

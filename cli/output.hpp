@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ccai/endpoint.hpp"
+#include "ccai/pagination.hpp"
 
 namespace ccai::cli {
 
@@ -23,8 +24,8 @@ std::vector<std::string> split_fields(const std::string& csv);
 /// Resolves the effective format: explicit flag > config `output` > json.
 OutputOptions output_options(const std::string& flag, const std::string& config_value, const std::string& fields, bool tty);
 
-/// The list items of a response (`response_list_key`, a top-level array, or null when not a list).
-const nlohmann::json* list_items(const EndpointSpec* spec, const nlohmann::json& response);
+/// The list items of a response: ccai::list_items, moved to the SDK (pagination.hpp) for --all and embedders.
+using ccai::list_items;
 
 /// Keeps only the named (dotted) fields of an object.
 nlohmann::json select_fields(const nlohmann::json& value, const std::vector<std::string>& fields);

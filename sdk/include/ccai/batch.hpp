@@ -1,0 +1,159 @@
+#pragma once
+/// @file batch.hpp
+/// @brief Thousands of calls from a file: parse (JSON Lines or CSV), validate every line before anything is
+/// sent, run them through one shared Client with N threads, and journal each line so a killed run resumes
+/// without losing a line or repeating a create.
+///
+/// Typical use:
+/// @code
+///   auto input = ccai::batch::read_jsonl(stream);            // per-line problems are kept, not thrown
+///   ccai::batch::validate(*input, client->config());         // build_request on every line, no I/O
+///   ccai::batch::Options o; o.results_path = "out.jsonl"; o.resume = true;
+///   auto summary = ccai::batch::Runner(*client, o).run(*input);
+/// @endcode
+
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ccai/call_args.hpp"
+#include "ccai/client.hpp"
+#include "ccai/config.hpp"
+#include "ccai/endpoint.hpp"
+#include "ccai/error.hpp"
+
+namespace ccai::batch {
+
+/// @brief The final state of one input line.
+enum class Outcome {
+    ok,        ///< 2xx
+    failed,    ///< the service answered with an error, or the call provably never reached it
+    in_doubt,  ///< sent (or maybe sent) but the outcome is unknown: not re-sent unless asked or idempotent
+    invalid,   ///< rejected before sending (bad JSON, unknown op, missing required values)
+};
+
+/// @brief "ok", "failed", "in-doubt", "invalid".
+std::string_view to_string(Outcome outcome);
+/// @brief The inverse of to_string; nullopt for anything else.
+std::optional<Outcome> outcome_from_string(std::string_view text);
+
+/// @brief One input line, parsed.
+struct Item {
+    long long line = 0;  ///< 1-based line number in the input (CSV: the record's first physical line)
+    std::string id;      ///< the user's key ("" when none)
+    std::string op;      ///< operation id, e.g. "agents.create"
+    const EndpointSpec* spec = nullptr;
+    CallArgs args;
+    std::optional<ApiError> problem;  ///< set when the line cannot be sent
+};
+
+/// @brief A whole input: its lines and a fingerprint that ties a journal to this exact input.
+struct Input {
+    std::vector<Item> items;
+    std::uint64_t fingerprint = 0;  ///< FNV-1a over the raw bytes
+};
+
+/// @brief Parses JSON Lines: {"op", "params", "body", "file", "id"} per line. Blank lines are skipped.
+/// Line-level problems (bad JSON, unknown op) are recorded on the Item; only a read error fails.
+Result<Input> read_jsonl(std::istream& in);
+
+/// @brief How CSV columns become call values.
+struct CsvOptions {
+    std::string op;  ///< every row calls this operation
+    /// column -> field: a catalog path/query parameter name, or a body path ("a.b", "queues[0].id").
+    /// An empty field ignores the column. Unmapped columns named like a parameter or top-level body field
+    /// map by name; any other unmapped column is an error (before anything is sent).
+    std::vector<std::pair<std::string, std::string>> map;
+    std::string id_column;  ///< column holding the user's key ("" = none)
+};
+
+/// @brief Parses RFC 4180 CSV (header row, quoted fields, embedded newlines). Header-level mistakes
+/// (unknown op, unknown/unmappable column) fail the whole input; row-level ones are recorded per Item.
+Result<Input> read_csv(std::istream& in, const CsvOptions& options);
+
+/// @brief Sets `value` at a body path ("a.b", "queues[0].id"), creating objects and arrays on the way.
+Result<Unit> set_body_path(nlohmann::json& body, std::string_view path, nlohmann::json value);
+
+/// @brief Validates every line that has no problem yet with build_request (required params, body fields,
+/// types, enums, readable upload file). No I/O besides checking upload files.
+void validate(Input& input, const Config& config);
+
+/// @brief Lines with a problem.
+std::vector<const Item*> invalid_items(const Input& input);
+
+/// @brief The final record of one line, as written to the results file.
+struct Record {
+    long long line = 0;
+    std::string id;
+    std::string op;
+    Outcome outcome = Outcome::ok;
+    int status = 0;                  ///< HTTP status (0 when none was received)
+    nlohmann::json response;         ///< on ok
+    nlohmann::json error;            ///< otherwise (the error as JSON)
+    int attempts = 0;
+    long long pacer_wait_ms = 0;
+
+    [[nodiscard]] nlohmann::json to_json() const;
+    static std::optional<Record> from_json(const nlohmann::json& j);
+};
+
+/// @brief Counts, for progress and the summary.
+struct Progress {
+    long long total = 0;      ///< lines in the input
+    long long done = 0;       ///< lines with a final record (this run and earlier runs)
+    long long ok = 0;
+    long long failed = 0;
+    long long in_doubt = 0;
+    long long invalid = 0;
+    long long retries = 0;    ///< extra attempts this run (rate-limit rejections and transient errors)
+    long long sent_this_run = 0;
+    Duration pacer_wait{0};   ///< summed over this run's calls
+};
+
+/// @brief How a Runner runs.
+struct Options {
+    int concurrency = 4;  ///< requests in flight; all share the Client's pacer
+    /// Results file (JSON Lines, one final record per line). Its journal is `results_path + ".journal"`.
+    /// Empty: no journal, no resume; records only reach on_record.
+    std::string results_path;
+    bool resume = false;          ///< continue the journal instead of refusing to overwrite it
+    bool retry_in_doubt = false;  ///< re-send lines whose earlier outcome is unknown (may duplicate a create)
+    bool skip_invalid = false;    ///< record invalid lines as `invalid` and run the rest
+    std::function<bool()> stop;   ///< true: start no new lines (in-flight ones finish)
+    std::function<void(const Record&)> on_record;      ///< each final record, as it is made
+    std::function<void(const Progress&)> on_progress;  ///< after each line (from worker threads, serialized)
+    std::function<nlohmann::json(const ApiError&)> error_json;  ///< default: error_to_json
+};
+
+/// @brief The run's end state.
+struct Summary {
+    Progress counts;
+    long long not_started = 0;  ///< lines left for a later --resume (interrupted runs)
+    bool interrupted = false;
+    [[nodiscard]] bool all_ok() const { return !interrupted && not_started == 0 && counts.ok == counts.total; }
+    [[nodiscard]] nlohmann::json to_json() const;
+};
+
+/// @brief The SDK's JSON form of an error (kind, message with JWTs redacted, status, code, request id).
+nlohmann::json error_to_json(const ApiError& error);
+
+/// @brief Runs a validated Input. Thread-safe use of one Client by `concurrency` worker threads.
+class Runner {
+public:
+    Runner(Client& client, Options options);
+    /// @brief Fails before sending anything when lines are invalid (and !skip_invalid), when a journal
+    /// exists without `resume`, or when the journal belongs to another input.
+    Result<Summary> run(const Input& input);
+
+private:
+    Client& client_;
+    Options options_;
+};
+
+}  // namespace ccai::batch
