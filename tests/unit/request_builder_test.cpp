@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "ccai/request_builder.hpp"
+#include "support/catalog_samples.hpp"
 
 using namespace ccai;
 
@@ -19,38 +20,13 @@ Config test_config() {
     return c;
 }
 
-// A value that satisfies the parameter's type and enum.
-std::string sample_value(const ParamSpec& p) {
-    if (!p.enums.empty()) return std::string(p.enums.front());
-    if (p.type == "integer" || p.type == "number") return "3";
-    if (p.type == "boolean") return "true";
-    return fmt::format("v-{}", p.name);
-}
-
-// The smallest body the catalog accepts: every required top-level field with a value of its type.
-nlohmann::json minimal_body(const EndpointSpec& spec) {
-    if (spec.body_is_array) return nlohmann::json::array({nlohmann::json::object()});
-    nlohmann::json b = nlohmann::json::object();
-    for (const auto& f : spec.body) {
-        if (f.required != Required::yes || f.name.find_first_of(".[") != std::string_view::npos) continue;
-        const std::string t(f.type);
-        if (!f.enums.empty()) b[std::string(f.name)] = std::string(f.enums.front());
-        else if (t == "boolean") b[std::string(f.name)] = true;
-        else if (t == "integer" || t == "number") b[std::string(f.name)] = 1;
-        else if (t == "object") b[std::string(f.name)] = nlohmann::json::object();
-        else if (t.starts_with("array")) b[std::string(f.name)] = nlohmann::json::array();
-        else b[std::string(f.name)] = "x";
-    }
-    return b;
-}
-
 CallArgs full_args(const EndpointSpec& spec) {
     CallArgs a;
     for (const auto ps : {spec.path_params, spec.query_params})
         for (const auto& p : ps)
-            if (profile_key_for(p.name).empty()) a.params[std::string(p.name)] = sample_value(p);
+            if (profile_key_for(p.name).empty()) a.params[std::string(p.name)] = test::sample_value(p);
     if (spec.is_multipart()) a.file = "/tmp/contacts.csv";
-    else if (spec.takes_body()) a.body = minimal_body(spec);
+    else if (spec.takes_body()) a.body = test::sample_body(spec);
     return a;
 }
 

@@ -1,0 +1,28 @@
+#pragma once
+// CLI tests: the real ccai-cli against a real ccai-mock, configured through the environment only.
+#include <map>
+#include <string>
+
+#include "../../mock/test_harness.hpp"
+
+namespace ccai::test {
+
+/// Environment for ccai-cli talking to `mock`: its credentials, memory pacer, an empty config dir.
+inline std::map<std::string, std::string> cli_env(const ccai::mock::testing::MockProcess& mock,
+                                                  const std::string& config_home = temp_dir()) {
+    return {{"CCAI_HOST", mock.base()},
+            {"CCAI_ACCOUNT_ID", ccai::mock::testing::kAccount},
+            {"CCAI_BOT_ID", ccai::mock::testing::kBot},
+            {"CCAI_ORG_ID", ccai::mock::testing::kOrg},
+            {"CCAI_CLIENT_ID", "cs-mock"},
+            {"CCAI_CLIENT_SECRET", "mock-secret"},
+            {"CCAI_PACER", "memory"},
+            {"CCAI_RATE_LIMIT", "100000/1m"},
+            {"CCAI_MAX_ATTEMPTS", "1"},
+            {"CCAI_PROFILE", ""},
+            {"CCAI_TOKEN", ""},
+            {"XDG_CONFIG_HOME", config_home},
+            {"XDG_STATE_HOME", config_home + "/state"}};
+}
+
+}  // namespace ccai::test
