@@ -38,7 +38,7 @@ bool next_record(std::istream& in, long long& line, detail::Fingerprint& fp, Csv
     return any;
 }
 
-enum class Target { ignore, id, param, body };
+enum class Target { ignore, id, param, body, both };  // both: skills.create has skillGroupId in path and body
 struct Column {
     std::string name;
     Target target = Target::ignore;
@@ -63,7 +63,7 @@ Result<Column> resolve_column(const EndpointSpec& spec, const CsvOptions& o, con
     const std::string field = mapped != o.map.end() ? mapped->second : name;
     if (mapped != o.map.end() && field.empty()) return c;
     if (mapped == o.map.end() && name == o.id_column) return Column{name, Target::id, ""};
-    if (is_param(spec, field)) return Column{name, Target::param, field};
+    if (is_param(spec, field)) return Column{name, is_top_body_field(spec, field) ? Target::both : Target::param, field};
     if (mapped != o.map.end() || is_top_body_field(spec, field)) {
         if (!spec.takes_body()) return invalid_input(fmt::format("column '{}': {} takes no body", name, spec.id));
         return Column{name, Target::body, field};
@@ -106,9 +106,9 @@ Result<Unit> fill_row(Item& item, const std::vector<Column>& cols, const CsvReco
         const auto& col = cols[i];
         if (col.target == Target::id) item.id = cell;
         if (cell.empty() || col.target == Target::ignore || col.target == Target::id) continue;
-        if (col.target == Target::param) {
+        if (col.target == Target::param || col.target == Target::both) {
             item.args.params[col.field] = cell;
-            continue;
+            if (col.target == Target::param) continue;
         }
         auto v = typed_cell(*item.spec, col, cell);
         if (!v) return v.error();

@@ -1,0 +1,246 @@
+// Batch runner: results exactly once, invalid lines, journal replay and in-doubt handling (fakes, no sleeps).
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "ccai/batch.hpp"
+#include "support/fakes.hpp"
+#include "support/process.hpp"
+
+using namespace ccai;
+using nlohmann::json;
+
+namespace {
+
+class NullPacer final : public Pacer {
+public:
+    Result<Duration> acquire() override { return Duration{0}; }
+    void penalize(Duration) override {}
+    Duration time_until_free() override { return Duration{0}; }
+    Result<nlohmann::json> status() override { return nlohmann::json::object(); }
+    Result<Unit> reset() override { return Unit{}; }
+};
+
+struct Fixture {
+    std::shared_ptr<test::FakeTransport> transport = std::make_shared<test::FakeTransport>();
+    std::unique_ptr<Client> client;
+    std::string dir = test::temp_dir();
+    Fixture() {
+        ClientOptions o;
+        o.config.set("host", "https://ccai.test", "test");
+        o.config.set("bot_id", "st-bot", "test");
+        o.config.set("account_id", "acc-1", "test");
+        o.config.set("client_id", "cs-id", "test");
+        o.config.set("client_secret", "TOPSECRET-value", "test");
+        o.transport = transport;
+        o.pacer = std::make_shared<NullPacer>();
+        o.clock = std::make_shared<test::FakeClock>();
+        o.retry = RetryOptions{2, std::chrono::seconds(10), std::chrono::milliseconds(1), std::chrono::milliseconds(1), 1};
+        client = std::make_unique<Client>(std::move(o));
+    }
+    std::string results() const { return dir + "/results.jsonl"; }
+};
+
+batch::Input input_of(const std::string& text) {
+    std::istringstream in(text);
+    auto input = batch::read_jsonl(in);
+    REQUIRE(input);
+    return std::move(*input);
+}
+
+std::string creates(int n) {
+    std::string text;
+    for (int i = 1; i <= n; ++i)
+        text += json{{"op", "skill-groups.create"}, {"body", {{"name", "g" + std::to_string(i)}}}, {"id", "k" + std::to_string(i)}}.dump() + "\n";
+    return text;
+}
+
+std::vector<json> read_lines(const std::string& path) {
+    std::ifstream in(path);
+    std::vector<json> out;
+    for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
+    return out;
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void append(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::app) << text; }
+
+}  // namespace
+
+TEST_CASE("batch runner: one record per line with outcome, status, attempts") {
+    Fixture f;
+    f.transport->push(201, R"({"id":"sg-1"})");
+    f.transport->push(400, R"({"errors":[{"msg":"name taken","code":"dup"}]})");
+    f.transport->push(429, "You've exceeded the per-minute rate limit. Please wait for sometime before retrying.");
+    f.transport->push(200, R"({"id":"sg-3"})");
+    auto input = input_of(creates(3));
+    batch::validate(input, f.client->config());
+    batch::Options o;
+    o.results_path = f.results();
+    o.concurrency = 1;
+    auto summary = batch::Runner(*f.client, o).run(input);
+    REQUIRE(summary);
+    CHECK(summary->counts.ok == 2);
+    CHECK(summary->counts.failed == 1);
+    CHECK(summary->counts.retries == 1);
+    CHECK_FALSE(summary->all_ok());
+    const auto rows = read_lines(f.results());
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[0]["outcome"] == "ok");
+    CHECK(rows[0]["status"] == 201);
+    CHECK(rows[0]["response"]["id"] == "sg-1");
+    CHECK(rows[0]["id"] == "k1");
+    CHECK(rows[1]["outcome"] == "failed");
+    CHECK(rows[1]["status"] == 400);
+    CHECK(rows[1]["error"]["code"] == "dup");
+    CHECK(rows[2]["attempts"] == 2);
+    CHECK(rows[2]["outcome"] == "ok");
+}
+
+TEST_CASE("batch runner: invalid lines stop the run before anything is sent, unless skipped") {
+    Fixture f;
+    auto input = input_of(creates(2) + "{\"op\":\"skill-groups.create\",\"body\":{}}\n");
+    batch::validate(input, f.client->config());
+    batch::Options o;
+    o.results_path = f.results();
+    CHECK_FALSE(batch::Runner(*f.client, o).run(input));
+    CHECK(f.transport->requests.empty());
+    o.skip_invalid = true;
+    auto summary = batch::Runner(*f.client, o).run(input);
+    REQUIRE(summary);
+    CHECK(f.transport->requests.size() == 2);
+    CHECK(summary->counts.invalid == 1);
+    const auto rows = read_lines(f.results());
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[2]["outcome"] == "invalid");
+    CHECK(rows[2]["error"]["kind"] == "invalid_input");
+}
+
+TEST_CASE("batch runner: an interrupted run resumes; every line is sent exactly once") {
+    Fixture f;
+    auto input = input_of(creates(10));
+    batch::validate(input, f.client->config());
+    batch::Options o;
+    o.results_path = f.results();
+    o.concurrency = 3;
+    std::atomic<int> records{0};
+    o.on_record = [&](const batch::Record&) { ++records; };
+    o.stop = [&] { return records >= 4; };
+    auto first = batch::Runner(*f.client, o).run(input);
+    REQUIRE(first);
+    CHECK(first->interrupted);
+    CHECK(first->not_started > 0);
+    CHECK_FALSE(batch::Runner(*f.client, o).run(input));  // the journal exists: --resume or nothing
+    o.stop = nullptr;
+    o.resume = true;
+    auto second = batch::Runner(*f.client, o).run(input);
+    REQUIRE(second);
+    CHECK(second->all_ok());
+    CHECK(f.transport->requests.size() == 10);
+    std::multiset<std::string> bodies;
+    for (const auto& r : f.transport->requests) bodies.insert(r.body);
+    CHECK(std::set<std::string>(bodies.begin(), bodies.end()).size() == 10);
+    const auto rows = read_lines(f.results());
+    REQUIRE(rows.size() == 10);
+    for (int i = 0; i < 10; ++i) CHECK(rows[i]["line"] == i + 1);
+}
+
+TEST_CASE("batch runner: a line started without an outcome is in doubt, not re-sent (unless idempotent or asked)") {
+    Fixture f;
+    auto input = input_of(creates(2) + R"({"op":"skill-groups.get","params":{"skillGroupId":"sg-1"}})" "\n" + creates(1));
+    batch::validate(input, f.client->config());
+    batch::Options o;
+    o.results_path = f.results();
+    o.stop = [] { return true; };
+    REQUIRE(batch::Runner(*f.client, o).run(input));  // journal with its header only
+    // As if killed: line 1 sent without outcome, line 3 (GET) too, line 4's start torn mid-write.
+    append(f.results() + ".journal", "{\"start\":1}\n{\"start\":3}\n{\"sta");
+    o.stop = nullptr;
+    o.resume = true;
+    auto summary = batch::Runner(*f.client, o).run(input);
+    REQUIRE(summary);
+    CHECK(summary->counts.in_doubt == 1);
+    CHECK(f.transport->requests.size() == 3);  // lines 2, 3 (GET is safe to repeat) and 4
+    auto rows = read_lines(f.results());
+    REQUIRE(rows.size() == 4);
+    CHECK(rows[0]["outcome"] == "in-doubt");
+    CHECK(rows[0]["error"]["kind"] == "in_doubt");
+    // A later resume keeps it in doubt; --retry-in-doubt sends it.
+    REQUIRE(batch::Runner(*f.client, o).run(input));
+    CHECK(f.transport->requests.size() == 3);
+    o.retry_in_doubt = true;
+    auto retried = batch::Runner(*f.client, o).run(input);
+    REQUIRE(retried);
+    CHECK(f.transport->requests.size() == 4);
+    CHECK(retried->all_ok());
+    rows = read_lines(f.results());
+    REQUIRE(rows.size() == 4);
+    CHECK(rows[0]["outcome"] == "ok");
+}
+
+TEST_CASE("batch runner: a network failure on a create is in doubt; the journal holds no secrets") {
+    Fixture f;
+    ApiError timeout;
+    timeout.kind = ErrorKind::network;
+    timeout.message = "timed out";
+    f.transport->push_error(timeout);
+    auto input = input_of(creates(2));
+    batch::validate(input, f.client->config());
+    batch::Options o;
+    o.results_path = f.results();
+    o.concurrency = 1;
+    auto summary = batch::Runner(*f.client, o).run(input);
+    REQUIRE(summary);
+    CHECK(summary->counts.in_doubt == 1);
+    CHECK(summary->counts.ok == 1);
+    for (const auto& path : {f.results(), f.results() + ".journal"}) {
+        const auto text = slurp(path);
+        CHECK(text.find("TOPSECRET") == std::string::npos);
+        CHECK(text.find("eyJ") == std::string::npos);
+        CHECK(text.find("auth") == std::string::npos);
+    }
+}
+
+TEST_CASE("batch runner: a journal from another input is refused") {
+    Fixture f;
+    auto a = input_of(creates(2));
+    auto b = input_of(creates(3));
+    batch::validate(a, f.client->config());
+    batch::validate(b, f.client->config());
+    batch::Options o;
+    o.results_path = f.results();
+    REQUIRE(batch::Runner(*f.client, o).run(a));
+    o.resume = true;
+    auto other = batch::Runner(*f.client, o).run(b);
+    REQUIRE_FALSE(other);
+    CHECK(other.error().message.find("different input") != std::string::npos);
+}
+
+TEST_CASE("batch runner: concurrency and stdout mode give each line exactly one record") {
+    Fixture f;
+    auto input = input_of(creates(50));
+    batch::validate(input, f.client->config());
+    batch::Options o;
+    o.concurrency = 8;
+    std::mutex mu;
+    std::multiset<long long> lines;
+    o.on_record = [&](const batch::Record& r) {
+        std::lock_guard l(mu);
+        lines.insert(r.line);
+    };
+    auto summary = batch::Runner(*f.client, o).run(input);
+    REQUIRE(summary);
+    CHECK(summary->all_ok());
+    CHECK(f.transport->requests.size() == 50);
+    CHECK(lines.size() == 50);
+    CHECK(std::set<long long>(lines.begin(), lines.end()).size() == 50);
+}
