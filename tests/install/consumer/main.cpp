@@ -1,0 +1,13 @@
+#include <cstdio>
+
+#include <ccai/config.hpp>
+#include <ccai/endpoint.hpp>
+
+int main() {
+    ccai::Config config;
+    config.set("host", "https://example.invalid", "consumer");
+    const auto* spec = ccai::find_endpoint("skills.get");
+    if (spec == nullptr) return 1;
+    std::printf("%.*s %s\n", static_cast<int>(spec->path.size()), spec->path.data(), config.get("host").c_str());
+    return 0;
+}
