@@ -81,8 +81,11 @@ TreeOption read_option(CLI::Option& opt, const EndpointSpec* spec) {
     } else if (long_name == "--set") {
         o.values = set_paths(spec);
         if (!o.values.empty()) o.kind = ValueKind::set_path;
-    } else if (o.type_name == "PATH") {
+    } else if (o.type_name == "PATH" || o.type_name.starts_with("FILE")) {
         o.kind = ValueKind::files;
+    } else if (o.type_name == "OPERATION") {  // batch --op: an operation id of the catalog
+        o.kind = ValueKind::list;
+        for (const auto& e : endpoints()) o.values.emplace_back(e.id);
     }
     return o;
 }

@@ -30,12 +30,12 @@ std::string option_label(const TreeOption& o) {
 
 std::string option_value(const TreeOption& o) {
     if (o.kind == ValueKind::none) return "";
-    if (o.kind == ValueKind::list) {
+    if (o.kind == ValueKind::list && o.values.size() <= 12) {
         std::string v;
         for (const auto& x : o.values) v += (v.empty() ? "" : "\\|") + x;
         return v;
     }
-    return o.type_name;
+    return cell(o.type_name);
 }
 
 std::string anchor(std::string_view path) {

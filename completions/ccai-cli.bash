@@ -6,7 +6,7 @@
 # Subcommands of a command path (in _ccai_cli_r).
 _ccai_cli_commands() {
     case $1 in
-        '') _ccai_cli_r='analytics conversations queues agents skills skill-groups agent-groups contacts data transfer wfm hours recordings voicemail sms-campaigns sms voice-campaigns campaigns contact-lists api config pacer completion reference' ;;
+        '') _ccai_cli_r='analytics conversations queues agents skills skill-groups agent-groups contacts data transfer wfm hours recordings voicemail sms-campaigns sms voice-campaigns campaigns contact-lists api batch config pacer completion reference' ;;
         'analytics') _ccai_cli_r='intent-realtime agent-status-summary agent-status-details call-details interaction-details' ;;
         'conversations') _ccai_cli_r='get-by-session list get' ;;
         'queues') _ccai_cli_r='size create list lookup get update delete' ;;
@@ -113,6 +113,7 @@ _ccai_cli_options() {
         'contact-lists add-contacts') _ccai_cli_r='--body --set' ;;
         'contact-lists delete') _ccai_cli_r='--contact-list-id' ;;
         'api') _ccai_cli_r='--body -H --header' ;;
+        'batch') _ccai_cli_r='--input --format --op --map --id-column --results --concurrency --resume --retry-in-doubt --skip-invalid' ;;
         'config list') _ccai_cli_r='--show-origin' ;;
         'reference') _ccai_cli_r='--format' ;;
         *) _ccai_cli_r='' ;;
@@ -307,6 +308,13 @@ _ccai_cli_value() {
         'contact-lists delete|--contact-list-id') _ccai_cli_k=any ;;
         'api|--body') _ccai_cli_k=any ;;
         'api|-H'|'api|--header') _ccai_cli_k=any ;;
+        'batch|--input') _ccai_cli_k=files ;;
+        'batch|--format') _ccai_cli_k=list _ccai_cli_r='jsonl csv' ;;
+        'batch|--op') _ccai_cli_k=list _ccai_cli_r='analytics.intent-realtime analytics.agent-status-summary analytics.agent-status-details analytics.call-details analytics.interaction-details conversations.get-by-session conversations.list conversations.get queues.size agents.create agents.list agents.get agents.update agents.delete agents.get-by-custom-id agents.availability skills.create skills.list skills.get skills.update skills.delete skill-groups.create skill-groups.list skill-groups.get skill-groups.update skill-groups.delete agent-groups.create agent-groups.list agent-groups.get agent-groups.update agent-groups.delete contacts.create contacts.import data.import-v1 data.import data.export-v1 data.export transfer.transfer queues.create queues.list queues.lookup queues.get queues.update queues.delete wfm.list-agents wfm.list-queues wfm.get-agent-activity wfm.get-contact-volume hours.get recordings.fetch-v1 recordings.fetch recordings.delete voicemail.fetch sms-campaigns.create-simple sms-campaigns.create-template sms-campaigns.create-advanced sms-campaigns.get sms-campaigns.update sms-campaigns.start sms-campaigns.stop sms-campaigns.delete sms.send voice-campaigns.create-agentless voice-campaigns.create-progressive voice-campaigns.create-preview voice-campaigns.update voice-campaigns.get voice-campaigns.start voice-campaigns.stop voice-campaigns.delete campaigns.status campaigns.list voice-campaigns.list-contacts contact-lists.create contact-lists.update contact-lists.get contact-lists.list contact-lists.add-contacts contact-lists.delete' ;;
+        'batch|--map') _ccai_cli_k=any ;;
+        'batch|--id-column') _ccai_cli_k=any ;;
+        'batch|--results') _ccai_cli_k=files ;;
+        'batch|--concurrency') _ccai_cli_k=any ;;
         'reference|--format') _ccai_cli_k=list _ccai_cli_r='markdown man' ;;
         *)
             case $2 in
@@ -326,7 +334,7 @@ _ccai_cli_value() {
                 '--max-attempts') _ccai_cli_k=any ;;
                 '--max-wait') _ccai_cli_k=any ;;
                 '--profile') _ccai_cli_k=profiles ;;
-                '-o'|'--output') _ccai_cli_k=list _ccai_cli_r='json jsonl table' ;;
+                '-o'|'--output') _ccai_cli_k=list _ccai_cli_r='json jsonl table text' ;;
                 '--fields') _ccai_cli_k=any ;;
                 *) _ccai_cli_k='' ;;
             esac ;;

@@ -26,6 +26,7 @@ function __ccai_cli_commands --argument-names cmdpath
             printf '%s\n' 'campaigns	campaigns operations'
             printf '%s\n' 'contact-lists	contact-lists operations'
             printf '%s\n' 'api	send any request through the same auth, pacing and retries'
+            printf '%s\n' 'batch	run many calls from a JSON Lines or CSV file, paced and resumable'
             printf '%s\n' 'config	show the resolved configuration'
             printf '%s\n' 'pacer	the client-side rate-limit pacer shared by every process on the account'
             printf '%s\n' 'completion	print a shell completion script (bash, zsh or fish)'
@@ -404,6 +405,17 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '-H	extra header name:value (repeatable)'
             printf '%s\n' '--header	extra header name:value (repeatable)'
+        case 'batch'
+            printf '%s\n' '--input	input file, or - for stdin'
+            printf '%s\n' '--format	input format (default: csv with --op or a .csv file, else jsonl)'
+            printf '%s\n' '--op	CSV: the operation every row calls'
+            printf '%s\n' '--map	CSV: column=field (repeatable)'
+            printf '%s\n' '--id-column	CSV: the column holding each row\'s key'
+            printf '%s\n' '--results	results file (JSON Lines); enables the journal and --resume'
+            printf '%s\n' '--concurrency	requests in flight (all share the pacer)'
+            printf '%s\n' '--resume	continue an interrupted run from FILE.journal'
+            printf '%s\n' '--retry-in-doubt	re-send lines whose outcome is unknown (may duplicate creates)'
+            printf '%s\n' '--skip-invalid	record invalid lines as invalid and run the others'
         case 'config list'
             printf '%s\n' '--show-origin	also say where each value came from'
         case 'reference'
@@ -432,8 +444,8 @@ function __ccai_cli_globals
     printf '%s\n' '--max-attempts	attempts per call, the first included'
     printf '%s\n' '--max-wait	seconds a call may spend waiting to retry'
     printf '%s\n' '--profile	configuration profile (CCAI_PROFILE)'
-    printf '%s\n' '-o	output format'
-    printf '%s\n' '--output	output format'
+    printf '%s\n' '-o	output format: json (pretty on a terminal), jsonl, table, text (tab-separated values)'
+    printf '%s\n' '--output	output format: json (pretty on a terminal), jsonl, table, text (tab-separated values)'
     printf '%s\n' '--fields	only these fields, comma-separated (dotted paths allowed)'
     printf '%s\n' '-v	log the HTTP exchange and pacing decisions on stderr'
     printf '%s\n' '--verbose	log the HTTP exchange and pacing decisions on stderr'
@@ -837,6 +849,22 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'api|-H' 'api|--header'
             echo any
+        case 'batch|--input'
+            echo files
+        case 'batch|--format'
+            echo list
+            printf '%s\n' 'jsonl' 'csv'
+        case 'batch|--op'
+            echo list
+            printf '%s\n' 'analytics.intent-realtime' 'analytics.agent-status-summary' 'analytics.agent-status-details' 'analytics.call-details' 'analytics.interaction-details' 'conversations.get-by-session' 'conversations.list' 'conversations.get' 'queues.size' 'agents.create' 'agents.list' 'agents.get' 'agents.update' 'agents.delete' 'agents.get-by-custom-id' 'agents.availability' 'skills.create' 'skills.list' 'skills.get' 'skills.update' 'skills.delete' 'skill-groups.create' 'skill-groups.list' 'skill-groups.get' 'skill-groups.update' 'skill-groups.delete' 'agent-groups.create' 'agent-groups.list' 'agent-groups.get' 'agent-groups.update' 'agent-groups.delete' 'contacts.create' 'contacts.import' 'data.import-v1' 'data.import' 'data.export-v1' 'data.export' 'transfer.transfer' 'queues.create' 'queues.list' 'queues.lookup' 'queues.get' 'queues.update' 'queues.delete' 'wfm.list-agents' 'wfm.list-queues' 'wfm.get-agent-activity' 'wfm.get-contact-volume' 'hours.get' 'recordings.fetch-v1' 'recordings.fetch' 'recordings.delete' 'voicemail.fetch' 'sms-campaigns.create-simple' 'sms-campaigns.create-template' 'sms-campaigns.create-advanced' 'sms-campaigns.get' 'sms-campaigns.update' 'sms-campaigns.start' 'sms-campaigns.stop' 'sms-campaigns.delete' 'sms.send' 'voice-campaigns.create-agentless' 'voice-campaigns.create-progressive' 'voice-campaigns.create-preview' 'voice-campaigns.update' 'voice-campaigns.get' 'voice-campaigns.start' 'voice-campaigns.stop' 'voice-campaigns.delete' 'campaigns.status' 'campaigns.list' 'voice-campaigns.list-contacts' 'contact-lists.create' 'contact-lists.update' 'contact-lists.get' 'contact-lists.list' 'contact-lists.add-contacts' 'contact-lists.delete'
+        case 'batch|--map'
+            echo any
+        case 'batch|--id-column'
+            echo any
+        case 'batch|--results'
+            echo files
+        case 'batch|--concurrency'
+            echo any
         case 'reference|--format'
             echo list
             printf '%s\n' 'markdown' 'man'
@@ -876,7 +904,7 @@ function __ccai_cli_value --argument-names cmdpath opt
                     echo profiles
                 case '-o' '--output'
                     echo list
-                    printf '%s\n' 'json' 'jsonl' 'table'
+                    printf '%s\n' 'json' 'jsonl' 'table' 'text'
                 case '--fields'
                     echo any
                 case '*'
