@@ -1,6 +1,7 @@
 // Redis backend: hosts share one budget through a redis server; the reservation is one Lua script.
 #include <hiredis/hiredis.h>
 
+#include <atomic>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -33,6 +34,7 @@ public:
     Result<Unit> reset() override;
 
 private:
+    Pacer* degraded(const ApiError& e);
     Result<std::vector<long long>> run(const char* mode, Duration pause = Duration(0));
     Result<Reply> command(const std::vector<std::string>& argv);
     ApiError down(const std::string& why) const {
@@ -50,7 +52,23 @@ private:
     std::mutex mu_;  // a hiredis context is not thread-safe
     std::unique_ptr<redisContext, ContextDeleter> ctx_;
     std::string sha_;
+    std::unique_ptr<Pacer> fallback_;  // once redis failed (fallback "file"): this process stays on it
+    std::atomic<Pacer*> degraded_{nullptr};
 };
+
+// Redis went away mid-run: with fallback "file", keep pacing on this host rather than fail every call.
+Pacer* RedisPacer::degraded(const ApiError& e) {
+    if (o_.fallback != "file" || e.kind != ErrorKind::network) return nullptr;
+    std::lock_guard lock(mu_);
+    if (!fallback_) {
+        auto f = make_file_pacer(o_, clock_);
+        if (!f) return nullptr;
+        if (o_.log) o_.log(fmt::format("warning: {}; falling back to the file pacer (this host only)", e.message));
+        fallback_ = std::move(*f);
+        degraded_ = fallback_.get();
+    }
+    return fallback_.get();
+}
 
 Result<Unit> RedisPacer::connect() {
     const timeval tv{2, 0};
@@ -123,25 +141,35 @@ Result<std::vector<long long>> RedisPacer::run(const char* mode, Duration pause)
 }
 
 Result<Duration> RedisPacer::acquire() {
+    if (auto* f = degraded_.load()) return f->acquire();
     auto r = run("reserve");
-    if (!r) return r.error();
+    if (!r) {
+        if (auto* f = degraded(r.error())) return f->acquire();
+        return r.error();
+    }
     const Duration wait((*r)[0]);
     wait_for_slot(o_, *clock_, clock_->now() + wait, wait, (*r)[1] > 0 ? "slot (after the account's rate-limit penalty)" : "slot");
     return wait;
 }
 
 void RedisPacer::penalize(Duration pause) {
+    if (auto* f = degraded_.load()) return f->penalize(pause);
     auto r = run("penalize", pause);
+    if (!r) {
+        if (auto* f = degraded(r.error())) return f->penalize(pause);
+    }
     if (o_.log) o_.log(r ? fmt::format("pacer: penalty {} for every client of the account", fmt_seconds(pause))
                          : fmt::format("pacer: could not record the penalty: {}", r.error().message));
 }
 
 Duration RedisPacer::time_until_free() {
+    if (auto* f = degraded_.load()) return f->time_until_free();
     auto r = run("peek");
     return r ? Duration((*r)[0]) : Duration(0);
 }
 
 Result<nlohmann::json> RedisPacer::status() {
+    if (auto* f = degraded_.load()) return f->status();
     auto r = run("peek");
     if (!r) return r.error();
     const std::vector<int> counts(r->begin() + 2, r->end());
@@ -152,6 +180,7 @@ Result<nlohmann::json> RedisPacer::status() {
 }
 
 Result<Unit> RedisPacer::reset() {
+    if (auto* f = degraded_.load()) return f->reset();
     std::lock_guard lock(mu_);
     auto r = command({"DEL", key_ + ":grants", key_ + ":penalty"});
     if (!r) return r.error();

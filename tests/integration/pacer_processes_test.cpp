@@ -1,0 +1,82 @@
+// Many real ccai-cli processes, one account, one file pacer: the mock (20 per rolling 2 s) never rejects.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <future>
+
+#include "pacer_harness_test.hpp"
+
+using namespace ccai::test;
+using namespace ccai::test::pacer_it;
+
+namespace {
+
+// `calls` calls from `n` concurrent processes; every call succeeds, none is rejected, and the whole run
+// takes about what even spacing needs.
+void run_file_pacer(int n, int calls) {
+    MockProcess mock({"--rate-limit", "20/2s", "--count-rejected"});
+    const auto dir = temp_dir() + "/pacer";
+    const auto start = std::chrono::steady_clock::now();
+    auto r = run({"bash", "-c", xargs_command(calls, n, {"--rate-limit", "20/2s", "--pacer", "file", "--pacer-dir", dir})},
+                 env_for(mock));
+    const double took = seconds_since(start);
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    const auto log = mock.log();
+    CHECK(count_status(log, 429) == 0);
+    CHECK(count_status(log, 200) == calls);
+    CHECK(took >= (calls - 1) * 0.102 - 0.05);  // evenly spaced at 2.04 s / 20
+    CHECK(took <= (calls - 1) * 0.102 + 3.0);
+}
+
+}  // namespace
+
+TEST_CASE("pacer processes: 1 process, 50 calls, no rejection") { run_file_pacer(1, 50); }
+TEST_CASE("pacer processes: 4 processes, 60 calls, no rejection") { run_file_pacer(4, 60); }
+TEST_CASE("pacer processes: 16 processes, 80 calls, no rejection") { run_file_pacer(16, 80); }
+
+TEST_CASE("pacer processes: two windows at once (5/1s,12/4s)") {
+    MockProcess mock({"--rate-limit", "5/1s,12/4s", "--count-rejected"});
+    const auto dir = temp_dir() + "/pacer";
+    auto r = run({"bash", "-c", xargs_command(30, 8, {"--rate-limit", "5/1s,12/4s", "--pacer-dir", dir})}, env_for(mock));
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(count_status(mock.log(), 429) == 0);
+    CHECK(count_status(mock.log(), 200) == 30);
+}
+
+TEST_CASE("pacer processes: a SIGKILLed lock holder does not stall the others") {
+    MockProcess mock({"--rate-limit", "20/2s"});
+    const auto dir = temp_dir() + "/pacer";
+    const std::vector<std::string> flags{"--rate-limit", "20/2s", "--pacer-dir", dir};
+    auto status_args = flags;
+    status_args.insert(status_args.end(), {"-o", "json", "pacer", "status"});
+    auto st = cli(status_args, env_for(mock));
+    REQUIRE_MESSAGE(st.exit_code == 0, st.err);
+    const auto path = nlohmann::json::parse(st.out)["path"].get<std::string>();
+    int ready[2];
+    REQUIRE(pipe(ready) == 0);
+    const pid_t holder = fork();
+    if (holder == 0) {  // takes the pacer's lock the way ccai-cli does, then hangs
+        const int fd = ::open(path.c_str(), O_RDWR | O_CREAT, 0600);
+        struct flock l {};
+        l.l_type = F_WRLCK;
+        l.l_whence = SEEK_SET;
+        if (fd < 0 || fcntl(fd, F_SETLKW, &l) != 0) _exit(1);
+        (void)!write(ready[1], "x", 1);
+        pause();
+        _exit(0);
+    }
+    char c;
+    REQUIRE(read(ready[0], &c, 1) == 1);
+    auto call_args = flags;
+    call_args.insert(call_args.end(), {"skill-groups", "list"});
+    auto blocked = std::async(std::launch::async, [&] { return cli(call_args, env_for(mock)); });
+    CHECK(blocked.wait_for(std::chrono::milliseconds(500)) == std::future_status::timeout);  // waiting on the lock
+    ::kill(holder, SIGKILL);
+    waitpid(holder, nullptr, 0);
+    REQUIRE(blocked.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    auto r = blocked.get();
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(count_status(mock.log(), 200) == 1);
+}
