@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Pacer benchmark (not part of CI): CALLS calls of one operation from N concurrent processes against a
+# ccai-mock enforcing a scaled rolling window, `ccai-cli` (file pacer) vs `curl --retry` in `xargs -P N`
+# (what a shell user writes today). Prints wall time / physical minimum, rejected requests (from the
+# mock's --log), and per-call latency spread (how evenly the waiting is shared between processes).
+#
+# usage: bench/pacer.sh [BUILD_DIR] ; env: LIMITS (default 20/2s), CALLS (200), NS ("1 8 32"),
+#        MIN_LIMIT/MIN_WINDOW_S (the window used for the physical minimum; default from LIMITS when single)
+set -euo pipefail
+BUILD=${1:-build-pacer}
+CLI=$(realpath "$BUILD/cli/ccai-cli")
+MOCK=$(realpath "$BUILD/mock/ccai-mock")
+LIMITS=${LIMITS:-20/2s}
+CALLS=${CALLS:-200}
+NS=${NS:-1 8 32}
+TOOLS=${TOOLS:-ccai-cli curl}
+WORK=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+export CCAI_CLIENT_ID=cs-mock CCAI_CLIENT_SECRET=mock-secret XDG_CONFIG_HOME=$WORK/cfg XDG_STATE_HOME=$WORK/state
+
+# The physical minimum for one window L/W: the first L calls at once, the rest at L per W.
+physical_min() {  # limits calls -> seconds (the binding window: the largest (calls-L)*W/L)
+    python3 - "$1" "$2" <<'PY'
+import sys
+unit = {'s': 1, 'm': 60, 'h': 3600}
+calls, best = int(sys.argv[2]), 0.0
+for item in sys.argv[1].split(','):
+    n, w = item.split('/')
+    secs = float(w[:-1] or 1) * unit[w[-1]]
+    best = max(best, max(0, calls - int(n)) * secs / int(n))
+print(f"{best:.3f}")
+PY
+}
+
+jwt() {  # HS256 token for the mock's default credentials, as a curl user would mint it
+    local b64='openssl base64 -A | tr "+/" "-_" | tr -d "="'
+    local h p now=$(date +%s)
+    h=$(printf '{"alg":"HS256","typ":"JWT"}' | eval "$b64")
+    p=$(printf '{"sub":"bench","appId":"cs-mock","iat":%d,"exp":%d}' "$now" $((now + 3600)) | eval "$b64")
+    printf '%s.%s.%s' "$h" "$p" "$(printf '%s.%s' "$h" "$p" | openssl dgst -sha256 -hmac mock-secret -binary | eval "$b64")"
+}
+
+start_mock() {  # -> sets PORT, LOG
+    LOG=$WORK/mock-$RANDOM.log
+    "$MOCK" --port 0 --rate-limit "$LIMITS" --log "$LOG" >"$WORK/mock.out" 2>/dev/null &
+    MOCK_PID=$!
+    for _ in $(seq 100); do grep -q listening "$WORK/mock.out" 2>/dev/null && break; sleep 0.05; done
+    PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/mock.out")
+}
+
+one_call() {  # tool -> the command line of one call (run by xargs through sh, timed)
+    local url="http://127.0.0.1:$PORT/agentassist/api/v1/public/st-bench/skill-groups"
+    case $1 in
+        ccai-cli) echo "$CLI --host http://127.0.0.1:$PORT --account-id acc-bench --bot-id st-bench --rate-limit $LIMITS --pacer-dir $WORK/pacer-$PORT -q skill-groups list" ;;
+        curl) echo "curl -sS -o /dev/null --fail --retry 10 -H 'auth: $TOKEN' -H 'accountid: acc-bench' $url" ;;
+    esac
+}
+
+run() {  # tool n -> one result line
+    local tool=$1 n=$2
+    start_mock
+    local cmd; cmd=$(one_call "$tool")
+    local t0 t1 fails
+    t0=$(date +%s.%N)
+    fails=$(seq "$CALLS" | xargs -P "$n" -I{} sh -c "s=\$(date +%s%N); $cmd >/dev/null 2>&1 || echo FAIL >&2; echo \$(( (\$(date +%s%N) - s) / 1000000 ))" \
+        2>&1 >"$WORK/lat" | grep -c FAIL || true)
+    t1=$(date +%s.%N)
+    kill "$MOCK_PID"; wait "$MOCK_PID" 2>/dev/null || true
+    python3 - "$tool" "$n" "$t0" "$t1" "$MIN" "$LOG" "$WORK/lat" "$fails" <<'PY'
+import json, sys
+tool, n, t0, t1, mn, log, lat, fails = sys.argv[1:]
+wall = float(t1) - float(t0)
+st = [json.loads(l).get("status") for l in open(log) if l.strip()]
+l = sorted(int(x) for x in open(lat) if x.strip())
+q = lambda p: l[min(len(l) - 1, int(p * len(l)))] / 1000
+print(f"{tool:9} N={int(n):<3} wall {wall:7.2f}s  x{wall / float(mn):5.3f} of min  requests {len(st):4}  "
+      f"rejected {st.count(429):4}  failed {fails:>3}  per-call latency p50 {q(.5):6.2f}s p95 {q(.95):6.2f}s max {q(1):6.2f}s")
+PY
+}
+
+TOKEN=$(jwt)
+MIN=$(physical_min "$LIMITS" "$CALLS")
+echo "limits $LIMITS, $CALLS calls, physical minimum ${MIN}s (first L at once, then L per window)"
+for n in $NS; do
+    for tool in $TOOLS; do run "$tool" "$n"; done
+done
