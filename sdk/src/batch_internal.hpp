@@ -49,7 +49,7 @@ public:
 
 private:
     explicit Journal(int fd) : fd_(fd) {}
-    Result<Unit> append(const nlohmann::json& entry);
+    Result<Unit> append(const nlohmann::json& entry, bool durable);
     int fd_;
     std::mutex mu_;
 };

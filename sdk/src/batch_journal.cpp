@@ -120,16 +120,25 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, const In
 
 Journal::~Journal() { ::close(fd_); }
 
-Result<Unit> Journal::append(const nlohmann::json& entry) {
-    std::lock_guard lock(mu_);
-    if (!write_all(fd_, entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n") || ::fdatasync(fd_) != 0)
-        return io_error("cannot write journal", "entry");
+Result<Unit> Journal::append(const nlohmann::json& entry, bool durable) {
+    {
+        std::lock_guard lock(mu_);  // one write() per entry under the lock: entries never interleave
+        if (!write_all(fd_, entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"))
+            return io_error("cannot write journal", "entry");
+    }
+    // Outside the lock so threads' syncs overlap; fdatasync covers every write made before it.
+    if (durable && ::fdatasync(fd_) != 0) return io_error("cannot sync journal", "entry");
     return Unit{};
 }
 
-Result<Unit> Journal::started(long long line) { return append({{"start", line}}); }
+// "start" must be on disk before the request leaves, even across a power cut: that is what prevents a
+// duplicate create. "done" needs no sync: a process kill keeps it (page cache); a power cut losing it
+// only turns that line into in-doubt, never into a second send.
+Result<Unit> Journal::started(long long line) { return append({{"start", line}}, true); }
 
-Result<Unit> Journal::finished(const Record& record) { return append({{"done", record.line}, {"record", record.to_json()}}); }
+Result<Unit> Journal::finished(const Record& record) {
+    return append({{"done", record.line}, {"record", record.to_json()}}, false);
+}
 
 Result<Unit> write_results(const std::string& path, const std::map<long long, Record>& records) {
     const auto tmp = path + ".tmp";
