@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Single-call overhead (not part of CI): REPS sequential calls, one process each, against ccai-mock with
+# no rate limit: plain curl vs ccai-cli with the memory pacer vs ccai-cli with the file pacer (the default:
+# open + fcntl lock + read + write of the state file per call). Prints the mean time per call.
+# usage: bench/overhead.sh [BUILD_DIR] ; env: REPS (default 200)
+set -euo pipefail
+BUILD=${1:-build-pacer}
+CLI=$(realpath "$BUILD/cli/ccai-cli")
+MOCK=$(realpath "$BUILD/mock/ccai-mock")
+REPS=${REPS:-200}
+WORK=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+export CCAI_CLIENT_ID=cs-mock CCAI_CLIENT_SECRET=mock-secret XDG_CONFIG_HOME=$WORK/cfg XDG_STATE_HOME=$WORK/state
+"$MOCK" --port 0 --rate-limit none >"$WORK/mock.out" 2>/dev/null &
+for _ in $(seq 100); do grep -q listening "$WORK/mock.out" 2>/dev/null && break; sleep 0.05; done
+PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/mock.out")
+b64() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+now=$(date +%s)
+h=$(printf '{"alg":"HS256","typ":"JWT"}' | b64)
+p=$(printf '{"sub":"bench","appId":"cs-mock","iat":%d,"exp":%d}' "$now" $((now + 3600)) | b64)
+TOKEN="$h.$p.$(printf '%s.%s' "$h" "$p" | openssl dgst -sha256 -hmac mock-secret -binary | b64)"
+URL="http://127.0.0.1:$PORT/agentassist/api/v1/public/st-bench/skill-groups"
+FLAGS="--host http://127.0.0.1:$PORT --account-id acc-bench --bot-id st-bench --rate-limit 1000000/1s -q"
+
+measure() {  # label command...
+    local label=$1; shift
+    local t0 t1; t0=$(date +%s%N)
+    for _ in $(seq "$REPS"); do "$@" >/dev/null; done
+    t1=$(date +%s%N)
+    printf '%-22s %7.2f ms/call\n' "$label" "$(echo "($t1 - $t0) / $REPS / 1000000" | bc -l)"
+}
+measure "curl" curl -sS --fail -H "auth: $TOKEN" -H "accountid: acc-bench" "$URL"
+measure "ccai-cli --pacer memory" $CLI $FLAGS --pacer memory skill-groups list
+measure "ccai-cli --pacer file" $CLI $FLAGS --pacer file --pacer-dir "$WORK/pacer" skill-groups list
