@@ -2,7 +2,7 @@
 # Single-call overhead (not part of CI): REPS sequential calls, one process each, against ccai-mock with
 # no rate limit: plain curl vs ccai-cli with the memory pacer vs ccai-cli with the file pacer (the default:
 # open + fcntl lock + read + write of the state file per call). Prints the mean time per call.
-# usage: bench/overhead.sh [BUILD_DIR] ; env: REPS (default 200)
+# usage: bench/pacer_overhead.sh [BUILD_DIR] ; env: REPS (default 200)
 set -euo pipefail
 BUILD=${1:-build-pacer}
 CLI=$(realpath "$BUILD/cli/ccai-cli")
