@@ -1,4 +1,6 @@
 // ccai-mock: a local stand-in for the Kore.ai CCAI API (see mock/README.md).
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -6,10 +8,6 @@
 
 #include "options.hpp"
 #include "server.hpp"
-
-namespace {
-ccai::mock::MockServer* g_server = nullptr;
-}
 
 int main(int argc, char** argv) {
     int exit_code = 0;
@@ -25,7 +23,6 @@ int main(int argc, char** argv) {
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
     ccai::mock::MockServer server(*options);
-    g_server = &server;
     const int port = server.bind();
     if (port <= 0) {
         std::cerr << "ccai-mock: cannot bind " << options->host << ":" << options->port << "\n";
@@ -41,13 +38,20 @@ int main(int argc, char** argv) {
     std::printf("listening on http://%s:%d\n", options->host.c_str(), port);
     std::fflush(stdout);
 
+    std::atomic<bool> done{false};
     std::thread waiter([&] {
         int sig = 0;
         sigwait(&stop_signals, &sig);
-        server.stop();
+        // A signal can come before the server loop runs (stop() is then a no-op): insist until it ends.
+        while (!done) {
+            server.stop();
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
     });
     const bool ok = server.run();
-    // run() also returns when stop() was called from the waiter; wake it if it is still waiting.
+    done = true;
+    // If the loop ended on its own, the waiter still waits for a signal: give it one (it is blocked, so
+    // it is only ever consumed by sigwait).
     pthread_kill(waiter.native_handle(), SIGTERM);
     waiter.join();
     return ok ? 0 : 1;

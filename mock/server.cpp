@@ -1,5 +1,7 @@
 #include "server.hpp"
 
+#include <sys/socket.h>
+
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -36,8 +38,17 @@ MockServer::MockServer(MockOptions options)
 }
 
 int MockServer::bind() {
-    if (o_.port == 0) return svr_.bind_to_any_port(o_.host);
-    return svr_.bind_to_port(o_.host, o_.port) ? o_.port : -1;
+    // httplib 0.11 listens with a backlog of 5: a burst of connections overflows it and clients see resets.
+    // Remember the listening socket and listen again with a deep backlog (Linux updates it in place).
+    int listen_fd = -1;
+    svr_.set_socket_options([&listen_fd](socket_t sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        listen_fd = sock;
+    });
+    const int port = o_.port == 0 ? svr_.bind_to_any_port(o_.host) : (svr_.bind_to_port(o_.host, o_.port) ? o_.port : -1);
+    if (port > 0 && listen_fd >= 0) ::listen(listen_fd, 1024);
+    return port;
 }
 
 bool MockServer::run() { return svr_.listen_after_bind(); }
@@ -55,8 +66,8 @@ void MockServer::handle(const httplib::Request& req, httplib::Response& res) {
     entry.ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
     if (drop_now) {
         entry.dropped = true;
+        log_.write(entry);  // before the drop: whoever sees the transport error finds the line written
         drop_connection(req);
-        log_.write(entry);
         return;
     }
     entry.status = reply.status;
@@ -115,9 +126,20 @@ Reply MockServer::process(const httplib::Request& req, LogEntry& entry, bool& dr
         call.body = json::parse(req.body, nullptr, false);
         if (call.body.is_discarded()) return error_reply(400, "Malformed JSON in the request body");
     }
+    // Operations told apart only by their body: the hinted one, else the first whose checks pass.
     call.spec = choose_variant(route.specs, call.body);
+    auto problem = validate_call(call);
+    for (const auto* other : route.specs) {
+        if (!problem || other == call.spec) continue;
+        Call probe = call;
+        probe.spec = other;
+        if (!validate_call(probe)) {
+            call.spec = other;
+            problem.reset();
+        }
+    }
     entry.op = call.spec->id;
-    if (auto problem = validate_call(call)) return error_reply(400, *problem);
+    if (problem) return error_reply(400, *problem);
 
     Reply reply;
     if (const auto h = handlers_.find(call.spec->id); h != handlers_.end()) reply = h->second(call);

@@ -82,7 +82,10 @@ const EndpointSpec* choose_variant(const std::vector<const EndpointSpec*>& specs
         const auto mode = lower(b.value("dialingMode", std::string()));
         if (mode == "preview") return pick("voice-campaigns.create-preview");
         if (mode == "progressive") return pick("voice-campaigns.create-progressive");
-        return pick("voice-campaigns.create-agentless");
+        if (mode == "agentless") return pick("voice-campaigns.create-agentless");
+        if (b.contains("experienceFlowName")) return pick("voice-campaigns.create-agentless");
+        if (b.contains("maxSkips")) return pick("voice-campaigns.create-preview");
+        return pick("voice-campaigns.create-progressive");
     }
     return specs.front();
 }

@@ -122,9 +122,7 @@ TEST_CASE("batch cli: CSV columns mapped to body fields and parameters reach the
     CHECK(names == std::set<std::string>{"French", "German \"de\""});
 }
 
-TEST_CASE("batch cli: contacts import uploads the file; a missing file is exit 2 before any request" * doctest::may_fail()) {
-    // may_fail: a missing upload file currently reaches curl and exits 9 (network) without a request; the
-    // readable-file check belongs in build_request (sdk/src/request_builder.cpp), owned elsewhere.
+TEST_CASE("batch cli: contacts import uploads the file; a missing file is exit 2 before any request") {
     MockProcess mock({"--rate-limit", "none"});
     auto env = test::cli_env(mock);
     const auto dir = test::temp_dir();
