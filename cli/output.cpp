@@ -58,6 +58,24 @@ void print_table(std::FILE* out, const nlohmann::json& rows_in, const std::vecto
     }
 }
 
+// Like `aws --output text`: one line per row, values tab-separated, no header, strings unquoted.
+void print_text(std::FILE* out, const nlohmann::json& rows_in, const std::vector<std::string>& fields) {
+    const nlohmann::json rows = rows_in.is_array() ? rows_in : nlohmann::json::array({rows_in});
+    for (const auto& r : rows) {
+        std::string line;
+        if (!r.is_object()) line = cell(r);
+        else if (fields.empty()) {
+            for (const auto& [k, v] : r.items()) line += (line.empty() ? "" : "\t") + cell(v);
+        } else {
+            for (size_t i = 0; i < fields.size(); ++i) {
+                const auto* v = at_path(r, fields[i]);
+                line += (i ? "\t" : "") + (v ? cell(*v) : std::string());
+            }
+        }
+        fmt::print(out, "{}\n", line);
+    }
+}
+
 }  // namespace
 
 std::vector<std::string> split_fields(const std::string& csv) {
@@ -106,6 +124,8 @@ void print_result(std::FILE* out, const nlohmann::json& result, const EndpointSp
         if (rows.is_array())
             for (const auto& r : rows) print_line(out, r);
         else print_line(out, rows);
+    } else if (o.format == "text") {
+        print_text(out, items ? (o.fields.empty() ? *items : shown) : shown, o.fields);
     } else if (o.format == "table") {
         print_table(out, items ? (o.fields.empty() ? *items : shown) : shown, o.fields);
     } else if (o.tty) {

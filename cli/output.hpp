@@ -1,6 +1,7 @@
 #pragma once
 // Rendering results: json (pretty on a terminal, compact when piped), jsonl (one list item per line),
-// table (aligned columns for people), optionally narrowed by --fields.
+// table (aligned columns for people), text (tab-separated values for `read`/`cut`), optionally narrowed
+// by --fields.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -13,7 +14,7 @@
 namespace ccai::cli {
 
 struct OutputOptions {
-    std::string format = "json";  ///< json, jsonl, table
+    std::string format = "json";  ///< json, jsonl, table, text
     std::vector<std::string> fields;
     bool tty = false;
 };

@@ -37,8 +37,8 @@ void add_global_flags(CLI::App& app, GlobalFlags& f) {
     app.add_option_function<std::string>("--profile", [&f](const std::string& v) { f.settings["profile"] = v; },
                                          "configuration profile (CCAI_PROFILE)")
         ->group("Global options");
-    app.add_option("-o,--output", f.output, "output format")
-        ->check(CLI::IsMember({"json", "jsonl", "table"}))
+    app.add_option("-o,--output", f.output, "output format: json (pretty on a terminal), jsonl, table, text (tab-separated values)")
+        ->check(CLI::IsMember({"json", "jsonl", "table", "text"}))
         ->group("Global options");
     app.add_option("--fields", f.fields, "only these fields, comma-separated (dotted paths allowed)")->group("Global options");
     app.add_flag("-v,--verbose", f.verbose, "log the HTTP exchange and pacing decisions on stderr")->group("Global options");

@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 
 namespace ccai {
 
@@ -177,6 +180,10 @@ Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args
         req.headers.emplace_back("accountid", config.get("account_id"));
     if (spec.is_multipart()) {
         if (!args.file || args.file->empty()) return invalid_input(fmt::format("{}: missing --file PATH", spec.id));
+        // curl would only find out mid-request; say it now, with nothing sent.
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(*args.file, ec) || ::access(args.file->c_str(), R_OK) != 0)
+            return invalid_input(fmt::format("{}: --file {}: not a readable file", spec.id, *args.file));
         req.upload_file = *args.file;
     } else if (spec.takes_body()) {
         const nlohmann::json body = args.body.value_or(spec.body_is_array ? nlohmann::json::array() : nlohmann::json::object());

@@ -2,10 +2,12 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <fmt/format.h>
 
 #include "ccai/request_builder.hpp"
 #include "support/catalog_samples.hpp"
+#include "support/process.hpp"
 
 using namespace ccai;
 
@@ -20,12 +22,22 @@ Config test_config() {
     return c;
 }
 
+// A real, readable upload file: the builder checks it before anything is sent.
+const std::string& upload_csv() {
+    static const std::string path = [] {
+        const auto p = test::temp_dir() + "/contacts.csv";
+        std::ofstream(p) << "firstName,lastName\nAda,Lovelace\n";
+        return p;
+    }();
+    return path;
+}
+
 CallArgs full_args(const EndpointSpec& spec) {
     CallArgs a;
     for (const auto ps : {spec.path_params, spec.query_params})
         for (const auto& p : ps)
             if (profile_key_for(p.name).empty()) a.params[std::string(p.name)] = test::sample_value(p);
-    if (spec.is_multipart()) a.file = "/tmp/contacts.csv";
+    if (spec.is_multipart()) a.file = upload_csv();
     else if (spec.takes_body()) a.body = test::sample_body(spec);
     return a;
 }
@@ -62,7 +74,7 @@ TEST_CASE("every operation builds: method, placeholders filled and encoded, cons
         for (const auto& h : spec.headers) CHECK(req->header(h.name) == (h.from == "bot_id" ? "st-9" : "acc-1"));
         CHECK(req->header("accountid") == "acc-1");
         CHECK(req->header("auth").empty());  // added per attempt by the pipeline, never here
-        if (spec.is_multipart()) CHECK(req->upload_file == "/tmp/contacts.csv");
+        if (spec.is_multipart()) CHECK(req->upload_file == upload_csv());
         else if (spec.takes_body()) CHECK(req->header("content-type") == "application/json");
     }
 }
@@ -160,6 +172,19 @@ TEST_CASE("body type and enum checks") {
     get.params["agentId"] = "x";
     get.body = nlohmann::json{{"a", 1}};
     CHECK_FALSE(build_request(*find_endpoint("agents.get"), get, config).ok());  // GET takes no body
+}
+
+TEST_CASE("a missing or unreadable upload file is invalid input, before any I/O") {
+    const auto& spec = *find_endpoint("contacts.import");
+    CallArgs a;
+    a.file = test::temp_dir() + "/missing.csv";
+    auto missing = build_request(spec, a, test_config());
+    REQUIRE_FALSE(missing.ok());
+    CHECK(missing.error().kind == ErrorKind::invalid_input);
+    a.file = test::temp_dir();  // a directory
+    CHECK_FALSE(build_request(spec, a, test_config()).ok());
+    a.file = upload_csv();
+    CHECK(build_request(spec, a, test_config()).ok());
 }
 
 TEST_CASE("no host is a configuration error") {
