@@ -64,14 +64,6 @@ Result<Unit> fill_item(Item& item, const nlohmann::json& j) {
     return Unit{};
 }
 
-Result<Unit> check_upload(const Item& item) {
-    if (!item.args.file) return Unit{};
-    struct stat st{};
-    if (::stat(item.args.file->c_str(), &st) != 0 || !S_ISREG(st.st_mode) || ::access(item.args.file->c_str(), R_OK) != 0)
-        return invalid_input(fmt::format("{}: cannot read upload file '{}'", item.op, *item.args.file));
-    return Unit{};
-}
-
 }  // namespace
 
 Result<Input> read_jsonl(std::istream& in) {
@@ -98,7 +90,6 @@ void validate(Input& input, const Config& config) {
     for (auto& item : input.items) {
         if (item.problem) continue;
         if (auto built = build_request(*item.spec, item.args, config); !built) item.problem = built.error();
-        else if (auto ok = check_upload(item); !ok) item.problem = ok.error();
     }
 }
 

@@ -85,7 +85,8 @@ TEST_CASE("cli: a provisioning session round-trips through create, get, list, up
     REQUIRE(listed.exit_code == 0);
     CHECK(listed.out.find("\"French\"") != std::string::npos);
     CHECK(std::count(listed.out.begin(), listed.out.end(), '\n') == 1);
-    auto upd = test::cli({"skills", "update", "--skill-group-id", sg_id, "--skill-id", skill_id, "--set", "name=Français"}, env);
+    auto upd = test::cli({"skills", "update", "--skill-group-id", sg_id, "--skill-id", skill_id, "--set", "name=Français",
+                           "--set", "skillGroupId=" + sg_id}, env);
     CHECK_MESSAGE(upd.exit_code == 0, upd.err);
     auto del = test::cli({"skills", "delete", "--skill-group-id", sg_id, "--skill-id", skill_id}, env);
     CHECK(del.exit_code == 0);

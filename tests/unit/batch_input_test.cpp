@@ -76,7 +76,7 @@ TEST_CASE("batch JSONL: an unreadable upload file is invalid before anything is 
     auto input = jsonl(R"({"op":"contacts.import","file":"/nonexistent/contacts.csv"})" "\n");
     batch::validate(input, test_config());
     REQUIRE(input.items[0].problem);
-    CHECK(input.items[0].problem->message.find("cannot read") != std::string::npos);
+    CHECK(input.items[0].problem->message.find("not a readable file") != std::string::npos);
 }
 
 TEST_CASE("batch JSONL: the fingerprint changes with the content") {
