@@ -24,6 +24,7 @@ MockServer::MockServer(MockOptions options)
     const int threads = o_.threads;
     svr_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
     svr_.set_keep_alive_timeout(2);
+    svr_.set_tcp_nodelay(true);  // no Nagle + delayed-ACK stall (~40 ms) on kept-alive connections
     svr_.set_keep_alive_max_count(1000);
     svr_.set_read_timeout(10);
     svr_.set_write_timeout(10);
