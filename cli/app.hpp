@@ -51,7 +51,4 @@ void add_pacer_command(CLI::App& app, GlobalFlags& flags, Action& action);
 void add_batch_command(CLI::App& app, GlobalFlags& flags, Action& action);
 void add_completion_command(CLI::App& app, GlobalFlags& flags, Action& action);
 
-/// "skillGroupId" -> "skill-group-id"; "bot_id" -> "bot-id".
-std::string kebab(std::string_view name);
-
 }  // namespace ccai::cli

@@ -39,7 +39,7 @@ std::vector<std::string> catalog_enums(const EndpointSpec* spec, const std::stri
     if (spec == nullptr) return {};
     for (const auto params : {spec->path_params, spec->query_params})
         for (const auto& p : params)
-            if ("--" + kebab(p.name) == long_name) return {p.enums.begin(), p.enums.end()};
+            if ("--" + kebab_case(p.name) == long_name) return {p.enums.begin(), p.enums.end()};
     return {};
 }
 

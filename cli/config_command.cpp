@@ -9,6 +9,23 @@
 
 namespace ccai::cli {
 
+namespace {
+// A subcommand that loads the configuration and prints something from it.
+void add_config_query(CLI::App& parent, const char* name, const char* desc, GlobalFlags& g, Action& action,
+                      std::function<void(const Config&)> print) {
+    auto* cmd = parent.add_subcommand(name, desc);
+    cmd->fallthrough();
+    cmd->callback([&g, &action, print] {
+        action = [&g, print] {
+            auto config = load_config(g);
+            if (!config) return report_error(config.error());
+            print(*config);
+            return static_cast<int>(kOk);
+        };
+    });
+}
+}  // namespace
+
 void add_config_command(CLI::App& app, GlobalFlags& g, Action& action) {
     static bool show_origin = false;
     auto* cfg = app.add_subcommand("config", "show the resolved configuration");
@@ -36,26 +53,11 @@ void add_config_command(CLI::App& app, GlobalFlags& g, Action& action) {
             return static_cast<int>(kOk);
         };
     });
-    auto* profiles = cfg->add_subcommand("profiles", "profile names in config.toml");
-    profiles->fallthrough();
-    profiles->callback([&g, &action] {
-        action = [&g] {
-            auto config = load_config(g);
-            if (!config) return report_error(config.error());
-            for (const auto& p : config->profiles()) fmt::print("{}\n", p);
-            return static_cast<int>(kOk);
-        };
+    add_config_query(*cfg, "profiles", "profile names in config.toml", g, action, [](const Config& c) {
+        for (const auto& p : c.profiles()) fmt::print("{}\n", p);
     });
-    auto* path = cfg->add_subcommand("path", "the configuration directory");
-    path->fallthrough();
-    path->callback([&g, &action] {
-        action = [&g] {
-            auto config = load_config(g);
-            if (!config) return report_error(config.error());
-            fmt::print("{}\n", config->config_dir());
-            return static_cast<int>(kOk);
-        };
-    });
+    add_config_query(*cfg, "path", "the configuration directory", g, action,
+                     [](const Config& c) { fmt::print("{}\n", c.config_dir()); });
 }
 
 }  // namespace ccai::cli

@@ -56,7 +56,7 @@ void add_one(CLI::App& group, const EndpointSpec& spec, OperationFlags& v, Globa
         for (const auto& p : params) {
             if (is_account_wide(p.name)) continue;
             const std::string name(p.name);
-            cmd->add_option_function<std::string>("--" + kebab(p.name), [&v, name](const std::string& s) { v.params[name] = s; },
+            cmd->add_option_function<std::string>("--" + kebab_case(p.name), [&v, name](const std::string& s) { v.params[name] = s; },
                                                   param_help(p))
                 ->type_name(p.type.empty() ? "VALUE" : std::string(p.type) == "string" ? "TEXT" : std::string(p.type));
         }

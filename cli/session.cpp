@@ -10,18 +10,6 @@
 
 namespace ccai::cli {
 
-std::string kebab(std::string_view name) {
-    std::string out;
-    for (char c : name) {
-        if (c == '_') out += '-';
-        else if (std::isupper(static_cast<unsigned char>(c))) {
-            out += '-';
-            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        } else out += c;
-    }
-    return out;
-}
-
 void add_global_flags(CLI::App& app, GlobalFlags& f) {
     // Every non-secret setting is a flag named after its key; secrets come only from the credentials
     // file or the environment, so they never show up in `ps` or shell history.
@@ -29,7 +17,7 @@ void add_global_flags(CLI::App& app, GlobalFlags& f) {
         if (spec.secret) continue;
         const std::string key(spec.key);
         if (key == "output") continue;  // -o below
-        app.add_option_function<std::string>("--" + kebab(key), [&f, key](const std::string& v) { f.settings[key] = v; },
+        app.add_option_function<std::string>("--" + kebab_case(key), [&f, key](const std::string& v) { f.settings[key] = v; },
                                              std::string(spec.desc))
             ->group("Global options")
             ->type_name(key == "host" ? "URL" : "VALUE");

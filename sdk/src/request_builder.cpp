@@ -13,16 +13,7 @@ namespace ccai {
 namespace {
 
 // The CLI flag that carries a parameter: "skillGroupId" -> "--skill-group-id".
-std::string flag(std::string_view name) {
-    std::string out = "--";
-    for (char c : name) {
-        if (std::isupper(static_cast<unsigned char>(c))) {
-            out += '-';
-            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        } else out += c;
-    }
-    return out;
-}
+std::string flag(std::string_view name) { return "--" + kebab_case(name); }
 
 std::string upper(std::string_view s) {
     std::string out(s);
@@ -81,6 +72,18 @@ bool json_type_matches(std::string_view type, const nlohmann::json& v) {
 }
 
 }  // namespace
+
+std::string kebab_case(std::string_view name) {
+    std::string out;
+    for (char c : name) {
+        if (c == '_') out += '-';
+        else if (std::isupper(static_cast<unsigned char>(c))) {
+            out += '-';
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        } else out += c;
+    }
+    return out;
+}
 
 std::string_view profile_key_for(std::string_view name) {
     if (name == "botId") return "bot_id";

@@ -15,23 +15,12 @@ using ccai::mock::testing::MockProcess;
 
 namespace {
 
-std::string kebab(std::string_view name) {
-    std::string out;
-    for (char c : name) {
-        if (std::isupper(static_cast<unsigned char>(c))) {
-            out += '-';
-            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        } else out += c;
-    }
-    return out;
-}
-
 std::vector<std::string> args_for(const EndpointSpec& spec, const std::string& csv) {
     std::vector<std::string> a{std::string(spec.group), std::string(spec.action)};
     for (const bool in_path : {true, false})
         for (const auto& p : in_path ? spec.path_params : spec.query_params)
             if (profile_key_for(p.name).empty() && (in_path || p.required == Required::yes))
-                a.insert(a.end(), {"--" + kebab(p.name), test::sample_value(p)});
+                a.insert(a.end(), {"--" + kebab_case(p.name), test::sample_value(p)});
     if (spec.is_multipart()) a.insert(a.end(), {"--file", csv});
     else if (spec.takes_body()) a.insert(a.end(), {"--body", test::sample_body(spec).dump()});
     return a;

@@ -25,6 +25,10 @@ Result<Unit> check_body(const EndpointSpec& spec, const nlohmann::json& body);
 /// @brief Percent-encodes everything but RFC 3986 unreserved characters.
 std::string url_encode(std::string_view text);
 
+/// @brief The CLI spelling of a catalog parameter or setting: "skillGroupId" -> "skill-group-id",
+/// "bot_id" -> "bot-id". Error messages name parameters by their flag.
+std::string kebab_case(std::string_view name);
+
 /// @brief The config key that fills a catalog parameter ("botId" -> "bot_id"), or "" when none does.
 std::string_view profile_key_for(std::string_view param_name);
 
