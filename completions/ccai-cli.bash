@@ -121,7 +121,7 @@ _ccai_cli_options() {
 }
 
 # Options valid with every command.
-_ccai_cli_globals='-h --help --version --host --account-id --bot-id --org-id --client-id --jwt-sub --jwt-ttl --rate-limit --pacer --pacer-dir --pacer-fallback --timeout --connect-timeout --max-attempts --max-wait --profile -o --output --fields -v --verbose --dry-run --insecure -q --quiet'
+_ccai_cli_globals='-h --help --version --host --account-id --bot-id --org-id --client-id --jwt-sub --jwt-ttl --jwt-jti --rate-limit --pacer --pacer-dir --pacer-fallback --timeout --connect-timeout --max-attempts --max-wait --profile -o --output --fields -v --verbose --dry-run --insecure -q --quiet'
 
 # Commands that take positional arguments (_ccai_cli_k=1) and the values they allow (in _ccai_cli_r).
 _ccai_cli_args() {
@@ -325,6 +325,7 @@ _ccai_cli_value() {
                 '--client-id') _ccai_cli_k=any ;;
                 '--jwt-sub') _ccai_cli_k=any ;;
                 '--jwt-ttl') _ccai_cli_k=any ;;
+                '--jwt-jti') _ccai_cli_k=any ;;
                 '--rate-limit') _ccai_cli_k=any ;;
                 '--pacer') _ccai_cli_k=any ;;
                 '--pacer-dir') _ccai_cli_k=any ;;

@@ -435,6 +435,7 @@ function __ccai_cli_globals
     printf '%s\n' '--client-id	app client id (JWT appId)'
     printf '%s\n' '--jwt-sub	JWT sub claim'
     printf '%s\n' '--jwt-ttl	JWT lifetime in seconds'
+    printf '%s\n' '--jwt-jti	true: give every JWT a unique jti (apps that enforce it)'
     printf '%s\n' '--rate-limit	rolling window limit(s), e.g. 60/1m,1800/1h'
     printf '%s\n' '--pacer	pacer backend: file, memory, redis://HOST:PORT[/DB]'
     printf '%s\n' '--pacer-dir	file pacer state directory'
@@ -883,6 +884,8 @@ function __ccai_cli_value --argument-names cmdpath opt
                 case '--jwt-sub'
                     echo any
                 case '--jwt-ttl'
+                    echo any
+                case '--jwt-jti'
                     echo any
                 case '--rate-limit'
                     echo any

@@ -2,6 +2,9 @@
 // re-minted a minute before it expires so long batch jobs never send a stale one.
 #include <chrono>
 #include <mutex>
+#include <random>
+
+#include <fmt/format.h>
 
 #include "ccai/jwt.hpp"
 #include "policies.hpp"
@@ -13,7 +16,8 @@ class AuthPolicy final : public Policy {
 public:
     explicit AuthPolicy(const Config& c)
         : token_(c.get("token")), client_id_(c.get("client_id")), secret_(c.get("client_secret")),
-          sub_(c.get("jwt_sub")), ttl_(std::max(120LL, std::atoll(c.get("jwt_ttl").c_str()))) {}
+          sub_(c.get("jwt_sub")), ttl_(std::max(120LL, std::atoll(c.get("jwt_ttl").c_str()))),
+          jti_(c.get("jwt_jti") == "true") {}
 
     Result<HttpResponse> send(HttpRequest& req, const Next& next) override {
         auto token = current_token();
@@ -34,13 +38,19 @@ private:
         std::lock_guard lock(mu_);
         if (minted_.empty() || now >= exp_ - 60) {
             exp_ = now + ttl_;
-            minted_ = mint_jwt(JwtClaims{sub_, client_id_, now, exp_, std::nullopt}, secret_);
+            minted_ = mint_jwt(JwtClaims{sub_, client_id_, now, exp_, jti_ ? std::optional(random_id()) : std::nullopt}, secret_);
         }
         return minted_;
     }
 
+    static std::string random_id() {
+        std::random_device rd;
+        return fmt::format("{:08x}{:08x}{:08x}{:08x}", rd(), rd(), rd(), rd());
+    }
+
     std::string token_, client_id_, secret_, sub_;
     long long ttl_;
+    bool jti_;
     std::mutex mu_;
     std::string minted_;
     long long exp_ = 0;

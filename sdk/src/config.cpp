@@ -21,6 +21,7 @@ constexpr SettingSpec kSettings[] = {
     {"token", "CCAI_TOKEN", "", true, "a ready JWT, used instead of minting one"},
     {"jwt_sub", "CCAI_JWT_SUB", "ccai-cli", false, "JWT sub claim"},
     {"jwt_ttl", "CCAI_JWT_TTL", "3600", false, "JWT lifetime in seconds"},
+    {"jwt_jti", "CCAI_JWT_JTI", "", false, "true: give every JWT a unique jti (apps that enforce it)"},
     {"rate_limit", "CCAI_RATE_LIMIT", "60/1m", false, "rolling window limit(s), e.g. 60/1m,1800/1h"},
     {"pacer", "CCAI_PACER", "file", false, "pacer backend: file, memory, redis://HOST:PORT[/DB]"},
     {"pacer_dir", "CCAI_PACER_DIR", "", false, "file pacer state directory"},

@@ -50,6 +50,26 @@ TEST_CASE("the auth header is a JWT for the client id, signed with the secret") 
     CHECK((*payload)["exp"].get<long long>() - (*payload)["iat"].get<long long>() == 3600);
 }
 
+TEST_CASE("jwt_jti=true gives the token a unique jti") {
+    auto make = [] {
+        auto transport = std::make_shared<test::FakeTransport>();
+        ClientOptions o;
+        for (const auto& [k, v] : std::map<std::string, std::string>{
+                 {"host", "http://127.0.0.1:1"}, {"bot_id", "st-1"}, {"client_id", "cs-1"}, {"client_secret", "s"},
+                 {"jwt_sub", "me"}, {"jwt_ttl", "3600"}, {"jwt_jti", "true"}, {"rate_limit", "60/1m"}, {"pacer", "memory"}})
+            o.config.set(k, v, "test");
+        o.transport = transport;
+        o.clock = std::make_shared<test::FakeClock>();
+        auto c = Client::create(std::move(o));
+        REQUIRE(c.ok());
+        REQUIRE((*c)->queues().list().ok());
+        return (*verify_jwt(transport->requests.at(0).header("auth"), "s"))["jti"].get<std::string>();
+    };
+    const auto a = make(), b = make();
+    CHECK(a.size() == 32);
+    CHECK(a != b);
+}
+
 TEST_CASE("typed calls fill the catalog's path and parse JSON") {
     Harness h;
     h.transport->push(200, R"({"id":"sk-1","name":"French"})");
