@@ -23,6 +23,9 @@ Result<nlohmann::json> read_body(const std::string& flag) {
     }
     try {
         return nlohmann::json::parse(text);
+    } catch (const nlohmann::json::out_of_range& e) {
+        // e.g. a number too large for a double, "1e999" (fuzz_body_input): was an uncaught exception.
+        return invalid_input(fmt::format("{}: invalid JSON: {}", source, e.what()));
     } catch (const nlohmann::json::parse_error& e) {
         // e.byte is 1-based; turn it into line:column for people editing a file.
         size_t line = 1, col = 1;

@@ -5,7 +5,8 @@ set -euo pipefail
 PACKAGES=(cmake ninja-build g++ pkg-config ccache
   libcurl4-openssl-dev libcli11-dev nlohmann-json3-dev libfmt-dev doctest-dev libssl-dev
   libcpp-httplib-dev libhiredis-dev redis-server libtomlplusplus-dev
-  curl zsh fish groff-base)
+  curl zsh fish groff-base
+  clang libclang-rt-dev)  # the libFuzzer build (scripts/fuzz.sh)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

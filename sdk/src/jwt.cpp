@@ -73,7 +73,8 @@ std::optional<nlohmann::json> verify_jwt(std::string_view token, std::string_vie
     const auto sig = base64url_decode(token.substr(dot2 + 1));
     if (!header || !payload || !sig) return std::nullopt;
     const auto h = nlohmann::json::parse(*header, nullptr, false);
-    if (!h.is_object() || h.value("alg", "") != "HS256") return std::nullopt;
+    // value() throws when "alg" is there but not a string (fuzz_jwt): check the type first.
+    if (!h.is_object() || !h.contains("alg") || h["alg"] != "HS256") return std::nullopt;
     const auto expected = hmac_sha256(secret, token.substr(0, dot2));
     if (expected.size() != sig->size() || CRYPTO_memcmp(expected.data(), sig->data(), expected.size()) != 0)
         return std::nullopt;

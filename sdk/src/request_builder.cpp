@@ -127,8 +127,8 @@ Result<Unit> check_body(const EndpointSpec& spec, const nlohmann::json& body) {
 
 Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args, const Config& config) {
     for (const auto& [name, _] : args.params) {
-        const auto known = [&](std::span<const ParamSpec> ps) {
-            return std::any_of(ps.begin(), ps.end(), [&](const ParamSpec& p) { return p.name == name; });
+        const auto known = [&n = name](std::span<const ParamSpec> ps) {  // clang 14: no structured-binding captures
+            return std::any_of(ps.begin(), ps.end(), [&n](const ParamSpec& p) { return p.name == n; });
         };
         if (!known(spec.path_params) && !known(spec.query_params))
             return invalid_input(fmt::format("{}: unknown parameter '{}'", spec.id, name));

@@ -38,14 +38,19 @@ bool safe_to_resend(const HttpRequest& request, const Result<HttpResponse>& outc
     return !outcome && !outcome.error().maybe_reached_server;
 }
 
+namespace {
+constexpr double kMaxRetryAfterSeconds = 365.0 * 24 * 3600;  // longer answers are clamped to this
+}  // namespace
+
 std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view v, long long now_epoch_seconds) {
     while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
     while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
     if (v.empty()) return std::nullopt;
     double secs = 0;
     if (auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), secs); ec == std::errc() && p == v.data() + v.size()) {
-        if (secs < 0) return std::nullopt;
-        return std::chrono::milliseconds(static_cast<long long>(secs * 1000));
+        // NaN/inf/huge values made the cast below undefined (fuzz_retry_after); a year is plenty.
+        if (!(secs >= 0)) return std::nullopt;
+        return std::chrono::milliseconds(static_cast<long long>(std::min(secs, kMaxRetryAfterSeconds) * 1000));
     }
     // HTTP-date (IMF-fixdate): "Sun, 06 Nov 1994 08:49:37 GMT"
     std::tm tm{};
@@ -53,7 +58,8 @@ std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view v, l
     const char* end = strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
     if (end == nullptr || *end != '\0') return std::nullopt;
     const long long at = timegm(&tm);
-    return std::chrono::milliseconds(std::max(0LL, at - now_epoch_seconds) * 1000);
+    const long long delta = std::clamp(at - now_epoch_seconds, 0LL, static_cast<long long>(kMaxRetryAfterSeconds));
+    return std::chrono::milliseconds(delta * 1000);
 }
 
 }  // namespace ccai
