@@ -1,5 +1,6 @@
 #include "body_input.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -16,8 +17,11 @@ Result<nlohmann::json> read_body(const std::string& flag) {
         text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
         source = "--body @- (stdin)";
     } else if (flag.starts_with("@")) {
-        std::ifstream in(flag.substr(1), std::ios::binary);
-        if (!in) return invalid_input(fmt::format("--body {}: cannot read file", flag));
+        // libstdc++ throws when a stream reads a directory, so check for a regular file first.
+        std::error_code ec;
+        std::ifstream in;
+        if (std::filesystem::is_regular_file(flag.substr(1), ec)) in.open(flag.substr(1), std::ios::binary);
+        if (!in) return invalid_input(fmt::format("--body {}: not a readable file", flag));
         text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
         source = "--body " + flag;
     }

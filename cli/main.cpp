@@ -8,7 +8,30 @@
 
 namespace {
 constexpr const char* kVersion = "0.1.0";
+
+// CLI11 says only "A subcommand is required" for `ccai-cli queues frobnicate`; name the word and the
+// choices instead.
+std::string usage_message(CLI::App& app, const CLI::ParseError& e) {
+    CLI::App* deepest = &app;
+    for (bool descended = true; descended;) {
+        descended = false;
+        for (auto* sub : deepest->get_subcommands())
+            if (sub->parsed()) {
+                deepest = sub;
+                descended = true;
+                break;
+            }
+    }
+    const auto choices = deepest->get_subcommands({});
+    if (choices.empty() || deepest->get_subcommands().size() > 0) return e.what();
+    std::string names;
+    for (const auto* c : choices) names += (names.empty() ? "" : ", ") + c->get_name();
+    const auto rest = app.remaining(true);  // extras fall through to the root
+    const std::string where = deepest == &app ? "ccai-cli" : deepest->get_name();
+    return rest.empty() ? where + ": missing command; one of: " + names
+                        : where + ": unknown command '" + rest.front() + "'; one of: " + names;
 }
+}  // namespace
 
 int main(int argc, char** argv) {
     using namespace ccai::cli;
@@ -38,9 +61,10 @@ int main(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         // Usage errors are machine-readable like every other error, with exit code 2.
-        ccai::ApiError err = ccai::invalid_input(e.what());
-        return report_error(err);
+        return report_error(ccai::invalid_input(usage_message(app, e)));
     }
     if (!action) return kUsage;
+    // Every time, whatever the command: an insecure setting must never become invisible in a script.
+    if (flags.insecure) std::fprintf(stderr, "warning: --insecure: TLS certificates are not verified\n");
     return action();
 }

@@ -50,7 +50,6 @@ Result<Session> open_session(const GlobalFlags& f) {
     ClientOptions o;
     o.config = s.config;
     o.transport_options.insecure = f.insecure;
-    if (f.insecure) std::fprintf(stderr, "warning: --insecure: TLS certificates are not verified\n");
     if (f.verbose) o.log = [](const std::string& line) { std::fprintf(stderr, "* %s\n", redact_jwts(line).c_str()); };
     if (s.stderr_tty && !f.quiet)
         o.on_wait = [](Duration d) {

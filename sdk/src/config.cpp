@@ -110,6 +110,12 @@ Result<Config> Config::load(const ConfigSources& in) {
     if (explicit_profile && !*found && !*found_creds)
         return config_error(fmt::format("profile '{}' not found in {} or {}", c.profile_, config_path, creds_path));
 
+    // Secrets in config.toml would be world-readable by habit; insist on the 0600 credentials file, even
+    // when the environment would override them.
+    for (const auto& spec : kSettings)
+        if (spec.secret && profile.count(std::string(spec.key)))
+            return config_error(fmt::format("{} must not be in {}: move it to {} (mode 600)", spec.key, config_path, creds_path));
+
     for (const auto& spec : kSettings) {
         const std::string key(spec.key);
         if (auto f = s.flags.find(key); f != s.flags.end()) {
@@ -118,11 +124,8 @@ Result<Config> Config::load(const ConfigSources& in) {
             c.set(key, *e, fmt::format("env {}", spec.env));
         } else if (auto p = creds.find(key); p != creds.end()) {
             c.set(key, p->second, fmt::format("credentials [{}] ({})", c.profile_, creds_path));
-        } else if (auto q = profile.find(key); q != profile.end() && !spec.secret) {
+        } else if (auto q = profile.find(key); q != profile.end()) {
             c.set(key, q->second, fmt::format("profile [{}] ({})", c.profile_, config_path));
-        } else if (q != profile.end() && spec.secret) {
-            // Secrets in config.toml would be world-readable by habit; insist on the 0600 credentials file.
-            return config_error(fmt::format("{} must not be in {}: move it to {} (mode 600)", key, config_path, creds_path));
         } else if (!spec.default_value.empty()) {
             c.set(key, std::string(spec.default_value), "default");
         }

@@ -99,6 +99,10 @@ public:
             curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
         }
         if (req.method != "GET" && req.method != "POST") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+        // libcurl silently re-sends a request when a reused keep-alive connection dies before any answer;
+        // for a POST that may already have been processed that would duplicate a create. A fresh connection
+        // is never retried that way, so non-idempotent requests always get one.
+        if (!req.idempotent()) curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
 
         const CURLcode rc = curl_easy_perform(h);
         long status = 0;

@@ -126,7 +126,8 @@ Result<Unit> check_body(const EndpointSpec& spec, const nlohmann::json& body) {
 }
 
 Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args, const Config& config) {
-    for (const auto& [name, _] : args.params) {
+    for (const auto& [name, value] : args.params) {
+        if (value.empty()) return invalid_input(fmt::format("{}: {} needs a value", spec.id, flag(name)));
         const auto known = [&n = name](std::span<const ParamSpec> ps) {  // clang 14: no structured-binding captures
             return std::any_of(ps.begin(), ps.end(), [&n](const ParamSpec& p) { return p.name == n; });
         };
