@@ -10,6 +10,8 @@ Result<std::unique_ptr<Pacer>> make_pacer(const PacerOptions& options, std::shar
     for (const auto& w : options.windows)
         if (w.limit <= 0 || w.window <= Duration(0)) return invalid_input("pacer: rate limit windows must be positive");
     if (options.margin < 0 || options.margin > 1) return invalid_input("pacer: margin must be between 0 and 1");
+    if (!(options.min_gap_fraction > 0 && options.min_gap_fraction <= 1))
+        return invalid_input("pacer: min_gap_fraction must be in (0, 1]");
     const auto& b = options.backend;
     if (b == "memory") return detail::make_memory_pacer(options, std::move(clock));
     if (b.empty() || b == "file") return detail::make_file_pacer(options, std::move(clock));

@@ -20,10 +20,14 @@ struct PacerState {
 Duration effective_window(const RateWindow& w, double margin);
 /// Even spacing between grants: the max over windows of effective_window / limit (at least 1us).
 Duration spacing_of(const std::vector<RateWindow>& windows, double margin);
+/// Minimum gap between consecutive grants: spacing_of x min_gap_fraction (at least 1us).
+Duration min_gap_of(const std::vector<RateWindow>& windows, double margin, double min_gap_fraction);
 /// The longest effective window: grants older than that no longer matter.
 Duration longest_window(const std::vector<RateWindow>& windows, double margin);
-/// Earliest t >= now that respects the penalty, the spacing and every rolling window.
-TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows, double margin, TimePoint now);
+/// Earliest t >= now that respects the penalty, the minimum gap after the last grant, and every rolling
+/// window (fewer than `limit` grants in (t - effective window, t]).
+TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows, double margin,
+                    double min_gap_fraction, TimePoint now);
 /// Drops grants that left the longest window (future reservations are always kept).
 void prune(PacerState& s, const std::vector<RateWindow>& windows, double margin, TimePoint now);
 /// Grants after t - effective window (reservations beyond t included: they will count).

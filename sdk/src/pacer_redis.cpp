@@ -119,7 +119,7 @@ Result<std::vector<long long>> RedisPacer::run(const char* mode, Duration pause)
         if (auto c = connect(); !c) return c.error();
     }
     std::vector<std::string> argv{"EVALSHA", sha_, "2", key_ + ":grants", key_ + ":penalty", mode,
-                                  std::to_string(spacing_of(o_.windows, o_.margin).count()),
+                                  std::to_string(min_gap_of(o_.windows, o_.margin, o_.min_gap_fraction).count()),
                                   std::to_string(longest_window(o_.windows, o_.margin).count()),
                                   std::to_string(pause.count()),
                                   o_.use_client_clock ? std::to_string(clock_->now().time_since_epoch().count()) : ""};

@@ -2,7 +2,7 @@
 // The redis backend's reservation, done atomically on the server with the server's clock (TIME), so the
 // hosts sharing a budget need not agree on time. Mirrors next_slot() in reservation.cpp.
 // KEYS: grants (sorted set, score = member = slot in us), penalty (string, us).
-// ARGV: mode (reserve|peek|penalize), spacing us, longest window us, pause us, client time us ("" = use
+// ARGV: mode (reserve|peek|penalize), minimum gap between grants us, longest window us, pause us, client time us ("" = use
 // TIME; set only by tests driving a fake clock), then limit/window-us pairs.
 // Returns {delay us, penalty left us, grants per window...}. Numbers go through string.format('%d'):
 // Lua's default number formatting (%.14g) would round microsecond timestamps.
@@ -15,7 +15,7 @@ if not now then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 end
-local spacing, longest = tonumber(ARGV[2]), tonumber(ARGV[3])
+local gap, longest = tonumber(ARGV[2]), tonumber(ARGV[3])
 local pen = tonumber(redis.call('GET', KEYS[2]) or '0')
 if ARGV[1] == 'penalize' then
   local till = now + tonumber(ARGV[4])
@@ -28,7 +28,7 @@ end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', s(now - longest))
 local slot = math.max(now, pen)
 local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-if #last > 0 then slot = math.max(slot, tonumber(last[2]) + spacing) end
+if #last > 0 then slot = math.max(slot, tonumber(last[2]) + gap) end
 local n = redis.call('ZCARD', KEYS[1])
 local out = {0, math.max(0, pen - now)}
 for i = 6, #ARGV, 2 do

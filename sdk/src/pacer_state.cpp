@@ -17,7 +17,7 @@ Result<Duration> StatePacer::acquire() {
     bool penalized = false;
     auto r = transact([&](PacerState& s, TimePoint now) {
         prune(s, o_.windows, o_.margin, now);
-        slot = next_slot(s, o_.windows, o_.margin, now);
+        slot = next_slot(s, o_.windows, o_.margin, o_.min_gap_fraction, now);
         penalized = s.penalty_until >= slot;
         s.grants.push_back(slot);  // reserved under the lock: whoever reserves first gets the earlier slot
         return true;
@@ -41,7 +41,7 @@ Duration StatePacer::time_until_free() {
     Duration out{0};
     auto r = transact([&](PacerState& s, TimePoint now) {
         prune(s, o_.windows, o_.margin, now);
-        out = next_slot(s, o_.windows, o_.margin, now) - now;
+        out = next_slot(s, o_.windows, o_.margin, o_.min_gap_fraction, now) - now;
         return false;
     });
     return r ? out : Duration(0);
@@ -53,7 +53,7 @@ Result<nlohmann::json> StatePacer::status() {
     auto r = transact([&](PacerState& s, TimePoint now) {
         prune(s, o_.windows, o_.margin, now);
         for (const auto& w : o_.windows) counts.push_back(grants_in_window(s, w, o_.margin, now));
-        next_free = next_slot(s, o_.windows, o_.margin, now) - now;
+        next_free = next_slot(s, o_.windows, o_.margin, o_.min_gap_fraction, now) - now;
         penalty = s.penalty_until - now;
         return false;
     });

@@ -1,6 +1,8 @@
 // The pure slot computation shared by the memory and file backends (the redis Lua script mirrors it).
 // We mirror the server's rolling windows with a log of grant times instead of a token bucket: a bucket
-// allows bursts that a rolling window later rejects, a log cannot.
+// allows bursts that a rolling window later rejects, a log cannot. The windows are the hard bound; while
+// they have room, grants need only the minimum gap (a fraction of the even spacing) between them, so the
+// free capacity is used without ever sending an instantaneous burst.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -19,17 +21,23 @@ Duration spacing_of(const std::vector<RateWindow>& windows, double margin) {
     return s;
 }
 
+Duration min_gap_of(const std::vector<RateWindow>& windows, double margin, double min_gap_fraction) {
+    const auto gap = static_cast<double>(spacing_of(windows, margin).count()) * min_gap_fraction;
+    return std::max(Duration{1}, Duration(static_cast<Duration::rep>(gap)));
+}
+
 Duration longest_window(const std::vector<RateWindow>& windows, double margin) {
     Duration l{0};
     for (const auto& w : windows) l = std::max(l, effective_window(w, margin));
     return l;
 }
 
-TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows, double margin, TimePoint now) {
+TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows, double margin,
+                    double min_gap_fraction, TimePoint now) {
     // Every constraint is a lower bound on t that does not depend on t, so one pass of max() suffices.
     TimePoint t = std::max(now, s.penalty_until);
     const auto& g = s.grants;  // ascending
-    if (!g.empty()) t = std::max(t, g.back() + spacing_of(windows, margin));
+    if (!g.empty()) t = std::max(t, g.back() + min_gap_of(windows, margin, min_gap_fraction));
     for (const auto& w : windows) {
         const auto n = static_cast<long>(g.size());
         // "fewer than limit grants in (t - W, t]" <=> the limit-th most recent grant is at or before t - W.
@@ -72,6 +80,7 @@ nlohmann::json status_json(const PacerOptions& o, const std::string& backend, co
             {"scope", o.scope},
             {"limits", limits},
             {"margin", o.margin},
+            {"min_gap_ms", std::chrono::duration<double, std::milli>(min_gap_of(o.windows, o.margin, o.min_gap_fraction)).count()},
             {"next_free_in_ms", duration_cast<milliseconds>(std::max(Duration(0), next_free)).count()},
             {"penalty_ms", duration_cast<milliseconds>(std::max(Duration(0), penalty)).count()}};
 }

@@ -38,6 +38,7 @@ inline PacerOptions options(const Setup& s, const std::string& limits, const std
     o.backend = s.backend;
     o.dir = s.dir;
     o.use_client_clock = true;  // redis: follow the fake clock instead of the server's TIME
+    o.margin = 0.01;            // the numbers below; the default (larger) is checked in pacer_spec_test.cpp
     return o;
 }
 
@@ -48,6 +49,7 @@ inline std::unique_ptr<Pacer> make(const Setup& s, const std::string& limits, co
         o.on_wait = customize->on_wait;
         o.log = customize->log;
         o.margin = customize->margin;
+        o.min_gap_fraction = customize->min_gap_fraction;
     }
     auto p = make_pacer(o, std::move(clock));
     REQUIRE_MESSAGE(p.ok(), (p.ok() ? "" : p.error().message));
@@ -65,6 +67,30 @@ inline int max_in_any_window(const std::vector<TimePoint>& grants, Duration w) {
     return best;
 }
 
+inline Duration min_gap(const std::vector<TimePoint>& g) {
+    Duration m = Duration::max();
+    for (size_t i = 1; i < g.size(); ++i) m = std::min(m, g[i] - g[i - 1]);
+    return m;
+}
+
+struct Win {
+    int limit;
+    Duration window;  ///< effective (margin included)
+};
+
+/// The earliest schedule the contract allows at full demand from `start`: each grant `gap` after the
+/// previous one, and the limit-th previous grant of every window at least a window earlier.
+inline std::vector<TimePoint> earliest(int n, TimePoint start, Duration gap, const std::vector<Win>& ws) {
+    std::vector<TimePoint> g;
+    for (int i = 0; i < n; ++i) {
+        TimePoint t = i ? g.back() + gap : start;
+        for (const auto& w : ws)
+            if (i >= w.limit) t = std::max(t, g[static_cast<size_t>(i - w.limit)] + w.window);
+        g.push_back(t);
+    }
+    return g;
+}
+
 inline std::vector<TimePoint> acquire_n(Pacer& p, FakeClock& clock, int n) {
     std::vector<TimePoint> grants;
     for (int i = 0; i < n; ++i) {
@@ -74,27 +100,65 @@ inline std::vector<TimePoint> acquire_n(Pacer& p, FakeClock& clock, int n) {
     return grants;
 }
 
-// 60/1m at full demand: grants 1s x 1.02 apart, the first at once, no rolling 60 s holds more than 60.
-inline void spacing_at_full_limit(const Setup& s) {
+// 60/1m at full demand (margin 1 %, gap 0.1 x 1.01 s): the first 60 grants 101 ms apart, the 61st when
+// the first leaves the 60.6 s window, and so on; no rolling 60.6 s ever holds more than 60.
+inline void full_demand(const Setup& s) {
     auto clock = std::make_shared<FakeClock>();
     auto p = make(s, "60/1m", unique_scope(), clock);
     const auto start = clock->now();
-    const auto g = acquire_n(*p, *clock, 120);
-    CHECK(g.front() == start);
-    for (size_t i = 1; i < g.size(); ++i) CHECK(g[i] - g[i - 1] == 1020ms);
-    CHECK(max_in_any_window(g, 60s) <= 60);
-    CHECK(max_in_any_window(g, 61200ms) <= 60);  // even with the margin
+    const auto g = acquire_n(*p, *clock, 150);
+    for (size_t i = 0; i < g.size(); ++i) {
+        CAPTURE(i);
+        CHECK(g[i] == start + static_cast<long>(i / 60) * 60600ms + static_cast<long>(i % 60) * 101ms);
+    }
+    CHECK(min_gap(g) == 101ms);                  // a steady stream, never two grants at once
+    CHECK(max_in_any_window(g, 60600ms) == 60);  // the hard bound, margin included, is reached exactly
+    for (size_t i = 60; i < g.size(); ++i) CHECK(g[i] - g[i - 60] >= 60600ms);
 }
 
-// Several windows: spacing is the max over windows and no window of either length overflows.
+// min_gap_fraction 1 is the even spacing of the windows' average rate.
+inline void even_spacing_option(const Setup& s) {
+    auto clock = std::make_shared<FakeClock>();
+    PacerOptions o;
+    o.margin = 0.01;
+    o.min_gap_fraction = 1.0;
+    auto p = make(s, "20/2s", unique_scope(), clock, &o);
+    const auto g = acquire_n(*p, *clock, 45);
+    for (size_t i = 1; i < g.size(); ++i) CHECK(g[i] - g[i - 1] == 101ms);
+}
+
+// Several windows: the gap follows the tightest average rate (10.1 s / 8 x 0.1); each window's bound
+// holds at every grant, and grants come as early as the two windows allow.
 inline void multi_window(const Setup& s) {
     auto clock = std::make_shared<FakeClock>();
     auto p = make(s, "5/1s,8/10s", unique_scope(), clock);
+    const auto start = clock->now();
     const auto g = acquire_n(*p, *clock, 30);
-    for (size_t i = 1; i < g.size(); ++i) CHECK(g[i] - g[i - 1] >= 1275ms);  // 10.2 s / 8
-    CHECK(max_in_any_window(g, 1s) <= 5);
-    CHECK(max_in_any_window(g, 10s) <= 8);
-    CHECK(g.back() - g.front() == 29 * 1275ms);  // and no slower than that
+    CHECK(min_gap(g) >= 126250us);
+    CHECK(max_in_any_window(g, 1010ms) <= 5);
+    CHECK(max_in_any_window(g, 10100ms) <= 8);
+    CHECK(g == earliest(30, start, 126250us, {{5, 1010ms}, {8, 10100ms}}));
+    CHECK(g[4] == start + 505ms);     // 5 at the gap,
+    CHECK(g[5] == start + 1010ms);    // then the 1 s window: the 6th waits for the 1st to leave it,
+    CHECK(g[8] == start + 10100ms);   // and the 9th for the 10 s window
+    CHECK(g[29] == start + 3 * 10100ms + 1010ms);  // 29 = 3 x 8 + 5: like the 6th
+}
+
+// Arrivals at irregular times (the clock moves between calls): the bound holds at every grant.
+inline void irregular_demand(const Setup& s) {
+    auto clock = std::make_shared<FakeClock>();
+    auto p = make(s, "4/1s,10/5s", unique_scope(), clock);
+    std::vector<TimePoint> g;
+    unsigned x = 12345;
+    for (int i = 0; i < 80; ++i) {
+        x = x * 1103515245u + 12345u;
+        clock->advance(std::chrono::milliseconds((x >> 16) % 900));  // 0-0.9 s of idle before each call
+        REQUIRE(p->acquire().ok());
+        g.push_back(clock->now());
+        CHECK(max_in_any_window(g, 1010ms) <= 4);
+        CHECK(max_in_any_window(g, 5050ms) <= 10);
+    }
+    CHECK(min_gap(g) >= 50500us);  // 5.05 s / 10 x 0.1
 }
 
 // A rejection seen by one process pauses the others on the scope.
@@ -120,16 +184,16 @@ inline void fifo_fairness(const Setup& s) {
     const auto scope = unique_scope();
     auto a = make(s, "10/1s", scope, clock);
     auto b = make(s, "10/1s", scope, clock);
-    CHECK(*a->acquire() == 0ms);
-    CHECK(*b->acquire() == 102ms);
-    CHECK(*a->acquire() == 204ms);
-    CHECK(*b->acquire() == 306ms);
+    for (int i = 0; i < 10; ++i) CHECK(*(i % 2 ? b : a)->acquire() == i * 10100us);
+    CHECK(*b->acquire() == 1010ms);  // the window is full: the 11th waits for the 1st to leave it
+    CHECK(*a->acquire() == 1020100us);
 }
 
 // Two pacers on the same scope share one budget: interleaved grants stay spaced.
 inline void shared_budget(const Setup& s) {
     auto clock = std::make_shared<FakeClock>();
     const auto scope = unique_scope();
+    const auto start = clock->now();
     auto a = make(s, "20/2s", scope, clock);
     auto b = make(s, "20/2s", scope, clock);
     std::vector<TimePoint> g;
@@ -137,8 +201,9 @@ inline void shared_budget(const Setup& s) {
         REQUIRE((i % 2 ? b : a)->acquire().ok());
         g.push_back(clock->now());
     }
-    CHECK(max_in_any_window(g, 2s) <= 20);
-    for (size_t i = 1; i < g.size(); ++i) CHECK(g[i] - g[i - 1] == 102ms);
+    CHECK(max_in_any_window(g, 2020ms) <= 20);
+    CHECK(min_gap(g) == 10100us);
+    CHECK(g == earliest(50, start, 10100us, {{20, 2020ms}}));
 }
 
 // on_wait fires only for waits over a second; log sees every grant; status and reset behave.
@@ -149,9 +214,10 @@ inline void visibility_status_reset(const Setup& s) {
     PacerOptions hooks;
     hooks.on_wait = [&](Duration d) { waits.push_back(d); };
     hooks.log = [&](const std::string& l) { lines.push_back(l); };
+    hooks.margin = 0.01;
     auto p = make(s, "2/4s", unique_scope(), clock, &hooks);
-    for (int i = 0; i < 3; ++i) REQUIRE(p->acquire().ok());
-    CHECK(waits == std::vector<Duration>{2040ms, 2040ms});
+    for (int i = 0; i < 3; ++i) REQUIRE(p->acquire().ok());  // at 0, 0.202 s (the gap), 4.04 s (the window)
+    CHECK(waits == std::vector<Duration>{3838ms});
     CHECK(lines.size() >= 3);
     auto st = p->status();
     REQUIRE(st.ok());
@@ -159,7 +225,8 @@ inline void visibility_status_reset(const Setup& s) {
     CHECK((*st)["limits"][0]["limit"] == 2);
     CHECK((*st)["limits"][0]["window_seconds"] == 4.0);
     CHECK((*st)["limits"][0]["grants_in_window"] == 2);
-    CHECK((*st)["next_free_in_ms"] == 2040);
+    CHECK((*st)["min_gap_ms"] == 202.0);
+    CHECK((*st)["next_free_in_ms"] == 202);  // the 2nd grant leaves the window at 4.242 s
     REQUIRE(p->reset().ok());
     CHECK(p->time_until_free() == 0ms);
     CHECK(*p->acquire() == 0ms);
@@ -175,8 +242,10 @@ inline void idle_frees_the_window(const Setup& s) {
 }
 
 inline void run_all(const Setup& s) {
-    SUBCASE("spacing at the full limit") { spacing_at_full_limit(s); }
+    SUBCASE("full demand: a run of limit grants at the gap, then the window") { full_demand(s); }
+    SUBCASE("min_gap_fraction 1 spaces evenly") { even_spacing_option(s); }
     SUBCASE("several windows") { multi_window(s); }
+    SUBCASE("irregular demand never exceeds a window") { irregular_demand(s); }
     SUBCASE("a penalty pauses everyone") { penalty_pauses_everyone(s); }
     SUBCASE("FIFO fairness") { fifo_fairness(s); }
     SUBCASE("shared budget") { shared_budget(s); }

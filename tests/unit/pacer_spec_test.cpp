@@ -24,27 +24,53 @@ TEST_CASE("pacer: rate limit specs") {
     CHECK(parse_rate_limits("60/1d").error().message.find("unit s, m or h") != std::string::npos);
 }
 
+TEST_CASE("pacer: options are checked") {
+    for (double f : {0.0, -0.1, 1.5}) {
+        PacerOptions o;
+        o.backend = "memory";
+        o.min_gap_fraction = f;
+        auto p = make_pacer(o, system_clock());
+        REQUIRE_FALSE(p.ok());
+        CHECK(p.error().message.find("min_gap_fraction") != std::string::npos);
+    }
+    PacerOptions o;
+    CHECK(o.margin == 0.05);
+    CHECK(o.min_gap_fraction == 0.1);
+}
+
 TEST_CASE("pacer: slot computation") {
     using namespace ccai::detail;
     const auto w = *parse_rate_limits("5/1s,8/10s");
     const TimePoint t0(1000s);
-    SUBCASE("spacing is the max over windows, margin included") {
+    SUBCASE("spacing is the max over windows, margin included; the gap a fraction of it") {
         CHECK(spacing_of(w, 0.02) == 1275ms);
         CHECK(spacing_of(w, 0.0) == 1250ms);
         CHECK(longest_window(w, 0.02) == 10200ms);
+        CHECK(min_gap_of(w, 0.02, 0.1) == 127500us);
+        CHECK(min_gap_of(w, 0.02, 1.0) == 1275ms);
+        CHECK(min_gap_of(*parse_rate_limits("1000000/1s"), 0.0, 0.1) == Duration(1));  // at least 1 us
+    }
+    SUBCASE("while the windows have room, only the gap separates grants") {
+        PacerState s;
+        s.grants = {t0 - 5s, t0};
+        CHECK(next_slot(s, w, 0.02, 0.1, t0) == t0 + 127500us);
+        CHECK(next_slot(s, w, 0.02, 1.0, t0) == t0 + 1275ms);  // fraction 1: even spacing
+        CHECK(next_slot(s, w, 0.02, 0.1, t0 + 1s) == t0 + 1s);  // the gap is long past
     }
     SUBCASE("a full window holds the next slot until its oldest grant leaves") {
         PacerState s;
         s.grants.assign(5, t0);  // a burst, e.g. a conservative fill
-        CHECK(next_slot(s, w, 0.02, t0) == t0 + 1275ms);  // 1s window frees at +1.02s; spacing is later
+        CHECK(next_slot(s, w, 0.02, 0.1, t0) == t0 + 1020ms);  // the 1 s window frees at +1.02 s
         s.grants.assign(8, t0);
-        CHECK(next_slot(s, w, 0.02, t0) == t0 + 10200ms);  // the 10s window is the binding one
+        CHECK(next_slot(s, w, 0.02, 0.1, t0) == t0 + 10200ms);  // the 10 s window is the binding one
+        s.grants = {t0, t0 + 100ms, t0 + 200ms, t0 + 300ms, t0 + 400ms};
+        CHECK(next_slot(s, w, 0.02, 0.1, t0 + 400ms) == t0 + 1020ms);  // fewer than 5 in (t - 1.02 s, t]
     }
     SUBCASE("the penalty and now are lower bounds") {
         PacerState s;
         s.penalty_until = t0 + 3s;
-        CHECK(next_slot(s, w, 0.02, t0) == t0 + 3s);
-        CHECK(next_slot(s, w, 0.02, t0 + 5s) == t0 + 5s);
+        CHECK(next_slot(s, w, 0.02, 0.1, t0) == t0 + 3s);
+        CHECK(next_slot(s, w, 0.02, 0.1, t0 + 5s) == t0 + 5s);
     }
     SUBCASE("prune keeps the longest window and every future reservation") {
         PacerState s;
@@ -58,6 +84,6 @@ TEST_CASE("pacer: slot computation") {
         PacerState s;
         fill_conservatively(s, *parse_rate_limits("60/1m,1800/1h"), t0);
         CHECK(s.grants.size() == 60);
-        CHECK(next_slot(s, *parse_rate_limits("60/1m,1800/1h"), 0.02, t0) == t0 + 61200ms);
+        CHECK(next_slot(s, *parse_rate_limits("60/1m,1800/1h"), 0.02, 0.1, t0) == t0 + 61200ms);
     }
 }

@@ -32,7 +32,19 @@ struct PacerOptions {
     std::string backend = "file";  ///< "memory", "file", or "redis://HOST:PORT[/DB]"
     std::string dir;               ///< file backend's state directory ("" = $XDG_STATE_HOME/ccai/pacer)
     std::string fallback;          ///< "file": degrade to the file backend when redis is down
-    double margin = 0.02;          ///< safety margin: windows are treated as this much longer
+    /// Safety margin: windows are treated as this much longer. It absorbs the delay between a granted
+    /// slot and the request reaching the server (W x margin: 3 s for a 1 m window, 100 ms for the tests'
+    /// 2 s windows). The rolling windows are used to capacity, so a grant later than its slot by more than
+    /// this can be rejected: 1 % and 2 % gave 429s with 16 processes on a loaded 2-core host.
+    double margin = 0.05;
+    /// Minimum gap between consecutive grants, as a fraction of the even spacing
+    /// (max over windows of window x (1 + margin) / limit). The hard bound is the rolling windows: fewer
+    /// than `limit` grants in any (t - window x (1 + margin), t]. While a window has room, grants are only
+    /// this gap apart, so its free capacity is used (the server rejects only what exceeds a window) and
+    /// calls still flow in a steady stream, never an instantaneous burst: at full demand `limit` grants
+    /// go out `gap` apart, then each further one waits for the oldest to leave the window.
+    /// In (0, 1]; 1 = even spacing.
+    double min_gap_fraction = 0.1;
     /// redis: compute slots with this process's clock instead of the server's TIME. Only for tests that
     /// drive a fake clock; monotonic clocks of different hosts are unrelated.
     bool use_client_clock = false;
