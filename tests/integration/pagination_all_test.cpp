@@ -6,6 +6,7 @@
 #include "cli_support.hpp"
 
 using namespace ccai;
+using ccai::mock::testing::call;
 using ccai::mock::testing::MockProcess;
 using nlohmann::json;
 
@@ -71,4 +72,125 @@ TEST_CASE("pagination --all over created items: page in the query and undocument
     CHECK(all_items(env, {"skill-groups", "list"}).size() == 23);
     CHECK(all_items(env, {"agent-groups", "list"}).size() == 23);
     CHECK(static_cast<long long>(all_items(env, {"queues", "list"}).size()) == ok["queues.create"]);
+}
+
+namespace {
+
+json must(const Result<json>& r) {
+    INFO((r.ok() ? std::string() : r.error().message));
+    REQUIRE(r.ok());
+    return *r;
+}
+
+long long requests_for(const MockProcess& mock, const std::string& op) {
+    long long n = 0;
+    for (const auto& e : mock.log()) n += e.value("op", "") == op;
+    return n;
+}
+
+// A minimal simple SMS campaign body the mock accepts.
+json sms_campaign(const std::string& name) {
+    return {{"name", name},
+            {"description", "d"},
+            {"contactLists", {"list-a"}},
+            {"campaignType", "sms"},
+            {"priority", "5"},
+            {"format", "simple"},
+            {"message", {{"templateId", ""}, {"message", "SGk="}}},
+            {"dialingStrategy",
+             {{"callerId", {{"phoneNumber", "+15550100"}}},
+              {"callingHours",
+               {{"frequency", "WEEKLY"},
+                {"timezone", "UTC"},
+                {"days", json::array({{{"day", "MO"}, {"start", "9:00 AM"}, {"end", "6:00 PM"}}})}}}}},
+            {"schedule", {{"isSchedulingEnabled", false}}}};
+}
+
+json voice_campaign(const std::string& name, const std::string& list) {
+    return {{"name", name},
+            {"description", "calls"},
+            {"contactLists", {list}},
+            {"priority", "3"},
+            {"dialingMode", "Progressive"},
+            {"queue_name", "Support"},
+            {"enableMachineDetect", false},
+            {"maxSkips", 2},
+            {"campaignType", "voice"},
+            {"dialingStrategy",
+             {{"callerId", {{"phoneNumber", "+15550100"}}},
+              {"callingHours",
+               {{"frequency", "WEEKLY"},
+                {"timezone", "UTC"},
+                {"days", json::array({{{"day", "TU"}, {"start", "9:00 AM"}, {"end", "6:00 PM"}}})}}},
+              {"dialingOrder", "FIFO"},
+              {"maxAttemptsPerRecord", 2},
+              {"defaultRetryPeriod", 10},
+              {"maxRingTime", 30}}}};
+}
+
+}  // namespace
+
+// campaigns.list ("page/skip-limit in request body", ends on hasMore) and voice-campaigns.list-contacts
+// ("page in request body", no hasMore: ends on totalPages). The mock's log has no bodies, so "each page
+// once" is checked as: every item exactly once and exactly ceil(items / limit) requests.
+TEST_CASE("pagination --all with paging in the request body: campaigns.list and voice-campaigns.list-contacts") {
+    MockProcess mock({"--rate-limit", "none"});
+    auto env = test::cli_env(mock);
+    auto sdk = mock.sdk();
+    for (int i = 0; i < 23; ++i) must(call(*sdk, "sms-campaigns.create-simple", {}, sms_campaign("c" + std::to_string(i))));
+    // Another type in the same store: the body's "type" filter must survive the paging fields being added.
+    const auto campaign = must(call(*sdk, "voice-campaigns.create-progressive", {}, voice_campaign("v", "Dial")))["data"]["_id"].get<std::string>();
+    must(call(*sdk, "contact-lists.create", {}, json{{"name", "Dial"}, {"description", "d"}, {"source", "passiveApi"}}));
+    json contacts = json::array();
+    for (int i = 0; i < 24; ++i) contacts.push_back({{"phoneNumber", "+1555000" + std::to_string(100 + i)}});
+    must(call(*sdk, "contact-lists.add-contacts", {}, json{{"contact_list_name", "Dial"}, {"data", contacts}}));
+
+    SUBCASE("campaigns.list: skip/limit in the body, 23 items in pages of 5") {
+        const auto before = requests_for(mock, "campaigns.list");
+        const auto items = all_items(env, {"campaigns", "list", "--body", R"({"type":"sms","limit":5})"});
+        std::set<std::string> names;
+        for (const auto& it : items) names.insert(it["name"].get<std::string>());
+        CHECK(items.size() == 23);
+        CHECK(names.size() == 23);
+        for (int i = 0; i < 23; ++i) CHECK(names.count("c" + std::to_string(i)) == 1);
+        CHECK(requests_for(mock, "campaigns.list") - before == 5);  // 5+5+5+5+3, hasMore false on the last
+
+        // The default page size (the mock's 10): 3 pages, and the voice campaign stays filtered out.
+        CHECK(all_items(env, {"campaigns", "list", "--body", R"({"type":"sms"})"}).size() == 23);
+        const auto v = all_items(env, {"campaigns", "list", "--body", R"({"type":"voice","limit":5})"});
+        REQUIRE(v.size() == 1);
+        CHECK(v[0]["name"] == "v");
+    }
+    SUBCASE("campaigns.list: --max-items stops early, without fetching further pages") {
+        const auto before = requests_for(mock, "campaigns.list");
+        auto r = test::cli({"campaigns", "list", "--body", R"({"type":"sms","limit":5})", "--all", "--max-items", "7"}, env);
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        std::set<std::string> lines;
+        std::istringstream in(r.out);
+        for (std::string l; std::getline(in, l);) CHECK(lines.insert(json::parse(l)["name"].get<std::string>()).second);
+        CHECK(lines.size() == 7);
+        CHECK(requests_for(mock, "campaigns.list") - before == 2);
+    }
+    SUBCASE("voice-campaigns.list-contacts: page/limit in the body, 24 contacts in pages of 4, no hasMore") {
+        const auto before = requests_for(mock, "voice-campaigns.list-contacts");
+        const auto items = all_items(env, {"voice-campaigns", "list-contacts", "--campaign-id", campaign, "--body", R"({"limit":4})"});
+        std::set<std::string> phones;
+        for (const auto& it : items) phones.insert(it["phoneNumber"].get<std::string>());
+        CHECK(items.size() == 24);
+        CHECK(phones.size() == 24);
+        // An exact multiple of the page size: totalPages ends it, with no extra empty page.
+        CHECK(requests_for(mock, "voice-campaigns.list-contacts") - before == 6);
+
+        auto r = test::cli({"voice-campaigns", "list-contacts", "--campaign-id", campaign, "--body", R"({"limit":4})",
+                            "--all", "--max-items", "6"}, env);
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 6);
+        CHECK(requests_for(mock, "voice-campaigns.list-contacts") - before == 6 + 2);
+
+        // Starting from a page the user gave: pages 3..6 only.
+        const auto rest = all_items(env, {"voice-campaigns", "list-contacts", "--campaign-id", campaign, "--body", R"({"limit":4,"page":3})"});
+        CHECK(rest.size() == 16);
+    }
 }
