@@ -33,6 +33,14 @@ Result<PacerOptions> pacer_options(const Config& config) {
     o.backend = config.get("pacer");
     o.dir = config.get("pacer_dir");
     o.fallback = config.get("pacer_fallback");
+    if (const auto& margin = config.get("pacer_margin"); !margin.empty()) {  // "" (not loaded): the default
+        char* end = nullptr;
+        const double m = std::strtod(margin.c_str(), &end);
+        const bool percent = *end == '%';
+        if (end == margin.c_str() || (percent ? end[1] != '\0' : *end != '\0') || !(m >= 0) || (percent ? m : m * 100) > 100)
+            return invalid_input(fmt::format("bad pacer_margin '{}' (expected a percentage such as 1%)", margin));
+        o.margin = percent ? m / 100 : m;
+    }
     return o;
 }
 

@@ -2,7 +2,11 @@
 // Internals shared by the pacer backends: the grant log, the pure slot computation, and a base class
 // that implements the Pacer interface on top of one "transaction" primitive per backend.
 #include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ccai/pacer.hpp"
@@ -28,6 +32,16 @@ Duration longest_window(const std::vector<RateWindow>& windows, double margin);
 /// window (fewer than `limit` grants in (t - effective window, t]).
 TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows, double margin,
                     double min_gap_fraction, TimePoint now);
+/// The check made right before a paced request goes out, at `at` (>= its slot): earliest t >= at that
+/// respects the penalty and every window counting only grants at or before `at` (the caller's own grant
+/// taken out). Grants of finished requests sit at their completion time by then, so a request that went
+/// out late or took long pushes the ones after it; later reservations check themselves when their turn
+/// comes. No minimum gap here: that smooths the reservations, it is not a bound.
+TimePoint confirm_slot(const PacerState& s, const std::vector<RateWindow>& windows, double margin, TimePoint at);
+/// Removes one grant at exactly `t` (false if none: pruned, reset or repaired meanwhile).
+bool take_grant(PacerState& s, TimePoint t);
+/// Inserts a grant, keeping the log sorted.
+void put_grant(PacerState& s, TimePoint t);
 /// Drops grants that left the longest window (future reservations are always kept).
 void prune(PacerState& s, const std::vector<RateWindow>& windows, double margin, TimePoint now);
 /// Grants after t - effective window (reservations beyond t included: they will count).
@@ -40,11 +54,35 @@ void fill_conservatively(PacerState& s, const std::vector<RateWindow>& windows, 
 nlohmann::json status_json(const PacerOptions& o, const std::string& backend, const std::vector<int>& counts,
                            Duration next_free, Duration penalty);
 
+/// Each thread's request in flight: the grant it holds, so complete() can move it. A Pacer is shared by
+/// the threads of a batch; each thread sends one request at a time.
+template <class T>
+class PerThread {
+public:
+    void put(T v) {
+        std::lock_guard l(mu_);
+        m_[std::this_thread::get_id()] = std::move(v);
+    }
+    std::optional<T> take() {
+        std::lock_guard l(mu_);
+        auto it = m_.find(std::this_thread::get_id());
+        if (it == m_.end()) return std::nullopt;
+        auto v = std::move(it->second);
+        m_.erase(it);
+        return v;
+    }
+
+private:
+    std::mutex mu_;
+    std::map<std::thread::id, T> m_;
+};
+
 /// Memory and file backends: the whole algorithm, parameterized by how state is locked and stored.
 class StatePacer : public Pacer {
 public:
     StatePacer(PacerOptions o, std::shared_ptr<Clock> c) : o_(std::move(o)), clock_(std::move(c)) {}
     Result<Duration> acquire() override;
+    void complete() override;
     void penalize(Duration pause) override;
     Duration time_until_free() override;
     Result<nlohmann::json> status() override;
@@ -63,6 +101,7 @@ protected:
 
     PacerOptions o_;
     std::shared_ptr<Clock> clock_;
+    PerThread<TimePoint> in_flight_;  ///< the grant (slot, then send time) of this thread's request
 };
 
 /// Announces a wait (on_wait for waits > 1 s, log always), then sleeps until `slot`.

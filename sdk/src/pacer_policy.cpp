@@ -1,4 +1,5 @@
-// Every request on the wire, retries included, takes a pacer slot first.
+// Every request on the wire, retries included, takes a pacer slot first and reports when it finished,
+// so the pacer measures the windows from completion times (see Pacer::complete).
 #include "policies.hpp"
 
 namespace ccai::detail {
@@ -11,7 +12,9 @@ public:
         auto waited = pacer_->acquire();
         if (!waited) return waited.error();
         if (auto* s = current_stats()) s->pacer_wait += *waited;
-        return next(req);
+        auto response = next(req);
+        pacer_->complete();
+        return response;
     }
 
 private:

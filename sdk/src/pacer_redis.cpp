@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <random>
 
 #include <fmt/format.h>
 
@@ -28,6 +29,7 @@ public:
 
     Result<Unit> connect();
     Result<Duration> acquire() override;
+    void complete() override;
     void penalize(Duration pause) override;
     Duration time_until_free() override;
     Result<nlohmann::json> status() override;
@@ -35,7 +37,9 @@ public:
 
 private:
     Pacer* degraded(const ApiError& e);
-    Result<std::vector<long long>> run(const char* mode, Duration pause = Duration(0));
+    Result<std::vector<long long>> run(const char* mode, const std::string& token = "", Duration pause = Duration(0));
+    Result<Duration> reserve_and_confirm();
+    std::string new_token();
     Result<Reply> command(const std::vector<std::string>& argv);
     ApiError down(const std::string& why) const {
         ApiError e;
@@ -54,6 +58,8 @@ private:
     std::string sha_;
     std::unique_ptr<Pacer> fallback_;  // once redis failed (fallback "file"): this process stays on it
     std::atomic<Pacer*> degraded_{nullptr};
+    std::mt19937_64 rng_{std::random_device{}()};  // grant tokens; under mu_
+    PerThread<std::string> in_flight_;             // the token of this thread's request
 };
 
 // Redis went away mid-run: with fallback "file", keep pacing on this host rather than fail every call.
@@ -113,7 +119,12 @@ Result<Reply> RedisPacer::command(const std::vector<std::string>& argv) {
     return r;
 }
 
-Result<std::vector<long long>> RedisPacer::run(const char* mode, Duration pause) {
+std::string RedisPacer::new_token() {
+    std::lock_guard lock(mu_);
+    return fmt::format("{:016x}", rng_());
+}
+
+Result<std::vector<long long>> RedisPacer::run(const char* mode, const std::string& token, Duration pause) {
     std::lock_guard lock(mu_);
     if (!ctx_) {
         if (auto c = connect(); !c) return c.error();
@@ -122,7 +133,8 @@ Result<std::vector<long long>> RedisPacer::run(const char* mode, Duration pause)
                                   std::to_string(min_gap_of(o_.windows, o_.margin, o_.min_gap_fraction).count()),
                                   std::to_string(longest_window(o_.windows, o_.margin).count()),
                                   std::to_string(pause.count()),
-                                  o_.use_client_clock ? std::to_string(clock_->now().time_since_epoch().count()) : ""};
+                                  o_.use_client_clock ? std::to_string(clock_->now().time_since_epoch().count()) : "",
+                                  token};
     for (const auto& w : o_.windows) {
         argv.push_back(std::to_string(w.limit));
         argv.push_back(std::to_string(effective_window(w, o_.margin).count()));
@@ -140,21 +152,50 @@ Result<std::vector<long long>> RedisPacer::run(const char* mode, Duration pause)
     return out;
 }
 
+// Same steps as StatePacer::acquire: reserve, sleep until the slot, then confirm against the grants'
+// completion times (a late one moves the slot), until the request may go.
+Result<Duration> RedisPacer::reserve_and_confirm() {
+    const auto token = new_token();
+    auto r = run("reserve", token);
+    if (!r) return r.error();
+    Duration wait((*r)[0]), waited(0);
+    const char* why = (*r)[1] > 0 ? "slot (after the account's rate-limit penalty)" : "slot";
+    if (wait == Duration(0) && o_.log) o_.log("pacer: slot granted, no wait");
+    while (wait > Duration(0)) {
+        wait_for_slot(o_, *clock_, clock_->now() + wait, wait, why);
+        waited += wait;
+        auto c = run("confirm", token);
+        if (!c) return c.error();
+        wait = Duration((*c)[0]);
+        if (wait > Duration(0) && o_.log)
+            o_.log(fmt::format("pacer: an earlier request finished late; waiting {} more", fmt_seconds(wait)));
+        why = "slot";
+    }
+    in_flight_.put(token);
+    return waited;
+}
+
 Result<Duration> RedisPacer::acquire() {
     if (auto* f = degraded_.load()) return f->acquire();
-    auto r = run("reserve");
+    auto r = reserve_and_confirm();
     if (!r) {
         if (auto* f = degraded(r.error())) return f->acquire();
         return r.error();
     }
-    const Duration wait((*r)[0]);
-    wait_for_slot(o_, *clock_, clock_->now() + wait, wait, (*r)[1] > 0 ? "slot (after the account's rate-limit penalty)" : "slot");
-    return wait;
+    return r;
+}
+
+void RedisPacer::complete() {
+    if (auto* f = degraded_.load()) return f->complete();
+    const auto token = in_flight_.take();
+    if (!token) return;
+    if (auto r = run("complete", *token); !r && o_.log)
+        o_.log(fmt::format("pacer: could not record a completion: {}", r.error().message));
 }
 
 void RedisPacer::penalize(Duration pause) {
     if (auto* f = degraded_.load()) return f->penalize(pause);
-    auto r = run("penalize", pause);
+    auto r = run("penalize", "", pause);
     if (!r) {
         if (auto* f = degraded(r.error())) return f->penalize(pause);
     }

@@ -1,15 +1,19 @@
 #pragma once
 // The redis backend's reservation, done atomically on the server with the server's clock (TIME), so the
-// hosts sharing a budget need not agree on time. Mirrors next_slot() in reservation.cpp.
-// KEYS: grants (sorted set, score = member = slot in us), penalty (string, us).
-// ARGV: mode (reserve|peek|penalize), minimum gap between grants us, longest window us, pause us, client time us ("" = use
-// TIME; set only by tests driving a fake clock), then limit/window-us pairs.
-// Returns {delay us, penalty left us, grants per window...}. Numbers go through string.format('%d'):
-// Lua's default number formatting (%.14g) would round microsecond timestamps.
+// hosts sharing a budget need not agree on time. Mirrors reservation.cpp: next_slot (reserve),
+// confirm_slot (confirm) and the move to the completion time (complete).
+// KEYS: grants (sorted set, member = the grant's token, score = its time in us), penalty (string, us).
+// ARGV: mode (reserve|confirm|complete|peek|penalize), minimum gap between grants us, longest window us,
+// pause us, client time us ("" = use TIME; set only by tests driving a fake clock), the grant's token,
+// then limit/window-us pairs.
+// Returns {delay us, penalty left us, grants per window...}; for confirm the delay is 0 when the request
+// may go now. Numbers go through string.format('%d'): Lua's default number formatting (%.14g) would round
+// microsecond timestamps.
 namespace ccai::detail {
 
 inline constexpr const char* kPacerScript = R"LUA(
 local function s(n) return string.format('%d', n) end
+local mode, token = ARGV[1], ARGV[6]
 local now = tonumber(ARGV[5])
 if not now then
   local t = redis.call('TIME')
@@ -17,7 +21,7 @@ if not now then
 end
 local gap, longest = tonumber(ARGV[2]), tonumber(ARGV[3])
 local pen = tonumber(redis.call('GET', KEYS[2]) or '0')
-if ARGV[1] == 'penalize' then
+if mode == 'penalize' then
   local till = now + tonumber(ARGV[4])
   if till > pen then
     redis.call('SET', KEYS[2], s(till), 'PX', s(math.ceil(tonumber(ARGV[4]) / 1000) + 1000))
@@ -25,13 +29,40 @@ if ARGV[1] == 'penalize' then
   end
   return {0, pen - now}
 end
+local function keep(slot)
+  redis.call('PEXPIRE', KEYS[1], s(math.ceil((math.max(slot, now) - now + longest) / 1000) + 1000))
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', s(now - longest))
+local mine = tonumber(redis.call('ZSCORE', KEYS[1], token) or '0')
+if mode == 'complete' then
+  redis.call('ZADD', KEYS[1], s(math.max(now, mine)), token)
+  keep(now)
+  return {0, math.max(0, pen - now)}
+end
+local out = {0, math.max(0, pen - now)}
+if mode == 'confirm' then
+  local at = math.max(now, mine)
+  redis.call('ZREM', KEYS[1], token)
+  local slot = math.max(at, pen)
+  for i = 7, #ARGV, 2 do
+    local limit, w = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
+    local c = redis.call('ZCOUNT', KEYS[1], '(' .. s(at - w), s(at))
+    if c >= limit then
+      local g = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. s(at - w), s(at), 'WITHSCORES', 'LIMIT', c - limit, 1)
+      slot = math.max(slot, tonumber(g[2]) + w)
+    end
+    out[#out + 1] = c
+  end
+  redis.call('ZADD', KEYS[1], s(slot), token)
+  keep(slot)
+  out[1] = slot - at
+  return out
+end
 local slot = math.max(now, pen)
 local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 if #last > 0 then slot = math.max(slot, tonumber(last[2]) + gap) end
 local n = redis.call('ZCARD', KEYS[1])
-local out = {0, math.max(0, pen - now)}
-for i = 6, #ARGV, 2 do
+for i = 7, #ARGV, 2 do
   local limit, w = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
   if n >= limit then
     local g = redis.call('ZRANGE', KEYS[1], n - limit, n - limit, 'WITHSCORES')
@@ -39,9 +70,9 @@ for i = 6, #ARGV, 2 do
   end
   out[#out + 1] = redis.call('ZCOUNT', KEYS[1], '(' .. s(now - w), '+inf')
 end
-if ARGV[1] == 'reserve' then
-  redis.call('ZADD', KEYS[1], s(slot), s(slot))
-  redis.call('PEXPIRE', KEYS[1], s(math.ceil((slot - now + longest) / 1000) + 1000))
+if mode == 'reserve' then
+  redis.call('ZADD', KEYS[1], s(slot), token)
+  keep(slot)
 end
 out[1] = slot - now
 return out

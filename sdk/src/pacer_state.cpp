@@ -13,19 +13,52 @@ void wait_for_slot(const PacerOptions& o, Clock& clock, TimePoint slot, Duration
 
 Result<Duration> StatePacer::acquire() {
     const auto start = clock_->now();
-    TimePoint slot{};
+    TimePoint slot{}, reserved_at{};
     bool penalized = false;
     auto r = transact([&](PacerState& s, TimePoint now) {
         prune(s, o_.windows, o_.margin, now);
+        reserved_at = now;
         slot = next_slot(s, o_.windows, o_.margin, o_.min_gap_fraction, now);
         penalized = s.penalty_until >= slot;
         s.grants.push_back(slot);  // reserved under the lock: whoever reserves first gets the earlier slot
         return true;
     });
     if (!r) return r.error();
-    const auto wait = std::max(Duration(0), slot - start);
-    wait_for_slot(o_, *clock_, slot, wait, penalized ? "slot (after the account's rate-limit penalty)" : "slot");
-    return wait;
+    if (slot <= reserved_at) {
+        log("pacer: slot granted, no wait");
+    } else {
+        wait_for_slot(o_, *clock_, slot, slot - reserved_at, penalized ? "slot (after the account's rate-limit penalty)" : "slot");
+        // The reservation was computed from slots; by now the grants before it have finished and sit at
+        // their completion times. Check again and, if one of them ran late, wait for it to leave.
+        for (;;) {
+            TimePoint at{}, next{};
+            auto c = transact([&](PacerState& s, TimePoint now) {
+                at = std::max(now, slot);  // never before the slot, whatever the clock says
+                take_grant(s, slot);
+                next = confirm_slot(s, o_.windows, o_.margin, at);
+                put_grant(s, next);
+                return true;
+            });
+            if (!c) return c.error();
+            slot = next;
+            if (next == at) break;
+            log(fmt::format("pacer: an earlier request finished late; waiting {} more", fmt_seconds(next - at)));
+            wait_for_slot(o_, *clock_, next, next - at, "slot");
+        }
+    }
+    in_flight_.put(slot);
+    return std::max(slot, clock_->now()) - start;
+}
+
+void StatePacer::complete() {
+    const auto slot = in_flight_.take();
+    if (!slot) return;
+    auto r = transact([&](PacerState& s, TimePoint now) {
+        take_grant(s, *slot);  // gone only if reset or repaired meanwhile: record the request anyway
+        put_grant(s, std::max(now, *slot));
+        return true;
+    });
+    if (!r) log(fmt::format("pacer: could not record a completion: {}", r.error().message));
 }
 
 void StatePacer::penalize(Duration pause) {

@@ -46,6 +46,29 @@ TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows,
     return t;
 }
 
+TimePoint confirm_slot(const PacerState& s, const std::vector<RateWindow>& windows, double margin, TimePoint at) {
+    TimePoint t = std::max(at, s.penalty_until);
+    const auto& g = s.grants;  // ascending
+    const auto past_end = std::upper_bound(g.begin(), g.end(), at);
+    for (const auto& w : windows) {
+        const auto W = effective_window(w, margin);
+        const auto from = std::upper_bound(g.begin(), past_end, at - W);  // first grant in (at - W, at]
+        const auto n = past_end - from;
+        // Fewer than limit of these may remain in the window: the (n - limit)-th must leave it first.
+        if (n >= w.limit) t = std::max(t, *(from + (n - w.limit)) + W);
+    }
+    return t;
+}
+
+bool take_grant(PacerState& s, TimePoint t) {
+    const auto it = std::lower_bound(s.grants.begin(), s.grants.end(), t);
+    if (it == s.grants.end() || *it != t) return false;
+    s.grants.erase(it);
+    return true;
+}
+
+void put_grant(PacerState& s, TimePoint t) { s.grants.insert(std::upper_bound(s.grants.begin(), s.grants.end(), t), t); }
+
 void prune(PacerState& s, const std::vector<RateWindow>& windows, double margin, TimePoint now) {
     const auto horizon = now - longest_window(windows, margin);
     const auto keep = std::upper_bound(s.grants.begin(), s.grants.end(), horizon);

@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <functional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,28 @@ class FrozenClock final : public Clock {
 public:
     TimePoint now() override { return TimePoint(std::chrono::hours(1000)); }
     void sleep_for(Duration) override {}
+};
+
+/// A fake clock that, the first time something sleeps past `at` from the start, stops there and runs
+/// `fn` (another client finishing its request, or being rejected, while this one waits).
+class InterruptedClock final : public Clock {
+public:
+    InterruptedClock(Duration at, std::function<void()> fn) : at_(at), fn_(std::move(fn)) {}
+    TimePoint now() override { return now_; }
+    void sleep_for(Duration d) override {
+        if (fn_ && now_ + d > start_ + at_) {
+            d -= start_ + at_ - now_;
+            now_ = start_ + at_;
+            std::exchange(fn_, nullptr)();
+        }
+        now_ += std::max(Duration(0), d);
+    }
+    const TimePoint start_{std::chrono::hours(1000)};
+
+private:
+    TimePoint now_{start_};
+    Duration at_;
+    std::function<void()> fn_;
 };
 
 inline std::string unique_scope() {
@@ -241,6 +265,58 @@ inline void idle_frees_the_window(const Setup& s) {
     CHECK(*p->acquire() == 0ms);
 }
 
+// A request that took long holds its place in the window until it finished, not from its slot: the
+// server may have counted it as late as that.
+inline void late_completion_pushes_the_next(const Setup& s) {
+    auto clock = std::make_shared<FakeClock>();
+    auto p = make(s, "1/1s", unique_scope(), clock);
+    REQUIRE(p->acquire().ok());  // slot at 0
+    clock->advance(300ms);        // the request takes 300 ms
+    p->complete();
+    CHECK(*p->acquire() == 1010ms);  // 1.01 s after it finished (after its slot: 710 ms)
+}
+
+// A reservation made while an earlier request was still in flight is checked again when its slot comes:
+// the earlier one finished late, so the slot moves.
+inline void confirm_at_the_slot(const Setup& s) {
+    const auto scope = unique_scope();
+    std::unique_ptr<Pacer> a;
+    auto clock = std::make_shared<InterruptedClock>(300ms, [&] { a->complete(); });
+    a = make(s, "1/1s", scope, clock);
+    auto b = make(s, "1/1s", scope, clock);
+    REQUIRE(a->acquire().ok());  // a's request goes out at 0 and finishes at 300 ms, while b waits
+    auto w = b->acquire();       // reserved at 1.01 s, confirmed at 0.3 s + 1.01 s
+    REQUIRE(w.ok());
+    CHECK(*w == 1310ms);
+    CHECK(clock->now() == clock->start_ + 1310ms);
+}
+
+// A rejection recorded while a client waits for its slot delays it too.
+inline void penalty_during_a_wait(const Setup& s) {
+    const auto scope = unique_scope();
+    std::unique_ptr<Pacer> a;
+    auto clock = std::make_shared<InterruptedClock>(300ms, [&] { a->penalize(2s); });
+    a = make(s, "1/1s", scope, clock);
+    auto b = make(s, "1/1s", scope, clock);
+    REQUIRE(a->acquire().ok());
+    auto w = b->acquire();
+    REQUIRE(w.ok());
+    CHECK(*w == 2300ms);
+}
+
+// complete() after a reset still records the request; complete() without a grant does nothing.
+inline void complete_after_reset(const Setup& s) {
+    auto clock = std::make_shared<FakeClock>();
+    auto p = make(s, "5/1m", unique_scope(), clock);
+    p->complete();
+    REQUIRE(p->acquire().ok());
+    REQUIRE(p->reset().ok());
+    p->complete();
+    auto st = p->status();
+    REQUIRE(st.ok());
+    CHECK((*st)["limits"][0]["grants_in_window"] == 1);
+}
+
 inline void run_all(const Setup& s) {
     SUBCASE("full demand: a run of limit grants at the gap, then the window") { full_demand(s); }
     SUBCASE("min_gap_fraction 1 spaces evenly") { even_spacing_option(s); }
@@ -251,6 +327,10 @@ inline void run_all(const Setup& s) {
     SUBCASE("shared budget") { shared_budget(s); }
     SUBCASE("on_wait, log, status, reset") { visibility_status_reset(s); }
     SUBCASE("idle frees the window") { idle_frees_the_window(s); }
+    SUBCASE("a late completion pushes the next grant") { late_completion_pushes_the_next(s); }
+    SUBCASE("the slot is confirmed when it comes") { confirm_at_the_slot(s); }
+    SUBCASE("a penalty during a wait delays it") { penalty_during_a_wait(s); }
+    SUBCASE("complete after reset") { complete_after_reset(s); }
 }
 
 }  // namespace ccai::test::pacer_contract

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "../../sdk/src/pacer_internal.hpp"
+#include "ccai/client.hpp"
 #include "ccai/pacer.hpp"
 
 using namespace ccai;
@@ -34,8 +35,29 @@ TEST_CASE("pacer: options are checked") {
         CHECK(p.error().message.find("min_gap_fraction") != std::string::npos);
     }
     PacerOptions o;
-    CHECK(o.margin == 0.05);
+    CHECK(o.margin == 0.01);
     CHECK(o.min_gap_fraction == 0.1);
+}
+
+TEST_CASE("pacer: pacer_margin setting") {
+    auto margin_of = [](const std::string& v) {
+        Config c;
+        c.set("rate_limit", "60/1m", "test");
+        c.set("pacer_margin", v, "test");
+        return pacer_options(c);
+    };
+    CHECK(margin_of("2%")->margin == doctest::Approx(0.02));
+    CHECK(margin_of("0.5%")->margin == doctest::Approx(0.005));
+    CHECK(margin_of("0%")->margin == 0.0);
+    CHECK(margin_of("0.03")->margin == doctest::Approx(0.03));
+    CHECK(margin_of("")->margin == 0.01);  // not loaded: the default
+    for (const char* bad : {"x", "2%%", "-1%", "101%", "1.5", "5 %", "nan%"}) {
+        CAPTURE(bad);
+        auto r = margin_of(bad);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().kind == ErrorKind::invalid_input);
+        CHECK(r.error().message.find("pacer_margin") != std::string::npos);
+    }
 }
 
 TEST_CASE("pacer: slot computation") {
@@ -56,6 +78,23 @@ TEST_CASE("pacer: slot computation") {
         CHECK(next_slot(s, w, 0.02, 0.1, t0) == t0 + 127500us);
         CHECK(next_slot(s, w, 0.02, 1.0, t0) == t0 + 1275ms);  // fraction 1: even spacing
         CHECK(next_slot(s, w, 0.02, 0.1, t0 + 1s) == t0 + 1s);  // the gap is long past
+    }
+    SUBCASE("the check before sending counts only grants up to then, without the gap") {
+        const auto two = *parse_rate_limits("2/1s");
+        PacerState s;
+        s.grants = {t0 - 1500ms, t0 - 500ms, t0 - 200ms, t0 + 1s};  // the last: someone's later reservation
+        CHECK(confirm_slot(s, two, 0.0, t0) == t0 + 500ms);          // the grant at -0.5 s must leave first
+        CHECK(confirm_slot(s, two, 0.0, t0 + 400ms) == t0 + 500ms);  // still that one
+        CHECK(confirm_slot(s, two, 0.0, t0 + 600ms) == t0 + 600ms);  // it has left: go
+        s.grants = {t0 - 1500ms, t0 - 200ms};
+        CHECK(confirm_slot(s, two, 0.0, t0) == t0);  // room now: go (no minimum gap here)
+        s.penalty_until = t0 + 3s;
+        CHECK(confirm_slot(s, two, 0.0, t0) == t0 + 3s);
+        CHECK(take_grant(s, t0 - 200ms));
+        CHECK_FALSE(take_grant(s, t0 - 200ms));
+        put_grant(s, t0 - 2s);
+        put_grant(s, t0);
+        CHECK(s.grants == std::vector<TimePoint>{t0 - 2s, t0 - 1500ms, t0});
     }
     SUBCASE("a full window holds the next slot until its oldest grant leaves") {
         PacerState s;

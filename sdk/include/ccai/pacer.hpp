@@ -32,11 +32,12 @@ struct PacerOptions {
     std::string backend = "file";  ///< "memory", "file", or "redis://HOST:PORT[/DB]"
     std::string dir;               ///< file backend's state directory ("" = $XDG_STATE_HOME/ccai/pacer)
     std::string fallback;          ///< "file": degrade to the file backend when redis is down
-    /// Safety margin: windows are treated as this much longer. It absorbs the delay between a granted
-    /// slot and the request reaching the server (W x margin: 3 s for a 1 m window, 100 ms for the tests'
-    /// 2 s windows). The rolling windows are used to capacity, so a grant later than its slot by more than
-    /// this can be rejected: 1 % and 2 % gave 429s with 16 processes on a loaded 2-core host.
-    double margin = 0.05;
+    /// Safety margin: windows are treated as this much longer. Grants of finished requests sit at
+    /// their completion times (complete()), an upper bound of when the server counted them, and a paced
+    /// request re-checks the windows right before it goes out, so neither a late start nor a slow
+    /// response eats into the margin. It covers what is left: a request still in flight when the one a
+    /// window later goes out, and clocks that tick at slightly different rates.
+    double margin = 0.01;
     /// Minimum gap between consecutive grants, as a fraction of the even spacing
     /// (max over windows of window x (1 + margin) / limit). The hard bound is the rolling windows: fewer
     /// than `limit` grants in any (t - window x (1 + margin), t]. While a window has room, grants are only
@@ -59,7 +60,13 @@ class Pacer {
 public:
     virtual ~Pacer() = default;
     /// @brief Blocks (through the injected clock) until a slot is granted; returns how long it waited.
+    /// The calling thread then sends its request and calls complete() when it has finished.
     virtual Result<Duration> acquire() = 0;
+    /// @brief The request this thread was last granted a slot for has finished (answered or failed).
+    /// Its grant moves from the slot to now: the server counted the request somewhere in between, so
+    /// windows measured from completion times are never shorter than the server's, however late the
+    /// request went out or however long it took. Without it the grant stays at its slot.
+    virtual void complete() {}
     /// @brief A rate-limit rejection happened: nobody in the scope may send before now + `pause`.
     virtual void penalize(Duration pause) = 0;
     /// @brief Time until the windows free a slot as the pacer sees them (0 when one is free now).
