@@ -5,7 +5,6 @@
 # mock's --log), and per-call latency spread (how evenly the waiting is shared between processes).
 #
 # usage: bench/pacer.sh [BUILD_DIR] ; env: LIMITS (default 20/2s), CALLS (200), NS ("1 8 32"),
-#        MIN_LIMIT/MIN_WINDOW_S (the window used for the physical minimum; default from LIMITS when single)
 set -euo pipefail
 BUILD=${1:-build-pacer}
 CLI=$(realpath "$BUILD/cli/ccai-cli")
@@ -18,17 +17,21 @@ WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 export CCAI_CLIENT_ID=cs-mock CCAI_CLIENT_SECRET=mock-secret XDG_CONFIG_HOME=$WORK/cfg XDG_STATE_HOME=$WORK/state
 
-# The physical minimum for one window L/W: the first L calls at once, the rest at L per W.
-physical_min() {  # limits calls -> seconds (the binding window: the largest (calls-L)*W/L)
+# The physical minimum: when the last call can go out at the earliest, every call sent as soon as every
+# window allows (the first L at once, then L per window; several windows: the greedy schedule, which is
+# optimal because each bound only ties a call to the L-th one before it).
+physical_min() {  # limits calls -> seconds
     python3 - "$1" "$2" <<'PY'
 import sys
 unit = {'s': 1, 'm': 60, 'h': 3600}
-calls, best = int(sys.argv[2]), 0.0
+calls, wins = int(sys.argv[2]), []
 for item in sys.argv[1].split(','):
     n, w = item.split('/')
-    secs = float(w[:-1] or 1) * unit[w[-1]]
-    best = max(best, max(0, calls - int(n)) * secs / int(n))
-print(f"{best:.3f}")
+    wins.append((int(n), float(w[:-1] or 1) * unit[w[-1]]))
+t = []
+for k in range(calls):
+    t.append(max([0.0] + [t[k - n] + w for n, w in wins if k >= n]))
+print(f"{t[-1]:.3f}")
 PY
 }
 
@@ -80,7 +83,7 @@ PY
 
 TOKEN=$(jwt)
 MIN=$(physical_min "$LIMITS" "$CALLS")
-echo "limits $LIMITS, $CALLS calls, physical minimum ${MIN}s (first L at once, then L per window)"
+echo "limits $LIMITS, $CALLS calls, physical minimum ${MIN}s (every call as early as the windows allow)"
 for n in $NS; do
     for tool in $TOOLS; do run "$tool" "$n"; done
 done

@@ -62,7 +62,8 @@ inline PacerOptions options(const Setup& s, const std::string& limits, const std
     o.backend = s.backend;
     o.dir = s.dir;
     o.use_client_clock = true;  // redis: follow the fake clock instead of the server's TIME
-    o.margin = 0.01;            // the numbers below; the default (larger) is checked in pacer_spec_test.cpp
+    o.margin = 0.01;            // the numbers below; the defaults are checked in pacer_spec_test.cpp
+    o.min_gap_fraction = 0.1;
     return o;
 }
 
@@ -239,6 +240,7 @@ inline void visibility_status_reset(const Setup& s) {
     hooks.on_wait = [&](Duration d) { waits.push_back(d); };
     hooks.log = [&](const std::string& l) { lines.push_back(l); };
     hooks.margin = 0.01;
+    hooks.min_gap_fraction = 0.1;
     auto p = make(s, "2/4s", unique_scope(), clock, &hooks);
     for (int i = 0; i < 3; ++i) REQUIRE(p->acquire().ok());  // at 0, 0.202 s (the gap), 4.04 s (the window)
     CHECK(waits == std::vector<Duration>{3838ms});

@@ -35,8 +35,8 @@ TEST_CASE("pacer: options are checked") {
         CHECK(p.error().message.find("min_gap_fraction") != std::string::npos);
     }
     PacerOptions o;
-    CHECK(o.margin == 0.01);
-    CHECK(o.min_gap_fraction == 0.1);
+    CHECK(o.margin == 0.005);
+    CHECK(o.min_gap_fraction == 0.05);
 }
 
 TEST_CASE("pacer: pacer_margin setting") {
@@ -50,7 +50,7 @@ TEST_CASE("pacer: pacer_margin setting") {
     CHECK(margin_of("0.5%")->margin == doctest::Approx(0.005));
     CHECK(margin_of("0%")->margin == 0.0);
     CHECK(margin_of("0.03")->margin == doctest::Approx(0.03));
-    CHECK(margin_of("")->margin == 0.01);  // not loaded: the default
+    CHECK(margin_of("")->margin == 0.005);  // not loaded: the default
     for (const char* bad : {"x", "2%%", "-1%", "101%", "1.5", "5 %", "nan%"}) {
         CAPTURE(bad);
         auto r = margin_of(bad);

@@ -37,15 +37,15 @@ struct PacerOptions {
     /// request re-checks the windows right before it goes out, so neither a late start nor a slow
     /// response eats into the margin. It covers what is left: a request still in flight when the one a
     /// window later goes out, and clocks that tick at slightly different rates.
-    double margin = 0.01;
+    double margin = 0.005;
     /// Minimum gap between consecutive grants, as a fraction of the even spacing
     /// (max over windows of window x (1 + margin) / limit). The hard bound is the rolling windows: fewer
     /// than `limit` grants in any (t - window x (1 + margin), t]. While a window has room, grants are only
     /// this gap apart, so its free capacity is used (the server rejects only what exceeds a window) and
     /// calls still flow in a steady stream, never an instantaneous burst: at full demand `limit` grants
     /// go out `gap` apart, then each further one waits for the oldest to leave the window.
-    /// In (0, 1]; 1 = even spacing.
-    double min_gap_fraction = 0.1;
+    /// In (0, 1]; 1 = even spacing. 0.05: the first 60 calls of a fresh 60/1m budget take 3 s.
+    double min_gap_fraction = 0.05;
     /// redis: compute slots with this process's clock instead of the server's TIME. Only for tests that
     /// drive a fake clock; monotonic clocks of different hosts are unrelated.
     bool use_client_clock = false;
