@@ -440,6 +440,7 @@ function __ccai_cli_globals
     printf '%s\n' '--pacer	pacer backend: file, memory, redis://HOST:PORT[/DB]'
     printf '%s\n' '--pacer-dir	file pacer state directory'
     printf '%s\n' '--pacer-fallback	file: use the file pacer when redis is down'
+    printf '%s\n' '--pacer-margin	safety margin: windows treated as this much longer, e.g. 1%'
     printf '%s\n' '--timeout	total request timeout, seconds'
     printf '%s\n' '--connect-timeout	connect timeout, seconds'
     printf '%s\n' '--max-attempts	attempts per call, the first included'
@@ -894,6 +895,8 @@ function __ccai_cli_value --argument-names cmdpath opt
                 case '--pacer-dir'
                     echo any
                 case '--pacer-fallback'
+                    echo any
+                case '--pacer-margin'
                     echo any
                 case '--timeout'
                     echo any

@@ -57,6 +57,8 @@ TEST_CASE("hardening input: malformed flag values are exit 2 and send nothing") 
         {{"queues", "list", "--rate-limit", "lots"}, "lots"},
         {{"queues", "list", "--rate-limit", "0/1m"}, "0/1m"},
         {{"queues", "list", "--rate-limit", "60/1m,"}, "60/1m,"},
+        {{"queues", "list", "--pacer-margin", "lots"}, "pacer_margin 'lots'"},
+        {{"queues", "list", "--pacer-margin", "200%"}, "pacer_margin '200%'"},
         {{"queues", "list", "-o", "xml"}, "xml"},
         {{"skill-groups", "create", "--set", "noequals"}, "noequals"},
         {{"skill-groups", "create", "--set", "=value"}, "=value"},
