@@ -32,9 +32,7 @@ Reply create(const Call& c) {
     const auto id = c.store->new_id("a");
     auto a = stored_agent(c, id);
     c.store->put(c.coll("agents"), id, a);
-    Reply r;
-    r.body = a;
-    return r;
+    return ok(a);
 }
 
 Reply list(const Call& c) {
@@ -44,19 +42,15 @@ Reply list(const Call& c) {
     const bool queues = c.param("includeQueues") == "true" || c.param("includeQueues") == "True";
     if (!queues)
         for (auto& a : all) a.erase("queues");
-    Reply r;
-    r.body = page_of(all, (page - 1) * limit, limit);
-    r.body.erase("page");
-    return r;
+    auto body = page_of(all, (page - 1) * limit, limit);
+    body.erase("page");
+    return ok(body);
 }
 
 Reply get(const Call& c) {
     const auto id = c.param("agentId");
-    auto a = c.store->get(c.coll("agents"), id);
-    if (!a) return not_found("Agent", id);
-    Reply r;
-    r.body = *a;
-    return r;
+    const auto a = c.store->get(c.coll("agents"), id);
+    return a ? ok(*a) : not_found("Agent", id);
 }
 
 Reply update(const Call& c) {
@@ -66,29 +60,23 @@ Reply update(const Call& c) {
             if (k != "id") rec[k] = v;
         rec["updatedAt"] = iso_now();
     });
-    if (!a) return not_found("Agent", id);
-    Reply r;
-    r.body = *a;
-    return r;
+    return a ? ok(*a) : not_found("Agent", id);
 }
 
 Reply remove(const Call& c) {
     const auto id = c.param("agentId");
     auto a = c.store->remove(c.coll("agents"), id);
     if (!a) return not_found("Agent", id);
-    Reply r;
-    r.body = *a;
-    r.body["status"] = "DELETED";
-    return r;
+    (*a)["status"] = "DELETED";
+    return ok(*a);
 }
 
 Reply by_custom_id(const Call& c) {
     const auto custom = c.param("customId");
-    Reply r;
-    r.body = json::array();
+    json out = json::array();
     for (const auto& a : c.store->list(c.coll("agents")))
-        if (a.value("customId", std::string()) == custom) r.body.push_back(a);
-    return r;
+        if (a.value("customId", std::string()) == custom) out.push_back(a);
+    return ok(out);
 }
 
 bool listed(const json& body, const char* key, const json& value) {

@@ -44,6 +44,22 @@ Reply not_found(std::string_view what, std::string_view id) {
     return error_reply(404, std::string(what) + " not found: " + std::string(id));
 }
 
+Reply ok(json body) {
+    Reply r;
+    r.body = std::move(body);
+    return r;
+}
+
+json numbered_page(const Call& c, const std::vector<json>& all, const std::function<json(const json&)>& view) {
+    const long long limit = c.number("limit", 10), page = std::max(1LL, c.number("page", 1));
+    std::vector<json> items;
+    items.reserve(all.size());
+    for (const auto& item : all) items.push_back(view(item));
+    auto body = page_of(items, (page - 1) * limit, limit);
+    body.erase("skip");
+    return body;
+}
+
 json page_of(const std::vector<json>& all, long long skip, long long limit) {
     if (skip < 0) skip = 0;
     if (limit <= 0) limit = 10;

@@ -37,6 +37,8 @@ struct Reply {
     std::map<std::string, std::string> headers;
 };
 
+/// A 200 answer with `body`.
+Reply ok(json body);
 /// The service's error shape: {"errors":[{"msg": ..., "code": ...}]}.
 Reply error_reply(int status, const std::string& msg);
 Reply not_found(std::string_view what, std::string_view id);
@@ -46,6 +48,9 @@ using HandlerMap = std::map<std::string, Handler, std::less<>>;
 
 /// A page of `all` starting at `skip`: {results, skip, limit, page, hasMore, totalPages, totalResults}.
 json page_of(const std::vector<json>& all, long long skip, long long limit);
+/// The families that page by number: ?page (from 1) and ?limit (default 10), `view` applied to each
+/// item; the answer has no "skip".
+json numbered_page(const Call& c, const std::vector<json>& all, const std::function<json(const json&)>& view);
 
 void add_agent_handlers(HandlerMap& m);     // agents_handlers.cpp
 void add_config_handlers(HandlerMap& m);    // config_handlers.cpp: skill groups, skills, agent groups, queues

@@ -5,12 +5,6 @@ namespace ccai::mock {
 
 namespace {
 
-Reply ok(json body) {
-    Reply r;
-    r.body = std::move(body);
-    return r;
-}
-
 std::string type_of(const Call& c) { return c.param("campaignType", c.spec->group == "voice-campaigns" ? "voice" : "sms"); }
 
 std::string lower(std::string s) {

@@ -5,12 +5,6 @@ namespace ccai::mock {
 
 namespace {
 
-Reply ok(json body) {
-    Reply r;
-    r.body = std::move(body);
-    return r;
-}
-
 json project(const json& rec, std::initializer_list<const char*> keys) {
     json out = json::object();
     for (const char* k : keys)
@@ -45,12 +39,8 @@ Reply sg_create(const Call& c) {
     return ok(project(rec, {"id", "name", "description", "color"}));
 }
 Reply sg_list(const Call& c) {
-    const long long limit = c.number("limit", 10), page = std::max(1LL, c.number("page", 1));
-    std::vector<json> items;
-    for (const auto& g : c.store->list(c.coll("skill-groups"))) items.push_back(project(g, {"id", "name", "description", "color"}));
-    auto body = page_of(items, (page - 1) * limit, limit);
-    body.erase("skip");
-    return ok(body);
+    return ok(numbered_page(c, c.store->list(c.coll("skill-groups")),
+                            [](const json& g) { return project(g, {"id", "name", "description", "color"}); }));
 }
 Reply sg_get(const Call& c) {
     const auto id = c.param("skillGroupId");
@@ -89,12 +79,7 @@ Reply sk_create(const Call& c) {
 Reply sk_list(const Call& c) {
     const auto group = c.param("skillGroupId");
     if (!c.store->get(c.coll("skill-groups"), group)) return not_found("Skill group", group);
-    const long long limit = c.number("limit", 10), page = std::max(1LL, c.number("page", 1));
-    std::vector<json> items;
-    for (const auto& s : c.store->list(c.coll("skills", group))) items.push_back(skill_summary(s));
-    auto body = page_of(items, (page - 1) * limit, limit);
-    body.erase("skip");
-    return ok(body);
+    return ok(numbered_page(c, c.store->list(c.coll("skills", group)), skill_summary));
 }
 Reply sk_get(const Call& c) {
     const auto id = c.param("skillId");
@@ -175,12 +160,7 @@ Reply qu_create(const Call& c) {
     return ok(queue_view(rec));
 }
 Reply qu_list(const Call& c) {
-    const long long limit = c.number("limit", 10), page = std::max(1LL, c.number("page", 1));
-    std::vector<json> items;
-    for (const auto& q : c.store->list(c.coll("queues"))) items.push_back(queue_view(q));
-    auto body = page_of(items, (page - 1) * limit, limit);
-    body.erase("skip");
-    return ok(body);
+    return ok(numbered_page(c, c.store->list(c.coll("queues")), queue_view));
 }
 Reply qu_get(const Call& c) {
     const auto id = c.param("queueId");

@@ -7,12 +7,6 @@ namespace ccai::mock {
 
 namespace {
 
-Reply ok(json body) {
-    Reply r;
-    r.body = std::move(body);
-    return r;
-}
-
 json new_contact(const Call& c, const json& in) {
     json out = in;
     const auto id = c.store->new_id("c");

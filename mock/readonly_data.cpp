@@ -10,12 +10,6 @@ namespace {
 
 constexpr long long kSyntheticItems = 37;  // list sizes: not a multiple of common page sizes
 
-Reply ok(json body) {
-    Reply r;
-    r.body = std::move(body);
-    return r;
-}
-
 std::string two(long long n) {
     char buf[8];
     std::snprintf(buf, sizeof buf, "%02lld", n % 100);
