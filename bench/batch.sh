@@ -1,7 +1,40 @@
 #!/usr/bin/env bash
 # Batch throughput vs the pacer's limit with slow responses, and peak memory. Not run in CI.
 # Usage: bench/batch.sh [BUILD_DIR] [LINES] [CONCURRENCY...]   (defaults: build-batch 1000 "1 4 8")
+#        bench/batch.sh --memory [BUILD_DIR] [LINES...]          (defaults: build-batch 1000 20000)
+# --memory: peak RSS against input size, with a fast mock (no latency, no server limit) and a CLI limit
+# high enough never to pace, so only the batch's own memory shows.
 set -euo pipefail
+if [ "${1:-}" = "--memory" ]; then
+  shift
+  BUILD=${1:-build-batch}
+  shift 1 2>/dev/null || true
+  SIZES=${*:-1000 20000}
+  CLI=$BUILD/cli/ccai-cli
+  MOCK=$BUILD/mock/ccai-mock
+  TMP=$(mktemp -d)
+  trap 'kill $MOCK_PID 2>/dev/null || true; rm -rf "$TMP"' EXIT
+  "$MOCK" --port 0 --rate-limit none --threads 16 > "$TMP/mock.out" 2> "$TMP/mock.err" &
+  MOCK_PID=$!
+  for _ in $(seq 50); do grep -q listening "$TMP/mock.out" 2>/dev/null && break; sleep 0.1; done
+  HOST=$(sed -n 's/^listening on //p' "$TMP/mock.out")
+  export CCAI_CLIENT_ID=cs-mock CCAI_CLIENT_SECRET=mock-secret XDG_CONFIG_HOME=$TMP/cfg XDG_STATE_HOME=$TMP/state
+  echo "memory: mock --rate-limit none, no latency; cli --rate-limit 1000000/1s --pacer memory --concurrency 2"
+  for n in $SIZES; do
+    # Each run uses fresh names, so the mock's store (not the CLI) is what grows between runs.
+    for i in $(seq 1 "$n"); do echo "{\"op\":\"skill-groups.create\",\"body\":{\"name\":\"mem-$n-$i\"}}"; done > "$TMP/in.jsonl"
+    rm -f "$TMP/r.jsonl" "$TMP/r.jsonl.journal"
+    start=$(date +%s.%N)
+    /usr/bin/time -v "$CLI" --host "$HOST" --account-id acc-bench --bot-id st-bench --org-id o-bench \
+        --rate-limit 1000000/1s --pacer memory batch --input "$TMP/in.jsonl" --results "$TMP/r.jsonl" --concurrency 2 \
+        2> "$TMP/time.txt" || echo "exit $?"
+    end=$(date +%s.%N)
+    ok=$(grep -c '"outcome":"ok"' "$TMP/r.jsonl" || true)
+    rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$TMP/time.txt")
+    printf 'lines=%-6s ok=%s wall=%.1fs peak_rss=%s KB\n' "$n" "$ok" "$(echo "$end - $start" | bc -l)" "$rss"
+  done
+  exit 0
+fi
 BUILD=${1:-build-batch}
 LINES=${2:-1000}
 shift 2 2>/dev/null || true

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -47,17 +48,44 @@ void install_sigint() {
     sigaction(SIGTERM, &sa, nullptr);
 }
 
-Result<batch::Input> read_input(const BatchFlags& f) {
-    std::ifstream file;
-    if (f.input != "-") {
-        file.open(f.input, std::ios::binary);
-        if (!file) return invalid_input(fmt::format("--input: cannot read {}", f.input));
+// stdin is read twice (validate, then send), so it is first copied to a private temporary file, removed
+// when the batch ends.
+class Spool {
+public:
+    ~Spool() {
+        if (!path_.empty()) ::unlink(path_.c_str());
     }
-    std::istream& in = f.input == "-" ? std::cin : file;
+    Result<std::string> fill(std::istream& in) {
+        const char* tmp = std::getenv("TMPDIR");
+        std::string path = std::string(tmp && *tmp ? tmp : "/tmp") + "/ccai-batch-stdin-XXXXXX";
+        const int fd = ::mkstemp(path.data());
+        if (fd < 0) return invalid_input(fmt::format("--input -: cannot create a temporary file in {}", path));
+        path_ = path;
+        ::close(fd);
+        std::ofstream out(path_, std::ios::binary | std::ios::trunc);
+        out << in.rdbuf();
+        out.flush();
+        if (!out || in.bad()) return invalid_input(fmt::format("--input -: cannot copy stdin to {}", path_));
+        return path_;
+    }
+
+private:
+    std::string path_;
+};
+
+Result<batch::Source> make_source(const BatchFlags& f, Spool& spool) {
+    std::string path = f.input;
+    if (f.input == "-") {
+        auto spooled = spool.fill(std::cin);
+        if (!spooled) return spooled.error();
+        path = *spooled;
+    } else if (!std::ifstream(f.input, std::ios::binary)) {
+        return invalid_input(fmt::format("--input: cannot read {}", f.input));
+    }
     const bool csv = f.format == "csv" || (f.format.empty() && (!f.op.empty() || f.input.ends_with(".csv")));
     if (!csv) {
         if (!f.op.empty() || !f.maps.empty()) return invalid_input("--op and --map apply to CSV input (--format csv)");
-        return batch::read_jsonl(in);
+        return batch::Source::jsonl_file(path);
     }
     if (f.op.empty()) return invalid_input("CSV input needs --op OPERATION (e.g. --op agents.create)");
     batch::CsvOptions o{f.op, {}, f.id_column};
@@ -66,31 +94,35 @@ Result<batch::Input> read_input(const BatchFlags& f) {
         if (eq == std::string::npos) return invalid_input(fmt::format("--map {}: expected COLUMN=FIELD", m));
         o.map.emplace_back(m.substr(0, eq), m.substr(eq + 1));
     }
-    return batch::read_csv(in, o);
+    return batch::Source::csv_file(path, o);
 }
 
-// Every invalid line, each with its number, before anything is sent.
-int report_invalid(const batch::Input& input, bool skipping) {
+// Every invalid line, each with its number, before anything is sent (one pass over the whole input).
+Result<int> report_invalid(const batch::Source& source, const Config& config, bool skipping) {
     int code = kOk;
-    for (const auto* item : batch::invalid_items(input)) {
-        auto j = error_json(*item->problem);
-        j["line"] = item->line;
-        if (!item->id.empty()) j["id"] = item->id;
+    auto scan = batch::validate(source, config, [&](const batch::Item& item) {
+        auto j = error_json(*item.problem);
+        j["line"] = item.line;
+        if (!item.id.empty()) j["id"] = item.id;
         if (skipping) j["skipped"] = true;
         std::fprintf(stderr, "%s\n", nlohmann::json{{"error", j}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
-        if (code == kOk) code = exit_code_for(item->problem->kind);
-    }
+        if (code == kOk) code = exit_code_for(item.problem->kind);
+    });
+    if (!scan) return scan.error();
     return code;
 }
 
-int dry_run(const batch::Input& input, const Config& config) {
-    for (const auto& item : input.items) {
-        if (item.problem) continue;
+Result<int> dry_run(const batch::Source& source, const Config& config) {
+    auto scan = source.each([&](batch::Item& item) {
+        if (item.problem) return true;
         auto req = build_request(*item.spec, item.args, config);
+        if (!req) return true;
         auto j = dry_run_json(*req);
         j["line"] = item.line;
         print_line(stdout, j);
-    }
+        return true;
+    });
+    if (!scan) return scan.error();
     return kOk;
 }
 
@@ -116,11 +148,16 @@ int run_batch(const BatchFlags& f, const GlobalFlags& g) {
     if (f.resume && f.results.empty()) return report_error(invalid_input("--resume needs --results FILE (its journal is FILE.journal)"));
     auto config = load_config(g);
     if (!config) return report_error(config.error());
-    auto input = read_input(f);
-    if (!input) return report_error(input.error());
-    batch::validate(*input, *config);
-    if (const int code = report_invalid(*input, f.skip_invalid); code != kOk && !f.skip_invalid) return code;
-    if (g.dry_run) return dry_run(*input, *config);
+    Spool spool;
+    auto source = make_source(f, spool);
+    if (!source) return report_error(source.error());
+    auto invalid = report_invalid(*source, *config, f.skip_invalid);
+    if (!invalid) return report_error(invalid.error());
+    if (*invalid != kOk && !f.skip_invalid) return *invalid;
+    if (g.dry_run) {
+        auto shown = dry_run(*source, *config);
+        return shown ? *shown : report_error(shown.error());
+    }
     GlobalFlags quiet = g;
     quiet.quiet = true;  // per-call wait notices would drown the progress line; the pacing is expected here
     auto session = open_session(quiet);
@@ -129,7 +166,7 @@ int run_batch(const BatchFlags& f, const GlobalFlags& g) {
     BatchProgress progress(tty, config->get("rate_limit"));
     install_sigint();
     const auto start = std::chrono::steady_clock::now();
-    auto summary = batch::Runner(*session->client, runner_options(f, progress)).run(*input);
+    auto summary = batch::Runner(*session->client, runner_options(f, progress)).run(*source);
     progress.clear();
     if (!summary) return report_error(summary.error());
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -120,11 +120,13 @@ Result<Unit> fill_row(Item& item, const std::vector<Column>& cols, const CsvReco
 
 }  // namespace
 
-Result<Input> read_csv(std::istream& in, const CsvOptions& o) {
+namespace detail {
+
+Result<Scan> each_csv(std::istream& in, const CsvOptions& o, const LineVisitor& visit) {
     const auto* spec = find_endpoint(o.op);
     if (!spec) return invalid_input(fmt::format("--op: unknown operation '{}'", o.op));
-    Input input;
-    detail::Fingerprint fp;
+    Scan scan;
+    Fingerprint fp;
     long long line = 1;
     CsvRecord header;
     if (!next_record(in, line, fp, header)) return invalid_input("the CSV input is empty (a header row is required)");
@@ -137,17 +139,33 @@ Result<Input> read_csv(std::istream& in, const CsvOptions& o) {
     for (const auto& [column, _] : o.map)
         if (std::find(header.cells.begin(), header.cells.end(), column) == header.cells.end())
             return invalid_input(fmt::format("--map {}: no such column in the header", column));
-    for (CsvRecord rec; next_record(in, line, fp, rec);) {
+    bool more = true;
+    for (CsvRecord rec; more && next_record(in, line, fp, rec);) {
         if (rec.cells.size() == 1 && rec.cells[0].empty()) continue;  // blank line
         Item item;
         item.line = rec.line;
         item.op = o.op;
         item.spec = spec;
         if (auto ok = fill_row(item, cols, rec); !ok) item.problem = ok.error();
-        input.items.push_back(std::move(item));
+        ++scan.lines;
+        scan.last_line = rec.line;
+        more = visit(item);
     }
     if (in.bad()) return invalid_input("could not read the input");
-    input.fingerprint = fp.value;
+    scan.fingerprint = fp.value;
+    return scan;
+}
+
+}  // namespace detail
+
+Result<Input> read_csv(std::istream& in, const CsvOptions& o) {
+    Input input;
+    auto scan = detail::each_csv(in, o, [&](Item& item) {
+        input.items.push_back(std::move(item));
+        return true;
+    });
+    if (!scan) return scan.error();
+    input.fingerprint = scan->fingerprint;
     return input;
 }
 

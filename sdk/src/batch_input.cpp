@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fstream>
+
 #include <fmt/format.h>
 
 #include "batch_internal.hpp"
@@ -66,11 +68,14 @@ Result<Unit> fill_item(Item& item, const nlohmann::json& j) {
 
 }  // namespace
 
-Result<Input> read_jsonl(std::istream& in) {
-    Input input;
-    detail::Fingerprint fp;
+namespace detail {
+
+Result<Scan> each_jsonl(std::istream& in, const LineVisitor& visit) {
+    Scan scan;
+    Fingerprint fp;
     std::string text;
-    for (long long number = 1; std::getline(in, text); ++number) {
+    bool more = true;
+    for (long long number = 1; more && std::getline(in, text); ++number) {
         fp.add(text);
         fp.add("\n");
         if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
@@ -79,18 +84,84 @@ Result<Input> read_jsonl(std::istream& in) {
         auto j = nlohmann::json::parse(text, nullptr, false);
         if (j.is_discarded()) item.problem = invalid_input("not valid JSON");
         else if (auto ok = fill_item(item, j); !ok) item.problem = ok.error();
-        input.items.push_back(std::move(item));
+        ++scan.lines;
+        scan.last_line = number;
+        more = visit(item);
     }
     if (in.bad()) return invalid_input("could not read the input");
-    input.fingerprint = fp.value;
+    scan.fingerprint = fp.value;
+    return scan;
+}
+
+void validate_item(Item& item, const Config& config) {
+    if (item.problem) return;
+    if (auto built = build_request(*item.spec, item.args, config); !built) item.problem = built.error();
+}
+
+}  // namespace detail
+
+Result<Input> read_jsonl(std::istream& in) {
+    Input input;
+    auto scan = detail::each_jsonl(in, [&](Item& item) {
+        input.items.push_back(std::move(item));
+        return true;
+    });
+    if (!scan) return scan.error();
+    input.fingerprint = scan->fingerprint;
     return input;
 }
 
 void validate(Input& input, const Config& config) {
-    for (auto& item : input.items) {
-        if (item.problem) continue;
-        if (auto built = build_request(*item.spec, item.args, config); !built) item.problem = built.error();
-    }
+    for (auto& item : input.items) detail::validate_item(item, config);
+}
+
+Result<Scan> validate(const Source& source, const Config& config, const std::function<void(const Item&)>& on_invalid) {
+    long long invalid = 0;
+    auto scan = source.each([&](Item& item) {
+        detail::validate_item(item, config);
+        if (item.problem) {
+            ++invalid;
+            if (on_invalid) on_invalid(item);
+        }
+        return true;
+    });
+    if (scan) scan->invalid = invalid;
+    return scan;
+}
+
+Source Source::jsonl(Opener open) {
+    Source s;
+    s.open_ = std::move(open);
+    return s;
+}
+
+Source Source::csv(Opener open, CsvOptions options) {
+    Source s;
+    s.open_ = std::move(open);
+    s.csv_ = std::move(options);
+    return s;
+}
+
+namespace {
+
+Source::Opener file_opener(const std::string& path) {
+    return [path]() -> Result<std::unique_ptr<std::istream>> {
+        auto in = std::make_unique<std::ifstream>(path, std::ios::binary);
+        if (!*in) return invalid_input(fmt::format("cannot read {}", path));
+        return std::unique_ptr<std::istream>(std::move(in));
+    };
+}
+
+}  // namespace
+
+Source Source::jsonl_file(const std::string& path) { return jsonl(file_opener(path)); }
+Source Source::csv_file(const std::string& path, CsvOptions options) { return csv(file_opener(path), std::move(options)); }
+
+Result<Scan> Source::each(const LineVisitor& visit) const {
+    if (!open_) return invalid_input("no input");
+    auto in = open_();
+    if (!in) return in.error();
+    return csv_ ? detail::each_csv(**in, *csv_, visit) : detail::each_jsonl(**in, visit);
 }
 
 std::vector<const Item*> invalid_items(const Input& input) {

@@ -1,6 +1,12 @@
-// The batch runner: decides what each line needs (send, skip, report in doubt), then sends with N threads
-// through one Client, journaling each line before and after.
+// The batch runner: a validation pass over the whole input, then a second pass that decides what each line
+// needs (send, skip, report in doubt) and hands the lines to send to N threads through a small bounded
+// queue, journaling each line before and after. Memory does not grow with the input: lines are read one at
+// a time, records go to the results file as they are made, and the journal's view of earlier runs is 4
+// bytes per line.
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <thread>
 
 #include <fmt/format.h>
@@ -21,44 +27,53 @@ Record base_record(const Item& item) {
     return r;
 }
 
-// One run's shared state. Every mutation of records and counts happens under mu_.
+// One pass over the input, whatever holds it.
+using Pass = std::function<Result<Scan>(const LineVisitor&)>;
+
+// One run's shared state. Every mutation of counts and line states happens under mu_.
 class Run {
 public:
-    Run(Client& client, const Options& o, detail::Journal* journal, long long total)
-        : client_(client), o_(o), journal_(journal) {
+    Run(Client& client, const Options& o, detail::Journal* journal, std::unique_ptr<detail::ResultsAppender> results,
+        detail::JournalState& state, long long total)
+        : client_(client), o_(o), journal_(journal), results_(std::move(results)), state_(state) {
         progress_.total = total;
-        if (!o_.results_path.empty()) appender_ = std::make_unique<detail::ResultsAppender>(o_.results_path);
+        for (const auto& s : state_.lines)
+            if (auto last = s.last()) count(*last, +1);
     }
 
-    void adopt(const detail::JournalState& state) {
-        for (const auto& [line, r] : state.done) count(r.outcome, +1);
-        records_ = state.done;
-    }
-
-    std::vector<const Item*> plan(const Input& input, const detail::JournalState& state);
-    void work(const std::vector<const Item*>& todo);
-    Result<Summary> finish();
+    void run(const Pass& pass, const Scan& first);
+    Result<Summary> finish(const std::string& journal_path, const Scan& scan);
 
 private:
     void count(Outcome o, int delta);
     void record(Record r);
+    void plan(Item& item);
     void send(const Item& item);
+    void worker();
+    void fail(const ApiError& e);
+    bool stopping();
+    void push(Item item);
+    bool pop(Item& item);
     nlohmann::json error_json(const ApiError& e) const { return o_.error_json ? o_.error_json(e) : error_to_json(e); }
-    bool stopping() { return fatal_.load() || (o_.stop && o_.stop()); }
 
     Client& client_;
     const Options& o_;
     detail::Journal* journal_;
-    std::unique_ptr<detail::ResultsAppender> appender_;
+    std::unique_ptr<detail::ResultsAppender> results_;
+    detail::JournalState& state_;
     std::mutex mu_;
-    std::map<long long, Record> records_;
     Progress progress_;
-    std::atomic<size_t> next_{0};
-    std::atomic<long long> started_{0};
     long long not_started_ = 0;
     std::atomic<bool> fatal_{false};
     std::atomic<bool> interrupted_{false};
     std::optional<ApiError> fatal_error_;
+    bool replaced_ = false;
+    // The lines waiting for a worker: at most 2 x concurrency, so memory stays flat.
+    std::mutex qmu_;
+    std::condition_variable qcv_;
+    std::deque<Item> queue_;
+    size_t capacity_ = 8;
+    bool closed_ = false;
 };
 
 void Run::count(Outcome o, int delta) {
@@ -68,51 +83,76 @@ void Run::count(Outcome o, int delta) {
     progress_.done += delta;
 }
 
+void Run::fail(const ApiError& e) {
+    {
+        std::lock_guard lock(mu_);
+        if (!fatal_error_) fatal_error_ = e;
+        fatal_ = true;
+    }
+    std::lock_guard lock(qmu_);
+    qcv_.notify_all();
+}
+
+bool Run::stopping() {
+    if (fatal_.load()) return true;
+    if (o_.stop && o_.stop()) {
+        interrupted_ = true;
+        return true;
+    }
+    return false;
+}
+
 void Run::record(Record r) {
-    std::lock_guard lock(mu_);
-    if (journal_)
-        if (auto ok = journal_->finished(r); !ok && !fatal_error_) {
-            fatal_error_ = ok.error();
-            fatal_ = true;
+    std::optional<ApiError> error;
+    {
+        std::lock_guard lock(mu_);
+        if (journal_)
+            if (auto ok = journal_->finished(r); !ok) error = ok.error();
+        // A line re-sent after an earlier run's record (in doubt): its new outcome replaces the old count.
+        if (auto* s = r.line < static_cast<long long>(state_.lines.size()) && r.line > 0
+                          ? &state_.lines[static_cast<size_t>(r.line)] : nullptr) {
+            if (auto last = s->last()) {
+                count(*last, -1);
+                replaced_ = true;  // the results file now has two records for this line: rebuilt at the end
+            }
+            s->outcome = static_cast<std::uint8_t>(static_cast<int>(r.outcome) + 1);
         }
-    if (auto it = records_.find(r.line); it != records_.end()) count(it->second.outcome, -1);
-    count(r.outcome, +1);
-    if (appender_) appender_->append(r);
-    if (o_.on_record) o_.on_record(r);
-    if (o_.on_progress) o_.on_progress(progress_);
-    if (!o_.results_path.empty()) records_[r.line] = std::move(r);  // kept only to rewrite the file at the end
+        count(r.outcome, +1);
+        if (results_ && !error)
+            if (auto ok = results_->append(r); !ok) error = ok.error();
+        if (o_.on_record) o_.on_record(r);
+        if (o_.on_progress) o_.on_progress(progress_);
+    }
+    if (error) fail(*error);
 }
 
 // What earlier runs left decides each line: done lines stay done; a line in doubt is re-sent only when
 // that cannot duplicate anything (GET/PUT/DELETE) or the user asked for it.
-std::vector<const Item*> Run::plan(const Input& input, const detail::JournalState& state) {
-    std::vector<const Item*> todo;
-    for (const auto& item : input.items) {
-        const auto done = state.done.find(item.line);
-        const bool doubt = state.started.count(item.line) || (done != state.done.end() && done->second.outcome == Outcome::in_doubt);
-        if (item.problem) {
-            if (done == state.done.end()) {
-                auto r = base_record(item);
-                r.outcome = Outcome::invalid;
-                r.error = error_json(*item.problem);
-                record(std::move(r));
-            }
-        } else if (doubt && (o_.retry_in_doubt || idempotent(*item.spec))) {
-            todo.push_back(&item);
-        } else if (doubt) {
-            if (done == state.done.end()) {
-                auto r = base_record(item);
-                r.outcome = Outcome::in_doubt;
-                r.error = {{"kind", "in_doubt"}, {"exit_code", 10},
-                           {"message", "an earlier run sent this line but stopped before its outcome was recorded; "
-                                       "not re-sent (check the service, or use --retry-in-doubt)"}};
-                record(std::move(r));
-            }
-        } else if (done == state.done.end()) {
-            todo.push_back(&item);
+void Run::plan(Item& item) {
+    const auto* s = state_.at(item.line);
+    const bool done = s && s->last();
+    const bool doubt = s && (s->started || s->last() == Outcome::in_doubt);
+    if (item.problem) {
+        if (!done) {
+            auto r = base_record(item);
+            r.outcome = Outcome::invalid;
+            r.error = error_json(*item.problem);
+            record(std::move(r));
         }
+    } else if (doubt && (o_.retry_in_doubt || idempotent(*item.spec))) {
+        push(std::move(item));
+    } else if (doubt) {
+        if (!done) {
+            auto r = base_record(item);
+            r.outcome = Outcome::in_doubt;
+            r.error = {{"kind", "in_doubt"}, {"exit_code", 10},
+                       {"message", "an earlier run sent this line but stopped before its outcome was recorded; "
+                                   "not re-sent (check the service, or use --retry-in-doubt)"}};
+            record(std::move(r));
+        }
+    } else if (!done) {
+        push(std::move(item));
     }
-    return todo;
 }
 
 void Run::send(const Item& item) {
@@ -144,69 +184,148 @@ void Run::send(const Item& item) {
     record(std::move(r));
 }
 
-void Run::work(const std::vector<const Item*>& todo) {
-    const auto worker = [&] {
-        while (true) {
-            if (stopping()) {
-                interrupted_ = !fatal_.load();
-                return;
-            }
-            const size_t i = next_++;
-            if (i >= todo.size()) return;
-            if (journal_)
-                if (auto ok = journal_->started(todo[i]->line); !ok) {
-                    std::lock_guard lock(mu_);
-                    if (!fatal_error_) fatal_error_ = ok.error();
-                    fatal_ = true;
-                    return;
-                }
-            ++started_;
-            send(*todo[i]);
-        }
-    };
-    const int n = std::max(1, std::min<int>(o_.concurrency, static_cast<int>(todo.size())));
-    std::vector<std::thread> threads;
-    for (int t = 1; t < n; ++t) threads.emplace_back(worker);
-    worker();
-    for (auto& t : threads) t.join();
-    not_started_ = static_cast<long long>(todo.size()) - started_.load();
+// A line to send. Once stopping, it is only counted: it is left for a later --resume.
+void Run::push(Item item) {
+    if (stopping()) {
+        std::lock_guard lock(mu_);
+        ++not_started_;
+        return;
+    }
+    std::unique_lock lock(qmu_);
+    qcv_.wait(lock, [&] { return queue_.size() < capacity_ || fatal_.load(); });
+    if (fatal_.load()) return;
+    queue_.push_back(std::move(item));
+    qcv_.notify_all();
 }
 
-Result<Summary> Run::finish() {
+bool Run::pop(Item& item) {
+    std::unique_lock lock(qmu_);
+    qcv_.wait(lock, [&] { return !queue_.empty() || closed_; });
+    if (queue_.empty()) return false;
+    item = std::move(queue_.front());
+    queue_.pop_front();
+    qcv_.notify_all();
+    return true;
+}
+
+void Run::worker() {
+    Item item;
+    while (pop(item)) {
+        if (stopping()) {  // queued but not started: the same as never queued
+            if (!fatal_.load()) {
+                std::lock_guard lock(mu_);
+                ++not_started_;
+            }
+            continue;
+        }
+        if (journal_)
+            if (auto ok = journal_->started(item.line); !ok) {
+                fail(ok.error());
+                continue;
+            }
+        send(item);
+    }
+}
+
+void Run::run(const Pass& pass, const Scan& first) {
+    const int n = std::max(1, o_.concurrency);
+    capacity_ = static_cast<size_t>(2 * n);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < n; ++t) threads.emplace_back([this] { worker(); });
+    auto second = pass([&](Item& item) {
+        if (fatal_.load()) return false;
+        detail::validate_item(item, client_.config());
+        plan(item);
+        return !fatal_.load();
+    });
+    {
+        std::lock_guard lock(qmu_);
+        closed_ = true;
+        qcv_.notify_all();
+    }
+    for (auto& t : threads) t.join();
+    if (!second) fail(second.error());
+    else if (!fatal_.load() && (second->fingerprint != first.fingerprint || second->lines != first.lines))
+        fail(invalid_input("the input changed while the batch ran; its journal may not match it: check the results"));
+    if (o_.stop && !fatal_.load() && o_.stop()) interrupted_ = true;
+}
+
+Result<Summary> Run::finish(const std::string& journal_path, const Scan& scan) {
+    if (results_)
+        if (auto ok = results_->sync(); !ok && !fatal_error_) fatal_error_ = ok.error();
+    // Re-sent lines (in doubt before) were appended after their old record: keep only the last, as the
+    // journal says. Rare (--retry-in-doubt, or an idempotent line in doubt), and streamed like the start.
+    if (results_ && replaced_) {
+        results_.reset();
+        if (auto ok = detail::rebuild_results(o_.results_path, journal_path, scan); !ok && !fatal_error_) fatal_error_ = ok.error();
+    }
+    if (fatal_error_) return *fatal_error_;
     Summary s;
     s.not_started = not_started_;
     s.counts = progress_;
     s.interrupted = interrupted_.load();
-    if (!o_.results_path.empty())
-        if (auto ok = detail::write_results(o_.results_path, records_); !ok) return ok.error();
-    if (fatal_error_) return *fatal_error_;
     return s;
+}
+
+Result<Summary> run_passes(Client& client, const Options& options, const Pass& pass) {
+    // Pass 1: every line is validated before anything is sent.
+    long long invalid = 0;
+    std::optional<std::pair<long long, std::string>> first_bad;
+    auto scan = pass([&](Item& item) {
+        detail::validate_item(item, client.config());
+        if (item.problem) {
+            ++invalid;
+            if (!first_bad) first_bad.emplace(item.line, item.problem->message);
+        }
+        return true;
+    });
+    if (!scan) return scan.error();
+    if (invalid > 0 && !options.skip_invalid)
+        return invalid_input(fmt::format("{} invalid line(s), first at line {}: {}; nothing was sent", invalid,
+                                         first_bad->first, first_bad->second));
+    if (options.resume && options.results_path.empty()) return invalid_input("resuming needs a results file");
+    detail::JournalState state;
+    std::unique_ptr<detail::Journal> journal;
+    std::unique_ptr<detail::ResultsAppender> results;
+    if (!options.results_path.empty()) {
+        const auto journal_path = options.results_path + ".journal";
+        auto j = detail::Journal::open(journal_path, *scan, options.resume, state);
+        if (!j) return j.error();
+        journal = std::move(*j);
+        // Start from a consistent file: whatever a killed run left is replaced by the journal's view.
+        if (auto ok = detail::write_results(options.results_path, journal_path, state); !ok) return ok.error();
+        auto r = detail::ResultsAppender::open(options.results_path);
+        if (!r) return r.error();
+        results = std::move(*r);
+    }
+    // Pass 2: plan and send.
+    Run run(client, options, journal.get(), std::move(results), state, scan->lines);
+    run.run(pass, *scan);
+    journal.reset();  // closed: its entries are all written
+    return run.finish(options.results_path + ".journal", *scan);
 }
 
 }  // namespace
 
 Runner::Runner(Client& client, Options options) : client_(client), options_(std::move(options)) {}
 
+Result<Summary> Runner::run(const Source& source) {
+    return run_passes(client_, options_, [&](const LineVisitor& visit) { return source.each(visit); });
+}
+
 Result<Summary> Runner::run(const Input& input) {
-    const auto bad = invalid_items(input);
-    if (!bad.empty() && !options_.skip_invalid)
-        return invalid_input(fmt::format("{} invalid line(s), first at line {}: {}; nothing was sent", bad.size(),
-                                         bad.front()->line, bad.front()->problem->message));
-    if (options_.resume && options_.results_path.empty()) return invalid_input("resuming needs a results file");
-    detail::JournalState state;
-    std::unique_ptr<detail::Journal> journal;
-    if (!options_.results_path.empty()) {
-        auto j = detail::Journal::open(options_.results_path + ".journal", input, options_.resume, state);
-        if (!j) return j.error();
-        journal = std::move(*j);
-        // Start from a consistent file: whatever a killed run left is replaced by the journal's view.
-        if (auto ok = detail::write_results(options_.results_path, state.done); !ok) return ok.error();
-    }
-    Run run(client_, options_, journal.get(), static_cast<long long>(input.items.size()));
-    run.adopt(state);
-    const auto todo = run.plan(input, state);
-    run.work(todo);
-    return run.finish();
+    Scan scan;
+    scan.fingerprint = input.fingerprint;
+    for (const auto& item : input.items) scan.last_line = std::max(scan.last_line, item.line);
+    return run_passes(client_, options_, [&](const LineVisitor& visit) -> Result<Scan> {
+        auto s = scan;
+        for (const auto& item : input.items) {
+            Item copy = item;
+            ++s.lines;
+            if (!visit(copy)) break;
+        }
+        return s;
+    });
 }
 
 }  // namespace ccai::batch

@@ -2,7 +2,10 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 
@@ -65,6 +68,13 @@ std::vector<json> read_lines(const std::string& path) {
     return out;
 }
 
+// Results are in the order lines finish; tests look them up by line (and each line must appear once).
+std::map<long long, json> by_line(const std::vector<json>& rows) {
+    std::map<long long, json> out;
+    for (const auto& r : rows) CHECK(out.emplace(r["line"].get<long long>(), r).second);
+    return out;
+}
+
 std::string slurp(const std::string& path) {
     std::ifstream in(path);
     std::stringstream s;
@@ -119,10 +129,10 @@ TEST_CASE("batch runner: invalid lines stop the run before anything is sent, unl
     REQUIRE(summary);
     CHECK(f.transport->requests.size() == 2);
     CHECK(summary->counts.invalid == 1);
-    const auto rows = read_lines(f.results());
+    auto rows = by_line(read_lines(f.results()));
     REQUIRE(rows.size() == 3);
-    CHECK(rows[2]["outcome"] == "invalid");
-    CHECK(rows[2]["error"]["kind"] == "invalid_input");
+    CHECK(rows[3]["outcome"] == "invalid");
+    CHECK(rows[3]["error"]["kind"] == "invalid_input");
 }
 
 TEST_CASE("batch runner: an interrupted run resumes; every line is sent exactly once") {
@@ -149,9 +159,9 @@ TEST_CASE("batch runner: an interrupted run resumes; every line is sent exactly 
     std::multiset<std::string> bodies;
     for (const auto& r : f.transport->requests) bodies.insert(r.body);
     CHECK(std::set<std::string>(bodies.begin(), bodies.end()).size() == 10);
-    const auto rows = read_lines(f.results());
+    auto rows = by_line(read_lines(f.results()));
     REQUIRE(rows.size() == 10);
-    for (int i = 0; i < 10; ++i) CHECK(rows[i]["line"] == i + 1);
+    for (int i = 1; i <= 10; ++i) CHECK(rows[i]["outcome"] == "ok");
 }
 
 TEST_CASE("batch runner: a line started without an outcome is in doubt, not re-sent (unless idempotent or asked)") {
@@ -170,10 +180,10 @@ TEST_CASE("batch runner: a line started without an outcome is in doubt, not re-s
     REQUIRE(summary);
     CHECK(summary->counts.in_doubt == 1);
     CHECK(f.transport->requests.size() == 3);  // lines 2, 3 (GET is safe to repeat) and 4
-    auto rows = read_lines(f.results());
+    auto rows = by_line(read_lines(f.results()));
     REQUIRE(rows.size() == 4);
-    CHECK(rows[0]["outcome"] == "in-doubt");
-    CHECK(rows[0]["error"]["kind"] == "in_doubt");
+    CHECK(rows[1]["outcome"] == "in-doubt");
+    CHECK(rows[1]["error"]["kind"] == "in_doubt");
     // A later resume keeps it in doubt; --retry-in-doubt sends it.
     REQUIRE(batch::Runner(*f.client, o).run(input));
     CHECK(f.transport->requests.size() == 3);
@@ -182,9 +192,9 @@ TEST_CASE("batch runner: a line started without an outcome is in doubt, not re-s
     REQUIRE(retried);
     CHECK(f.transport->requests.size() == 4);
     CHECK(retried->all_ok());
-    rows = read_lines(f.results());
+    rows = by_line(read_lines(f.results()));
     REQUIRE(rows.size() == 4);
-    CHECK(rows[0]["outcome"] == "ok");
+    CHECK(rows[1]["outcome"] == "ok");  // the journal's later record for line 1 replaced the in-doubt one
 }
 
 TEST_CASE("batch runner: a network failure on a create is in doubt; the journal holds no secrets") {
@@ -243,4 +253,86 @@ TEST_CASE("batch runner: concurrency and stdout mode give each line exactly one 
     CHECK(f.transport->requests.size() == 50);
     CHECK(lines.size() == 50);
     CHECK(std::set<long long>(lines.begin(), lines.end()).size() == 50);
+}
+
+namespace {
+
+batch::Source source_of(std::shared_ptr<std::string> text) {
+    return batch::Source::jsonl([text]() -> Result<std::unique_ptr<std::istream>> {
+        return std::unique_ptr<std::istream>(std::make_unique<std::istringstream>(*text));
+    });
+}
+
+}  // namespace
+
+TEST_CASE("batch runner over a Source: every line validated before the first send; records written as they finish") {
+    Fixture f;
+    auto text = std::make_shared<std::string>(creates(5) + "{\"op\":\"skill-groups.create\",\"body\":{}}\n");
+    batch::Options o;
+    o.results_path = f.results();
+    o.concurrency = 2;
+    auto refused = batch::Runner(*f.client, o).run(source_of(text));
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message.find("first at line 6") != std::string::npos);
+    CHECK(f.transport->requests.empty());  // the bad last line stopped everything
+
+    *text = creates(30);
+    std::mutex mu;
+    long long seen = 0;
+    o.on_record = [&](const batch::Record&) {  // called after the record is appended to the results file
+        std::lock_guard l(mu);
+        ++seen;
+        CHECK(static_cast<long long>(read_lines(f.results()).size()) == seen);
+    };
+    std::filesystem::remove(f.results() + ".journal");
+    auto summary = batch::Runner(*f.client, o).run(source_of(text));
+    REQUIRE(summary);
+    CHECK(summary->all_ok());
+    CHECK(seen == 30);
+    CHECK(by_line(read_lines(f.results())).size() == 30);
+}
+
+TEST_CASE("batch runner over a Source: an input that changes between the passes is an error") {
+    Fixture f;
+    auto text = std::make_shared<std::string>(creates(3));
+    int opens = 0;
+    auto source = batch::Source::jsonl([&]() -> Result<std::unique_ptr<std::istream>> {
+        // The second pass (sending) sees a different third line.
+        const auto now = ++opens == 1 ? *text : creates(2) + R"({"op":"skill-groups.create","body":{"name":"other"}})" "\n";
+        return std::unique_ptr<std::istream>(std::make_unique<std::istringstream>(now));
+    });
+    batch::Options o;
+    o.results_path = f.results();
+    auto r = batch::Runner(*f.client, o).run(source);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message.find("changed") != std::string::npos);
+}
+
+TEST_CASE("batch runner: a resumed run rebuilds the results from the journal: the last record of each line") {
+    Fixture f;
+    auto input = input_of(creates(3));
+    batch::Options o;
+    o.results_path = f.results();
+    o.stop = [] { return true; };
+    REQUIRE(batch::Runner(*f.client, o).run(input));
+    auto rec = [](int line, const char* outcome) {
+        return json{{"done", line}, {"record", {{"line", line}, {"op", "skill-groups.create"}, {"outcome", outcome}, {"status", 0}}}}.dump() + "\n";
+    };
+    // Line 2: in doubt, then re-sent and ok (as --retry-in-doubt leaves it). Line 3: failed. A torn tail.
+    append(f.results() + ".journal", "{\"start\":2}\n" + rec(2, "in-doubt") + "{\"start\":2}\n" + rec(2, "ok") +
+                                         "{\"start\":3}\n" + rec(3, "failed") + "{\"done\":1,\"rec");
+    std::ofstream(f.results()) << "garbage from a killed run\n";
+    o.stop = nullptr;
+    o.resume = true;
+    auto summary = batch::Runner(*f.client, o).run(input);
+    REQUIRE(summary);
+    CHECK(f.transport->requests.size() == 1);  // only line 1
+    CHECK(summary->counts.ok == 2);
+    CHECK(summary->counts.failed == 1);
+    CHECK(summary->counts.in_doubt == 0);
+    auto rows = by_line(read_lines(f.results()));
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[1]["outcome"] == "ok");
+    CHECK(rows[2]["outcome"] == "ok");
+    CHECK(rows[3]["outcome"] == "failed");
 }

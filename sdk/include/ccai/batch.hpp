@@ -4,17 +4,22 @@
 /// sent, run them through one shared Client with N threads, and journal each line so a killed run resumes
 /// without losing a line or repeating a create.
 ///
+/// Memory does not grow with the input: a Source is read one line at a time, once to validate every line
+/// and once more to send, and each final record goes to the results file as it is made. What stays per
+/// line is 4 bytes of journal bookkeeping when resuming.
+///
 /// Typical use:
 /// @code
-///   auto input = ccai::batch::read_jsonl(stream);            // per-line problems are kept, not thrown
-///   ccai::batch::validate(*input, client->config());         // build_request on every line, no I/O
+///   auto source = ccai::batch::Source::jsonl_file("in.jsonl");
 ///   ccai::batch::Options o; o.results_path = "out.jsonl"; o.resume = true;
-///   auto summary = ccai::batch::Runner(*client, o).run(*input);
+///   auto summary = ccai::batch::Runner(*client, o).run(source);  // validates every line first
 /// @endcode
+/// Small inputs can also be held whole: read_jsonl / read_csv give an Input, validate(Input&) checks it.
 
 #include <cstdint>
 #include <functional>
 #include <istream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -73,6 +78,36 @@ struct CsvOptions {
     std::string id_column;  ///< column holding the user's key ("" = none)
 };
 
+/// @brief What one pass over an input saw.
+struct Scan {
+    long long lines = 0;            ///< items (non-blank JSON lines, CSV records)
+    long long last_line = 0;        ///< the highest line number of an item
+    std::uint64_t fingerprint = 0;  ///< FNV-1a over the raw bytes (as Input::fingerprint)
+    long long invalid = 0;          ///< items with a problem (validate(Source&) only)
+};
+
+/// @brief Visits one parsed line; return false to stop the pass.
+using LineVisitor = std::function<bool(Item&)>;
+
+/// @brief A re-readable input, parsed one line at a time on every pass: memory does not grow with it.
+class Source {
+public:
+    /// Opens the input from its start; called once per pass, it must give the same bytes every time.
+    using Opener = std::function<Result<std::unique_ptr<std::istream>>()>;
+    static Source jsonl(Opener open);
+    static Source csv(Opener open, CsvOptions options);
+    static Source jsonl_file(const std::string& path);
+    static Source csv_file(const std::string& path, CsvOptions options);
+
+    /// @brief One pass in input order. Each Item carries its parse problem, if any (not yet validated).
+    /// Fails when the input cannot be opened or read, or on a CSV header mistake (then nothing is visited).
+    Result<Scan> each(const LineVisitor& visit) const;
+
+private:
+    Opener open_;
+    std::optional<CsvOptions> csv_;
+};
+
 /// @brief Parses RFC 4180 CSV (header row, quoted fields, embedded newlines). Header-level mistakes
 /// (unknown op, unknown/unmappable column) fail the whole input; row-level ones are recorded per Item.
 Result<Input> read_csv(std::istream& in, const CsvOptions& options);
@@ -83,6 +118,10 @@ Result<Unit> set_body_path(nlohmann::json& body, std::string_view path, nlohmann
 /// @brief Validates every line that has no problem yet with build_request (required params, body fields,
 /// types, enums, readable upload file). No I/O besides checking upload files.
 void validate(Input& input, const Config& config);
+
+/// @brief One full pass that validates every line (as validate(Input&)) and calls `on_invalid` for each line
+/// with a problem, in input order. Scan::invalid counts them.
+Result<Scan> validate(const Source& source, const Config& config, const std::function<void(const Item&)>& on_invalid = {});
 
 /// @brief Lines with a problem.
 std::vector<const Item*> invalid_items(const Input& input);
@@ -119,8 +158,8 @@ struct Progress {
 /// @brief How a Runner runs.
 struct Options {
     int concurrency = 4;  ///< requests in flight; all share the Client's pacer
-    /// Results file (JSON Lines, one final record per line). Its journal is `results_path + ".journal"`.
-    /// Empty: no journal, no resume; records only reach on_record.
+    /// Results file (JSON Lines, one final record per line, in the order lines finish). Its journal is
+    /// `results_path + ".journal"`. Empty: no journal, no resume; records only reach on_record.
     std::string results_path;
     bool resume = false;          ///< continue the journal instead of refusing to overwrite it
     bool retry_in_doubt = false;  ///< re-send lines whose earlier outcome is unknown (may duplicate a create)
@@ -147,8 +186,11 @@ nlohmann::json error_to_json(const ApiError& error);
 class Runner {
 public:
     Runner(Client& client, Options options);
-    /// @brief Fails before sending anything when lines are invalid (and !skip_invalid), when a journal
-    /// exists without `resume`, or when the journal belongs to another input.
+    /// @brief Validates every line first, then reads the source a second time and sends. Fails before
+    /// sending anything when lines are invalid (and !skip_invalid), when a journal exists without `resume`,
+    /// or when the journal belongs to another input.
+    Result<Summary> run(const Source& source);
+    /// @brief The same over an Input held in memory.
     Result<Summary> run(const Input& input);
 
 private:
