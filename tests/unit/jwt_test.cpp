@@ -25,6 +25,17 @@ TEST_CASE("mint_jwt matches an independently computed HS256 vector") {
           "NlqbyhrAUlfKFcO84Tb5cTOWVlRiAOhzCp-xl4LroXY");
 }
 
+TEST_CASE("mint_jwt signs with block-sized and longer secrets like Python's hmac") {
+    // HMAC pads a 64-byte key and hashes a longer one first; same claims as above, Python vectors.
+    const JwtClaims claims{"ccai-cli", "cs-123", 1700000000, 1700003600, std::nullopt};
+    const auto sig = [&](const std::string& secret) {
+        const auto token = mint_jwt(claims, secret);
+        return token.substr(token.rfind('.') + 1);
+    };
+    CHECK(sig(std::string(64, 'k')) == "ZW-rJeoTVWJpPVx9GuYF3P8Tzrgcaj4p2RmFsXpVIFY");
+    CHECK(sig(std::string(65, 'k')) == "KwJKKsRiuByCAe0Zsb1eOOxfv26Dl3hIGEMwFUm_2bc");
+}
+
 TEST_CASE("verify_jwt accepts its own tokens and rejects forgeries") {
     const auto token = mint_jwt(JwtClaims{"u", "cs-1", 1, 2, std::string("j-1")}, "secret");
     const auto payload = verify_jwt(token, "secret");
