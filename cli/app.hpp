@@ -8,6 +8,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "ccai/client.hpp"
 
@@ -44,7 +46,8 @@ Result<Config> load_config(const GlobalFlags& flags);
 Result<Session> open_session(const GlobalFlags& flags);
 
 /// Command families. Each registers its subcommands and sets `action` when one of them is chosen.
-void add_operation_commands(CLI::App& app, GlobalFlags& flags, Action& action);
+/// `args` (the command line): only groups named in it get their actions, or all groups when none is.
+void add_operation_commands(CLI::App& app, GlobalFlags& flags, Action& action, const std::vector<std::string_view>& args);
 void add_api_command(CLI::App& app, GlobalFlags& flags, Action& action);
 void add_config_command(CLI::App& app, GlobalFlags& flags, Action& action);
 void add_pacer_command(CLI::App& app, GlobalFlags& flags, Action& action);

@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
     GlobalFlags flags;
     Action action;
     add_global_flags(app, flags);
-    add_operation_commands(app, flags, action);
+    add_operation_commands(app, flags, action, std::vector<std::string_view>(argv + 1, argv + argc));
     add_api_command(app, flags, action);
     add_batch_command(app, flags, action);
     add_config_command(app, flags, action);

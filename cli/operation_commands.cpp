@@ -2,7 +2,10 @@
 // query parameters, so adding an operation to endpoints.json adds it here with no code.
 #include <unistd.h>
 
+#include <algorithm>
 #include <deque>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -90,8 +93,14 @@ void add_one(CLI::App& group, const EndpointSpec& spec, OperationFlags& v, Globa
 
 }  // namespace
 
-void add_operation_commands(CLI::App& app, GlobalFlags& g, Action& action) {
+void add_operation_commands(CLI::App& app, GlobalFlags& g, Action& action, const std::vector<std::string_view>& args) {
     static std::deque<OperationFlags> storage;  // lives as long as the App
+    // Registering all 79 actions with their flags is most of the CLI's own start-up time, and one call
+    // uses one of them. A group's actions are registered when the group's name is one of the arguments
+    // (CLI11 matches subcommands only as whole arguments); when none is, every group gets its actions,
+    // as help, usage errors naming a group, completion and reference walk the whole tree.
+    const auto named = [&args](std::string_view group) { return std::find(args.begin(), args.end(), group) != args.end(); };
+    const bool any_named = std::any_of(endpoints().begin(), endpoints().end(), [&](const EndpointSpec& s) { return named(s.group); });
     std::map<std::string, CLI::App*> groups;
     for (const auto& spec : endpoints()) {
         auto& group = groups[std::string(spec.group)];
@@ -101,7 +110,7 @@ void add_operation_commands(CLI::App& app, GlobalFlags& g, Action& action) {
             group->fallthrough();
             group->group("API groups");
         }
-        add_one(*group, spec, storage.emplace_back(), g, action);
+        if (!any_named || named(spec.group)) add_one(*group, spec, storage.emplace_back(), g, action);
     }
 }
 
