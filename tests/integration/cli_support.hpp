@@ -3,7 +3,7 @@
 #include <map>
 #include <string>
 
-#include "../../mock/test_harness.hpp"
+#include "support/mock_process.hpp"
 
 namespace ccai::test {
 

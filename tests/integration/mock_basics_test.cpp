@@ -7,7 +7,7 @@
 #include <csignal>
 #include <set>
 
-#include "../../mock/test_harness.hpp"
+#include "support/mock_process.hpp"
 
 using namespace ccai::mock::testing;
 

@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "../../mock/test_harness.hpp"
+#include "support/mock_process.hpp"
 
 using namespace ccai::mock::testing;
 

@@ -5,7 +5,7 @@
 #include <atomic>
 #include <thread>
 
-#include "../../mock/test_harness.hpp"
+#include "support/mock_process.hpp"
 
 using namespace ccai::mock::testing;
 

@@ -3,7 +3,7 @@
 
 #include <thread>
 
-#include "../../mock/test_harness.hpp"
+#include "support/mock_process.hpp"
 
 using namespace ccai::mock::testing;
 

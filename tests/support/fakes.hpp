@@ -3,10 +3,13 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <stdexcept>
 #include <vector>
 
+#include "ccai/client.hpp"
 #include "ccai/clock.hpp"
 #include "ccai/http.hpp"
+#include "ccai/pacer.hpp"
 
 namespace ccai::test {
 
@@ -60,6 +63,37 @@ public:
 
 private:
     std::mutex mu_;
+};
+
+/// Grants every slot at once: for tests about something other than pacing.
+class NullPacer final : public Pacer {
+public:
+    Result<Duration> acquire() override { return Duration{0}; }
+    void penalize(Duration) override {}
+    Duration time_until_free() override { return Duration{0}; }
+    Result<nlohmann::json> status() override { return nlohmann::json::object(); }
+    Result<Unit> reset() override { return Unit{}; }
+};
+
+/// The whole client pipeline over a FakeTransport and a FakeClock: no I/O, no sleeps. `settings` are the
+/// config values the test's expectations use; without `pacer`, the one the settings name.
+struct FakeClient {
+    std::shared_ptr<FakeTransport> transport = std::make_shared<FakeTransport>();
+    std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
+    std::unique_ptr<Client> client;
+
+    FakeClient(std::initializer_list<std::pair<const char*, const char*>> settings, RetryOptions retry,
+               std::shared_ptr<Pacer> pacer = std::make_shared<NullPacer>()) {
+        ClientOptions o;
+        for (const auto& [k, v] : settings) o.config.set(k, v, "test");
+        o.transport = transport;
+        o.clock = clock;
+        o.pacer = std::move(pacer);
+        o.retry = retry;
+        auto c = Client::create(std::move(o));
+        if (!c) throw std::runtime_error("FakeClient: " + c.error().message);
+        client = std::move(*c);
+    }
 };
 
 }  // namespace ccai::test

@@ -18,32 +18,13 @@ using nlohmann::json;
 
 namespace {
 
-class NullPacer final : public Pacer {
-public:
-    Result<Duration> acquire() override { return Duration{0}; }
-    void penalize(Duration) override {}
-    Duration time_until_free() override { return Duration{0}; }
-    Result<nlohmann::json> status() override { return nlohmann::json::object(); }
-    Result<Unit> reset() override { return Unit{}; }
-};
-
-struct Fixture {
-    std::shared_ptr<test::FakeTransport> transport = std::make_shared<test::FakeTransport>();
-    std::unique_ptr<Client> client;
+// The pipeline over a fake transport; the tests' records land in `dir`.
+struct Fixture : test::FakeClient {
     std::string dir = test::temp_dir();
-    Fixture() {
-        ClientOptions o;
-        o.config.set("host", "https://ccai.test", "test");
-        o.config.set("bot_id", "st-bot", "test");
-        o.config.set("account_id", "acc-1", "test");
-        o.config.set("client_id", "cs-id", "test");
-        o.config.set("client_secret", "TOPSECRET-value", "test");
-        o.transport = transport;
-        o.pacer = std::make_shared<NullPacer>();
-        o.clock = std::make_shared<test::FakeClock>();
-        o.retry = RetryOptions{2, std::chrono::seconds(10), std::chrono::milliseconds(1), std::chrono::milliseconds(1), 1};
-        client = std::make_unique<Client>(std::move(o));
-    }
+    Fixture()
+        : FakeClient({{"host", "https://ccai.test"}, {"bot_id", "st-bot"}, {"account_id", "acc-1"}, {"client_id", "cs-id"},
+                      {"client_secret", "TOPSECRET-value"}},
+                     RetryOptions{2, std::chrono::seconds(10), std::chrono::milliseconds(1), std::chrono::milliseconds(1), 1}) {}
     std::string results() const { return dir + "/results.jsonl"; }
 };
 

@@ -9,29 +9,16 @@ using namespace ccai;
 
 namespace {
 
-struct Harness {
-    std::shared_ptr<test::FakeTransport> transport = std::make_shared<test::FakeTransport>();
-    std::shared_ptr<test::FakeClock> clock = std::make_shared<test::FakeClock>();
-    std::unique_ptr<Client> client;
-
-    explicit Harness(RetryOptions retry = {}) {
-        ClientOptions o;
-        o.config.set("host", "http://127.0.0.1:1", "test");
-        o.config.set("bot_id", "st-1", "test");
-        o.config.set("account_id", "acc", "test");
-        o.config.set("client_id", "cs-1", "test");
-        o.config.set("client_secret", "sekrit", "test");
-        o.config.set("jwt_sub", "me", "test");
-        o.config.set("jwt_ttl", "3600", "test");
-        o.config.set("rate_limit", "60/1m", "test");
-        o.config.set("pacer", "memory", "test");
-        o.transport = transport;
-        o.clock = clock;
-        retry.seed = 42;
-        o.retry = retry;
-        auto c = Client::create(std::move(o));
-        REQUIRE(c.ok());
-        client = std::move(*c);
+// The memory pacer the settings name (60/1m), on the fake clock: pacing is part of what is tested here.
+struct Harness : test::FakeClient {
+    explicit Harness(RetryOptions retry = {})
+        : FakeClient({{"host", "http://127.0.0.1:1"}, {"bot_id", "st-1"}, {"account_id", "acc"}, {"client_id", "cs-1"},
+                      {"client_secret", "sekrit"}, {"jwt_sub", "me"}, {"jwt_ttl", "3600"}, {"rate_limit", "60/1m"},
+                      {"pacer", "memory"}},
+                     seeded(retry), nullptr) {}
+    static RetryOptions seeded(RetryOptions r) {
+        r.seed = 42;
+        return r;
     }
 };
 

@@ -9,29 +9,11 @@ using nlohmann::json;
 
 namespace {
 
-class NullPacer final : public Pacer {
-public:
-    Result<Duration> acquire() override { return Duration{0}; }
-    void penalize(Duration) override {}
-    Duration time_until_free() override { return Duration{0}; }
-    Result<nlohmann::json> status() override { return nlohmann::json::object(); }
-    Result<Unit> reset() override { return Unit{}; }
-};
-
-struct Fixture {
-    std::shared_ptr<test::FakeTransport> transport = std::make_shared<test::FakeTransport>();
-    std::unique_ptr<Client> client;
-    Fixture() {
-        ClientOptions o;
-        for (const auto& [k, v] : {std::pair{"host", "https://h"}, {"bot_id", "b"}, {"account_id", "a"}, {"org_id", "o"},
-                                   {"client_id", "cs"}, {"client_secret", "s"}})
-            o.config.set(k, v, "test");
-        o.transport = transport;
-        o.pacer = std::make_shared<NullPacer>();
-        o.clock = std::make_shared<test::FakeClock>();
-        o.retry = RetryOptions{1, std::chrono::seconds(1), std::chrono::milliseconds(1), std::chrono::milliseconds(1), 1};
-        client = std::make_unique<Client>(std::move(o));
-    }
+struct Fixture : test::FakeClient {
+    Fixture()
+        : FakeClient({{"host", "https://h"}, {"bot_id", "b"}, {"account_id", "a"}, {"org_id", "o"}, {"client_id", "cs"},
+                      {"client_secret", "s"}},
+                     RetryOptions{1, std::chrono::seconds(1), std::chrono::milliseconds(1), std::chrono::milliseconds(1), 1}) {}
     // Walks `op`, returning the items' "n" values.
     std::vector<int> walk(const char* op, CallArgs args = {}, long long max_items = 0) {
         std::vector<int> seen;

@@ -1,5 +1,5 @@
 #pragma once
-// For tests/integration/mock_*_test.cpp: start a real ccai-mock, talk to it raw (httplib) or via the SDK.
+// For the integration tests: start a real ccai-mock, talk to it raw (httplib) or via the SDK.
 #include <chrono>
 #include <fstream>
 #include <memory>
