@@ -2,7 +2,7 @@
 #include <charconv>
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "pacer_internal.hpp"
 
@@ -34,12 +34,13 @@ Result<RedisUrl> parse_redis_url(const std::string& url) {
     return u;
 }
 
+// The one-shot SHA256(), not EVP: OpenSSL 3's first EVP fetch builds the provider's method store, about
+// 0.5 ms of every ccai-cli call (see bench/RESULTS.md, single-call overhead).
 std::string sha256_hex(const std::string& s) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_Digest(s.data(), s.size(), md, &n, EVP_sha256(), nullptr);
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), md);
     std::string out;
-    for (unsigned i = 0; i < n; ++i) out += fmt::format("{:02x}", md[i]);
+    for (unsigned char b : md) out += fmt::format("{:02x}", b);
     return out;
 }
 
