@@ -17,45 +17,6 @@ json ok(ccai::Result<json> r) {
 
 int status_of(const ccai::Result<json>& r) { return r ? 200 : r.error().http_status; }
 
-json sms_campaign(const std::string& name) {
-    return {{"name", name},
-            {"description", "reminder"},
-            {"contactLists", {"list-a"}},
-            {"campaignType", "sms"},
-            {"priority", "5"},
-            {"format", "simple"},
-            {"message", {{"templateId", ""}, {"message", "SGk="}}},
-            {"dialingStrategy",
-             {{"callerId", {{"phoneNumber", "+15550100"}}},
-              {"callingHours",
-               {{"frequency", "WEEKLY"},
-                {"timezone", "UTC"},
-                {"days", json::array({{{"day", "MO"}, {"start", "9:00 AM"}, {"end", "6:00 PM"}}})}}}}},
-            {"schedule", {{"isSchedulingEnabled", false}}}};
-}
-
-json voice_campaign(const std::string& name, const std::string& list) {
-    return {{"name", name},
-            {"description", "calls"},
-            {"contactLists", {list}},
-            {"priority", "3"},
-            {"dialingMode", "Progressive"},
-            {"queue_name", "Support"},
-            {"enableMachineDetect", false},
-            {"maxSkips", 2},
-            {"campaignType", "voice"},
-            {"dialingStrategy",
-             {{"callerId", {{"phoneNumber", "+15550100"}}},
-              {"callingHours",
-               {{"frequency", "WEEKLY"},
-                {"timezone", "UTC"},
-                {"days", json::array({{{"day", "TU"}, {"start", "9:00 AM"}, {"end", "6:00 PM"}}})}}},
-              {"dialingOrder", "FIFO"},
-              {"maxAttemptsPerRecord", 2},
-              {"defaultRetryPeriod", 10},
-              {"maxRingTime", 30}}}};
-}
-
 }  // namespace
 
 TEST_CASE("mock state: skill groups and their skills round-trip") {

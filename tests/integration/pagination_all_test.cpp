@@ -8,6 +8,8 @@
 using namespace ccai;
 using ccai::mock::testing::call;
 using ccai::mock::testing::MockProcess;
+using ccai::mock::testing::sms_campaign;
+using ccai::mock::testing::voice_campaign;
 using nlohmann::json;
 
 namespace {
@@ -86,46 +88,6 @@ long long requests_for(const MockProcess& mock, const std::string& op) {
     long long n = 0;
     for (const auto& e : mock.log()) n += e.value("op", "") == op;
     return n;
-}
-
-// A minimal simple SMS campaign body the mock accepts.
-json sms_campaign(const std::string& name) {
-    return {{"name", name},
-            {"description", "d"},
-            {"contactLists", {"list-a"}},
-            {"campaignType", "sms"},
-            {"priority", "5"},
-            {"format", "simple"},
-            {"message", {{"templateId", ""}, {"message", "SGk="}}},
-            {"dialingStrategy",
-             {{"callerId", {{"phoneNumber", "+15550100"}}},
-              {"callingHours",
-               {{"frequency", "WEEKLY"},
-                {"timezone", "UTC"},
-                {"days", json::array({{{"day", "MO"}, {"start", "9:00 AM"}, {"end", "6:00 PM"}}})}}}}},
-            {"schedule", {{"isSchedulingEnabled", false}}}};
-}
-
-json voice_campaign(const std::string& name, const std::string& list) {
-    return {{"name", name},
-            {"description", "calls"},
-            {"contactLists", {list}},
-            {"priority", "3"},
-            {"dialingMode", "Progressive"},
-            {"queue_name", "Support"},
-            {"enableMachineDetect", false},
-            {"maxSkips", 2},
-            {"campaignType", "voice"},
-            {"dialingStrategy",
-             {{"callerId", {{"phoneNumber", "+15550100"}}},
-              {"callingHours",
-               {{"frequency", "WEEKLY"},
-                {"timezone", "UTC"},
-                {"days", json::array({{{"day", "TU"}, {"start", "9:00 AM"}, {"end", "6:00 PM"}}})}}},
-              {"dialingOrder", "FIFO"},
-              {"maxAttemptsPerRecord", 2},
-              {"defaultRetryPeriod", 10},
-              {"maxRingTime", 30}}}};
 }
 
 }  // namespace
