@@ -1,45 +1,40 @@
 #include "ccai/jwt.hpp"
 
-// The one-shot HMAC()/EVP API of OpenSSL 3 fetches the algorithm from the default provider, and the first
-// fetch in a process builds the provider's whole method store: ~0.5 ms of a one-call CLI run. The SHA-256
-// block functions are the same implementation without that machinery (deprecated in 3.0, not removed).
-#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <array>
 #include <regex>
+
+#include "sha256.hpp"
 
 namespace ccai {
 
 namespace {
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-// HMAC-SHA256 (RFC 2104): H((K ^ opad) || H((K ^ ipad) || data)), K padded to the 64-byte block.
+// HMAC-SHA256 (RFC 2104): H((K ^ opad) || H((K ^ ipad) || data)), K padded to the 64-byte block. Built on
+// detail::sha256 rather than OpenSSL's HMAC(), which costs a one-call run its provider setup (sha256.hpp).
 std::string hmac_sha256(std::string_view key, std::string_view data) {
-    std::array<unsigned char, SHA256_CBLOCK> block{};
-    if (key.size() > block.size())
-        SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), block.data());
-    else
+    constexpr std::size_t kBlock = 64;
+    std::array<unsigned char, kBlock> block{};
+    if (key.size() > kBlock) {
+        const auto h = detail::sha256({key});
+        std::copy(h.begin(), h.end(), block.begin());
+    } else {
         std::copy(key.begin(), key.end(), block.begin());
-    std::array<unsigned char, SHA256_CBLOCK> pad{};
-    std::array<unsigned char, SHA256_DIGEST_LENGTH> inner{};
-    std::array<unsigned char, SHA256_DIGEST_LENGTH> out{};
-    SHA256_CTX ctx;
-    for (size_t i = 0; i < pad.size(); ++i) pad[i] = block[i] ^ 0x36;
-    SHA256_Init(&ctx);
-    SHA256_Update(&ctx, pad.data(), pad.size());
-    SHA256_Update(&ctx, data.data(), data.size());
-    SHA256_Final(inner.data(), &ctx);
-    for (size_t i = 0; i < pad.size(); ++i) pad[i] = block[i] ^ 0x5c;
-    SHA256_Init(&ctx);
-    SHA256_Update(&ctx, pad.data(), pad.size());
-    SHA256_Update(&ctx, inner.data(), inner.size());
-    SHA256_Final(out.data(), &ctx);
+    }
+    const auto view = [](const auto& bytes) {
+        return std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    };
+    std::array<unsigned char, kBlock> pad{};
+    for (std::size_t i = 0; i < kBlock; ++i) pad[i] = block[i] ^ 0x36;
+    const auto inner = detail::sha256({view(pad), data});
+    for (std::size_t i = 0; i < kBlock; ++i) pad[i] = block[i] ^ 0x5c;
+    const auto out = detail::sha256({view(pad), view(inner)});
     OPENSSL_cleanse(block.data(), block.size());
     OPENSSL_cleanse(pad.data(), pad.size());
-    return {reinterpret_cast<const char*>(out.data()), out.size()};
+    return std::string(view(out));
 }
 }  // namespace
 

@@ -2,9 +2,9 @@
 #include <charconv>
 
 #include <fmt/format.h>
-#include <openssl/sha.h>
 
 #include "pacer_internal.hpp"
+#include "sha256.hpp"
 
 namespace ccai::detail {
 
@@ -34,13 +34,9 @@ Result<RedisUrl> parse_redis_url(const std::string& url) {
     return u;
 }
 
-// The one-shot SHA256(), not EVP: OpenSSL 3's first EVP fetch builds the provider's method store, about
-// 0.5 ms of every ccai-cli call (see bench/RESULTS.md, single-call overhead).
 std::string sha256_hex(const std::string& s) {
-    unsigned char md[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), md);
     std::string out;
-    for (unsigned char b : md) out += fmt::format("{:02x}", b);
+    for (unsigned char b : sha256({s})) out += fmt::format("{:02x}", b);
     return out;
 }
 

@@ -61,6 +61,9 @@ TEST_CASE("pacer file: state file 0600 in a 0700 directory, named by the scope's
     CHECK(mode_of(base + "/state/ccai/pacer") == 0700);
     CHECK(mode_of(base + "/state") == 0700);
     CHECK(path.find("secret-account") == std::string::npos);
+    // The name must not change between versions (an upgrade would forget the account's recent grants):
+    // the first 32 hex digits of SHA-256 of the scope, as Python's hashlib computes it.
+    CHECK(path == base + "/state/ccai/pacer/32386b9e3d3eefd81eeff702687dae0d.state");
     auto other = make(s, "60/1m", "https://host|other", clock);
     CHECK(state_path(*other) != path);
 }
