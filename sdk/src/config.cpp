@@ -5,7 +5,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
+#include <fstream>
+#include <sstream>
 #include <toml++/toml.h>
+
+#include "toml_ascii.hpp"
 
 namespace ccai {
 
@@ -50,9 +54,16 @@ Result<bool> read_profile(const std::string& path, const std::string& profile, b
             return config_error(fmt::format(
                 "{} is readable by group or others (mode {:o}); run: chmod 600 {}", path, st.st_mode & 0777, path));
     }
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (auto at = detail::first_non_ascii_outside_strings(text.view()))
+        return config_error(fmt::format("{}:{}:{}: a non-ASCII character outside a string or comment (TOML allows "
+                                        "them only in quoted keys, strings and comments)",
+                                        path, at->line, at->column));
     toml::table doc;
     try {
-        doc = toml::parse_file(path);
+        doc = toml::parse(text.view(), path);
     } catch (const toml::parse_error& e) {
         return config_error(fmt::format("{}:{}:{}: {}", path, e.source().begin.line, e.source().begin.column,
                                         e.description()));

@@ -90,6 +90,43 @@ TEST_CASE("a malformed config file is a config error with its position") {
     CHECK(c.error().message.find("config.toml:2") != std::string::npos);
 }
 
+TEST_CASE("non-ASCII text is read in strings and comments, and is a config error anywhere else") {
+    // toml++ 3.3.0 reaches __builtin_unreachable() on most non-ASCII characters outside strings (UBSan and
+    // fuzz_config caught it), so Config::load rejects them before parsing; inside strings they are data.
+    Fixture ok;
+    ok.write("config.toml",
+             "# h\u00f4te de prod\n[default] # \u00e9\n"
+             "host = \"https://\u00e9.example\" # \"\u00e9\n"
+             "bot_id = 'st-\u00e9'\n"
+             "org_id = \"\"\"a\n\u00e9\"\"\"\"\n"
+             "jwt_sub = '''\u00e9'''\n"
+             "account_id = \"q\\\"\u00e9\"\n");
+    auto c = ok.load();
+    REQUIRE(c.ok());
+    CHECK(c->get("host") == "https://\u00e9.example");
+    CHECK(c->get("bot_id") == "st-\u00e9");
+    CHECK(c->get("org_id") == "a\n\u00e9\"");
+    CHECK(c->get("jwt_sub") == "\u00e9");
+    CHECK(c->get("account_id") == "q\"\u00e9");
+
+    for (const char* bad : {"[default]\n\u00e9 = 1\n", "[default]\nhost = \"x\" \u00e9\n", "[default]\nhost = \u00e9\n",
+                            "[default]\nhost = \"\"\"x\"\"\"\"\" \u00e9\n", "[default]\nhost = \"x\n\u00e9 = 1\n",
+                            "[default]\nhost = 1\uFC00\n", "[d\u3001]\n"}) {
+        CAPTURE(bad);
+        Fixture f;
+        f.write("config.toml", bad);
+        auto r = f.load();
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().kind == ErrorKind::config);
+        CHECK(r.error().message.find("non-ASCII character outside a string") != std::string::npos);
+    }
+    Fixture at;
+    at.write("config.toml", "[default]\nhost = \"x\" # \"\nbot_id = 1 \u00e9\n");
+    auto r = at.load();
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message.find("config.toml:3:12:") != std::string::npos);
+}
+
 TEST_CASE("mask_secret never reveals more than two characters") {
     CHECK(mask_secret("") == "");
     CHECK(mask_secret("abc") == "****");
