@@ -57,9 +57,9 @@ Result<bool> read_profile(const std::string& path, const std::string& profile, b
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
     text << in.rdbuf();
-    if (auto at = detail::first_non_ascii_outside_strings(text.view()))
-        return config_error(fmt::format("{}:{}:{}: a non-ASCII character outside a string or comment (TOML allows "
-                                        "them only in quoted keys, strings and comments)",
+    if (auto at = detail::first_non_ascii_outside_values(text.view()))
+        return config_error(fmt::format("{}:{}:{}: non-ASCII text is only read in comments and in quoted values "
+                                        "(key = \"...\")",
                                         path, at->line, at->column));
     toml::table doc;
     try {
@@ -75,10 +75,11 @@ Result<bool> read_profile(const std::string& path, const std::string& profile, b
     if (!table) return false;
     for (const auto& [k, v] : *table) {
         std::string value;
-        if (auto s = v.value<std::string>()) value = *s;
-        else if (auto i = v.value<long long>()) value = std::to_string(*i);
-        else if (auto d = v.value<double>()) value = fmt::format("{}", *d);
-        else if (auto b = v.value<bool>()) value = *b ? "true" : "false";
+        // By the node's own type: value<long long>() would convert a float, out of range for 1e30.
+        if (auto* s = v.as_string()) value = s->get();
+        else if (auto* i = v.as_integer()) value = std::to_string(i->get());
+        else if (auto* d = v.as_floating_point()) value = fmt::format("{}", d->get());
+        else if (auto* b = v.as_boolean()) value = b->get() ? "true" : "false";
         else return config_error(fmt::format("{}: [{}] {} must be a string, number or boolean", path, profile, k.str()));
         out[std::string(k.str())] = value;
     }

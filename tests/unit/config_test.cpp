@@ -90,41 +90,60 @@ TEST_CASE("a malformed config file is a config error with its position") {
     CHECK(c.error().message.find("config.toml:2") != std::string::npos);
 }
 
-TEST_CASE("non-ASCII text is read in strings and comments, and is a config error anywhere else") {
-    // toml++ 3.3.0 reaches __builtin_unreachable() on most non-ASCII characters outside strings (UBSan and
-    // fuzz_config caught it), so Config::load rejects them before parsing; inside strings they are data.
+TEST_CASE("non-ASCII text is read in comments and quoted values, and is a config error anywhere else") {
+    // toml++ 3.3.0 reaches __builtin_unreachable() when it classifies most non-ASCII characters (outside
+    // strings and comments; fuzz_config found it), so Config::load rejects them before parsing.
     Fixture ok;
     ok.write("config.toml",
-             "# h\u00f4te de prod\n[default] # \u00e9\n"
+             "\xEF\xBB\xBF# h\u00f4te de prod\n[default] # \u00e9\n"
              "host = \"https://\u00e9.example\" # \"\u00e9\n"
-             "bot_id = 'st-\u00e9'\n"
+             "bot_id='st-\u00e9\uFC00\u3001'\n"
              "org_id = \"\"\"a\n\u00e9\"\"\"\"\n"
              "jwt_sub = '''\u00e9'''\n"
              "account_id = \"q\\\"\u00e9\"\n");
     auto c = ok.load();
-    REQUIRE(c.ok());
+    REQUIRE_MESSAGE(c.ok(), (c.ok() ? "" : c.error().message));
     CHECK(c->get("host") == "https://\u00e9.example");
-    CHECK(c->get("bot_id") == "st-\u00e9");
+    CHECK(c->get("bot_id") == "st-\u00e9\uFC00\u3001");
     CHECK(c->get("org_id") == "a\n\u00e9\"");
     CHECK(c->get("jwt_sub") == "\u00e9");
     CHECK(c->get("account_id") == "q\"\u00e9");
 
-    for (const char* bad : {"[default]\n\u00e9 = 1\n", "[default]\nhost = \"x\" \u00e9\n", "[default]\nhost = \u00e9\n",
-                            "[default]\nhost = \"\"\"x\"\"\"\"\" \u00e9\n", "[default]\nhost = \"x\n\u00e9 = 1\n",
-                            "[default]\nhost = 1\uFC00\n", "[d\u3001]\n"}) {
-        CAPTURE(bad);
+    for (const char* line : {"\u00e9 = 1", "host = \"x\" \u00e9", "host = \u00e9", "host = \"\"\"x\"\"\"\"\" \u00e9",
+                             "host = \"x\n\u00e9 = 1", "host = 1\uFC00", "host = b=\"\u00e9\"", "host = 1.\"\u00e9\"",
+                             "host = 3max_\"he/\u00e9.example\" # t]",  // fuzz_config's input
+                             "\"\u00e9\" = 1", "host = [\"\u00e9\"]", "host = \"\"\"x\\\n  \u00e9\"\"\"",
+                             "host = \"\"\"\\\u00e9\"\"\"", "host = 'x' '\u00e9'"}) {
+        CAPTURE(line);
         Fixture f;
-        f.write("config.toml", bad);
+        f.write("config.toml", std::string("[default]\n") + line + "\n");
         auto r = f.load();
         REQUIRE_FALSE(r.ok());
         CHECK(r.error().kind == ErrorKind::config);
-        CHECK(r.error().message.find("non-ASCII character outside a string") != std::string::npos);
+        CHECK(r.error().message.find("non-ASCII text is only read in comments and in quoted values") !=
+              std::string::npos);
     }
+    Fixture header;
+    header.write("config.toml", "[d\u3001]\n");
+    CHECK_FALSE(header.load().ok());
     Fixture at;
     at.write("config.toml", "[default]\nhost = \"x\" # \"\nbot_id = 1 \u00e9\n");
     auto r = at.load();
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message.find("config.toml:3:12:") != std::string::npos);
+}
+
+TEST_CASE("profile values keep their TOML type's text; a huge float is not cast to an integer (fuzz_config)") {
+    // UBSan: "6.66667e+29 is outside the range of representable values of type 'long'" from
+    // node::value<long long>() on a float.
+    Fixture f;
+    f.write("config.toml", "[default]\ntimeout = 6.6e29\nconnect_timeout = 2.5\nmax_attempts = 3\njwt_jti = true\n");
+    auto c = f.load();
+    REQUIRE(c.ok());
+    CHECK(c->get("timeout") == "6.6e+29");
+    CHECK(c->get("connect_timeout") == "2.5");
+    CHECK(c->get("max_attempts") == "3");
+    CHECK(c->get("jwt_jti") == "true");
 }
 
 TEST_CASE("mask_secret never reveals more than two characters") {
