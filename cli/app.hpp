@@ -42,8 +42,9 @@ void add_global_flags(CLI::App& app, GlobalFlags& flags);
 /// Loads the configuration (flags > env > profile > default). Errors leave through the error printer.
 Result<Config> load_config(const GlobalFlags& flags);
 
-/// Config + client, with --verbose logging and TTY wait notices wired in.
-Result<Session> open_session(const GlobalFlags& flags);
+/// The client for `config` (from load_config: each command loads it once), with --verbose logging and TTY
+/// wait notices wired in.
+Result<Session> open_session(const GlobalFlags& flags, Config config);
 
 /// Command families. Each registers its subcommands and sets `action` when one of them is chosen.
 /// `args` (the command line): only groups named in it get their actions, or all groups when none is.

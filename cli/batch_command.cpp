@@ -160,7 +160,7 @@ int run_batch(const BatchFlags& f, const GlobalFlags& g) {
     }
     GlobalFlags quiet = g;
     quiet.quiet = true;  // per-call wait notices would drown the progress line; the pacing is expected here
-    auto session = open_session(quiet);
+    auto session = open_session(quiet, *config);
     if (!session) return report_error(session.error());
     const bool tty = session->stderr_tty && !g.quiet;
     BatchProgress progress(tty, config->get("rate_limit"));

@@ -14,7 +14,7 @@ int run_all_pages(const EndpointSpec& spec, const CallArgs& args, const GlobalFl
     if (!config) return report_error(config.error());
     // Everything is checked before the first page goes out, like a single call.
     if (auto first = build_request(spec, args, *config); !first) return report_error(first.error());
-    auto session = open_session(flags);
+    auto session = open_session(flags, *config);
     if (!session) return report_error(session.error());
     const auto fields = split_fields(flags.fields);
     auto stats = for_each_item(

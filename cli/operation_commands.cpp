@@ -97,10 +97,17 @@ void add_operation_commands(CLI::App& app, GlobalFlags& g, Action& action, const
     static std::deque<OperationFlags> storage;  // lives as long as the App
     // Registering all 79 actions with their flags is most of the CLI's own start-up time, and one call
     // uses one of them. A group's actions are registered when the group's name is one of the arguments
-    // (CLI11 matches subcommands only as whole arguments); when none is, every group gets its actions,
-    // as help, usage errors naming a group, completion and reference walk the whole tree.
-    const auto named = [&args](std::string_view group) { return std::find(args.begin(), args.end(), group) != args.end(); };
-    const bool any_named = std::any_of(endpoints().begin(), endpoints().end(), [&](const EndpointSpec& s) { return named(s.group); });
+    // (CLI11 matches subcommands only as whole arguments), and of those only the ones named too, if any
+    // is. When no group is named, every group gets all its actions, as help, usage errors naming a
+    // group, completion and reference walk the whole tree; a named group without a named action (help,
+    // "missing command; one of: ...") gets all of its own.
+    const auto named = [&args](std::string_view word) { return std::find(args.begin(), args.end(), word) != args.end(); };
+    const auto& all = endpoints();
+    const bool any_named = std::any_of(all.begin(), all.end(), [&](const EndpointSpec& s) { return named(s.group); });
+    const auto action_named = [&](std::string_view group) {
+        return std::any_of(all.begin(), all.end(), [&](const EndpointSpec& s) { return s.group == group && named(s.action); });
+    };
+    std::map<std::string_view, bool> only_named;  // per named group: register only its named actions
     std::map<std::string, CLI::App*> groups;
     for (const auto& spec : endpoints()) {
         auto& group = groups[std::string(spec.group)];
@@ -110,7 +117,9 @@ void add_operation_commands(CLI::App& app, GlobalFlags& g, Action& action, const
             group->fallthrough();
             group->group("API groups");
         }
-        if (!any_named || named(spec.group)) add_one(*group, spec, storage.emplace_back(), g, action);
+        if (any_named && !named(spec.group)) continue;
+        if (any_named && !only_named.contains(spec.group)) only_named[spec.group] = action_named(spec.group);
+        if (!any_named || !only_named[spec.group] || named(spec.action)) add_one(*group, spec, storage.emplace_back(), g, action);
     }
 }
 

@@ -24,7 +24,7 @@ int send_and_print(Result<HttpRequest> request, const EndpointSpec* spec, const 
         print_result(stdout, dry_run_json(*request), nullptr, OutputOptions{"json", {}, out.tty});
         return kOk;
     }
-    auto session = open_session(flags);
+    auto session = open_session(flags, config);
     if (!session) return report_error(session.error());
     auto result = to_result(session->client->send(std::move(*request)));
     if (!result) return report_error(result.error());

@@ -41,11 +41,9 @@ Result<Config> load_config(const GlobalFlags& f) {
     return Config::load(sources);
 }
 
-Result<Session> open_session(const GlobalFlags& f) {
-    auto config = load_config(f);
-    if (!config) return config.error();
+Result<Session> open_session(const GlobalFlags& f, Config config) {
     Session s;
-    s.config = *config;
+    s.config = std::move(config);
     s.stderr_tty = ::isatty(2) != 0;
     ClientOptions o;
     o.config = s.config;

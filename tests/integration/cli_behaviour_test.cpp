@@ -97,6 +97,36 @@ TEST_CASE("cli: output formats, --fields, and global flags after the subcommand"
     CHECK(before.out == jsonl.out);
 }
 
+TEST_CASE("cli: output that cannot be written is exit 1 with an error, not a silent success") {
+    MockProcess mock({"--rate-limit", "none"});
+    auto env = test::cli_env(mock);
+    // /dev/full: every write fails with ENOSPC, as on a full disk.
+    auto full = test::run({"/bin/sh", "-c", std::string("exec \"") + CCAI_CLI_PATH + "\" queues list >/dev/full"}, env);
+    CHECK(full.exit_code == 1);
+    CHECK(error_of(full)["message"] == "cannot write the output to stdout");
+    auto ok = test::run({"/bin/sh", "-c", std::string("exec \"") + CCAI_CLI_PATH + "\" queues list >/dev/null"}, env);
+    CHECK(ok.exit_code == 0);
+    CHECK(ok.err.empty());
+}
+
+TEST_CASE("cli: a named action, a group without one, and a word that is both still parse as before") {
+    // Only the actions named on the command line are registered (start-up time); these must not notice.
+    MockProcess mock({"--rate-limit", "none"});
+    auto env = test::cli_env(mock);
+    REQUIRE(test::cli({"queues", "create", "--set", "name=list"}, env).exit_code == 0);  // "list" as a value
+    auto listed = test::cli({"queues", "list", "-o", "jsonl", "--fields", "name"}, env);
+    CHECK(listed.out == "{\"name\":\"list\"}\n");
+    auto group = test::cli({"queues"}, env);
+    CHECK(group.exit_code == 2);
+    CHECK(error_of(group)["message"].get<std::string>().find("one of: create, list") != std::string::npos);
+    auto help = test::cli({"queues", "--help"}, env);
+    CHECK(help.exit_code == 0);
+    CHECK(help.out.find("delete") != std::string::npos);
+    auto unknown = test::cli({"queues", "lis"}, env);
+    CHECK(unknown.exit_code == 2);
+    CHECK(error_of(unknown)["message"].get<std::string>().find("unknown command 'lis'") != std::string::npos);
+}
+
 TEST_CASE("cli: --dry-run and --verbose never show the auth header, the secret or a JWT") {
     MockProcess mock({"--rate-limit", "none"});
     auto env = test::cli_env(mock);
