@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "ccai/jwt.hpp"
+#include "entropy.hpp"
 #include "policies.hpp"
 
 namespace ccai::detail {
@@ -44,8 +45,7 @@ private:
     }
 
     static std::string random_id() {
-        std::random_device rd;
-        return fmt::format("{:08x}{:08x}{:08x}{:08x}", rd(), rd(), rd(), rd());
+        return fmt::format("{:016x}{:016x}", random_u64(), random_u64());
     }
 
     std::string token_, client_id_, secret_, sub_;

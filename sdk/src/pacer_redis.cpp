@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "entropy.hpp"
 #include "pacer_internal.hpp"
 #include "pacer_redis_script.hpp"
 
@@ -58,7 +59,7 @@ private:
     std::string sha_;
     std::unique_ptr<Pacer> fallback_;  // once redis failed (fallback "file"): this process stays on it
     std::atomic<Pacer*> degraded_{nullptr};
-    std::mt19937_64 rng_{std::random_device{}()};  // grant tokens; under mu_
+    std::mt19937_64 rng_{random_u64()};  // grant tokens; under mu_
     PerThread<std::string> in_flight_;             // the token of this thread's request
 };
 

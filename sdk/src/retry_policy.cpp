@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "entropy.hpp"
 #include "policies.hpp"
 
 namespace ccai::detail {
@@ -19,7 +20,7 @@ class RetryPolicy final : public Policy {
 public:
     RetryPolicy(RetryOptions o, std::shared_ptr<Pacer> p, std::shared_ptr<Clock> c, std::function<void(const std::string&)> log)
         : o_(o), pacer_(std::move(p)), clock_(std::move(c)), log_(std::move(log)),
-          rng_(o.seed ? o.seed : std::random_device{}()) {}
+          rng_(o.seed ? o.seed : random_u64()) {}
 
     Result<HttpResponse> send(HttpRequest& req, const Next& next) override {
         Progress p;
