@@ -32,6 +32,7 @@ std::string usage_message(CLI::App& app, const CLI::ParseError& e) {
     return rest.empty() ? where + ": missing command; one of: " + names
                         : where + ": unknown command '" + rest.front() + "'; one of: " + names;
 }
+
 // What is left after the command is teardown: the command tree's destructors and libcurl's and OpenSSL's exit
 // handlers, ~0.2 ms of a one-call run (bench/RESULTS.md, single-call overhead). So ccai-cli flushes what it
 // wrote and leaves with _Exit; the actions hold nothing that needs a destructor past their own return (files

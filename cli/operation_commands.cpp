@@ -109,7 +109,7 @@ void add_operation_commands(CLI::App& app, GlobalFlags& g, Action& action, const
     };
     std::map<std::string_view, bool> only_named;  // per named group: register only its named actions
     std::map<std::string, CLI::App*> groups;
-    for (const auto& spec : endpoints()) {
+    for (const auto& spec : all) {
         auto& group = groups[std::string(spec.group)];
         if (!group) {
             group = app.add_subcommand(std::string(spec.group), fmt::format("{} operations", spec.group));

@@ -60,7 +60,7 @@ private:
     std::unique_ptr<Pacer> fallback_;  // once redis failed (fallback "file"): this process stays on it
     std::atomic<Pacer*> degraded_{nullptr};
     std::mt19937_64 rng_{random_u64()};  // grant tokens; under mu_
-    PerThread<std::string> in_flight_;             // the token of this thread's request
+    PerThread<std::string> in_flight_;    // the token of this thread's request
 };
 
 // Redis went away mid-run: with fallback "file", keep pacing on this host rather than fail every call.

@@ -34,7 +34,7 @@ std::size_t first_unsafe(std::string_view text) {
         switch (in) {
             case In::code:
                 if (non_ascii(c)) return i;
-                if (blank(c) || c == '\n') break;
+                if (blank(c)) break;
                 if (c == '#') {
                     in = In::comment;
                 } else if (c == '=' && !after_eq) {
