@@ -55,6 +55,7 @@ Result<bool> read_profile(const std::string& path, const std::string& profile, b
                 "{} is readable by group or others (mode {:o}); run: chmod 600 {}", path, st.st_mode & 0777, path));
     }
     std::ifstream in(path, std::ios::binary);
+    if (!in) return config_error(fmt::format("{}: cannot be opened for reading", path));
     std::ostringstream text;
     text << in.rdbuf();
     if (auto at = detail::first_non_ascii_outside_values(text.view()))

@@ -1,6 +1,9 @@
 // Configuration precedence: flag > env > credentials/profile > default; secrets only from 0600 files.
 #include <doctest/doctest.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -131,6 +134,24 @@ TEST_CASE("non-ASCII text is read in comments and quoted values, and is a config
     auto r = at.load();
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message.find("config.toml:3:12:") != std::string::npos);
+}
+
+TEST_CASE("a config file that exists but cannot be opened is a config error, not an empty profile") {
+    // A socket stands in for an unreadable file: the tests run as root, who may read any mode.
+    Fixture f;
+    const std::string path = f.dir + "/config.toml";
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    REQUIRE(path.size() < sizeof addr.sun_path);
+    std::copy(path.begin(), path.end(), addr.sun_path);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    auto c = f.load();
+    ::close(fd);
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.error().kind == ErrorKind::config);
+    CHECK(c.error().message == path + ": cannot be opened for reading");
 }
 
 TEST_CASE("profile values keep their TOML type's text; a huge float is not cast to an integer (fuzz_config)") {
