@@ -24,7 +24,6 @@ FLAGS="--host http://127.0.0.1:$PORT --account-id acc-bench --bot-id st-bench --
 
 # The three commands take turns, one call each per round, so a machine that gets busier or quieter during
 # the run shifts all three alike. Each call is timed with bash's $EPOCHREALTIME (no extra process).
-
 CURL=(curl -sS --fail -H "auth: $TOKEN" -H "accountid: acc-bench" "$URL")
 MEMORY=($CLI $FLAGS --pacer memory skill-groups list)
 FILE=($CLI $FLAGS --pacer file --pacer-dir "$WORK/pacer" skill-groups list)

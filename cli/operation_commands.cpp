@@ -107,7 +107,6 @@ void add_operation_commands(CLI::App& app, GlobalFlags& g, Action& action, const
     const auto action_named = [&](std::string_view group) {
         return std::any_of(all.begin(), all.end(), [&](const EndpointSpec& s) { return s.group == group && named(s.action); });
     };
-    std::map<std::string_view, bool> only_named;  // per named group: register only its named actions
     std::map<std::string, CLI::App*> groups;
     for (const auto& spec : all) {
         auto& group = groups[std::string(spec.group)];
@@ -117,9 +116,8 @@ void add_operation_commands(CLI::App& app, GlobalFlags& g, Action& action, const
             group->fallthrough();
             group->group("API groups");
         }
-        if (any_named && !named(spec.group)) continue;
-        if (any_named && !only_named.contains(spec.group)) only_named[spec.group] = action_named(spec.group);
-        if (!any_named || !only_named[spec.group] || named(spec.action)) add_one(*group, spec, storage.emplace_back(), g, action);
+        const bool wanted = !any_named || (named(spec.group) && (named(spec.action) || !action_named(spec.group)));
+        if (wanted) add_one(*group, spec, storage.emplace_back(), g, action);
     }
 }
 

@@ -6,6 +6,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 
@@ -15,7 +16,7 @@ inline std::uint64_t random_u64() {
     std::uint64_t v = 0;
     if (::getrandom(&v, sizeof v, 0) == static_cast<ssize_t>(sizeof v)) return v;
     // No getrandom (seccomp, old kernel): distinct per process and call, which is all jitter needs.
-    static std::uint64_t n = 0;
+    static std::atomic<std::uint64_t> n{0};  // callers may be on several threads
     return static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
            (static_cast<std::uint64_t>(::getpid()) << 40) ^ (++n * 0x9E3779B97F4A7C15ull);
 }
