@@ -12,7 +12,7 @@ namespace {
 constexpr const char* kApiGroup = "API groups";
 
 // A markdown table cell: one line, pipes escaped.
-std::string cell(std::string_view s) {
+std::string md_cell(std::string_view s) {
     std::string out;
     for (char c : s) {
         if (c == '|') out += "\\|";
@@ -35,7 +35,7 @@ std::string option_value(const TreeOption& o) {
         for (const auto& x : o.values) v += (v.empty() ? "" : "\\|") + x;
         return v;
     }
-    return cell(o.type_name);
+    return md_cell(o.type_name);
 }
 
 std::string anchor(std::string_view path) {
@@ -51,7 +51,7 @@ void md_options(std::string& s, const std::vector<TreeOption>& options) {
     s += "| Option | Value | Description |\n|---|---|---|\n";
     for (const auto& o : options) {
         const auto value = option_value(o);
-        s += fmt::format("| `{}` | {} | {}{} |\n", option_label(o), value.empty() ? "" : "`" + value + "`", cell(o.desc),
+        s += fmt::format("| `{}` | {} | {}{} |\n", option_label(o), value.empty() ? "" : "`" + value + "`", md_cell(o.desc),
                          o.required ? " (required)" : "");
     }
     s += "\n";
@@ -75,13 +75,13 @@ void md_endpoint(std::string& s, const EndpointSpec& e) {
         if (!e.body.empty()) {
             s += "| Body field | Type | Required | Description |\n|---|---|---|---|\n";
             for (const auto& f : e.body) {
-                std::string desc = cell(f.desc);
+                std::string desc = md_cell(f.desc);
                 if (!f.enums.empty()) {
                     std::string v;
                     for (const auto& x : f.enums) v += (v.empty() ? "" : ", ") + std::string(x);
-                    desc += " One of: " + cell(v) + ".";
+                    desc += " One of: " + md_cell(v) + ".";
                 }
-                s += fmt::format("| `{}` | {} | {} | {} |\n", f.name, cell(f.type), required_text(f.required), desc);
+                s += fmt::format("| `{}` | {} | {} | {} |\n", f.name, md_cell(f.type), required_text(f.required), desc);
             }
             s += "\n";
         }
@@ -148,7 +148,7 @@ std::string markdown_reference(const CommandTree& tree) {
             const auto& a = tree.commands[static_cast<size_t>(j)];
             if (!a.spec) continue;
             s += fmt::format("| {} | [{}](#{}) | {} | `{}` | {} |\n", g.name, a.name, anchor(a.path), a.spec->method,
-                             cell(a.spec->path), cell(a.spec->title));
+                             md_cell(a.spec->path), md_cell(a.spec->title));
         }
     }
     s += "\n";

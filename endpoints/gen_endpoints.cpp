@@ -145,7 +145,9 @@ void write_table(const json& catalog, std::ostream& os) {
              << ", " << resp << ", " << lit(str(e, "response_list_key")) << ", " << pg << ", " << lit(str(e, "notes"))
              << "},\n";
     }
-    os << "const ccai::EndpointSpec kEndpoints[] = {\n" << rows.str() << "};\n}  // namespace\n\n"
+    // constexpr, not const: with const, GCC 12 initialises this table at startup (a static constructor that
+    // writes all 79 rows on every ccai-cli call); constexpr makes it plain data in the image.
+    os << "constexpr ccai::EndpointSpec kEndpoints[] = {\n" << rows.str() << "};\n}  // namespace\n\n"
        << "namespace ccai::detail {\nstd::span<const EndpointSpec> endpoint_table() { return kEndpoints; }\n}\n";
 }
 
