@@ -54,7 +54,8 @@ Result<HttpRequest> build_raw(const ApiFlags& f, const Config& config) {
 }
 }  // namespace
 
-void add_api_command(CLI::App& app, GlobalFlags& g, Action& action) {
+void add_api_command(CLI::App& app, GlobalFlags& g, Action& action, const CommandFilter& filter) {
+    if (!filter.wants("api")) return;
     static ApiFlags f;
     auto* cmd = app.add_subcommand("api", "send any request through the same auth, pacing and retries");
     cmd->fallthrough();

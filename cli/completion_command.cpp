@@ -1,5 +1,6 @@
 // `ccai-cli completion bash|zsh|fish` and `ccai-cli reference [--format markdown|man]`: printed from the
-// command tree as registered, read when the command runs (after every command family is registered).
+// whole command tree, made afresh when the command runs (the tree that parsed the call holds only the
+// commands named on its line).
 #include <cstdio>
 
 #include "app.hpp"
@@ -12,7 +13,19 @@
 
 namespace ccai::cli {
 
-void add_completion_command(CLI::App& app, GlobalFlags&, Action& action) {
+namespace {
+CommandTree whole_command_tree() {
+    GlobalFlags flags;
+    Action action;
+    return build_command_tree(*make_app(flags, action, CommandFilter{}));
+}
+
+int write_stdout(const std::string& text) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return kOk;
+}
+
+void add_completion(CLI::App& app, Action& action) {
     static std::string shell;
     auto* completion = app.add_subcommand("completion", "print a shell completion script (bash, zsh or fish)");
     completion->fallthrough();
@@ -24,30 +37,34 @@ void add_completion_command(CLI::App& app, GlobalFlags&, Action& action) {
         "  fish:  ccai-cli completion fish | source\n"
         "Packages install them in share/bash-completion/completions, share/zsh/site-functions and\n"
         "share/fish/vendor_completions.d. Completing never calls the API; --profile reads config.toml.");
-    completion->callback([&app, &action] {
-        action = [&app] {
-            const auto tree = build_command_tree(app);
-            const std::string script = shell == "bash"  ? bash_completion(tree)
-                                       : shell == "zsh" ? zsh_completion(tree)
-                                                        : fish_completion(tree);
-            std::fwrite(script.data(), 1, script.size(), stdout);
-            return static_cast<int>(kOk);
+    completion->callback([&action] {
+        action = [] {
+            const auto tree = whole_command_tree();
+            return write_stdout(shell == "bash"  ? bash_completion(tree)
+                         : shell == "zsh" ? zsh_completion(tree)
+                                          : fish_completion(tree));
         };
     });
+}
 
+void add_reference(CLI::App& app, Action& action) {
     static std::string format = "markdown";
     auto* reference = app.add_subcommand("reference", "print the command reference (markdown, or a man page)");
     reference->fallthrough();
     reference->add_option("--format", format, "markdown (docs/commands.md) or man (ccai-cli.1)")
         ->check(CLI::IsMember({"markdown", "man"}));
-    reference->callback([&app, &action] {
-        action = [&app] {
-            const auto tree = build_command_tree(app);
-            const std::string text = format == "man" ? man_reference(tree, CCAI_VERSION) : markdown_reference(tree);
-            std::fwrite(text.data(), 1, text.size(), stdout);
-            return static_cast<int>(kOk);
+    reference->callback([&action] {
+        action = [] {
+            const auto tree = whole_command_tree();
+            return write_stdout(format == "man" ? man_reference(tree, CCAI_VERSION) : markdown_reference(tree));
         };
     });
+}
+}  // namespace
+
+void add_completion_command(CLI::App& app, GlobalFlags&, Action& action, const CommandFilter& filter) {
+    if (filter.wants("completion")) add_completion(app, action);
+    if (filter.wants("reference")) add_reference(app, action);
 }
 
 }  // namespace ccai::cli

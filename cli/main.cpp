@@ -8,7 +8,6 @@
 #include "exit_codes.hpp"
 
 namespace {
-constexpr const char* kVersion = "0.1.0";
 
 // CLI11 says only "A subcommand is required" for `ccai-cli queues frobnicate`; name the word and the
 // choices instead.
@@ -50,40 +49,44 @@ int finish(int rc) {
 #endif
     return rc;
 }
+
+int run(const ccai::cli::GlobalFlags& flags, const ccai::cli::Action& action) {
+    // Every time, whatever the command: an insecure setting must never become invisible in a script.
+    if (flags.insecure) std::fprintf(stderr, "warning: --insecure: TLS certificates are not verified\n");
+    return action();
+}
 }  // namespace
 
 int main(int argc, char** argv) {
     using namespace ccai::cli;
-    CLI::App app{"ccai-cli: the Kore.ai Contact Center AI API from your shell, paced to your account's rate limit",
-                 "ccai-cli"};
-    app.require_subcommand(1);
-    app.set_version_flag("--version", kVersion);
-    app.footer("Exit codes: 0 ok, 1 error, 2 usage/invalid input, 3 configuration, 4 auth rejected, 5 not found,\n"
-               "6 other 4xx, 7 rate limited after retries, 8 server error, 9 network, 10 batch with failures,\n"
-               "130 interrupted. Errors are one JSON object on stderr.");
+    {
+        // The fast path: a tree of the commands named on the line (see CommandFilter).
+        GlobalFlags flags;
+        Action action;
+        auto app = make_app(flags, action, CommandFilter{{argv + 1, argv + argc}, true});
+        bool parsed = true;
+        try {
+            app->parse(argc, argv);
+        } catch (const CLI::Error&) {
+            parsed = false;  // help, version or a usage error: answered below from the whole tree
+        }
+        if (parsed && action) return finish(run(flags, action));
+    }
     GlobalFlags flags;
     Action action;
-    add_global_flags(app, flags);
-    add_operation_commands(app, flags, action, std::vector<std::string_view>(argv + 1, argv + argc));
-    add_api_command(app, flags, action);
-    add_batch_command(app, flags, action);
-    add_config_command(app, flags, action);
-    add_pacer_command(app, flags, action);
-    add_completion_command(app, flags, action);
+    auto app = make_app(flags, action, CommandFilter{});
     try {
-        app.parse(argc, argv);
+        app->parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
+        return app->exit(e);
     } catch (const CLI::CallForAllHelp& e) {
-        return app.exit(e);
+        return app->exit(e);
     } catch (const CLI::CallForVersion& e) {
-        return app.exit(e);
+        return app->exit(e);
     } catch (const CLI::ParseError& e) {
         // Usage errors are machine-readable like every other error, with exit code 2.
-        return report_error(ccai::invalid_input(usage_message(app, e)));
+        return report_error(ccai::invalid_input(usage_message(*app, e)));
     }
     if (!action) return kUsage;
-    // Every time, whatever the command: an insecure setting must never become invisible in a script.
-    if (flags.insecure) std::fprintf(stderr, "warning: --insecure: TLS certificates are not verified\n");
-    return finish(action());
+    return finish(run(flags, action));
 }

@@ -93,31 +93,19 @@ void add_one(CLI::App& group, const EndpointSpec& spec, OperationFlags& v, Globa
 
 }  // namespace
 
-void add_operation_commands(CLI::App& app, GlobalFlags& g, Action& action, const std::vector<std::string_view>& args) {
+void add_operation_commands(CLI::App& app, GlobalFlags& g, Action& action, const CommandFilter& filter) {
     static std::deque<OperationFlags> storage;  // lives as long as the App
-    // Registering all 79 actions with their flags is most of the CLI's own start-up time, and one call
-    // uses one of them. A group's actions are registered when the group's name is one of the arguments
-    // (CLI11 matches subcommands only as whole arguments), and of those only the ones named too, if any
-    // is. When no group is named, every group gets all its actions, as help, usage errors naming a
-    // group, completion and reference walk the whole tree; a named group without a named action (help,
-    // "missing command; one of: ...") gets all of its own.
-    const auto named = [&args](std::string_view word) { return std::find(args.begin(), args.end(), word) != args.end(); };
-    const auto& all = endpoints();
-    const bool any_named = std::any_of(all.begin(), all.end(), [&](const EndpointSpec& s) { return named(s.group); });
-    const auto action_named = [&](std::string_view group) {
-        return std::any_of(all.begin(), all.end(), [&](const EndpointSpec& s) { return s.group == group && named(s.action); });
-    };
-    std::map<std::string, CLI::App*> groups;
-    for (const auto& spec : all) {
-        auto& group = groups[std::string(spec.group)];
+    std::map<std::string_view, CLI::App*> groups;
+    for (const auto& spec : endpoints()) {
+        if (!filter.wants(spec.group) || !filter.wants(spec.action)) continue;
+        auto& group = groups[spec.group];
         if (!group) {
             group = app.add_subcommand(std::string(spec.group), fmt::format("{} operations", spec.group));
             group->require_subcommand(1);
             group->fallthrough();
             group->group("API groups");
         }
-        const bool wanted = !any_named || (named(spec.group) && (named(spec.action) || !action_named(spec.group)));
-        if (wanted) add_one(*group, spec, storage.emplace_back(), g, action);
+        add_one(*group, spec, storage.emplace_back(), g, action);
     }
 }
 

@@ -1,0 +1,28 @@
+// The command tree: the root's description and flags, then each command family.
+#include "app.hpp"
+
+namespace ccai::cli {
+
+namespace {
+constexpr const char* kVersion = "0.1.0";
+}
+
+std::unique_ptr<CLI::App> make_app(GlobalFlags& flags, Action& action, const CommandFilter& filter) {
+    auto app = std::make_unique<CLI::App>(
+        "ccai-cli: the Kore.ai Contact Center AI API from your shell, paced to your account's rate limit", "ccai-cli");
+    app->require_subcommand(1);
+    app->set_version_flag("--version", kVersion);
+    app->footer("Exit codes: 0 ok, 1 error, 2 usage/invalid input, 3 configuration, 4 auth rejected, 5 not found,\n"
+                "6 other 4xx, 7 rate limited after retries, 8 server error, 9 network, 10 batch with failures,\n"
+                "130 interrupted. Errors are one JSON object on stderr.");
+    add_global_flags(*app, flags);
+    add_operation_commands(*app, flags, action, filter);
+    add_api_command(*app, flags, action, filter);
+    add_batch_command(*app, flags, action, filter);
+    add_config_command(*app, flags, action, filter);
+    add_pacer_command(*app, flags, action, filter);
+    add_completion_command(*app, flags, action, filter);
+    return app;
+}
+
+}  // namespace ccai::cli
