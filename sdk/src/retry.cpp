@@ -2,7 +2,6 @@
 #include "ccai/retry.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <ctime>
 
 namespace ccai {
@@ -39,26 +38,40 @@ bool safe_to_resend(const HttpRequest& request, const Result<HttpResponse>& outc
 }
 
 namespace {
-constexpr double kMaxRetryAfterSeconds = 365.0 * 24 * 3600;  // longer answers are clamped to this
+constexpr long long kMaxRetryAfterSeconds = 365LL * 24 * 3600;  // longer answers are clamped to this
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// delay-seconds is 1*DIGIT (RFC 9110); a fraction ("1.5") is tolerated. Read digit by digit, not with
+// from_chars<double>: that also took "1e3", "inf" and "nan", and it was all ccai-cli loaded libm for.
+std::optional<std::chrono::milliseconds> parse_delay_seconds(std::string_view v) {
+    constexpr long long kMaxMs = kMaxRetryAfterSeconds * 1000;
+    long long ms = 0;
+    std::size_t i = 0;
+    for (; i < v.size() && is_digit(v[i]); ++i) ms = std::min(ms * 10 + (v[i] - '0') * 1000, kMaxMs);
+    if (i == 0) return std::nullopt;
+    if (i < v.size() && v[i] == '.') {
+        const std::size_t first = ++i;
+        for (long long unit = 100; i < v.size() && is_digit(v[i]); ++i, unit /= 10) ms += (v[i] - '0') * unit;
+        if (i == first) return std::nullopt;
+    }
+    if (i != v.size()) return std::nullopt;
+    return std::chrono::milliseconds(std::min(ms, kMaxMs));
+}
 }  // namespace
 
 std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view v, long long now_epoch_seconds) {
     while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
     while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
     if (v.empty()) return std::nullopt;
-    double secs = 0;
-    if (auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), secs); ec == std::errc() && p == v.data() + v.size()) {
-        // NaN/inf/huge values made the cast below undefined (fuzz_retry_after); a year is plenty.
-        if (!(secs >= 0)) return std::nullopt;
-        return std::chrono::milliseconds(static_cast<long long>(std::min(secs, kMaxRetryAfterSeconds) * 1000));
-    }
+    if (is_digit(v.front())) return parse_delay_seconds(v);
     // HTTP-date (IMF-fixdate): "Sun, 06 Nov 1994 08:49:37 GMT"
     std::tm tm{};
     const std::string s(v);
     const char* end = strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
     if (end == nullptr || *end != '\0') return std::nullopt;
     const long long at = timegm(&tm);
-    const long long delta = std::clamp(at - now_epoch_seconds, 0LL, static_cast<long long>(kMaxRetryAfterSeconds));
+    const long long delta = std::clamp(at - now_epoch_seconds, 0LL, kMaxRetryAfterSeconds);
     return std::chrono::milliseconds(delta * 1000);
 }
 

@@ -50,6 +50,9 @@ TEST_CASE("retry: only idempotent requests, or ones that never reached the serve
 TEST_CASE("retry: Retry-After in seconds and as an HTTP-date") {
     CHECK(parse_retry_after("120", 0) == 120000ms);
     CHECK(parse_retry_after(" 1.5 ", 0) == 1500ms);
+    CHECK(parse_retry_after("2.0259", 0) == 2025ms);  // below a millisecond is dropped
+    CHECK(parse_retry_after("99999999999999999999999", 0) == std::chrono::hours(365 * 24));  // clamped
+    for (const char* bad : {"1e3", "1.", ".5", "1.5s", "inf", "nan", "+3", "0x10", "1 2"}) CHECK_FALSE(parse_retry_after(bad, 0));
     CHECK(parse_retry_after("0", 0) == 0ms);
     const long long at = 784111777;  // Sun, 06 Nov 1994 08:49:37 GMT
     CHECK(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", at - 30) == 30000ms);
