@@ -110,7 +110,7 @@ TEST_CASE("cli: output that cannot be written is exit 1 with an error, not a sil
 }
 
 TEST_CASE("cli: a named action, a group without one, and a word that is both still parse as before") {
-    // Only the actions named on the command line are registered (start-up time); these must not notice.
+    // Only the commands named on the command line are registered (start-up time); these must not notice.
     MockProcess mock({"--rate-limit", "none"});
     auto env = test::cli_env(mock);
     REQUIRE(test::cli({"queues", "create", "--set", "name=list"}, env).exit_code == 0);  // "list" as a value
@@ -125,6 +125,16 @@ TEST_CASE("cli: a named action, a group without one, and a word that is both sti
     auto unknown = test::cli({"queues", "lis"}, env);
     CHECK(unknown.exit_code == 2);
     CHECK(error_of(unknown)["message"].get<std::string>().find("unknown command 'lis'") != std::string::npos);
+    // Only "pacer" is named (as a value): the first parse sees no other command; errors and help must.
+    auto root_error = test::cli({"--fields", "pacer", "frobnicate"}, env);
+    CHECK(root_error.exit_code == 2);
+    const auto message = error_of(root_error)["message"].get<std::string>();
+    for (const char* command : {"'frobnicate'", "skill-groups", "config", "completion", "pacer"})
+        CHECK_MESSAGE(message.find(command) != std::string::npos, command);
+    auto root_help = test::cli({"--fields", "pacer", "--help"}, env);
+    CHECK(root_help.exit_code == 0);
+    CHECK(root_help.out.find("skill-groups") != std::string::npos);
+    CHECK(root_help.out.find("completion") != std::string::npos);
 }
 
 TEST_CASE("cli: --dry-run and --verbose never show the auth header, the secret or a JWT") {
