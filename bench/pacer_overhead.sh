@@ -2,7 +2,8 @@
 # Single-call overhead (not part of CI): REPS sequential calls, one process each, against ccai-mock with
 # no rate limit: plain curl vs ccai-cli with the memory pacer vs ccai-cli with the file pacer (the default:
 # open + fcntl lock + read + write of the state file per call). Prints the mean time per call.
-# usage: bench/pacer_overhead.sh [BUILD_DIR] ; env: REPS (default 200)
+# usage: bench/pacer_overhead.sh [BUILD_DIR] ; env: REPS (default 200), COMPARE (another ccai-cli binary, e.g.
+# an older build, run with the memory pacer in the same rotation)
 set -euo pipefail
 BUILD=${1:-build-pacer}
 CLI=$(realpath "$BUILD/cli/ccai-cli")
@@ -27,9 +28,11 @@ FLAGS="--host http://127.0.0.1:$PORT --account-id acc-bench --bot-id st-bench --
 CURL=(curl -sS --fail -H "auth: $TOKEN" -H "accountid: acc-bench" "$URL")
 MEMORY=($CLI $FLAGS --pacer memory skill-groups list)
 FILE=($CLI $FLAGS --pacer file --pacer-dir "$WORK/pacer" skill-groups list)
-declare -A total=([curl]=0 [memory]=0 [file]=0)
+COMPARED=(${COMPARE:+$(realpath "$COMPARE")} $FLAGS --pacer memory skill-groups list)
+WHICH=(curl memory file ${COMPARE:+compared})
+declare -A total=([curl]=0 [memory]=0 [file]=0 [compared]=0)
 for _ in $(seq "$REPS"); do
-    for which in curl memory file; do
+    for which in "${WHICH[@]}"; do
         declare -n cmd=${which^^}
         t0=${EPOCHREALTIME/./}
         "${cmd[@]}" >/dev/null
@@ -37,7 +40,7 @@ for _ in $(seq "$REPS"); do
         total[$which]=$((total[$which] + 10#$t1 - 10#$t0))
     done
 done
-for which in curl memory file; do
-    label=$([ "$which" = curl ] && echo curl || echo "ccai-cli --pacer $which")
+for which in "${WHICH[@]}"; do
+    case $which in curl) label=curl ;; compared) label="$COMPARE (memory)" ;; *) label="ccai-cli --pacer $which" ;; esac
     printf '%-22s %7.2f ms/call\n' "$label" "$(echo "${total[$which]} / $REPS / 1000" | bc -l)"
 done

@@ -41,8 +41,8 @@ void add_completion(CLI::App& app, Action& action) {
         action = [] {
             const auto tree = whole_command_tree();
             return write_stdout(shell == "bash"  ? bash_completion(tree)
-                         : shell == "zsh" ? zsh_completion(tree)
-                                          : fish_completion(tree));
+                                : shell == "zsh" ? zsh_completion(tree)
+                                                 : fish_completion(tree));
         };
     });
 }

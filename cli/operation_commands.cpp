@@ -2,7 +2,6 @@
 // query parameters, so adding an operation to endpoints.json adds it here with no code.
 #include <unistd.h>
 
-#include <algorithm>
 #include <deque>
 #include <string_view>
 #include <vector>
