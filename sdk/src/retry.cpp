@@ -2,6 +2,7 @@
 #include "ccai/retry.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 
 namespace ccai {
@@ -40,7 +41,7 @@ bool safe_to_resend(const HttpRequest& request, const Result<HttpResponse>& outc
 namespace {
 constexpr long long kMaxRetryAfterSeconds = 365LL * 24 * 3600;  // longer answers are clamped to this
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 
 // delay-seconds is 1*DIGIT (RFC 9110); a fraction ("1.5") is tolerated. Read digit by digit, not with
 // from_chars<double>: that also took "1e3", "inf" and "nan", and it was all ccai-cli loaded libm for.
