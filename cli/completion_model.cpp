@@ -37,9 +37,12 @@ std::vector<std::string> member_values(CLI::Option& opt) {
 // The catalog's enum for an operation's parameter flag (--channel -> queues.size's "channel").
 std::vector<std::string> catalog_enums(const EndpointSpec* spec, const std::string& long_name) {
     if (spec == nullptr) return {};
-    for (const auto params : {spec->path_params, spec->query_params})
+    for (const auto params : {spec->path_params(), spec->query_params()})
         for (const auto& p : params)
-            if ("--" + kebab_case(p.name) == long_name) return {p.enums.begin(), p.enums.end()};
+            if ("--" + kebab_case(p.name()) == long_name) {
+                const auto enums = p.enums();
+                return {enums.begin(), enums.end()};
+            }
     return {};
 }
 
@@ -47,13 +50,13 @@ std::vector<std::string> catalog_enums(const EndpointSpec* spec, const std::stri
 std::vector<std::string> set_paths(const EndpointSpec* spec) {
     std::vector<std::string> out;
     if (spec == nullptr) return out;
-    for (const auto& f : spec->body) {
-        const std::string name(f.name);
+    for (const auto& f : spec->body()) {
+        const std::string name(f.name());
         if (name.find('[') != std::string::npos || name.find(' ') != std::string::npos) continue;
         out.push_back(name + "=");
         // A value of an enum field; arrays of enums take a JSON array, which is left to the user.
-        if (!f.type.starts_with("array"))
-            for (const auto& e : f.enums) out.push_back(name + "=" + std::string(e));
+        if (!f.type().starts_with("array"))
+            for (const auto& e : f.enums()) out.push_back(name + "=" + std::string(e));
     }
     return out;
 }
@@ -85,7 +88,7 @@ TreeOption read_option(CLI::Option& opt, const EndpointSpec* spec) {
         o.kind = ValueKind::files;
     } else if (o.type_name == "OPERATION") {  // batch --op: an operation id of the catalog
         o.kind = ValueKind::list;
-        for (const auto& e : endpoints()) o.values.emplace_back(e.id);
+        for (const auto& e : endpoints()) o.values.emplace_back(e.id());
     }
     return o;
 }

@@ -21,19 +21,19 @@ namespace {
 bool is_account_wide(std::string_view name) { return !profile_key_for(name).empty(); }
 
 std::string param_help(const ParamSpec& p) {
-    std::string h(p.desc);
-    if (p.required == Required::yes) h += " (required)";
-    if (!p.default_value.empty()) h += fmt::format(" [default: {}]", p.default_value);
-    if (!p.enums.empty()) h += fmt::format(" {{{}}}", fmt::join(p.enums, ","));
+    std::string h(p.desc());
+    if (p.required() == Required::yes) h += " (required)";
+    if (!p.default_value().empty()) h += fmt::format(" [default: {}]", p.default_value());
+    if (!p.enums().empty()) h += fmt::format(" {{{}}}", fmt::join(p.enums(), ","));
     return h;
 }
 
 std::string body_help(const EndpointSpec& spec) {
     if (spec.is_multipart()) return "Upload: --file PATH (sent as multipart form field 'file').\n";
     if (!spec.takes_body()) return "";
-    std::string out = spec.body_is_array ? "Body: a JSON array (--body).\n" : "Body fields (--body JSON|@file|@-, --set path=value):\n";
-    for (const auto& f : spec.body)
-        out += fmt::format("  {:<40} {:<14} {}{}\n", f.name, f.type, f.required == Required::yes ? "(required) " : "", f.desc);
+    std::string out = spec.body_is_array() ? "Body: a JSON array (--body).\n" : "Body fields (--body JSON|@file|@-, --set path=value):\n";
+    for (const auto& f : spec.body())
+        out += fmt::format("  {:<40} {:<14} {}{}\n", f.name(), f.type(), f.required() == Required::yes ? "(required) " : "", f.desc());
     return out;
 }
 
@@ -48,27 +48,27 @@ struct OperationFlags {
 };
 
 void add_one(CLI::App& group, const EndpointSpec& spec, OperationFlags& v, GlobalFlags& g, Action& action) {
-    auto* cmd = group.add_subcommand(std::string(spec.action), std::string(spec.title));
+    auto* cmd = group.add_subcommand(std::string(spec.action()), std::string(spec.title()));
     cmd->fallthrough();
     std::string footer = body_help(spec);
-    if (!spec.notes.empty()) footer += "\nNotes: " + std::string(spec.notes) + "\n";
-    footer += fmt::format("\n{} {}   (docs: {})", spec.method, spec.path, spec.doc);
+    if (!spec.notes().empty()) footer += "\nNotes: " + std::string(spec.notes()) + "\n";
+    footer += fmt::format("\n{} {}   (docs: {})", spec.method(), spec.path(), spec.doc());
     cmd->footer(footer);
-    for (const auto params : {spec.path_params, spec.query_params}) {
+    for (const auto params : {spec.path_params(), spec.query_params()}) {
         for (const auto& p : params) {
-            if (is_account_wide(p.name)) continue;
-            const std::string name(p.name);
-            cmd->add_option_function<std::string>("--" + kebab_case(p.name), [&v, name](const std::string& s) { v.params[name] = s; },
+            if (is_account_wide(p.name())) continue;
+            const std::string name(p.name());
+            cmd->add_option_function<std::string>("--" + kebab_case(p.name()), [&v, name](const std::string& s) { v.params[name] = s; },
                                                   param_help(p))
-                ->type_name(p.type.empty() ? "VALUE" : std::string(p.type) == "string" ? "TEXT" : std::string(p.type));
+                ->type_name(p.type().empty() ? "VALUE" : std::string(p.type()) == "string" ? "TEXT" : std::string(p.type()));
         }
     }
     if (spec.is_multipart()) cmd->add_option("--file", v.file, "file to upload")->type_name("PATH");
     if (spec.takes_body()) {
         cmd->add_option("--body", v.body, "JSON body, @file, or @- for stdin")->type_name("JSON");
-        if (!spec.body_is_array) cmd->add_option("--set", v.sets, "set a body field: path=value (repeatable)")->type_name("PATH=VALUE");
+        if (!spec.body_is_array()) cmd->add_option("--set", v.sets, "set a body field: path=value (repeatable)")->type_name("PATH=VALUE");
     }
-    if (spec.pagination) {
+    if (spec.pagination()) {
         cmd->add_flag("--all", v.all, "follow pagination to the end, streaming items as JSON Lines");
         cmd->add_option("--max-items", v.max_items, "with --all: stop after N items")->check(CLI::PositiveNumber);
     }
@@ -96,10 +96,10 @@ void add_operation_commands(CLI::App& app, GlobalFlags& g, Action& action, const
     static std::deque<OperationFlags> storage;  // lives as long as the App
     std::map<std::string_view, CLI::App*> groups;
     for (const auto& spec : endpoints()) {
-        if (!filter.wants(spec.group) || !filter.wants(spec.action)) continue;
-        auto& group = groups[spec.group];
+        if (!filter.wants(spec.group()) || !filter.wants(spec.action())) continue;
+        auto& group = groups[spec.group()];
         if (!group) {
-            group = app.add_subcommand(std::string(spec.group), fmt::format("{} operations", spec.group));
+            group = app.add_subcommand(std::string(spec.group()), fmt::format("{} operations", spec.group()));
             group->require_subcommand(1);
             group->fallthrough();
             group->group("API groups");

@@ -68,35 +68,35 @@ std::string synopsis(const TreeCommand& c) {
 }
 
 void md_endpoint(std::string& s, const EndpointSpec& e) {
-    s += fmt::format("`{} {}` · docs: `{}` · id `{}`\n\n", e.method, e.path, e.doc, e.id);
+    s += fmt::format("`{} {}` · docs: `{}` · id `{}`\n\n", e.method(), e.path(), e.doc(), e.id());
     if (e.is_multipart()) s += "Upload: `--file PATH`, sent as the multipart form field `file`.\n\n";
     if (e.takes_body()) {
-        if (e.body_is_array) s += "Body: a JSON array (`--body`).\n\n";
-        if (!e.body.empty()) {
+        if (e.body_is_array()) s += "Body: a JSON array (`--body`).\n\n";
+        if (!e.body().empty()) {
             s += "| Body field | Type | Required | Description |\n|---|---|---|---|\n";
-            for (const auto& f : e.body) {
-                std::string desc = md_cell(f.desc);
-                if (!f.enums.empty()) {
+            for (const auto& f : e.body()) {
+                std::string desc = md_cell(f.desc());
+                if (!f.enums().empty()) {
                     std::string v;
-                    for (const auto& x : f.enums) v += (v.empty() ? "" : ", ") + std::string(x);
+                    for (const auto& x : f.enums()) v += (v.empty() ? "" : ", ") + std::string(x);
                     desc += " One of: " + md_cell(v) + ".";
                 }
-                s += fmt::format("| `{}` | {} | {} | {} |\n", f.name, md_cell(f.type), required_text(f.required), desc);
+                s += fmt::format("| `{}` | {} | {} | {} |\n", f.name(), md_cell(f.type()), required_text(f.required()), desc);
             }
             s += "\n";
         }
     }
-    if (e.pagination) {
+    if (e.pagination()) {
         std::string params;
-        for (const auto& p : e.pagination->params) params += (params.empty() ? "" : ", ") + std::string(p);
-        s += fmt::format("Pagination: {}{} (`--all` follows it).\n\n", e.pagination->style,
+        for (const auto& p : e.pagination()->params()) params += (params.empty() ? "" : ", ") + std::string(p);
+        s += fmt::format("Pagination: {}{} (`--all` follows it).\n\n", e.pagination()->style(),
                          params.empty() ? "" : " (" + params + ")");
     }
 }
 
 void md_command(std::string& s, const CommandTree& tree, const TreeCommand& c, int level) {
     s += fmt::format("{} {}\n\n", std::string(static_cast<size_t>(level), '#'), c.path);
-    if (c.spec) s += fmt::format("**{}**\n\n", c.spec->title);
+    if (c.spec) s += fmt::format("**{}**\n\n", c.spec->title());
     else if (!c.desc.empty()) s += c.desc + "\n\n";
     s += fmt::format("```\n{}\n```\n\n", synopsis(c));
     if (c.spec) md_endpoint(s, *c.spec);
@@ -147,8 +147,8 @@ std::string markdown_reference(const CommandTree& tree) {
         for (int j : g.children) {
             const auto& a = tree.commands[static_cast<size_t>(j)];
             if (!a.spec) continue;
-            s += fmt::format("| {} | [{}](#{}) | {} | `{}` | {} |\n", g.name, a.name, anchor(a.path), a.spec->method,
-                             md_cell(a.spec->path), md_cell(a.spec->title));
+            s += fmt::format("| {} | [{}](#{}) | {} | `{}` | {} |\n", g.name, a.name, anchor(a.path), a.spec->method(),
+                             md_cell(a.spec->path()), md_cell(a.spec->title()));
         }
     }
     s += "\n";
@@ -209,14 +209,14 @@ void man_options(std::string& s, const std::vector<TreeOption>& options) {
 void man_command(std::string& s, const CommandTree& tree, const TreeCommand& c) {
     if (c.children.empty() || c.spec) {
         s += fmt::format(".SS \"{}\"\n", roff(synopsis(c)));
-        s += roff(c.spec ? std::string(c.spec->title) : c.desc) + "\n";
+        s += roff(c.spec ? std::string(c.spec->title()) : c.desc) + "\n";
         if (c.spec) {
-            s += fmt::format(".br\n\\fB{}\\fR {}\n", c.spec->method, roff(c.spec->path));
+            s += fmt::format(".br\n\\fB{}\\fR {}\n", c.spec->method(), roff(c.spec->path()));
             if (c.spec->is_multipart()) s += ".br\nUpload: \\-\\-file PATH.\n";
-            else if (c.spec->takes_body() && !c.spec->body.empty()) {
+            else if (c.spec->takes_body() && !c.spec->body().empty()) {
                 s += ".br\nBody fields (\\-\\-body, \\-\\-set):";
-                for (size_t i = 0; i < c.spec->body.size(); ++i)
-                    s += (i ? ", " : " ") + roff(c.spec->body[i].name) + (c.spec->body[i].required == Required::yes ? "*" : "");
+                for (size_t i = 0; i < c.spec->body().size(); ++i)
+                    s += (i ? ", " : " ") + roff(c.spec->body()[i].name()) + (c.spec->body()[i].required() == Required::yes ? "*" : "");
                 s += "\n";
             }
         }

@@ -73,82 +73,108 @@ std::string snake(const std::string& s) {
     return out;
 }
 
-std::string string_list(std::ostream& os, const std::string& name, const json& arr) {
-    if (!arr.is_array() || arr.empty()) return "{}";
-    os << "constexpr std::string_view " << name << "[] = {";
-    for (const auto& v : arr) os << lit(v.is_string() ? v.get<std::string>() : v.dump()) << ", ";
-    os << "};\n";
-    return name;
-}
-
-std::string params(std::ostream& os, const std::string& name, const json& arr) {
-    if (arr.empty()) return "{}";
-    std::ostringstream rows;
-    int i = 0;
-    for (const auto& p : arr) {
-        const auto enums = string_list(os, name + "_e" + std::to_string(i++), p.value("enum", json()));
-        rows << "    {" << lit(str(p, "name")) << ", " << lit(str(p, "type")) << ", " << required(p) << ", "
-             << lit(str(p, "desc")) << ", " << lit(str(p, "default")) << ", " << enums << "},\n";
+// The table as pools of plain numbers (see sdk/include/ccai/endpoint.hpp for why no pointers): one
+// character pool with each distinct string once, and one row pool per row type. A row refers to a string
+// as {offset, size} and to a list as {first, count} in the pool of the list's type.
+class Pools {
+public:
+    // A catalog string, or "" for a missing/null key; non-strings are kept as their JSON text.
+    std::string text(const json& j, const char* key) { return text(str(j, key)); }
+    std::string text(const std::string& s) {
+        auto [it, added] = offsets_.try_emplace(s, chars_.size());
+        if (added) chars_ += s;
+        return "{" + std::to_string(it->second) + ", " + std::to_string(s.size()) + "}";
     }
-    os << "constexpr ccai::ParamSpec " << name << "[] = {\n" << rows.str() << "};\n";
-    return name;
-}
-
-std::string fields(std::ostream& os, const std::string& name, const json& arr) {
-    if (arr.empty()) return "{}";
-    std::ostringstream rows;
-    int i = 0;
-    for (const auto& f : arr) {
-        const auto enums = string_list(os, name + "_e" + std::to_string(i++), f.value("enum", json()));
-        rows << "    {" << lit(str(f, "name")) << ", " << lit(str(f, "type")) << ", " << required(f) << ", "
-             << lit(str(f, "desc")) << ", " << enums << "},\n";
+    std::string texts(const json& arr) {
+        if (!arr.is_array()) return "{0, 0}";
+        std::string items;
+        for (const auto& v : arr) items += "    " + text(v.is_string() ? v.get<std::string>() : v.dump()) + ",\n";
+        return add(texts_, texts_n_, items, arr.size());
     }
-    os << "constexpr ccai::FieldSpec " << name << "[] = {\n" << rows.str() << "};\n";
-    return name;
-}
+    std::string params(const json& arr) {
+        std::string items;
+        for (const auto& p : arr)
+            items += "    {" + text(p, "name") + ", " + text(p, "type") + ", " + required(p) + ", " + text(p, "desc") +
+                     ", " + text(p, "default") + ", " + texts(p.value("enum", json())) + "},\n";
+        return add(params_, params_n_, items, arr.size());
+    }
+    std::string fields(const json& arr) {
+        std::string items;
+        for (const auto& f : arr)
+            items += "    {" + text(f, "name") + ", " + text(f, "type") + ", " + required(f) + ", " + text(f, "desc") +
+                     ", " + texts(f.value("enum", json())) + "},\n";
+        return add(fields_, fields_n_, items, arr.size());
+    }
+    std::string headers(const json& arr) {
+        std::string items;
+        for (const auto& h : arr) items += "    {" + text(h, "name") + ", " + text(h, "from") + ", " + required(h) + "},\n";
+        return add(headers_, headers_n_, items, arr.size());
+    }
+    std::string const_query(const json& obj) {
+        if (!obj.is_object()) return "{0, 0}";
+        std::string items;
+        for (const auto& [k, v] : obj.items()) items += "    {" + text(k) + ", " + text(v.get<std::string>()) + "},\n";
+        return add(const_query_, const_query_n_, items, obj.size());
+    }
+    std::string pagination(const json& pg) {
+        if (!pg.is_object()) return "ccai::EndpointSpec::kNoPagination";
+        paginations_ += "    {" + text(pg, "style") + ", " + texts(pg["params"]) + ", " + text(pg, "notes") + "},\n";
+        return std::to_string(paginations_n_++);
+    }
+    void endpoint(const json& e) {
+        endpoints_ += "    {" + text(e, "id") + ", " + text(e, "group") + ", " + text(e, "action") + ", " + text(e, "title") +
+                      ", " + text(e, "doc") + ", " + text(e, "method") + ", " + text(e, "path") + ",\n     " +
+                      params(e["path_params"]) + ", " + params(e["query_params"]) + ", " + const_query(e["const_query"]) +
+                      ", " + headers(e["headers"]) + ", " + text(e, "content_type") + ", " + fields(e["body"]) + ", " +
+                      (e.value("body_is_array", false) ? "true" : "false") + ", " + texts(e["response_fields"]) + ", " +
+                      text(e, "response_list_key") + ", " + pagination(e["pagination"]) + ", " + text(e, "notes") + "},\n";
+    }
+    void write(std::ostream& os) {
+        // A pool is never empty in C++ (no zero-length arrays): an empty one gets one row of empty values.
+        if (!texts_n_) texts(json::array({""}));
+        if (!params_n_) params(json::array({json::object()}));
+        if (!fields_n_) fields(json::array({json::object()}));
+        if (!headers_n_) headers(json::array({json::object()}));
+        if (!const_query_n_) const_query(json::object({{"", ""}}));
+        if (!paginations_n_) pagination(json::object());
+        // constexpr, not const: with const, GCC 12 initialises such tables at startup (a static constructor
+        // that writes every row on every ccai-cli call); constexpr makes them plain data in the image.
+        os << "namespace ccai::detail {\n"
+           << "extern constexpr char kCatalogChars[] = " << lit(chars_) << ";\n";
+        pool(os, "CatalogText", "kCatalogTexts", texts_);
+        pool(os, "ParamSpec", "kCatalogParams", params_);
+        pool(os, "FieldSpec", "kCatalogFields", fields_);
+        pool(os, "HeaderSpec", "kCatalogHeaders", headers_);
+        pool(os, "ConstQuery", "kCatalogConstQueries", const_query_);
+        pool(os, "PaginationSpec", "kCatalogPaginations", paginations_);
+        pool(os, "EndpointSpec", "kEndpoints", endpoints_);
+        os << "std::span<const EndpointSpec> endpoint_table() { return kEndpoints; }\n}  // namespace ccai::detail\n";
+    }
+
+private:
+    // Appends a list's rows to its pool; returns its {first, count}.
+    static std::string add(std::string& pool, std::size_t& n, const std::string& items, std::size_t count) {
+        pool += items;
+        const auto first = n;
+        n += count;
+        return "{" + std::to_string(count ? first : 0) + ", " + std::to_string(count) + "}";
+    }
+    static void pool(std::ostream& os, const char* type, const char* name, const std::string& rows) {
+        os << "extern constexpr " << type << " " << name << "[] = {\n" << rows << "};\n";
+    }
+
+    std::string chars_;
+    std::map<std::string, std::size_t> offsets_;
+    std::string texts_, params_, fields_, headers_, const_query_, paginations_, endpoints_;
+    std::size_t texts_n_ = 0, params_n_ = 0, fields_n_ = 0, headers_n_ = 0, const_query_n_ = 0, paginations_n_ = 0;
+};
 
 void write_table(const json& catalog, std::ostream& os) {
     os << "// Generated by endpoints/gen_endpoints.cpp from endpoints/endpoints.json. Do not edit.\n"
-       << "#include \"ccai/endpoint.hpp\"\n\nnamespace {\n";
-    std::ostringstream rows;
-    int n = 0;
-    for (const auto& e : catalog) {
-        const std::string p = "e" + std::to_string(n++);
-        const auto path_params = params(os, p + "_path", e["path_params"]);
-        const auto query_params = params(os, p + "_query", e["query_params"]);
-        std::string cq = "{}";
-        if (e["const_query"].is_object() && !e["const_query"].empty()) {
-            cq = p + "_cq";
-            os << "constexpr ccai::ConstQuery " << cq << "[] = {";
-            for (const auto& [k, v] : e["const_query"].items()) os << "{" << lit(k) << ", " << lit(v.get<std::string>()) << "}, ";
-            os << "};\n";
-        }
-        std::string hd = "{}";
-        if (!e["headers"].empty()) {
-            hd = p + "_hd";
-            os << "constexpr ccai::HeaderSpec " << hd << "[] = {";
-            for (const auto& h : e["headers"]) os << "{" << lit(str(h, "name")) << ", " << lit(str(h, "from")) << ", " << required(h) << "}, ";
-            os << "};\n";
-        }
-        const auto body = fields(os, p + "_body", e["body"]);
-        const auto resp = string_list(os, p + "_resp", e["response_fields"]);
-        std::string pg = "std::nullopt";
-        if (e["pagination"].is_object()) {
-            const auto pp = string_list(os, p + "_pg", e["pagination"]["params"]);
-            pg = "ccai::PaginationSpec{" + lit(str(e["pagination"], "style")) + ", " + pp + ", " +
-                 lit(str(e["pagination"], "notes")) + "}";
-        }
-        rows << "    {" << lit(str(e, "id")) << ", " << lit(str(e, "group")) << ", " << lit(str(e, "action")) << ", "
-             << lit(str(e, "title")) << ", " << lit(str(e, "doc")) << ", " << lit(str(e, "method")) << ", "
-             << lit(str(e, "path")) << ", " << path_params << ", " << query_params << ", " << cq << ", " << hd << ", "
-             << lit(str(e, "content_type")) << ", " << body << ", " << (e.value("body_is_array", false) ? "true" : "false")
-             << ", " << resp << ", " << lit(str(e, "response_list_key")) << ", " << pg << ", " << lit(str(e, "notes"))
-             << "},\n";
-    }
-    // constexpr, not const: with const, GCC 12 initialises this table at startup (a static constructor that
-    // writes all 79 rows on every ccai-cli call); constexpr makes it plain data in the image.
-    os << "constexpr ccai::EndpointSpec kEndpoints[] = {\n" << rows.str() << "};\n}  // namespace\n\n"
-       << "namespace ccai::detail {\nstd::span<const EndpointSpec> endpoint_table() { return kEndpoints; }\n}\n";
+       << "#include \"ccai/endpoint.hpp\"\n\n";
+    Pools pools;
+    for (const auto& e : catalog) pools.endpoint(e);
+    pools.write(os);
 }
 
 // The C++ type of a typed request field.

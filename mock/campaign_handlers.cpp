@@ -5,7 +5,7 @@ namespace ccai::mock {
 
 namespace {
 
-std::string type_of(const Call& c) { return c.param("campaignType", c.spec->group == "voice-campaigns" ? "voice" : "sms"); }
+std::string type_of(const Call& c) { return c.param("campaignType", c.spec->group() == "voice-campaigns" ? "voice" : "sms"); }
 
 std::string lower(std::string s) {
     for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -40,7 +40,7 @@ Reply create(const Call& c) {
     if (!rec.contains("schedule")) rec["schedule"] = {{"isSchedulingEnabled", false}};
     rec["schedule"]["isRecurrenceEnabled"] = false;
     if (rec.contains("experienceFlowName")) rec["experienceFlow"] = "cf-" + id.substr(3);
-    if (c.spec->id == "sms-campaigns.create-template") rec["message"]["templateId"] = "cmt-" + id.substr(3);
+    if (c.spec->id() == "sms-campaigns.create-template") rec["message"]["templateId"] = "cmt-" + id.substr(3);
     if (type == "sms") rec["totalMessagesSent"] = 0;
     c.store->put(c.coll("campaigns"), id, rec);
     json data = view(rec);
@@ -49,7 +49,7 @@ Reply create(const Call& c) {
     json body = {{"status", "success"},
                  {"message", "Campaign " + c.body.value("name", std::string()) + " creation in progress"},
                  {"data", data}};
-    if (c.spec->id == "voice-campaigns.create-preview") body["id"] = id;
+    if (c.spec->id() == "voice-campaigns.create-preview") body["id"] = id;
     return ok(body);
 }
 
@@ -68,7 +68,7 @@ Reply update(const Call& c) {
         r["updatedAt"] = iso_now();
     });
     json body = {{"status", "success"}, {"message", "Campaign updated successfully"}, {"data", view(*rec)}};
-    if (c.spec->id == "voice-campaigns.update") body["id"] = (*rec)["_id"];
+    if (c.spec->id() == "voice-campaigns.update") body["id"] = (*rec)["_id"];
     return ok(body);
 }
 

@@ -30,7 +30,7 @@ json value_for(const Call& c, std::string_view f, long long i) {
     if (f == "agentId" || f == "AgentId" || f == "aId") return "a-mock-" + n;
     if (f == "queueId" || f == "collectionPointId") return c.param("queueId", "qu-mock-" + n);
     if (f == "sessionId" || f == "botSessionId") return c.param("sessionId", "s-mock-" + n);
-    if (f == "_id" || f == "id") return "mock-" + std::string(c.spec->group) + "-" + n;
+    if (f == "_id" || f == "id") return "mock-" + std::string(c.spec->group()) + "-" + n;
     if (f == "status") return "success";
     if (f == "channel") return i % 2 ? "chat" : "voice";
     if (f == "email" || f == "emailId") return "agent" + n + "@example.com";
@@ -64,7 +64,7 @@ json item(const Call& c, std::initializer_list<std::string_view> keys, long long
 
 json item_of_fields(const Call& c, long long i) {
     json out = json::object();
-    for (auto k : c.spec->response_fields) out[std::string(k)] = value_for(c, k, i);
+    for (auto k : c.spec->response_fields()) out[std::string(k)] = value_for(c, k, i);
     return out;
 }
 
@@ -102,7 +102,7 @@ Reply details(const Call& c) {
 }  // namespace
 
 Reply synthesize(const Call& c) {
-    const auto id = c.spec->id;
+    const auto id = c.spec->id();
     if (id == "analytics.agent-status-summary")
         return offset_page(c, {"userId", "firstName", "lastName", "email", "customId", "timeInterval"});
     if (id == "analytics.agent-status-details")
@@ -183,9 +183,9 @@ Reply synthesize(const Call& c) {
         return ok(body);
     }
     // Anything else the catalog lists: its response fields with plausible values.
-    if (!c.spec->response_list_key.empty()) {
+    if (!c.spec->response_list_key().empty()) {
         auto body = item_of_fields(c, 0);
-        body[std::string(c.spec->response_list_key)] = json::array();
+        body[std::string(c.spec->response_list_key())] = json::array();
         return ok(body);
     }
     return ok(item_of_fields(c, 0));

@@ -28,7 +28,7 @@ const std::vector<Pattern>& patterns() {
     static const std::vector<Pattern> all = [] {
         std::vector<Pattern> v;
         for (const auto& e : endpoints()) {
-            Pattern p{&e, split(e.path)};
+            Pattern p{&e, split(e.path())};
             for (auto s : p.segments) p.literals += s.front() != '{';
             v.push_back(std::move(p));
         }
@@ -54,9 +54,9 @@ bool match(const Pattern& p, const std::vector<std::string_view>& segs,
 // -1: a const value is missing or different; else how many const values the request carries.
 int const_score(const EndpointSpec& e, const QueryParams& query) {
     int n = 0;
-    for (const auto& c : e.const_query) {
-        const auto it = query.find(std::string(c.name));
-        if (it == query.end() || it->second != c.value) return -1;
+    for (const auto& c : e.const_query()) {
+        const auto it = query.find(std::string(c.name()));
+        if (it == query.end() || it->second != c.value()) return -1;
         ++n;
     }
     return n;
@@ -76,8 +76,8 @@ RouteMatch match_route(std::string_view method, std::string_view path, const Que
     for (const auto& p : patterns()) {
         std::map<std::string, std::string, std::less<>> params;
         if (!match(p, segs, params)) continue;
-        methods.insert(p.spec->method);
-        if (p.spec->method == method) hits.push_back({&p, std::move(params)});
+        methods.insert(p.spec->method());
+        if (p.spec->method() == method) hits.push_back({&p, std::move(params)});
     }
     if (methods.empty()) {
         r.status = 404;
@@ -103,8 +103,8 @@ RouteMatch match_route(std::string_view method, std::string_view path, const Que
         r.status = 400;
         std::string wanted;
         for (const auto& h : hits)
-            for (const auto& c : h.p->spec->const_query) {
-                const auto kv = std::string(c.name) + "=" + std::string(c.value);
+            for (const auto& c : h.p->spec->const_query()) {
+                const auto kv = std::string(c.name()) + "=" + std::string(c.value());
                 if (wanted.find(kv) == std::string::npos) wanted += (wanted.empty() ? "" : " or ") + kv;
             }
         r.error = "Invalid or missing query parameter: expected " + wanted;

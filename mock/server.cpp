@@ -85,7 +85,7 @@ Reply MockServer::process(const httplib::Request& req, LogEntry& entry, bool& dr
         if (!route.allow.empty()) r.headers["Allow"] = route.allow;
         return r;
     }
-    entry.op = route.specs.front()->id;
+    entry.op = route.specs.front()->id();
     const auto auth = check_auth(req, o_);
     if (!auth.ok) return error_reply(401, auth.error);
 
@@ -139,11 +139,11 @@ Reply MockServer::process(const httplib::Request& req, LogEntry& entry, bool& dr
             problem.reset();
         }
     }
-    entry.op = call.spec->id;
+    entry.op = call.spec->id();
     if (problem) return error_reply(400, *problem);
 
     Reply reply;
-    if (const auto h = handlers_.find(call.spec->id); h != handlers_.end()) reply = h->second(call);
+    if (const auto h = handlers_.find(call.spec->id()); h != handlers_.end()) reply = h->second(call);
     else reply = synthesize(call);
 
     if (plan.drop_after) {

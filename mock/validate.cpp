@@ -10,7 +10,7 @@ namespace ccai::mock {
 namespace {
 
 bool has_variant(const std::vector<const EndpointSpec*>& specs, std::string_view id) {
-    return std::any_of(specs.begin(), specs.end(), [&](const EndpointSpec* s) { return s->id == id; });
+    return std::any_of(specs.begin(), specs.end(), [&](const EndpointSpec* s) { return s->id() == id; });
 }
 
 std::string lower(std::string s) {
@@ -51,12 +51,12 @@ std::vector<std::string> tokens_of(std::string_view name) {
 }
 
 std::optional<std::string> check_fields(const EndpointSpec& spec, const json& root, bool top_level_too) {
-    for (const auto& f : spec.body) {
-        if (f.required != Required::yes) continue;
-        const bool nested = f.name.find_first_of(".[") != std::string_view::npos;
+    for (const auto& f : spec.body()) {
+        if (f.required() != Required::yes) continue;
+        const bool nested = f.name().find_first_of(".[") != std::string_view::npos;
         if (!nested && !top_level_too) continue;
-        if (auto e = check_nested(root, tokens_of(f.name), 0, std::string(f.name)))
-            return std::string(spec.id) + ": " + *e;
+        if (auto e = check_nested(root, tokens_of(f.name()), 0, std::string(f.name())))
+            return std::string(spec.id()) + ": " + *e;
     }
     return std::nullopt;
 }
@@ -67,7 +67,7 @@ const EndpointSpec* choose_variant(const std::vector<const EndpointSpec*>& specs
     if (specs.size() == 1) return specs.front();
     const auto pick = [&](std::string_view id) {
         for (const auto* s : specs)
-            if (s->id == id) return s;
+            if (s->id() == id) return s;
         return specs.front();
     };
     const json b = body.is_object() ? body : json::object();
@@ -92,23 +92,23 @@ const EndpointSpec* choose_variant(const std::vector<const EndpointSpec*>& specs
 
 std::optional<std::string> validate_call(const Call& c) {
     const auto& spec = *c.spec;
-    for (const auto& q : spec.query_params) {
-        if (q.required != Required::yes) continue;
-        const auto it = c.query.find(std::string(q.name));
+    for (const auto& q : spec.query_params()) {
+        if (q.required() != Required::yes) continue;
+        const auto it = c.query.find(std::string(q.name()));
         if (it == c.query.end() || it->second.empty())
-            return std::string(spec.id) + ": missing required query parameter '" + std::string(q.name) + "'";
+            return std::string(spec.id()) + ": missing required query parameter '" + std::string(q.name()) + "'";
     }
     if (spec.is_multipart()) {
-        if (c.upload.empty()) return std::string(spec.id) + ": a file upload (multipart form field) is required";
+        if (c.upload.empty()) return std::string(spec.id()) + ": a file upload (multipart form field) is required";
         return std::nullopt;
     }
     if (!spec.takes_body()) return std::nullopt;
-    const json body = c.body.is_null() ? (spec.body_is_array ? json::array() : json::object()) : c.body;
+    const json body = c.body.is_null() ? (spec.body_is_array() ? json::array() : json::object()) : c.body;
     if (auto ok = check_body(spec, body); !ok) return ok.error().message;
-    if (spec.body_is_array) {
-        if (body.empty()) return std::string(spec.id) + ": the body array is empty";
+    if (spec.body_is_array()) {
+        if (body.empty()) return std::string(spec.id()) + ": the body array is empty";
         for (const auto& item : body) {
-            if (!item.is_object()) return std::string(spec.id) + ": every body item must be a JSON object";
+            if (!item.is_object()) return std::string(spec.id()) + ": every body item must be a JSON object";
             if (auto e = check_fields(spec, item, true)) return e;
         }
         return std::nullopt;

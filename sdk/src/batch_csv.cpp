@@ -46,14 +46,14 @@ struct Column {
 };
 
 bool is_param(const EndpointSpec& spec, std::string_view name) {
-    for (const auto ps : {spec.path_params, spec.query_params})
+    for (const auto ps : {spec.path_params(), spec.query_params()})
         for (const auto& p : ps)
-            if (p.name == name) return true;
+            if (p.name() == name) return true;
     return false;
 }
 
 bool is_top_body_field(const EndpointSpec& spec, std::string_view name) {
-    return std::any_of(spec.body.begin(), spec.body.end(), [&](const FieldSpec& f) { return f.name == name; }) &&
+    return std::any_of(spec.body().begin(), spec.body().end(), [&](const FieldSpec& f) { return f.name() == name; }) &&
            name.find_first_of(".[") == std::string_view::npos;
 }
 
@@ -65,11 +65,11 @@ Result<Column> resolve_column(const EndpointSpec& spec, const CsvOptions& o, con
     if (mapped == o.map.end() && name == o.id_column) return Column{name, Target::id, ""};
     if (is_param(spec, field)) return Column{name, is_top_body_field(spec, field) ? Target::both : Target::param, field};
     if (mapped != o.map.end() || is_top_body_field(spec, field)) {
-        if (!spec.takes_body()) return invalid_input(fmt::format("column '{}': {} takes no body", name, spec.id));
+        if (!spec.takes_body()) return invalid_input(fmt::format("column '{}': {} takes no body", name, spec.id()));
         return Column{name, Target::body, field};
     }
     return invalid_input(fmt::format("column '{}' is neither a parameter nor a body field of {}: map it with "
-                                     "--map '{}=FIELD' or ignore it with --map '{}='", name, spec.id, name, name));
+                                     "--map '{}=FIELD' or ignore it with --map '{}='", name, spec.id(), name, name));
 }
 
 // "queues[0].id" -> "queues[].id", the catalog's spelling.
@@ -86,8 +86,8 @@ std::string catalog_name(std::string_view path) {
 // A cell as the JSON the catalog's type asks for; untyped fields stay strings.
 Result<nlohmann::json> typed_cell(const EndpointSpec& spec, const Column& col, const std::string& cell) {
     const auto name = catalog_name(col.field);
-    const auto f = std::find_if(spec.body.begin(), spec.body.end(), [&](const FieldSpec& s) { return s.name == name; });
-    const std::string type = f == spec.body.end() ? "" : std::string(f->type);
+    const auto f = std::find_if(spec.body().begin(), spec.body().end(), [&](const FieldSpec& s) { return s.name() == name; });
+    const std::string type = f == spec.body().end() ? "" : std::string(f->type());
     if (type != "integer" && type != "number" && type != "boolean" && type != "object" && !type.starts_with("array"))
         return nlohmann::json(cell);
     auto v = nlohmann::json::parse(cell, nullptr, false);

@@ -32,9 +32,9 @@ struct Cursor {
 };
 
 Place place_of(const EndpointSpec& spec, std::string_view name) {
-    const auto named = [&](const auto& xs) { return std::any_of(xs.begin(), xs.end(), [&](const auto& x) { return x.name == name; }); };
-    if (named(spec.query_params)) return Place::query;
-    if (named(spec.body) || (spec.takes_body() && spec.pagination->style.find("body") != std::string_view::npos)) return Place::body;
+    const auto named = [&](const auto& xs) { return std::any_of(xs.begin(), xs.end(), [&](const auto& x) { return x.name() == name; }); };
+    if (named(spec.query_params())) return Place::query;
+    if (named(spec.body()) || (spec.takes_body() && spec.pagination()->style().find("body") != std::string_view::npos)) return Place::body;
     return Place::url;
 }
 
@@ -54,13 +54,13 @@ std::optional<long long> given(const EndpointSpec& spec, const CallArgs& args, c
 }
 
 Cursor cursor_for(const EndpointSpec& spec, const CallArgs& args) {
-    const auto style = spec.pagination->style;
+    const auto style = spec.pagination()->style();
     Cursor c;
     // campaigns.list takes page or skip in its body; skip is unambiguous (the mock and docs let it win).
     if (style.find("skip") != std::string_view::npos) c.name = "skip";
     else if (style.find("offset") != std::string_view::npos) c.name = "offset";
     else c.name = "page";
-    const bool offset_counts_pages = c.name == "offset" && spec.pagination->notes.find("pages to skip") != std::string_view::npos;
+    const bool offset_counts_pages = c.name == "offset" && spec.pagination()->notes().find("pages to skip") != std::string_view::npos;
     c.unit = c.name == "page" || offset_counts_pages ? Unit_::pages : Unit_::records;
     c.place = place_of(spec, c.name);
     c.value = given(spec, args, c.name).value_or(c.name == "page" ? 1 : 0);
@@ -82,7 +82,7 @@ Result<HttpRequest> page_request(const Client& client, const EndpointSpec& spec,
 
 // The object that holds the list (its hasMore, limit, totalPages), or nullptr for a bare array.
 const nlohmann::json* container(const EndpointSpec& spec, const nlohmann::json& response) {
-    const auto key = spec.response_list_key;
+    const auto key = spec.response_list_key();
     const auto dot = key.rfind('.');
     if (!response.is_object()) return nullptr;
     return dot == std::string_view::npos ? &response : at_path(response, key.substr(0, dot));
@@ -109,15 +109,15 @@ bool last_page(const EndpointSpec& spec, const nlohmann::json& response, const n
 
 const nlohmann::json* list_items(const EndpointSpec* spec, const nlohmann::json& response) {
     if (response.is_array()) return &response;
-    if (spec && !spec->response_list_key.empty()) {
-        const auto* items = at_path(response, spec->response_list_key);
+    if (spec && !spec->response_list_key().empty()) {
+        const auto* items = at_path(response, spec->response_list_key());
         if (items && items->is_array()) return items;
     }
     return nullptr;
 }
 
 Result<PagingStats> for_each_page(Client& client, const EndpointSpec& spec, CallArgs args, const PageVisitor& visit) {
-    if (!spec.pagination) return invalid_input(fmt::format("{}: this operation does not page", spec.id));
+    if (!spec.pagination()) return invalid_input(fmt::format("{}: this operation does not page", spec.id()));
     auto c = cursor_for(spec, args);
     PagingStats stats;
     size_t previous = 0;  // hash of the previous page's items: memory stays one page, however many pages
@@ -127,12 +127,12 @@ Result<PagingStats> for_each_page(Client& client, const EndpointSpec& spec, Call
         auto response = to_result(client.send(std::move(*req)));
         if (!response) return response.error();
         const auto* items = list_items(&spec, *response);
-        if (!items) return invalid_input(fmt::format("{}: the response holds no list ('{}')", spec.id, spec.response_list_key));
+        if (!items) return invalid_input(fmt::format("{}: the response holds no list ('{}')", spec.id(), spec.response_list_key()));
         const auto hash = std::hash<std::string>{}(items->dump());
         if (!items->empty() && stats.pages > 0 && hash == previous) {
             ApiError e;
             e.message = fmt::format("{}: the server returned the same page twice ({}={}); it seems to ignore paging, "
-                                    "stopping after {} items", spec.id, c.name, c.value, stats.items);
+                                    "stopping after {} items", spec.id(), c.name, c.value, stats.items);
             return e;
         }
         previous = hash;

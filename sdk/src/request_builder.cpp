@@ -34,25 +34,25 @@ bool is_number(const std::string& v) {
 
 // The value of a parameter: given for the call, else (for account-wide ids) from the profile.
 std::string value_of(const ParamSpec& p, const CallArgs& args, const Config& config) {
-    if (auto it = args.params.find(p.name); it != args.params.end()) return it->second;
-    if (auto key = profile_key_for(p.name); !key.empty()) return config.get(key);
+    if (auto it = args.params.find(p.name()); it != args.params.end()) return it->second;
+    if (auto key = profile_key_for(p.name()); !key.empty()) return config.get(key);
     return "";
 }
 
 Result<Unit> check_value(const EndpointSpec& spec, const ParamSpec& p, const std::string& v) {
     const auto bad = [&](std::string_view why) {
-        return invalid_input(fmt::format("{}: {} {}: {}", spec.id, flag(p.name), v, why));
+        return invalid_input(fmt::format("{}: {} {}: {}", spec.id(), flag(p.name()), v, why));
     };
-    if (p.type == "integer" && !is_integer(v)) return bad("must be a whole number");
-    if (p.type == "number" && !is_number(v)) return bad("must be a number");
-    if (p.type == "boolean" && v != "true" && v != "false") return bad("must be true or false");
-    if (!p.enums.empty()) {
+    if (p.type() == "integer" && !is_integer(v)) return bad("must be a whole number");
+    if (p.type() == "number" && !is_number(v)) return bad("must be a number");
+    if (p.type() == "boolean" && v != "true" && v != "false") return bad("must be true or false");
+    if (const auto enums = p.enums(); !enums.empty()) {
         // array[string] parameters take comma-separated values, each from the list.
         std::string_view rest = v;
         while (true) {
             const auto item = rest.substr(0, rest.find(','));
-            if (std::find(p.enums.begin(), p.enums.end(), item) == p.enums.end())
-                return bad(fmt::format("'{}' is not one of: {}", item, fmt::join(p.enums, ", ")));
+            if (std::find(enums.begin(), enums.end(), item) == enums.end())
+                return bad(fmt::format("'{}' is not one of: {}", item, fmt::join(enums, ", ")));
             if (item.size() == rest.size()) break;
             rest.remove_prefix(item.size() + 1);
         }
@@ -102,50 +102,50 @@ std::string url_encode(std::string_view text) {
 }
 
 Result<Unit> check_body(const EndpointSpec& spec, const nlohmann::json& body) {
-    if (spec.body_is_array) {
-        if (!body.is_array()) return invalid_input(fmt::format("{}: the body must be a JSON array", spec.id));
+    if (spec.body_is_array()) {
+        if (!body.is_array()) return invalid_input(fmt::format("{}: the body must be a JSON array", spec.id()));
         return Unit{};
     }
-    if (!body.is_object()) return invalid_input(fmt::format("{}: the body must be a JSON object", spec.id));
-    for (const auto& f : spec.body) {
-        if (f.name.find_first_of(".[") != std::string_view::npos) continue;  // nested: the service checks those
-        const auto it = body.find(std::string(f.name));
+    if (!body.is_object()) return invalid_input(fmt::format("{}: the body must be a JSON object", spec.id()));
+    for (const auto& f : spec.body()) {
+        if (f.name().find_first_of(".[") != std::string_view::npos) continue;  // nested: the service checks those
+        const auto it = body.find(std::string(f.name()));
         if (it == body.end()) {
-            if (f.required == Required::yes)
-                return invalid_input(fmt::format("{}: the body lacks required field '{}' ({})", spec.id, f.name, f.desc));
+            if (f.required() == Required::yes)
+                return invalid_input(fmt::format("{}: the body lacks required field '{}' ({})", spec.id(), f.name(), f.desc()));
             continue;
         }
-        if (!json_type_matches(f.type, *it))
-            return invalid_input(fmt::format("{}: body field '{}' must be of type {}, got {}", spec.id, f.name, f.type,
+        if (!json_type_matches(f.type(), *it))
+            return invalid_input(fmt::format("{}: body field '{}' must be of type {}, got {}", spec.id(), f.name(), f.type(),
                                              it->type_name()));
-        if (!f.enums.empty() && it->is_string() &&
-            std::find(f.enums.begin(), f.enums.end(), it->get<std::string>()) == f.enums.end())
-            return invalid_input(fmt::format("{}: body field '{}' must be one of: {}", spec.id, f.name, fmt::join(f.enums, ", ")));
+        if (const auto enums = f.enums(); !enums.empty() && it->is_string() &&
+            std::find(enums.begin(), enums.end(), it->get<std::string>()) == enums.end())
+            return invalid_input(fmt::format("{}: body field '{}' must be one of: {}", spec.id(), f.name(), fmt::join(enums, ", ")));
     }
     return Unit{};
 }
 
 Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args, const Config& config) {
     for (const auto& [name, value] : args.params) {
-        if (value.empty()) return invalid_input(fmt::format("{}: {} needs a value", spec.id, flag(name)));
+        if (value.empty()) return invalid_input(fmt::format("{}: {} needs a value", spec.id(), flag(name)));
         const auto known = [&n = name](std::span<const ParamSpec> ps) {  // clang 14: no structured-binding captures
-            return std::any_of(ps.begin(), ps.end(), [&n](const ParamSpec& p) { return p.name == n; });
+            return std::any_of(ps.begin(), ps.end(), [&n](const ParamSpec& p) { return p.name() == n; });
         };
-        if (!known(spec.path_params) && !known(spec.query_params))
-            return invalid_input(fmt::format("{}: unknown parameter '{}'", spec.id, name));
+        if (!known(spec.path_params()) && !known(spec.query_params()))
+            return invalid_input(fmt::format("{}: unknown parameter '{}'", spec.id(), name));
     }
-    std::string path(spec.path);
-    for (const auto& p : spec.path_params) {
+    std::string path(spec.path());
+    for (const auto& p : spec.path_params()) {
         const auto v = value_of(p, args, config);
         if (v.empty()) {
-            const auto key = profile_key_for(p.name);
+            const auto key = profile_key_for(p.name());
             return invalid_input(key.empty()
-                ? fmt::format("{}: missing required parameter {}", spec.id, flag(p.name))
-                : fmt::format("{}: missing {}: pass {} or set {} in the profile (env CCAI_{})", spec.id, p.name,
-                              flag(p.name), key, upper(key)));
+                ? fmt::format("{}: missing required parameter {}", spec.id(), flag(p.name()))
+                : fmt::format("{}: missing {}: pass {} or set {} in the profile (env CCAI_{})", spec.id(), p.name(),
+                              flag(p.name()), key, upper(key)));
         }
         if (auto ok = check_value(spec, p, v); !ok) return ok.error();
-        const auto placeholder = fmt::format("{{{}}}", p.name);
+        const auto placeholder = fmt::format("{{{}}}", p.name());
         for (auto pos = path.find(placeholder); pos != std::string::npos; pos = path.find(placeholder))
             path.replace(pos, placeholder.size(), url_encode(v));
     }
@@ -153,49 +153,49 @@ Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args
     const auto add_query = [&](std::string_view k, std::string_view v) {
         query += (query.empty() ? "?" : "&") + url_encode(k) + "=" + url_encode(v);
     };
-    for (const auto& q : spec.const_query) add_query(q.name, q.value);
-    for (const auto& p : spec.query_params) {
+    for (const auto& q : spec.const_query()) add_query(q.name(), q.value());
+    for (const auto& p : spec.query_params()) {
         const auto v = value_of(p, args, config);
         if (v.empty()) {
-            if (p.required == Required::yes)
-                return invalid_input(fmt::format("{}: missing required parameter {} ({})", spec.id, flag(p.name), p.desc));
+            if (p.required() == Required::yes)
+                return invalid_input(fmt::format("{}: missing required parameter {} ({})", spec.id(), flag(p.name()), p.desc()));
             continue;
         }
         if (auto ok = check_value(spec, p, v); !ok) return ok.error();
-        add_query(p.name, v);
+        add_query(p.name(), v);
     }
 
     HttpRequest req;
-    req.method = std::string(spec.method);
+    req.method = std::string(spec.method());
     auto host = config.get("host");
     if (host.empty()) return config_error("no host configured: set host in the profile, CCAI_HOST or --host");
     while (host.ends_with('/')) host.pop_back();
     req.url = host + path + query;
-    for (const auto& h : spec.headers) {
-        const auto& v = config.get(h.from);
-        if (!v.empty()) req.headers.emplace_back(std::string(h.name), v);
-        else if (h.required == Required::yes)
-            return config_error(fmt::format("{}: header {} needs {} (profile, env CCAI_{} or --{})", spec.id, h.name,
-                                            h.from, upper(h.from), h.from == "bot_id" ? "bot-id" : "account-id"));
+    for (const auto& h : spec.headers()) {
+        const auto& v = config.get(h.from());
+        if (!v.empty()) req.headers.emplace_back(std::string(h.name()), v);
+        else if (h.required() == Required::yes)
+            return config_error(fmt::format("{}: header {} needs {} (profile, env CCAI_{} or --{})", spec.id(), h.name(),
+                                            h.from(), upper(h.from()), h.from() == "bot_id" ? "bot-id" : "account-id"));
     }
     // The catalog lists accountid where the docs show it; the limit is counted per account, and the
     // service ignores the header elsewhere, so send it on every call when it is known.
     if (req.header("accountid").empty() && config.has("account_id"))
         req.headers.emplace_back("accountid", config.get("account_id"));
     if (spec.is_multipart()) {
-        if (!args.file || args.file->empty()) return invalid_input(fmt::format("{}: missing --file PATH", spec.id));
+        if (!args.file || args.file->empty()) return invalid_input(fmt::format("{}: missing --file PATH", spec.id()));
         // curl would only find out mid-request; say it now, with nothing sent.
         std::error_code ec;
         if (!std::filesystem::is_regular_file(*args.file, ec) || ::access(args.file->c_str(), R_OK) != 0)
-            return invalid_input(fmt::format("{}: --file {}: not a readable file", spec.id, *args.file));
+            return invalid_input(fmt::format("{}: --file {}: not a readable file", spec.id(), *args.file));
         req.upload_file = *args.file;
     } else if (spec.takes_body()) {
-        const nlohmann::json body = args.body.value_or(spec.body_is_array ? nlohmann::json::array() : nlohmann::json::object());
+        const nlohmann::json body = args.body.value_or(spec.body_is_array() ? nlohmann::json::array() : nlohmann::json::object());
         if (auto ok = check_body(spec, body); !ok) return ok.error();
         req.body = body.dump();
         req.headers.emplace_back("content-type", "application/json");
     } else if (args.body && !args.body->is_null()) {
-        return invalid_input(fmt::format("{}: this operation takes no body", spec.id));
+        return invalid_input(fmt::format("{}: this operation takes no body", spec.id()));
     }
     req.headers.emplace_back("accept", "application/json");
     for (const auto& h : args.extra_headers) req.headers.push_back(h);

@@ -16,11 +16,11 @@ using ccai::mock::testing::MockProcess;
 namespace {
 
 std::vector<std::string> args_for(const EndpointSpec& spec, const std::string& csv) {
-    std::vector<std::string> a{std::string(spec.group), std::string(spec.action)};
+    std::vector<std::string> a{std::string(spec.group()), std::string(spec.action())};
     for (const bool in_path : {true, false})
-        for (const auto& p : in_path ? spec.path_params : spec.query_params)
-            if (profile_key_for(p.name).empty() && (in_path || p.required == Required::yes))
-                a.insert(a.end(), {"--" + kebab_case(p.name), test::sample_value(p)});
+        for (const auto& p : in_path ? spec.path_params() : spec.query_params())
+            if (profile_key_for(p.name()).empty() && (in_path || p.required() == Required::yes))
+                a.insert(a.end(), {"--" + kebab_case(p.name()), test::sample_value(p)});
     if (spec.is_multipart()) a.insert(a.end(), {"--file", csv});
     else if (spec.takes_body()) a.insert(a.end(), {"--body", test::sample_body(spec).dump()});
     return a;
@@ -36,7 +36,7 @@ TEST_CASE("cli: every operation runs against the mock with documented exit codes
     const auto env = test::cli_env(mock, dir);
     int ok = 0, not_found = 0;
     for (const auto& spec : endpoints()) {
-        CAPTURE(spec.id);
+        CAPTURE(spec.id());
         const auto r = test::cli(args_for(spec, csv), env);
         CAPTURE(r.err);
         // Ids made up for the call may not exist in the mock: 404 (exit 5) is the documented answer.

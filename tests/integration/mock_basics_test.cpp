@@ -101,22 +101,22 @@ TEST_CASE("mock: every catalog operation is routed to itself") {
     auto http = mock.http();
     int checked = 0;
     for (const auto& e : ccai::endpoints()) {
-        std::string path(e.path);
-        for (const auto& p : e.path_params) {
-            const auto ph = "{" + std::string(p.name) + "}";
-            path.replace(path.find(ph), ph.size(), "x" + std::string(p.name));
+        std::string path(e.path());
+        for (const auto& p : e.path_params()) {
+            const auto ph = "{" + std::string(p.name()) + "}";
+            path.replace(path.find(ph), ph.size(), "x" + std::string(p.name()));
         }
         std::string q;
-        for (const auto& c : e.const_query) q += (q.empty() ? "?" : "&") + std::string(c.name) + "=" + std::string(c.value);
+        for (const auto& c : e.const_query()) q += (q.empty() ? "?" : "&") + std::string(c.name()) + "=" + std::string(c.value());
         httplib::Request req;
-        req.method = std::string(e.method);
+        req.method = std::string(e.method());
         req.path = path + q;
         req.headers = MockProcess::auth();
-        req.body = e.body_is_array ? "[]" : "{}";
+        req.body = e.body_is_array() ? "[]" : "{}";
         req.set_header("Content-Type", "application/json");
         auto r = http->send(req);
         REQUIRE(r);
-        INFO(e.id, " ", req.method, " ", req.path, " -> ", r->status, " ", r->body);
+        INFO(e.id(), " ", req.method, " ", req.path, " -> ", r->status, " ", r->body);
         CHECK(r->body.find("no such resource") == std::string::npos);
         CHECK(r->status != 405);
         CHECK(r->status != 401);

@@ -33,11 +33,11 @@ TEST_CASE("reference: every operation appears with its method, path and title") 
     REQUIRE(md.exit_code == 0);
     REQUIRE(man.exit_code == 0);
     for (const auto& e : ccai::endpoints()) {
-        CAPTURE(e.id);
-        CHECK(md.out.find("#### " + std::string(e.group) + " " + std::string(e.action) + "\n") != std::string::npos);
-        CHECK(md.out.find("`" + std::string(e.method) + " " + std::string(e.path) + "`") != std::string::npos);
-        CHECK(md.out.find(std::string(e.title)) != std::string::npos);
-        std::string heading = ".SS \"ccai-cli " + std::string(e.group) + " " + std::string(e.action);
+        CAPTURE(e.id());
+        CHECK(md.out.find("#### " + std::string(e.group()) + " " + std::string(e.action()) + "\n") != std::string::npos);
+        CHECK(md.out.find("`" + std::string(e.method()) + " " + std::string(e.path()) + "`") != std::string::npos);
+        CHECK(md.out.find(std::string(e.title())) != std::string::npos);
+        std::string heading = ".SS \"ccai-cli " + std::string(e.group()) + " " + std::string(e.action());
         for (size_t at = heading.find('-'); at != std::string::npos; at = heading.find('-', at + 2)) heading.replace(at, 1, "\\-");
         CHECK(man.out.find(heading) != std::string::npos);
     }

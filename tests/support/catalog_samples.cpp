@@ -7,9 +7,9 @@ namespace ccai::test {
 namespace {
 
 nlohmann::json value_for(const FieldSpec& f) {
-    const std::string t(f.type);
-    if (!f.enums.empty()) return t.starts_with("array") ? nlohmann::json::array({std::string(f.enums.front())})
-                                                        : nlohmann::json(std::string(f.enums.front()));
+    const std::string t(f.type());
+    if (!f.enums().empty()) return t.starts_with("array") ? nlohmann::json::array({std::string(f.enums().front())})
+                                                        : nlohmann::json(std::string(f.enums().front()));
     if (t == "boolean") return true;
     if (t == "integer" || t == "number") return 1;
     if (t == "object") return nlohmann::json::object();
@@ -47,23 +47,23 @@ bool place(nlohmann::json& root, std::string_view path, const nlohmann::json& va
 }  // namespace
 
 std::string sample_value(const ParamSpec& p) {
-    if (!p.enums.empty()) return std::string(p.enums.front());
-    if (p.type == "integer" || p.type == "number") return "1";
-    if (p.type == "boolean") return "true";
-    if (p.name.ends_with("TimeStamp")) return "2026-01-01T00:00:00Z";
-    return fmt::format("v-{}", p.name);
+    if (!p.enums().empty()) return std::string(p.enums().front());
+    if (p.type() == "integer" || p.type() == "number") return "1";
+    if (p.type() == "boolean") return "true";
+    if (p.name().ends_with("TimeStamp")) return "2026-01-01T00:00:00Z";
+    return fmt::format("v-{}", p.name());
 }
 
 nlohmann::json sample_body(const EndpointSpec& spec) {
     // For an array body the catalog's fields describe one item.
     nlohmann::json b = nlohmann::json::object();
-    for (const auto& f : spec.body) {
-        if (f.required != Required::yes) continue;
+    for (const auto& f : spec.body()) {
+        if (f.required() != Required::yes) continue;
         // Parents come before their children in the catalog, so children land inside them; a child
         // of an absent (optional) parent is skipped.
-        place(b, f.name, value_for(f));
+        place(b, f.name(), value_for(f));
     }
-    return spec.body_is_array ? nlohmann::json::array({b}) : b;
+    return spec.body_is_array() ? nlohmann::json::array({b}) : b;
 }
 
 }  // namespace ccai::test

@@ -34,9 +34,9 @@ const std::string& upload_csv() {
 
 CallArgs full_args(const EndpointSpec& spec) {
     CallArgs a;
-    for (const auto ps : {spec.path_params, spec.query_params})
+    for (const auto ps : {spec.path_params(), spec.query_params()})
         for (const auto& p : ps)
-            if (profile_key_for(p.name).empty()) a.params[std::string(p.name)] = test::sample_value(p);
+            if (profile_key_for(p.name()).empty()) a.params[std::string(p.name())] = test::sample_value(p);
     if (spec.is_multipart()) a.file = upload_csv();
     else if (spec.takes_body()) a.body = test::sample_body(spec);
     return a;
@@ -47,31 +47,31 @@ CallArgs full_args(const EndpointSpec& spec) {
 TEST_CASE("the catalog holds all 79 operations with unique ids and group/action pairs") {
     CHECK(endpoints().size() == 79);
     for (const auto& e : endpoints()) {
-        CHECK(find_endpoint(e.id) == &e);
-        CHECK(find_endpoint(e.group, e.action) == &e);
-        CHECK(e.id == fmt::format("{}.{}", e.group, e.action));
+        CHECK(find_endpoint(e.id()) == &e);
+        CHECK(find_endpoint(e.group(), e.action()) == &e);
+        CHECK(e.id() == fmt::format("{}.{}", e.group(), e.action()));
     }
 }
 
 TEST_CASE("every operation builds: method, placeholders filled and encoded, const query, headers") {
     const auto config = test_config();
     for (const auto& spec : endpoints()) {
-        CAPTURE(spec.id);
+        CAPTURE(spec.id());
         const auto args = full_args(spec);
         auto req = build_request(spec, args, config);
         if (!req.ok()) FAIL(req.error().message);
-        CHECK(req->method == spec.method);
+        CHECK(req->method == spec.method());
         CHECK(req->url.starts_with("https://cc.example.com/"));  // trailing slash of host trimmed
         CHECK(req->url.find('{') == std::string::npos);
         CHECK(req->url.find("//", 8) == std::string::npos);
-        for (const auto& p : spec.path_params) {
-            const std::string expect = p.name == "botId" ? "st-9" : p.name == "accountId" ? "acc-1" : p.name == "orgId" ? "o-7"
-                                                                                                 : args.params.at(std::string(p.name));
+        for (const auto& p : spec.path_params()) {
+            const std::string expect = p.name() == "botId" ? "st-9" : p.name() == "accountId" ? "acc-1" : p.name() == "orgId" ? "o-7"
+                                                                                                 : args.params.at(std::string(p.name()));
             CHECK(req->url.find("/" + url_encode(expect)) != std::string::npos);
         }
-        for (const auto& q : spec.const_query)
-            CHECK(req->url.find(fmt::format("{}={}", q.name, q.value)) != std::string::npos);
-        for (const auto& h : spec.headers) CHECK(req->header(h.name) == (h.from == "bot_id" ? "st-9" : "acc-1"));
+        for (const auto& q : spec.const_query())
+            CHECK(req->url.find(fmt::format("{}={}", q.name(), q.value())) != std::string::npos);
+        for (const auto& h : spec.headers()) CHECK(req->header(h.name()) == (h.from() == "bot_id" ? "st-9" : "acc-1"));
         CHECK(req->header("accountid") == "acc-1");
         CHECK(req->header("auth").empty());  // added per attempt by the pipeline, never here
         if (spec.is_multipart()) CHECK(req->upload_file == upload_csv());
@@ -84,13 +84,13 @@ TEST_CASE("a missing required path or query parameter fails before any I/O, nami
     int checked = 0;
     for (const auto& spec : endpoints()) {
         for (const bool in_path : {true, false}) {
-            for (const auto& p : in_path ? spec.path_params : spec.query_params) {
-                const bool required = in_path || p.required == Required::yes;
-                if (!required || !profile_key_for(p.name).empty()) continue;
-                CAPTURE(spec.id);
-                CAPTURE(p.name);
+            for (const auto& p : in_path ? spec.path_params() : spec.query_params()) {
+                const bool required = in_path || p.required() == Required::yes;
+                if (!required || !profile_key_for(p.name()).empty()) continue;
+                CAPTURE(spec.id());
+                CAPTURE(p.name());
                 auto args = full_args(spec);
-                args.params.erase(std::string(p.name));
+                args.params.erase(std::string(p.name()));
                 auto req = build_request(spec, args, config);
                 REQUIRE_FALSE(req.ok());
                 CHECK(req.error().kind == ErrorKind::invalid_input);
@@ -107,15 +107,15 @@ TEST_CASE("a missing required top-level body field is reported by name") {
     const auto config = test_config();
     int checked = 0;
     for (const auto& spec : endpoints()) {
-        if (spec.body_is_array || spec.is_multipart()) continue;
-        for (const auto& f : spec.body) {
-            if (f.required != Required::yes || f.name.find_first_of(".[") != std::string_view::npos) continue;
-            CAPTURE(spec.id);
+        if (spec.body_is_array() || spec.is_multipart()) continue;
+        for (const auto& f : spec.body()) {
+            if (f.required() != Required::yes || f.name().find_first_of(".[") != std::string_view::npos) continue;
+            CAPTURE(spec.id());
             auto args = full_args(spec);
-            args.body->erase(std::string(f.name));
+            args.body->erase(std::string(f.name()));
             auto req = build_request(spec, args, config);
             REQUIRE_FALSE(req.ok());
-            CHECK(req.error().message.find(std::string(f.name)) != std::string::npos);
+            CHECK(req.error().message.find(std::string(f.name())) != std::string::npos);
             ++checked;
         }
     }

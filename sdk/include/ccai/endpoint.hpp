@@ -4,8 +4,15 @@
 ///
 /// The table is generated at build time from endpoints/endpoints.json (see endpoints/gen_endpoints.cpp).
 /// It drives the typed SDK, the CLI command tree, completions and ccai-mock.
+///
+/// Rows hold offsets into the catalog's pools, not pointers, and are read through accessors that return
+/// std::string_view and std::span. A table of pointers must be relocated by the loader in every process
+/// that maps it (executables are position-independent): ~100 KiB of it, 24 pages copied on every
+/// ccai-cli call. Offsets need no relocation, so a call reads only the pages it uses (bench/RESULTS.md).
 
-#include <optional>
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
 #include <span>
 #include <string_view>
 
@@ -14,72 +21,210 @@ namespace ccai {
 /// @brief Tri-state "required" as the catalog records it (unknown = the docs do not say).
 enum class Required { no, yes, unknown };
 
+namespace detail {
+/// A string of the catalog: where it lies in the character pool.
+struct CatalogText {
+    std::uint32_t offset, size;
+};
+/// A list of the catalog: where it lies in the pool of its element type.
+struct CatalogRows {
+    std::uint32_t first, count;
+};
+extern const char kCatalogChars[];
+extern const CatalogText kCatalogTexts[];
+inline std::string_view text(CatalogText t) { return {kCatalogChars + t.offset, t.size}; }
+template <class Row>
+std::span<const Row> rows(const Row* pool, CatalogRows r) {
+    return {pool + r.first, r.count};
+}
+}  // namespace detail
+
+/// @brief A list of catalog strings (allowed values, response fields, ...), read as std::string_view.
+class TextList {
+public:
+    class iterator {
+    public:
+        using iterator_category = std::input_iterator_tag;  // it yields values, not references
+        using value_type = std::string_view;
+        using difference_type = std::ptrdiff_t;
+        using pointer = void;
+        using reference = std::string_view;
+        iterator() = default;
+        explicit iterator(const detail::CatalogText* at) : at_(at) {}
+        std::string_view operator*() const { return detail::text(*at_); }
+        iterator& operator++() {
+            ++at_;
+            return *this;
+        }
+        iterator operator++(int) {
+            auto before = *this;
+            ++at_;
+            return before;
+        }
+        bool operator==(const iterator&) const = default;
+
+    private:
+        const detail::CatalogText* at_ = nullptr;
+    };
+
+    explicit TextList(std::span<const detail::CatalogText> items) : items_(items) {}
+    iterator begin() const { return iterator(items_.data()); }
+    iterator end() const { return iterator(items_.data() + items_.size()); }
+    std::size_t size() const { return items_.size(); }
+    bool empty() const { return items_.empty(); }
+    std::string_view operator[](std::size_t i) const { return detail::text(items_[i]); }
+    std::string_view front() const { return (*this)[0]; }
+
+private:
+    std::span<const detail::CatalogText> items_;
+};
+
+namespace detail {
+inline TextList texts(CatalogRows r) { return TextList(rows(kCatalogTexts, r)); }
+}  // namespace detail
+
 /// @brief A path or query parameter.
-struct ParamSpec {
-    std::string_view name;  ///< catalog name, e.g. "skillGroupId"
-    std::string_view type;  ///< "string", "integer", "number", "boolean", "array[string]" or ""
-    Required required;
-    std::string_view desc;
-    std::string_view default_value;          ///< "" when none documented
-    std::span<const std::string_view> enums;  ///< allowed values, empty when free
+class ParamSpec {
+public:
+    using Text = detail::CatalogText;
+    constexpr ParamSpec(Text name, Text type, Required required, Text desc, Text default_value,
+                        detail::CatalogRows enums)
+        : name_(name), type_(type), desc_(desc), default_(default_value), enums_(enums), required_(required) {}
+    std::string_view name() const { return detail::text(name_); }  ///< catalog name, e.g. "skillGroupId"
+    /// "string", "integer", "number", "boolean", "array[string]" or ""
+    std::string_view type() const { return detail::text(type_); }
+    Required required() const { return required_; }
+    std::string_view desc() const { return detail::text(desc_); }
+    std::string_view default_value() const { return detail::text(default_); }  ///< "" when none documented
+    TextList enums() const { return detail::texts(enums_); }  ///< allowed values, empty when free
+
+private:
+    Text name_, type_, desc_, default_;
+    detail::CatalogRows enums_;
+    Required required_;
 };
 
 /// @brief A body field; nested fields use dotted / `[]` notation ("queues[].id").
-struct FieldSpec {
-    std::string_view name;
-    std::string_view type;
-    Required required;
-    std::string_view desc;
-    std::span<const std::string_view> enums;
+class FieldSpec {
+public:
+    using Text = detail::CatalogText;
+    constexpr FieldSpec(Text name, Text type, Required required, Text desc, detail::CatalogRows enums)
+        : name_(name), type_(type), desc_(desc), enums_(enums), required_(required) {}
+    std::string_view name() const { return detail::text(name_); }
+    std::string_view type() const { return detail::text(type_); }
+    Required required() const { return required_; }
+    std::string_view desc() const { return detail::text(desc_); }
+    TextList enums() const { return detail::texts(enums_); }
+
+private:
+    Text name_, type_, desc_;
+    detail::CatalogRows enums_;
+    Required required_;
 };
 
 /// @brief A header besides `auth`, filled from the profile ("account_id" or "bot_id").
-struct HeaderSpec {
-    std::string_view name;
-    std::string_view from;
-    Required required;
+class HeaderSpec {
+public:
+    using Text = detail::CatalogText;
+    constexpr HeaderSpec(Text name, Text from, Required required) : name_(name), from_(from), required_(required) {}
+    std::string_view name() const { return detail::text(name_); }
+    std::string_view from() const { return detail::text(from_); }
+    Required required() const { return required_; }
+
+private:
+    Text name_, from_;
+    Required required_;
 };
 
 /// @brief A fixed query value the SDK always sends (e.g. campaignType=sms).
-struct ConstQuery {
-    std::string_view name;
-    std::string_view value;
+class ConstQuery {
+public:
+    using Text = detail::CatalogText;
+    constexpr ConstQuery(Text name, Text value) : name_(name), value_(value) {}
+    std::string_view name() const { return detail::text(name_); }
+    std::string_view value() const { return detail::text(value_); }
+
+private:
+    Text name_, value_;
 };
 
 /// @brief How a list operation pages ("skip-limit", "page", "offset", "page in request body", ...).
-struct PaginationSpec {
-    std::string_view style;
-    std::span<const std::string_view> params;
-    std::string_view notes;
+class PaginationSpec {
+public:
+    using Text = detail::CatalogText;
+    constexpr PaginationSpec(Text style, detail::CatalogRows params, Text notes)
+        : style_(style), notes_(notes), params_(params) {}
+    std::string_view style() const { return detail::text(style_); }
+    TextList params() const { return detail::texts(params_); }
+    std::string_view notes() const { return detail::text(notes_); }
+
+private:
+    Text style_, notes_;
+    detail::CatalogRows params_;
 };
 
+namespace detail {
+extern const ParamSpec kCatalogParams[];
+extern const FieldSpec kCatalogFields[];
+extern const HeaderSpec kCatalogHeaders[];
+extern const ConstQuery kCatalogConstQueries[];
+extern const PaginationSpec kCatalogPaginations[];
+}  // namespace detail
+
 /// @brief One operation of the catalog.
-struct EndpointSpec {
-    std::string_view id;      ///< "group.action"
-    std::string_view group;   ///< CLI group, e.g. "skill-groups"
-    std::string_view action;  ///< CLI action, e.g. "create"
-    std::string_view title;
-    std::string_view doc;
-    std::string_view method;  ///< GET, POST, PUT, DELETE
-    std::string_view path;    ///< with {placeholders}
-    std::span<const ParamSpec> path_params;
-    std::span<const ParamSpec> query_params;
-    std::span<const ConstQuery> const_query;
-    std::span<const HeaderSpec> headers;
-    std::string_view content_type;  ///< "" when no body is documented
-    std::span<const FieldSpec> body;
-    bool body_is_array;
-    std::span<const std::string_view> response_fields;
-    std::string_view response_list_key;  ///< "" for non-list operations
-    std::optional<PaginationSpec> pagination;
-    std::string_view notes;
+class EndpointSpec {
+public:
+    using Text = detail::CatalogText;
+    using Rows = detail::CatalogRows;
+    static constexpr std::uint32_t kNoPagination = UINT32_MAX;
+    /// The generated table's row (endpoints/gen_endpoints.cpp); the order is that of the accessors.
+    constexpr EndpointSpec(Text id, Text group, Text action, Text title, Text doc, Text method, Text path,
+                           Rows path_params, Rows query_params, Rows const_query, Rows headers, Text content_type,
+                           Rows body, bool body_is_array, Rows response_fields, Text response_list_key,
+                           std::uint32_t pagination, Text notes)
+        : id_(id), group_(group), action_(action), title_(title), doc_(doc), method_(method), path_(path),
+          content_type_(content_type), response_list_key_(response_list_key), notes_(notes),
+          path_params_(path_params), query_params_(query_params), const_query_(const_query), headers_(headers),
+          body_(body), response_fields_(response_fields), pagination_(pagination), body_is_array_(body_is_array) {}
+
+    std::string_view id() const { return detail::text(id_); }          ///< "group.action"
+    std::string_view group() const { return detail::text(group_); }    ///< CLI group, e.g. "skill-groups"
+    std::string_view action() const { return detail::text(action_); }  ///< CLI action, e.g. "create"
+    std::string_view title() const { return detail::text(title_); }
+    std::string_view doc() const { return detail::text(doc_); }
+    std::string_view method() const { return detail::text(method_); }  ///< GET, POST, PUT, DELETE
+    std::string_view path() const { return detail::text(path_); }      ///< with {placeholders}
+    std::span<const ParamSpec> path_params() const { return detail::rows(detail::kCatalogParams, path_params_); }
+    std::span<const ParamSpec> query_params() const { return detail::rows(detail::kCatalogParams, query_params_); }
+    std::span<const ConstQuery> const_query() const {
+        return detail::rows(detail::kCatalogConstQueries, const_query_);
+    }
+    std::span<const HeaderSpec> headers() const { return detail::rows(detail::kCatalogHeaders, headers_); }
+    /// "" when no body is documented
+    std::string_view content_type() const { return detail::text(content_type_); }
+    std::span<const FieldSpec> body() const { return detail::rows(detail::kCatalogFields, body_); }
+    bool body_is_array() const { return body_is_array_; }
+    TextList response_fields() const { return detail::texts(response_fields_); }
+    /// "" for non-list operations
+    std::string_view response_list_key() const { return detail::text(response_list_key_); }
+    /// nullptr when the operation does not page
+    const PaginationSpec* pagination() const {
+        return pagination_ == kNoPagination ? nullptr : &detail::kCatalogPaginations[pagination_];
+    }
+    std::string_view notes() const { return detail::text(notes_); }
 
     /// @brief True for a multipart upload (the request takes a file, not a JSON body).
-    [[nodiscard]] bool is_multipart() const { return content_type == "multipart/form-data"; }
+    [[nodiscard]] bool is_multipart() const { return content_type() == "multipart/form-data"; }
     /// @brief True when the operation takes a JSON body.
     [[nodiscard]] bool takes_body() const {
-        return !is_multipart() && (content_type == "application/json" || !body.empty());
+        return !is_multipart() && (content_type() == "application/json" || !body().empty());
     }
+
+private:
+    Text id_, group_, action_, title_, doc_, method_, path_, content_type_, response_list_key_, notes_;
+    Rows path_params_, query_params_, const_query_, headers_, body_, response_fields_;
+    std::uint32_t pagination_;
+    bool body_is_array_;
 };
 
 /// @brief All operations, in catalog order.

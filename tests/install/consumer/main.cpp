@@ -8,6 +8,7 @@ int main() {
     config.set("host", "https://example.invalid", "consumer");
     const auto* spec = ccai::find_endpoint("skills.get");
     if (spec == nullptr) return 1;
-    std::printf("%.*s %s\n", static_cast<int>(spec->path.size()), spec->path.data(), config.get("host").c_str());
+    const auto path = spec->path();
+    std::printf("%.*s %s\n", static_cast<int>(path.size()), path.data(), config.get("host").c_str());
     return 0;
 }
