@@ -443,6 +443,7 @@ function __ccai_cli_globals
     printf '%s\n' '--pacer-margin	safety margin: windows treated as this much longer, e.g. 1%'
     printf '%s\n' '--timeout	total request timeout, seconds'
     printf '%s\n' '--connect-timeout	connect timeout, seconds'
+    printf '%s\n' '--compression	gzip: ask for compressed answers (list pages); none: do not'
     printf '%s\n' '--max-attempts	attempts per call, the first included'
     printf '%s\n' '--max-wait	seconds a call may spend waiting to retry'
     printf '%s\n' '--profile	configuration profile (CCAI_PROFILE)'
@@ -901,6 +902,8 @@ function __ccai_cli_value --argument-names cmdpath opt
                 case '--timeout'
                     echo any
                 case '--connect-timeout'
+                    echo any
+                case '--compression'
                     echo any
                 case '--max-attempts'
                     echo any

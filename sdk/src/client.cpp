@@ -51,6 +51,7 @@ Client::Client(ClientOptions options) : options_(std::move(options)) {
         auto t = options_.transport_options;
         t.total_timeout = std::chrono::seconds(seconds_setting(c, "timeout", 60));
         t.connect_timeout = std::chrono::seconds(seconds_setting(c, "connect_timeout", 10));
+        t.gzip = c.get("compression") != "none";
         options_.transport = detail::make_curl_transport(t);
     }
     RetryOptions retry = options_.retry.value_or(RetryOptions{});
@@ -65,6 +66,8 @@ Client::Client(ClientOptions options) : options_(std::move(options)) {
 }
 
 Result<std::unique_ptr<Client>> Client::create(ClientOptions options) {
+    if (const auto& z = options.config.get("compression"); !z.empty() && z != "gzip" && z != "none")
+        return invalid_input(fmt::format("bad compression '{}' (expected gzip or none)", z));
     if (!options.clock) options.clock = system_clock();
     if (!options.pacer) {
         auto po = pacer_options(options.config);

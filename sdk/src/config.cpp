@@ -34,6 +34,7 @@ constexpr SettingSpec kSettings[] = {
     {"output", "CCAI_OUTPUT", "", false, "json, jsonl or table"},
     {"timeout", "CCAI_TIMEOUT", "60", false, "total request timeout, seconds"},
     {"connect_timeout", "CCAI_CONNECT_TIMEOUT", "10", false, "connect timeout, seconds"},
+    {"compression", "CCAI_COMPRESSION", "gzip", false, "gzip: ask for compressed answers (list pages); none: do not"},
     {"max_attempts", "CCAI_MAX_ATTEMPTS", "6", false, "attempts per call, the first included"},
     {"max_wait", "CCAI_MAX_WAIT", "300", false, "seconds a call may spend waiting to retry"},
 };

@@ -73,9 +73,10 @@ public:
         curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(o_.total_timeout.count()));
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, o_.insecure ? 0L : 1L);
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, o_.insecure ? 0L : 2L);
-        // gzip only: it saves the bandwidth of big list pages, and is cheap on small answers, unlike brotli
-        // ("" = everything libcurl decodes), which cost ~0.7 ms per call at the server (bench/RESULTS.md).
-        curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "gzip");
+        // gzip only: it saves the bandwidth of big list pages. brotli ("" = everything libcurl decodes) cost
+        // ~0.7 ms per call at the server; even gzip costs ~0.9 ms per small answer on loopback (compress,
+        // inflate), so `compression = none` turns it off (bench/RESULTS.md).
+        curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, o_.gzip ? "gzip" : nullptr);
         curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
         curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp.body);
         curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);

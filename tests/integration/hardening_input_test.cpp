@@ -59,6 +59,7 @@ TEST_CASE("hardening input: malformed flag values are exit 2 and send nothing") 
         {{"queues", "list", "--rate-limit", "60/1m,"}, "60/1m,"},
         {{"queues", "list", "--pacer-margin", "lots"}, "pacer_margin 'lots'"},
         {{"queues", "list", "--pacer-margin", "200%"}, "pacer_margin '200%'"},
+        {{"queues", "list", "--compression", "zip"}, "compression 'zip'"},
         {{"queues", "list", "-o", "xml"}, "xml"},
         {{"skill-groups", "create", "--set", "noequals"}, "noequals"},
         {{"skill-groups", "create", "--set", "=value"}, "=value"},

@@ -1,7 +1,12 @@
-// The libcurl transport against ccai-mock: how many connections a client leaves open.
+// The libcurl transport against real servers: how many connections a client leaves open (ccai-mock), and
+// what it asks for (a bare httplib server that records the request).
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include <httplib.h>
 
 #include "cli_support.hpp"
 
@@ -35,4 +40,50 @@ TEST_CASE("transport: POSTs on fresh connections leave at most one idle connecti
         REQUIRE(call(*client, "skill-groups.list").ok());
     }
     CHECK(open_sockets() <= before);
+}
+
+// compression = gzip (the default) asks for gzip and decodes it; none sends no Accept-Encoding, so the
+// server sends the body as is (a small answer then costs neither side a compressor).
+TEST_CASE("transport: compression setting decides Accept-Encoding") {
+    httplib::Server server;
+    std::mutex m;
+    std::vector<std::string> seen;  // the Accept-Encoding of each request, "(none)" when absent
+    server.Get(".*", [&](const httplib::Request& req, httplib::Response& res) {
+        std::lock_guard lock(m);
+        seen.push_back(req.has_header("Accept-Encoding") ? req.get_header_value("Accept-Encoding") : "(none)");
+        res.set_content(R"({"hasMore":false,"results":[{"name":"compressible compressible compressible"}]})",
+                        "application/json");
+    });
+    const int port = server.bind_to_any_port("127.0.0.1");
+    std::thread t([&] { server.listen_after_bind(); });
+    // bind_to_any_port already listens: a request made before the accept loop runs waits in the backlog.
+
+    for (const std::string setting : {"", "gzip", "none"}) {
+        CAPTURE(setting);
+        ccai::ClientOptions o;
+        for (const auto& [k, v] : std::map<std::string, std::string>{
+                 {"host", "http://127.0.0.1:" + std::to_string(port)}, {"bot_id", "st-1"}, {"account_id", "acc"},
+                 {"client_id", "cs-1"}, {"client_secret", "s"}, {"rate_limit", "1000/1s"}, {"pacer", "memory"}})
+            o.config.set(k, v, "test");
+        if (!setting.empty()) o.config.set("compression", setting, "test");
+        auto client = ccai::Client::create(std::move(o));
+        REQUIRE(client.ok());
+        const auto r = call(**client, "skill-groups.list");
+        REQUIRE(r.ok());
+        CHECK((*r)["results"][0]["name"] == "compressible compressible compressible");
+        std::lock_guard lock(m);
+        REQUIRE(!seen.empty());
+        CHECK(seen.back() == (setting == "none" ? "(none)" : "gzip"));
+    }
+    server.stop();
+    t.join();
+}
+
+TEST_CASE("transport: a bad compression setting is refused before any request") {
+    ccai::ClientOptions o;
+    o.config.set("compression", "br", "test");
+    auto client = ccai::Client::create(std::move(o));
+    REQUIRE(!client.ok());
+    CHECK(client.error().kind == ccai::ErrorKind::invalid_input);
+    CHECK(client.error().message.find("compression 'br'") != std::string::npos);
 }

@@ -46,6 +46,7 @@ struct TransportOptions {
     std::chrono::milliseconds connect_timeout{10'000};
     std::chrono::milliseconds total_timeout{60'000};
     bool insecure = false;  ///< skip TLS verification (the CLI warns every time)
+    bool gzip = true;       ///< ask for gzip-compressed answers (setting `compression`)
 };
 
 /// @brief Sends one request. Network failures come back as ApiError{kind=network}; HTTP errors as responses.
