@@ -2,6 +2,9 @@
 # Single-call overhead (not part of CI): REPS sequential calls, one process each, against ccai-mock with
 # no rate limit: plain curl vs ccai-cli with the memory pacer vs ccai-cli with the file pacer (the default:
 # open + fcntl lock + read + write of the state file per call). Prints the mean time per call.
+# ccai-cli asks for gzip by default and plain curl asks for nothing, so the two exchanges differ (the mock
+# compresses, the client inflates). Two more rows compare like with like: curl --compressed (gzip, as
+# ccai-cli's default) and ccai-cli --compression none (no Accept-Encoding, as plain curl).
 # usage: bench/pacer_overhead.sh [BUILD_DIR] ; env: REPS (default 200), COMPARE (another ccai-cli binary, e.g.
 # an older build, run with the memory pacer in the same rotation)
 set -euo pipefail
@@ -26,11 +29,13 @@ FLAGS="--host http://127.0.0.1:$PORT --account-id acc-bench --bot-id st-bench --
 # The three commands take turns, one call each per round, so a machine that gets busier or quieter during
 # the run shifts all three alike. Each call is timed with bash's $EPOCHREALTIME (no extra process).
 CURL=(curl -sS --fail -H "auth: $TOKEN" -H "accountid: acc-bench" "$URL")
+CURL_GZIP=(curl -sS --fail -H "Accept-Encoding: gzip" --compressed -H "auth: $TOKEN" -H "accountid: acc-bench" "$URL")
 MEMORY=($CLI $FLAGS --pacer memory skill-groups list)
 FILE=($CLI $FLAGS --pacer file --pacer-dir "$WORK/pacer" skill-groups list)
+MEMORY_PLAIN=($CLI $FLAGS --compression none --pacer memory skill-groups list)
 COMPARED=(${COMPARE:+$(realpath "$COMPARE")} $FLAGS --pacer memory skill-groups list)
-WHICH=(curl memory file ${COMPARE:+compared})
-declare -A total=([curl]=0 [memory]=0 [file]=0 [compared]=0)
+WHICH=(curl memory file curl_gzip memory_plain ${COMPARE:+compared})
+declare -A total=([curl]=0 [memory]=0 [file]=0 [curl_gzip]=0 [memory_plain]=0 [compared]=0)
 for _ in $(seq "$REPS"); do
     for which in "${WHICH[@]}"; do
         declare -n cmd=${which^^}
@@ -41,6 +46,12 @@ for _ in $(seq "$REPS"); do
     done
 done
 for which in "${WHICH[@]}"; do
-    case $which in curl) label=curl ;; compared) label="$COMPARE (memory)" ;; *) label="ccai-cli --pacer $which" ;; esac
-    printf '%-22s %7.2f ms/call\n' "$label" "$(echo "${total[$which]} / $REPS / 1000" | bc -l)"
+    case $which in
+    curl) label=curl ;;
+    curl_gzip) label="curl --compressed" ;;
+    memory_plain) label="ccai-cli --pacer memory --compression none" ;;
+    compared) label="$COMPARE (memory)" ;;
+    *) label="ccai-cli --pacer $which" ;;
+    esac
+    printf '%-44s %7.2f ms/call\n' "$label" "$(echo "${total[$which]} / $REPS / 1000" | bc -l)"
 done
