@@ -16,7 +16,8 @@ bool RequestLog::open(const std::string& path) {
 void RequestLog::write(const LogEntry& e) {
     if (!f_) return;
     nlohmann::json j{{"method", e.method}, {"path", e.path},     {"query", e.query}, {"status", e.status},
-                     {"account", e.account}, {"ms", e.ms}, {"op", e.op}};
+                     {"account", e.account}, {"ms", e.ms}, {"op", e.op},
+                     {"at", e.at}};
     if (e.dropped) j["dropped"] = true;
     const auto line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     std::lock_guard lock(mu_);

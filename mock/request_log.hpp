@@ -13,6 +13,7 @@ struct LogEntry {
     int status = 0;     ///< 0 when the connection was dropped before an answer
     std::string account;
     long long ms = 0;
+    double at = 0;         ///< arrival, Unix time in seconds (benchmarks line requests up with windows)
     std::string op;        ///< catalog id when routed
     bool dropped = false;  ///< the connection was dropped (before or after the handler)
 };

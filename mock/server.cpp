@@ -59,6 +59,7 @@ void MockServer::stop() { svr_.stop(); }
 void MockServer::handle(const httplib::Request& req, httplib::Response& res) {
     const auto start = std::chrono::steady_clock::now();
     LogEntry entry;
+    entry.at = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     entry.method = req.method;
     entry.path = req.path;
     if (const auto q = req.target.find('?'); q != std::string::npos) entry.query = req.target.substr(q + 1);

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <set>
 
@@ -203,6 +204,9 @@ TEST_CASE("mock: the request log has method path without query query status acco
     CHECK(l["status"] == 200);
     CHECK(l["account"] == "acc-log");
     CHECK(l["ms"].is_number_integer());
+    const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    CHECK(l["at"].get<double>() <= now);
+    CHECK(l["at"].get<double>() > now - 60);
     CHECK(l.dump().find("eyJ") == std::string::npos);
 }
 
