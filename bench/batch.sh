@@ -5,6 +5,8 @@
 # --memory: peak RSS against input size, with a fast mock (no latency, no server limit) and a CLI limit
 # high enough never to pace, so only the batch's own memory shows.
 set -euo pipefail
+# shellcheck source=scripts/lib/mock.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/mock.sh"
 if [ "${1:-}" = "--memory" ]; then
   shift
   BUILD=${1:-build-batch}
@@ -14,10 +16,8 @@ if [ "${1:-}" = "--memory" ]; then
   MOCK=$BUILD/mock/ccai-mock
   TMP=$(mktemp -d)
   trap 'kill $MOCK_PID 2>/dev/null || true; rm -rf "$TMP"' EXIT
-  "$MOCK" --port 0 --rate-limit none --threads 16 > "$TMP/mock.out" 2> "$TMP/mock.err" &
-  MOCK_PID=$!
-  for _ in $(seq 50); do grep -q listening "$TMP/mock.out" 2>/dev/null && break; sleep 0.1; done
-  HOST=$(sed -n 's/^listening on //p' "$TMP/mock.out")
+  mock_start "$MOCK" "$TMP" --rate-limit none --threads 16
+  HOST=$MOCK_URL
   export CCAI_CLIENT_ID=cs-mock CCAI_CLIENT_SECRET=mock-secret XDG_CONFIG_HOME=$TMP/cfg XDG_STATE_HOME=$TMP/state
   echo "memory: mock --rate-limit none, no latency; cli --rate-limit 1000000/1s --pacer memory --concurrency 2"
   for n in $SIZES; do
@@ -46,10 +46,8 @@ trap 'kill $MOCK_PID 2>/dev/null || true; rm -rf "$TMP"' EXIT
 
 # The limit scaled to 100/1s (pacing interval 10 ms); the server takes 30 ms per call (3x the interval) and
 # enforces the same 100/1s window, so any pacing error shows up as rejections (retries).
-"$MOCK" --port 0 --latency 30 --rate-limit 100/1s --threads 16 > "$TMP/mock.out" 2> "$TMP/mock.err" &
-MOCK_PID=$!
-for _ in $(seq 50); do grep -q listening "$TMP/mock.out" 2>/dev/null && break; sleep 0.1; done
-HOST=$(sed -n 's/^listening on //p' "$TMP/mock.out")
+mock_start "$MOCK" "$TMP" --latency 30 --rate-limit 100/1s --threads 16
+HOST=$MOCK_URL
 
 for i in $(seq 1 "$LINES"); do echo "{\"op\":\"skill-groups.create\",\"body\":{\"name\":\"bench-$i\"}}"; done > "$TMP/in.jsonl"
 

@@ -6,6 +6,8 @@
 #
 # usage: bench/pacer.sh [BUILD_DIR] ; env: LIMITS (default 20/2s), CALLS (200), NS ("1 8 32"),
 set -euo pipefail
+# shellcheck source=scripts/lib/mock.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/mock.sh"
 BUILD=${1:-build-pacer}
 CLI=$(realpath "$BUILD/cli/ccai-cli")
 MOCK=$(realpath "$BUILD/mock/ccai-mock")
@@ -43,12 +45,10 @@ jwt() {  # HS256 token for the mock's default credentials, as a curl user would 
     printf '%s.%s.%s' "$h" "$p" "$(printf '%s.%s' "$h" "$p" | openssl dgst -sha256 -hmac mock-secret -binary | eval "$b64")"
 }
 
-start_mock() {  # -> sets PORT, LOG
+start_mock() {  # -> sets MOCK_PID, PORT, LOG (a fresh mock per run: empty window and log)
     LOG=$WORK/mock-$RANDOM.log
-    "$MOCK" --port 0 --rate-limit "$LIMITS" --log "$LOG" >"$WORK/mock.out" 2>/dev/null &
-    MOCK_PID=$!
-    for _ in $(seq 100); do grep -q listening "$WORK/mock.out" 2>/dev/null && break; sleep 0.05; done
-    PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/mock.out")
+    mock_start "$MOCK" "$WORK" --rate-limit "$LIMITS" --log "$LOG"
+    PORT=$MOCK_PORT
 }
 
 one_call() {  # tool -> the command line of one call (run by xargs through bash, timed)

@@ -8,6 +8,8 @@
 # usage: bench/pacer_overhead.sh [BUILD_DIR] ; env: REPS (default 200), COMPARE (another ccai-cli binary, e.g.
 # an older build, run with the memory pacer in the same rotation)
 set -euo pipefail
+# shellcheck source=scripts/lib/mock.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/mock.sh"
 BUILD=${1:-build-pacer}
 CLI=$(realpath "$BUILD/cli/ccai-cli")
 MOCK=$(realpath "$BUILD/mock/ccai-mock")
@@ -15,16 +17,14 @@ REPS=${REPS:-200}
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 export CCAI_CLIENT_ID=cs-mock CCAI_CLIENT_SECRET=mock-secret XDG_CONFIG_HOME=$WORK/cfg XDG_STATE_HOME=$WORK/state
-"$MOCK" --port 0 --rate-limit none >"$WORK/mock.out" 2>/dev/null &
-for _ in $(seq 100); do grep -q listening "$WORK/mock.out" 2>/dev/null && break; sleep 0.05; done
-PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/mock.out")
+mock_start "$MOCK" "$WORK" --rate-limit none
 b64() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 now=$(date +%s)
 h=$(printf '{"alg":"HS256","typ":"JWT"}' | b64)
 p=$(printf '{"sub":"bench","appId":"cs-mock","iat":%d,"exp":%d}' "$now" $((now + 3600)) | b64)
 TOKEN="$h.$p.$(printf '%s.%s' "$h" "$p" | openssl dgst -sha256 -hmac mock-secret -binary | b64)"
-URL="http://127.0.0.1:$PORT/agentassist/api/v1/public/st-bench/skill-groups"
-FLAGS="--host http://127.0.0.1:$PORT --account-id acc-bench --bot-id st-bench --rate-limit 1000000/1s -q"
+URL="$MOCK_URL/agentassist/api/v1/public/st-bench/skill-groups"
+FLAGS="--host $MOCK_URL --account-id acc-bench --bot-id st-bench --rate-limit 1000000/1s -q"
 
 # The three commands take turns, one call each per round, so a machine that gets busier or quieter during
 # the run shifts all three alike. Each call is timed with bash's $EPOCHREALTIME (no extra process).

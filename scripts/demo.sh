@@ -4,28 +4,27 @@
 # shell jobs at the account's (scaled) rate limit and show that the service rejected none of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/mock.sh
+. scripts/lib/mock.sh  # relative to the repository root, after the cd
 scripts/deps.sh
 scripts/build.sh >/dev/null
 B=${BUILD_DIR:-build}
 cli=$B/cli/ccai-cli
 
 work=$(mktemp -d)
-cleanup() { [ -n "${mock_pid:-}" ] && kill "$mock_pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() { [ -n "${MOCK_PID:-}" ] && kill "$MOCK_PID" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 # A scaled limit (20 calls per 4 s instead of 60 per minute) so the demo takes seconds, not minutes.
 LIMIT=20/4s
-"$B/mock/ccai-mock" --port 0 --rate-limit "$LIMIT" --log "$work/requests.jsonl" >"$work/mock.out" 2>/dev/null &
-mock_pid=$!
-for _ in $(seq 100); do grep -q listening "$work/mock.out" 2>/dev/null && break; sleep 0.05; done
-port=$(sed -n 's/^listening on http:\/\/127.0.0.1:\([0-9]*\)$/\1/p' "$work/mock.out")
+mock_start "$B/mock/ccai-mock" "$work" --rate-limit "$LIMIT" --log "$work/requests.jsonl"
 
-export CCAI_HOST=http://127.0.0.1:$port CCAI_ACCOUNT_ID=acc-demo CCAI_BOT_ID=st-demo CCAI_ORG_ID=o-demo \
+export CCAI_HOST=$MOCK_URL CCAI_ACCOUNT_ID=acc-demo CCAI_BOT_ID=st-demo CCAI_ORG_ID=o-demo \
        CCAI_CLIENT_ID=cs-mock CCAI_CLIENT_SECRET=mock-secret CCAI_RATE_LIMIT=$LIMIT \
        CCAI_PACER_DIR=$work/pacer XDG_CONFIG_HOME=$work/config
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 run() { step "ccai-cli $*"; "$cli" "$@"; }
 
-echo "ccai-mock on port $port, account limit $LIMIT (the real service: 60/1m)"
+echo "ccai-mock on port $MOCK_PORT, account limit $LIMIT (the real service: 60/1m)"
 step "ccai-cli skill-groups create --set name=Languages -o text --fields id"
 sg=$("$cli" skill-groups create --set name=Languages -o text --fields id); echo "$sg"
 for lang in French German; do

@@ -13,16 +13,16 @@
 #   BUILD_DIR=build-x scripts/update-startup-order.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/mock.sh
+. scripts/lib/mock.sh
 BUILD_DIR=${BUILD_DIR:-build}
 cmake --build "$BUILD_DIR" --target ccai-cli ccai-mock
 CLI=$(realpath "$BUILD_DIR/cli/ccai-cli")
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 export CCAI_CLIENT_ID=cs-mock CCAI_CLIENT_SECRET=mock-secret XDG_CONFIG_HOME=$WORK/cfg XDG_STATE_HOME=$WORK/state
-"$BUILD_DIR/mock/ccai-mock" --port 0 --rate-limit none >"$WORK/mock.out" 2>/dev/null &
-for _ in $(seq 100); do grep -q listening "$WORK/mock.out" 2>/dev/null && break; sleep 0.05; done
-PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/mock.out")
-FLAGS=(--host "http://127.0.0.1:$PORT" --account-id acc-1 --bot-id st-1)
+mock_start "$BUILD_DIR/mock/ccai-mock" "$WORK" --rate-limit none
+FLAGS=(--host "$MOCK_URL" --account-id acc-1 --bot-id st-1)
 
 # Typical calls: a create with a JSON body, a list with the default (file) pacer and with the in-process
 # pacer, a get with a path parameter and table output, and a get of an id that does not exist (the error path).
