@@ -53,9 +53,12 @@ Result<Duration> StatePacer::acquire() {
 void StatePacer::complete() {
     const auto slot = in_flight_.take();
     if (!slot) return;
-    auto r = transact([&](PacerState& s, TimePoint now) {
+    // The response is in: the server counted the request before now. Read the clock before waiting for the
+    // lock, which other processes may hold; that wait would only push the next window's calls later.
+    const auto done = clock_->now();
+    auto r = transact([&](PacerState& s, TimePoint) {
         take_grant(s, *slot);  // gone only if reset or repaired meanwhile: record the request anyway
-        put_grant(s, std::max(now, *slot));
+        put_grant(s, std::max(done, *slot));
         return true;
     });
     if (!r) log(fmt::format("pacer: could not record a completion: {}", r.error().message));
