@@ -5,7 +5,8 @@ set -euo pipefail
 PACKAGES=(cmake ninja-build g++ pkg-config ccache
   libcurl4-openssl-dev libcli11-dev nlohmann-json3-dev libfmt-dev doctest-dev libssl-dev
   libcpp-httplib-dev libhiredis-dev redis-server libtomlplusplus-dev
-  curl zsh fish groff-base
+  curl openssl zsh fish groff-base
+  dpkg-dev  # dpkg-source: scripts/lean-curl.sh unpacks Debian's libcurl source
   clang libclang-rt-dev)  # the libFuzzer build (scripts/fuzz.sh)
 missing=()
 for p in "${PACKAGES[@]}"; do

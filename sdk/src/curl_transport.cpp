@@ -134,3 +134,9 @@ std::shared_ptr<Transport> make_curl_transport(const TransportOptions& options) 
 }
 
 }  // namespace ccai::detail
+
+namespace ccai {
+
+std::string http_library_version() { return curl_version(); }
+
+}  // namespace ccai

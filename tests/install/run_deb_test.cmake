@@ -29,6 +29,13 @@ foreach(f ./usr/bin/ccai-cli ./usr/share/man/man1/ccai-cli.1 ./usr/share/bash-co
 endforeach()
 execute_process(COMMAND "${DPKG_DEB}" --field ${debs} Package Maintainer Depends OUTPUT_VARIABLE fields)
 message(STATUS "${debs}:\n${fields}")
-if(NOT fields MATCHES "Package: ccai-cli" OR NOT fields MATCHES "Depends: .*libcurl")
+if(NOT fields MATCHES "Package: ccai-cli" OR NOT fields MATCHES "Depends: .*libssl3")
   message(FATAL_ERROR "unexpected package metadata:\n${fields}")
+endif()
+# With scripts/lean-curl.sh's libcurl linked in, installing ccai-cli must not pull in libcurl4 and the ~30
+# libraries behind it; with the system's, it must depend on it.
+if(LEAN_CURL AND fields MATCHES "libcurl")
+  message(FATAL_ERROR "the lean build's package depends on libcurl:\n${fields}")
+elseif(NOT LEAN_CURL AND NOT fields MATCHES "Depends: .*libcurl")
+  message(FATAL_ERROR "the package does not depend on libcurl:\n${fields}")
 endif()

@@ -49,6 +49,10 @@ struct TransportOptions {
     bool gzip = true;       ///< ask for gzip-compressed answers (setting `compression`)
 };
 
+/// @brief The HTTP library requests go out with and what it was built with,
+/// e.g. "libcurl/7.88.1 OpenSSL/3.0.17 zlib/1.2.13" (curl_version()).
+std::string http_library_version();
+
 /// @brief Sends one request. Network failures come back as ApiError{kind=network}; HTTP errors as responses.
 class Transport {
 public:
