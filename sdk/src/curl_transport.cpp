@@ -60,7 +60,11 @@ ApiError network_error(CURLcode code, const char* detail, bool sent) {
 
 class CurlTransport final : public Transport {
 public:
-    explicit CurlTransport(TransportOptions o) : o_(o) {}
+    // libcurl's global set-up (OpenSSL's initialization, reading openssl.cnf: ~3 ms on a slow VM) and this
+    // thread's handle are made now, not at the first request: the pacer would otherwise grant a slot, wait
+    // for it, and only then spend that time before the request goes out, and every window after it would
+    // start that much later (bench/RESULTS.md, session 6).
+    explicit CurlTransport(TransportOptions o) : o_(o) { thread_handle(); }
 
     Result<HttpResponse> perform(const HttpRequest& req) override {
         CURL* h = thread_handle();
