@@ -3,15 +3,16 @@
 # security patches, fetched and signature-checked by `apt-get source`), compiled as a static library with
 # only what ccai-cli uses: HTTP and HTTPS over OpenSSL, gzip, the system's CA certificates.
 #
-# Why: Debian's libcurl.so.4 loads 30 shared libraries (LDAP, Kerberos, RTMP with GnuTLS, SSH, IDN, PSL,
+# Why: Debian's libcurl.so.4 loads 26 more shared libraries (LDAP, Kerberos, RTMP with GnuTLS, SSH, IDN, PSL,
 # brotli, zstd, nghttp2, ...) that an HTTPS call to the CCAI API never uses. Every process pays for mapping
 # and relocating them: an empty program linked with -lcurl takes 13 ms and 490 page faults on our CI VM, one
-# linked with libssl and zlib 5.6 ms and 200. ccai-cli runs once per call in shell loops, so this is most of
-# a call's cost (bench/RESULTS.md, session 6). Leaving the other protocols out also leaves out their code.
+# linked with libssl, libcrypto, zlib and hiredis 5.6 ms and 200. ccai-cli runs once per call in shell
+# loops: this was ~40 % of a call (bench/RESULTS.md, session 6). Leaving the other protocols out also
+# leaves out their code.
 #
 # Prints the install prefix (include/, lib/libcurl.a) on stdout; everything else goes to stderr.
-# The result is cached per Debian version under .cache/lean-curl/, so it is built once per machine and again
-# only when apt upgrades libcurl (then rebuild ccai-cli to pick up the fixes).
+# The result is cached per installed version under .cache/lean-curl/: built once per machine, and again
+# when apt upgrades libcurl (scripts/build.sh then links the new one).
 #   scripts/lean-curl.sh            -> .cache/lean-curl/<version>/prefix
 set -euo pipefail
 cd "$(dirname "$0")/.."

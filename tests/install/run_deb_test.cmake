@@ -32,7 +32,7 @@ message(STATUS "${debs}:\n${fields}")
 if(NOT fields MATCHES "Package: ccai-cli" OR NOT fields MATCHES "Depends: .*libssl3")
   message(FATAL_ERROR "unexpected package metadata:\n${fields}")
 endif()
-# With scripts/lean-curl.sh's libcurl linked in, installing ccai-cli must not pull in libcurl4 and the ~30
+# With scripts/lean-curl.sh's libcurl linked in, installing ccai-cli must not pull in libcurl4 and the 26
 # libraries behind it; with the system's, it must depend on it.
 if(LEAN_CURL AND fields MATCHES "libcurl")
   message(FATAL_ERROR "the lean build's package depends on libcurl:\n${fields}")
