@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 # ccai-cli links the lean static libcurl of scripts/lean-curl.sh (built once, cached); CCAI_CURL=system
-# links the system's libcurl.so instead (no download; each call then starts ~7 ms slower, bench/RESULTS.md).
+# links the system's libcurl.so instead (no download; each call then starts ~9 ms slower, bench/RESULTS.md).
 curl_args=()
 if [ "${CCAI_CURL:-lean}" = lean ]; then
   prefix=$(scripts/lean-curl.sh) || { echo "build: could not build the lean libcurl; CCAI_CURL=system builds with the system's" >&2; exit 1; }
