@@ -55,6 +55,18 @@ ApiError network_error(CURLcode code, const char* detail, bool sent) {
     // Connection set-up failures provably sent nothing; anything later may have reached the server.
     e.maybe_reached_server = sent && code != CURLE_COULDNT_CONNECT && code != CURLE_COULDNT_RESOLVE_HOST &&
                              code != CURLE_COULDNT_RESOLVE_PROXY && code != CURLE_SSL_CONNECT_ERROR;
+    // The same certificate is refused again, the same URL is malformed again: fail now, not after the
+    // retry budget. (A failed handshake, CURLE_SSL_CONNECT_ERROR, can be a dropped connection: retried.)
+    switch (code) {
+        case CURLE_PEER_FAILED_VERIFICATION: case CURLE_SSL_CACERT_BADFILE: case CURLE_SSL_CERTPROBLEM:
+        case CURLE_SSL_ISSUER_ERROR: case CURLE_SSL_CRL_BADFILE: case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+        case CURLE_SSL_INVALIDCERTSTATUS: case CURLE_SSL_CIPHER: case CURLE_UNSUPPORTED_PROTOCOL:
+        case CURLE_URL_MALFORMAT: case CURLE_NOT_BUILT_IN:
+            e.retryable = false;
+            break;
+        default:
+            break;
+    }
     return e;
 }
 

@@ -10,7 +10,7 @@ namespace ccai {
 RetryClass classify(const Result<HttpResponse>& outcome) {
     if (!outcome) {
         const auto k = outcome.error().kind;
-        if (k == ErrorKind::network) return RetryClass::transient;
+        if (k == ErrorKind::network) return outcome.error().retryable ? RetryClass::transient : RetryClass::done;
         if (k == ErrorKind::rate_limited) return RetryClass::rate_limited;
         return RetryClass::done;
     }

@@ -49,12 +49,16 @@ struct TlsServer {
 
 }  // namespace
 
-TEST_CASE("transport: HTTPS works, and a certificate no CA vouches for is refused before any request") {
+TEST_CASE("transport: HTTPS works, and a certificate no CA vouches for is refused at once, before any request") {
     TlsServer tls;
-    // Self-signed: the system's CA certificates do not vouch for it, so the handshake must fail.
-    const auto refused = ccai::test::cli({"skill-groups", "list"}, tls.env());
+    // Self-signed: the system's CA certificates do not vouch for it, so the handshake must fail, at once:
+    // another attempt would be refused the same way (with 5 attempts allowed, -v would log a retry).
+    auto env = tls.env();
+    env["CCAI_MAX_ATTEMPTS"] = "5";
+    const auto refused = ccai::test::cli({"skill-groups", "list", "-v"}, env);
     CHECK(refused.exit_code == 9);  // network
     CHECK(refused.err.find("certificate") != std::string::npos);
+    CHECK(refused.err.find("retrying") == std::string::npos);
     CHECK(tls.requests == 0);
 
     const auto insecure = ccai::test::cli({"skill-groups", "list", "--insecure", "-o", "json"}, tls.env());

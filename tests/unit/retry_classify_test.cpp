@@ -28,6 +28,9 @@ TEST_CASE("retry: classification") {
     for (int s : {502, 503, 504}) CHECK(classify(response(s)) == RetryClass::transient);
     CHECK(classify(network(false)) == RetryClass::transient);
     CHECK(classify(network(true)) == RetryClass::transient);
+    ApiError permanent = network(false).error();  // e.g. a refused certificate: the next attempt would be too
+    permanent.retryable = false;
+    CHECK(classify(Result<HttpResponse>(permanent)) == RetryClass::done);
     for (int s : {200, 201, 204, 400, 401, 404, 500}) CHECK(classify(response(s)) == RetryClass::done);
     // A long list that happens to quote the message is data, not a rejection.
     CHECK(classify(response(200, std::string(5000, ' ') + kMinute)) == RetryClass::done);

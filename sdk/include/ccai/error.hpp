@@ -33,6 +33,9 @@ struct ApiError {
     std::string request_id;
     /// @brief False when the request provably never reached the server (safe to re-send any method).
     bool maybe_reached_server = true;
+    /// @brief network: false when another attempt cannot help (a refused certificate, an unsupported
+    /// scheme), so the call fails at once instead of after the retry budget.
+    bool retryable = true;
 };
 
 /// @brief Classify an HTTP status (and body) into an ErrorKind.
