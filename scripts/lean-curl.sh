@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libcurl ccai-cli links: Debian's own source of the installed libcurl (same version, same
 # security patches, fetched and signature-checked by `apt-get source`), compiled as a static library with
-# only what ccai-cli uses: HTTP and HTTPS over OpenSSL, gzip, the system's CA certificates.
+# only what ccai-cli uses: HTTP and HTTPS over OpenSSL, gzip, the system's CA certificates (by hash).
 #
 # Why: Debian's libcurl.so.4 loads 26 more shared libraries (LDAP, Kerberos, RTMP with GnuTLS, SSH, IDN, PSL,
 # brotli, zstd, nghttp2, ...) that an HTTPS call to the CCAI API never uses. Every process pays for mapping
@@ -11,14 +11,15 @@
 # leaves out their code.
 #
 # Prints the install prefix (include/, lib/libcurl.a) on stdout; everything else goes to stderr.
-# The result is cached per installed version under .cache/lean-curl/: built once per machine, and again
-# when apt upgrades libcurl (scripts/build.sh then links the new one).
-#   scripts/lean-curl.sh            -> .cache/lean-curl/<version>/prefix
+# The result is cached per installed version (and version of this script) under .cache/lean-curl/: built
+# once per machine, and again when apt upgrades libcurl (scripts/build.sh then links the new one).
+#   scripts/lean-curl.sh            -> .cache/lean-curl/<version>-<recipe>/prefix
 set -euo pipefail
-cd "$(dirname "$0")/.."
+recipe=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-12)  # a changed recipe (this file) builds anew
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 version=$(dpkg-query -W -f='${source:Version}' libcurl4-openssl-dev)
 source_pkg=$(dpkg-query -W -f='${source:Package}' libcurl4-openssl-dev)
-root=$PWD/.cache/lean-curl/$version
+root=$PWD/.cache/lean-curl/$version-$recipe
 prefix=$root/prefix
 if [ -f "$prefix/lib/libcurl.a" ]; then echo "$prefix"; exit 0; fi
 
@@ -45,14 +46,16 @@ src=$(find "$root" -maxdepth 1 -type d -name "$source_pkg-*" | head -1)
 [ -n "$src" ] || { echo "lean-curl: apt-get source left no source tree" >&2; exit 1; }
 
 echo "lean-curl: building a static libcurl (HTTP/HTTPS, OpenSSL, zlib)" >&2
-# The CA locations are Debian's (debian/rules passes the same to configure).
+# Trusted CAs: Debian's /etc/ssl/certs, looked up by hash (update-ca-certificates keeps the links), and not
+# the ca-certificates.crt bundle Debian's libcurl also reads: parsing its ~140 certificates cost every HTTPS
+# call ~23 ms (bench/RESULTS.md, session 6); the lookup reads the one CA a handshake needs.
 cmake -S "$src" -B "$root/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" \
   -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DCMAKE_C_FLAGS="-ffunction-sections -fdata-sections" \
   -DBUILD_SHARED_LIBS=OFF -DBUILD_CURL_EXE=OFF -DBUILD_TESTING=OFF -DENABLE_MANUAL=OFF \
   -DHTTP_ONLY=ON -DCURL_USE_OPENSSL=ON -DCURL_ZLIB=ON -DCURL_BROTLI=OFF -DCURL_ZSTD=OFF \
   -DUSE_NGHTTP2=OFF -DUSE_LIBIDN2=OFF -DCURL_USE_LIBPSL=OFF -DCURL_USE_LIBSSH2=OFF -DCURL_USE_GSSAPI=OFF \
   -DCURL_DISABLE_LDAP=ON -DENABLE_UNIX_SOCKETS=ON \
-  -DCURL_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt -DCURL_CA_PATH=/etc/ssl/certs >"$root/configure.log" 2>&1 ||
+  -DCURL_CA_BUNDLE=none -DCURL_CA_PATH=/etc/ssl/certs >"$root/configure.log" 2>&1 ||
   { tail -20 "$root/configure.log" >&2; exit 1; }
 cmake --build "$root/build" -j"$(nproc)" >"$root/build.log" 2>&1 || { tail -20 "$root/build.log" >&2; exit 1; }
 cmake --install "$root/build" >/dev/null

@@ -1,9 +1,12 @@
-// HTTPS end to end: ccai-cli against a TLS server on loopback (httplib over OpenSSL, a certificate made by
+// HTTPS end to end: ccai-cli against a TLS server on loopback (httplib over OpenSSL, certificates made by
 // the openssl command for this run). Whichever libcurl the build links (scripts/lean-curl.sh's or the
 // system's), TLS must work and certificates must be checked.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include <httplib.h>
@@ -12,19 +15,40 @@
 
 namespace {
 
-struct TlsServer {
+void openssl(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"openssl"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto r = ccai::test::run(argv);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+}
+
+// A test CA and a certificate for 127.0.0.1 that it signed (EC keys: made in milliseconds).
+struct Certificates {
     std::string dir = ccai::test::temp_dir();
+    std::string ca = dir + "/ca.pem", cert = dir + "/server.pem", key = dir + "/server.key";
+    Certificates() {
+        const std::vector<std::string> ec{"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"};
+        auto req = [&](std::vector<std::string> args) {
+            args.insert(args.begin() + 1, ec.begin(), ec.end());
+            openssl(args);
+        };
+        req({"req", "-x509", "-days", "1", "-subj", "/CN=ccai test CA", "-keyout", dir + "/ca.key", "-out", ca});
+        req({"req", "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", dir + "/server.csr"});
+        std::ofstream(dir + "/ext") << "subjectAltName=IP:127.0.0.1\n";
+        openssl({"x509", "-req", "-in", dir + "/server.csr", "-CA", ca, "-CAkey", dir + "/ca.key", "-CAcreateserial",
+                 "-days", "1", "-extfile", dir + "/ext", "-out", cert});
+    }
+};
+
+struct TlsServer {
     std::unique_ptr<httplib::SSLServer> server;
     std::thread thread;
     std::atomic<int> requests{0};
     int port = -1;
+    std::string dir = ccai::test::temp_dir();
 
-    TlsServer() {
-        const auto made = ccai::test::run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                                           "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                                           "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem"});
-        REQUIRE_MESSAGE(made.exit_code == 0, made.err);
-        server = std::make_unique<httplib::SSLServer>((dir + "/cert.pem").c_str(), (dir + "/key.pem").c_str());
+    explicit TlsServer(const Certificates& c) {
+        server = std::make_unique<httplib::SSLServer>(c.cert.c_str(), c.key.c_str());
         REQUIRE(server->is_valid());
         server->Get(".*", [this](const httplib::Request&, httplib::Response& res) {
             ++requests;
@@ -50,9 +74,10 @@ struct TlsServer {
 }  // namespace
 
 TEST_CASE("transport: HTTPS works, and a certificate no CA vouches for is refused at once, before any request") {
-    TlsServer tls;
-    // Self-signed: the system's CA certificates do not vouch for it, so the handshake must fail, at once:
-    // another attempt would be refused the same way (with 5 attempts allowed, -v would log a retry).
+    Certificates certs;
+    TlsServer tls(certs);
+    // The test CA is not among the system's CA certificates, so the handshake must fail, at once: another
+    // attempt would be refused the same way (with 5 attempts allowed, -v would log a retry).
     auto env = tls.env();
     env["CCAI_MAX_ATTEMPTS"] = "5";
     const auto refused = ccai::test::cli({"skill-groups", "list", "-v"}, env);
@@ -65,4 +90,46 @@ TEST_CASE("transport: HTTPS works, and a certificate no CA vouches for is refuse
     CHECK_MESSAGE(insecure.exit_code == 0, insecure.err);
     CHECK(insecure.out.find("over TLS") != std::string::npos);
     CHECK(tls.requests == 1);
+}
+
+// Where trusted CAs come from. ccai-cli runs in a mount namespace whose /etc/ssl/certs is a directory of
+// this test's making. The lean libcurl reads only the directory's hash links (openssl rehash; Debian's
+// update-ca-certificates keeps them): parsing all of ca-certificates.crt (~140 CAs) cost each HTTPS call
+// ~23 ms. Needs root for the namespace.
+TEST_CASE("transport: certificates are verified against /etc/ssl/certs") {
+    if (::geteuid() != 0 || ccai::test::run({"unshare", "-m", "true"}).exit_code != 0) {
+        MESSAGE("skipped: a mount namespace needs root");
+        return;
+    }
+    Certificates certs;
+    TlsServer tls(certs);
+    const auto base = ccai::test::temp_dir();
+    auto with_certs_dir = [&](const std::string& dir) {
+        std::vector<std::string> argv{"unshare", "-m", "sh", "-c", R"(mount --bind "$0" /etc/ssl/certs && exec "$@")",
+                                      dir, CCAI_CLI_PATH, "skill-groups", "list", "-o", "json"};
+        return ccai::test::run(argv, tls.env());
+    };
+    namespace fs = std::filesystem;
+
+    // The CA as a hash link, not in the bundle (the system's, which Debian's libcurl also reads): verified.
+    const auto hashed = base + "/hashed";
+    fs::create_directories(hashed);
+    fs::copy_file(certs.ca, hashed + "/ccai-test-ca.pem");
+    fs::copy_file("/etc/ssl/certs/ca-certificates.crt", hashed + "/ca-certificates.crt");
+    openssl({"rehash", hashed});
+    const auto by_hash = with_certs_dir(hashed);
+    CHECK_MESSAGE(by_hash.exit_code == 0, by_hash.err);
+    CHECK(by_hash.out.find("over TLS") != std::string::npos);
+
+    // The CA only inside ca-certificates.crt, no hash link: the lean build does not read the bundle.
+    const auto bundle = base + "/bundle";
+    fs::create_directories(bundle);
+    fs::copy_file(certs.ca, bundle + "/ca-certificates.crt");
+    const auto by_bundle = with_certs_dir(bundle);
+#ifdef CCAI_LEAN_CURL
+    CHECK(by_bundle.exit_code == 9);
+    CHECK(by_bundle.err.find("certificate") != std::string::npos);
+#else
+    CHECK_MESSAGE(by_bundle.exit_code == 0, by_bundle.err);  // Debian's libcurl reads the bundle too
+#endif
 }
