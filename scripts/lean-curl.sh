@@ -49,8 +49,10 @@ echo "lean-curl: building a static libcurl (HTTP/HTTPS, OpenSSL, zlib)" >&2
 # Trusted CAs: Debian's /etc/ssl/certs, looked up by hash (update-ca-certificates keeps the links), and not
 # the ca-certificates.crt bundle Debian's libcurl also reads: parsing its ~140 certificates cost every HTTPS
 # call ~23 ms (bench/RESULTS.md, session 6); the lookup reads the one CA a handshake needs.
+# Compiled with Debian's hardening flags (stack protector, _FORTIFY_SOURCE), as Debian's own build is.
+cflags="$(dpkg-buildflags --get CFLAGS) $(dpkg-buildflags --get CPPFLAGS) -ffunction-sections -fdata-sections"
 cmake -S "$src" -B "$root/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" \
-  -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DCMAKE_C_FLAGS="-ffunction-sections -fdata-sections" \
+  -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DCMAKE_C_FLAGS="$cflags" \
   -DBUILD_SHARED_LIBS=OFF -DBUILD_CURL_EXE=OFF -DBUILD_TESTING=OFF -DENABLE_MANUAL=OFF \
   -DHTTP_ONLY=ON -DCURL_USE_OPENSSL=ON -DCURL_ZLIB=ON -DCURL_BROTLI=OFF -DCURL_ZSTD=OFF \
   -DUSE_NGHTTP2=OFF -DUSE_LIBIDN2=OFF -DCURL_USE_LIBPSL=OFF -DCURL_USE_LIBSSH2=OFF -DCURL_USE_GSSAPI=OFF \
