@@ -37,7 +37,7 @@ names=(curl "ccai-cli" "ccai-cli --pacer memory")
 cmds=("curl -sS --fail -o /dev/null -H 'auth: x' $URL"
       "$CLI ${FLAGS[*]} skill-groups list"
       "$CLI ${FLAGS[*]} --pacer memory skill-groups list")
-if [ -n "${COMPARE:-}" ]; then names+=("$COMPARE"); cmds+=("$COMPARE ${FLAGS[*]} --pacer memory skill-groups list"); fi
+if [ -n "${COMPARE:-}" ]; then names+=("$COMPARE (memory)"); cmds+=("$COMPARE ${FLAGS[*]} --pacer memory skill-groups list"); fi
 for c in "${cmds[@]}"; do eval "$c" >/dev/null || { echo "failed: $c" >&2; exit 1; }; done
 # The commands take turns, one call each per round; each call timed with bash's $EPOCHREALTIME.
 declare -a total
