@@ -27,7 +27,8 @@ if [ "${IN_NAMESPACE:-}" != 1 ]; then
   port=$((20000 + RANDOM % 20000))
   (cd www && exec openssl s_server -accept "127.0.0.1:$port" -cert ../server.pem -key ../server.key -WWW -quiet) >/dev/null 2>&1 &
   sleep 0.5
-  exec unshare -m env IN_NAMESPACE=1 PORT=$port CERTS="$WORK/certs" WORK="$WORK" "$SELF" "$BUILD"
+  unshare -m env IN_NAMESPACE=1 PORT=$port CERTS="$WORK/certs" WORK="$WORK" "$SELF" "$BUILD"
+  exit  # not exec'd above: this shell's trap stops the server and removes WORK
 fi
 mount --bind "$CERTS" /etc/ssl/certs
 export CCAI_CLIENT_ID=cs-bench CCAI_CLIENT_SECRET=bench-secret XDG_CONFIG_HOME=$WORK/cfg XDG_STATE_HOME=$WORK/state
