@@ -28,6 +28,11 @@ Duration spacing_of(const std::vector<RateWindow>& windows, double margin);
 Duration min_gap_of(const std::vector<RateWindow>& windows, double margin, double min_gap_fraction);
 /// The longest effective window: grants older than that no longer matter.
 Duration longest_window(const std::vector<RateWindow>& windows, double margin);
+/// How much earlier than its completion time an answered request's grant is recorded: (margin -
+/// kClockSlew) x the shortest window, at least 0. Every window then runs from the completion time,
+/// the shortest one longer by exactly kClockSlew, longer ones by more (margin x their extra length).
+/// One recorded time per grant keeps the log, the file format and the redis script as they were.
+Duration answered_credit(const std::vector<RateWindow>& windows, double margin);
 /// Earliest t >= now that respects the penalty, the minimum gap after the last grant, and every rolling
 /// window (fewer than `limit` grants in (t - effective window, t]).
 TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows, double margin,
@@ -82,7 +87,7 @@ class StatePacer : public Pacer {
 public:
     StatePacer(PacerOptions o, std::shared_ptr<Clock> c) : o_(std::move(o)), clock_(std::move(c)) {}
     Result<Duration> acquire() override;
-    void complete() override;
+    void complete(bool answered) override;
     void penalize(Duration pause) override;
     Duration time_until_free() override;
     Result<nlohmann::json> status() override;

@@ -13,7 +13,7 @@ public:
         if (!waited) return waited.error();
         if (auto* s = current_stats()) s->pacer_wait += *waited;
         auto response = next(req);
-        pacer_->complete();
+        pacer_->complete(response.ok());  // an error here is the transport's: no answer arrived
         return response;
     }
 

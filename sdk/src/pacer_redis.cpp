@@ -30,7 +30,7 @@ public:
 
     Result<Unit> connect();
     Result<Duration> acquire() override;
-    void complete() override;
+    void complete(bool answered) override;
     void penalize(Duration pause) override;
     Duration time_until_free() override;
     Result<nlohmann::json> status() override;
@@ -38,7 +38,7 @@ public:
 
 private:
     Pacer* degraded(const ApiError& e);
-    Result<std::vector<long long>> run(const char* mode, const std::string& token = "", Duration pause = Duration(0));
+    Result<std::vector<long long>> run(const char* mode, const std::string& token = "", Duration amount = Duration(0));
     Result<Duration> reserve_and_confirm();
     std::string new_token();
     Result<Reply> command(const std::vector<std::string>& argv);
@@ -125,7 +125,7 @@ std::string RedisPacer::new_token() {
     return fmt::format("{:016x}", rng_());
 }
 
-Result<std::vector<long long>> RedisPacer::run(const char* mode, const std::string& token, Duration pause) {
+Result<std::vector<long long>> RedisPacer::run(const char* mode, const std::string& token, Duration amount) {
     std::lock_guard lock(mu_);
     if (!ctx_) {
         if (auto c = connect(); !c) return c.error();
@@ -133,7 +133,7 @@ Result<std::vector<long long>> RedisPacer::run(const char* mode, const std::stri
     std::vector<std::string> argv{"EVALSHA", sha_, "2", key_ + ":grants", key_ + ":penalty", mode,
                                   std::to_string(min_gap_of(o_.windows, o_.margin, o_.min_gap_fraction).count()),
                                   std::to_string(longest_window(o_.windows, o_.margin).count()),
-                                  std::to_string(pause.count()),
+                                  std::to_string(amount.count()),
                                   o_.use_client_clock ? std::to_string(clock_->now().time_since_epoch().count()) : "",
                                   token};
     for (const auto& w : o_.windows) {
@@ -186,11 +186,12 @@ Result<Duration> RedisPacer::acquire() {
     return r;
 }
 
-void RedisPacer::complete() {
-    if (auto* f = degraded_.load()) return f->complete();
+void RedisPacer::complete(bool answered) {
+    if (auto* f = degraded_.load()) return f->complete(answered);
     const auto token = in_flight_.take();
     if (!token) return;
-    if (auto r = run("complete", *token); !r && o_.log)
+    const auto credit = answered ? answered_credit(o_.windows, o_.margin) : Duration(0);
+    if (auto r = run("complete", *token, credit); !r && o_.log)
         o_.log(fmt::format("pacer: could not record a completion: {}", r.error().message));
 }
 

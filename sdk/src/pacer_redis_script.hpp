@@ -4,7 +4,7 @@
 // confirm_slot (confirm) and the move to the completion time (complete).
 // KEYS: grants (sorted set, member = the grant's token, score = its time in us), penalty (string, us).
 // ARGV: mode (reserve|confirm|complete|peek|penalize), minimum gap between grants us, longest window us,
-// pause us, client time us ("" = use TIME; set only by tests driving a fake clock), the grant's token,
+// amount us (penalize: the pause; complete: the answered request's credit, answered_credit()), client time us ("" = use TIME; set only by tests driving a fake clock), the grant's token,
 // then limit/window-us pairs.
 // Returns {delay us, penalty left us, grants per window...}; for confirm the delay is 0 when the request
 // may go now. Numbers go through string.format('%d'): Lua's default number formatting (%.14g) would round
@@ -35,7 +35,7 @@ end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', s(now - longest))
 local mine = tonumber(redis.call('ZSCORE', KEYS[1], token) or '0')
 if mode == 'complete' then
-  redis.call('ZADD', KEYS[1], s(math.max(now, mine)), token)
+  redis.call('ZADD', KEYS[1], s(math.max(now, mine) - tonumber(ARGV[4])), token)
   keep(now)
   return {0, math.max(0, pen - now)}
 end

@@ -50,15 +50,16 @@ Result<Duration> StatePacer::acquire() {
     return std::max(slot, clock_->now()) - start;
 }
 
-void StatePacer::complete() {
+void StatePacer::complete(bool answered) {
     const auto slot = in_flight_.take();
     if (!slot) return;
-    // The response is in: the server counted the request before now. Read the clock before waiting for the
-    // lock, which other processes may hold; that wait would only push the next window's calls later.
+    // The request is over: if answered, the server counted it before now. Read the clock before waiting for
+    // the lock, which other processes may hold; that wait would only push the next window's calls later.
     const auto done = clock_->now();
+    const auto credit = answered ? answered_credit(o_.windows, o_.margin) : Duration(0);
     auto r = transact([&](PacerState& s, TimePoint) {
         take_grant(s, *slot);  // gone only if reset or repaired meanwhile: record the request anyway
-        put_grant(s, std::max(done, *slot));
+        put_grant(s, std::max(done, *slot) - credit);
         return true;
     });
     if (!r) log(fmt::format("pacer: could not record a completion: {}", r.error().message));

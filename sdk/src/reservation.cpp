@@ -32,6 +32,13 @@ Duration longest_window(const std::vector<RateWindow>& windows, double margin) {
     return l;
 }
 
+Duration answered_credit(const std::vector<RateWindow>& windows, double margin) {
+    if (windows.empty() || margin <= kClockSlew) return Duration(0);
+    Duration shortest = windows.front().window;
+    for (const auto& w : windows) shortest = std::min(shortest, w.window);
+    return Duration(static_cast<Duration::rep>(static_cast<double>(shortest.count()) * (margin - kClockSlew)));
+}
+
 TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows, double margin,
                     double min_gap_fraction, TimePoint now) {
     // Every constraint is a lower bound on t that does not depend on t, so one pass of max() suffices.

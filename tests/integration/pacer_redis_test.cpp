@@ -80,7 +80,7 @@ TEST_CASE("pacer redis: two groups of processes with separate state dirs share o
     CHECK_MESSAGE(r.exit_code == 0, r.err);
     CHECK(count_status(mock.log(), 429) == 0);
     CHECK(count_status(mock.log(), 200) == 60);
-    // one budget, not two: the 60th grant is at 2 x 2.01 s + 19 x 5.025 ms (default margin 0.5 %;
-    // two budgets: 2.01 s)
-    CHECK(seconds_since(start) >= 2 * 2.01 + 19 * 0.005025 - 0.05);
+    // one budget, not two: the 60th grant is at 2 x 2.001 s (answered requests: 2 s x (1 + kClockSlew)
+    // after each answer) + 19 x 5.025 ms (the gap, with the default margin, 0.5 %); two budgets: 2.001 s
+    CHECK(seconds_since(start) >= 2 * 2.001 + 19 * 0.005025 - 0.05);
 }

@@ -268,14 +268,34 @@ inline void idle_frees_the_window(const Setup& s) {
 }
 
 // A request that took long holds its place in the window until it finished, not from its slot: the
-// server may have counted it as late as that.
+// server may have counted it as late as that. Answered, its window runs from then without the margin
+// (only kClockSlew); failed without an answer, it keeps the margin.
 inline void late_completion_pushes_the_next(const Setup& s) {
+    for (const bool answered : {true, false}) {
+        CAPTURE(answered);
+        auto clock = std::make_shared<FakeClock>();
+        auto p = make(s, "1/1s", unique_scope(), clock);
+        REQUIRE(p->acquire().ok());  // slot at 0
+        clock->advance(300ms);        // the request takes 300 ms
+        p->complete(answered);
+        // after it finished: 1 s x (1 + 0.05 %) answered, 1 s x (1 + 1 %) not (after its slot: 710 ms)
+        CHECK(*p->acquire() == (answered ? 1000500us : 1010000us));
+    }
+}
+
+// With several windows an answer credits back the shortest window's margin: the shortest runs from the
+// completion time x (1 + kClockSlew), a longer one keeps margin x its extra length.
+inline void answered_credit_with_two_windows(const Setup& s) {
     auto clock = std::make_shared<FakeClock>();
-    auto p = make(s, "1/1s", unique_scope(), clock);
+    auto p = make(s, "1/1s,2/10s", unique_scope(), clock);
     REQUIRE(p->acquire().ok());  // slot at 0
-    clock->advance(300ms);        // the request takes 300 ms
-    p->complete();
-    CHECK(*p->acquire() == 1010ms);  // 1.01 s after it finished (after its slot: 710 ms)
+    clock->advance(100ms);
+    p->complete(true);  // recorded at 100 ms - 1 s x (1 % - 0.05 %) = 90.5 ms
+    CHECK(*p->acquire() == 1000500us);  // 1/1s: 90.5 ms + 1.01 s, i.e. 100 ms + 1.0005 s
+    clock->advance(50ms);
+    p->complete(true);
+    // 2/10s: the first grant leaves the 10.1 s window at 90.5 ms + 10.1 s = 100 ms + 10 s + 1 % x 9 s + 0.5 ms
+    CHECK(*p->acquire() == 10190500us - 1150500us);
 }
 
 // A reservation made while an earlier request was still in flight is checked again when its slot comes:
@@ -283,14 +303,14 @@ inline void late_completion_pushes_the_next(const Setup& s) {
 inline void confirm_at_the_slot(const Setup& s) {
     const auto scope = unique_scope();
     std::unique_ptr<Pacer> a;
-    auto clock = std::make_shared<InterruptedClock>(300ms, [&] { a->complete(); });
+    auto clock = std::make_shared<InterruptedClock>(300ms, [&] { a->complete(true); });
     a = make(s, "1/1s", scope, clock);
     auto b = make(s, "1/1s", scope, clock);
     REQUIRE(a->acquire().ok());  // a's request goes out at 0 and finishes at 300 ms, while b waits
-    auto w = b->acquire();       // reserved at 1.01 s, confirmed at 0.3 s + 1.01 s
+    auto w = b->acquire();       // reserved at 1.01 s, confirmed at 0.3 s + 1 s x (1 + 0.05 %)
     REQUIRE(w.ok());
-    CHECK(*w == 1310ms);
-    CHECK(clock->now() == clock->start_ + 1310ms);
+    CHECK(*w == 1300500us);
+    CHECK(clock->now() == clock->start_ + 1300500us);
 }
 
 // A rejection recorded while a client waits for its slot delays it too.
@@ -310,10 +330,10 @@ inline void penalty_during_a_wait(const Setup& s) {
 inline void complete_after_reset(const Setup& s) {
     auto clock = std::make_shared<FakeClock>();
     auto p = make(s, "5/1m", unique_scope(), clock);
-    p->complete();
+    p->complete(true);
     REQUIRE(p->acquire().ok());
     REQUIRE(p->reset().ok());
-    p->complete();
+    p->complete(true);
     auto st = p->status();
     REQUIRE(st.ok());
     CHECK((*st)["limits"][0]["grants_in_window"] == 1);
@@ -330,6 +350,7 @@ inline void run_all(const Setup& s) {
     SUBCASE("on_wait, log, status, reset") { visibility_status_reset(s); }
     SUBCASE("idle frees the window") { idle_frees_the_window(s); }
     SUBCASE("a late completion pushes the next grant") { late_completion_pushes_the_next(s); }
+    SUBCASE("an answer credits back the shortest window's margin") { answered_credit_with_two_windows(s); }
     SUBCASE("the slot is confirmed when it comes") { confirm_at_the_slot(s); }
     SUBCASE("a penalty during a wait delays it") { penalty_during_a_wait(s); }
     SUBCASE("complete after reset") { complete_after_reset(s); }

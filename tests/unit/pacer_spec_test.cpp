@@ -72,6 +72,12 @@ TEST_CASE("pacer: slot computation") {
         CHECK(min_gap_of(w, 0.02, 1.0) == 1275ms);
         CHECK(min_gap_of(*parse_rate_limits("1000000/1s"), 0.0, 0.1) == Duration(1));  // at least 1 us
     }
+    SUBCASE("an answered request is credited the shortest window's margin, less kClockSlew") {
+        CHECK(answered_credit(w, 0.02) == 19500us);  // 1 s x (2 % - 0.05 %)
+        CHECK(answered_credit(*parse_rate_limits("60/1m,1800/1h"), 0.005) == 270ms);
+        CHECK(answered_credit(w, 0.0005) == 0us);  // nothing left to credit
+        CHECK(answered_credit(w, 0.0) == 0us);
+    }
     SUBCASE("while the windows have room, only the gap separates grants") {
         PacerState s;
         s.grants = {t0 - 5s, t0};

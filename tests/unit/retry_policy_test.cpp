@@ -187,3 +187,22 @@ TEST_CASE("retry policy: transient failures") {
         CHECK(c.transport->requests.size() == 1);
     }
 }
+
+TEST_CASE("pacer policy: an answered request is credited the margin, one without an answer keeps it") {
+    for (const bool answered : {true, false}) {
+        CAPTURE(answered);
+        auto clock = std::make_shared<FakeClock>();
+        std::shared_ptr<Pacer> pacer = pacer_contract::make({"memory", ""}, "1/1s", pacer_contract::unique_scope(), clock);
+        auto pace = detail::make_pacer_policy(pacer);
+        FakeTransport transport;
+        if (answered) transport.push(503);  // any status is an answer
+        else transport.push_error(Chain::network(true));
+        HttpRequest r{"GET", "https://h/x", {}, "", std::nullopt};
+        (void)pace->send(r, [&](HttpRequest& rr) {
+            clock->advance(300ms);  // the request takes 300 ms
+            return transport.perform(rr);
+        });
+        // from the end of the request: 1 s x (1 + kClockSlew) answered, 1 s x (1 + margin 1 %) not
+        CHECK(pacer->time_until_free() == (answered ? 1000500us : 1010ms));
+    }
+}

@@ -16,6 +16,11 @@
 
 namespace ccai {
 
+/// @brief How much faster one clock may run than another over a window: the most NTP slews a clock
+/// (adjtime: 0.5 ms per second). The pacer counts an answered request's window from its completion
+/// time on its own clock; the server measures on its own. This keeps the two compatible.
+inline constexpr double kClockSlew = 0.0005;
+
 /// @brief At most `limit` requests in any rolling `window`.
 struct RateWindow {
     int limit = 60;
@@ -32,11 +37,12 @@ struct PacerOptions {
     std::string backend = "file";  ///< "memory", "file", or "redis://HOST:PORT[/DB]"
     std::string dir;               ///< file backend's state directory ("" = $XDG_STATE_HOME/ccai/pacer)
     std::string fallback;          ///< "file": degrade to the file backend when redis is down
-    /// Safety margin: windows are treated as this much longer. Grants of finished requests sit at
-    /// their completion times (complete()), an upper bound of when the server counted them, and a paced
-    /// request re-checks the windows right before it goes out, so neither a late start nor a slow
-    /// response eats into the margin. It covers what is left: a request still in flight when the one a
-    /// window later goes out, and clocks that tick at slightly different rates.
+    /// Safety margin for requests whose answer has not arrived: their windows are treated as this much
+    /// longer. A request that was answered sits at its completion time (complete()), an upper bound of
+    /// when the server counted it, and its window runs from there, longer only by kClockSlew; a paced
+    /// request re-checks the windows right before it goes out. So neither a late start nor a slow
+    /// response eats into the margin, and answered requests do not pay it: it covers a request still in
+    /// flight (or never answered) when the one a window later goes out.
     double margin = 0.005;
     /// Minimum gap between consecutive grants, as a fraction of the even spacing
     /// (max over windows of window x (1 + margin) / limit). The hard bound is the rolling windows: fewer
@@ -62,11 +68,14 @@ public:
     /// @brief Blocks (through the injected clock) until a slot is granted; returns how long it waited.
     /// The calling thread then sends its request and calls complete() when it has finished.
     virtual Result<Duration> acquire() = 0;
-    /// @brief The request this thread was last granted a slot for has finished (answered or failed).
-    /// Its grant moves from the slot to now: the server counted the request somewhere in between, so
-    /// windows measured from completion times are never shorter than the server's, however late the
-    /// request went out or however long it took. Without it the grant stays at its slot.
-    virtual void complete() {}
+    /// @brief The request this thread was last granted a slot for has finished. Its grant moves from the
+    /// slot to now: the server counted the request somewhere in between, so windows measured from
+    /// completion times are never shorter than the server's, however late the request went out or however
+    /// long it took. `answered`: a response arrived (any status), so that bound is sure and the margin is
+    /// credited back: its windows run from now, longer only by kClockSlew. A request that failed without an answer
+    /// (timeout, dropped connection) may still be counted later: it keeps the margin. Without complete() the
+    /// grant stays at its slot.
+    virtual void complete(bool answered) { (void)answered; }
     /// @brief A rate-limit rejection happened: nobody in the scope may send before now + `pause`.
     virtual void penalize(Duration pause) = 0;
     /// @brief Time until the windows free a slot as the pacer sees them (0 when one is free now).
