@@ -9,7 +9,10 @@ set -euo pipefail
 BUILD=$(realpath "${1:-build}")
 CLI=$(realpath "$BUILD/cli/ccai-cli")
 SELF=$(realpath "$0")
+# shellcheck source=bench/lib/turns.sh
+. "$(dirname "$SELF")/lib/turns.sh"
 REPS=${REPS:-100}
+COMPARE=${COMPARE:+$(realpath "$COMPARE")}
 if [ "${IN_NAMESPACE:-}" != 1 ]; then
   WORK=$(mktemp -d)
   trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
@@ -40,14 +43,6 @@ cmds=("curl -sS --fail -o /dev/null -H 'auth: x' $URL"
       "$CLI ${FLAGS[*]} --pacer memory skill-groups list")
 if [ -n "${COMPARE:-}" ]; then names+=("$COMPARE (memory)"); cmds+=("$COMPARE ${FLAGS[*]} --pacer memory skill-groups list"); fi
 for c in "${cmds[@]}"; do eval "$c" >/dev/null || { echo "failed: $c" >&2; exit 1; }; done
-# The commands take turns, one call each per round; each call timed with bash's $EPOCHREALTIME.
-declare -a total
-for ((r = 0; r < REPS; r++)); do
-  for i in "${!cmds[@]}"; do
-    s=${EPOCHREALTIME//[.,]/}; eval "${cmds[$i]}" >/dev/null; e=${EPOCHREALTIME//[.,]/}
-    total[i]=$(( ${total[i]:-0} + e - s ))
-  done
-done
-for i in "${!cmds[@]}"; do
-  awk -v n="${names[$i]}" -v t="${total[i]}" -v r="$REPS" 'BEGIN { printf "%-45s %6.2f ms/call\n", n, t / r / 1000 }'
-done
+runs=()
+for i in "${!cmds[@]}"; do runs+=("${names[i]}" "${cmds[i]}"); done
+time_in_turns "$REPS" "${runs[@]}"

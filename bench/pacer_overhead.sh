@@ -10,6 +10,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib/mock.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/mock.sh"
+# shellcheck source=bench/lib/turns.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/turns.sh"
 BUILD=${1:-build-pacer}
 CLI=$(realpath "$BUILD/cli/ccai-cli")
 MOCK=$(realpath "$BUILD/mock/ccai-mock")
@@ -26,32 +28,13 @@ TOKEN="$h.$p.$(printf '%s.%s' "$h" "$p" | openssl dgst -sha256 -hmac mock-secret
 URL="$MOCK_URL/agentassist/api/v1/public/st-bench/skill-groups"
 FLAGS="--host $MOCK_URL --account-id acc-bench --bot-id st-bench --rate-limit 1000000/1s -q"
 
-# The three commands take turns, one call each per round, so a machine that gets busier or quieter during
-# the run shifts all three alike. Each call is timed with bash's $EPOCHREALTIME (no extra process).
-CURL=(curl -sS --fail -H "auth: $TOKEN" -H "accountid: acc-bench" "$URL")
-CURL_GZIP=(curl -sS --fail -H "Accept-Encoding: gzip" --compressed -H "auth: $TOKEN" -H "accountid: acc-bench" "$URL")
-MEMORY=($CLI $FLAGS --pacer memory skill-groups list)
-FILE=($CLI $FLAGS --pacer file --pacer-dir "$WORK/pacer" skill-groups list)
-MEMORY_PLAIN=($CLI $FLAGS --compression none --pacer memory skill-groups list)
-COMPARED=(${COMPARE:+$(realpath "$COMPARE")} $FLAGS --pacer memory skill-groups list)
-WHICH=(curl memory file curl_gzip memory_plain ${COMPARE:+compared})
-declare -A total=([curl]=0 [memory]=0 [file]=0 [curl_gzip]=0 [memory_plain]=0 [compared]=0)
-for _ in $(seq "$REPS"); do
-    for which in "${WHICH[@]}"; do
-        declare -n cmd=${which^^}
-        t0=${EPOCHREALTIME/./}
-        "${cmd[@]}" >/dev/null
-        t1=${EPOCHREALTIME/./}
-        total[$which]=$((total[$which] + 10#$t1 - 10#$t0))
-    done
-done
-for which in "${WHICH[@]}"; do
-    case $which in
-    curl) label=curl ;;
-    curl_gzip) label="curl --compressed" ;;
-    memory_plain) label="ccai-cli --pacer memory --compression none" ;;
-    compared) label="$COMPARE (memory)" ;;
-    *) label="ccai-cli --pacer $which" ;;
-    esac
-    printf '%-44s %7.2f ms/call\n' "$label" "$(echo "${total[$which]} / $REPS / 1000" | bc -l)"
-done
+CURL="curl -sS --fail -H 'auth: $TOKEN' -H 'accountid: acc-bench' $URL"
+CURL_GZIP="curl -sS --fail -H 'Accept-Encoding: gzip' --compressed -H 'auth: $TOKEN' -H 'accountid: acc-bench' $URL"
+CALL="$CLI $FLAGS"
+RUNS=(curl "$CURL"
+      "ccai-cli --pacer memory" "$CALL --pacer memory skill-groups list"
+      "ccai-cli --pacer file" "$CALL --pacer file --pacer-dir $WORK/pacer skill-groups list"
+      "curl --compressed" "$CURL_GZIP"
+      "ccai-cli --pacer memory --compression none" "$CALL --compression none --pacer memory skill-groups list")
+[ -z "${COMPARE:-}" ] || RUNS+=("$COMPARE (memory)" "$(realpath "$COMPARE") $FLAGS --pacer memory skill-groups list")
+time_in_turns "$REPS" "${RUNS[@]}"

@@ -7,10 +7,10 @@
 
 namespace ccai::test {
 
-/// Environment for ccai-cli talking to `mock`: its credentials, memory pacer, an empty config dir.
-inline std::map<std::string, std::string> cli_env(const ccai::mock::testing::MockProcess& mock,
-                                                  const std::string& config_home = temp_dir()) {
-    return {{"CCAI_HOST", mock.base()},
+/// Environment for ccai-cli talking to the server at `base_url` (scheme://host:port) with the mock's account
+/// and credentials: memory pacer, one attempt, an empty config dir.
+inline std::map<std::string, std::string> cli_env(const std::string& base_url, const std::string& config_home = temp_dir()) {
+    return {{"CCAI_HOST", base_url},
             {"CCAI_ACCOUNT_ID", ccai::mock::testing::kAccount},
             {"CCAI_BOT_ID", ccai::mock::testing::kBot},
             {"CCAI_ORG_ID", ccai::mock::testing::kOrg},
@@ -23,6 +23,12 @@ inline std::map<std::string, std::string> cli_env(const ccai::mock::testing::Moc
             {"CCAI_TOKEN", ""},
             {"XDG_CONFIG_HOME", config_home},
             {"XDG_STATE_HOME", config_home + "/state"}};
+}
+
+/// The same for ccai-cli talking to `mock`.
+inline std::map<std::string, std::string> cli_env(const ccai::mock::testing::MockProcess& mock,
+                                                  const std::string& config_home = temp_dir()) {
+    return cli_env(mock.base(), config_home);
 }
 
 }  // namespace ccai::test

@@ -63,11 +63,7 @@ struct TlsServer {
         thread.join();
     }
     std::map<std::string, std::string> env() const {
-        return {{"CCAI_HOST", "https://127.0.0.1:" + std::to_string(port)},
-                {"CCAI_ACCOUNT_ID", "acc-tls"}, {"CCAI_BOT_ID", "st-tls"},
-                {"CCAI_CLIENT_ID", "cs-tls"}, {"CCAI_CLIENT_SECRET", "tls-secret"},
-                {"CCAI_PACER", "memory"}, {"CCAI_MAX_ATTEMPTS", "1"}, {"CCAI_PROFILE", ""},
-                {"XDG_CONFIG_HOME", dir}, {"XDG_STATE_HOME", dir + "/state"}};
+        return ccai::test::cli_env("https://127.0.0.1:" + std::to_string(port), dir);
     }
 };
 
