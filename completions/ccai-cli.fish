@@ -440,7 +440,7 @@ function __ccai_cli_globals
     printf '%s\n' '--pacer	pacer backend: file, memory, redis://HOST:PORT[/DB]'
     printf '%s\n' '--pacer-dir	file pacer state directory'
     printf '%s\n' '--pacer-fallback	file: use the file pacer when redis is down'
-    printf '%s\n' '--pacer-margin	safety margin: windows treated as this much longer, e.g. 1%'
+    printf '%s\n' '--pacer-margin	safety margin: windows of requests not yet answered treated as this much longer, e.g. 1%'
     printf '%s\n' '--timeout	total request timeout, seconds'
     printf '%s\n' '--connect-timeout	connect timeout, seconds'
     printf '%s\n' '--compression	gzip: ask for compressed answers (list pages); none: do not'

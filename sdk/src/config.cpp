@@ -30,7 +30,7 @@ constexpr SettingSpec kSettings[] = {
     {"pacer", "CCAI_PACER", "file", false, "pacer backend: file, memory, redis://HOST:PORT[/DB]"},
     {"pacer_dir", "CCAI_PACER_DIR", "", false, "file pacer state directory"},
     {"pacer_fallback", "CCAI_PACER_FALLBACK", "", false, "file: use the file pacer when redis is down"},
-    {"pacer_margin", "CCAI_PACER_MARGIN", "0.5%", false, "safety margin: windows treated as this much longer, e.g. 1%"},
+    {"pacer_margin", "CCAI_PACER_MARGIN", "0.5%", false, "safety margin: windows of requests not yet answered treated as this much longer, e.g. 1%"},
     {"output", "CCAI_OUTPUT", "", false, "json, jsonl or table"},
     {"timeout", "CCAI_TIMEOUT", "60", false, "total request timeout, seconds"},
     {"connect_timeout", "CCAI_CONNECT_TIMEOUT", "10", false, "connect timeout, seconds"},

@@ -38,6 +38,7 @@ std::variant<DecodedState, std::string> parse_payload(const std::string& payload
         while (nums >> tok) {
             if (!parse_ll(tok, v)) return fmt::format("bad number '{}'", tok);
             if (key == "penalty") d.state.penalty_until = from_us(v);
+            else if (key == "last") d.state.last = from_us(v);
             else if (key == "grants") d.state.grants.push_back(from_us(v));
             else return fmt::format("unknown key '{}'", key);
         }
@@ -56,7 +57,8 @@ std::uint64_t fnv1a64(std::string_view data) {
 }
 
 std::string encode_state(const PacerState& s, const std::string& boot_id, const std::string& scope) {
-    std::string payload = fmt::format("boot {}\nscope {}\npenalty {}\ngrants", boot_id, scope, to_us(s.penalty_until));
+    std::string payload = fmt::format("boot {}\nscope {}\npenalty {}\nlast {}\ngrants", boot_id, scope,
+                                      to_us(s.penalty_until), to_us(s.last));
     for (const auto g : s.grants) payload += fmt::format(" {}", to_us(g));
     payload += '\n';
     return fmt::format("{}{} {:016x}\n{}", kMagic, payload.size(), fnv1a64(payload), payload);

@@ -15,7 +15,8 @@ struct DecodedState {
     std::string boot_id;
 };
 
-/// "ccai-pacer 1 LEN FNV1A64\n" + payload (boot id, scope, penalty, grants in CLOCK_MONOTONIC us).
+/// "ccai-pacer 1 LEN FNV1A64\n" + payload (boot id, scope, penalty, last, grants in CLOCK_MONOTONIC us).
+/// A file without `last` (written before it existed) reads as last = 0.
 std::string encode_state(const PacerState& s, const std::string& boot_id, const std::string& scope);
 /// An empty file is a fresh scope; anything else that does not check out is an error message.
 std::variant<DecodedState, std::string> decode_state(std::string_view bytes);

@@ -13,11 +13,14 @@
 
 namespace ccai::detail {
 
-/// What every backend stores per scope: reserved slots (ascending; some may lie in the future) and
-/// the time before which nobody may send after a rejection.
+/// What every backend stores per scope: the grants' times in the windows (ascending: reserved slots, some
+/// in the future, and completion times, an answered request's moved earlier by answered_credit()), the time
+/// before which nobody may send after a rejection, and the latest slot or completion as it happened (the
+/// minimum gap runs from there, not from a credited time).
 struct PacerState {
     std::vector<TimePoint> grants;
     TimePoint penalty_until{};
+    TimePoint last{};
 };
 
 /// The window as the pacer enforces it: `margin` longer than the server's.
@@ -45,8 +48,8 @@ TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows,
 TimePoint confirm_slot(const PacerState& s, const std::vector<RateWindow>& windows, double margin, TimePoint at);
 /// Removes one grant at exactly `t` (false if none: pruned, reset or repaired meanwhile).
 bool take_grant(PacerState& s, TimePoint t);
-/// Inserts a grant, keeping the log sorted.
-void put_grant(PacerState& s, TimePoint t);
+/// Records a grant at `t` (a slot, or a completion time) in the log at t - credit, keeping it sorted.
+void put_grant(PacerState& s, TimePoint t, Duration credit = Duration(0));
 /// Drops grants that left the longest window (future reservations are always kept).
 void prune(PacerState& s, const std::vector<RateWindow>& windows, double margin, TimePoint now);
 /// Grants after t - effective window (reservations beyond t included: they will count).

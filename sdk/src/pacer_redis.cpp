@@ -130,7 +130,7 @@ Result<std::vector<long long>> RedisPacer::run(const char* mode, const std::stri
     if (!ctx_) {
         if (auto c = connect(); !c) return c.error();
     }
-    std::vector<std::string> argv{"EVALSHA", sha_, "2", key_ + ":grants", key_ + ":penalty", mode,
+    std::vector<std::string> argv{"EVALSHA", sha_, "3", key_ + ":grants", key_ + ":penalty", key_ + ":last", mode,
                                   std::to_string(min_gap_of(o_.windows, o_.margin, o_.min_gap_fraction).count()),
                                   std::to_string(longest_window(o_.windows, o_.margin).count()),
                                   std::to_string(amount.count()),
@@ -225,7 +225,7 @@ Result<nlohmann::json> RedisPacer::status() {
 Result<Unit> RedisPacer::reset() {
     if (auto* f = degraded_.load()) return f->reset();
     std::lock_guard lock(mu_);
-    auto r = command({"DEL", key_ + ":grants", key_ + ":penalty"});
+    auto r = command({"DEL", key_ + ":grants", key_ + ":penalty", key_ + ":last"});
     if (!r) return r.error();
     return Unit{};
 }

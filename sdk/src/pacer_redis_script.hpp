@@ -2,7 +2,8 @@
 // The redis backend's reservation, done atomically on the server with the server's clock (TIME), so the
 // hosts sharing a budget need not agree on time. Mirrors reservation.cpp: next_slot (reserve),
 // confirm_slot (confirm) and the move to the completion time (complete).
-// KEYS: grants (sorted set, member = the grant's token, score = its time in us), penalty (string, us).
+// KEYS: grants (sorted set, member = the grant's token, score = its time in us), penalty (string, us),
+// last (string, us: the latest slot or completion as it happened, which the minimum gap runs from).
 // ARGV: mode (reserve|confirm|complete|peek|penalize), minimum gap between grants us, longest window us,
 // amount us (penalize: the pause; complete: the answered request's credit, answered_credit()), client time us ("" = use TIME; set only by tests driving a fake clock), the grant's token,
 // then limit/window-us pairs.
@@ -29,14 +30,21 @@ if mode == 'penalize' then
   end
   return {0, pen - now}
 end
+local last = tonumber(redis.call('GET', KEYS[3]) or '0')
 local function keep(slot)
-  redis.call('PEXPIRE', KEYS[1], s(math.ceil((math.max(slot, now) - now + longest) / 1000) + 1000))
+  local ms = s(math.ceil((math.max(slot, now) - now + longest) / 1000) + 1000)
+  redis.call('PEXPIRE', KEYS[1], ms)
+  if slot > last then
+    last = slot
+    redis.call('SET', KEYS[3], s(slot), 'PX', ms)
+  end
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', s(now - longest))
 local mine = tonumber(redis.call('ZSCORE', KEYS[1], token) or '0')
 if mode == 'complete' then
-  redis.call('ZADD', KEYS[1], s(math.max(now, mine) - tonumber(ARGV[4])), token)
-  keep(now)
+  local done = math.max(now, mine)
+  redis.call('ZADD', KEYS[1], s(done - tonumber(ARGV[4])), token)
+  keep(done)
   return {0, math.max(0, pen - now)}
 end
 local out = {0, math.max(0, pen - now)}
@@ -59,8 +67,9 @@ if mode == 'confirm' then
   return out
 end
 local slot = math.max(now, pen)
-local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-if #last > 0 then slot = math.max(slot, tonumber(last[2]) + gap) end
+local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if #newest > 0 then last = math.max(last, tonumber(newest[2])) end
+slot = math.max(slot, last + gap)
 local n = redis.call('ZCARD', KEYS[1])
 for i = 7, #ARGV, 2 do
   local limit, w = tonumber(ARGV[i]), tonumber(ARGV[i + 1])

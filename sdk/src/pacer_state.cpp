@@ -20,7 +20,7 @@ Result<Duration> StatePacer::acquire() {
         reserved_at = now;
         slot = next_slot(s, o_.windows, o_.margin, o_.min_gap_fraction, now);
         penalized = s.penalty_until >= slot;
-        s.grants.push_back(slot);  // reserved under the lock: whoever reserves first gets the earlier slot
+        put_grant(s, slot);  // reserved under the lock: whoever reserves first gets the earlier slot
         return true;
     });
     if (!r) return r.error();
@@ -59,7 +59,7 @@ void StatePacer::complete(bool answered) {
     const auto credit = answered ? answered_credit(o_.windows, o_.margin) : Duration(0);
     auto r = transact([&](PacerState& s, TimePoint) {
         take_grant(s, *slot);  // gone only if reset or repaired meanwhile: record the request anyway
-        put_grant(s, std::max(done, *slot) - credit);
+        put_grant(s, std::max(done, *slot), credit);
         return true;
     });
     if (!r) log(fmt::format("pacer: could not record a completion: {}", r.error().message));

@@ -44,7 +44,10 @@ TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows,
     // Every constraint is a lower bound on t that does not depend on t, so one pass of max() suffices.
     TimePoint t = std::max(now, s.penalty_until);
     const auto& g = s.grants;  // ascending
-    if (!g.empty()) t = std::max(t, g.back() + min_gap_of(windows, margin, min_gap_fraction));
+    // The gap runs from the latest slot or completion as it happened (a file written before `last` existed
+    // has only the log).
+    const auto last = g.empty() ? s.last : std::max(s.last, g.back());
+    t = std::max(t, last + min_gap_of(windows, margin, min_gap_fraction));
     for (const auto& w : windows) {
         const auto n = static_cast<long>(g.size());
         // "fewer than limit grants in (t - W, t]" <=> the limit-th most recent grant is at or before t - W.
@@ -74,7 +77,10 @@ bool take_grant(PacerState& s, TimePoint t) {
     return true;
 }
 
-void put_grant(PacerState& s, TimePoint t) { s.grants.insert(std::upper_bound(s.grants.begin(), s.grants.end(), t), t); }
+void put_grant(PacerState& s, TimePoint t, Duration credit) {
+    s.grants.insert(std::upper_bound(s.grants.begin(), s.grants.end(), t - credit), t - credit);
+    s.last = std::max(s.last, t);
+}
 
 void prune(PacerState& s, const std::vector<RateWindow>& windows, double margin, TimePoint now) {
     const auto horizon = now - longest_window(windows, margin);
@@ -93,6 +99,7 @@ void fill_conservatively(PacerState& s, const std::vector<RateWindow>& windows, 
     for (const auto& w : windows) limit = std::min(limit, w.limit);
     s.grants.assign(static_cast<size_t>(limit), now);
     s.penalty_until = std::max(s.penalty_until, now);
+    s.last = std::max(s.last, now);
 }
 
 nlohmann::json status_json(const PacerOptions& o, const std::string& backend, const std::vector<int>& counts,

@@ -298,6 +298,20 @@ inline void answered_credit_with_two_windows(const Setup& s) {
     CHECK(*p->acquire() == 10190500us - 1150500us);
 }
 
+// The minimum gap runs from when the last request was answered, not from its credited time in the window:
+// a caller that sends one request at a time is spaced like any other.
+inline void gap_runs_from_the_answer(const Setup& s) {
+    auto clock = std::make_shared<FakeClock>();
+    PacerOptions even;
+    even.margin = 0.01;
+    even.min_gap_fraction = 1.0;  // even spacing: 60.6 s / 5 = 12.12 s
+    auto p = make(s, "5/1m", unique_scope(), clock, &even);
+    REQUIRE(p->acquire().ok());
+    clock->advance(100ms);
+    p->complete(true);  // in the window at 100 ms - 570 ms
+    CHECK(*p->acquire() == 12120ms);  // from the answer at 100 ms (from the credited time: 11.55 s)
+}
+
 // A reservation made while an earlier request was still in flight is checked again when its slot comes:
 // the earlier one finished late, so the slot moves.
 inline void confirm_at_the_slot(const Setup& s) {
@@ -351,6 +365,7 @@ inline void run_all(const Setup& s) {
     SUBCASE("idle frees the window") { idle_frees_the_window(s); }
     SUBCASE("a late completion pushes the next grant") { late_completion_pushes_the_next(s); }
     SUBCASE("an answer credits back the shortest window's margin") { answered_credit_with_two_windows(s); }
+    SUBCASE("the minimum gap runs from the answer") { gap_runs_from_the_answer(s); }
     SUBCASE("the slot is confirmed when it comes") { confirm_at_the_slot(s); }
     SUBCASE("a penalty during a wait delays it") { penalty_during_a_wait(s); }
     SUBCASE("complete after reset") { complete_after_reset(s); }

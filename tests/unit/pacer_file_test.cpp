@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fmt/format.h>
+
 #include "../../sdk/src/pacer_file_format.hpp"
 #include "pacer_contract_test.hpp"
 #include "support/process.hpp"
@@ -124,12 +126,24 @@ TEST_CASE("pacer file: format round trip; leftover bytes past the length are ign
     PacerState s;
     s.grants = {TimePoint(5s), TimePoint(6s)};
     s.penalty_until = TimePoint(9s);
+    s.last = TimePoint(7s);
     const auto bytes = encode_state(s, current_boot_id(), "https://h|a b");
     auto d = decode_state(bytes + "stale tail from a longer state");
     REQUIRE(std::holds_alternative<DecodedState>(d));
     CHECK(std::get<DecodedState>(d).state.grants == s.grants);
     CHECK(std::get<DecodedState>(d).state.penalty_until == s.penalty_until);
+    CHECK(std::get<DecodedState>(d).state.last == s.last);
     CHECK(std::holds_alternative<DecodedState>(decode_state("")));  // a fresh, never-written scope
+}
+
+TEST_CASE("pacer file: a state written before `last` existed still reads") {
+    using namespace ccai::detail;
+    const std::string payload = "boot " + current_boot_id() + "\nscope x\npenalty 9000000\ngrants 5000000 6000000\n";
+    const auto bytes = fmt::format("ccai-pacer 1 {} {:016x}\n{}", payload.size(), fnv1a64(payload), payload);
+    auto d = decode_state(bytes);
+    REQUIRE(std::holds_alternative<DecodedState>(d));
+    CHECK(std::get<DecodedState>(d).state.grants == std::vector<TimePoint>{TimePoint(5s), TimePoint(6s)});
+    CHECK(std::get<DecodedState>(d).state.last == TimePoint{});
 }
 
 TEST_CASE("pacer file: an unwritable directory is a config error naming it") {
