@@ -5,8 +5,8 @@
 // KEYS: grants (sorted set, member = the grant's token, score = its time in us), penalty (string, us),
 // last (string, us: the latest slot or completion as it happened, which the minimum gap runs from).
 // ARGV: mode (reserve|confirm|complete|peek|penalize), minimum gap between grants us, longest window us,
-// amount us (penalize: the pause; complete: the answered request's credit, answered_credit()), client time us ("" = use TIME; set only by tests driving a fake clock), the grant's token,
-// then limit/window-us pairs.
+// amount us (penalize: the pause; complete: the answered request's credit, answered_credit()), client time
+// us ("" = use TIME; set only by tests driving a fake clock), the grant's token, then limit/window-us pairs.
 // Returns {delay us, penalty left us, grants per window...}; for confirm the delay is 0 when the request
 // may go now. Numbers go through string.format('%d'): Lua's default number formatting (%.14g) would round
 // microsecond timestamps.

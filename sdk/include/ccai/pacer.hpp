@@ -72,10 +72,10 @@ public:
     /// slot to now: the server counted the request somewhere in between, so windows measured from
     /// completion times are never shorter than the server's, however late the request went out or however
     /// long it took. `answered`: a response arrived (any status), so that bound is sure and the margin is
-    /// credited back: its windows run from now, longer only by kClockSlew. A request that failed without an answer
-    /// (timeout, dropped connection) may still be counted later: it keeps the margin. Without complete() the
-    /// grant stays at its slot.
-    virtual void complete(bool answered) { (void)answered; }
+    /// credited back: its windows run from now, longer only by kClockSlew. A request that failed without
+    /// an answer (timeout, dropped connection) may still be counted later: it keeps the margin. Without
+    /// complete() the grant stays at its slot.
+    virtual void complete(bool /*answered*/) {}
     /// @brief A rate-limit rejection happened: nobody in the scope may send before now + `pause`.
     virtual void penalize(Duration pause) = 0;
     /// @brief Time until the windows free a slot as the pacer sees them (0 when one is free now).
