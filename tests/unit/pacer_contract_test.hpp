@@ -283,8 +283,8 @@ inline void late_completion_pushes_the_next(const Setup& s) {
     }
 }
 
-// With several windows an answer credits back the shortest window's margin: the shortest runs from the
-// completion time x (1 + kClockSlew), a longer one keeps margin x its extra length.
+// With several windows an answer credits back the shortest window's margin: the shortest window runs from
+// the completion time, longer by kClockSlew; a longer one also keeps margin x its extra length.
 inline void answered_credit_with_two_windows(const Setup& s) {
     auto clock = std::make_shared<FakeClock>();
     auto p = make(s, "1/1s,2/10s", unique_scope(), clock);
