@@ -5,6 +5,8 @@
 # mock's --log), and per-call latency spread (how evenly the waiting is shared between processes).
 #
 # usage: bench/pacer.sh [BUILD_DIR] ; env: LIMITS (default 20/2s), CALLS (200), NS ("1 8 32"),
+# TOOLS ("ccai-cli curl"), DETAIL=1 (a line per window: how far apart calls L places apart, and neighbouring
+# calls, reached the mock).
 set -euo pipefail
 # shellcheck source=scripts/lib/mock.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/mock.sh"
@@ -72,7 +74,7 @@ run() {  # tool n -> one result line
     t1=$(date +%s.%N)
     kill "$MOCK_PID"; wait "$MOCK_PID" 2>/dev/null || true
     python3 - "$tool" "$n" "$t0" "$t1" "$MIN" "$LOG" "$WORK/lat" "$fails" "${LIMITS%%/*}" <<'PY'
-import json, sys
+import json, os, sys
 tool, n, t0, t1, mn, log, lat, fails, limit = sys.argv[1:]
 wall, L = float(t1) - float(t0), int(limit)
 entries = [json.loads(l) for l in open(log) if l.strip()]
@@ -85,10 +87,18 @@ split = ""
 if len(ok) > L:
     period = sum(ok[i] - ok[i - L] for i in range(L, len(ok))) / (len(ok) - L)
     split = f"  first {L} in {ok[L - 1] - float(t0):5.2f}s, then {L} per {period:6.3f}s"
+detail = []
+if os.environ.get("DETAIL") == "1":  # per window: when each call went out against the one L places before it
+    for w in range(1, len(ok) // L):
+        d = [ok[i] - ok[i - L] for i in range(w * L, (w + 1) * L)]
+        g = [ok[i] - ok[i - 1] for i in range(w * L + 1, (w + 1) * L)]
+        detail.append(f"    window {w:2}: {L} places apart min {min(d):.4f}s mean {sum(d) / L:.4f}s max {max(d):.4f}s; "
+                      f"calls {1000 * sum(g) / len(g):5.1f} ms apart")
 l = sorted(int(x) for x in open(lat) if x.strip())
 q = lambda p: l[min(len(l) - 1, int(p * len(l)))] / 1000
 print(f"{tool:9} N={int(n):<3} wall {wall:7.2f}s  x{wall / float(mn):5.3f} of min  requests {len(st):4}  "
       f"rejected {st.count(429):4}  failed {fails:>3}  per-call latency p50 {q(.5):6.2f}s p95 {q(.95):6.2f}s max {q(1):6.2f}s{split}")
+for line in detail: print(line)
 PY
 }
 
