@@ -42,7 +42,8 @@ PY
 
 jwt() {  # HS256 token for the mock's default credentials, as a curl user would mint it
     local b64='openssl base64 -A | tr "+/" "-_" | tr -d "="'
-    local h p now=$(date +%s)
+    local h p now
+    now=$(date +%s)
     h=$(printf '{"alg":"HS256","typ":"JWT"}' | eval "$b64")
     p=$(printf '{"sub":"bench","appId":"cs-mock","iat":%d,"exp":%d}' "$now" $((now + 3600)) | eval "$b64")
     printf '%s.%s.%s' "$h" "$p" "$(printf '%s.%s' "$h" "$p" | openssl dgst -sha256 -hmac mock-secret -binary | eval "$b64")"
