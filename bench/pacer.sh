@@ -102,13 +102,13 @@ if os.environ.get("DETAIL") == "1":  # per window: when each call went out again
         g = [ok[i] - ok[i - 1] for i in range(w * L + 1, (w + 1) * L)]
         detail.append(f"    window {w:2}: {L} places apart min {min(d):.4f}s mean {sum(d) / L:.4f}s max {max(d):.4f}s; "
                       f"calls {1000 * sum(g) / len(g):5.1f} ms apart")
-# A call that succeeded was answered 200 exactly once (a retried one was rejected first), so the calls
-# without a 200 are the ones that failed, whatever each tool's exit status says.
 latency = ""
 l = sorted(int(x) for x in open(lat) if x.strip())
 if l:
     q = lambda p: l[min(len(l) - 1, int(p * len(l)))] / 1000
     latency = f"  per-call latency p50 {q(.5):6.2f}s p95 {q(.95):6.2f}s max {q(1):6.2f}s"
+# A call that succeeded was answered 200 exactly once (a retried one was rejected first), so the calls
+# without a 200 are the ones that failed, whatever each tool's exit status says.
 print(f"{tool:9} N={int(n):<3} wall {wall:7.2f}s  x{wall / float(mn):5.3f} of min  requests {len(st):4}  "
       f"rejected {st.count(429):4}  failed {int(calls) - len(ok):3}{latency}{split}")
 for line in detail: print(line)
