@@ -18,6 +18,7 @@ LIMITS=${LIMITS:-20/2s}
 CALLS=${CALLS:-200}
 NS=${NS:-1 8 32}
 TOOLS=${TOOLS:-ccai-cli curl}
+LATENCY=${LATENCY:-0}
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 export CCAI_CLIENT_ID=cs-mock CCAI_CLIENT_SECRET=mock-secret XDG_CONFIG_HOME=$WORK/cfg XDG_STATE_HOME=$WORK/state
@@ -74,7 +75,7 @@ run() {  # tool n -> one result line
     # By default xargs runs the tool itself, as a user's script does. LATENCY=1 puts bench/timed.c between
     # them to time each call: one more process per call, ~2.5 ms of the machine on this VM, which at N = 1
     # lengthens the run by L - 1 of them (the first window's calls follow one another) for either tool.
-    if [ "${LATENCY:-0}" = 1 ]; then
+    if [ "$LATENCY" = 1 ]; then
         seq "$CALLS" | xargs -P "$n" -I{} "$WORK/timed" "${CMD[@]}" >"$WORK/lat" 2>/dev/null || true
     else
         seq "$CALLS" | xargs -P "$n" -I{} "${CMD[@]}" >/dev/null 2>&1 || true
@@ -115,7 +116,7 @@ for line in detail: print(line)
 PY
 }
 
-if [ "${LATENCY:-0}" = 1 ]; then
+if [ "$LATENCY" = 1 ]; then
     cc -O2 -static "$(dirname "${BASH_SOURCE[0]}")/timed.c" -o "$WORK/timed" 2>/dev/null ||
         cc -O2 "$(dirname "${BASH_SOURCE[0]}")/timed.c" -o "$WORK/timed"
 fi
