@@ -9,8 +9,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <optional>
-#include <utility>
 #include <vector>
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -108,7 +106,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 std::string unknown_key_hint(std::string_view key) {
-    std::string lower(key);
+    std::string lower(key.substr(0, 64));  // a longer key is no typo of a setting, and the table stays small
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
     std::replace(lower.begin(), lower.end(), '-', '_');
     std::string_view best;
@@ -130,23 +128,26 @@ Result<Unit> check_keys(const std::string& path, const toml::table& doc) {
         const auto specs = setting_specs();
         return std::any_of(specs.begin(), specs.end(), [&](const SettingSpec& s) { return s.key == key; });
     };
-    std::optional<std::pair<toml::source_index, std::string>> first;
-    const auto found = [&](const toml::key& at, std::string message) {
-        const auto line = at.source().begin.line;
-        if (!first || line < first->first) first.emplace(line, fmt::format("{}:{}: {}", path, line, message));
+    const toml::key* first = nullptr;  // the mistake earliest in the file
+    const toml::key* first_table = nullptr;  // its table; null: outside any table
+    const auto found = [&](const toml::key& at, const toml::key* table) {
+        if (!first || at.source().begin.line < first->source().begin.line) first = &at, first_table = table;
     };
     for (const auto& [name, node] : doc) {
-        const auto* table = node.as_table();
-        if (!table) {
-            found(name, fmt::format("'{}' is outside any [profile] table: put it under one, e.g. [default]", name.str()));
-            continue;
+        if (const auto* table = node.as_table()) {
+            for (const auto& [key, value] : *table)
+                if (!known(key.str())) found(key, &name);
+        } else {
+            found(name, nullptr);
         }
-        for (const auto& [key, value] : *table)
-            if (!known(key.str()))
-                found(key, fmt::format("unknown key '{}' in [{}]; {}", key.str(), name.str(), unknown_key_hint(key.str())));
     }
-    if (first) return config_error(first->second);
-    return Unit{};
+    if (!first) return Unit{};
+    const auto line = first->source().begin.line;
+    if (!first_table)
+        return config_error(fmt::format("{}:{}: '{}' is outside any [profile] table: put it under one, e.g. [default]",
+                                        path, line, first->str()));
+    return config_error(fmt::format("{}:{}: unknown key '{}' in [{}]; {}", path, line, first->str(), first_table->str(),
+                                    unknown_key_hint(first->str())));
 }
 
 // Reads one [profile] table of a TOML file into `out` (string, integer, float and boolean values).
