@@ -3,7 +3,7 @@
 /// @brief The bounds every input from outside is held to, requests and responses alike: JSON nesting, body
 /// and batch line sizes, and files that are opened without hanging on a FIFO that has no writer.
 ///
-/// nlohmann::json parses without recursion, but copying, comparing and dumping a value recurse once per
+/// nlohmann::json parses and destroys without recursion, but copying and dumping a value recurse once per
 /// level: 100,000 nested `[` overflow the stack. Every JSON text the SDK and the CLI take in (bodies, --set
 /// values, batch lines and cells, responses, error bodies) is checked with json_depth_exceeded_at() or
 /// parsed with parse_json_bounded(), so no deeper value ever exists in memory.
