@@ -79,9 +79,7 @@ Result<batch::Source> make_source(const BatchFlags& f, Spool& spool) {
         auto spooled = spool.fill(std::cin);
         if (!spooled) return spooled.error();
         path = *spooled;
-    } else if (!std::ifstream(f.input, std::ios::binary)) {
-        return invalid_input(fmt::format("--input: cannot read {}", f.input));
-    }
+    }  // a file is opened by the source itself, without hanging on a FIFO that has no writer
     const bool csv = f.format == "csv" || (f.format.empty() && (!f.op.empty() || f.input.ends_with(".csv")));
     if (!csv) {
         if (!f.op.empty() || !f.maps.empty()) return invalid_input("--op and --map apply to CSV input (--format csv)");

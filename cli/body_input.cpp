@@ -1,42 +1,57 @@
 #include "body_input.hpp"
 
-#include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <iterator>
+#include <unistd.h>
+
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "ccai/limits.hpp"
+
 namespace ccai::cli {
 
-Result<nlohmann::json> read_body(const std::string& flag) {
-    std::string text = flag;
-    std::string source = "--body";
-    if (flag == "@-") {
-        text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-        source = "--body @- (stdin)";
-    } else if (flag.starts_with("@")) {
-        // libstdc++ throws when a stream reads a directory, so check for a regular file first.
-        std::error_code ec;
-        std::ifstream in;
-        if (std::filesystem::is_regular_file(flag.substr(1), ec)) in.open(flag.substr(1), std::ios::binary);
-        if (!in) return invalid_input(fmt::format("--body {}: not a readable file", flag));
-        text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-        source = "--body " + flag;
+namespace {
+
+// Byte offset (0-based) -> "line L, column C", for people editing a file.
+std::string position_text(std::string_view text, size_t offset) {
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < offset && i < text.size(); ++i) {
+        if (text[i] == '\n') { ++line; col = 1; } else { ++col; }
     }
+    return fmt::format("line {}, column {}", line, col);
+}
+
+// The text of --body: inline, @- (stdin) or @FILE, read whole but never more than a body may hold.
+Result<std::string> body_text(const std::string& flag, const std::string& source) {
+    if (!flag.starts_with("@")) return flag;
+    if (flag == "@-") return read_bounded(STDIN_FILENO, kMaxBodyBytes, source);
+    auto fd = open_input_file(flag.substr(1), source);
+    if (!fd) return fd.error();
+    auto text = read_bounded(*fd, kMaxBodyBytes, source);
+    ::close(*fd);
+    return text;
+}
+
+}  // namespace
+
+Result<nlohmann::json> read_body(const std::string& flag) {
+    const std::string source = flag == "@-" ? "--body @- (stdin)" : flag.starts_with("@") ? "--body " + flag : "--body";
+    auto read = body_text(flag, source);
+    if (!read) return read.error();
+    const std::string& text = *read;
+    // What a FIFO nobody writes to gives, among others: say so rather than point at line 1, column 1.
+    if (text.empty()) return invalid_input(fmt::format("{}: empty, expected JSON", source));
+    // Before parsing: a deeper value would overflow the stack when it is copied or sent.
+    if (const auto at = json_depth_exceeded_at(text))
+        return invalid_input(fmt::format("{}: {} at {}", source, json_too_deep_text(), position_text(text, *at)));
     try {
         return nlohmann::json::parse(text);
     } catch (const nlohmann::json::out_of_range& e) {
         // e.g. a number too large for a double, "1e999" (fuzz_body_input): was an uncaught exception.
         return invalid_input(fmt::format("{}: invalid JSON: {}", source, e.what()));
     } catch (const nlohmann::json::parse_error& e) {
-        // e.byte is 1-based; turn it into line:column for people editing a file.
-        size_t line = 1, col = 1;
-        for (size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-            if (text[i] == '\n') { ++line; col = 1; } else { ++col; }
-        }
-        return invalid_input(fmt::format("{}: invalid JSON at line {}, column {}", source, line, col));
+        // e.byte is 1-based.
+        return invalid_input(fmt::format("{}: invalid JSON at {}", source, position_text(text, e.byte > 0 ? e.byte - 1 : 0)));
     }
 }
 
@@ -49,6 +64,8 @@ Result<nlohmann::json> apply_sets(nlohmann::json body, const std::vector<std::st
         if (eq == std::string::npos || eq == 0) return invalid_input(fmt::format("--set {}: expected path=value", s));
         const std::string path = s.substr(0, eq);
         const std::string raw = s.substr(eq + 1);
+        // A value too deep to be taken as JSON is refused, not quietly sent as a string.
+        if (json_depth_exceeded_at(raw)) return invalid_input(fmt::format("--set {}: {}", path, json_too_deep_text()));
         auto value = nlohmann::json::parse(raw, nullptr, false);
         if (value.is_discarded()) value = raw;
         nlohmann::json* node = &body;

@@ -18,6 +18,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         __builtin_trap();
     (void)ccai::is_rate_limit_message(body);
     const auto parsed = ccai::parse_body(body);
-    (void)parsed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (parsed) (void)parsed->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return 0;
 }

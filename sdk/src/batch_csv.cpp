@@ -6,6 +6,7 @@
 
 #include "batch_internal.hpp"
 #include "ccai/batch.hpp"
+#include "ccai/limits.hpp"
 
 namespace ccai::batch {
 
@@ -14,21 +15,38 @@ namespace {
 struct CsvRecord {
     long long line = 0;  // physical line the record starts on
     std::vector<std::string> cells;
+    std::size_t bytes = 0;  // all of its bytes, newlines inside quotes included
+    bool holds_nul = false;
+    [[nodiscard]] bool too_long() const { return bytes > kMaxBatchLineBytes; }
 };
 
-// Reads one record; quoted cells may hold commas, quotes ("") and newlines. False at end of input.
+// Reads one record; quoted cells may hold commas, quotes ("") and newlines. False at end of input. A record
+// longer than a batch line may be is read to its end but not kept: memory stays flat whatever its length.
 bool next_record(std::istream& in, long long& line, detail::Fingerprint& fp, CsvRecord& out) {
     out.cells.assign(1, "");
     out.line = line;
+    out.bytes = 0;
+    out.holds_nul = false;
     bool quoted = false, any = false;
     for (int c; (c = in.get()) != EOF;) {
         any = true;
         const char ch = static_cast<char>(c);
         fp.add(std::string_view(&ch, 1));
         if (ch == '\n') ++line;
+        if (ch == '\0') out.holds_nul = true;
+        if (ch != '\n' || quoted) ++out.bytes;
+        if (out.too_long()) {
+            if (out.cells.size() > 1 || !out.cells[0].empty()) out.cells.assign(1, "");  // nothing of it is kept
+            if (ch == '"') quoted = !quoted;  // "" inside quotes toggles twice: the record still ends right
+            else if (ch == '\n' && !quoted) break;
+            continue;
+        }
         if (quoted) {
-            if (ch == '"' && in.peek() == '"') fp.add(std::string_view(&ch, 1)), out.cells.back() += static_cast<char>(in.get());
-            else if (ch == '"') quoted = false;
+            if (ch == '"' && in.peek() == '"') {
+                fp.add(std::string_view(&ch, 1));
+                ++out.bytes;
+                out.cells.back() += static_cast<char>(in.get());
+            } else if (ch == '"') quoted = false;
             else out.cells.back() += ch;
         } else if (ch == '"') quoted = true;
         else if (ch == ',') out.cells.emplace_back();
@@ -90,6 +108,8 @@ Result<nlohmann::json> typed_cell(const EndpointSpec& spec, const Column& col, c
     const std::string type = f == spec.body().end() ? "" : std::string(f->type());
     if (type != "integer" && type != "number" && type != "boolean" && type != "object" && !type.starts_with("array"))
         return nlohmann::json(cell);
+    if (json_depth_exceeded_at(cell))
+        return invalid_input(fmt::format("column '{}': {} for body field '{}'", col.name, json_too_deep_text(), col.field));
     auto v = nlohmann::json::parse(cell, nullptr, false);
     const bool fits = !v.is_discarded() &&
         (type == "integer" ? v.is_number_integer() : type == "number" ? v.is_number() : type == "boolean" ? v.is_boolean()
@@ -99,6 +119,9 @@ Result<nlohmann::json> typed_cell(const EndpointSpec& spec, const Column& col, c
 }
 
 Result<Unit> fill_row(Item& item, const std::vector<Column>& cols, const CsvRecord& rec) {
+    if (rec.too_long())
+        return invalid_input(fmt::format("longer than {} bytes, the most a batch line may hold", kMaxBatchLineBytes));
+    if (rec.holds_nul) return invalid_input("the line holds a NUL byte");
     if (rec.cells.size() != cols.size())
         return invalid_input(fmt::format("{} cells, the header has {}", rec.cells.size(), cols.size()));
     for (size_t i = 0; i < cols.size(); ++i) {
@@ -130,6 +153,9 @@ Result<Scan> each_csv(std::istream& in, const CsvOptions& o, const LineVisitor& 
     long long line = 1;
     CsvRecord header;
     if (!next_record(in, line, fp, header)) return invalid_input("the CSV input is empty (a header row is required)");
+    if (header.too_long() || header.holds_nul)
+        return invalid_input(fmt::format("the CSV header row {}", header.holds_nul ? "holds a NUL byte"
+                                         : fmt::format("is longer than {} bytes", kMaxBatchLineBytes)));
     std::vector<Column> cols;
     for (const auto& name : header.cells) {
         auto c = resolve_column(*spec, o, name);
@@ -141,7 +167,7 @@ Result<Scan> each_csv(std::istream& in, const CsvOptions& o, const LineVisitor& 
             return invalid_input(fmt::format("--map {}: no such column in the header", column));
     bool more = true;
     for (CsvRecord rec; more && next_record(in, line, fp, rec);) {
-        if (rec.cells.size() == 1 && rec.cells[0].empty()) continue;  // blank line
+        if (rec.cells.size() == 1 && rec.cells[0].empty() && !rec.too_long() && !rec.holds_nul) continue;  // blank line
         Item item;
         item.line = rec.line;
         item.op = o.op;

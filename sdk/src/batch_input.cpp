@@ -1,15 +1,20 @@
 // Batch input: JSON Lines parsing, validation of every line before anything is sent, and the JSON forms of
 // records, outcomes and errors.
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <fstream>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <ext/stdio_filebuf.h>
 
 #include <fmt/format.h>
 
 #include "batch_internal.hpp"
 #include "ccai/batch.hpp"
 #include "ccai/jwt.hpp"
+#include "ccai/limits.hpp"
 #include "ccai/request_builder.hpp"
 
 namespace ccai::batch {
@@ -66,6 +71,42 @@ Result<Unit> fill_item(Item& item, const nlohmann::json& j) {
     return Unit{};
 }
 
+// One line without its '\n', holding at most kMaxBatchLineBytes + 1 bytes: the rest of a longer line is
+// read and fingerprinted but not kept, so memory stays flat whatever the line's length. False at the end.
+bool next_line(std::istream& in, detail::Fingerprint& fp, std::string& text) {
+    text.clear();
+    char buf[16384];
+    bool any = false;
+    for (;;) {
+        in.get(buf, sizeof buf, '\n');  // stops before the '\n'; sets failbit when it took nothing
+        const auto n = static_cast<std::size_t>(in.gcount());
+        any = any || n > 0;
+        fp.add(std::string_view(buf, n));
+        if (text.size() <= kMaxBatchLineBytes) text.append(buf, std::min(n, kMaxBatchLineBytes + 1 - text.size()));
+        if (in.bad() || in.eof()) break;
+        in.clear(in.rdstate() & ~std::ios::failbit);
+        if (in.peek() == '\n') {
+            in.ignore();
+            any = true;
+            break;
+        }
+    }
+    // As std::getline: a last line without its '\n' still counts, and the fingerprint always adds one.
+    if (any) fp.add("\n");
+    return any;
+}
+
+// A line as JSON, or why it cannot be one.
+Result<nlohmann::json> parse_line(std::string_view text) {
+    if (text.size() > kMaxBatchLineBytes)
+        return invalid_input(fmt::format("longer than {} bytes, the most a batch line may hold", kMaxBatchLineBytes));
+    if (text.find('\0') != std::string_view::npos) return invalid_input("the line holds a NUL byte");
+    if (json_depth_exceeded_at(text)) return invalid_input(json_too_deep_text());
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded()) return invalid_input("not valid JSON");
+    return j;
+}
+
 }  // namespace
 
 namespace detail {
@@ -75,15 +116,13 @@ Result<Scan> each_jsonl(std::istream& in, const LineVisitor& visit) {
     Fingerprint fp;
     std::string text;
     bool more = true;
-    for (long long number = 1; more && std::getline(in, text); ++number) {
-        fp.add(text);
-        fp.add("\n");
-        if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    for (long long number = 1; more && next_line(in, fp, text); ++number) {
+        if (text.size() <= kMaxBatchLineBytes && text.find_first_not_of(" \t\r") == std::string::npos) continue;
         Item item;
         item.line = number;
-        auto j = nlohmann::json::parse(text, nullptr, false);
-        if (j.is_discarded()) item.problem = invalid_input("not valid JSON");
-        else if (auto ok = fill_item(item, j); !ok) item.problem = ok.error();
+        auto j = parse_line(text);
+        if (!j) item.problem = j.error();
+        else if (auto ok = fill_item(item, *j); !ok) item.problem = ok.error();
         ++scan.lines;
         scan.last_line = number;
         more = visit(item);
@@ -144,11 +183,82 @@ Source Source::csv(Opener open, CsvOptions options) {
 
 namespace {
 
+// An input stream that owns its descriptor.
+class FdStream : public std::istream {
+public:
+    explicit FdStream(int fd) : std::istream(nullptr), buf_(fd, std::ios::in, 65536) { rdbuf(&buf_); }
+
+private:
+    __gnu_cxx::stdio_filebuf<char> buf_;
+};
+
+// A file nobody else can open, gone when its descriptor closes (also after SIGKILL when O_TMPFILE works).
+Result<int> anonymous_temp_file(std::string_view label) {
+    const char* env = std::getenv("TMPDIR");
+    std::string dir = env && *env ? env : "/tmp";
+    int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {  // a file system without O_TMPFILE: a private name, removed at once
+        std::string name = dir + "/ccai-batch-input-XXXXXX";
+        fd = ::mkostemp(name.data(), O_CLOEXEC);
+        if (fd >= 0) ::unlink(name.c_str());
+    }
+    if (fd < 0) return invalid_input(fmt::format("{}: no temporary file for a copy of it in {} ({})", label, dir, std::strerror(errno)));
+    return fd;
+}
+
+// The bytes of a pipe, kept for the passes after the first: a pipe can be read only once.
+struct PipeCopy {
+    int fd = -1;
+    PipeCopy() = default;
+    PipeCopy(const PipeCopy&) = delete;
+    PipeCopy& operator=(const PipeCopy&) = delete;
+    ~PipeCopy() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+Result<Unit> copy_all(int from, int to, std::string_view label) {
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = ::read(from, buf, sizeof buf);
+        if (n == 0) return Unit{};
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return invalid_input(fmt::format("{}: cannot be read ({})", label, std::strerror(errno)));
+        if (!detail::write_all(to, std::string_view(buf, static_cast<std::size_t>(n))))
+            return invalid_input(fmt::format("{}: cannot copy it to a temporary file ({})", label, std::strerror(errno)));
+    }
+}
+
+// Each pass reads the file from its start. A pipe (`--input <(command)`, /dev/stdin) is copied to an
+// anonymous temporary file on the first pass, and later passes read that copy.
 Source::Opener file_opener(const std::string& path) {
-    return [path]() -> Result<std::unique_ptr<std::istream>> {
-        auto in = std::make_unique<std::ifstream>(path, std::ios::binary);
-        if (!*in) return invalid_input(fmt::format("cannot read {}", path));
-        return std::unique_ptr<std::istream>(std::move(in));
+    auto copy = std::make_shared<PipeCopy>();
+    return [path, copy]() -> Result<std::unique_ptr<std::istream>> {
+        if (copy->fd < 0) {
+            auto fd = open_input_file(path, path);
+            if (!fd) return fd.error();
+            struct stat st{};
+            if (::fstat(*fd, &st) == 0 && S_ISREG(st.st_mode)) return std::unique_ptr<std::istream>(std::make_unique<FdStream>(*fd));
+            auto tmp = anonymous_temp_file(path);
+            if (!tmp) {
+                ::close(*fd);
+                return tmp.error();
+            }
+            auto copied = copy_all(*fd, *tmp, path);
+            ::close(*fd);
+            if (!copied) {
+                ::close(*tmp);
+                return copied.error();
+            }
+            copy->fd = *tmp;
+        }
+        // Passes run one after another: each rewinds the shared offset and reads through its own descriptor.
+        const int fd = ::dup(copy->fd);
+        if (fd < 0 || ::lseek(fd, 0, SEEK_SET) != 0) {
+            if (fd >= 0) ::close(fd);
+            return invalid_input(fmt::format("{}: cannot read its temporary copy ({})", path, std::strerror(errno)));
+        }
+        return std::unique_ptr<std::istream>(std::make_unique<FdStream>(fd));
     };
 }
 

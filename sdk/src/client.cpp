@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "ccai/limits.hpp"
 #include "policies.hpp"
 
 namespace ccai {
@@ -104,8 +105,15 @@ Result<nlohmann::json> Client::call(const EndpointSpec& spec, const CallArgs& ar
     return to_result(send(std::move(*req), stats));
 }
 
-nlohmann::json parse_body(const std::string& body) {
-    if (body.empty()) return nullptr;
+Result<nlohmann::json> parse_body(const std::string& body) {
+    if (body.empty()) return nlohmann::json(nullptr);
+    // A hostile or broken server must not crash its client: a deeper value overflows the stack when it is
+    // copied or printed. Refused rather than passed on as a string, which would look like a good answer.
+    if (json_depth_exceeded_at(body)) {
+        ApiError e;
+        e.message = fmt::format("the response body is {}: refused", json_too_deep_text());
+        return e;
+    }
     auto j = nlohmann::json::parse(body, nullptr, false);
     return j.is_discarded() ? nlohmann::json(body) : j;
 }

@@ -1,14 +1,19 @@
 #include "ccai/config.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cstdlib>
-#include <filesystem>
+#include <cstring>
+#include <vector>
 #include <fmt/format.h>
-#include <fstream>
-#include <sstream>
 #include <toml++/toml.h>
 
+#include "ccai/limits.hpp"
 #include "toml_ascii.hpp"
 
 namespace ccai {
@@ -45,31 +50,125 @@ std::string default_config_dir(const ConfigSources& s) {
     return ".ccai";
 }
 
-// Reads one [profile] table of a TOML file into `out` (string, integer, float and boolean values).
-Result<bool> read_profile(const std::string& path, const std::string& profile, bool secrets,
-                          std::map<std::string, std::string>& out, std::vector<std::string>* names) {
-    if (!std::filesystem::exists(path)) return false;
+// A profile file holds a few tables of short values: anything larger is not one.
+constexpr std::size_t kMaxConfigFileBytes = std::size_t{1} << 20;
+
+std::string file_kind(mode_t mode) {
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISFIFO(mode)) return "a FIFO";
+    if (S_ISSOCK(mode)) return "a socket";
+    if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+    return "not a regular file";
+}
+
+// The text of a config or credentials file; nullopt when there is none. One descriptor is opened, checked
+// and read, so what is checked is what is read. O_NONBLOCK: a FIFO at the path must not hang the open.
+Result<std::optional<std::string>> read_config_file(const std::string& path, bool secrets) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        if (errno == ENOENT || errno == ENOTDIR) return std::optional<std::string>();
+        return config_error(fmt::format("{}: cannot be opened for reading ({})", path, std::strerror(errno)));
+    }
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st{};
+    if (::fstat(fd, &st) != 0)
+        return config_error(fmt::format("{}: cannot be opened for reading ({})", path, std::strerror(errno)));
+    if (!S_ISREG(st.st_mode)) return config_error(fmt::format("{} is {}: it must be a regular file", path, file_kind(st.st_mode)));
     if (secrets) {
-        struct stat st{};
-        if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0)
+        // Another user's file could hand us their choice of account and secret, or be changed under us.
+        if (st.st_uid != ::geteuid())
+            return config_error(fmt::format("{} is owned by uid {}, not by you (uid {}): it must be yours, mode 600",
+                                            path, st.st_uid, ::geteuid()));
+        if ((st.st_mode & 077) != 0)
             return config_error(fmt::format(
                 "{} is readable by group or others (mode {:o}); run: chmod 600 {}", path, st.st_mode & 0777, path));
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return config_error(fmt::format("{}: cannot be opened for reading", path));
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (auto at = detail::first_non_ascii_outside_values(text.view()))
+    auto text = read_bounded(fd, kMaxConfigFileBytes, path);
+    if (!text) return config_error(text.error().message);
+    return std::optional<std::string>(std::move(*text));
+}
+
+// Edit distance with adjacent swaps (optimal string alignment), for "did you mean".
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i)
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    return d[a.size()][b.size()];
+}
+
+std::string unknown_key_hint(std::string_view key) {
+    std::string lower(key.substr(0, 64));  // a longer key is no typo of a setting, and the table stays small
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::replace(lower.begin(), lower.end(), '-', '_');
+    std::string_view best;
+    std::size_t best_distance = 3;  // further than 2 edits away is a different word, not a typo
+    for (const auto& spec : setting_specs())
+        if (const auto d = edit_distance(lower, spec.key); d < best_distance && d < spec.key.size())
+            best = spec.key, best_distance = d;
+    if (!best.empty()) return fmt::format("did you mean {}?", best);
+    std::string known;
+    for (const auto& spec : setting_specs()) known += (known.empty() ? "" : ", ") + std::string(spec.key);
+    return "the keys are: " + known;
+}
+
+// Every table of the file, not only the selected profile's: a typo in [prod] is found before someone
+// selects prod. A key outside any table belongs to no profile and would never be read. Of several
+// mistakes, the first in the file is reported (toml++ keeps keys sorted, not in file order).
+Result<Unit> check_keys(const std::string& path, const toml::table& doc) {
+    const auto known = [](std::string_view key) {
+        const auto specs = setting_specs();
+        return std::any_of(specs.begin(), specs.end(), [&](const SettingSpec& s) { return s.key == key; });
+    };
+    const toml::key* first = nullptr;  // the mistake earliest in the file
+    const toml::key* first_table = nullptr;  // its table; null: outside any table
+    const auto found = [&](const toml::key& at, const toml::key* table) {
+        if (!first || at.source().begin.line < first->source().begin.line) first = &at, first_table = table;
+    };
+    for (const auto& [name, node] : doc) {
+        if (const auto* table = node.as_table()) {
+            for (const auto& [key, value] : *table)
+                if (!known(key.str())) found(key, &name);
+        } else {
+            found(name, nullptr);
+        }
+    }
+    if (!first) return Unit{};
+    const auto line = first->source().begin.line;
+    if (!first_table)
+        return config_error(fmt::format("{}:{}: '{}' is outside any [profile] table: put it under one, e.g. [default]",
+                                        path, line, first->str()));
+    return config_error(fmt::format("{}:{}: unknown key '{}' in [{}]; {}", path, line, first->str(), first_table->str(),
+                                    unknown_key_hint(first->str())));
+}
+
+// Reads one [profile] table of a TOML file into `out` (string, integer, float and boolean values).
+Result<bool> read_profile(const std::string& path, const std::string& profile, bool secrets,
+                          std::map<std::string, std::string>& out, std::vector<std::string>* names) {
+    auto read = read_config_file(path, secrets);
+    if (!read) return read.error();
+    if (!*read) return false;
+    const std::string& text = **read;
+    if (auto at = detail::first_non_ascii_outside_values(text))
         return config_error(fmt::format("{}:{}:{}: non-ASCII text is only read in comments and in quoted values "
                                         "(key = \"...\")",
                                         path, at->line, at->column));
     toml::table doc;
     try {
-        doc = toml::parse(text.view(), path);
+        doc = toml::parse(text, path);
     } catch (const toml::parse_error& e) {
         return config_error(fmt::format("{}:{}:{}: {}", path, e.source().begin.line, e.source().begin.column,
                                         e.description()));
     }
+    if (auto ok = check_keys(path, doc); !ok) return ok.error();
     if (names)
         for (const auto& [k, v] : doc)
             if (v.is_table()) names->emplace_back(k.str());

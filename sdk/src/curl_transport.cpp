@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "ccai/limits.hpp"
 #include "policies.hpp"
 
 namespace ccai::detail {
@@ -27,8 +28,12 @@ CURL* thread_handle() {
     return handle.get();
 }
 
+// The body is held whole until it is parsed: beyond kMaxBodyBytes (counted after gzip is undone) the
+// transfer stops, and network_error names the limit. libcurl takes any other count as a write error.
 size_t on_body(char* data, size_t size, size_t n, void* out) {
-    static_cast<std::string*>(out)->append(data, size * n);
+    auto* body = static_cast<std::string*>(out);
+    if (size * n > kMaxBodyBytes - body->size()) return 0;
+    body->append(data, size * n);
     return size * n;
 }
 
@@ -52,6 +57,9 @@ ApiError network_error(CURLcode code, const char* detail, bool sent) {
     ApiError e;
     e.kind = ErrorKind::network;
     e.message = fmt::format("{}{}{}", curl_easy_strerror(code), *detail ? ": " : "", detail);
+    if (code == CURLE_WRITE_ERROR || code == CURLE_FILESIZE_EXCEEDED)  // on_body's limit, or Content-Length's
+        e.message = fmt::format("the response body is larger than {} MiB, the most a response may hold: refused",
+                                kMaxBodyBytes >> 20);
     // Connection set-up failures provably sent nothing; anything later may have reached the server.
     e.maybe_reached_server = sent && code != CURLE_COULDNT_CONNECT && code != CURLE_COULDNT_RESOLVE_HOST &&
                              code != CURLE_COULDNT_RESOLVE_PROXY && code != CURLE_SSL_CONNECT_ERROR;
@@ -61,7 +69,7 @@ ApiError network_error(CURLcode code, const char* detail, bool sent) {
         case CURLE_PEER_FAILED_VERIFICATION: case CURLE_SSL_CACERT_BADFILE: case CURLE_SSL_CERTPROBLEM:
         case CURLE_SSL_ISSUER_ERROR: case CURLE_SSL_CRL_BADFILE: case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
         case CURLE_SSL_INVALIDCERTSTATUS: case CURLE_SSL_CIPHER: case CURLE_UNSUPPORTED_PROTOCOL:
-        case CURLE_URL_MALFORMAT: case CURLE_NOT_BUILT_IN:
+        case CURLE_URL_MALFORMAT: case CURLE_NOT_BUILT_IN: case CURLE_WRITE_ERROR: case CURLE_FILESIZE_EXCEEDED:
             e.retryable = false;
             break;
         default:
@@ -95,6 +103,7 @@ public:
         curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, o_.gzip ? "gzip" : nullptr);
         curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
         curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp.body);
+        curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(kMaxBodyBytes));  // by Content-Length, before any byte
         curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
         curl_easy_setopt(h, CURLOPT_HEADERDATA, &resp.headers);
         curl_easy_setopt(h, CURLOPT_USERAGENT, "ccai-cli/0.1");

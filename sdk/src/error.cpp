@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ccai/limits.hpp"
+
 namespace ccai {
 
 bool is_rate_limit_message(const std::string& body) {
@@ -23,7 +25,8 @@ ApiError error_from_response(int status, const std::string& body) {
     ApiError e;
     e.http_status = status;
     e.kind = kind_for_status(status, is_rate_limit_message(body));
-    const auto j = nlohmann::json::parse(body, nullptr, false);
+    // Bounded: a deeply nested "code" would overflow the stack in dump() below.
+    const auto j = parse_json_bounded(body);
     if (j.is_object()) {
         // {"errors":[{"msg": "...", "code": ...}]} is the documented shape; some services say "message".
         if (j.contains("errors") && j["errors"].is_array() && !j["errors"].empty() && j["errors"][0].is_object()) {

@@ -31,9 +31,10 @@ void set_env(const std::map<std::string, std::string>& env) {
     }
 }
 
-}  // namespace
-
-RunResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env, const std::string& input) {
+// A negative limit: no limit.
+RunResult run_limited(std::chrono::milliseconds limit, const std::vector<std::string>& argv,
+                      const std::map<std::string, std::string>& env, const std::string& input) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
     int in[2], out[2], err[2];
     if (pipe(in) || pipe(out) || pipe(err)) throw std::runtime_error("pipe");
     const pid_t pid = fork();
@@ -59,7 +60,19 @@ RunResult run(const std::vector<std::string>& argv, const std::map<std::string, 
     char buf[65536];
     signal(SIGPIPE, SIG_IGN);
     while (open_fds > 0) {
-        poll(fds, 3, -1);
+        int wait_ms = -1;
+        if (limit.count() >= 0) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) {
+                ::kill(pid, SIGKILL);
+                r.timed_out = true;
+                for (auto& p : fds)
+                    if (p.fd >= 0) close(p.fd), p.fd = -1;
+                break;
+            }
+            wait_ms = static_cast<int>(left.count());
+        }
+        if (poll(fds, 3, wait_ms) == 0) continue;
         for (int i = 0; i < 2; ++i) {
             if (fds[i].fd >= 0 && (fds[i].revents & (POLLIN | POLLHUP))) {
                 const ssize_t n = read(fds[i].fd, buf, sizeof buf);
@@ -86,6 +99,24 @@ RunResult run(const std::vector<std::string>& argv, const std::map<std::string, 
     waitpid(pid, &status, 0);
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return r;
+}
+
+}  // namespace
+
+RunResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env, const std::string& input) {
+    return run_limited(std::chrono::milliseconds(-1), argv, env, input);
+}
+
+RunResult run_for(std::chrono::milliseconds limit, const std::vector<std::string>& argv,
+                  const std::map<std::string, std::string>& env, const std::string& input) {
+    return run_limited(limit, argv, env, input);
+}
+
+RunResult cli_for(std::chrono::milliseconds limit, const std::vector<std::string>& args,
+                  const std::map<std::string, std::string>& env, const std::string& input) {
+    std::vector<std::string> argv{CCAI_CLI_PATH};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_limited(limit, argv, env, input);
 }
 
 RunResult cli(const std::vector<std::string>& args, const std::map<std::string, std::string>& env, const std::string& input) {

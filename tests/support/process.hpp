@@ -2,6 +2,7 @@
 // Running real programs from tests: ccai-cli, ccai-mock, redis-server.
 #include <sys/types.h>
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@ struct RunResult {
     int exit_code = -1;  ///< 128+N when killed by signal N
     std::string out;
     std::string err;
+    bool timed_out = false;  ///< run_for / cli_for: killed (SIGKILL) when its time ran out
 };
 
 /// Runs a program to completion with extra environment variables and optional stdin.
@@ -21,6 +23,13 @@ RunResult run(const std::vector<std::string>& argv, const std::map<std::string, 
 /// Runs ccai-cli (the built binary) with the given arguments.
 RunResult cli(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {},
               const std::string& input = "");
+
+/// run / cli with a time limit, for what could hang: a hang becomes a failure (timed_out) instead of a
+/// test that never ends.
+RunResult run_for(std::chrono::milliseconds limit, const std::vector<std::string>& argv,
+                  const std::map<std::string, std::string>& env = {}, const std::string& input = "");
+RunResult cli_for(std::chrono::milliseconds limit, const std::vector<std::string>& args,
+                  const std::map<std::string, std::string>& env = {}, const std::string& input = "");
 
 /// A background process whose stdout's first line is read (e.g. "listening on http://127.0.0.1:PORT").
 class Background {

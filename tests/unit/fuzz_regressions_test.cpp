@@ -2,11 +2,13 @@
 // tripped a sanitizer before its fix.
 #include <doctest/doctest.h>
 
+#include <sstream>
 #include <string>
 
 // read_body lives in the CLI, which unit_tests does not link: compile that one file in here.
 #include "../../cli/body_input.cpp"
 #include "ccai/batch.hpp"
+#include "ccai/client.hpp"
 #include "ccai/error.hpp"
 #include "ccai/jwt.hpp"
 #include "ccai/retry.hpp"
@@ -51,4 +53,42 @@ TEST_CASE("fuzz regression: an error body echoing a token is printed with the to
     const auto e = error_from_response(
         400, R"({"errors":[{"msg":"invalid token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.abc","code":401}]})");
     CHECK_FALSE(looks_like_jwt(batch::error_to_json(e).dump()));
+}
+
+TEST_CASE("fuzz regression: JSON nested 100,000 deep is invalid input, never a stack overflow (body_input, batch_jsonl)") {
+    // json::parse does not recurse, but copying and dump() do, once per level: the request's dump() of a
+    // body of 100,000 nested '[' overflowed the stack (SIGSEGV).
+    const std::string deep(100000, '[');
+    auto body = cli::read_body(deep + std::string(100000, ']'));
+    REQUIRE_FALSE(body);
+    CHECK(body.error().kind == ErrorKind::invalid_input);
+    CHECK(body.error().message == "--body: JSON nested deeper than 512 levels at line 1, column 513");
+    auto set = cli::apply_sets(nlohmann::json::object(), {"a.b=" + deep});
+    REQUIRE_FALSE(set);
+    CHECK(set.error().message == "--set a.b: JSON nested deeper than 512 levels");
+    // 512 levels are still JSON, and can be sent.
+    auto ok = cli::apply_sets(nlohmann::json::object(), {"a=" + std::string(512, '[') + std::string(512, ']')});
+    REQUIRE(ok);
+    CHECK_FALSE((*ok)["a"].dump().empty());
+
+    std::istringstream lines(R"({"op":"agents.list","body":)" + deep + "\n" + std::string(2 << 20, '{') + "\n");
+    auto input = batch::read_jsonl(lines);
+    REQUIRE(input);
+    REQUIRE(input->items.size() == 2);
+    CHECK(input->items[0].problem->message == "JSON nested deeper than 512 levels");
+    CHECK(input->items[1].problem->message == "longer than 1048576 bytes, the most a batch line may hold");
+}
+
+TEST_CASE("fuzz regression: a response nested 100,000 deep is an error, never a stack overflow (fuzz_response)") {
+    const std::string deep(100000, '[');
+    auto parsed = parse_body(deep);
+    REQUIRE_FALSE(parsed);
+    CHECK(parsed.error().kind == ErrorKind::other);
+    CHECK(parsed.error().message == "the response body is JSON nested deeper than 512 levels: refused");
+    CHECK(parse_body(std::string(512, '[') + std::string(512, ']')).ok());
+    // An error body whose "code" nests deep: error_from_response dumped it.
+    const auto e = error_from_response(400, R"({"errors":[{"msg":"m","code":)" + deep + "}]}");
+    CHECK(e.kind == ErrorKind::client);
+    CHECK(e.message == "HTTP 400");
+    CHECK_FALSE(batch::error_to_json(e).dump().empty());
 }

@@ -75,8 +75,9 @@ private:
     std::vector<std::unique_ptr<Policy>> policies_;
 };
 
-/// @brief Parses a successful response body: JSON when it is, else a JSON string; empty -> null.
-nlohmann::json parse_body(const std::string& body);
+/// @brief Parses a successful response body: JSON when it is, else a JSON string; empty -> null. A body
+/// nested deeper than kMaxJsonDepth (ccai/limits.hpp) is an error (ErrorKind::other), never parsed.
+Result<nlohmann::json> parse_body(const std::string& body);
 
 /// @brief Turns a response into the call's result: 2xx -> parsed body, else the ApiError.
 Result<nlohmann::json> to_result(const Result<HttpResponse>& response);
