@@ -66,7 +66,7 @@ std::string refusal(const std::string& path, std::string_view what, const struct
         return fmt::format("{} {} is a symbolic link: refusing to write through it; give the path of a regular file",
                            what, path);
     if (!S_ISREG(st.st_mode))
-        return fmt::format("{} {} is {}, not a regular file: give the path of a new file", what, path, kind_of(st.st_mode));
+        return fmt::format("{} {} is {}, not a regular file: choose another results path", what, path, kind_of(st.st_mode));
     if (st.st_uid != ::geteuid())
         return fmt::format("{} {} belongs to uid {}, not to you (uid {}): use a file of your own", what, path,
                            st.st_uid, ::geteuid());

@@ -1,5 +1,6 @@
 // The batch journal: what makes a killed batch resumable without losing or repeating a line.
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -74,6 +75,15 @@ ApiError journal_exists(const std::string& path) {
                                      "to start over (lines it marks as sent would be sent again)", path));
 }
 
+// Two runs on one journal would each send the lines it leaves open: the second is refused. The kernel
+// drops the lock when its holder dies, so a killed run never blocks the resume.
+Result<Unit> lock(int fd, const std::string& path) {
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return Unit{};
+    if (errno == EWOULDBLOCK)
+        return invalid_input(fmt::format("{} is in use by another batch run: wait for it to finish, then resume", path));
+    return io_error("cannot lock journal", path);
+}
+
 std::string record_line(const Record& r) {
     return r.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
@@ -97,6 +107,10 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, const Sc
     if (!*existing) {
         auto fd = create_output(path, kJournal, O_RDWR | O_APPEND);
         if (!fd) return fd.error();
+        if (auto mine = lock(*fd, path); !mine) {
+            ::close(*fd);  // not removed: the run that holds it may be using it
+            return mine.error();
+        }
         std::unique_ptr<Journal> journal(new Journal(*fd, path, true));
         const nlohmann::json header = {{"journal", 1}, {"fingerprint", hex(scan.fingerprint)}, {"lines", scan.lines}};
         if (!write_all(*fd, header.dump() + "\n") || ::fsync(*fd) != 0) {
@@ -111,6 +125,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, const Sc
     auto fd = open_existing_output(path, kJournal, O_RDWR | O_APPEND, inputs);
     if (!fd) return fd.error();
     std::unique_ptr<Journal> journal(new Journal(*fd, path, false));
+    if (auto mine = lock(*fd, path); !mine) return mine.error();
     if (auto ok = replay(*journal, scan, state); !ok) return ok.error();
     return journal;
 }

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -156,6 +157,27 @@ TEST_CASE("safety files resume: a results file or journal that is a link, a FIFO
 
     // The control: the same resume on the earlier run's own files goes ahead and re-sends line 1.
     run.restore();
+    const auto ok = test::cli(run.args(), env);
+    CHECK_MESSAGE(ok.exit_code == 0, ok.err);
+    CHECK(mock.log().size() == sent_before + 1);
+}
+
+TEST_CASE("safety files resume: a journal another run holds is refused; nothing is sent") {
+    MockProcess mock({"--rate-limit", "none"});
+    const auto env = test::cli_env(mock);
+    Resumable run(env);
+    const auto sent_before = mock.log().size();
+    const int held = ::open(run.journal.c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(held >= 0);
+    REQUIRE(::flock(held, LOCK_EX) == 0);  // as a batch still running on it holds it
+    const auto before = test::file_state(run.journal);
+    const auto r = test::cli(run.args(), env);
+    INFO("stderr: " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("in use by another batch run") != std::string::npos);
+    CHECK(test::file_state(run.journal) == before);
+    CHECK(mock.log().size() == sent_before);
+    ::close(held);  // the other run ends: the resume goes ahead
     const auto ok = test::cli(run.args(), env);
     CHECK_MESSAGE(ok.exit_code == 0, ok.err);
     CHECK(mock.log().size() == sent_before + 1);
