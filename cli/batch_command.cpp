@@ -11,6 +11,7 @@
 
 #include "app.hpp"
 #include "batch_progress.hpp"
+#include "batch_spool.hpp"
 #include "ccai/batch.hpp"
 #include "exit_codes.hpp"
 #include "operation_runner.hpp"
@@ -27,6 +28,7 @@ struct BatchFlags {
     std::vector<std::string> maps;
     std::string id_column;
     std::string results;
+    bool results_given = false;  // --results '' is a mistake, not "no results file"
     int concurrency = 4;
     bool resume = false;
     bool retry_in_doubt = false;
@@ -48,42 +50,24 @@ void install_sigint() {
     sigaction(SIGTERM, &sa, nullptr);
 }
 
-// stdin is read twice (validate, then send), so it is first copied to a private temporary file, removed
-// when the batch ends.
-class Spool {
-public:
-    ~Spool() {
-        if (!path_.empty()) ::unlink(path_.c_str());
-    }
-    Result<std::string> fill(std::istream& in) {
-        const char* tmp = std::getenv("TMPDIR");
-        std::string path = std::string(tmp && *tmp ? tmp : "/tmp") + "/ccai-batch-stdin-XXXXXX";
-        const int fd = ::mkstemp(path.data());
-        if (fd < 0) return invalid_input(fmt::format("--input -: cannot create a temporary file in {}", path));
-        path_ = path;
-        ::close(fd);
-        std::ofstream out(path_, std::ios::binary | std::ios::trunc);
-        out << in.rdbuf();
-        out.flush();
-        if (!out || in.bad()) return invalid_input(fmt::format("--input -: cannot copy stdin to {}", path_));
-        return path_;
-    }
+// The files the batch reads, by identity: the results file and its journal may be none of them, whatever
+// name reaches them (a hard link, a symlink, /dev/stdin, /proc/self/fd/N).
+std::vector<batch::FileId> input_ids(const BatchFlags& f) {
+    std::vector<batch::FileId> ids;
+    if (auto id = f.input == "-" ? batch::FileId::of_fd(0) : batch::FileId::of_path(f.input)) ids.push_back(*id);
+    return ids;
+}
 
-private:
-    std::string path_;
-};
-
-Result<batch::Source> make_source(const BatchFlags& f, Spool& spool) {
-    std::string path = f.input;
+Result<batch::Source> make_source(const BatchFlags& f, StdinSpool& spool) {
+    batch::Source::Opener open;
     if (f.input == "-") {
-        auto spooled = spool.fill(std::cin);
-        if (!spooled) return spooled.error();
-        path = *spooled;
+        if (auto filled = spool.fill(0); !filled) return filled.error();
+        open = spool.opener();
     }  // a file is opened by the source itself, without hanging on a FIFO that has no writer
     const bool csv = f.format == "csv" || (f.format.empty() && (!f.op.empty() || f.input.ends_with(".csv")));
     if (!csv) {
         if (!f.op.empty() || !f.maps.empty()) return invalid_input("--op and --map apply to CSV input (--format csv)");
-        return batch::Source::jsonl_file(path);
+        return open ? batch::Source::jsonl(open) : batch::Source::jsonl_file(f.input);
     }
     if (f.op.empty()) return invalid_input("CSV input needs --op OPERATION (e.g. --op agents.create)");
     batch::CsvOptions o{f.op, {}, f.id_column};
@@ -92,7 +76,7 @@ Result<batch::Source> make_source(const BatchFlags& f, Spool& spool) {
         if (eq == std::string::npos) return invalid_input(fmt::format("--map {}: expected COLUMN=FIELD", m));
         o.map.emplace_back(m.substr(0, eq), m.substr(eq + 1));
     }
-    return batch::Source::csv_file(path, o);
+    return open ? batch::Source::csv(open, o) : batch::Source::csv_file(f.input, o);
 }
 
 // Every invalid line, each with its number, before anything is sent (one pass over the whole input).
@@ -124,16 +108,17 @@ Result<int> dry_run(const batch::Source& source, const Config& config) {
     return kOk;
 }
 
-batch::Options runner_options(const BatchFlags& f, BatchProgress& progress) {
+batch::Options runner_options(const BatchFlags& f, std::vector<batch::FileId> inputs, BatchProgress* progress) {
     batch::Options o;
     o.concurrency = f.concurrency;
     o.results_path = f.results;
+    o.inputs = std::move(inputs);
     o.resume = f.resume;
     o.retry_in_doubt = f.retry_in_doubt;
     o.skip_invalid = f.skip_invalid;
     o.stop = [] { return g_interrupted.load(); };
     o.error_json = [](const ApiError& e) { return error_json(e); };
-    o.on_progress = [&progress](const batch::Progress& p) { progress.update(p); };
+    if (progress) o.on_progress = [progress](const batch::Progress& p) { progress->update(p); };
     if (f.results.empty())
         o.on_record = [](const batch::Record& r) {
             print_line(stdout, r.to_json());
@@ -143,12 +128,20 @@ batch::Options runner_options(const BatchFlags& f, BatchProgress& progress) {
 }
 
 int run_batch(const BatchFlags& f, const GlobalFlags& g) {
+    if (f.results_given && f.results.empty())
+        return report_error(invalid_input("--results: the path is empty; give a file, or leave --results out to get "
+                                          "the results on stdout"));
     if (f.resume && f.results.empty()) return report_error(invalid_input("--resume needs --results FILE (its journal is FILE.journal)"));
     auto config = load_config(g);
     if (!config) return report_error(config.error());
-    Spool spool;
+    // Before reading anything: a results path that may not be written fails at once.
+    auto inputs = input_ids(f);
+    if (auto ok = batch::check_output_files(runner_options(f, inputs, nullptr)); !ok) return report_error(ok.error());
+    StdinSpool spool;
     auto source = make_source(f, spool);
     if (!source) return report_error(source.error());
+    if (f.input == "-")
+        if (auto id = batch::FileId::of_fd(spool.fd())) inputs.push_back(*id);
     auto invalid = report_invalid(*source, *config, f.skip_invalid);
     if (!invalid) return report_error(invalid.error());
     if (*invalid != kOk && !f.skip_invalid) return *invalid;
@@ -164,7 +157,7 @@ int run_batch(const BatchFlags& f, const GlobalFlags& g) {
     BatchProgress progress(tty, config->get("rate_limit"));
     install_sigint();
     const auto start = std::chrono::steady_clock::now();
-    auto summary = batch::Runner(*session->client, runner_options(f, progress)).run(*source);
+    auto summary = batch::Runner(*session->client, runner_options(f, std::move(inputs), &progress)).run(*source);
     progress.clear();
     if (!summary) return report_error(summary.error());
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -183,6 +176,8 @@ Results: one JSON line per input line {line,id,op,outcome,status,response|error,
   outcome is ok, failed, in-doubt or invalid. To stdout unless --results FILE.
 Resume: --results FILE keeps FILE.journal; after a crash or Ctrl-C, rerun with --resume. A line sent
   without a recorded outcome is in-doubt and not re-sent (unless --retry-in-doubt, or GET/PUT/DELETE).
+  A new run creates FILE and FILE.journal and never overwrites an existing file. Either is refused when
+  it is the input, a symlink, a hard link, a device, a FIFO or a directory, or another user's file.
 stderr: a progress line and a summary when stderr is a terminal; nothing when piped, except errors
   and, with --verbose, a final {"summary":{...}} line.
 Exit: 0 every line ok; 10 some line failed, in doubt or invalid; 2 invalid input; 130 interrupted.)";
@@ -201,14 +196,18 @@ void add_batch_command(CLI::App& app, GlobalFlags& g, Action& action, const Comm
     cmd->add_option("--op", f.op, "CSV: the operation every row calls")->type_name("OPERATION");
     cmd->add_option("--map", f.maps, "CSV: column=field (repeatable)")->type_name("COLUMN=FIELD");
     cmd->add_option("--id-column", f.id_column, "CSV: the column holding each row's key")->type_name("COLUMN");
-    cmd->add_option("--results", f.results, "results file (JSON Lines); enables the journal and --resume")->type_name("FILE");
+    auto* results = cmd->add_option("--results", f.results, "results file (JSON Lines); enables the journal and --resume")
+                        ->type_name("FILE");
     cmd->add_option("--concurrency", f.concurrency, "requests in flight (all share the pacer)")
         ->check(CLI::Range(1, 64))
         ->default_val(4);
     cmd->add_flag("--resume", f.resume, "continue an interrupted run from FILE.journal");
     cmd->add_flag("--retry-in-doubt", f.retry_in_doubt, "re-send lines whose outcome is unknown (may duplicate creates)");
     cmd->add_flag("--skip-invalid", f.skip_invalid, "record invalid lines as invalid and run the others");
-    cmd->callback([&g, &action] { action = [&g] { return run_batch(f, g); }; });
+    cmd->callback([&g, &action, results] {
+        f.results_given = results->count() > 0;
+        action = [&g] { return run_batch(f, g); };
+    });
 }
 
 }  // namespace ccai::cli

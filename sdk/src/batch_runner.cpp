@@ -42,7 +42,7 @@ public:
     }
 
     void run(const Pass& pass, const Scan& first);
-    Result<Summary> finish(const std::string& journal_path, const Scan& scan);
+    Result<Summary> finish(const Scan& scan);
 
 private:
     void count(Outcome o, int delta);
@@ -250,14 +250,14 @@ void Run::run(const Pass& pass, const Scan& first) {
     if (o_.stop && !fatal_.load() && o_.stop()) interrupted_ = true;
 }
 
-Result<Summary> Run::finish(const std::string& journal_path, const Scan& scan) {
+Result<Summary> Run::finish(const Scan& scan) {
     if (results_)
         if (auto ok = results_->sync(); !ok && !fatal_error_) fatal_error_ = ok.error();
     // Re-sent lines (in doubt before) were appended after their old record: keep only the last, as the
     // journal says. Rare (--retry-in-doubt, or an idempotent line in doubt), and streamed like the start.
-    if (results_ && replaced_) {
+    if (results_ && journal_ && replaced_) {
         results_.reset();
-        if (auto ok = detail::rebuild_results(o_.results_path, journal_path, scan); !ok && !fatal_error_) fatal_error_ = ok.error();
+        if (auto ok = detail::rebuild_results(o_.results_path, *journal_, scan); !ok && !fatal_error_) fatal_error_ = ok.error();
     }
     if (fatal_error_) return *fatal_error_;
     Summary s;
@@ -268,6 +268,7 @@ Result<Summary> Run::finish(const std::string& journal_path, const Scan& scan) {
 }
 
 Result<Summary> run_passes(Client& client, const Options& options, const Pass& pass) {
+    if (auto ok = check_output_files(options); !ok) return ok.error();
     // Pass 1: every line is validated before anything is sent.
     long long invalid = 0;
     std::optional<std::pair<long long, std::string>> first_bad;
@@ -283,29 +284,40 @@ Result<Summary> run_passes(Client& client, const Options& options, const Pass& p
     if (invalid > 0 && !options.skip_invalid)
         return invalid_input(fmt::format("{} invalid line(s), first at line {}: {}; nothing was sent", invalid,
                                          first_bad->first, first_bad->second));
-    if (options.resume && options.results_path.empty()) return invalid_input("resuming needs a results file");
     detail::JournalState state;
     std::unique_ptr<detail::Journal> journal;
     std::unique_ptr<detail::ResultsAppender> results;
     if (!options.results_path.empty()) {
-        const auto journal_path = options.results_path + ".journal";
-        auto j = detail::Journal::open(journal_path, *scan, options.resume, state);
+        auto j = detail::Journal::open(options.results_path + ".journal", *scan, options.resume, options.inputs, state);
         if (!j) return j.error();
         journal = std::move(*j);
-        // Start from a consistent file: whatever a killed run left is replaced by the journal's view.
-        if (auto ok = detail::write_results(options.results_path, journal_path, state); !ok) return ok.error();
-        auto r = detail::ResultsAppender::open(options.results_path);
-        if (!r) return r.error();
+        // A new run creates the results file; a resumed one starts from the journal's view of it, whatever
+        // a killed run left there.
+        auto r = journal->created() ? detail::ResultsAppender::create(options.results_path)
+                                    : detail::ResultsAppender::resume(options.results_path, *journal, state, options.inputs);
+        if (!r) {
+            journal->discard();  // a refused run leaves no journal behind (only one it created)
+            return r.error();
+        }
         results = std::move(*r);
+        if (!journal->created())
+            if (auto ok = journal->cut_torn_tail(state.journal_bytes); !ok) return ok.error();
     }
     // Pass 2: plan and send.
     Run run(client, options, journal.get(), std::move(results), state, scan->lines);
     run.run(pass, *scan);
-    journal.reset();  // closed: its entries are all written
-    return run.finish(options.results_path + ".journal", *scan);
+    return run.finish(*scan);
 }
 
 }  // namespace
+
+Result<Unit> check_output_files(const Options& options) {
+    if (options.results_path.empty()) {
+        if (options.resume) return invalid_input("resuming needs a results file");
+        return Unit{};
+    }
+    return detail::check_outputs(options.results_path, options.resume, options.inputs);
+}
 
 Runner::Runner(Client& client, Options options) : client_(client), options_(std::move(options)) {}
 

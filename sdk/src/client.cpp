@@ -33,6 +33,7 @@ Result<PacerOptions> pacer_options(const Config& config) {
     o.scope = pacer_scope(config);
     o.backend = config.get("pacer");
     o.dir = config.get("pacer_dir");
+    o.dir_shared = config.get("pacer_dir_shared") == "true";
     o.fallback = config.get("pacer_fallback");
     if (const auto& margin = config.get("pacer_margin"); !margin.empty()) {  // "" (not loaded): the default
         char* end = nullptr;

@@ -34,6 +34,7 @@ constexpr SettingSpec kSettings[] = {
     {"rate_limit", "CCAI_RATE_LIMIT", "60/1m", false, "rolling window limit(s), e.g. 60/1m,1800/1h"},
     {"pacer", "CCAI_PACER", "file", false, "pacer backend: file, memory, redis://HOST:PORT[/DB]"},
     {"pacer_dir", "CCAI_PACER_DIR", "", false, "file pacer state directory"},
+    {"pacer_dir_shared", "CCAI_PACER_DIR_SHARED", "false", false, "true: accept a group-writable pacer_dir (your group shares it on purpose)"},
     {"pacer_fallback", "CCAI_PACER_FALLBACK", "", false, "file: use the file pacer when redis is down"},
     {"pacer_margin", "CCAI_PACER_MARGIN", "0.5%", false, "safety margin: windows of requests not yet answered treated as this much longer, e.g. 1%"},
     {"output", "CCAI_OUTPUT", "", false, "json, jsonl or table"},

@@ -34,16 +34,43 @@ Result<Unit> make_dirs(const std::string& dir) {
     return Unit{};
 }
 
-// Anyone who can write the directory can replace our state file (or plant a symlink): refuse that for
-// world-writable directories, warn for group-writable ones (a team may share a pacer dir on purpose).
-Result<Unit> check_dir(const std::string& dir, const std::function<void(const std::string&)>& log) {
+const char* kind_of(mode_t mode) {
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISFIFO(mode)) return "a FIFO";
+    if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+    if (S_ISSOCK(mode)) return "a socket";
+    return "not a regular file";
+}
+
+constexpr const char* kShareHint = "to share a budget between users or hosts, use --pacer redis://HOST:PORT";
+
+// Anyone who can write the directory can replace our state file, or plant a symlink or a hard link to
+// one of their victim's files for us to overwrite: it must be ours and writable by nobody else, unless
+// the user says the group shares it on purpose. Opened once: every state file is then reached through
+// this descriptor, so the path cannot be swapped for another directory after the check.
+Result<int> open_dir(const std::string& dir, bool shared) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOTDIR) return config_error(fmt::format("pacer: {} is not a directory: set pacer_dir to a directory", dir));
+        return config_error(fmt::format("pacer: cannot open state directory {}: {}", dir, std::strerror(errno)));
+    }
     struct stat st {};
-    if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-        return config_error(fmt::format("pacer: {} is not a directory", dir));
-    if (st.st_mode & S_IWOTH)
-        return config_error(fmt::format("pacer: refusing world-writable state directory {} (chmod 700 it)", dir));
-    if ((st.st_mode & S_IWGRP) && log) log(fmt::format("warning: pacer state directory {} is group-writable", dir));
-    return Unit{};
+    std::string why;
+    if (::fstat(fd, &st) != 0)
+        why = fmt::format("pacer: cannot check state directory {}: {}", dir, std::strerror(errno));
+    else if (st.st_uid != ::geteuid())
+        why = fmt::format("pacer: state directory {} belongs to uid {}, not to you (uid {}): set pacer_dir to a "
+                          "directory of your own; {}", dir, st.st_uid, ::geteuid(), kShareHint);
+    else if (st.st_mode & S_IWOTH)
+        why = fmt::format("pacer: refusing world-writable state directory {} (chmod 700 {}); {}", dir, dir, kShareHint);
+    else if ((st.st_mode & S_IWGRP) && !shared)
+        why = fmt::format("pacer: state directory {} is group-writable: chmod 700 {}, or set pacer_dir_shared = true "
+                          "if your group shares it on purpose; {}", dir, dir, kShareHint);
+    if (!why.empty()) {
+        ::close(fd);
+        return config_error(why);
+    }
+    return fd;
 }
 
 // fcntl locks belong to the process, not the descriptor: two pacers of one process would both "hold"
@@ -55,8 +82,14 @@ std::mutex& process_mutex() {
 
 class FilePacer final : public StatePacer {
 public:
-    FilePacer(PacerOptions o, std::shared_ptr<Clock> c, std::string path)
-        : StatePacer(std::move(o), std::move(c)), path_(std::move(path)) {}
+    FilePacer(PacerOptions o, std::shared_ptr<Clock> c, int dir_fd, std::string dir, std::string name)
+        : StatePacer(std::move(o), std::move(c)), dir_fd_(dir_fd), name_(std::move(name)), path_(dir + "/" + name_) {}
+    ~FilePacer() override { ::close(dir_fd_); }
+    FilePacer(const FilePacer&) = delete;
+    FilePacer& operator=(const FilePacer&) = delete;
+
+    /// Opens the state file (creating it when `create`): -1 when it does not exist and !create.
+    Result<int> open_state(bool create) const;
 
 protected:
     Result<Unit> transact(const Txn& fn) override;
@@ -71,8 +104,45 @@ private:
         return config_error(fmt::format("pacer: cannot {} {}: {}", what, path_, std::strerror(errno)));
     }
 
+    int dir_fd_;
+    std::string name_;
     std::string path_;
 };
+
+// The state is overwritten in place under the lock (a rename would leave other processes locking the old
+// file), so the file itself must be ours alone: never a symlink, never a second name of another file.
+Result<int> FilePacer::open_state(bool create) const {
+    const int flags = O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (create ? O_CREAT : 0);
+    const int fd = ::openat(dir_fd_, name_.c_str(), flags, 0600);
+    if (fd < 0) {
+        if (errno == ENOENT && !create) return -1;
+        if (errno == ELOOP)
+            return config_error(fmt::format("pacer: state file {} is a symbolic link: remove it (ccai-cli creates a new "
+                                            "one)", path_));
+        return io_error("open");
+    }
+    struct stat st {};
+    std::string why;
+    if (::fstat(fd, &st) != 0)
+        why = fmt::format("pacer: cannot check {}: {}", path_, std::strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        why = fmt::format("pacer: state file {} is {}: remove it (ccai-cli creates a new one)", path_, kind_of(st.st_mode));
+    else if (st.st_uid != ::geteuid())
+        why = fmt::format("pacer: state file {} belongs to uid {}, not to you (uid {}): remove it, or set pacer_dir "
+                          "to a directory of your own; {}", path_, st.st_uid, ::geteuid(), kShareHint);
+    else if (st.st_nlink > 1)
+        why = fmt::format("pacer: state file {} has {} hard links, so writing it would change another file: remove "
+                          "{} (ccai-cli creates a new one)", path_, st.st_nlink, path_);
+    else if ((st.st_mode & 077) && ::fchmod(fd, 0600) != 0)
+        why = fmt::format("pacer: cannot make {} private (chmod 600): {}", path_, std::strerror(errno));
+    else if (::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
+        why = fmt::format("pacer: cannot use {}: {}", path_, std::strerror(errno));
+    if (!why.empty()) {
+        ::close(fd);
+        return config_error(why);
+    }
+    return fd;
+}
 
 Result<Unit> FilePacer::lock(int fd) const {
     struct flock l {};
@@ -112,14 +182,13 @@ Result<Unit> FilePacer::store(int fd, const PacerState& s) {
 
 Result<Unit> FilePacer::transact(const Txn& fn) {
     std::lock_guard guard(process_mutex());
-    const int fd = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) return io_error("open");
+    auto opened = open_state(true);
+    if (!opened) return opened.error();
+    const int fd = *opened;
     struct FdCloser {
         int fd;
         ~FdCloser() { ::close(fd); }  // closing releases the lock
     } closer{fd};
-    struct stat st {};
-    if (::fstat(fd, &st) == 0 && (st.st_mode & 077)) ::fchmod(fd, 0600);
     if (auto l = lock(fd); !l) return l;
     const auto now = clock_->now();
     bool repaired = false;
@@ -134,9 +203,14 @@ Result<std::unique_ptr<Pacer>> make_file_pacer(const PacerOptions& o, std::share
     const auto dir = o.dir.empty() ? default_dir() : o.dir;
     if (dir.empty()) return config_error("pacer: no state directory (set XDG_STATE_HOME or HOME, or pacer_dir)");
     if (auto r = make_dirs(dir); !r) return r.error();
-    if (auto r = check_dir(dir, o.log); !r) return r.error();
-    const auto path = dir + "/" + sha256_hex(o.scope).substr(0, 32) + ".state";
-    return std::unique_ptr<Pacer>(std::make_unique<FilePacer>(o, std::move(c), path));
+    auto dir_fd = open_dir(dir, o.dir_shared);
+    if (!dir_fd) return dir_fd.error();
+    auto pacer = std::make_unique<FilePacer>(o, std::move(c), *dir_fd, dir, sha256_hex(o.scope).substr(0, 32) + ".state");
+    // An existing state file is checked now, so a refusal comes before any command starts its work.
+    auto existing = pacer->open_state(false);
+    if (!existing) return existing.error();
+    if (*existing >= 0) ::close(*existing);
+    return std::unique_ptr<Pacer>(std::move(pacer));
 }
 
 }  // namespace ccai::detail

@@ -81,21 +81,6 @@ TEST_CASE("pacer file: default directory follows XDG_STATE_HOME") {
     else ::unsetenv("XDG_STATE_HOME");
 }
 
-TEST_CASE("pacer file: world-writable directory refused, group-writable warned") {
-    const auto dir = temp_dir();
-    ::chmod(dir.c_str(), 0777);
-    auto o = options(Setup{"file", dir}, "60/1m", unique_scope());
-    auto p = make_pacer(o, std::make_shared<FakeClock>());
-    REQUIRE_FALSE(p.ok());
-    CHECK(p.error().kind == ErrorKind::config);
-    CHECK(p.error().message.find("world-writable") != std::string::npos);
-    ::chmod(dir.c_str(), 0770);
-    std::string warning;
-    o.log = [&](const std::string& l) { warning += l; };
-    CHECK(make_pacer(o, std::make_shared<FakeClock>()).ok());
-    CHECK(warning.find("group-writable") != std::string::npos);
-}
-
 TEST_CASE("pacer file: an existing state file with loose modes is tightened") {
     const Setup s{"file", temp_dir()};
     auto p = make(s, "60/1m", unique_scope(), std::make_shared<FakeClock>());

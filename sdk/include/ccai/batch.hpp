@@ -155,12 +155,28 @@ struct Progress {
     Duration pacer_wait{0};   ///< summed over this run's calls
 };
 
+/// @brief A file's identity: the same for every name, hard link, symlink or /proc path that reaches it.
+struct FileId {
+    std::uint64_t device = 0;
+    std::uint64_t inode = 0;
+    bool operator==(const FileId&) const = default;
+    /// The file `path` names, symlinks followed; nullopt when it cannot be stat'ed.
+    static std::optional<FileId> of_path(const std::string& path);
+    /// The file open at `fd`; nullopt when fstat fails.
+    static std::optional<FileId> of_fd(int fd);
+};
+
 /// @brief How a Runner runs.
 struct Options {
     int concurrency = 4;  ///< requests in flight; all share the Client's pacer
     /// Results file (JSON Lines, one final record per line, in the order lines finish). Its journal is
     /// `results_path + ".journal"`. Empty: no journal, no resume; records only reach on_record.
+    /// A new run creates both (O_EXCL: an existing file is never overwritten). A resumed run checks them
+    /// first. Either is refused when it is one of `inputs`, a symlink, a hard link, not a regular file, or
+    /// another user's. The results file is rewritten only through a new file renamed over it.
     std::string results_path;
+    /// Files the run must never write: the input (the CLI adds it, and what stdin is), by identity.
+    std::vector<FileId> inputs;
     bool resume = false;          ///< continue the journal instead of refusing to overwrite it
     bool retry_in_doubt = false;  ///< re-send lines whose earlier outcome is unknown (may duplicate a create)
     bool skip_invalid = false;    ///< record invalid lines as `invalid` and run the rest
@@ -179,6 +195,12 @@ struct Summary {
     [[nodiscard]] nlohmann::json to_json() const;
 };
 
+/// @brief Checks the results file and journal `options` name as far as a look can tell, creating and opening
+/// nothing: a wrong path (empty, a directory, the input, a link, a device, an existing file without a
+/// journal, a journal without `resume`) fails at once instead of after the input was read. Runner::run
+/// checks again, and once more on what it opens. Unit when there is no results file.
+Result<Unit> check_output_files(const Options& options);
+
 /// @brief The SDK's JSON form of an error (kind, message with JWTs redacted, status, code, request id).
 nlohmann::json error_to_json(const ApiError& error);
 
@@ -188,7 +210,8 @@ public:
     Runner(Client& client, Options options);
     /// @brief Validates every line first, then reads the source a second time and sends. Fails before
     /// sending anything when lines are invalid (and !skip_invalid), when a journal exists without `resume`,
-    /// or when the journal belongs to another input.
+    /// when the journal belongs to another input, or when the results file or journal may not be written
+    /// (see Options::results_path).
     Result<Summary> run(const Source& source);
     /// @brief The same over an Input held in memory.
     Result<Summary> run(const Input& input);

@@ -36,6 +36,10 @@ struct PacerOptions {
     std::string scope;             ///< host + account id: every process with the same scope shares one budget
     std::string backend = "file";  ///< "memory", "file", or "redis://HOST:PORT[/DB]"
     std::string dir;               ///< file backend's state directory ("" = $XDG_STATE_HOME/ccai/pacer)
+    /// File backend: accept a group-writable `dir` (the group shares it on purpose). The directory and
+    /// its state files must still be this user's; it is never world-writable. Sharing between users or
+    /// hosts is what the redis backend is for.
+    bool dir_shared = false;
     std::string fallback;          ///< "file": degrade to the file backend when redis is down
     /// Safety margin for requests whose answer has not arrived: their windows are treated as this much
     /// longer. A request that was answered sits at its completion time (complete()), an upper bound of
