@@ -17,8 +17,7 @@ class AuthPolicy final : public Policy {
 public:
     explicit AuthPolicy(const Config& c)
         : token_(c.get("token")), client_id_(c.get("client_id")), secret_(c.get("client_secret")),
-          sub_(c.get("jwt_sub")), ttl_(std::max(120LL, std::atoll(c.get("jwt_ttl").c_str()))),
-          jti_(c.get("jwt_jti") == "true") {}
+          sub_(c.get("jwt_sub")), ttl_(static_cast<long long>(c.number("jwt_ttl"))), jti_(c.enabled("jwt_jti")) {}
 
     Result<HttpResponse> send(HttpRequest& req, const Next& next) override {
         auto token = current_token();

@@ -89,6 +89,10 @@ public:
         curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(o_.total_timeout.count()));
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, o_.insecure ? 0L : 1L);
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, o_.insecure ? 0L : 2L);
+        // Trust from transport_options() (ca_bundle, CURL_CA_BUNDLE, SSL_CERT_FILE, SSL_CERT_DIR); unset, the
+        // handle keeps libcurl's built-in default (curl_easy_reset restores it for every request).
+        if (!o_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, o_.ca_file.c_str());
+        if (!o_.ca_path.empty()) curl_easy_setopt(h, CURLOPT_CAPATH, o_.ca_path.c_str());
         // gzip only: it saves the bandwidth of big list pages. brotli ("" = everything libcurl decodes) cost
         // ~0.7 ms per call at the server; even gzip costs ~0.9 ms per small answer on loopback (compress,
         // inflate), so `compression = none` turns it off (bench/RESULTS.md).
