@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "ca_files.hpp"
+#include "ccai/redact.hpp"
 #include "policies.hpp"
 #include "setting_values.hpp"
 
@@ -96,6 +97,8 @@ Client::Client(ClientOptions options) : options_(std::move(options)) {
     const auto& c = options_.config;
     if (!options_.clock) options_.clock = system_clock();
     if (!options_.transport) options_.transport = detail::make_curl_transport(options_.transport_options);
+    // Every line reaches the sink redacted, whichever step logs it.
+    if (options_.log) options_.log = [log = options_.log](const std::string& line) { log(redact(line)); };
     const RetryOptions retry = options_.retry.value_or(retry_options(c));
     policies_.push_back(detail::make_retry_policy(retry, options_.pacer, options_.clock, options_.log));
     policies_.push_back(detail::make_auth_policy(c));
@@ -116,7 +119,7 @@ Result<std::unique_ptr<Client>> Client::create(ClientOptions options) {
         auto po = pacer_options(options.config);
         if (!po) return po.error();
         po->on_wait = options.on_wait;
-        po->log = options.log;
+        if (options.log) po->log = [log = options.log](const std::string& line) { log(redact(line)); };
         auto pacer = make_pacer(*po, options.clock);
         if (!pacer) return pacer.error();
         options.pacer = std::shared_ptr<Pacer>(std::move(*pacer));
@@ -153,14 +156,22 @@ nlohmann::json parse_body(const std::string& body) {
     return j.is_discarded() ? nlohmann::json(body) : j;
 }
 
+// An error's text is the server's (or libcurl's) and may echo what it was sent: a secret in a URL, a body or a
+// header. ApiError promises a message without secrets, so every field a person reads is redacted here.
 Result<nlohmann::json> to_result(const Result<HttpResponse>& response) {
-    if (!response) return response.error();
-    if (response->status < 200 || response->status >= 300) {
-        auto e = error_from_response(response->status, response->body);
+    ApiError e;
+    if (!response) {
+        e = response.error();
+    } else if (response->status < 200 || response->status >= 300) {
+        e = error_from_response(response->status, response->body);
         e.request_id = response->header("x-request-id");
-        return e;
+    } else {
+        return parse_body(response->body);
     }
-    return parse_body(response->body);
+    e.message = redact(e.message);
+    e.code = redact(e.code);
+    e.request_id = redact(e.request_id);
+    return e;
 }
 
 Result<nlohmann::json> call_operation(Client& client, const char* id, const CallArgs& args) {

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "ccai/redact.hpp"
 #include "toml_ascii.hpp"
 
 namespace ccai {
@@ -99,6 +100,14 @@ Result<bool> read_profile(const std::string& path, const std::string& profile, b
 
 std::span<const SettingSpec> setting_specs() { return kSettings; }
 
+namespace {
+bool is_secret(std::string_view key) {
+    for (const auto& spec : kSettings)
+        if (spec.key == key) return spec.secret;
+    return false;
+}
+}  // namespace
+
 const std::string& Config::get(std::string_view key) const {
     static const std::string empty;
     const auto it = values_.find(key);
@@ -106,8 +115,41 @@ const std::string& Config::get(std::string_view key) const {
 }
 
 void Config::set(std::string key, std::string value, std::string origin) {
-    values_[std::move(key)] = Setting{std::move(value), std::move(origin)};
+    const bool secret = is_secret(key);
+    if (secret) register_secret(value);  // masked in every output from now on, whatever prints it
+    auto& slot = values_[std::move(key)];
+    if (secret) secure_clear(slot.value);
+    slot = Setting{std::move(value), std::move(origin)};
 }
+
+void Config::cleanse_secrets() {
+    for (auto& [key, setting] : values_)
+        if (is_secret(key)) secure_clear(setting.value);
+}
+
+Config& Config::operator=(const Config& other) {
+    if (this != &other) {
+        cleanse_secrets();
+        values_ = other.values_;
+        profile_ = other.profile_;
+        config_dir_ = other.config_dir_;
+        profiles_ = other.profiles_;
+    }
+    return *this;
+}
+
+Config& Config::operator=(Config&& other) noexcept {
+    if (this != &other) {
+        cleanse_secrets();
+        values_ = std::move(other.values_);
+        profile_ = std::move(other.profile_);
+        config_dir_ = std::move(other.config_dir_);
+        profiles_ = std::move(other.profiles_);
+    }
+    return *this;
+}
+
+Config::~Config() { cleanse_secrets(); }
 
 Result<Config> Config::load(const ConfigSources& in) {
     ConfigSources s = in;
@@ -123,6 +165,15 @@ Result<Config> Config::load(const ConfigSources& in) {
     else explicit_profile = false;
 
     std::map<std::string, std::string> profile, creds;
+    // Both maps may hold a secret (config.toml is refused when it does): cleansed on every way out.
+    struct CleanseOnExit {
+        std::map<std::string, std::string>& a;
+        std::map<std::string, std::string>& b;
+        ~CleanseOnExit() {
+            for (auto* m : {&a, &b})
+                for (auto& [k, v] : *m) secure_clear(v);
+        }
+    } cleanse_maps{profile, creds};
     const auto config_path = c.config_dir_ + "/config.toml";
     const auto creds_path = c.config_dir_ + "/credentials";
     auto found = read_profile(config_path, c.profile_, false, profile, &c.profiles_);
@@ -144,6 +195,7 @@ Result<Config> Config::load(const ConfigSources& in) {
             c.set(key, f->second, "flag");
         } else if (auto e = spec.env.empty() ? std::nullopt : s.getenv(std::string(spec.env).c_str()); e && !e->empty()) {
             c.set(key, *e, fmt::format("env {}", spec.env));
+            if (spec.secret) secure_clear(*e);
         } else if (auto p = creds.find(key); p != creds.end()) {
             c.set(key, p->second, fmt::format("credentials [{}] ({})", c.profile_, creds_path));
         } else if (auto q = profile.find(key); q != profile.end()) {

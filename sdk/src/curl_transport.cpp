@@ -2,14 +2,17 @@
 // (a batch job talks to one host thousands of times). Proxy variables (https_proxy, no_proxy, ...)
 // are honoured by libcurl itself.
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <memory>
 #include <mutex>
 
 #include <fmt/format.h>
 
+#include "ccai/redact.hpp"
 #include "policies.hpp"
 
 namespace ccai::detail {
@@ -104,7 +107,11 @@ public:
         curl_easy_setopt(h, CURLOPT_USERAGENT, "ccai-cli/0.1");
 
         curl_slist* headers = nullptr;
-        for (const auto& [k, v] : req.headers) headers = curl_slist_append(headers, (k + ": " + v).c_str());
+        for (const auto& [k, v] : req.headers) {
+            std::string line = k + ": " + v;  // the auth line holds the token: cleansed, like the list below
+            headers = curl_slist_append(headers, line.c_str());
+            secure_clear(line);
+        }
         headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
 
@@ -136,6 +143,7 @@ public:
         long sent_bytes = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
         curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent_bytes);
+        for (auto* item = headers; item; item = item->next) OPENSSL_cleanse(item->data, std::strlen(item->data));
         curl_slist_free_all(headers);
         if (mime) curl_mime_free(mime);
         if (rc != CURLE_OK) return network_error(rc, errbuf, sent_bytes > 0);

@@ -54,6 +54,12 @@ struct CallStats {
 };
 
 /// @brief A CCAI API client. Thread-safe for concurrent calls when its transport and pacer are.
+///
+/// Secrets: the client secret and the token are masked in everything the SDK logs or formats (redact.hpp),
+/// and its copies of them are cleansed when dropped. Core dumps and debuggers are the host program's
+/// business: a library must not change process-wide state, so the SDK does not make the process
+/// non-dumpable. A program that handles secrets should, before it reads one:
+/// `prctl(PR_SET_DUMPABLE, 0)` and `setrlimit(RLIMIT_CORE, {0, 0})` (ccai-cli does).
 class Client : public GroupAccessors<Client> {
 public:
     /// @brief Builds a client; fails on a setting validate_settings() refuses (exit 2 from a flag, else 3)

@@ -59,9 +59,17 @@ struct ConfigSources {
     std::string config_dir;  ///< default: $XDG_CONFIG_HOME/ccai or ~/.config/ccai
 };
 
-/// @brief The resolved configuration of one invocation.
+/// @brief The resolved configuration of one invocation. Secret values (client_secret, token) are added to
+/// the redaction registry (redact.hpp) when set, and cleansed when replaced or destroyed.
 class Config {
 public:
+    Config() = default;
+    Config(const Config&) = default;
+    Config(Config&&) noexcept = default;
+    Config& operator=(const Config& other);
+    Config& operator=(Config&& other) noexcept;
+    ~Config();
+
     /// @brief Value of a setting ("" when unset).
     [[nodiscard]] const std::string& get(std::string_view key) const;
     [[nodiscard]] bool has(std::string_view key) const { return !get(key).empty(); }
@@ -83,6 +91,8 @@ public:
     static Result<Config> load(const ConfigSources& sources);
 
 private:
+    void cleanse_secrets();
+
     std::map<std::string, Setting, std::less<>> values_;
     std::string profile_ = "default";
     std::string config_dir_;
