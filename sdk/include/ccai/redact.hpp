@@ -5,10 +5,12 @@
 ///
 /// Every output goes through redact() or redact_json(): --verbose lines, error messages, --dry-run, results
 /// files, printed responses. A secret is masked where it appears as is, JSON-escaped (`\"`, `\/`, `\u0041`)
-/// or percent-encoded (`%2F`, `%2f`, `+` for a space), in any mix, because URLs, bodies and the server's
-/// error text each carry it in their own form. Secrets shorter than kShortSecretLength characters are masked
-/// only where they stand alone, not inside a longer run of letters and digits: masking a one-letter secret
-/// everywhere would make every output unreadable, and a secret that short offers no protection anyway.
+/// or percent-encoded (`%2F`, `%2f`, `+` for a space), partly or wholly, and through up to three such layers
+/// in any order (a server's JSON error quoting the JSON body it was sent escapes it twice), because URLs,
+/// bodies and the server's error text each carry it in their own form. Secrets shorter than
+/// kShortSecretLength characters are masked only where they stand alone, not inside a longer run of letters
+/// and digits: masking a one-letter secret everywhere would make every output unreadable, and a secret that
+/// short offers no protection anyway.
 
 #include <cstddef>
 #include <string>
@@ -25,8 +27,8 @@ inline constexpr std::string_view kRedacted = "***";
 inline constexpr std::size_t kShortSecretLength = 8;
 
 /// @brief Adds a value to the registry: from now on redact() masks it. Empty values are ignored and adding
-/// a value twice is harmless. Config::load and Client::create add every secret setting (client_secret,
-/// token); anything else secret that a program handles (a password inside a URL, a proxy token) is one call.
+/// a value twice is harmless. Config adds every secret setting (client_secret, token) when it is set;
+/// anything else secret that a program handles (a password inside a URL, a proxy token) is one call.
 /// Thread-safe.
 void register_secret(std::string_view value);
 
