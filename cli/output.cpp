@@ -112,12 +112,19 @@ nlohmann::json select_fields(const nlohmann::json& value, const std::vector<std:
     return out;
 }
 
-void print_line(std::FILE* out, const nlohmann::json& value) { write_line(out, redact_json(value)); }
+void print_line(std::FILE* out, const nlohmann::json& value) {
+    if (needs_redaction(value)) write_line(out, redact_json(value));
+    else write_line(out, value);
+}
 
 void print_result(std::FILE* out, const nlohmann::json& result_in, const EndpointSpec* spec, const OutputOptions& o) {
     // Redacted before anything is selected or cut (a table cuts long cells): a secret or a token the server
-    // echoes, or one the user put in a request (--dry-run), is never printed, not even half of it.
-    const auto result = redact_json(result_in);
+    // echoes, or one the user put in a request (--dry-run), is never printed, not even half of it. Copied
+    // only when there is something to mask.
+    nlohmann::json redacted;
+    const bool masked = needs_redaction(result_in);
+    if (masked) redacted = redact_json(result_in);
+    const auto& result = masked ? redacted : result_in;
     const auto* items = list_items(spec, result);
     // --fields narrows list items when there is a list, else the object itself.
     nlohmann::json shown;

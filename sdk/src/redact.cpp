@@ -111,13 +111,38 @@ std::string redact(std::string_view text) {
     return m ? std::move(*m) : std::string(text);
 }
 
-nlohmann::json redact_json(nlohmann::json value) {
-    bool numbers = false;
-    {
-        auto& r = registry();
-        std::shared_lock lock(r.mu);
-        numbers = r.numeric;
+namespace {
+bool numeric_secrets() {
+    auto& r = registry();
+    std::shared_lock lock(r.mu);
+    return r.numeric;
+}
+}  // namespace
+
+bool needs_redaction(const nlohmann::json& value) {
+    const bool numbers = numeric_secrets();
+    std::vector<const nlohmann::json*> todo{&value};  // an explicit stack, as in redact_json
+    while (!todo.empty()) {
+        const nlohmann::json& v = *todo.back();
+        todo.pop_back();
+        if (v.is_string()) {
+            if (masked(v.get_ref<const std::string&>())) return true;
+        } else if (v.is_object()) {
+            for (auto it = v.begin(); it != v.end(); ++it) {
+                if (masked(it.key())) return true;
+                todo.push_back(&*it);
+            }
+        } else if (v.is_array()) {
+            for (const auto& e : v) todo.push_back(&e);
+        } else if (numbers && v.is_number() && masked(v.dump())) {
+            return true;
+        }
     }
+    return false;
+}
+
+nlohmann::json redact_json(nlohmann::json value) {
+    const bool numbers = numeric_secrets();
     // An explicit stack: a response nested thousands deep must not recurse here.
     std::vector<nlohmann::json*> todo{&value};
     while (!todo.empty()) {

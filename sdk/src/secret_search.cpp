@@ -8,14 +8,6 @@ namespace ccai::detail {
 
 namespace {
 
-// A decoded view of a window of the text: its bytes, and for each the offset in the window where its spelling
-// begins. A spelling ends where the next begins (decoding consumes contiguous spans), so `from` has one more
-// entry, the window's end.
-struct View {
-    std::string bytes;
-    std::vector<std::uint32_t> from;
-};
-
 int hex_digit(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -47,15 +39,22 @@ void append_utf8(std::string& out, int cp) {
     }
 }
 
-// One escape at in.bytes[i], as JSON string content or percent-encoding: appends the bytes it stands for
-// and returns its length, or 0 when there is none.
-std::size_t decode_one(std::string_view s, std::size_t i, bool json, std::string& out) {
-    if (!json) {
-        const int v = s[i] == '%' ? hex_value(s, i + 1, 2) : -1;
-        if (v < 0) return 0;
-        out += static_cast<char>(v);
-        return 3;
+// How a layer is decoded: as JSON string content, as percent-encoding, or both at once (a text where some
+// characters were escaped one way and others the other way).
+enum class Kind { json, percent, both };
+constexpr Kind kKinds[] = {Kind::json, Kind::percent, Kind::both};
+
+bool applies(std::string_view s, Kind k) {
+    const bool backslash = s.find('\\') != std::string_view::npos, percent = s.find('%') != std::string_view::npos;
+    switch (k) {
+        case Kind::json: return backslash;
+        case Kind::percent: return percent;
+        case Kind::both: return backslash && percent;  // with only one of them it is one of the others
     }
+    return false;
+}
+
+std::size_t decode_json_escape(std::string_view s, std::size_t i, std::string& out) {
     if (s[i] != '\\' || i + 1 >= s.size()) return 0;
     switch (s[i + 1]) {
         case '"': out += '"'; return 2;
@@ -76,65 +75,93 @@ std::size_t decode_one(std::string_view s, std::size_t i, bool json, std::string
     }
 }
 
-// `in` decoded once (JSON or percent); false when nothing in it was an escape.
-bool decode(const View& in, bool json, View& out) {
-    out.bytes.clear();
-    out.from.clear();
+// One escape at s[i]: appends the bytes it stands for and returns its length, or 0 when there is none.
+std::size_t decode_one(std::string_view s, std::size_t i, Kind k, std::string& out) {
+    if (k != Kind::percent && s[i] == '\\') return decode_json_escape(s, i, out);
+    if (k != Kind::json && s[i] == '%') {
+        const int v = hex_value(s, i + 1, 2);
+        if (v < 0) return 0;
+        out += static_cast<char>(v);
+        return 3;
+    }
+    return 0;
+}
+
+// `s` decoded once; `from`, when given, gets each output byte's offset in the window (through `in_from`).
+// False when nothing in `s` was an escape.
+bool decode(std::string_view s, Kind k, std::string& out, const std::vector<std::uint32_t>* in_from = nullptr,
+            std::vector<std::uint32_t>* from = nullptr) {
+    out.clear();
+    if (from) from->clear();
     bool changed = false;
-    const std::string_view s = in.bytes;
     for (std::size_t i = 0; i < s.size();) {
-        const auto before = out.bytes.size();
-        std::size_t used = decode_one(s, i, json, out.bytes);
+        const auto before = out.size();
+        std::size_t used = decode_one(s, i, k, out);
         if (used == 0) {
-            out.bytes += s[i];
+            out += s[i];
             used = 1;
         } else {
             changed = true;
         }
-        out.from.insert(out.from.end(), out.bytes.size() - before, in.from[i]);
+        if (from) from->insert(from->end(), out.size() - before, (*in_from)[i]);
         i += used;
     }
-    out.from.push_back(in.from.back());
+    if (from) from->push_back(in_from->back());
     return changed;
 }
 
 bool same_byte(char text, char secret) { return text == secret || (text == '+' && secret == ' '); }
 
-// Spans of `bytes` equal to `secret` (a '+' standing for a space), mapped through `from`.
+// Where `secret` is in `bytes` at or after `from` (a '+' standing for a space), or npos.
+std::size_t find_spelled(std::string_view bytes, std::string_view secret, std::size_t from) {
+    if (secret.find(' ') == std::string_view::npos) return bytes.find(secret, from);
+    for (std::size_t i = from; i + secret.size() <= bytes.size(); ++i)
+        if (std::equal(secret.begin(), secret.end(), bytes.begin() + static_cast<std::ptrdiff_t>(i),
+                       [](char s, char t) { return same_byte(t, s); }))
+            return i;
+    return std::string_view::npos;
+}
+
+// Spans of `bytes` that are `secret`, mapped to the window through `from` (identity when null), shifted by `base`.
 void find_in(std::string_view bytes, const std::vector<std::uint32_t>* from, std::size_t base, std::string_view secret,
              std::vector<Span>& out) {
-    const bool plus = secret.find(' ') != std::string_view::npos;
-    for (std::size_t i = 0; i + secret.size() <= bytes.size();) {
-        bool match = false;
-        if (!plus) {
-            i = bytes.find(secret, i);
-            if (i == std::string_view::npos) return;
-            match = true;
-        } else {
-            match = std::equal(secret.begin(), secret.end(), bytes.begin() + static_cast<std::ptrdiff_t>(i),
-                               [](char s, char t) { return same_byte(t, s); });
-        }
-        if (!match) {
-            ++i;
-            continue;
-        }
+    for (auto i = find_spelled(bytes, secret, 0); i != std::string_view::npos; i = find_spelled(bytes, secret, i)) {
         const std::size_t end = i + secret.size();
         out.emplace_back(base + (from ? (*from)[i] : i), base + (from ? (*from)[end] : end));
         i = end;
     }
 }
 
-// Every view of `view` decoded once more, `layers` deep: JSON, then percent, each only when it can change
-// something. Only the current path of views is alive at a time.
-void search_decoded(const View& view, std::size_t base, std::string_view secret, int layers, std::vector<Span>& out) {
-    if (layers == 0) return;
-    for (const bool json : {true, false}) {
-        if (view.bytes.find(json ? '\\' : '%') == std::string::npos) continue;
-        View next;
-        if (!decode(view, json, next)) continue;
-        find_in(next.bytes, &next.from, base, secret, out);
-        search_decoded(next, base, secret, layers - 1, out);
+using Path = std::vector<Kind>;
+
+// The decodings (sequences of kinds, up to kEscapeLayers) of `view` in which `secret` appears. Bytes only:
+// positions are worked out afterwards, for these paths alone, since almost no text holds a secret.
+void probe(std::string_view view, std::string_view secret, Path& path, std::vector<Path>& hits) {
+    thread_local std::string decoded[kEscapeLayers];
+    const auto depth = path.size();
+    if (depth == static_cast<std::size_t>(kEscapeLayers)) return;
+    for (const Kind k : kKinds) {
+        if (!applies(view, k)) continue;
+        auto& next = decoded[depth];
+        if (!decode(view, k, next)) continue;
+        path.push_back(k);
+        if (find_spelled(next, secret, 0) != std::string_view::npos) hits.push_back(path);
+        probe(next, secret, path, hits);
+        path.pop_back();
     }
+}
+
+// The spans of `window` that spell `secret` through the decodings of `path`.
+void map_path(std::string_view window, const Path& path, std::size_t base, std::string_view secret, std::vector<Span>& out) {
+    std::string bytes(window), next;
+    std::vector<std::uint32_t> from(window.size() + 1), next_from;
+    for (std::uint32_t i = 0; i <= window.size(); ++i) from[i] = i;
+    for (const Kind k : path) {
+        decode(bytes, k, next, &from, &next_from);
+        bytes.swap(next);
+        from.swap(next_from);
+    }
+    find_in(bytes, &from, base, secret, out);
 }
 
 }  // namespace
@@ -148,13 +175,10 @@ void find_secret(std::string_view text, std::string_view secret, std::vector<Spa
         const auto window = text.substr(start, end - start);
         const auto first = out.size();
         find_in(window, nullptr, start, secret, out);
-        if (window.find('\\') != std::string_view::npos || window.find('%') != std::string_view::npos) {
-            View raw;
-            raw.bytes.assign(window);
-            raw.from.resize(window.size() + 1);
-            for (std::uint32_t i = 0; i <= window.size(); ++i) raw.from[i] = i;
-            search_decoded(raw, start, secret, kEscapeLayers, out);
-        }
+        Path path;
+        std::vector<Path> hits;
+        probe(window, secret, path, hits);
+        for (const auto& hit : hits) map_path(window, hit, start, secret, out);
         // A match that starts in the overlap is the next window's.
         if (end < text.size())
             out.erase(std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),

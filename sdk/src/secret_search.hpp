@@ -15,9 +15,10 @@ using Span = std::pair<std::size_t, std::size_t>;  // [begin, end) in the text s
 inline constexpr int kEscapeLayers = 3;
 
 /// Adds to `out` the spans of `text` that spell `secret`: the text as it is, and every view of it decoded up
-/// to kEscapeLayers times, each time either as JSON string content (\" \\ \/ \n \u00e9 ...) or as
-/// percent-encoding (%2F, %2f), in any order. A '+' also matches a space (form encoding). Linear in the
-/// length of the text for each view; memory bounded by a window of a few MiB however long the text is.
+/// to kEscapeLayers times, each time as JSON string content (\" \\ \/ \n \u00e9 ...), as percent-encoding
+/// (%2F, %2f) or as both at once, in any order. A '+' also matches a space (form encoding). Views are decoded
+/// as bytes first and mapped back to positions only where the secret appears; each is linear in the length
+/// of the text, and memory is bounded by a window of a few MiB however long the text is.
 void find_secret(std::string_view text, std::string_view secret, std::vector<Span>& out);
 
 }  // namespace ccai::detail

@@ -175,3 +175,12 @@ TEST_CASE("secure_clear overwrites the whole buffer, also past the current value
     secure_clear(small);
     CHECK(std::all_of(inline_buffer, inline_buffer + inline_capacity, [](char c) { return c == '\0'; }));
 }
+
+TEST_CASE("needs_redaction says whether redact_json would change a value") {
+    register_secret(kSecret);
+    CHECK_FALSE(needs_redaction(nlohmann::json{{"a", "plain"}, {"b", {1, 2, "x"}}}));
+    CHECK(needs_redaction(nlohmann::json{{"a", {1, {{"deep", "x " + url_encode(kSecret)}}}}}));
+    CHECK(needs_redaction(nlohmann::json{{kSecret, 1}}));
+    const auto token = mint_jwt(JwtClaims{"u", "cs-1", 1, 2, std::nullopt}, "whatever-secret");
+    CHECK(needs_redaction(nlohmann::json::array({token})));
+}

@@ -43,6 +43,10 @@ std::string redact(std::string_view text);
 /// spell a registered secret (which then become the string kRedacted). Iterative: any depth.
 nlohmann::json redact_json(nlohmann::json value);
 
+/// @brief True when redact_json() would change `value`. A read-only walk: printing a large answer that holds
+/// no secret (the usual case) costs no copy.
+bool needs_redaction(const nlohmann::json& value);
+
 /// @brief Overwrites the whole buffer of `s` (with OPENSSL_cleanse, which the compiler cannot drop) and
 /// empties it. For secret copies and tokens before they are dropped.
 void secure_clear(std::string& s);
