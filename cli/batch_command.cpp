@@ -13,6 +13,7 @@
 #include "batch_progress.hpp"
 #include "batch_spool.hpp"
 #include "ccai/batch.hpp"
+#include "ccai/redact.hpp"
 #include "exit_codes.hpp"
 #include "operation_runner.hpp"
 #include "output.hpp"
@@ -87,7 +88,8 @@ Result<int> report_invalid(const batch::Source& source, const Config& config, bo
         j["line"] = item.line;
         if (!item.id.empty()) j["id"] = item.id;
         if (skipping) j["skipped"] = true;
-        std::fprintf(stderr, "%s\n", nlohmann::json{{"error", j}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+        const auto line = redact_json(nlohmann::json{{"error", j}});  // the id is the input's: it may hold anything
+        std::fprintf(stderr, "%s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
         if (code == kOk) code = exit_code_for(item.problem->kind);
     });
     if (!scan) return scan.error();

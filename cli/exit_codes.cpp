@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ccai/jwt.hpp"
+#include "ccai/redact.hpp"
 
 namespace ccai::cli {
 
@@ -25,13 +25,15 @@ const char* kind_name(ErrorKind k) {
 }
 }  // namespace
 
+// Redacted as a whole: the message, the code and the request id may all be the server's echo of what it was
+// sent (a secret in a URL, a body or a header), and a message may quote a value of ours.
 nlohmann::json error_json(const ApiError& e) {
-    nlohmann::json j = {{"kind", kind_name(e.kind)}, {"message", redact_jwts(e.message)}, {"exit_code", exit_code_for(e.kind)}};
+    nlohmann::json j = {{"kind", kind_name(e.kind)}, {"message", e.message}, {"exit_code", exit_code_for(e.kind)}};
     if (e.http_status) j["status"] = e.http_status;
     if (!e.code.empty()) j["code"] = e.code;
     if (!e.request_id.empty()) j["request_id"] = e.request_id;
     if (e.retry_after) j["retry_after_seconds"] = static_cast<double>(e.retry_after->count()) / 1000.0;
-    return j;
+    return redact_json(std::move(j));
 }
 
 int report_error(const ApiError& e) {

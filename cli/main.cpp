@@ -1,13 +1,25 @@
 // ccai-cli: the command tree is built from the endpoint table plus a few utility commands; the chosen
 // command runs after parsing, and its result becomes the documented exit code.
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 
 #include "app.hpp"
+#include "ccai/redact.hpp"
 #include "exit_codes.hpp"
 
 namespace {
+
+// No core file, and no ptrace or /proc/PID/mem for the user's other processes: a crash or a debugger must
+// not find the client secret or a token in this process's memory. Done first, before any secret is read.
+void make_undumpable() {
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    const rlimit none{0, 0};
+    ::setrlimit(RLIMIT_CORE, &none);
+}
 
 // CLI11 says only "A subcommand is required" for `ccai-cli queues frobnicate`; name the word and the
 // choices instead.
@@ -44,6 +56,9 @@ int finish(int rc) {
         rc = ccai::cli::report_error(e);
     }
     std::fflush(stderr);
+    // The registry's copies of the secrets; the clients and configurations holding the others cleansed them
+    // when the command's locals were destroyed. _Exit would skip the registry's own destructor.
+    ccai::forget_secrets();
 #ifdef CCAI_FAST_EXIT
     std::_Exit(rc);
 #endif
@@ -59,6 +74,7 @@ int run(const ccai::cli::GlobalFlags& flags, const ccai::cli::Action& action) {
 
 int main(int argc, char** argv) {
     using namespace ccai::cli;
+    make_undumpable();
     {
         // The fast path: a tree of the commands named on the line (see CommandFilter).
         GlobalFlags flags;

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "ccai/redact.hpp"
+
 namespace ccai::cli {
 
 namespace {
@@ -76,6 +78,11 @@ void print_text(std::FILE* out, const nlohmann::json& rows_in, const std::vector
     }
 }
 
+// One value on one line, as it is: callers have redacted it.
+void write_line(std::FILE* out, const nlohmann::json& value) {
+    fmt::print(out, "{}\n", value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 }  // namespace
 
 std::vector<std::string> split_fields(const std::string& csv) {
@@ -106,10 +113,18 @@ nlohmann::json select_fields(const nlohmann::json& value, const std::vector<std:
 }
 
 void print_line(std::FILE* out, const nlohmann::json& value) {
-    fmt::print(out, "{}\n", value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (needs_redaction(value)) write_line(out, redact_json(value));
+    else write_line(out, value);
 }
 
-void print_result(std::FILE* out, const nlohmann::json& result, const EndpointSpec* spec, const OutputOptions& o) {
+void print_result(std::FILE* out, const nlohmann::json& result_in, const EndpointSpec* spec, const OutputOptions& o) {
+    // Redacted before anything is selected or cut (a table cuts long cells): a secret or a token the server
+    // echoes, or one the user put in a request (--dry-run), is never printed, not even half of it. Copied
+    // only when there is something to mask.
+    nlohmann::json redacted;
+    const bool masked = needs_redaction(result_in);
+    if (masked) redacted = redact_json(result_in);
+    const auto& result = masked ? redacted : result_in;
     const auto* items = list_items(spec, result);
     // --fields narrows list items when there is a list, else the object itself.
     nlohmann::json shown;
@@ -122,8 +137,8 @@ void print_result(std::FILE* out, const nlohmann::json& result, const EndpointSp
     if (o.format == "jsonl") {
         const auto& rows = items ? (o.fields.empty() ? *items : shown) : shown;
         if (rows.is_array())
-            for (const auto& r : rows) print_line(out, r);
-        else print_line(out, rows);
+            for (const auto& r : rows) write_line(out, r);
+        else write_line(out, rows);
     } else if (o.format == "text") {
         print_text(out, items ? (o.fields.empty() ? *items : shown) : shown, o.fields);
     } else if (o.format == "table") {
@@ -131,7 +146,7 @@ void print_result(std::FILE* out, const nlohmann::json& result, const EndpointSp
     } else if (o.tty) {
         fmt::print(out, "{}\n", shown.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     } else {
-        print_line(out, shown);
+        write_line(out, shown);
     }
 }
 

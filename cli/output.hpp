@@ -31,7 +31,7 @@ using ccai::list_items;
 /// Keeps only the named (dotted) fields of an object.
 nlohmann::json select_fields(const nlohmann::json& value, const std::vector<std::string>& fields);
 
-/// Writes a result to `out` in the chosen format.
+/// Writes a result to `out` in the chosen format, redacted (ccai::redact_json): no secret, no token.
 void print_result(std::FILE* out, const nlohmann::json& result, const EndpointSpec* spec, const OutputOptions& o);
 
 /// One JSON value on one line (jsonl streaming: --all).

@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include "app.hpp"
-#include "ccai/jwt.hpp"
 
 namespace ccai::cli {
 
@@ -48,7 +47,8 @@ Result<Session> open_session(const GlobalFlags& f, Config config) {
     ClientOptions o;
     o.config = s.config;
     o.transport_options.insecure = f.insecure;
-    if (f.verbose) o.log = [](const std::string& line) { std::fprintf(stderr, "* %s\n", redact_jwts(line).c_str()); };
+    // The client redacts every line before it reaches this sink (ClientOptions::log).
+    if (f.verbose) o.log = [](const std::string& line) { std::fprintf(stderr, "* %s\n", line.c_str()); };
     if (s.stderr_tty && !f.quiet)
         o.on_wait = [](Duration d) {
             std::fprintf(stderr, "waiting %.1fs for the account's rate limit\n", std::chrono::duration<double>(d).count());

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "ccai/jwt.hpp"
+#include "ccai/redact.hpp"
 #include "entropy.hpp"
 #include "policies.hpp"
 
@@ -17,18 +18,32 @@ class AuthPolicy final : public Policy {
 public:
     explicit AuthPolicy(const Config& c)
         : token_(c.get("token")), client_id_(c.get("client_id")), secret_(c.get("client_secret")),
-          sub_(c.get("jwt_sub")), ttl_(std::max(120LL, std::atoll(c.get("jwt_ttl").c_str()))),
-          jti_(c.get("jwt_jti") == "true") {}
+          sub_(c.get("jwt_sub")), ttl_(static_cast<long long>(c.number("jwt_ttl"))), jti_(c.enabled("jwt_jti")) {}
+
+    // Key material does not outlive the client (the CLI's _Exit skips nothing here: its clients are gone by then).
+    ~AuthPolicy() override {
+        secure_clear(token_);
+        secure_clear(secret_);
+        secure_clear(minted_);
+    }
 
     Result<HttpResponse> send(HttpRequest& req, const Next& next) override {
         auto token = current_token();
         if (!token) return token.error();
-        std::erase_if(req.headers, [](const auto& h) { return h.first == "auth"; });
-        req.headers.emplace_back("auth", *token);
-        return next(req);
+        drop_auth(req);
+        req.headers.emplace_back("auth", std::move(*token));
+        auto out = next(req);
+        drop_auth(req);  // each attempt adds its own; none is left in the request afterwards
+        return out;
     }
 
 private:
+    static void drop_auth(HttpRequest& req) {
+        for (auto& [name, value] : req.headers)
+            if (name == "auth") secure_clear(value);
+        std::erase_if(req.headers, [](const auto& h) { return h.first == "auth"; });
+    }
+
     Result<std::string> current_token() {
         if (!token_.empty()) return token_;
         if (client_id_.empty() || secret_.empty())
@@ -39,6 +54,7 @@ private:
         std::lock_guard lock(mu_);
         if (minted_.empty() || now >= exp_ - 60) {
             exp_ = now + ttl_;
+            secure_clear(minted_);
             minted_ = mint_jwt(JwtClaims{sub_, client_id_, now, exp_, jti_ ? std::optional(random_id()) : std::nullopt}, secret_);
         }
         return minted_;

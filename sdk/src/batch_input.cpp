@@ -15,6 +15,7 @@
 #include "ccai/batch.hpp"
 #include "ccai/jwt.hpp"
 #include "ccai/limits.hpp"
+#include "ccai/redact.hpp"
 #include "ccai/request_builder.hpp"
 
 namespace ccai::batch {
@@ -301,7 +302,7 @@ nlohmann::json error_to_json(const ApiError& e) {
     static constexpr const char* names[] = {"", "error", "invalid_input", "config", "auth", "not_found",
                                             "client_error", "rate_limited", "server_error", "network"};
     const auto k = static_cast<int>(e.kind);
-    nlohmann::json j = {{"kind", k >= 1 && k <= 9 ? names[k] : "error"}, {"message", redact_jwts(e.message)}, {"exit_code", k}};
+    nlohmann::json j = {{"kind", k >= 1 && k <= 9 ? names[k] : "error"}, {"message", redact(e.message)}, {"exit_code", k}};
     if (e.http_status) j["status"] = e.http_status;
     if (!e.code.empty()) j["code"] = e.code;
     if (!e.request_id.empty()) j["request_id"] = e.request_id;
@@ -315,7 +316,7 @@ nlohmann::json Record::to_json() const {
     else j["error"] = error;
     j["attempts"] = attempts;
     j["pacer_wait_ms"] = pacer_wait_ms;
-    return j;
+    return redact_json(std::move(j));  // results and journal files are output: no secret, no token
 }
 
 std::optional<Record> Record::from_json(const nlohmann::json& j) {

@@ -1,9 +1,15 @@
 #include "ccai/client.hpp"
 
+#include <cmath>
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "ccai/limits.hpp"
+#include "ca_files.hpp"
+#include "ccai/redact.hpp"
 #include "policies.hpp"
+#include "setting_values.hpp"
 
 namespace ccai {
 
@@ -15,17 +21,67 @@ CallStats*& current_stats() {
 }  // namespace detail
 
 namespace {
-long long seconds_setting(const Config& c, std::string_view key, long long fallback) {
-    const auto& v = c.get(key);
-    char* end = nullptr;
-    const long long n = std::strtoll(v.c_str(), &end, 10);
-    return v.empty() || *end != '\0' || n <= 0 ? fallback : n;
+// Rounded up: a positive timeout never becomes 0 ms, which libcurl reads as "no timeout".
+std::chrono::milliseconds milliseconds_of(double seconds) {
+    return std::chrono::milliseconds(static_cast<long long>(std::ceil(seconds * 1000)));
+}
+
+RetryOptions retry_options(const Config& c) {
+    RetryOptions r;
+    r.max_attempts = static_cast<int>(c.number("max_attempts"));
+    r.max_wait = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(c.number("max_wait")));
+    return r;
+}
+
+// Where TLS trust comes from, curl's precedence: the ca_bundle setting; else CURL_CA_BUNDLE; else SSL_CERT_FILE
+// and SSL_CERT_DIR (both may apply). Nothing named: libcurl's built-in default.
+Result<Unit> add_ca_trust(const Config& c, TransportOptions& t, const Getenv& getenv) {
+    if (!t.ca_file.empty() || !t.ca_path.empty()) return Unit{};  // the program chose
+    const auto env = [&](const char* name) {
+        auto v = getenv(name);
+        return v ? *v : std::string();
+    };
+    const auto file = [&](std::string path, const std::string& origin) -> Result<Unit> {
+        if (auto why = detail::ca_file_problem(path); !why.empty())
+            return config_error(fmt::format("CA bundle '{}' (from {}): {}", path, origin, why));
+        t.ca_file = std::move(path);
+        return Unit{};
+    };
+    if (c.has("ca_bundle")) {
+        const auto& origin = c.all().at("ca_bundle").origin;
+        auto checked = file(c.get("ca_bundle"), origin == "flag" ? "--ca-bundle" : origin);
+        if (!checked && origin == "flag") return invalid_input(checked.error().message);
+        return checked;
+    }
+    if (auto bundle = env("CURL_CA_BUNDLE"); !bundle.empty()) return file(bundle, "env CURL_CA_BUNDLE");
+    if (auto f = env("SSL_CERT_FILE"); !f.empty())
+        if (auto checked = file(f, "env SSL_CERT_FILE"); !checked) return checked;
+    if (auto dir = env("SSL_CERT_DIR"); !dir.empty()) {
+        if (auto why = detail::ca_dir_problem(dir); !why.empty())
+            return config_error(fmt::format("CA directory '{}' (from env SSL_CERT_DIR): {}", dir, why));
+        t.ca_path = dir;
+    }
+    return Unit{};
 }
 }  // namespace
+
+Result<TransportOptions> transport_options(const Config& config, TransportOptions base, Getenv getenv) {
+    if (!getenv) getenv = [](const char* n) -> std::optional<std::string> {
+        const char* v = std::getenv(n);
+        return v ? std::optional<std::string>(v) : std::nullopt;
+    };
+    base.total_timeout = milliseconds_of(config.number("timeout"));
+    base.connect_timeout = milliseconds_of(config.number("connect_timeout"));
+    base.gzip = config.get("compression") != "none";
+    if (auto trust = add_ca_trust(config, base, getenv); !trust) return trust.error();
+    return base;
+}
 
 std::string pacer_scope(const Config& config) { return config.get("host") + "|" + config.get("account_id"); }
 
 Result<PacerOptions> pacer_options(const Config& config) {
+    for (const auto* key : {"rate_limit", "pacer", "pacer_fallback", "pacer_margin"})
+        if (auto valid = detail::validate_setting(config, key); !valid) return valid.error();
     PacerOptions o;
     auto windows = parse_rate_limits(config.get("rate_limit"));
     if (!windows) return windows.error();
@@ -35,32 +91,17 @@ Result<PacerOptions> pacer_options(const Config& config) {
     o.dir = config.get("pacer_dir");
     o.dir_shared = config.get("pacer_dir_shared") == "true";
     o.fallback = config.get("pacer_fallback");
-    if (const auto& margin = config.get("pacer_margin"); !margin.empty()) {  // "" (not loaded): the default
-        char* end = nullptr;
-        const double m = std::strtod(margin.c_str(), &end);
-        const bool percent = *end == '%';
-        if (end == margin.c_str() || (percent ? end[1] != '\0' : *end != '\0') || !(m >= 0) || (percent ? m : m * 100) > 100)
-            return invalid_input(fmt::format("bad pacer_margin '{}' (expected a percentage such as 1%)", margin));
-        o.margin = percent ? m / 100 : m;
-    }
+    o.margin = config.number("pacer_margin");  // validated with the other settings (validate_settings)
     return o;
 }
 
 Client::Client(ClientOptions options) : options_(std::move(options)) {
     const auto& c = options_.config;
     if (!options_.clock) options_.clock = system_clock();
-    if (!options_.transport) {
-        auto t = options_.transport_options;
-        t.total_timeout = std::chrono::seconds(seconds_setting(c, "timeout", 60));
-        t.connect_timeout = std::chrono::seconds(seconds_setting(c, "connect_timeout", 10));
-        t.gzip = c.get("compression") != "none";
-        options_.transport = detail::make_curl_transport(t);
-    }
-    RetryOptions retry = options_.retry.value_or(RetryOptions{});
-    if (!options_.retry) {
-        retry.max_attempts = static_cast<int>(seconds_setting(c, "max_attempts", retry.max_attempts));
-        retry.max_wait = std::chrono::seconds(seconds_setting(c, "max_wait", 300));
-    }
+    if (!options_.transport) options_.transport = detail::make_curl_transport(options_.transport_options);
+    // Every line reaches the sink redacted, whichever step logs it.
+    if (options_.log) options_.log = [log = options_.log](const std::string& line) { log(redact(line)); };
+    const RetryOptions retry = options_.retry.value_or(retry_options(c));
     policies_.push_back(detail::make_retry_policy(retry, options_.pacer, options_.clock, options_.log));
     policies_.push_back(detail::make_auth_policy(c));
     policies_.push_back(detail::make_pacer_policy(options_.pacer));
@@ -68,14 +109,19 @@ Client::Client(ClientOptions options) : options_(std::move(options)) {
 }
 
 Result<std::unique_ptr<Client>> Client::create(ClientOptions options) {
-    if (const auto& z = options.config.get("compression"); !z.empty() && z != "gzip" && z != "none")
-        return invalid_input(fmt::format("bad compression '{}' (expected gzip or none)", z));
+    // Every value checked before anything is built: nothing is sent with a setting that is wrong.
+    if (auto valid = validate_settings(options.config); !valid) return valid.error();
+    if (!options.transport) {
+        auto t = transport_options(options.config, options.transport_options);
+        if (!t) return t.error();
+        options.transport_options = std::move(*t);
+    }
     if (!options.clock) options.clock = system_clock();
     if (!options.pacer) {
         auto po = pacer_options(options.config);
         if (!po) return po.error();
         po->on_wait = options.on_wait;
-        po->log = options.log;
+        if (options.log) po->log = [log = options.log](const std::string& line) { log(redact(line)); };
         auto pacer = make_pacer(*po, options.clock);
         if (!pacer) return pacer.error();
         options.pacer = std::shared_ptr<Pacer>(std::move(*pacer));
@@ -119,14 +165,22 @@ Result<nlohmann::json> parse_body(const std::string& body) {
     return j.is_discarded() ? nlohmann::json(body) : j;
 }
 
+// An error's text is the server's (or libcurl's) and may echo what it was sent: a secret in a URL, a body or a
+// header. ApiError promises a message without secrets, so every field a person reads is redacted here.
 Result<nlohmann::json> to_result(const Result<HttpResponse>& response) {
-    if (!response) return response.error();
-    if (response->status < 200 || response->status >= 300) {
-        auto e = error_from_response(response->status, response->body);
+    ApiError e;
+    if (!response) {
+        e = response.error();
+    } else if (response->status < 200 || response->status >= 300) {
+        e = error_from_response(response->status, response->body);
         e.request_id = response->header("x-request-id");
-        return e;
+    } else {
+        return parse_body(response->body);
     }
-    return parse_body(response->body);
+    e.message = redact(e.message);
+    e.code = redact(e.code);
+    e.request_id = redact(e.request_id);
+    return e;
 }
 
 Result<nlohmann::json> call_operation(Client& client, const char* id, const CallArgs& args) {

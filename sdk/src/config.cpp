@@ -14,14 +14,20 @@
 #include <toml++/toml.h>
 
 #include "ccai/limits.hpp"
+#include "ccai/redact.hpp"
 #include "toml_ascii.hpp"
 
 namespace ccai {
 
 namespace {
 
+using K = SettingKind;
+constexpr double kDay = 86400;  // upper bound of every duration: a longer one is a typo, not a wish
+
 constexpr SettingSpec kSettings[] = {
     {"host", "CCAI_HOST", "https://platform.kore.ai", false, "API base URL"},
+    {"allow_http", "CCAI_ALLOW_HTTP", "", false, "true: allow plain http:// to a host other than loopback", K::boolean},
+    {"ca_bundle", "CCAI_CA_BUNDLE", "", false, "PEM file of the CAs to trust (else CURL_CA_BUNDLE, SSL_CERT_FILE, SSL_CERT_DIR)", K::pem_file},
     {"account_id", "CCAI_ACCOUNT_ID", "", false, "account id (accountid header, {accountId})"},
     {"bot_id", "CCAI_BOT_ID", "", false, "bot / app id ({botId}, iid header)"},
     {"org_id", "CCAI_ORG_ID", "", false, "organization id ({orgId})"},
@@ -29,20 +35,21 @@ constexpr SettingSpec kSettings[] = {
     {"client_secret", "CCAI_CLIENT_SECRET", "", true, "app client secret (signs the JWT)"},
     {"token", "CCAI_TOKEN", "", true, "a ready JWT, used instead of minting one"},
     {"jwt_sub", "CCAI_JWT_SUB", "ccai-cli", false, "JWT sub claim"},
-    {"jwt_ttl", "CCAI_JWT_TTL", "3600", false, "JWT lifetime in seconds"},
-    {"jwt_jti", "CCAI_JWT_JTI", "", false, "true: give every JWT a unique jti (apps that enforce it)"},
-    {"rate_limit", "CCAI_RATE_LIMIT", "60/1m", false, "rolling window limit(s), e.g. 60/1m,1800/1h"},
-    {"pacer", "CCAI_PACER", "file", false, "pacer backend: file, memory, redis://HOST:PORT[/DB]"},
+    // The token is minted again a minute before it expires, so a shorter life would mean one per call.
+    {"jwt_ttl", "CCAI_JWT_TTL", "3600", false, "JWT lifetime in seconds", K::whole, 120, kDay},
+    {"jwt_jti", "CCAI_JWT_JTI", "", false, "true: give every JWT a unique jti (apps that enforce it)", K::boolean},
+    {"rate_limit", "CCAI_RATE_LIMIT", "60/1m", false, "rolling window limit(s), e.g. 60/1m,1800/1h", K::rate_limit},
+    {"pacer", "CCAI_PACER", "file", false, "pacer backend: file, memory, redis://HOST:PORT[/DB]", K::pacer},
     {"pacer_dir", "CCAI_PACER_DIR", "", false, "file pacer state directory"},
-    {"pacer_dir_shared", "CCAI_PACER_DIR_SHARED", "false", false, "true: accept a group-writable pacer_dir (your group shares it on purpose)"},
-    {"pacer_fallback", "CCAI_PACER_FALLBACK", "", false, "file: use the file pacer when redis is down"},
-    {"pacer_margin", "CCAI_PACER_MARGIN", "0.5%", false, "safety margin: windows of requests not yet answered treated as this much longer, e.g. 1%"},
-    {"output", "CCAI_OUTPUT", "", false, "json, jsonl or table"},
-    {"timeout", "CCAI_TIMEOUT", "60", false, "total request timeout, seconds"},
-    {"connect_timeout", "CCAI_CONNECT_TIMEOUT", "10", false, "connect timeout, seconds"},
-    {"compression", "CCAI_COMPRESSION", "gzip", false, "gzip: ask for compressed answers (list pages); none: do not"},
-    {"max_attempts", "CCAI_MAX_ATTEMPTS", "6", false, "attempts per call, the first included"},
-    {"max_wait", "CCAI_MAX_WAIT", "300", false, "seconds a call may spend waiting to retry"},
+    {"pacer_dir_shared", "CCAI_PACER_DIR_SHARED", "false", false, "true: accept a group-writable pacer_dir (your group shares it on purpose)", K::boolean},
+    {"pacer_fallback", "CCAI_PACER_FALLBACK", "", false, "file: use the file pacer when redis is down", K::choice, 0, 0, "file"},
+    {"pacer_margin", "CCAI_PACER_MARGIN", "0.5%", false, "safety margin: windows of requests not yet answered treated as this much longer, e.g. 1%", K::percent, 0, 100},
+    {"output", "CCAI_OUTPUT", "", false, "json, jsonl, table or text", K::choice, 0, 0, "json|jsonl|table|text"},
+    {"timeout", "CCAI_TIMEOUT", "60", false, "total request timeout, seconds", K::seconds, 0.001, kDay},
+    {"connect_timeout", "CCAI_CONNECT_TIMEOUT", "10", false, "connect timeout, seconds", K::seconds, 0.001, kDay},
+    {"compression", "CCAI_COMPRESSION", "gzip", false, "gzip: ask for compressed answers (list pages); none: do not", K::choice, 0, 0, "gzip|none"},
+    {"max_attempts", "CCAI_MAX_ATTEMPTS", "6", false, "attempts per call, the first included", K::whole, 1, 100},
+    {"max_wait", "CCAI_MAX_WAIT", "300", false, "seconds a call may spend waiting to retry", K::seconds, 0, kDay},
 };
 
 std::string default_config_dir(const ConfigSources& s) {
@@ -192,6 +199,14 @@ Result<bool> read_profile(const std::string& path, const std::string& profile, b
 
 std::span<const SettingSpec> setting_specs() { return kSettings; }
 
+namespace {
+bool is_secret(std::string_view key) {
+    for (const auto& spec : kSettings)
+        if (spec.key == key) return spec.secret;
+    return false;
+}
+}  // namespace
+
 const std::string& Config::get(std::string_view key) const {
     static const std::string empty;
     const auto it = values_.find(key);
@@ -199,8 +214,41 @@ const std::string& Config::get(std::string_view key) const {
 }
 
 void Config::set(std::string key, std::string value, std::string origin) {
-    values_[std::move(key)] = Setting{std::move(value), std::move(origin)};
+    const bool secret = is_secret(key);
+    if (secret) register_secret(value);  // masked in every output from now on, whatever prints it
+    auto& slot = values_[std::move(key)];
+    if (secret) secure_clear(slot.value);
+    slot = Setting{std::move(value), std::move(origin)};
 }
+
+void Config::cleanse_secrets() {
+    for (auto& [key, setting] : values_)
+        if (is_secret(key)) secure_clear(setting.value);
+}
+
+Config& Config::operator=(const Config& other) {
+    if (this != &other) {
+        cleanse_secrets();
+        values_ = other.values_;
+        profile_ = other.profile_;
+        config_dir_ = other.config_dir_;
+        profiles_ = other.profiles_;
+    }
+    return *this;
+}
+
+Config& Config::operator=(Config&& other) noexcept {
+    if (this != &other) {
+        cleanse_secrets();
+        values_ = std::move(other.values_);
+        profile_ = std::move(other.profile_);
+        config_dir_ = std::move(other.config_dir_);
+        profiles_ = std::move(other.profiles_);
+    }
+    return *this;
+}
+
+Config::~Config() { cleanse_secrets(); }
 
 Result<Config> Config::load(const ConfigSources& in) {
     ConfigSources s = in;
@@ -216,6 +264,15 @@ Result<Config> Config::load(const ConfigSources& in) {
     else explicit_profile = false;
 
     std::map<std::string, std::string> profile, creds;
+    // Both maps may hold a secret (config.toml is refused when it does): cleansed on every way out.
+    struct CleanseOnExit {
+        std::map<std::string, std::string>& a;
+        std::map<std::string, std::string>& b;
+        ~CleanseOnExit() {
+            for (auto* m : {&a, &b})
+                for (auto& [k, v] : *m) secure_clear(v);
+        }
+    } cleanse_maps{profile, creds};
     const auto config_path = c.config_dir_ + "/config.toml";
     const auto creds_path = c.config_dir_ + "/credentials";
     auto found = read_profile(config_path, c.profile_, false, profile, &c.profiles_);
@@ -237,6 +294,7 @@ Result<Config> Config::load(const ConfigSources& in) {
             c.set(key, f->second, "flag");
         } else if (auto e = spec.env.empty() ? std::nullopt : s.getenv(std::string(spec.env).c_str()); e && !e->empty()) {
             c.set(key, *e, fmt::format("env {}", spec.env));
+            if (spec.secret) secure_clear(*e);
         } else if (auto p = creds.find(key); p != creds.end()) {
             c.set(key, p->second, fmt::format("credentials [{}] ({})", c.profile_, creds_path));
         } else if (auto q = profile.find(key); q != profile.end()) {
@@ -245,6 +303,7 @@ Result<Config> Config::load(const ConfigSources& in) {
             c.set(key, std::string(spec.default_value), "default");
         }
     }
+    if (auto valid = validate_settings(c); !valid) return valid.error();
     return c;
 }
 

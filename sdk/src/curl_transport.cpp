@@ -2,15 +2,18 @@
 // (a batch job talks to one host thousands of times). Proxy variables (https_proxy, no_proxy, ...)
 // are honoured by libcurl itself.
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <memory>
 #include <mutex>
 
 #include <fmt/format.h>
 
 #include "ccai/limits.hpp"
+#include "ccai/redact.hpp"
 #include "policies.hpp"
 
 namespace ccai::detail {
@@ -97,6 +100,10 @@ public:
         curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(o_.total_timeout.count()));
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, o_.insecure ? 0L : 1L);
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, o_.insecure ? 0L : 2L);
+        // Trust from transport_options() (ca_bundle, CURL_CA_BUNDLE, SSL_CERT_FILE, SSL_CERT_DIR); unset, the
+        // handle keeps libcurl's built-in default (curl_easy_reset restores it for every request).
+        if (!o_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, o_.ca_file.c_str());
+        if (!o_.ca_path.empty()) curl_easy_setopt(h, CURLOPT_CAPATH, o_.ca_path.c_str());
         // gzip only: it saves the bandwidth of big list pages. brotli ("" = everything libcurl decodes) cost
         // ~0.7 ms per call at the server; even gzip costs ~0.9 ms per small answer on loopback (compress,
         // inflate), so `compression = none` turns it off (bench/RESULTS.md).
@@ -109,7 +116,11 @@ public:
         curl_easy_setopt(h, CURLOPT_USERAGENT, "ccai-cli/0.1");
 
         curl_slist* headers = nullptr;
-        for (const auto& [k, v] : req.headers) headers = curl_slist_append(headers, (k + ": " + v).c_str());
+        for (const auto& [k, v] : req.headers) {
+            std::string line = k + ": " + v;  // the auth line holds the token: cleansed, like the list below
+            headers = curl_slist_append(headers, line.c_str());
+            secure_clear(line);
+        }
         headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
 
@@ -141,6 +152,7 @@ public:
         long sent_bytes = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
         curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent_bytes);
+        for (auto* item = headers; item; item = item->next) OPENSSL_cleanse(item->data, std::strlen(item->data));
         curl_slist_free_all(headers);
         if (mime) curl_mime_free(mime);
         if (rc != CURLE_OK) return network_error(rc, errbuf, sent_bytes > 0);

@@ -4,8 +4,9 @@
 
 #include <algorithm>
 #include <array>
-#include <regex>
 
+#include "ccai/redact.hpp"
+#include "jwt_shape.hpp"
 #include "sha256.hpp"
 
 namespace ccai {
@@ -15,12 +16,15 @@ constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 
 // HMAC-SHA256 (RFC 2104): H((K ^ opad) || H((K ^ ipad) || data)), K padded to the 64-byte block. Built on
 // detail::sha256 rather than OpenSSL's HMAC(), which costs a one-call run its provider setup (sha256.hpp).
+// Every buffer derived from the key (the padded key, a hashed long key, the inner digest) is cleansed
+// before it is dropped; so is the SHA-256 state inside detail::sha256.
 std::string hmac_sha256(std::string_view key, std::string_view data) {
     constexpr std::size_t kBlock = 64;
     std::array<unsigned char, kBlock> block{};
     if (key.size() > kBlock) {
-        const auto h = detail::sha256({key});
+        auto h = detail::sha256({key});
         std::copy(h.begin(), h.end(), block.begin());
+        OPENSSL_cleanse(h.data(), h.size());
     } else {
         std::copy(key.begin(), key.end(), block.begin());
     }
@@ -29,12 +33,15 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
     };
     std::array<unsigned char, kBlock> pad{};
     for (std::size_t i = 0; i < kBlock; ++i) pad[i] = block[i] ^ 0x36;
-    const auto inner = detail::sha256({view(pad), data});
+    auto inner = detail::sha256({view(pad), data});
     for (std::size_t i = 0; i < kBlock; ++i) pad[i] = block[i] ^ 0x5c;
-    const auto out = detail::sha256({view(pad), view(inner)});
+    auto out = detail::sha256({view(pad), view(inner)});
     OPENSSL_cleanse(block.data(), block.size());
     OPENSSL_cleanse(pad.data(), pad.size());
-    return std::string(view(out));
+    OPENSSL_cleanse(inner.data(), inner.size());
+    std::string mac(view(out));
+    OPENSSL_cleanse(out.data(), out.size());
+    return mac;
 }
 }  // namespace
 
@@ -78,7 +85,16 @@ std::string mint_jwt(const JwtClaims& c, std::string_view secret) {
     if (c.jti) payload["jti"] = *c.jti;
     const std::string signing_input =
         base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." + base64url_encode(payload.dump());
-    return signing_input + "." + base64url_encode(hmac_sha256(secret, signing_input));
+    // The signature makes the token: built in place (one buffer, sized up front, so no reallocation leaves a
+    // copy behind), and its temporaries cleansed.
+    auto mac = hmac_sha256(secret, signing_input);
+    auto signature = base64url_encode(mac);
+    std::string token;
+    token.reserve(signing_input.size() + 1 + signature.size());
+    token.append(signing_input).append(1, '.').append(signature);
+    secure_clear(mac);
+    secure_clear(signature);
+    return token;
 }
 
 std::optional<nlohmann::json> verify_jwt(std::string_view token, std::string_view secret) {
@@ -92,28 +108,56 @@ std::optional<nlohmann::json> verify_jwt(std::string_view token, std::string_vie
     const auto h = nlohmann::json::parse(*header, nullptr, false);
     // value() throws when "alg" is there but not a string (fuzz_jwt): check the type first.
     if (!h.is_object() || !h.contains("alg") || h["alg"] != "HS256") return std::nullopt;
-    const auto expected = hmac_sha256(secret, token.substr(0, dot2));
-    if (expected.size() != sig->size() || CRYPTO_memcmp(expected.data(), sig->data(), expected.size()) != 0)
-        return std::nullopt;
+    // The expected signature is a valid one for whatever the caller sent: cleansed, so it cannot be found later.
+    auto expected = hmac_sha256(secret, token.substr(0, dot2));
+    const bool valid = expected.size() == sig->size() && CRYPTO_memcmp(expected.data(), sig->data(), expected.size()) == 0;
+    OPENSSL_cleanse(expected.data(), expected.size());
+    if (!valid) return std::nullopt;
     auto p = nlohmann::json::parse(*payload, nullptr, false);
     if (!p.is_object()) return std::nullopt;
     return p;
 }
 
+namespace detail {
 namespace {
-const std::regex& jwt_pattern() {
-    static const std::regex re(R"(eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)");
-    return re;
+bool base64url_char(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+std::size_t skip_base64url(std::string_view t, std::size_t p) {
+    while (p < t.size() && base64url_char(t[p])) ++p;
+    return p;
 }
 }  // namespace
 
-bool looks_like_jwt(std::string_view text) {
-    return std::regex_search(text.begin(), text.end(), jwt_pattern());
+std::optional<std::pair<std::size_t, std::size_t>> find_jwt(std::string_view t, std::size_t from) {
+    // eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*, leftmost first. A start that fails inside the first
+    // part makes every later start in that part fail the same way, so the search resumes after it: each
+    // character is looked at a bounded number of times.
+    for (auto pos = t.find("eyJ", from); pos != std::string_view::npos;) {
+        const auto dot1 = skip_base64url(t, pos + 3);
+        if (dot1 < t.size() && t[dot1] == '.') {
+            const auto dot2 = skip_base64url(t, dot1 + 1);
+            if (dot2 > dot1 + 1 && dot2 < t.size() && t[dot2] == '.') return std::pair{pos, skip_base64url(t, dot2 + 1)};
+        }
+        pos = t.find("eyJ", dot1);
+    }
+    return std::nullopt;
 }
+}  // namespace detail
+
+bool looks_like_jwt(std::string_view text) { return detail::find_jwt(text).has_value(); }
 
 std::string redact_jwts(std::string text) {
-    if (text.find("eyJ") == std::string::npos) return text;  // fast path: no JWT can be in here
-    return std::regex_replace(text, jwt_pattern(), "***");
+    auto found = detail::find_jwt(text);
+    if (!found) return text;  // the common case: nothing copied
+    std::string out;
+    std::size_t done = 0;
+    for (; found; found = detail::find_jwt(text, done)) {
+        out.append(text, done, found->first - done).append("***");
+        done = found->second;
+    }
+    out.append(text, done);
+    return out;
 }
 
 }  // namespace ccai

@@ -1,10 +1,12 @@
-// --verbose: the HTTP exchange on stderr. The auth header is never printed, and anything JWT-shaped in
-// URLs, headers or bodies is masked, because logs end up in tickets and CI output.
+// --verbose: the HTTP exchange on stderr. The auth header is never printed, and every line is redacted
+// (redact.hpp: registered secrets in any spelling, anything JWT-shaped) because logs end up in tickets and CI
+// output. The sink the client hands this policy redacts each line; a body is redacted here too, before it is
+// cut, so a secret across the cut cannot leave its first half behind.
 #include <chrono>
 
 #include <fmt/format.h>
 
-#include "ccai/jwt.hpp"
+#include "ccai/redact.hpp"
 #include "policies.hpp"
 
 namespace ccai::detail {
@@ -14,18 +16,19 @@ class LogPolicy final : public Policy {
 public:
     explicit LogPolicy(std::function<void(const std::string&)> log) : log_(std::move(log)) {}
     Result<HttpResponse> send(HttpRequest& req, const Next& next) override {
-        log_(redact_jwts(fmt::format("> {} {}", req.method, req.url)));
-        for (const auto& [k, v] : req.headers)
-            log_(fmt::format("> {}: {}", k, k == "auth" ? "***" : redact_jwts(v)));
-        if (!req.body.empty()) log_(redact_jwts("> " + req.body.substr(0, 2000)));
+        constexpr std::size_t kBodyShown = 2000;
+        log_(fmt::format("> {} {}", req.method, req.url));
+        for (const auto& [k, v] : req.headers) log_(fmt::format("> {}: {}", k, k == "auth" ? "***" : v));
+        // Redacted with room past the cut for a secret's longest spelling, then cut.
+        if (!req.body.empty()) log_("> " + redact(std::string_view(req.body).substr(0, kBodyShown + 64 * 1024)).substr(0, kBodyShown));
         const auto start = std::chrono::steady_clock::now();
         auto out = next(req);
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
         if (out) {
             log_(fmt::format("< {} ({} ms, {} bytes)", out->status, ms.count(), out->body.size()));
-            for (const auto& [k, v] : out->headers) log_(redact_jwts(fmt::format("< {}: {}", k, v)));
+            for (const auto& [k, v] : out->headers) log_(fmt::format("< {}: {}", k, v));
         } else {
-            log_(redact_jwts(fmt::format("< error after {} ms: {}", ms.count(), out.error().message)));
+            log_(fmt::format("< error after {} ms: {}", ms.count(), out.error().message));
         }
         return out;
     }

@@ -1,5 +1,6 @@
 #include "sha256.hpp"
 
+#include <openssl/crypto.h>
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/sha.h>
 
@@ -13,6 +14,8 @@ Sha256Digest sha256(std::initializer_list<std::string_view> parts) {
     for (auto p : parts) SHA256_Update(&ctx, p.data(), p.size());
     Sha256Digest out{};
     SHA256_Final(out.data(), &ctx);
+    // After an HMAC key block the state is as good as the key (the HMAC "midstate"): never left behind.
+    OPENSSL_cleanse(&ctx, sizeof ctx);
     return out;
 }
 

@@ -8,7 +8,8 @@
 namespace ccai::test {
 
 /// Environment for ccai-cli talking to the server at `base_url` (scheme://host:port) with the mock's account
-/// and credentials: memory pacer, one attempt, an empty config dir.
+/// and credentials: memory pacer, one attempt, an empty config dir, and libcurl's own CA default (the
+/// machine's CURL_CA_BUNDLE, SSL_CERT_FILE and SSL_CERT_DIR would otherwise decide TLS trust).
 inline std::map<std::string, std::string> cli_env(const std::string& base_url, const std::string& config_home = temp_dir()) {
     return {{"CCAI_HOST", base_url},
             {"CCAI_ACCOUNT_ID", ccai::mock::testing::kAccount},
@@ -22,7 +23,10 @@ inline std::map<std::string, std::string> cli_env(const std::string& base_url, c
             {"CCAI_PROFILE", ""},
             {"CCAI_TOKEN", ""},
             {"XDG_CONFIG_HOME", config_home},
-            {"XDG_STATE_HOME", config_home + "/state"}};
+            {"XDG_STATE_HOME", config_home + "/state"},
+            {"CURL_CA_BUNDLE", ""},
+            {"SSL_CERT_FILE", ""},
+            {"SSL_CERT_DIR", ""}};
 }
 
 /// The same for ccai-cli talking to `mock`.

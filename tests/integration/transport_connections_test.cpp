@@ -84,6 +84,6 @@ TEST_CASE("transport: a bad compression setting is refused before any request") 
     o.config.set("compression", "br", "test");
     auto client = ccai::Client::create(std::move(o));
     REQUIRE(!client.ok());
-    CHECK(client.error().kind == ccai::ErrorKind::invalid_input);
+    CHECK(client.error().kind == ccai::ErrorKind::config);  // a program's own value: configuration, like env
     CHECK(client.error().message.find("compression 'br'") != std::string::npos);
 }

@@ -129,3 +129,79 @@ TEST_CASE("transport: certificates are verified against /etc/ssl/certs") {
     CHECK_MESSAGE(by_bundle.exit_code == 0, by_bundle.err);  // Debian's libcurl reads the bundle too
 #endif
 }
+
+// A private CA (a company's, a TLS-inspecting proxy's) is trusted through the ca_bundle setting (flag,
+// environment, profile) or curl's variables, in curl's precedence; without it the certificate is refused at
+// once, and a CA file that cannot be used is a configuration error before any request.
+TEST_CASE("transport: a private CA is trusted through ca_bundle, CURL_CA_BUNDLE, SSL_CERT_FILE or SSL_CERT_DIR") {
+    Certificates certs, other;  // `other` is a CA that did not sign the server's certificate
+    TlsServer tls(certs);
+    namespace fs = std::filesystem;
+    const auto hashed = ccai::test::temp_dir();
+    fs::copy_file(certs.ca, hashed + "/private-ca.pem");
+    openssl({"rehash", hashed});
+    const auto config_home = ccai::test::temp_dir();
+    fs::create_directories(config_home + "/ccai");
+    std::ofstream(config_home + "/ccai/config.toml") << "[default]\nca_bundle = \"" << certs.ca << "\"\n";
+
+    struct Case {
+        const char* what;
+        std::map<std::string, std::string> env;
+        std::vector<std::string> flags;
+        int exit_code;
+    };
+    const Case cases[] = {
+        {"--ca-bundle", {}, {"--ca-bundle", certs.ca}, 0},
+        {"CCAI_CA_BUNDLE", {{"CCAI_CA_BUNDLE", certs.ca}}, {}, 0},
+        {"profile ca_bundle", {{"XDG_CONFIG_HOME", config_home}}, {}, 0},
+        {"CURL_CA_BUNDLE", {{"CURL_CA_BUNDLE", certs.ca}}, {}, 0},
+        {"SSL_CERT_FILE", {{"SSL_CERT_FILE", certs.ca}}, {}, 0},
+        {"SSL_CERT_DIR", {{"SSL_CERT_DIR", hashed}}, {}, 0},
+        // Precedence: the setting over CURL_CA_BUNDLE over SSL_CERT_FILE; the loser's CA is not used.
+        {"ca_bundle over SSL_CERT_FILE", {{"CCAI_CA_BUNDLE", other.ca}, {"SSL_CERT_FILE", certs.ca}}, {}, 9},
+        {"CURL_CA_BUNDLE over SSL_CERT_FILE", {{"CURL_CA_BUNDLE", other.ca}, {"SSL_CERT_FILE", certs.ca}}, {}, 9},
+        {"--ca-bundle over CURL_CA_BUNDLE", {{"CURL_CA_BUNDLE", other.ca}}, {"--ca-bundle", certs.ca}, 0},
+        {"another CA", {{"SSL_CERT_FILE", other.ca}}, {}, 9},
+    };
+    int expected_requests = 0;
+    for (const auto& c : cases) {
+        CAPTURE(c.what);
+        auto env = tls.env();
+        env["CCAI_MAX_ATTEMPTS"] = "5";  // a refused certificate must not be retried
+        for (const auto& [k, v] : c.env) env[k] = v;
+        std::vector<std::string> args{"skill-groups", "list", "-v", "-o", "json"};
+        args.insert(args.end(), c.flags.begin(), c.flags.end());
+        const auto r = ccai::test::cli(args, env);
+        CHECK_MESSAGE(r.exit_code == c.exit_code, r.err);
+        if (c.exit_code == 0) {
+            CHECK(r.out.find("over TLS") != std::string::npos);
+            ++expected_requests;
+        } else {
+            CHECK(r.err.find("certificate") != std::string::npos);
+            CHECK(r.err.find("retrying") == std::string::npos);
+        }
+        CHECK(tls.requests == expected_requests);
+    }
+
+    // A CA file that cannot be used: a configuration error (a --ca-bundle flag: invalid input), nothing sent.
+    const auto not_pem = hashed + "/notes.txt";
+    std::ofstream(not_pem) << "not a certificate\n";
+    const std::pair<std::map<std::string, std::string>, int> broken[] = {
+        {{{"SSL_CERT_FILE", hashed + "/missing.pem"}}, 3},
+        {{{"CURL_CA_BUNDLE", not_pem}}, 3},
+        {{{"SSL_CERT_DIR", hashed + "/missing"}}, 3},
+        {{{"CCAI_CA_BUNDLE", hashed}}, 3},
+    };
+    for (const auto& [vars, code] : broken) {
+        auto env = tls.env();
+        for (const auto& [k, v] : vars) env[k] = v;
+        const auto r = ccai::test::cli({"skill-groups", "list"}, env);
+        CAPTURE(vars.begin()->first);
+        CHECK_MESSAGE(r.exit_code == code, r.err);
+        CHECK(r.err.find(vars.begin()->second) != std::string::npos);
+    }
+    const auto flag = ccai::test::cli({"skill-groups", "list", "--ca-bundle", not_pem}, tls.env());
+    CHECK(flag.exit_code == 2);
+    CHECK(flag.err.find("--ca-bundle") != std::string::npos);
+    CHECK(tls.requests == expected_requests);
+}

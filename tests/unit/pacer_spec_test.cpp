@@ -43,15 +43,17 @@ TEST_CASE("pacer: pacer_margin setting") {
     auto margin_of = [](const std::string& v) {
         Config c;
         c.set("rate_limit", "60/1m", "test");
-        c.set("pacer_margin", v, "test");
+        c.set("pacer_margin", v, "flag");
         return pacer_options(c);
     };
     CHECK(margin_of("2%")->margin == doctest::Approx(0.02));
     CHECK(margin_of("0.5%")->margin == doctest::Approx(0.005));
     CHECK(margin_of("0%")->margin == 0.0);
     CHECK(margin_of("0.03")->margin == doctest::Approx(0.03));
-    CHECK(margin_of("")->margin == 0.005);  // not loaded: the default
-    for (const char* bad : {"x", "2%%", "-1%", "101%", "1.5", "5 %", "nan%"}) {
+    Config unset;
+    unset.set("rate_limit", "60/1m", "test");
+    CHECK(pacer_options(unset)->margin == 0.005);  // not set: the default
+    for (const char* bad : {"x", "2%%", "-1%", "101%", "1.5", "5 %", "nan%", ""}) {
         CAPTURE(bad);
         auto r = margin_of(bad);
         REQUIRE_FALSE(r.ok());

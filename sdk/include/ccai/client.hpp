@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,9 +54,16 @@ struct CallStats {
 };
 
 /// @brief A CCAI API client. Thread-safe for concurrent calls when its transport and pacer are.
+///
+/// Secrets: the client secret and the token are masked in everything the SDK logs or formats (redact.hpp),
+/// and its copies of them are cleansed when dropped. Core dumps and debuggers are the host program's
+/// business: a library must not change process-wide state, so the SDK does not make the process
+/// non-dumpable. A program that handles secrets should, before it reads one:
+/// `prctl(PR_SET_DUMPABLE, 0)` and `setrlimit(RLIMIT_CORE, {0, 0})` (ccai-cli does).
 class Client : public GroupAccessors<Client> {
 public:
-    /// @brief Builds a client; fails (exit 3) on missing credentials or an invalid rate-limit spec.
+    /// @brief Builds a client; fails on a setting validate_settings() refuses (exit 2 from a flag, else 3)
+    /// and on CA files that cannot be used (transport_options()).
     static Result<std::unique_ptr<Client>> create(ClientOptions options);
 
     /// @brief Calls an operation of the catalog: builds, validates, sends through the pipeline, parses.
@@ -81,6 +89,16 @@ Result<nlohmann::json> parse_body(const std::string& body);
 
 /// @brief Turns a response into the call's result: 2xx -> parsed body, else the ApiError.
 Result<nlohmann::json> to_result(const Result<HttpResponse>& response);
+
+/// @brief How a setting's environment is read (tests pass a fake one); default ::getenv.
+using Getenv = std::function<std::optional<std::string>(const char*)>;
+
+/// @brief The transport options a config asks for: timeouts (fractions of a second allowed), compression,
+/// and where TLS trust comes from. That follows curl's precedence: the ca_bundle setting; else
+/// CURL_CA_BUNDLE; else SSL_CERT_FILE and SSL_CERT_DIR; else libcurl's built-in default. A named file that is
+/// missing, unreadable or holds no PEM certificate, or a directory that is not one, is a configuration error
+/// (invalid input for a --ca-bundle flag). CA files already in `base` are kept: the program chose them.
+Result<TransportOptions> transport_options(const Config& config, TransportOptions base = {}, Getenv getenv = {});
 
 /// @brief The pacer scope of a config: host + account id.
 std::string pacer_scope(const Config& config);

@@ -41,12 +41,14 @@ struct HttpResponse {
     [[nodiscard]] std::string header(const std::string& lower_name) const;
 };
 
-/// @brief Timeouts and TLS settings for a transport.
+/// @brief Timeouts and TLS settings for a transport. transport_options() (client.hpp) fills them from a Config.
 struct TransportOptions {
     std::chrono::milliseconds connect_timeout{10'000};
     std::chrono::milliseconds total_timeout{60'000};
     bool insecure = false;  ///< skip TLS verification (the CLI warns every time)
     bool gzip = true;       ///< ask for gzip-compressed answers (setting `compression`)
+    std::string ca_file;    ///< PEM file of trusted CAs (CURLOPT_CAINFO); "" = libcurl's default
+    std::string ca_path;    ///< directory of hashed CA certificates (CURLOPT_CAPATH); "" = libcurl's default
 };
 
 /// @brief The HTTP library requests go out with and what it was built with,

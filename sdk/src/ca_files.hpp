@@ -1,0 +1,17 @@
+// Checks of the CA files and directories TLS trust may come from (the ca_bundle setting, SSL_CERT_FILE, ...),
+// so that a wrong path is a configuration error before any request, not a failed handshake after it.
+#pragma once
+
+#include <string>
+
+namespace ccai::detail {
+
+/// Why `path` cannot serve as a CA bundle (a readable regular file holding a PEM certificate), or "" when it
+/// can. Never blocks: a FIFO is refused, not opened for reading.
+std::string ca_file_problem(const std::string& path);
+
+/// Why `paths` (one directory, or several separated by ':' as OpenSSL reads SSL_CERT_DIR) cannot serve as
+/// CA directories, or "".
+std::string ca_dir_problem(const std::string& paths);
+
+}  // namespace ccai::detail
