@@ -39,6 +39,32 @@ std::string value_of(const ParamSpec& p, const CallArgs& args, const Config& con
     return "";
 }
 
+// A value as an error message shows it: the start of it, and only when it holds nothing unprintable.
+std::string shown(std::string_view v) {
+    if (std::any_of(v.begin(), v.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; })) return "(value not shown)";
+    return v.size() > 64 ? fmt::format("'{}...'", v.substr(0, 64)) : fmt::format("'{}'", v);
+}
+
+// "%2e" -> "."; an escape that is not one stays as it is.
+std::string percent_decode(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+            out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+// Servers decode once, some twice; past this depth a value is refused rather than decoded further (each
+// level costs a pass over the value, and no id is encoded this deep).
+constexpr int kMaxDecodings = 8;
+
 Result<Unit> check_value(const EndpointSpec& spec, const ParamSpec& p, const std::string& v) {
     const auto bad = [&](std::string_view why) {
         return invalid_input(fmt::format("{}: {} {}: {}", spec.id(), flag(p.name()), v, why));
@@ -90,6 +116,52 @@ std::string_view profile_key_for(std::string_view name) {
     if (name == "accountId") return "account_id";
     if (name == "orgId") return "org_id";
     return "";
+}
+
+bool is_dot_segment(std::string_view segment) {
+    std::string level(segment);
+    for (int depth = 0; depth <= kMaxDecodings; ++depth) {
+        // ";params" are dropped by some servers, and a C server stops reading at a NUL.
+        const std::string_view bare = std::string_view(level).substr(0, level.find_first_of(std::string_view(";\0", 2)));
+        if (bare == "." || bare == "..") return true;
+        auto next = percent_decode(level);
+        if (next == level) return false;
+        level = std::move(next);
+    }
+    return true;  // still decoding: nothing legitimate is encoded this deep
+}
+
+std::string path_segment_problem(std::string_view value) {
+    if (value.empty()) return "is empty";
+    std::string level(value);
+    for (int depth = 0; depth <= kMaxDecodings; ++depth) {
+        if (std::any_of(level.begin(), level.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+            return "holds a control character";
+        for (size_t start = 0; start <= level.size();) {
+            const auto end = std::min(level.find_first_of("/\\", start), level.size());
+            const auto part = std::string_view(level).substr(start, end - start);
+            if (part.empty())
+                return "has an empty part around a '/' (leading, trailing or doubled), which a server that decodes "
+                       "the path may read as a different path";
+            if (is_dot_segment(part))
+                return "is or holds a '.' or '..' path segment (also percent-encoded), which would send the request "
+                       "to a parent resource";
+            start = end + 1;
+        }
+        auto next = percent_decode(level);
+        if (next == level) return "";
+        level = std::move(next);
+    }
+    return "is percent-encoded more times over than any server decodes";
+}
+
+ApiError setting_error(const Config& config, std::string_view key, std::string_view problem) {
+    const auto it = config.all().find(key);
+    const std::string origin = it == config.all().end() ? "" : it->second.origin;
+    const bool from_flag = origin == "flag";
+    const auto where = from_flag ? "--" + kebab_case(key) : origin;
+    auto message = where.empty() ? fmt::format("{}: {}", key, problem) : fmt::format("{} ({}): {}", key, where, problem);
+    return from_flag ? invalid_input(std::move(message)) : config_error(std::move(message));
 }
 
 std::string url_encode(std::string_view text) {
@@ -145,6 +217,13 @@ Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args
                               flag(p.name()), key, upper(key)));
         }
         if (auto ok = check_value(spec, p, v); !ok) return ok.error();
+        if (const auto why = path_segment_problem(v); !why.empty()) {
+            const auto key = profile_key_for(p.name());
+            if (!args.params.contains(p.name()) && !key.empty())
+                return setting_error(config, key,
+                                     fmt::format("{} cannot fill {{{}}} in {}: it {}", shown(v), p.name(), spec.id(), why));
+            return invalid_input(fmt::format("{}: {} {} {}", spec.id(), flag(p.name()), shown(v), why));
+        }
         const auto placeholder = fmt::format("{{{}}}", p.name());
         for (auto pos = path.find(placeholder); pos != std::string::npos; pos = path.find(placeholder))
             path.replace(pos, placeholder.size(), url_encode(v));

@@ -16,8 +16,26 @@ namespace ccai {
 /// Fills and URL-encodes {placeholders}, fills botId/accountId/orgId from the config wherever they occur,
 /// adds const query values and the `accountid` / `iid` headers, checks required path/query parameters,
 /// integer/boolean/enum values, and the body's required top-level fields and their JSON types.
-/// Errors are invalid_input (exit 2) or config (exit 3, e.g. no host).
+/// Every path value must stay one path segment (path_segment_problem).
+/// Errors are invalid_input (exit 2) or config (exit 3, e.g. no host; see setting_error).
 Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args, const Config& config);
+
+/// @brief Why `value` cannot fill one path segment such as {skillId}, or "" when it can. `..` would move
+/// the request to the parent resource (`skills delete --skill-id ..` would delete the skill group), so the
+/// value must stay one segment however a server reads it: not empty; no part between '/' or '\' (a server
+/// that decodes %2F before it routes splits there) that is empty or a dot segment (is_dot_segment), after
+/// any number of percent-decodings up to eight (a value still changing after eight is refused); no control
+/// character.
+std::string path_segment_problem(std::string_view value);
+
+/// @brief True for `.` and `..`, also percent-encoded once or more (`%2e%2E`, `%252e`), and followed by
+/// `;params` or a NUL (servers that drop a segment's parameters read `..;x` as `..`, C code `..%00` as `..`).
+bool is_dot_segment(std::string_view segment);
+
+/// @brief An error about a setting's value, naming where it came from ("bot_id (env CCAI_BOT_ID): ..."). A value
+/// given as a flag on this command line is input (invalid_input, exit 2); one from the environment, a
+/// profile or the credentials file is configuration (config, exit 3).
+ApiError setting_error(const Config& config, std::string_view key, std::string_view problem);
 
 /// @brief Checks a body against the catalog's top-level fields (required present, types, enums).
 Result<Unit> check_body(const EndpointSpec& spec, const nlohmann::json& body);
