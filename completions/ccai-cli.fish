@@ -441,7 +441,7 @@ function __ccai_cli_globals
     printf '%s\n' '--rate-limit	rolling window limit(s), e.g. 60/1m,1800/1h'
     printf '%s\n' '--pacer	pacer backend: file, memory, redis://HOST:PORT[/DB]'
     printf '%s\n' '--pacer-dir	file pacer state directory'
-    printf '%s\n' '--pacer-dir-shared	true: accept a group-writable pacer_dir'
+    printf '%s\n' '--pacer-dir-shared	true: accept a group-writable pacer_dir (your group shares it on purpose)'
     printf '%s\n' '--pacer-fallback	file: use the file pacer when redis is down'
     printf '%s\n' '--pacer-margin	safety margin: windows of requests not yet answered treated as this much longer, e.g. 1%'
     printf '%s\n' '--timeout	total request timeout, seconds'
