@@ -1,5 +1,7 @@
 #include "ccai/client.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "policies.hpp"
@@ -68,6 +70,8 @@ Client::Client(ClientOptions options) : options_(std::move(options)) {
 Result<std::unique_ptr<Client>> Client::create(ClientOptions options) {
     if (const auto& z = options.config.get("compression"); !z.empty() && z != "gzip" && z != "none")
         return invalid_input(fmt::format("bad compression '{}' (expected gzip or none)", z));
+    // What the headers carry, refused before the pacer or a connection is set up.
+    if (auto ok = check_header_settings(options.config); !ok) return ok.error();
     if (!options.clock) options.clock = system_clock();
     if (!options.pacer) {
         auto po = pacer_options(options.config);
@@ -85,12 +89,28 @@ Result<HttpRequest> Client::prepare(const EndpointSpec& spec, const CallArgs& ar
     return build_request(spec, args, options_.config);
 }
 
+namespace {
+// The last line of defence for requests an SDK program built itself: nothing in the URL that a request
+// line cannot carry, and headers as check_headers.
+Result<Unit> check_outgoing(const HttpRequest& r) {
+    const std::string_view url = r.url;
+    if (std::any_of(url.begin(), url.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7f || c == '#'; }))
+        return invalid_input("the request URL holds a space, a control character or a '#'");
+    return check_headers(r.headers);
+}
+}  // namespace
+
 Result<HttpResponse> Client::send(HttpRequest request, CallStats* stats) {
+    if (auto ok = check_outgoing(request); !ok) return ok.error();
     CallStats local;
     detail::current_stats() = stats ? stats : &local;
-    // Policies run in order; each one's `next` is the rest of the chain, ending at the transport.
+    // Policies run in order; each one's `next` is the rest of the chain, ending at the transport. The headers
+    // are checked once more there: a policy (auth) adds one after the check above.
     std::function<Result<HttpResponse>(size_t, HttpRequest&)> run = [&](size_t i, HttpRequest& r) -> Result<HttpResponse> {
-        if (i == policies_.size()) return options_.transport->perform(r);
+        if (i == policies_.size()) {
+            if (auto ok = check_headers(r.headers); !ok) return ok.error();
+            return options_.transport->perform(r);
+        }
         return policies_[i]->send(r, [&, i](HttpRequest& rr) { return run(i + 1, rr); });
     };
     auto out = run(0, request);

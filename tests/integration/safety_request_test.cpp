@@ -120,3 +120,53 @@ TEST_CASE("request safety: a '.' or '..' path value is refused, and the skill gr
     // An ordinary id still goes out (and the mock answers that it does not exist).
     CHECK(test::cli({"skills", "delete", "--skill-group-id", sg, "--skill-id", "..a"}, env).exit_code == 5);
 }
+
+TEST_CASE("request safety: a line break or NUL in a header value, or a reserved -H header, is refused") {
+    MockProcess mock({"--rate-limit", "none"});
+    const auto dir = test::temp_dir();
+    auto env = test::cli_env(mock, dir);
+    ::mkdir((dir + "/ccai").c_str(), 0700);
+    const auto files = snapshot(dir);
+
+    auto bad = env;
+    bad["CCAI_ACCOUNT_ID"] = "acct\r\nX-Injected: yes";
+    expect_rejected(test::cli({"queues", "list"}, bad), 3, "account_id (env CCAI_ACCOUNT_ID)");
+    expect_rejected(test::cli({"queues", "list", "--dry-run"}, bad), 3, "account_id (env CCAI_ACCOUNT_ID)");
+    expect_rejected(test::cli({"api", "GET", "/agentassist/api/v1/public/{botId}/queues"}, bad), 3, "CCAI_ACCOUNT_ID");
+    CHECK(test::cli({"queues", "list"}, bad).err.find("X-Injected") == std::string::npos);  // never echoed
+    bad = env;
+    bad["CCAI_BOT_ID"] = "st-1\nX-Injected: yes";
+    expect_rejected(test::cli({"hours", "get", "--queue-id", "q"}, bad), 3, "env CCAI_BOT_ID");
+    bad = env;
+    bad["CCAI_TOKEN"] = "eyJhbGciOiJIUzI1NiJ9.e30.sig\r\nX-Injected: yes";
+    expect_rejected(test::cli({"queues", "list"}, bad), 3, "token (env CCAI_TOKEN)");
+    expect_rejected(test::cli({"queues", "list", "--account-id", "a\r\nX-Injected: yes"}, env), 2, "--account-id");
+
+    // From a profile: the file named. A NUL can only come from there (argv and the environment cannot hold one).
+    const auto config_toml = dir + "/ccai/config.toml";
+    for (const std::string value : {R"(acct\r\nX-Injected: yes)", R"(acct\u0000x)", R"(acct\n)"}) {
+        CAPTURE(value);
+        write_file(config_toml, "[default]\naccount_id = \"" + value + "\"\n");
+        auto from_profile = env;
+        from_profile["CCAI_ACCOUNT_ID"] = "";
+        expect_rejected(test::cli({"queues", "list"}, from_profile), 3, config_toml);
+    }
+    std::filesystem::remove(config_toml);
+
+    const std::string path = "/agentassist/api/v1/public/{botId}/queues";
+    for (const std::string header : {"a:b\r\nX-Inj: 1", "a:b\nX-Inj: 1", "X-A: b\r", "X-A: \x1b[2J", "Host: evil.example",
+                                     "host:evil.example", "Content-Length: 0", "Transfer-Encoding: chunked",
+                                     "Connection: close", "Upgrade: h2c", "Bad Name: v", "X-A\r\nX-Inj: 1", ": v",
+                                     "novalue"}) {
+        CAPTURE(header);
+        expect_rejected(test::cli({"api", "GET", path, "-H", header}, env), 2, "-H");
+        expect_rejected(test::cli({"api", "GET", path, "-H", header, "--dry-run"}, env), 2, "-H");
+    }
+    CHECK(mock.log().empty());
+    CHECK(snapshot(dir) == files);
+    // An ordinary custom header still goes out.
+    auto ok = test::cli({"api", "GET", path, "-H", "X-Trace: a b"}, env);
+    INFO(ok.err);
+    CHECK(ok.exit_code == 0);
+    CHECK(mock.log().size() == 1);
+}
