@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "ccai/base_url.hpp"
+
 #include "app.hpp"
 #include "body_input.hpp"
 #include "exit_codes.hpp"
@@ -89,13 +91,12 @@ Result<HttpRequest> build_raw(const ApiFlags& f, const Config& config) {
         return invalid_input(fmt::format("api: unsupported method '{}'", f.method));
     auto raw = check_raw_path(f.path);
     if (!raw) return raw.error();
-    auto host = config.get("host");
-    while (host.ends_with('/')) host.pop_back();
-    if (host.empty()) return config_error("no host configured: set host in the profile, CCAI_HOST or --host");
+    const auto base = base_url(config);
+    if (!base) return base.error();
     if (auto ok = check_header_settings(config); !ok) return ok.error();
     auto path = fill_placeholders(*raw, config);
     if (!path) return path.error();
-    r.url = host + *path;
+    r.url = base->text + *path;
     if (config.has("account_id")) r.headers.emplace_back("accountid", config.get("account_id"));
     if (config.has("bot_id")) r.headers.emplace_back("iid", config.get("bot_id"));
     for (const auto& h : f.headers) {

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "ccai/base_url.hpp"
 #include "policies.hpp"
 
 namespace ccai {
@@ -24,7 +25,11 @@ long long seconds_setting(const Config& c, std::string_view key, long long fallb
 }
 }  // namespace
 
-std::string pacer_scope(const Config& config) { return config.get("host") + "|" + config.get("account_id"); }
+// The normalised URL, so that "h", "https://h/" and "HTTPS://H:443" share one budget, as they share one account.
+std::string pacer_scope(const Config& config) {
+    const auto base = parse_base_url(config.get("host"));
+    return (base ? base->text : config.get("host")) + "|" + config.get("account_id");
+}
 
 Result<PacerOptions> pacer_options(const Config& config) {
     PacerOptions o;
@@ -70,7 +75,8 @@ Client::Client(ClientOptions options) : options_(std::move(options)) {
 Result<std::unique_ptr<Client>> Client::create(ClientOptions options) {
     if (const auto& z = options.config.get("compression"); !z.empty() && z != "gzip" && z != "none")
         return invalid_input(fmt::format("bad compression '{}' (expected gzip or none)", z));
-    // What the headers carry, refused before the pacer or a connection is set up.
+    // Where requests go and what their headers carry, refused before the pacer or a connection is set up.
+    if (auto base = base_url(options.config); !base) return base.error();
     if (auto ok = check_header_settings(options.config); !ok) return ok.error();
     if (!options.clock) options.clock = system_clock();
     if (!options.pacer) {
@@ -90,10 +96,15 @@ Result<HttpRequest> Client::prepare(const EndpointSpec& spec, const CallArgs& ar
 }
 
 namespace {
-// The last line of defence for requests an SDK program built itself: nothing in the URL that a request
-// line cannot carry, and headers as check_headers.
-Result<Unit> check_outgoing(const HttpRequest& r) {
+// The last line of defence for requests an SDK program built itself: the URL under the configured host (so
+// the http:// rule holds for it too) with nothing a request line cannot carry, and headers as check_headers.
+Result<Unit> check_outgoing(const HttpRequest& r, const Config& config) {
+    const auto base = base_url(config);
+    if (!base) return base.error();
     const std::string_view url = r.url;
+    if (!url.starts_with(base->text) || (url.size() > base->text.size() && url[base->text.size()] != '/' &&
+                                         url[base->text.size()] != '?'))
+        return invalid_input(fmt::format("the request URL is not under the configured host {}", base->text));
     if (std::any_of(url.begin(), url.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7f || c == '#'; }))
         return invalid_input("the request URL holds a space, a control character or a '#'");
     return check_headers(r.headers);
@@ -101,7 +112,7 @@ Result<Unit> check_outgoing(const HttpRequest& r) {
 }  // namespace
 
 Result<HttpResponse> Client::send(HttpRequest request, CallStats* stats) {
-    if (auto ok = check_outgoing(request); !ok) return ok.error();
+    if (auto ok = check_outgoing(request, options_.config); !ok) return ok.error();
     CallStats local;
     detail::current_stats() = stats ? stats : &local;
     // Policies run in order; each one's `next` is the rest of the chain, ending at the transport. The headers

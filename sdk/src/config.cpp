@@ -17,6 +17,7 @@ namespace {
 
 constexpr SettingSpec kSettings[] = {
     {"host", "CCAI_HOST", "https://platform.kore.ai", false, "API base URL"},
+    {"allow_http", "CCAI_ALLOW_HTTP", "", false, "allow plain http:// to a host other than this machine (the token travels in the clear)"},
     {"account_id", "CCAI_ACCOUNT_ID", "", false, "account id (accountid header, {accountId})"},
     {"bot_id", "CCAI_BOT_ID", "", false, "bot / app id ({botId}, iid header)"},
     {"org_id", "CCAI_ORG_ID", "", false, "organization id ({orgId})"},

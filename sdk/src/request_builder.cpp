@@ -8,6 +8,8 @@
 #include <cctype>
 #include <filesystem>
 
+#include "ccai/base_url.hpp"
+
 namespace ccai {
 
 namespace {
@@ -255,11 +257,10 @@ Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args
 
     HttpRequest req;
     req.method = std::string(spec.method());
-    auto host = config.get("host");
-    if (host.empty()) return config_error("no host configured: set host in the profile, CCAI_HOST or --host");
-    while (host.ends_with('/')) host.pop_back();
+    const auto base = base_url(config);
+    if (!base) return base.error();
     if (auto ok = check_header_settings(config); !ok) return ok.error();
-    req.url = host + path + query;
+    req.url = base->text + path + query;
     for (const auto& h : spec.headers()) {
         const auto& v = config.get(h.from());
         if (!v.empty()) req.headers.emplace_back(std::string(h.name()), v);

@@ -229,7 +229,7 @@ TEST_CASE("header checks: names are tokens, values hold no CR, LF, NUL or other 
     CHECK_FALSE(is_reserved_header("auth"));
 }
 
-TEST_CASE("Client: create refuses an unsafe header setting; send never puts a bad request on the wire") {
+TEST_CASE("Client: create refuses an unsafe host or header setting; send never puts a bad request on the wire") {
     const std::map<std::string, std::string> base{{"host", "http://127.0.0.1:1"}, {"bot_id", "st-1"}, {"account_id", "acc"},
                                                   {"client_id", "cs-1"}, {"client_secret", "s"}, {"rate_limit", "60/1m"},
                                                   {"pacer", "memory"}};
@@ -244,11 +244,14 @@ TEST_CASE("Client: create refuses an unsafe header setting; send never puts a ba
     };
     CHECK(create({}).ok());
     for (const auto& changes : std::vector<std::map<std::string, std::string>>{
+             {{"host", "http://192.0.2.2:1"}}, {{"host", "https://h/?q"}}, {{"host", "https://u:p@h"}},
              {{"token", "eyJ\r\nX-Injected: 1"}}, {{"account_id", "a\nb"}}, {{"bot_id", std::string("b\0", 2)}}}) {
         auto c = create(changes);
         REQUIRE_FALSE(c.ok());
         CHECK(c.error().kind == ErrorKind::config);
     }
+    auto allowed = create({{"host", "http://192.0.2.2:1"}, {"allow_http", "true"}});
+    CHECK(allowed.ok());
 
     test::FakeClient h({{"host", "https://h/base"}, {"bot_id", "st-1"}, {"account_id", "acc"}, {"client_id", "cs-1"},
                         {"client_secret", "s"}, {"rate_limit", "60/1m"}, {"pacer", "memory"}},
@@ -267,6 +270,9 @@ TEST_CASE("Client: create refuses an unsafe header setting; send never puts a ba
              {"https://h/base/x", {{"X-A", "1\r\nX-Inj: 1"}}},
              {"https://h/base/x", {{"Host", "evil.example"}}},
              {"https://h/base/x", {{"X A", "1"}}},
+             {"https://h/basement/x", {}},
+             {"https://evil.example/base/x", {}},
+             {"http://h/base/x", {}},
              {"https://h/base/x#frag", {}},
              {"https://h/base/x y", {}},
              {"https://h/base/x\r\nX-Inj: 1", {}}}) {
@@ -295,4 +301,22 @@ TEST_CASE("Client: create refuses an unsafe header setting; send never puts a ba
     REQUIRE_FALSE(sent.ok());
     CHECK(sent.error().message.find("header auth") != std::string::npos);
     CHECK(transport->requests.empty());
+}
+
+TEST_CASE("the host: a base path is kept in front of the API path; http to another machine is refused") {
+    auto c = test_config();
+    c.set("host", "https://gw.example/ccai/", "test");
+    auto req = build_request(*find_endpoint("queues.list"), CallArgs{}, c);
+    REQUIRE(req.ok());
+    CHECK(req->url == "https://gw.example/ccai/agentassist/api/v1/public/st-9/queues");
+    c.set("host", "cc.example.com:8443", "test");
+    req = build_request(*find_endpoint("queues.list"), CallArgs{}, c);
+    REQUIRE(req.ok());
+    CHECK(req->url.starts_with("https://cc.example.com:8443/"));
+    c.set("host", "http://192.0.2.2:8080", "env CCAI_HOST");
+    req = build_request(*find_endpoint("queues.list"), CallArgs{}, c);
+    REQUIRE_FALSE(req.ok());
+    CHECK(req.error().kind == ErrorKind::config);
+    c.set("host", "https://cc.example.com/x?y#z", "env CCAI_HOST");
+    CHECK_FALSE(build_request(*find_endpoint("queues.list"), CallArgs{}, c).ok());
 }

@@ -16,8 +16,8 @@ namespace ccai {
 /// Fills and URL-encodes {placeholders}, fills botId/accountId/orgId from the config wherever they occur,
 /// adds const query values and the `accountid` / `iid` headers, checks required path/query parameters,
 /// integer/boolean/enum values, and the body's required top-level fields and their JSON types.
-/// Every path value must stay one path segment (path_segment_problem), and every header (settings and
-/// CallArgs::extra_headers alike) must pass check_headers().
+/// Every path value must stay one path segment (path_segment_problem), the host must pass base_url(), and
+/// every header (settings and CallArgs::extra_headers alike) must pass check_headers().
 /// Errors are invalid_input (exit 2) or config (exit 3, e.g. no host; see setting_error).
 Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args, const Config& config);
 
