@@ -273,3 +273,44 @@ TEST_CASE("request safety: plain http to another machine is refused, and --allow
     write_file(dir + "/ccai/config.toml", "[default]\nallow_http = true\n");
     attempted(in_netns({"queues", "list"}, env));
 }
+
+TEST_CASE("request safety: ccai-mock routes on the raw path, so %2F and %2e%2e stay inside one id") {
+    MockProcess mock({"--rate-limit", "none"});
+    auto http = mock.http();
+    http->set_url_encode(false);
+    const std::string groups = std::string("/agentassist/api/v1/public/") + ccai::mock::testing::kBot + "/skill-groups";
+
+    // Decoded before routing, "a%2Fb" would be two segments and no route; raw, it is the id "a/b".
+    auto r = http->Get((groups + "/a%2Fb").c_str(), MockProcess::auth());
+    REQUIRE(r);
+    CHECK(r->status == 404);
+    CHECK(r->body.find("Skill group not found: a/b") != std::string::npos);
+    // "%2e%2e" is the id "..", not the parent (which would be the list).
+    r = http->Get((groups + "/%2e%2e").c_str(), MockProcess::auth());
+    REQUIRE(r);
+    CHECK(r->status == 404);
+    CHECK(r->body.find("Skill group not found: ..") != std::string::npos);
+    // A literal segment is compared as sent.
+    r = http->Get((groups.substr(0, groups.size() - 1) + "%73").c_str(), MockProcess::auth());
+    REQUIRE(r);
+    CHECK(r->status == 404);
+    CHECK(r->body.find("no such resource") != std::string::npos);
+    // Even a path whose decoded form holds a line break reaches the handler and its log.
+    r = http->Get((groups + "/a%0Ab").c_str(), MockProcess::auth());
+    REQUIRE(r);
+    CHECK(r->status == 404);
+
+    const auto log = mock.log();
+    REQUIRE(log.size() == 4);
+    CHECK(log[0]["path"] == groups + "/a%2Fb");  // the log shows the path as it arrived
+    CHECK(log[0]["op"] == "skill-groups.get");
+    CHECK(log[1]["op"] == "skill-groups.get");
+    CHECK(log[3]["path"] == groups + "/a%0Ab");
+
+    // Through the CLI: an id holding '/' goes out encoded and arrives as one id.
+    const auto dir = test::temp_dir();
+    auto out = test::cli({"skill-groups", "get", "--skill-group-id", "x/y"}, test::cli_env(mock, dir));
+    CHECK(out.exit_code == 5);
+    CHECK(out.err.find("not found: x/y") != std::string::npos);
+    CHECK(mock.log().back()["path"] == groups + "/x%2Fy");
+}
