@@ -2,8 +2,11 @@
 #include <algorithm>
 #include <cctype>
 #include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
+
+#include "ccai/base_url.hpp"
 
 #include "app.hpp"
 #include "body_input.hpp"
@@ -69,6 +72,17 @@ Result<std::string> fill_placeholders(std::string path, const Config& config) {
     return path;
 }
 
+// -H name:value. Set by hand, so refused as input (exit 2) when it could split the request or retarget it.
+Result<std::pair<std::string, std::string>> parse_header(const std::string& h) {
+    const auto colon = h.find(':');
+    if (colon == std::string::npos || colon == 0) return invalid_input("-H: expected name:value");
+    auto value = h.substr(colon + 1);
+    while (value.starts_with(' ') || value.starts_with('\t')) value.erase(0, 1);
+    std::pair<std::string, std::string> header{h.substr(0, colon), value};
+    if (auto ok = check_headers({header}); !ok) return invalid_input("-H: " + ok.error().message);
+    return header;
+}
+
 Result<HttpRequest> build_raw(const ApiFlags& f, const Config& config) {
     HttpRequest r;
     r.method = f.method;
@@ -77,20 +91,18 @@ Result<HttpRequest> build_raw(const ApiFlags& f, const Config& config) {
         return invalid_input(fmt::format("api: unsupported method '{}'", f.method));
     auto raw = check_raw_path(f.path);
     if (!raw) return raw.error();
-    auto host = config.get("host");
-    while (host.ends_with('/')) host.pop_back();
-    if (host.empty()) return config_error("no host configured: set host in the profile, CCAI_HOST or --host");
+    const auto base = base_url(config);
+    if (!base) return base.error();
+    if (auto ok = check_header_settings(config); !ok) return ok.error();
     auto path = fill_placeholders(*raw, config);
     if (!path) return path.error();
-    r.url = host + *path;
+    r.url = base->text + *path;
     if (config.has("account_id")) r.headers.emplace_back("accountid", config.get("account_id"));
     if (config.has("bot_id")) r.headers.emplace_back("iid", config.get("bot_id"));
     for (const auto& h : f.headers) {
-        const auto colon = h.find(':');
-        if (colon == std::string::npos || colon == 0) return invalid_input(fmt::format("-H {}: expected name:value", h));
-        auto value = h.substr(colon + 1);
-        while (value.starts_with(' ')) value.erase(0, 1);
-        r.headers.emplace_back(h.substr(0, colon), value);
+        auto header = parse_header(h);
+        if (!header) return header.error();
+        r.headers.push_back(std::move(*header));
     }
     if (!f.body.empty()) {
         auto body = read_body(f.body);

@@ -9,6 +9,7 @@
 
 #include "app.hpp"
 #include "ccai/redact.hpp"
+#include "ccai/base_url.hpp"
 #include "exit_codes.hpp"
 
 namespace {
@@ -65,9 +66,24 @@ int finish(int rc) {
     return rc;
 }
 
+// --insecure on a plain http:// host has no TLS to relax; saying so keeps anyone from reading it as the
+// switch that made http work (plain http to another machine needs --allow-http).
+bool host_is_plain_http(const ccai::cli::GlobalFlags& flags) {
+    const auto config = ccai::cli::load_config(flags);
+    if (!config) return false;  // the command reports it
+    const auto base = ccai::parse_base_url(config->get("host"));
+    return base && base->scheme == "http";
+}
+
 int run(const ccai::cli::GlobalFlags& flags, const ccai::cli::Action& action) {
     // Every time, whatever the command: an insecure setting must never become invisible in a script.
-    if (flags.insecure) std::fprintf(stderr, "warning: --insecure: TLS certificates are not verified\n");
+    if (flags.insecure) {
+        if (host_is_plain_http(flags))
+            std::fprintf(stderr, "warning: --insecure changes nothing: the host is plain http://, which has no TLS "
+                                 "certificate to verify\n");
+        else
+            std::fprintf(stderr, "warning: --insecure: TLS certificates are not verified\n");
+    }
     return action();
 }
 }  // namespace

@@ -1,6 +1,7 @@
 // Global flags and the session they open: configuration, client, and what the user sees on stderr.
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -16,6 +17,11 @@ void add_global_flags(CLI::App& app, GlobalFlags& f) {
         if (spec.secret) continue;
         const std::string key(spec.key);
         if (key == "output") continue;  // -o below
+        if (key == "allow_http") {  // a switch: `--allow-http VALUE` would swallow the command after it
+            app.add_flag_function("--allow-http", [&f](std::int64_t) { f.settings["allow_http"] = "true"; }, std::string(spec.desc))
+                ->group("Global options");
+            continue;
+        }
         app.add_option_function<std::string>("--" + kebab_case(key), [&f, key](const std::string& v) { f.settings[key] = v; },
                                              std::string(spec.desc))
             ->group("Global options")

@@ -37,13 +37,36 @@ const std::vector<Pattern>& patterns() {
     return all;
 }
 
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// One segment's value: %XX decoded ('+' is a plus in a path), a malformed escape kept as it is.
+std::string decode_segment(std::string_view s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+            out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+// `segs` are raw (still percent-encoded): literals compare as sent, and a parameter's value is decoded only
+// after the split, so an id holding %2F stays one segment.
 bool match(const Pattern& p, const std::vector<std::string_view>& segs,
            std::map<std::string, std::string, std::less<>>& params) {
     if (segs.size() != p.segments.size()) return false;
     for (size_t i = 0; i < segs.size(); ++i) {
         const auto s = p.segments[i];
         if (s.front() == '{') {
-            params[std::string(s.substr(1, s.size() - 2))] = std::string(segs[i]);
+            params[std::string(s.substr(1, s.size() - 2))] = decode_segment(segs[i]);
         } else if (s != segs[i]) {
             return false;
         }

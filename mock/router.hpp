@@ -21,6 +21,8 @@ struct RouteMatch {
     std::map<std::string, std::string, std::less<>> path_params;
 };
 
-RouteMatch match_route(std::string_view method, std::string_view path, const QueryParams& query);
+/// `raw_path` is the request target's path as it arrived, still percent-encoded: it is split at '/' first and
+/// each parameter decoded afterwards, so `%2F` in an id stays inside its segment (as on the real service).
+RouteMatch match_route(std::string_view method, std::string_view raw_path, const QueryParams& query);
 
 }  // namespace ccai::mock

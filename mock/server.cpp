@@ -30,12 +30,14 @@ MockServer::MockServer(MockOptions options)
     svr_.set_write_timeout(10);
     svr_.set_payload_max_length(64 * 1024 * 1024);
     const auto h = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
-    svr_.Get(".*", h);
-    svr_.Post(".*", h);
-    svr_.Put(".*", h);
-    svr_.Delete(".*", h);
-    svr_.Patch(".*", h);
-    svr_.Options(".*", h);
+    // Every path reaches handle(), also one whose decoded form holds a line break ('.' stops at one).
+    const char* any = R"([\s\S]*)";
+    svr_.Get(any, h);
+    svr_.Post(any, h);
+    svr_.Put(any, h);
+    svr_.Delete(any, h);
+    svr_.Patch(any, h);
+    svr_.Options(any, h);
 }
 
 int MockServer::bind() {
@@ -61,7 +63,8 @@ void MockServer::handle(const httplib::Request& req, httplib::Response& res) {
     LogEntry entry;
     entry.at = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     entry.method = req.method;
-    entry.path = req.path;
+    // httplib's req.path is already decoded (%2F became '/'): route and log the target as it arrived.
+    entry.path = req.target.substr(0, req.target.find('?'));
     if (const auto q = req.target.find('?'); q != std::string::npos) entry.query = req.target.substr(q + 1);
     bool drop_now = false;
     Reply reply = process(req, entry, drop_now);
@@ -80,7 +83,7 @@ void MockServer::handle(const httplib::Request& req, httplib::Response& res) {
 }
 
 Reply MockServer::process(const httplib::Request& req, LogEntry& entry, bool& drop_now) {
-    auto route = match_route(req.method, req.path, req.params);
+    auto route = match_route(req.method, entry.path, req.params);
     if (route.status != 200) {
         Reply r = error_reply(route.status, route.error);
         if (!route.allow.empty()) r.headers["Allow"] = route.allow;

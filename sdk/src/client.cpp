@@ -1,10 +1,12 @@
 #include "ccai/client.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
 #include <fmt/format.h>
 
+#include "ccai/base_url.hpp"
 #include "ccai/limits.hpp"
 #include "ca_files.hpp"
 #include "ccai/redact.hpp"
@@ -77,7 +79,11 @@ Result<TransportOptions> transport_options(const Config& config, TransportOption
     return base;
 }
 
-std::string pacer_scope(const Config& config) { return config.get("host") + "|" + config.get("account_id"); }
+// The normalised URL, so that "h", "https://h/" and "HTTPS://H:443" share one budget, as they share one account.
+std::string pacer_scope(const Config& config) {
+    const auto base = parse_base_url(config.get("host"));
+    return (base ? base->text : config.get("host")) + "|" + config.get("account_id");
+}
 
 Result<PacerOptions> pacer_options(const Config& config) {
     for (const auto* key : {"rate_limit", "pacer", "pacer_fallback", "pacer_margin"})
@@ -111,6 +117,9 @@ Client::Client(ClientOptions options) : options_(std::move(options)) {
 Result<std::unique_ptr<Client>> Client::create(ClientOptions options) {
     // Every value checked before anything is built: nothing is sent with a setting that is wrong.
     if (auto valid = validate_settings(options.config); !valid) return valid.error();
+    // Where requests go and what their headers carry, refused before the pacer or a connection is set up.
+    if (auto base = base_url(options.config); !base) return base.error();
+    if (auto ok = check_header_settings(options.config); !ok) return ok.error();
     if (!options.transport) {
         auto t = transport_options(options.config, options.transport_options);
         if (!t) return t.error();
@@ -133,12 +142,33 @@ Result<HttpRequest> Client::prepare(const EndpointSpec& spec, const CallArgs& ar
     return build_request(spec, args, options_.config);
 }
 
+namespace {
+// The last line of defence for requests an SDK program built itself: the URL under the configured host (so
+// the http:// rule holds for it too) with nothing a request line cannot carry, and headers as check_headers.
+Result<Unit> check_outgoing(const HttpRequest& r, const Config& config) {
+    const auto base = base_url(config);
+    if (!base) return base.error();
+    const std::string_view url = r.url;
+    if (!url.starts_with(base->text) || (url.size() > base->text.size() && url[base->text.size()] != '/' &&
+                                         url[base->text.size()] != '?'))
+        return invalid_input(fmt::format("the request URL is not under the configured host {}", base->text));
+    if (std::any_of(url.begin(), url.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7f || c == '#'; }))
+        return invalid_input("the request URL holds a space, a control character or a '#'");
+    return check_headers(r.headers);
+}
+}  // namespace
+
 Result<HttpResponse> Client::send(HttpRequest request, CallStats* stats) {
+    if (auto ok = check_outgoing(request, options_.config); !ok) return ok.error();
     CallStats local;
     detail::current_stats() = stats ? stats : &local;
-    // Policies run in order; each one's `next` is the rest of the chain, ending at the transport.
+    // Policies run in order; each one's `next` is the rest of the chain, ending at the transport. The headers
+    // are checked once more there: a policy (auth) adds one after the check above.
     std::function<Result<HttpResponse>(size_t, HttpRequest&)> run = [&](size_t i, HttpRequest& r) -> Result<HttpResponse> {
-        if (i == policies_.size()) return options_.transport->perform(r);
+        if (i == policies_.size()) {
+            if (auto ok = check_headers(r.headers); !ok) return ok.error();
+            return options_.transport->perform(r);
+        }
         return policies_[i]->send(r, [&, i](HttpRequest& rr) { return run(i + 1, rr); });
     };
     auto out = run(0, request);

@@ -26,7 +26,7 @@ constexpr double kDay = 86400;  // upper bound of every duration: a longer one i
 
 constexpr SettingSpec kSettings[] = {
     {"host", "CCAI_HOST", "https://platform.kore.ai", false, "API base URL"},
-    {"allow_http", "CCAI_ALLOW_HTTP", "", false, "true: allow plain http:// to a host other than loopback", K::boolean},
+    {"allow_http", "CCAI_ALLOW_HTTP", "", false, "true: allow plain http:// to a host other than this machine (the token travels in the clear)", K::boolean},
     {"ca_bundle", "CCAI_CA_BUNDLE", "", false, "PEM file of the CAs to trust (else CURL_CA_BUNDLE, SSL_CERT_FILE, SSL_CERT_DIR)", K::pem_file},
     {"account_id", "CCAI_ACCOUNT_ID", "", false, "account id (accountid header, {accountId})"},
     {"bot_id", "CCAI_BOT_ID", "", false, "bot / app id ({botId}, iid header)"},

@@ -8,6 +8,8 @@
 #include <cctype>
 #include <filesystem>
 
+#include "ccai/base_url.hpp"
+
 namespace ccai {
 
 namespace {
@@ -155,6 +157,15 @@ std::string path_segment_problem(std::string_view value) {
     return "is percent-encoded more times over than any server decodes";
 }
 
+Result<Unit> check_header_settings(const Config& config) {
+    static constexpr std::pair<std::string_view, std::string_view> kHeaderSettings[] = {
+        {"account_id", "accountid"}, {"bot_id", "iid"}, {"token", "auth"}};
+    for (const auto& [key, header] : kHeaderSettings)
+        if (const auto why = header_value_problem(config.get(key)); !why.empty())
+            return setting_error(config, key, fmt::format("cannot be sent as header {}: it {}", header, why));
+    return Unit{};
+}
+
 ApiError setting_error(const Config& config, std::string_view key, std::string_view problem) {
     const auto it = config.all().find(key);
     const std::string origin = it == config.all().end() ? "" : it->second.origin;
@@ -246,10 +257,10 @@ Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args
 
     HttpRequest req;
     req.method = std::string(spec.method());
-    auto host = config.get("host");
-    if (host.empty()) return config_error("no host configured: set host in the profile, CCAI_HOST or --host");
-    while (host.ends_with('/')) host.pop_back();
-    req.url = host + path + query;
+    const auto base = base_url(config);
+    if (!base) return base.error();
+    if (auto ok = check_header_settings(config); !ok) return ok.error();
+    req.url = base->text + path + query;
     for (const auto& h : spec.headers()) {
         const auto& v = config.get(h.from());
         if (!v.empty()) req.headers.emplace_back(std::string(h.name()), v);
@@ -278,6 +289,7 @@ Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args
     }
     req.headers.emplace_back("accept", "application/json");
     for (const auto& h : args.extra_headers) req.headers.push_back(h);
+    if (auto ok = check_headers(req.headers); !ok) return ok.error();
     return req;
 }
 

@@ -168,3 +168,155 @@ TEST_CASE("path values: no accepted request's path gains a dot segment from any 
         }
     }
 }
+
+TEST_CASE("header values: a line break or NUL in a setting that becomes a header is a configuration error") {
+    const auto& spec = *find_endpoint("queues.list");
+    for (const auto& bad : std::vector<std::string>{"acct\r\nX-Injected: yes", "acct\nX-Injected: yes", "acct\r",
+                                                     std::string("ac\0ct", 5), "a\x01"}) {
+        for (const std::string key : {"account_id", "bot_id", "token"}) {
+            CAPTURE(key);
+            auto c = test_config();
+            c.set(key, bad, "env CCAI_X");
+            auto req = build_request(spec, CallArgs{}, c);
+            REQUIRE_FALSE(req.ok());
+            CHECK(req.error().kind == ErrorKind::config);
+            CHECK(req.error().message.find(key + " (env CCAI_X)") != std::string::npos);
+            CHECK(req.error().message.find("X-Injected") == std::string::npos);  // the value is never repeated
+        }
+    }
+    auto tab = test_config();
+    tab.set("account_id", "acc\t1", "test");  // HTAB is legal inside a field value
+    CHECK(build_request(spec, CallArgs{}, tab).ok());
+}
+
+TEST_CASE("header values: an SDK caller's extra headers are checked too") {
+    const auto& spec = *find_endpoint("queues.list");
+    const std::vector<std::pair<std::string, std::string>> refused{
+        {"X-A", "b\r\nX-Inj: 1"}, {"X-A", "b\n"}, {"X-A", std::string("b\0", 2)}, {"Host", "evil.example"},
+        {"host", "evil.example"}, {"Content-Length", "0"}, {"Transfer-Encoding", "chunked"}, {"Connection", "close"},
+        {"Upgrade", "h2c"}, {"Bad Name", "v"}, {"", "v"}, {"X-A\r\nX-Inj", "1"}, {"X:A", "v"}};
+    for (const auto& h : refused) {
+        CAPTURE(h.first);
+        CallArgs a;
+        a.extra_headers.push_back(h);
+        auto req = build_request(spec, a, test_config());
+        REQUIRE_FALSE(req.ok());
+        CHECK(req.error().kind == ErrorKind::invalid_input);
+    }
+    CallArgs ok;
+    ok.extra_headers = {{"X-Trace", "a b\tc"}, {"x-empty", ""}, {"X-Tok_en!#$%&'*+.^`|~", "v"}};
+    CHECK(build_request(spec, ok, test_config()).ok());
+}
+
+TEST_CASE("header checks: names are tokens, values hold no CR, LF, NUL or other control character") {
+    CHECK(is_header_name("accountid"));
+    CHECK(is_header_name("X-Custom_1"));
+    CHECK_FALSE(is_header_name(""));
+    CHECK_FALSE(is_header_name("a b"));
+    CHECK_FALSE(is_header_name("a:b"));
+    CHECK_FALSE(is_header_name("a\r\nb"));
+    CHECK_FALSE(is_header_name("caf\xc3\xa9"));
+    CHECK(header_value_problem("").empty());
+    CHECK(header_value_problem("a b\tc \xc3\xa9").empty());
+    CHECK_FALSE(header_value_problem("a\rb").empty());
+    CHECK_FALSE(header_value_problem("a\nb").empty());
+    CHECK_FALSE(header_value_problem(std::string_view("a\0b", 3)).empty());
+    CHECK_FALSE(header_value_problem("a\x1b[31m").empty());
+    CHECK_FALSE(header_value_problem("a\x7f").empty());
+    for (const char* name : {"Host", "HOST", "content-length", "Transfer-Encoding", "connection", "TE", "Upgrade"})
+        CHECK(is_reserved_header(name));
+    CHECK_FALSE(is_reserved_header("accountid"));
+    CHECK_FALSE(is_reserved_header("auth"));
+}
+
+TEST_CASE("Client: create refuses an unsafe host or header setting; send never puts a bad request on the wire") {
+    const std::map<std::string, std::string> base{{"host", "http://127.0.0.1:1"}, {"bot_id", "st-1"}, {"account_id", "acc"},
+                                                  {"client_id", "cs-1"}, {"client_secret", "s"}, {"rate_limit", "60/1m"},
+                                                  {"pacer", "memory"}};
+    const auto create = [&](std::map<std::string, std::string> changes) {
+        ClientOptions o;
+        auto settings = base;
+        for (auto& [k, v] : changes) settings[k] = v;
+        for (const auto& [k, v] : settings) o.config.set(k, v, "env CCAI_X");
+        o.transport = std::make_shared<test::FakeTransport>();
+        o.clock = std::make_shared<test::FakeClock>();
+        return Client::create(std::move(o));
+    };
+    CHECK(create({}).ok());
+    for (const auto& changes : std::vector<std::map<std::string, std::string>>{
+             {{"host", "http://192.0.2.2:1"}}, {{"host", "https://h/?q"}}, {{"host", "https://u:p@h"}},
+             {{"token", "eyJ\r\nX-Injected: 1"}}, {{"account_id", "a\nb"}}, {{"bot_id", std::string("b\0", 2)}}}) {
+        auto c = create(changes);
+        REQUIRE_FALSE(c.ok());
+        CHECK(c.error().kind == ErrorKind::config);
+    }
+    auto allowed = create({{"host", "http://192.0.2.2:1"}, {"allow_http", "true"}});
+    CHECK(allowed.ok());
+
+    test::FakeClient h({{"host", "https://h/base"}, {"bot_id", "st-1"}, {"account_id", "acc"}, {"client_id", "cs-1"},
+                        {"client_secret", "s"}, {"rate_limit", "60/1m"}, {"pacer", "memory"}},
+                       {}, nullptr);
+    const auto send = [&](std::string url, Headers headers) {
+        HttpRequest r;
+        r.method = "GET";
+        r.url = std::move(url);
+        r.headers = std::move(headers);
+        return h.client->send(std::move(r));
+    };
+    CHECK(send("https://h/base/x", {{"X-A", "1"}}).ok());
+    CHECK(send("https://h/base?x=1", {}).ok());
+    REQUIRE(h.transport->requests.size() == 2);
+    for (const auto& [url, headers] : std::vector<std::pair<std::string, Headers>>{
+             {"https://h/base/x", {{"X-A", "1\r\nX-Inj: 1"}}},
+             {"https://h/base/x", {{"Host", "evil.example"}}},
+             {"https://h/base/x", {{"X A", "1"}}},
+             {"https://h/basement/x", {}},
+             {"https://evil.example/base/x", {}},
+             {"http://h/base/x", {}},
+             {"https://h/base/x#frag", {}},
+             {"https://h/base/x y", {}},
+             {"https://h/base/x\r\nX-Inj: 1", {}}}) {
+        CAPTURE(url);
+        auto r = send(url, headers);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().kind == ErrorKind::invalid_input);
+        CHECK_FALSE(r.error().maybe_reached_server);
+    }
+    CHECK(h.transport->requests.size() == 2);  // nothing more reached the transport
+
+    // Built without create(), a client still never sends the token a policy adds when it holds a line break:
+    // the headers are checked once more in front of the transport.
+    ClientOptions o;
+    for (const auto& [k, v] : base) o.config.set(k, v, "test");
+    o.config.set("token", "eyJ\r\nX-Injected: 1", "test");
+    auto transport = std::make_shared<test::FakeTransport>();
+    o.transport = transport;
+    o.clock = std::make_shared<test::FakeClock>();
+    o.pacer = std::make_shared<test::NullPacer>();
+    Client direct(std::move(o));
+    HttpRequest r;
+    r.method = "GET";
+    r.url = "http://127.0.0.1:1/x";
+    auto sent = direct.send(r);
+    REQUIRE_FALSE(sent.ok());
+    CHECK(sent.error().message.find("header auth") != std::string::npos);
+    CHECK(transport->requests.empty());
+}
+
+TEST_CASE("the host: a base path is kept in front of the API path; http to another machine is refused") {
+    auto c = test_config();
+    c.set("host", "https://gw.example/ccai/", "test");
+    auto req = build_request(*find_endpoint("queues.list"), CallArgs{}, c);
+    REQUIRE(req.ok());
+    CHECK(req->url == "https://gw.example/ccai/agentassist/api/v1/public/st-9/queues");
+    c.set("host", "cc.example.com:8443", "test");
+    req = build_request(*find_endpoint("queues.list"), CallArgs{}, c);
+    REQUIRE(req.ok());
+    CHECK(req->url.starts_with("https://cc.example.com:8443/"));
+    c.set("host", "http://192.0.2.2:8080", "env CCAI_HOST");
+    req = build_request(*find_endpoint("queues.list"), CallArgs{}, c);
+    REQUIRE_FALSE(req.ok());
+    CHECK(req.error().kind == ErrorKind::config);
+    c.set("host", "https://cc.example.com/x?y#z", "env CCAI_HOST");
+    CHECK_FALSE(build_request(*find_endpoint("queues.list"), CallArgs{}, c).ok());
+}

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -40,6 +41,23 @@ struct HttpResponse {
     /// @brief Value of a header (name lower-case), or "".
     [[nodiscard]] std::string header(const std::string& lower_name) const;
 };
+
+/// @brief True when `name` is an HTTP field name (an RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~).
+bool is_header_name(std::string_view name);
+
+/// @brief Why `value` cannot be a header value, or "" when it can. A CR or LF would end the header and start
+/// another one (header injection); a NUL or another control character (HTAB aside) is invalid on the wire.
+std::string header_value_problem(std::string_view value);
+
+/// @brief True for the headers that frame the message or pick its target (Host, Content-Length,
+/// Transfer-Encoding, Connection and the other hop-by-hop ones): libcurl writes those from the URL and the
+/// body, and a caller's copy would send the request, and its `auth`, somewhere else or split it in two.
+bool is_reserved_header(std::string_view name);
+
+/// @brief Checks every header of a request about to go out: a valid name, a value without CR, LF, NUL or
+/// another control character, no reserved header. The message names the header, never its value (it may
+/// be a secret). Errors are invalid_input.
+Result<Unit> check_headers(const Headers& headers);
 
 /// @brief Timeouts and TLS settings for a transport. transport_options() (client.hpp) fills them from a Config.
 struct TransportOptions {

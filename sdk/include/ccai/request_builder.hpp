@@ -16,7 +16,8 @@ namespace ccai {
 /// Fills and URL-encodes {placeholders}, fills botId/accountId/orgId from the config wherever they occur,
 /// adds const query values and the `accountid` / `iid` headers, checks required path/query parameters,
 /// integer/boolean/enum values, and the body's required top-level fields and their JSON types.
-/// Every path value must stay one path segment (path_segment_problem).
+/// Every path value must stay one path segment (path_segment_problem), the host must pass base_url(), and
+/// every header (settings and CallArgs::extra_headers alike) must pass check_headers().
 /// Errors are invalid_input (exit 2) or config (exit 3, e.g. no host; see setting_error).
 Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args, const Config& config);
 
@@ -31,6 +32,10 @@ std::string path_segment_problem(std::string_view value);
 /// @brief True for `.` and `..`, also percent-encoded once or more (`%2e%2E`, `%252e`), and followed by
 /// `;params` or a NUL (servers that drop a segment's parameters read `..;x` as `..`, C code `..%00` as `..`).
 bool is_dot_segment(std::string_view segment);
+
+/// @brief Checks the settings that travel as header values (account_id as `accountid`, bot_id as `iid`,
+/// token as `auth`) with header_value_problem(). Errors name where the setting came from, never its value.
+Result<Unit> check_header_settings(const Config& config);
 
 /// @brief An error about a setting's value, naming where it came from ("bot_id (env CCAI_BOT_ID): ..."). A value
 /// given as a flag on this command line is input (invalid_input, exit 2); one from the environment, a
