@@ -26,7 +26,7 @@ struct BadValue {
     bool has_flag = true;  // -o is checked by the flag parser itself (exit 2, its own message)
 };
 
-// The cases the issue lists, then one or more for every other checked setting.
+// The values once accepted and sent, then one or more for every other checked setting.
 const BadValue kBad[] = {
     {"timeout", "abc", R"("abc")", "from 0.001 to 86400"},
     {"timeout", "-1", "-1", "seconds"},
