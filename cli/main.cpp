@@ -116,7 +116,12 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app->exit(e);
     } catch (const CLI::ParseError& e) {
-        // Usage errors are machine-readable like every other error, with exit code 2.
+        // Usage errors are machine-readable like every other error, with exit code 2. They quote the command
+        // line, which may hold a secret pasted in the wrong place: the environment's are masked (no
+        // configuration file is read for a usage error).
+        for (const auto& spec : ccai::setting_specs())
+            if (const char* v = spec.secret && !spec.env.empty() ? std::getenv(std::string(spec.env).c_str()) : nullptr)
+                ccai::register_secret(v);
         return report_error(ccai::invalid_input(usage_message(*app, e)));
     }
     if (!action) return kUsage;

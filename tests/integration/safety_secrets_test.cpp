@@ -125,13 +125,18 @@ TEST_CASE("safety secrets: the secret planted anywhere and echoed by the server 
         {"dry-run path parameter", {"queues", "get", "--queue-id", kSecret, "--dry-run"}},
         {"config list", {"config", "list", "--show-origin", "--jwt-sub", kSecret}},
         {"config list -o table", {"config", "list", "-o", "table", "--jwt-sub", kSecret}},
+        {"usage error quoting the command line", {"queues", "list", "--no-such-flag", kSecret}},
+        {"batch id", {"batch", "--input", "-", "--dry-run"}},
     };
     auto with_token = env;
     with_token["CCAI_TOKEN"] = kOpaqueToken;  // not JWT-shaped: masked because it is registered, by value
     for (const auto* e : {&env, &with_token}) {
         for (const auto& [what, args] : runs) {
             CAPTURE(what);
-            const auto r = test::cli(args, *e);
+            // The batch's input: its id and its parameters hold the secret, one line invalid.
+            const auto input = nlohmann::json{{"op", "queues.get"}, {"params", {{"queueId", kSecret}}}, {"id", kSecret}}.dump() +
+                               "\n" + nlohmann::json{{"op", "no.such-op"}, {"id", kSecret}}.dump() + "\n";
+            const auto r = test::cli(args, *e, args.front() == "batch" ? input : "");
             CHECK_MESSAGE(r.exit_code < 9, r.err);  // ran (the server's 4xx/5xx are exit 6 and 8), no crash
             expect_clean(what, r);
         }

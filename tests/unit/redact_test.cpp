@@ -1,5 +1,5 @@
 // The secret registry and redaction: every spelling of a secret, short secrets, the JWT shape, JSON values,
-// and the cleansing helper.
+// and secure_clear.
 #include <doctest/doctest.h>
 
 #include <algorithm>
