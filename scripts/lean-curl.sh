@@ -7,7 +7,7 @@
 # brotli, zstd, nghttp2, ...) that an HTTPS call to the CCAI API never uses. Every process pays for mapping
 # and relocating them: an empty program linked with -lcurl takes 13 ms and 490 page faults on our CI VM, one
 # linked with libssl, libcrypto, zlib and hiredis 5.6 ms and 200. ccai-cli runs once per call in shell
-# loops: this was ~40 % of a call (bench/RESULTS.md, session 6). Leaving the other protocols out also
+# loops: this was ~40 % of a call (bench/RESULTS.md). Leaving the other protocols out also
 # leaves out their code.
 #
 # Prints the install prefix (include/, lib/libcurl.a) on stdout; everything else goes to stderr.
@@ -48,7 +48,7 @@ src=$(find "$root" -maxdepth 1 -type d -name "$source_pkg-*" | head -1)
 echo "lean-curl: building a static libcurl (HTTP/HTTPS, OpenSSL, zlib)" >&2
 # Trusted CAs: Debian's /etc/ssl/certs, looked up by hash (update-ca-certificates keeps the links), and not
 # the ca-certificates.crt bundle Debian's libcurl also reads: parsing its ~140 certificates cost every HTTPS
-# call ~23 ms (bench/RESULTS.md, session 6); the lookup reads the one CA a handshake needs.
+# call ~23 ms (bench/RESULTS.md); the lookup reads the one CA a handshake needs.
 # Compiled with Debian's hardening flags (stack protector, _FORTIFY_SOURCE), as Debian's own build is.
 cflags="$(dpkg-buildflags --get CFLAGS) $(dpkg-buildflags --get CPPFLAGS) -ffunction-sections -fdata-sections"
 cmake -S "$src" -B "$root/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" \

@@ -2,8 +2,7 @@
 # Regenerates cli/startup-order.txt: the code sections a typical ccai-cli call executes, which the linker
 # (gold, --section-ordering-file) places together in .text. A call runs ~430 of the executable's functions
 # (~280 KiB); left where the linker puts them they lie in ~30 of .text's 64 KiB blocks, and each block is a
-# page fault (the kernel maps file pages in 64 KiB blocks). Together they take ~7 (bench/RESULTS.md,
-# session 5).
+# page fault (the kernel maps file pages in 64 KiB blocks). Together they take ~7 (bench/RESULTS.md).
 #
 # The list is measured, not written by hand: valgrind's callgrind runs ccai-cli against ccai-mock and
 # reports every function it entered. A stale list costs only speed: names that no longer exist are

@@ -86,7 +86,7 @@ public:
     // libcurl's global set-up (OpenSSL's initialization, reading openssl.cnf: ~3 ms on a slow VM) and this
     // thread's handle are made now, not at the first request: the pacer would otherwise grant a slot, wait
     // for it, and only then spend that time before the request goes out, and every window after it would
-    // start that much later (bench/RESULTS.md, session 6).
+    // start that much later (bench/RESULTS.md).
     explicit CurlTransport(TransportOptions o) : o_(o) { thread_handle(); }
 
     Result<HttpResponse> perform(const HttpRequest& req) override {

@@ -1,4 +1,4 @@
-// Hardening (issue 7): ccai-cli against a faulty ccai-mock. GETs are retried to success, POSTs are never
+// Hardening: ccai-cli against a faulty ccai-mock. GETs are retried to success, POSTs are never
 // duplicated, and the final exit codes say what happened. Retry backoff starts at 1 s, so attempts stay low.
 #include <doctest/doctest.h>
 #include <sys/stat.h>

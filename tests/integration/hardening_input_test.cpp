@@ -1,4 +1,4 @@
-// Hardening (issue 7): every class of malformed input is a clear JSON error on stderr with exit 2 (3 for
+// Hardening: every class of malformed input is a clear JSON error on stderr with exit 2 (3 for
 // configuration), nothing on stdout, and the mock's request log proves nothing was sent.
 #include <doctest/doctest.h>
 #include <sys/stat.h>

@@ -1,4 +1,4 @@
-// Hardening (issue 7): the client secret and the token (or anything JWT-shaped) never reach stdout, stderr,
+// Hardening: the client secret and the token (or anything JWT-shaped) never reach stdout, stderr,
 // --verbose, --dry-run, error messages, `config list`, or batch results and journals. --insecure always warns.
 #include <doctest/doctest.h>
 #include <sys/stat.h>

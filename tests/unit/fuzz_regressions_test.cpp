@@ -1,4 +1,4 @@
-// Inputs found by the libFuzzer targets in fuzz/ (issue 7), kept as regression cases. Each one crashed or
+// Inputs found by the libFuzzer targets in fuzz/, kept as regression cases. Each one crashed or
 // tripped a sanitizer before its fix.
 #include <doctest/doctest.h>
 
