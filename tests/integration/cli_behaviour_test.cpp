@@ -9,34 +9,27 @@
 using namespace ccai;
 using ccai::mock::testing::MockProcess;
 
-namespace {
-nlohmann::json error_of(const test::RunResult& r) {
-    const auto j = nlohmann::json::parse(r.err.substr(r.err.rfind('{', r.err.find("\"error\"") )), nullptr, false);
-    return j.is_object() && j.contains("error") ? j["error"] : nlohmann::json();
-}
-}  // namespace
-
 TEST_CASE("cli: exit codes 2, 3, 4, 5, 7, 8, 9 and nothing sent on bad input") {
     MockProcess mock({"--rate-limit", "none"});
     auto env = test::cli_env(mock);
 
     auto usage = test::cli({"skills", "get", "--no-such-flag"}, env);
     CHECK(usage.exit_code == 2);
-    CHECK(error_of(usage)["kind"] == "invalid_input");
+    CHECK(test::error_of(usage)["kind"] == "invalid_input");
 
     auto missing = test::cli({"skills", "get", "--skill-group-id", "sg"}, env);
     CHECK(missing.exit_code == 2);
-    CHECK(error_of(missing)["message"].get<std::string>().find("--skill-id") != std::string::npos);
+    CHECK(test::error_of(missing)["message"].get<std::string>().find("--skill-id") != std::string::npos);
     auto bad_json = test::cli({"skill-groups", "create", "--body", "{\"name\": \n oops}"}, env);
     CHECK(bad_json.exit_code == 2);
-    CHECK(error_of(bad_json)["message"].get<std::string>().find("line 2") != std::string::npos);
+    CHECK(test::error_of(bad_json)["message"].get<std::string>().find("line 2") != std::string::npos);
     CHECK(mock.log().empty());  // none of the above reached the service
 
     auto no_creds = env;
     no_creds["CCAI_CLIENT_SECRET"] = "";
     auto r3 = test::cli({"queues", "list"}, no_creds);
     CHECK(r3.exit_code == 3);
-    CHECK(error_of(r3)["kind"] == "config");
+    CHECK(test::error_of(r3)["kind"] == "config");
     CHECK(mock.log().empty());
 
     auto wrong_secret = env;
@@ -47,14 +40,14 @@ TEST_CASE("cli: exit codes 2, 3, 4, 5, 7, 8, 9 and nothing sent on bad input") {
 
     auto r5 = test::cli({"queues", "get", "--queue-id", "qu-none"}, env);
     CHECK(r5.exit_code == 5);
-    CHECK(error_of(r5)["status"] == 404);
+    CHECK(test::error_of(r5)["status"] == 404);
     CHECK(r5.out.empty());
 
     auto unreachable = env;
     unreachable["CCAI_HOST"] = "http://127.0.0.1:" + std::to_string(test::free_port());
     auto r9 = test::cli({"queues", "list"}, unreachable);
     CHECK(r9.exit_code == 9);
-    CHECK(error_of(r9)["kind"] == "network");
+    CHECK(test::error_of(r9)["kind"] == "network");
 }
 
 TEST_CASE("cli: rate limited after retries is exit 7 with a time to retry; server errors are exit 8") {
@@ -63,13 +56,13 @@ TEST_CASE("cli: rate limited after retries is exit 7 with a time to retry; serve
     CHECK(test::cli({"queues", "list"}, env).exit_code == 0);
     auto r7 = test::cli({"queues", "list"}, env);
     CHECK(r7.exit_code == 7);
-    CHECK(error_of(r7)["kind"] == "rate_limited");
-    CHECK(error_of(r7)["retry_after_seconds"].get<double>() > 0);
+    CHECK(test::error_of(r7)["kind"] == "rate_limited");
+    CHECK(test::error_of(r7)["retry_after_seconds"].get<double>() > 0);
 
     MockProcess failing({"--rate-limit", "none", "--fail-rate", "1"});
     auto r8 = test::cli({"queues", "list"}, test::cli_env(failing));
     CHECK(r8.exit_code == 8);
-    CHECK(error_of(r8)["status"] == 503);
+    CHECK(test::error_of(r8)["status"] == 503);
 }
 
 TEST_CASE("cli: --version names ccai-cli, libcurl and the TLS library, and the lean build loads no libcurl.so") {
@@ -120,7 +113,7 @@ TEST_CASE("cli: output that cannot be written is exit 1 with an error, not a sil
     // /dev/full: every write fails with ENOSPC, as on a full disk.
     auto full = test::run({"/bin/sh", "-c", std::string("exec \"") + CCAI_CLI_PATH + "\" queues list >/dev/full"}, env);
     CHECK(full.exit_code == 1);
-    CHECK(error_of(full)["message"] == "cannot write the output to stdout");
+    CHECK(test::error_of(full)["message"] == "cannot write the output to stdout");
     auto ok = test::run({"/bin/sh", "-c", std::string("exec \"") + CCAI_CLI_PATH + "\" queues list >/dev/null"}, env);
     CHECK(ok.exit_code == 0);
     CHECK(ok.err.empty());
@@ -135,17 +128,17 @@ TEST_CASE("cli: a named action, a group without one, and a word that is both sti
     CHECK(listed.out == "{\"name\":\"list\"}\n");
     auto group = test::cli({"queues"}, env);
     CHECK(group.exit_code == 2);
-    CHECK(error_of(group)["message"] == "queues: missing command; one of: size, create, list, lookup, get, update, delete");
+    CHECK(test::error_of(group)["message"] == "queues: missing command; one of: size, create, list, lookup, get, update, delete");
     auto help = test::cli({"queues", "--help"}, env);
     CHECK(help.exit_code == 0);
     CHECK(help.out.find("delete") != std::string::npos);
     auto unknown = test::cli({"queues", "lis"}, env);
     CHECK(unknown.exit_code == 2);
-    CHECK(error_of(unknown)["message"].get<std::string>().find("unknown command 'lis'") != std::string::npos);
+    CHECK(test::error_of(unknown)["message"].get<std::string>().find("unknown command 'lis'") != std::string::npos);
     // Only "pacer" is named (as a value): the first parse sees no other command; errors and help must.
     auto root_error = test::cli({"--fields", "pacer", "frobnicate"}, env);
     CHECK(root_error.exit_code == 2);
-    const auto message = error_of(root_error)["message"].get<std::string>();
+    const auto message = test::error_of(root_error)["message"].get<std::string>();
     for (const char* command : {"'frobnicate'", "skill-groups", "config", "completion", "pacer"})
         CHECK_MESSAGE(message.find(command) != std::string::npos, command);
     auto root_help = test::cli({"--fields", "pacer", "--help"}, env);

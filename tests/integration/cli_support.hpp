@@ -29,6 +29,16 @@ inline std::map<std::string, std::string> cli_env(const std::string& base_url, c
             {"SSL_CERT_DIR", ""}};
 }
 
+/// The error object of the JSON error line ccai-cli printed on stderr; null when there is none.
+inline nlohmann::json error_of(const RunResult& r) {
+    const auto at = r.err.find("{\"error\"");
+    if (at == std::string::npos) return nullptr;
+    const auto end = r.err.find('\n', at);
+    const auto j = nlohmann::json::parse(r.err.substr(at, end == std::string::npos ? std::string::npos : end - at),
+                                         nullptr, false);
+    return j.is_object() && j.contains("error") ? j["error"] : nlohmann::json();
+}
+
 /// The same for ccai-cli talking to `mock`.
 inline std::map<std::string, std::string> cli_env(const ccai::mock::testing::MockProcess& mock,
                                                   const std::string& config_home = temp_dir()) {

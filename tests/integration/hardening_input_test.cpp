@@ -11,21 +11,11 @@ using namespace ccai;
 using ccai::mock::testing::MockProcess;
 
 namespace {
-// The error object of the JSON line on stderr (null when there is none).
-nlohmann::json error_of(const test::RunResult& r) {
-    const auto at = r.err.find("{\"error\"");
-    if (at == std::string::npos) return nullptr;
-    const auto end = r.err.find('\n', at);
-    const auto j = nlohmann::json::parse(r.err.substr(at, end == std::string::npos ? std::string::npos : end - at),
-                                         nullptr, false);
-    return j.is_object() && j.contains("error") ? j["error"] : nlohmann::json();
-}
-
 void expect_rejected(const test::RunResult& r, int code, const std::string& mentions) {
     INFO("stderr: " << r.err);
     INFO("stdout: " << r.out);
     CHECK(r.exit_code == code);
-    const auto e = error_of(r);
+    const auto e = test::error_of(r);
     REQUIRE(e.is_object());
     CHECK(e["kind"] == (code == 3 ? "config" : "invalid_input"));
     CHECK(e["exit_code"] == code);

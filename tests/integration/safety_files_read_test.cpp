@@ -21,21 +21,12 @@ namespace {
 
 constexpr std::chrono::seconds kLimit{30};  // far beyond a run's time; only a hang reaches it
 
-nlohmann::json error_of(const test::RunResult& r) {
-    const auto at = r.err.find("{\"error\"");
-    if (at == std::string::npos) return nullptr;
-    const auto end = r.err.find('\n', at);
-    const auto j = nlohmann::json::parse(r.err.substr(at, end == std::string::npos ? std::string::npos : end - at),
-                                         nullptr, false);
-    return j.is_object() && j.contains("error") ? j["error"] : nlohmann::json();
-}
-
 void expect_refused(const test::RunResult& r, int code, const std::string& mentions) {
     INFO("stderr: " << r.err.substr(0, 2000));
     INFO("stdout: " << r.out.substr(0, 2000));
     REQUIRE_FALSE(r.timed_out);
     CHECK(r.exit_code == code);
-    const auto e = error_of(r);
+    const auto e = test::error_of(r);
     REQUIRE(e.is_object());
     CHECK(e["exit_code"] == code);
     CHECK(e["message"].get<std::string>().find(mentions) != std::string::npos);
@@ -212,7 +203,7 @@ TEST_CASE("safety read: JSON nested past 512 levels in --body, --set or a batch 
                    "--set name: JSON nested deeper than 512 levels");
     const auto r = test::cli_for(kLimit, {"batch", "--input", batch_file}, s.env);
     expect_refused(r, 2, "JSON nested deeper than 512 levels");
-    CHECK(error_of(r)["line"] == 2);
+    CHECK(test::error_of(r)["line"] == 2);
     CHECK(snapshot(s.home) == before);
     CHECK(s.mock.log().empty());
 }

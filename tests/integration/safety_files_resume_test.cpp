@@ -27,13 +27,6 @@ using nlohmann::json;
 
 namespace {
 
-json error_of(const test::RunResult& r) {
-    const auto at = r.err.find("{\"error\"");
-    if (at == std::string::npos) return nullptr;
-    const auto j = json::parse(r.err.substr(at, r.err.find('\n', at) - at), nullptr, false);
-    return j.is_object() && j.contains("error") ? j["error"] : json();
-}
-
 std::set<std::string> names_in(const std::string& dir) {
     std::set<std::string> names;
     if (DIR* d = ::opendir(dir.c_str())) {
@@ -143,7 +136,7 @@ TEST_CASE("safety files resume: a results file or journal that is a link, a FIFO
         const auto r = test::cli(run.args(), env);
         INFO("stderr: " << r.err);
         CHECK(r.exit_code == 2);
-        const auto e = error_of(r);
+        const auto e = test::error_of(r);
         REQUIRE(e.is_object());
         CHECK(e["kind"] == "invalid_input");
         CHECK(e["message"].get<std::string>().find(c.mentions) != std::string::npos);
@@ -229,7 +222,7 @@ TEST_CASE("safety files resume: a write error (file size limit) stops the run wi
                                     CCAI_CLI_PATH, input, results}, env);
     INFO("stderr: " << limited.err);
     CHECK(limited.exit_code == 1);
-    const auto e = error_of(limited);
+    const auto e = test::error_of(limited);
     REQUIRE(e.is_object());
     CHECK(e["message"].get<std::string>().find("File too large") != std::string::npos);
     const auto sent_first = mock.log().size();

@@ -21,17 +21,10 @@ using nlohmann::json;
 
 namespace {
 
-nlohmann::json error_of(const test::RunResult& r) {
-    const auto at = r.err.find("{\"error\"");
-    if (at == std::string::npos) return nullptr;
-    const auto j = json::parse(r.err.substr(at, r.err.find('\n', at) - at), nullptr, false);
-    return j.is_object() && j.contains("error") ? j["error"] : json();
-}
-
 void expect_refused(const test::RunResult& r, const std::string& mentions) {
     INFO("stderr: " << r.err);
     CHECK(r.exit_code == 2);
-    const auto e = error_of(r);
+    const auto e = test::error_of(r);
     REQUIRE(e.is_object());
     CHECK(e["kind"] == "invalid_input");
     CHECK(e["message"].get<std::string>().find(mentions) != std::string::npos);
