@@ -18,7 +18,11 @@ void add_global_flags(CLI::App& app, GlobalFlags& f) {
         const std::string key(spec.key);
         if (key == "output") continue;  // -o below
         if (key == "allow_http") {  // a switch: `--allow-http VALUE` would swallow the command after it
-            app.add_flag_function("--allow-http", [&f](std::int64_t) { f.settings["allow_http"] = "true"; }, std::string(spec.desc))
+            // The value as typed (`--allow-http=yes`) is checked like the environment's: only true or false.
+            std::string desc(spec.desc);
+            if (desc.rfind("true: ", 0) == 0) desc.erase(0, 6);
+            app.add_flag("--allow-http", desc)
+                ->each([&f](const std::string& v) { f.settings["allow_http"] = v; })
                 ->group("Global options");
             continue;
         }

@@ -121,7 +121,7 @@ _ccai_cli_options() {
 }
 
 # Options valid with every command.
-_ccai_cli_globals='-h --help --version --host --allow-http --account-id --bot-id --org-id --client-id --jwt-sub --jwt-ttl --jwt-jti --rate-limit --pacer --pacer-dir --pacer-fallback --pacer-margin --timeout --connect-timeout --compression --max-attempts --max-wait --profile -o --output --fields -v --verbose --dry-run --insecure -q --quiet'
+_ccai_cli_globals='-h --help --version --host --allow-http --ca-bundle --account-id --bot-id --org-id --client-id --jwt-sub --jwt-ttl --jwt-jti --rate-limit --pacer --pacer-dir --pacer-dir-shared --pacer-fallback --pacer-margin --timeout --connect-timeout --compression --max-attempts --max-wait --profile -o --output --fields -v --verbose --dry-run --insecure -q --quiet'
 
 # Commands that take positional arguments (_ccai_cli_k=1) and the values they allow (in _ccai_cli_r).
 _ccai_cli_args() {
@@ -319,6 +319,7 @@ _ccai_cli_value() {
         *)
             case $2 in
                 '--host') _ccai_cli_k=any ;;
+                '--ca-bundle') _ccai_cli_k=any ;;
                 '--account-id') _ccai_cli_k=any ;;
                 '--bot-id') _ccai_cli_k=any ;;
                 '--org-id') _ccai_cli_k=any ;;
@@ -329,6 +330,7 @@ _ccai_cli_value() {
                 '--rate-limit') _ccai_cli_k=any ;;
                 '--pacer') _ccai_cli_k=any ;;
                 '--pacer-dir') _ccai_cli_k=any ;;
+                '--pacer-dir-shared') _ccai_cli_k=any ;;
                 '--pacer-fallback') _ccai_cli_k=any ;;
                 '--pacer-margin') _ccai_cli_k=any ;;
                 '--timeout') _ccai_cli_k=any ;;

@@ -429,7 +429,8 @@ function __ccai_cli_globals
     printf '%s\n' '--help	Print this help message and exit'
     printf '%s\n' '--version	Display program version information and exit'
     printf '%s\n' '--host	API base URL'
-    printf '%s\n' '--allow-http	allow plain http:// to a host other than this machine (the token travels in the clear)'
+    printf '%s\n' '--allow-http	'
+    printf '%s\n' '--ca-bundle	PEM file of the CAs to trust (else CURL_CA_BUNDLE, SSL_CERT_FILE, SSL_CERT_DIR)'
     printf '%s\n' '--account-id	account id (accountid header, {accountId})'
     printf '%s\n' '--bot-id	bot / app id ({botId}, iid header)'
     printf '%s\n' '--org-id	organization id ({orgId})'
@@ -440,6 +441,7 @@ function __ccai_cli_globals
     printf '%s\n' '--rate-limit	rolling window limit(s), e.g. 60/1m,1800/1h'
     printf '%s\n' '--pacer	pacer backend: file, memory, redis://HOST:PORT[/DB]'
     printf '%s\n' '--pacer-dir	file pacer state directory'
+    printf '%s\n' '--pacer-dir-shared	true: accept a group-writable pacer_dir (your group shares it on purpose)'
     printf '%s\n' '--pacer-fallback	file: use the file pacer when redis is down'
     printf '%s\n' '--pacer-margin	safety margin: windows of requests not yet answered treated as this much longer, e.g. 1%'
     printf '%s\n' '--timeout	total request timeout, seconds'
@@ -876,6 +878,8 @@ function __ccai_cli_value --argument-names cmdpath opt
             switch $opt
                 case '--host'
                     echo any
+                case '--ca-bundle'
+                    echo any
                 case '--account-id'
                     echo any
                 case '--bot-id'
@@ -895,6 +899,8 @@ function __ccai_cli_value --argument-names cmdpath opt
                 case '--pacer'
                     echo any
                 case '--pacer-dir'
+                    echo any
+                case '--pacer-dir-shared'
                     echo any
                 case '--pacer-fallback'
                     echo any

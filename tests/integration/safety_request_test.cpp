@@ -239,13 +239,14 @@ TEST_CASE("request safety: plain http to another machine is refused, and --allow
     // Refused before any connection: exit 2/3 with the reason, not 9 (the network error a try would give).
     expect_rejected(in_netns({"queues", "list"}, env), 3, "--allow-http");
     expect_rejected(in_netns({"queues", "list", "--dry-run"}, env), 3, "--allow-http");
+    expect_rejected(in_netns({"queues", "list", "--allow-http=false"}, env), 3, "--allow-http");
     expect_rejected(in_netns({"queues", "list", "--host", "http://192.0.2.2:8080"}, env), 2, "--allow-http");
     const auto insecure = in_netns({"api", "GET", "/x", "--insecure"}, env);
     expect_rejected(insecure, 3, "--allow-http");
     CHECK(insecure.err.find("--insecure changes nothing") != std::string::npos);
     auto bad_value = env;
     bad_value["CCAI_ALLOW_HTTP"] = "yes";
-    expect_rejected(in_netns({"queues", "list"}, bad_value), 3, "allow_http (env CCAI_ALLOW_HTTP)");
+    expect_rejected(in_netns({"queues", "list"}, bad_value), 3, "allow_http 'yes' (from env CCAI_ALLOW_HTTP)");
     CHECK(snapshot(dir) == files);
 
     // Opted in (flag, environment, profile): the call is attempted, and in the namespace it cannot connect.
