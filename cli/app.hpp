@@ -55,6 +55,8 @@ std::unique_ptr<CLI::App> make_app(GlobalFlags& flags, Action& action, const Com
 
 /// Registers the global flags on `app` (and stores them in `flags`).
 void add_global_flags(CLI::App& app, GlobalFlags& flags);
+/// `--allow-http=` with nothing after '=': CLI11 reads it as true, so it is refused before parsing.
+std::optional<std::string> empty_switch_value(int argc, char** argv);
 
 /// Loads the configuration (flags > env > profile > default). Errors leave through the error printer.
 Result<Config> load_config(const GlobalFlags& flags);

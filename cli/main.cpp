@@ -91,6 +91,12 @@ int run(const ccai::cli::GlobalFlags& flags, const ccai::cli::Action& action) {
 int main(int argc, char** argv) {
     using namespace ccai::cli;
     make_undumpable();
+    // The environment's secrets are masked in every message from the start, including those written before
+    // the configuration is read (a secret pasted as a profile name, an unknown key or a flag's value).
+    for (const auto& spec : ccai::setting_specs())
+        if (const char* v = spec.secret && !spec.env.empty() ? std::getenv(std::string(spec.env).c_str()) : nullptr)
+            ccai::register_secret(v);
+    if (const auto misuse = empty_switch_value(argc, argv)) return report_error(ccai::invalid_input(*misuse));
     {
         // The fast path: a tree of the commands named on the line (see CommandFilter).
         GlobalFlags flags;
@@ -117,11 +123,7 @@ int main(int argc, char** argv) {
         return app->exit(e);
     } catch (const CLI::ParseError& e) {
         // Usage errors are machine-readable like every other error, with exit code 2. They quote the command
-        // line, which may hold a secret pasted in the wrong place: the environment's are masked (no
-        // configuration file is read for a usage error).
-        for (const auto& spec : ccai::setting_specs())
-            if (const char* v = spec.secret && !spec.env.empty() ? std::getenv(std::string(spec.env).c_str()) : nullptr)
-                ccai::register_secret(v);
+        // line, which may hold a secret pasted in the wrong place: the environment's are masked (see main).
         return report_error(ccai::invalid_input(usage_message(*app, e)));
     }
     if (!action) return kUsage;

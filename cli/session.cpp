@@ -10,6 +10,20 @@
 
 namespace ccai::cli {
 
+namespace {
+// An empty flag value (`--jwt-jti=$UNSET`) would otherwise read as "not given" and quietly take the default.
+const CLI::Validator kNotEmpty(
+    [](std::string& v) { return v.empty() ? std::string("empty value: give one, or leave the flag out for the default") : std::string(); },
+    "", "not empty");
+}  // namespace
+
+std::optional<std::string> empty_switch_value(int argc, char** argv) {
+    for (int i = 1; i < argc && std::string_view(argv[i]) != "--"; ++i)
+        if (std::string_view(argv[i]) == "--allow-http=")
+            return "--allow-http= has an empty value, which would read as true: give --allow-http alone, or leave it out";
+    return std::nullopt;
+}
+
 void add_global_flags(CLI::App& app, GlobalFlags& f) {
     // Every non-secret setting is a flag named after its key; secrets come only from the credentials
     // file or the environment, so they never show up in `ps` or shell history.
@@ -28,6 +42,7 @@ void add_global_flags(CLI::App& app, GlobalFlags& f) {
         }
         app.add_option_function<std::string>("--" + kebab_case(key), [&f, key](const std::string& v) { f.settings[key] = v; },
                                              std::string(spec.desc))
+            ->check(kNotEmpty)
             ->group("Global options")
             ->type_name(key == "host" ? "URL" : "VALUE");
     }

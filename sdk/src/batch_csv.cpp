@@ -17,6 +17,7 @@ struct CsvRecord {
     std::vector<std::string> cells;
     std::size_t bytes = 0;  // all of its bytes, newlines inside quotes included
     bool holds_nul = false;
+    bool unclosed = false;  // the input ended inside a quoted cell
     [[nodiscard]] bool too_long() const { return bytes > kMaxBatchLineBytes; }
 };
 
@@ -53,6 +54,7 @@ bool next_record(std::istream& in, long long& line, detail::Fingerprint& fp, Csv
         else if (ch == '\n') break;
         else if (ch != '\r') out.cells.back() += ch;
     }
+    out.unclosed = quoted && in.eof();
     return any;
 }
 
@@ -122,6 +124,7 @@ Result<Unit> fill_row(Item& item, const std::vector<Column>& cols, const CsvReco
     if (rec.too_long())
         return invalid_input(fmt::format("longer than {} bytes, the most a batch line may hold", kMaxBatchLineBytes));
     if (rec.holds_nul) return invalid_input("the line holds a NUL byte");
+    if (rec.unclosed) return invalid_input("a quoted cell is still open at the end of the input");
     if (rec.cells.size() != cols.size())
         return invalid_input(fmt::format("{} cells, the header has {}", rec.cells.size(), cols.size()));
     for (size_t i = 0; i < cols.size(); ++i) {
@@ -153,6 +156,7 @@ Result<Scan> each_csv(std::istream& in, const CsvOptions& o, const LineVisitor& 
     long long line = 1;
     CsvRecord header;
     if (!next_record(in, line, fp, header)) return invalid_input("the CSV input is empty (a header row is required)");
+    if (header.unclosed) return invalid_input("the CSV header row has a quoted cell that is never closed");
     if (header.too_long() || header.holds_nul)
         return invalid_input(fmt::format("the CSV header row {}", header.holds_nul ? "holds a NUL byte"
                                          : fmt::format("is longer than {} bytes", kMaxBatchLineBytes)));

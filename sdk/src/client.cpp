@@ -75,6 +75,10 @@ Result<TransportOptions> transport_options(const Config& config, TransportOption
     base.total_timeout = milliseconds_of(config.number("timeout"));
     base.connect_timeout = milliseconds_of(config.number("connect_timeout"));
     base.gzip = config.get("compression") != "none";
+    // Plain http:// without allow_http goes only to this machine; a proxy from http_proxy or ALL_PROXY could
+    // be anywhere, and would receive the token in the clear.
+    const auto url = parse_base_url(config.get("host"));
+    if (url && url->scheme == "http" && config.get("allow_http") != "true") base.no_proxy = true;
     if (auto trust = add_ca_trust(config, base, getenv); !trust) return trust.error();
     return base;
 }

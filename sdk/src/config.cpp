@@ -205,6 +205,17 @@ bool is_secret(std::string_view key) {
         if (spec.key == key) return spec.secret;
     return false;
 }
+
+// The password of a URL's user information (redis://:PASSWORD@host), or "".
+std::string_view url_password(std::string_view url) {
+    const auto scheme = url.find("://");
+    if (scheme == std::string_view::npos) return {};
+    const auto rest = url.substr(scheme + 3);
+    const auto at = rest.rfind('@', rest.find('/'));
+    if (at == std::string_view::npos) return {};
+    const auto colon = rest.substr(0, at).find(':');
+    return colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1, at - colon - 1);
+}
 }  // namespace
 
 const std::string& Config::get(std::string_view key) const {
@@ -216,6 +227,9 @@ const std::string& Config::get(std::string_view key) const {
 void Config::set(std::string key, std::string value, std::string origin) {
     const bool secret = is_secret(key);
     if (secret) register_secret(value);  // masked in every output from now on, whatever prints it
+    if (key == "pacer") {
+        if (const auto password = url_password(value); !password.empty()) register_secret(password);
+    }
     auto& slot = values_[std::move(key)];
     if (secret) secure_clear(slot.value);
     slot = Setting{std::move(value), std::move(origin)};

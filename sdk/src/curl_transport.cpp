@@ -1,6 +1,6 @@
 // libcurl transport: one easy handle per thread, reused so connections stay alive across calls
 // (a batch job talks to one host thousands of times). Proxy variables (https_proxy, no_proxy, ...)
-// are honoured by libcurl itself.
+// are honoured by libcurl itself, except for plain http:// without allow_http (TransportOptions::no_proxy).
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 
@@ -103,6 +103,7 @@ public:
         // Trust from transport_options() (ca_bundle, CURL_CA_BUNDLE, SSL_CERT_FILE, SSL_CERT_DIR); unset, the
         // handle keeps libcurl's built-in default (curl_easy_reset restores it for every request).
         if (!o_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, o_.ca_file.c_str());
+        if (o_.no_proxy) curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
         if (!o_.ca_path.empty()) curl_easy_setopt(h, CURLOPT_CAPATH, o_.ca_path.c_str());
         // gzip only: it saves the bandwidth of big list pages. brotli ("" = everything libcurl decodes) cost
         // ~0.7 ms per call at the server; even gzip costs ~0.9 ms per small answer on loopback (compress,

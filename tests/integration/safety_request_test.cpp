@@ -240,6 +240,8 @@ TEST_CASE("request safety: plain http to another machine is refused, and --allow
     expect_rejected(in_netns({"queues", "list"}, env), 3, "--allow-http");
     expect_rejected(in_netns({"queues", "list", "--dry-run"}, env), 3, "--allow-http");
     expect_rejected(in_netns({"queues", "list", "--allow-http=false"}, env), 3, "--allow-http");
+    // An empty value (a script's `--allow-http=$UNSET`) would read as true.
+    expect_rejected(in_netns({"--allow-http=", "queues", "list"}, env), 2, "--allow-http");
     expect_rejected(in_netns({"queues", "list", "--host", "http://192.0.2.2:8080"}, env), 2, "--allow-http");
     const auto insecure = in_netns({"api", "GET", "/x", "--insecure"}, env);
     expect_rejected(insecure, 3, "--allow-http");
@@ -264,6 +266,24 @@ TEST_CASE("request safety: plain http to another machine is refused, and --allow
     attempted(in_netns({"queues", "list"}, opted));
     write_file(dir + "/ccai/config.toml", "[default]\nallow_http = true\n");
     attempted(in_netns({"queues", "list"}, env));
+}
+
+TEST_CASE("request safety: plain http goes straight to this machine, whatever the proxy variables say") {
+    MockProcess target({"--rate-limit", "none"});
+    MockProcess proxy({"--rate-limit", "none"});  // a "proxy" that logs what it is sent
+    auto env = test::cli_env(target);
+    for (const auto* name : {"http_proxy", "HTTP_PROXY", "ALL_PROXY", "all_proxy"}) env[name] = proxy.base();
+    const auto direct = test::cli({"queues", "list"}, env);
+    CHECK_MESSAGE(direct.exit_code == 0, direct.err);
+    CHECK(target.log().size() == 1);
+    CHECK(proxy.log().empty());  // it would have had the token in the clear
+
+    // The control: with allow_http the user has said the token may travel in the clear, and libcurl
+    // honours the proxy variables as it does for every other host.
+    const auto proxied = test::cli({"queues", "list", "--allow-http"}, env);
+    INFO(proxied.err);
+    CHECK(target.log().size() == 1);
+    CHECK(proxy.log().size() == 1);
 }
 
 TEST_CASE("request safety: ccai-mock routes on the raw path, so %2F and %2e%2e stay inside one id") {

@@ -126,6 +126,7 @@ TEST_CASE("safety secrets: the secret planted anywhere and echoed by the server 
         {"config list", {"config", "list", "--show-origin", "--jwt-sub", kSecret}},
         {"config list -o table", {"config", "list", "-o", "table", "--jwt-sub", kSecret}},
         {"usage error quoting the command line", {"queues", "list", "--no-such-flag", kSecret}},
+        {"the secret as a profile name", {"--profile", kSecret, "queues", "list"}},
         {"batch id", {"batch", "--input", "-", "--dry-run"}},
     };
     auto with_token = env;
@@ -176,6 +177,21 @@ TEST_CASE("safety secrets: the secret planted anywhere and echoed by the server 
         const auto records_out = test::cli({"batch", "--input", input}, *e);
         CHECK(records_out.exit_code == 10);
         expect_clean("batch to stdout", records_out);
+    }
+}
+
+TEST_CASE("safety secrets: a redis password in the pacer's URL is in no output") {
+    const auto dir = test::temp_dir();
+    auto env = test::cli_env("http://127.0.0.1:9", dir);
+    env["CCAI_PACER"] = "redis://:pw-Rd5x-word@127.0.0.1:9/0";  // nothing listens on port 9
+    env["CCAI_PACER_FALLBACK"] = "";
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"config", "list", "--show-origin"}, {"queues", "list", "-v"}, {"pacer", "status"}, {"pacer", "status", "-v"}}) {
+        const auto r = test::cli(args, env);
+        INFO(args.front() << " " << args[1] << ":\n" << r.out << r.err);
+        CHECK((r.exit_code == 0) == (args.front() == "config"));  // redis is down: only `config list` succeeds
+        CHECK((r.out + r.err).find("Rd5x") == std::string::npos);
+        CHECK((r.out + r.err).find("redis://") != std::string::npos);  // the URL is named, its password masked
     }
 }
 

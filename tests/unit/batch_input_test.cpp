@@ -126,6 +126,16 @@ TEST_CASE("batch CSV: header mistakes fail the input; row mistakes are per line"
     CHECK(lines == std::vector<long long>{2, 3, 5});  // bad integer, short row, missing required firstName
 }
 
+TEST_CASE("batch CSV: a quoted cell still open at the end of the input is an invalid line, not a call") {
+    CHECK_FALSE(csv("firstName,\"lastName\n", {"agents.create", {}, ""}));  // in the header: the input fails
+    auto input = csv("name\nok\n\"abc\n", {"skill-groups.create", {}, ""});
+    REQUIRE(input);
+    batch::validate(*input, test_config());
+    std::vector<long long> lines;
+    for (const auto* i : batch::invalid_items(*input)) lines.push_back(i->line);
+    CHECK(lines == std::vector<long long>{3});
+}
+
 TEST_CASE("batch body paths: nested objects and lists are created; bad paths are refused") {
     json body = json::object();
     REQUIRE(batch::set_body_path(body, "a.b", 1));

@@ -67,6 +67,7 @@ struct TransportOptions {
     bool gzip = true;       ///< ask for gzip-compressed answers (setting `compression`)
     std::string ca_file;    ///< PEM file of trusted CAs (CURLOPT_CAINFO); "" = libcurl's default
     std::string ca_path;    ///< directory of hashed CA certificates (CURLOPT_CAPATH); "" = libcurl's default
+    bool no_proxy = false;  ///< connect directly, whatever the proxy variables say (CURLOPT_NOPROXY "*")
 };
 
 /// @brief The HTTP library requests go out with and what it was built with,
