@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "pacer_file_format.hpp"
+#include "pacer/file_format.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size < 1) return 0;

@@ -7,7 +7,7 @@
 
 #include <fstream>
 
-#include "../../sdk/src/pacer_internal.hpp"
+#include "pacer/internal.hpp"
 #include "ccai/client.hpp"
 #include "cli_support.hpp"
 #include "file_state.hpp"

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "../../sdk/src/pacer_internal.hpp"
+#include "pacer/internal.hpp"
 #include "pacer_contract_test.hpp"
 #include "support/process.hpp"
 

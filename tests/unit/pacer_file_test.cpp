@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "../../sdk/src/pacer_file_format.hpp"
+#include "pacer/file_format.hpp"
 #include "pacer_contract_test.hpp"
 #include "support/process.hpp"
 

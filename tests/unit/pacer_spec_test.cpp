@@ -1,7 +1,7 @@
 // Rate-limit specs and the pure slot computation shared by the memory and file backends.
 #include <doctest/doctest.h>
 
-#include "../../sdk/src/pacer_internal.hpp"
+#include "pacer/internal.hpp"
 #include "ccai/client.hpp"
 #include "ccai/pacer.hpp"
 

@@ -3,7 +3,7 @@
 
 #include <set>
 
-#include "../../sdk/src/policies.hpp"
+#include "pipeline/policies.hpp"
 #include "pacer_contract_test.hpp"
 
 using namespace ccai;

@@ -1,0 +1,343 @@
+// The batch runner: a validation pass over the whole input, then a second pass that decides what each line
+// needs (send, skip, report in doubt) and hands the lines to send to N threads through a small bounded
+// queue, journaling each line before and after. Memory does not grow with the input: lines are read one at
+// a time, records go to the results file as they are made, and the journal's view of earlier runs is 4
+// bytes per line.
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "batch/internal.hpp"
+
+namespace ccai::batch {
+
+namespace {
+
+bool idempotent(const EndpointSpec& spec) { return spec.method() == "GET" || spec.method() == "PUT" || spec.method() == "DELETE"; }
+
+Record base_record(const Item& item) {
+    Record r;
+    r.line = item.line;
+    r.id = item.id;
+    r.op = item.op;
+    return r;
+}
+
+// One pass over the input, whatever holds it.
+using Pass = std::function<Result<Scan>(const LineVisitor&)>;
+
+// One run's shared state. Every mutation of counts and line states happens under mu_.
+class Run {
+public:
+    Run(Client& client, const Options& o, detail::Journal* journal, std::unique_ptr<detail::ResultsAppender> results,
+        detail::JournalState& state, long long total)
+        : client_(client), o_(o), journal_(journal), results_(std::move(results)), state_(state) {
+        progress_.total = total;
+        for (const auto& s : state_.lines)
+            if (auto last = s.last()) count(*last, +1);
+    }
+
+    void run(const Pass& pass, const Scan& first);
+    Result<Summary> finish(const Scan& scan);
+
+private:
+    void count(Outcome o, int delta);
+    void record(Record r);
+    void plan(Item& item);
+    void send(const Item& item);
+    void worker();
+    void fail(const ApiError& e);
+    bool stopping();
+    void push(Item item);
+    bool pop(Item& item);
+    nlohmann::json error_json(const ApiError& e) const { return o_.error_json ? o_.error_json(e) : error_to_json(e); }
+
+    Client& client_;
+    const Options& o_;
+    detail::Journal* journal_;
+    std::unique_ptr<detail::ResultsAppender> results_;
+    detail::JournalState& state_;
+    std::mutex mu_;
+    Progress progress_;
+    long long not_started_ = 0;
+    std::atomic<bool> fatal_{false};
+    std::atomic<bool> interrupted_{false};
+    std::optional<ApiError> fatal_error_;
+    bool replaced_ = false;
+    // The lines waiting for a worker: at most 2 x concurrency, so memory stays flat.
+    std::mutex qmu_;
+    std::condition_variable qcv_;
+    std::deque<Item> queue_;
+    size_t capacity_ = 8;
+    bool closed_ = false;
+};
+
+void Run::count(Outcome o, int delta) {
+    auto& c = o == Outcome::ok ? progress_.ok : o == Outcome::failed ? progress_.failed
+            : o == Outcome::in_doubt ? progress_.in_doubt : progress_.invalid;
+    c += delta;
+    progress_.done += delta;
+}
+
+void Run::fail(const ApiError& e) {
+    {
+        std::lock_guard lock(mu_);
+        if (!fatal_error_) fatal_error_ = e;
+        fatal_ = true;
+    }
+    std::lock_guard lock(qmu_);
+    qcv_.notify_all();
+}
+
+bool Run::stopping() {
+    if (fatal_.load()) return true;
+    if (o_.stop && o_.stop()) {
+        interrupted_ = true;
+        return true;
+    }
+    return false;
+}
+
+void Run::record(Record r) {
+    std::optional<ApiError> error;
+    {
+        std::lock_guard lock(mu_);
+        if (journal_)
+            if (auto ok = journal_->finished(r); !ok) error = ok.error();
+        // A line re-sent after an earlier run's record (in doubt): its new outcome replaces the old count.
+        if (auto* s = r.line < static_cast<long long>(state_.lines.size()) && r.line > 0
+                          ? &state_.lines[static_cast<size_t>(r.line)] : nullptr) {
+            if (auto last = s->last()) {
+                count(*last, -1);
+                replaced_ = true;  // the results file now has two records for this line: rebuilt at the end
+            }
+            s->outcome = static_cast<std::uint8_t>(static_cast<int>(r.outcome) + 1);
+        }
+        count(r.outcome, +1);
+        if (results_ && !error)
+            if (auto ok = results_->append(r); !ok) error = ok.error();
+        if (o_.on_record) o_.on_record(r);
+        if (o_.on_progress) o_.on_progress(progress_);
+    }
+    if (error) fail(*error);
+}
+
+// What earlier runs left decides each line: done lines stay done; a line in doubt is re-sent only when
+// that cannot duplicate anything (GET/PUT/DELETE) or the user asked for it.
+void Run::plan(Item& item) {
+    const auto* s = state_.at(item.line);
+    const bool done = s && s->last();
+    const bool doubt = s && (s->started || s->last() == Outcome::in_doubt);
+    if (item.problem) {
+        if (!done) {
+            auto r = base_record(item);
+            r.outcome = Outcome::invalid;
+            r.error = error_json(*item.problem);
+            record(std::move(r));
+        }
+    } else if (doubt && (o_.retry_in_doubt || idempotent(*item.spec))) {
+        push(std::move(item));
+    } else if (doubt) {
+        if (!done) {
+            auto r = base_record(item);
+            r.outcome = Outcome::in_doubt;
+            r.error = {{"kind", "in_doubt"}, {"exit_code", 10},
+                       {"message", "an earlier run sent this line but stopped before its outcome was recorded; "
+                                   "not re-sent (check the service, or use --retry-in-doubt)"}};
+            record(std::move(r));
+        }
+    } else if (!done) {
+        push(std::move(item));
+    }
+}
+
+void Run::send(const Item& item) {
+    auto r = base_record(item);
+    CallStats stats;
+    auto request = client_.prepare(*item.spec, item.args);
+    auto response = request ? client_.send(std::move(*request), &stats) : Result<HttpResponse>(request.error());
+    auto result = to_result(response);
+    r.attempts = stats.attempts;
+    r.pacer_wait_ms = std::chrono::duration_cast<std::chrono::milliseconds>(stats.pacer_wait).count();
+    if (result) {
+        r.outcome = Outcome::ok;
+        r.status = response->status;
+        r.response = std::move(*result);
+    } else {
+        const auto& e = result.error();
+        // No HTTP answer and maybe delivered: a create may have happened. Say so rather than guess.
+        const bool unknown = e.http_status == 0 && e.maybe_reached_server && !idempotent(*item.spec);
+        r.outcome = unknown ? Outcome::in_doubt : Outcome::failed;
+        r.status = e.http_status;
+        r.error = error_json(e);
+    }
+    {
+        std::lock_guard lock(mu_);
+        progress_.retries += std::max(0, stats.attempts - 1);
+        progress_.pacer_wait += stats.pacer_wait;
+        ++progress_.sent_this_run;
+    }
+    record(std::move(r));
+}
+
+// A line to send. Once stopping, it is only counted: it is left for a later --resume.
+void Run::push(Item item) {
+    if (stopping()) {
+        std::lock_guard lock(mu_);
+        ++not_started_;
+        return;
+    }
+    std::unique_lock lock(qmu_);
+    qcv_.wait(lock, [&] { return queue_.size() < capacity_ || fatal_.load(); });
+    if (fatal_.load()) return;
+    queue_.push_back(std::move(item));
+    qcv_.notify_all();
+}
+
+bool Run::pop(Item& item) {
+    std::unique_lock lock(qmu_);
+    qcv_.wait(lock, [&] { return !queue_.empty() || closed_; });
+    if (queue_.empty()) return false;
+    item = std::move(queue_.front());
+    queue_.pop_front();
+    qcv_.notify_all();
+    return true;
+}
+
+void Run::worker() {
+    Item item;
+    while (pop(item)) {
+        if (stopping()) {  // queued but not started: the same as never queued
+            if (!fatal_.load()) {
+                std::lock_guard lock(mu_);
+                ++not_started_;
+            }
+            continue;
+        }
+        if (journal_)
+            if (auto ok = journal_->started(item.line); !ok) {
+                fail(ok.error());
+                continue;
+            }
+        send(item);
+    }
+}
+
+void Run::run(const Pass& pass, const Scan& first) {
+    const int n = std::max(1, o_.concurrency);
+    capacity_ = static_cast<size_t>(2 * n);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < n; ++t) threads.emplace_back([this] { worker(); });
+    auto second = pass([&](Item& item) {
+        if (fatal_.load()) return false;
+        detail::validate_item(item, client_.config());
+        plan(item);
+        return !fatal_.load();
+    });
+    {
+        std::lock_guard lock(qmu_);
+        closed_ = true;
+        qcv_.notify_all();
+    }
+    for (auto& t : threads) t.join();
+    if (!second) fail(second.error());
+    else if (!fatal_.load() && (second->fingerprint != first.fingerprint || second->lines != first.lines))
+        fail(invalid_input("the input changed while the batch ran; its journal may not match it: check the results"));
+    if (o_.stop && !fatal_.load() && o_.stop()) interrupted_ = true;
+}
+
+Result<Summary> Run::finish(const Scan& scan) {
+    if (results_)
+        if (auto ok = results_->sync(); !ok && !fatal_error_) fatal_error_ = ok.error();
+    // Re-sent lines (in doubt before) were appended after their old record: keep only the last, as the
+    // journal says. Rare (--retry-in-doubt, or an idempotent line in doubt), and streamed like the start.
+    if (results_ && journal_ && replaced_) {
+        results_.reset();
+        if (auto ok = detail::rebuild_results(o_.results_path, *journal_, scan); !ok && !fatal_error_) fatal_error_ = ok.error();
+    }
+    if (fatal_error_) return *fatal_error_;
+    Summary s;
+    s.not_started = not_started_;
+    s.counts = progress_;
+    s.interrupted = interrupted_.load();
+    return s;
+}
+
+Result<Summary> run_passes(Client& client, const Options& options, const Pass& pass) {
+    if (auto ok = check_output_files(options); !ok) return ok.error();
+    // Pass 1: every line is validated before anything is sent.
+    long long invalid = 0;
+    std::optional<std::pair<long long, std::string>> first_bad;
+    auto scan = pass([&](Item& item) {
+        detail::validate_item(item, client.config());
+        if (item.problem) {
+            ++invalid;
+            if (!first_bad) first_bad.emplace(item.line, item.problem->message);
+        }
+        return true;
+    });
+    if (!scan) return scan.error();
+    if (invalid > 0 && !options.skip_invalid)
+        return invalid_input(fmt::format("{} invalid line(s), first at line {}: {}; nothing was sent", invalid,
+                                         first_bad->first, first_bad->second));
+    detail::JournalState state;
+    std::unique_ptr<detail::Journal> journal;
+    std::unique_ptr<detail::ResultsAppender> results;
+    if (!options.results_path.empty()) {
+        auto j = detail::Journal::open(options.results_path + ".journal", *scan, options.resume, options.inputs, state);
+        if (!j) return j.error();
+        journal = std::move(*j);
+        // A new run creates the results file; a resumed one starts from the journal's view of it, whatever
+        // a killed run left there.
+        auto r = journal->created() ? detail::ResultsAppender::create(options.results_path)
+                                    : detail::ResultsAppender::resume(options.results_path, *journal, state, options.inputs);
+        if (!r) {
+            journal->discard();  // a refused run leaves no journal behind (only one it created)
+            return r.error();
+        }
+        results = std::move(*r);
+        if (!journal->created())
+            if (auto ok = journal->cut_torn_tail(state.journal_bytes); !ok) return ok.error();
+    }
+    // Pass 2: plan and send.
+    Run run(client, options, journal.get(), std::move(results), state, scan->lines);
+    run.run(pass, *scan);
+    return run.finish(*scan);
+}
+
+}  // namespace
+
+Result<Unit> check_output_files(const Options& options) {
+    if (options.results_path.empty()) {
+        if (options.resume) return invalid_input("resuming needs a results file");
+        return Unit{};
+    }
+    return detail::check_outputs(options.results_path, options.resume, options.inputs);
+}
+
+Runner::Runner(Client& client, Options options) : client_(client), options_(std::move(options)) {}
+
+Result<Summary> Runner::run(const Source& source) {
+    return run_passes(client_, options_, [&](const LineVisitor& visit) { return source.each(visit); });
+}
+
+Result<Summary> Runner::run(const Input& input) {
+    Scan scan;
+    scan.fingerprint = input.fingerprint;
+    for (const auto& item : input.items) scan.last_line = std::max(scan.last_line, item.line);
+    return run_passes(client_, options_, [&](const LineVisitor& visit) -> Result<Scan> {
+        auto s = scan;
+        for (const auto& item : input.items) {
+            Item copy = item;
+            ++s.lines;
+            if (!visit(copy)) break;
+        }
+        return s;
+    });
+}
+
+}  // namespace ccai::batch

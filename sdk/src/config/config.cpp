@@ -1,0 +1,329 @@
+#include "ccai/config.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "ccai/limits.hpp"
+#include "ccai/redact.hpp"
+#include "config/toml_ascii.hpp"
+
+namespace ccai {
+
+namespace {
+
+using K = SettingKind;
+constexpr double kDay = 86400;  // upper bound of every duration: a longer one is a typo, not a wish
+
+constexpr SettingSpec kSettings[] = {
+    {"host", "CCAI_HOST", "https://platform.kore.ai", false, "API base URL"},
+    {"allow_http", "CCAI_ALLOW_HTTP", "", false, "true: allow plain http:// to a host other than this machine (the token travels in the clear)", K::boolean},
+    {"ca_bundle", "CCAI_CA_BUNDLE", "", false, "PEM file of the CAs to trust (else CURL_CA_BUNDLE, SSL_CERT_FILE, SSL_CERT_DIR)", K::pem_file},
+    {"account_id", "CCAI_ACCOUNT_ID", "", false, "account id (accountid header, {accountId})"},
+    {"bot_id", "CCAI_BOT_ID", "", false, "bot / app id ({botId}, iid header)"},
+    {"org_id", "CCAI_ORG_ID", "", false, "organization id ({orgId})"},
+    {"client_id", "CCAI_CLIENT_ID", "", false, "app client id (JWT appId)"},
+    {"client_secret", "CCAI_CLIENT_SECRET", "", true, "app client secret (signs the JWT)"},
+    {"token", "CCAI_TOKEN", "", true, "a ready JWT, used instead of minting one"},
+    {"jwt_sub", "CCAI_JWT_SUB", "ccai-cli", false, "JWT sub claim"},
+    // The token is minted again a minute before it expires, so a shorter life would mean one per call.
+    {"jwt_ttl", "CCAI_JWT_TTL", "3600", false, "JWT lifetime in seconds", K::whole, 120, kDay},
+    {"jwt_jti", "CCAI_JWT_JTI", "", false, "true: give every JWT a unique jti (apps that enforce it)", K::boolean},
+    {"rate_limit", "CCAI_RATE_LIMIT", "60/1m", false, "rolling window limit(s), e.g. 60/1m,1800/1h", K::rate_limit},
+    {"pacer", "CCAI_PACER", "file", false, "pacer backend: file, memory, redis://HOST:PORT[/DB]", K::pacer},
+    {"pacer_dir", "CCAI_PACER_DIR", "", false, "file pacer state directory"},
+    {"pacer_dir_shared", "CCAI_PACER_DIR_SHARED", "false", false, "true: accept a group-writable pacer_dir (your group shares it on purpose)", K::boolean},
+    {"pacer_fallback", "CCAI_PACER_FALLBACK", "", false, "file: use the file pacer when redis is down", K::choice, 0, 0, "file"},
+    {"pacer_margin", "CCAI_PACER_MARGIN", "0.5%", false, "safety margin: windows of requests not yet answered treated as this much longer, e.g. 1%", K::percent, 0, 100},
+    {"output", "CCAI_OUTPUT", "", false, "json, jsonl, table or text", K::choice, 0, 0, "json|jsonl|table|text"},
+    {"timeout", "CCAI_TIMEOUT", "60", false, "total request timeout, seconds", K::seconds, 0.001, kDay},
+    {"connect_timeout", "CCAI_CONNECT_TIMEOUT", "10", false, "connect timeout, seconds", K::seconds, 0.001, kDay},
+    {"compression", "CCAI_COMPRESSION", "gzip", false, "gzip: ask for compressed answers (list pages); none: do not", K::choice, 0, 0, "gzip|none"},
+    {"max_attempts", "CCAI_MAX_ATTEMPTS", "6", false, "attempts per call, the first included", K::whole, 1, 100},
+    {"max_wait", "CCAI_MAX_WAIT", "300", false, "seconds a call may spend waiting to retry", K::seconds, 0, kDay},
+};
+
+std::string default_config_dir(const ConfigSources& s) {
+    if (auto x = s.getenv("XDG_CONFIG_HOME"); x && !x->empty()) return *x + "/ccai";
+    if (auto h = s.getenv("HOME"); h && !h->empty()) return *h + "/.config/ccai";
+    return ".ccai";
+}
+
+// A profile file holds a few tables of short values: anything larger is not one.
+constexpr std::size_t kMaxConfigFileBytes = std::size_t{1} << 20;
+
+std::string file_kind(mode_t mode) {
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISFIFO(mode)) return "a FIFO";
+    if (S_ISSOCK(mode)) return "a socket";
+    if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+    return "not a regular file";
+}
+
+// The text of a config or credentials file; nullopt when there is none. One descriptor is opened, checked
+// and read, so what is checked is what is read. O_NONBLOCK: a FIFO at the path must not hang the open.
+Result<std::optional<std::string>> read_config_file(const std::string& path, bool secrets) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        if (errno == ENOENT || errno == ENOTDIR) return std::optional<std::string>();
+        return config_error(fmt::format("{}: cannot be opened for reading ({})", path, std::strerror(errno)));
+    }
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st{};
+    if (::fstat(fd, &st) != 0)
+        return config_error(fmt::format("{}: cannot be opened for reading ({})", path, std::strerror(errno)));
+    if (!S_ISREG(st.st_mode)) return config_error(fmt::format("{} is {}: it must be a regular file", path, file_kind(st.st_mode)));
+    if (secrets) {
+        // Another user's file could hand us their choice of account and secret, or be changed under us.
+        if (st.st_uid != ::geteuid())
+            return config_error(fmt::format("{} is owned by uid {}, not by you (uid {}): it must be yours, mode 600",
+                                            path, st.st_uid, ::geteuid()));
+        if ((st.st_mode & 077) != 0)
+            return config_error(fmt::format(
+                "{} is readable by group or others (mode {:o}); run: chmod 600 {}", path, st.st_mode & 0777, path));
+    }
+    auto text = read_bounded(fd, kMaxConfigFileBytes, path);
+    if (!text) return config_error(text.error().message);
+    return std::optional<std::string>(std::move(*text));
+}
+
+// Edit distance with adjacent swaps (optimal string alignment), for "did you mean".
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i)
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    return d[a.size()][b.size()];
+}
+
+std::string unknown_key_hint(std::string_view key) {
+    std::string lower(key.substr(0, 64));  // a longer key is no typo of a setting, and the table stays small
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::replace(lower.begin(), lower.end(), '-', '_');
+    std::string_view best;
+    std::size_t best_distance = 3;  // further than 2 edits away is a different word, not a typo
+    for (const auto& spec : setting_specs())
+        if (const auto d = edit_distance(lower, spec.key); d < best_distance && d < spec.key.size())
+            best = spec.key, best_distance = d;
+    if (!best.empty()) return fmt::format("did you mean {}?", best);
+    std::string known;
+    for (const auto& spec : setting_specs()) known += (known.empty() ? "" : ", ") + std::string(spec.key);
+    return "the keys are: " + known;
+}
+
+// Every table of the file, not only the selected profile's: a typo in [prod] is found before someone
+// selects prod. A key outside any table belongs to no profile and would never be read. Of several
+// mistakes, the first in the file is reported (toml++ keeps keys sorted, not in file order).
+Result<Unit> check_keys(const std::string& path, const toml::table& doc) {
+    const auto known = [](std::string_view key) {
+        const auto specs = setting_specs();
+        return std::any_of(specs.begin(), specs.end(), [&](const SettingSpec& s) { return s.key == key; });
+    };
+    const toml::key* first = nullptr;  // the mistake earliest in the file
+    const toml::key* first_table = nullptr;  // its table; null: outside any table
+    const auto found = [&](const toml::key& at, const toml::key* table) {
+        if (!first || at.source().begin.line < first->source().begin.line) first = &at, first_table = table;
+    };
+    for (const auto& [name, node] : doc) {
+        if (const auto* table = node.as_table()) {
+            for (const auto& [key, value] : *table)
+                if (!known(key.str())) found(key, &name);
+        } else {
+            found(name, nullptr);
+        }
+    }
+    if (!first) return Unit{};
+    const auto line = first->source().begin.line;
+    if (!first_table)
+        return config_error(fmt::format("{}:{}: '{}' is outside any [profile] table: put it under one, e.g. [default]",
+                                        path, line, first->str()));
+    return config_error(fmt::format("{}:{}: unknown key '{}' in [{}]; {}", path, line, first->str(), first_table->str(),
+                                    unknown_key_hint(first->str())));
+}
+
+// Reads one [profile] table of a TOML file into `out` (string, integer, float and boolean values).
+Result<bool> read_profile(const std::string& path, const std::string& profile, bool secrets,
+                          std::map<std::string, std::string>& out, std::vector<std::string>* names) {
+    auto read = read_config_file(path, secrets);
+    if (!read) return read.error();
+    if (!*read) return false;
+    const std::string& text = **read;
+    if (auto at = detail::first_non_ascii_outside_values(text))
+        return config_error(fmt::format("{}:{}:{}: non-ASCII text is only read in comments and in quoted values "
+                                        "(key = \"...\")",
+                                        path, at->line, at->column));
+    toml::table doc;
+    try {
+        doc = toml::parse(text, path);
+    } catch (const toml::parse_error& e) {
+        return config_error(fmt::format("{}:{}:{}: {}", path, e.source().begin.line, e.source().begin.column,
+                                        e.description()));
+    }
+    if (auto ok = check_keys(path, doc); !ok) return ok.error();
+    if (names)
+        for (const auto& [k, v] : doc)
+            if (v.is_table()) names->emplace_back(k.str());
+    const auto* table = doc[profile].as_table();
+    if (!table) return false;
+    for (const auto& [k, v] : *table) {
+        std::string value;
+        // By the node's own type: value<long long>() would convert a float, out of range for 1e30.
+        if (auto* s = v.as_string()) value = s->get();
+        else if (auto* i = v.as_integer()) value = std::to_string(i->get());
+        else if (auto* d = v.as_floating_point()) value = fmt::format("{}", d->get());
+        else if (auto* b = v.as_boolean()) value = b->get() ? "true" : "false";
+        else return config_error(fmt::format("{}: [{}] {} must be a string, number or boolean", path, profile, k.str()));
+        out[std::string(k.str())] = value;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::span<const SettingSpec> setting_specs() { return kSettings; }
+
+namespace {
+bool is_secret(std::string_view key) {
+    for (const auto& spec : kSettings)
+        if (spec.key == key) return spec.secret;
+    return false;
+}
+
+// The password of a URL's user information (redis://:PASSWORD@host), or "".
+std::string_view url_password(std::string_view url) {
+    const auto scheme = url.find("://");
+    if (scheme == std::string_view::npos) return {};
+    const auto rest = url.substr(scheme + 3);
+    const auto at = rest.rfind('@', rest.find('/'));
+    if (at == std::string_view::npos) return {};
+    const auto colon = rest.substr(0, at).find(':');
+    return colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1, at - colon - 1);
+}
+}  // namespace
+
+const std::string& Config::get(std::string_view key) const {
+    static const std::string empty;
+    const auto it = values_.find(key);
+    return it == values_.end() ? empty : it->second.value;
+}
+
+void Config::set(std::string key, std::string value, std::string origin) {
+    const bool secret = is_secret(key);
+    if (secret) register_secret(value);  // masked in every output from now on, whatever prints it
+    if (key == "pacer") {
+        if (const auto password = url_password(value); !password.empty()) register_secret(password);
+    }
+    auto& slot = values_[std::move(key)];
+    if (secret) secure_clear(slot.value);
+    slot = Setting{std::move(value), std::move(origin)};
+}
+
+void Config::cleanse_secrets() {
+    for (auto& [key, setting] : values_)
+        if (is_secret(key)) secure_clear(setting.value);
+}
+
+Config& Config::operator=(const Config& other) {
+    if (this != &other) {
+        cleanse_secrets();
+        values_ = other.values_;
+        profile_ = other.profile_;
+        config_dir_ = other.config_dir_;
+        profiles_ = other.profiles_;
+    }
+    return *this;
+}
+
+Config& Config::operator=(Config&& other) noexcept {
+    if (this != &other) {
+        cleanse_secrets();
+        values_ = std::move(other.values_);
+        profile_ = std::move(other.profile_);
+        config_dir_ = std::move(other.config_dir_);
+        profiles_ = std::move(other.profiles_);
+    }
+    return *this;
+}
+
+Config::~Config() { cleanse_secrets(); }
+
+Result<Config> Config::load(const ConfigSources& in) {
+    ConfigSources s = in;
+    if (!s.getenv) s.getenv = [](const char* n) -> std::optional<std::string> {
+        const char* v = std::getenv(n);
+        return v ? std::optional<std::string>(v) : std::nullopt;
+    };
+    Config c;
+    c.config_dir_ = s.config_dir.empty() ? default_config_dir(s) : s.config_dir;
+    bool explicit_profile = true;
+    if (auto f = s.flags.find("profile"); f != s.flags.end()) c.profile_ = f->second;
+    else if (auto e = s.getenv("CCAI_PROFILE"); e && !e->empty()) c.profile_ = *e;
+    else explicit_profile = false;
+
+    std::map<std::string, std::string> profile, creds;
+    // Both maps may hold a secret (config.toml is refused when it does): cleansed on every way out.
+    struct CleanseOnExit {
+        std::map<std::string, std::string>& a;
+        std::map<std::string, std::string>& b;
+        ~CleanseOnExit() {
+            for (auto* m : {&a, &b})
+                for (auto& [k, v] : *m) secure_clear(v);
+        }
+    } cleanse_maps{profile, creds};
+    const auto config_path = c.config_dir_ + "/config.toml";
+    const auto creds_path = c.config_dir_ + "/credentials";
+    auto found = read_profile(config_path, c.profile_, false, profile, &c.profiles_);
+    if (!found) return found.error();
+    auto found_creds = read_profile(creds_path, c.profile_, true, creds, nullptr);
+    if (!found_creds) return found_creds.error();
+    if (explicit_profile && !*found && !*found_creds)
+        return config_error(fmt::format("profile '{}' not found in {} or {}", c.profile_, config_path, creds_path));
+
+    // Secrets in config.toml would be world-readable by habit; insist on the 0600 credentials file, even
+    // when the environment would override them.
+    for (const auto& spec : kSettings)
+        if (spec.secret && profile.count(std::string(spec.key)))
+            return config_error(fmt::format("{} must not be in {}: move it to {} (mode 600)", spec.key, config_path, creds_path));
+
+    for (const auto& spec : kSettings) {
+        const std::string key(spec.key);
+        if (auto f = s.flags.find(key); f != s.flags.end()) {
+            c.set(key, f->second, "flag");
+        } else if (auto e = spec.env.empty() ? std::nullopt : s.getenv(std::string(spec.env).c_str()); e && !e->empty()) {
+            c.set(key, *e, fmt::format("env {}", spec.env));
+            if (spec.secret) secure_clear(*e);
+        } else if (auto p = creds.find(key); p != creds.end()) {
+            c.set(key, p->second, fmt::format("credentials [{}] ({})", c.profile_, creds_path));
+        } else if (auto q = profile.find(key); q != profile.end()) {
+            c.set(key, q->second, fmt::format("profile [{}] ({})", c.profile_, config_path));
+        } else if (!spec.default_value.empty()) {
+            c.set(key, std::string(spec.default_value), "default");
+        }
+    }
+    if (auto valid = validate_settings(c); !valid) return valid.error();
+    return c;
+}
+
+std::string mask_secret(std::string_view value) {
+    if (value.empty()) return "";
+    return std::string(value.substr(0, std::min<size_t>(2, value.size() / 4))) + "****";
+}
+
+}  // namespace ccai

@@ -1,0 +1,28 @@
+// make_pacer: picks the backend the options name; redis may degrade to the file backend.
+#include <fmt/format.h>
+
+#include "pacer/internal.hpp"
+
+namespace ccai {
+
+Result<std::unique_ptr<Pacer>> make_pacer(const PacerOptions& options, std::shared_ptr<Clock> clock) {
+    if (options.windows.empty()) return invalid_input("pacer: no rate limit windows");
+    for (const auto& w : options.windows)
+        if (w.limit <= 0 || w.window <= Duration(0)) return invalid_input("pacer: rate limit windows must be positive");
+    if (options.margin < 0 || options.margin > 1) return invalid_input("pacer: margin must be between 0 and 1");
+    if (!(options.min_gap_fraction > 0 && options.min_gap_fraction <= 1))
+        return invalid_input("pacer: min_gap_fraction must be in (0, 1]");
+    const auto& b = options.backend;
+    if (b == "memory") return detail::make_memory_pacer(options, std::move(clock));
+    if (b.empty() || b == "file") return detail::make_file_pacer(options, std::move(clock));
+    if (b.rfind("redis://", 0) == 0) {
+        auto r = detail::make_redis_pacer(options, clock);
+        // Only an unreachable server degrades; a malformed URL is a mistake to report.
+        if (r || options.fallback != "file" || r.error().kind != ErrorKind::network) return r;
+        if (options.log) options.log(fmt::format("warning: {}; falling back to the file pacer (this host only)", r.error().message));
+        return detail::make_file_pacer(options, std::move(clock));
+    }
+    return config_error(fmt::format("unknown pacer '{}' (expected file, memory or redis://HOST:PORT[/DB])", b));
+}
+
+}  // namespace ccai

@@ -1,0 +1,216 @@
+// File backend: one small state file per scope, read-modify-written under an fcntl write lock. The
+// kernel drops the lock when its holder dies, so a SIGKILLed process never stalls the others.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "pacer/file_format.hpp"
+
+namespace ccai::detail {
+namespace {
+
+std::string default_dir() {
+    const char* xdg = std::getenv("XDG_STATE_HOME");
+    if (xdg && xdg[0] == '/') return std::string(xdg) + "/ccai/pacer";
+    const char* home = std::getenv("HOME");
+    if (home && home[0] == '/') return std::string(home) + "/.local/state/ccai/pacer";
+    return "";
+}
+
+// mkdir -p, creating missing components 0700 (the XDG spec's mode for state directories).
+Result<Unit> make_dirs(const std::string& dir) {
+    for (size_t pos = 1; pos <= dir.size(); ++pos) {
+        if (pos != dir.size() && dir[pos] != '/') continue;
+        const auto part = dir.substr(0, pos);
+        if (::mkdir(part.c_str(), 0700) != 0 && errno != EEXIST)
+            return config_error(fmt::format("pacer: cannot create {}: {}", part, std::strerror(errno)));
+    }
+    return Unit{};
+}
+
+const char* kind_of(mode_t mode) {
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISFIFO(mode)) return "a FIFO";
+    if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+    if (S_ISSOCK(mode)) return "a socket";
+    return "not a regular file";
+}
+
+constexpr const char* kShareHint = "to share a budget between users or hosts, use --pacer redis://HOST:PORT";
+
+// Anyone who can write the directory can replace our state file, or plant a symlink or a hard link to
+// one of their victim's files for us to overwrite: it must be ours and writable by nobody else, unless
+// the user says the group shares it on purpose. Opened once: every state file is then reached through
+// this descriptor, so the path cannot be swapped for another directory after the check.
+Result<int> open_dir(const std::string& dir, bool shared) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOTDIR) return config_error(fmt::format("pacer: {} is not a directory: set pacer_dir to a directory", dir));
+        return config_error(fmt::format("pacer: cannot open state directory {}: {}", dir, std::strerror(errno)));
+    }
+    struct stat st {};
+    std::string why;
+    if (::fstat(fd, &st) != 0)
+        why = fmt::format("pacer: cannot check state directory {}: {}", dir, std::strerror(errno));
+    else if (st.st_uid != ::geteuid())
+        why = fmt::format("pacer: state directory {} belongs to uid {}, not to you (uid {}): set pacer_dir to a "
+                          "directory of your own; {}", dir, st.st_uid, ::geteuid(), kShareHint);
+    else if (st.st_mode & S_IWOTH)
+        why = fmt::format("pacer: refusing world-writable state directory {} (chmod 700 {}); {}", dir, dir, kShareHint);
+    else if ((st.st_mode & S_IWGRP) && !shared)
+        why = fmt::format("pacer: state directory {} is group-writable: chmod 700 {}, or set pacer_dir_shared = true "
+                          "if your group shares it on purpose; {}", dir, dir, kShareHint);
+    if (!why.empty()) {
+        ::close(fd);
+        return config_error(why);
+    }
+    return fd;
+}
+
+// fcntl locks belong to the process, not the descriptor: two pacers of one process would both "hold"
+// the lock, and closing either descriptor would drop it. So the process serializes its own users first.
+std::mutex& process_mutex() {
+    static std::mutex mu;
+    return mu;
+}
+
+class FilePacer final : public StatePacer {
+public:
+    FilePacer(PacerOptions o, std::shared_ptr<Clock> c, int dir_fd, std::string dir, std::string name)
+        : StatePacer(std::move(o), std::move(c)), dir_fd_(dir_fd), name_(std::move(name)), path_(dir + "/" + name_) {}
+    ~FilePacer() override { ::close(dir_fd_); }
+    FilePacer(const FilePacer&) = delete;
+    FilePacer& operator=(const FilePacer&) = delete;
+
+    /// Opens the state file (creating it when `create`): -1 when it does not exist and !create.
+    Result<int> open_state(bool create) const;
+
+protected:
+    Result<Unit> transact(const Txn& fn) override;
+    std::string backend_name() const override { return "file"; }
+    void describe(nlohmann::json& j) const override { j["path"] = path_; }
+
+private:
+    Result<Unit> lock(int fd) const;
+    PacerState load(int fd, TimePoint now, bool& repaired);
+    Result<Unit> store(int fd, const PacerState& s);
+    ApiError io_error(const char* what) const {
+        return config_error(fmt::format("pacer: cannot {} {}: {}", what, path_, std::strerror(errno)));
+    }
+
+    int dir_fd_;
+    std::string name_;
+    std::string path_;
+};
+
+// The state is overwritten in place under the lock (a rename would leave other processes locking the old
+// file), so the file itself must be ours alone: never a symlink, never a second name of another file.
+Result<int> FilePacer::open_state(bool create) const {
+    const int flags = O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (create ? O_CREAT : 0);
+    const int fd = ::openat(dir_fd_, name_.c_str(), flags, 0600);
+    if (fd < 0) {
+        if (errno == ENOENT && !create) return -1;
+        if (errno == ELOOP)
+            return config_error(fmt::format("pacer: state file {} is a symbolic link: remove it (ccai-cli creates a new "
+                                            "one)", path_));
+        return io_error("open");
+    }
+    struct stat st {};
+    std::string why;
+    if (::fstat(fd, &st) != 0)
+        why = fmt::format("pacer: cannot check {}: {}", path_, std::strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        why = fmt::format("pacer: state file {} is {}: remove it (ccai-cli creates a new one)", path_, kind_of(st.st_mode));
+    else if (st.st_uid != ::geteuid())
+        why = fmt::format("pacer: state file {} belongs to uid {}, not to you (uid {}): remove it, or set pacer_dir "
+                          "to a directory of your own; {}", path_, st.st_uid, ::geteuid(), kShareHint);
+    else if (st.st_nlink > 1)
+        why = fmt::format("pacer: state file {} has {} hard links, so writing it would change another file: remove "
+                          "{} (ccai-cli creates a new one)", path_, st.st_nlink, path_);
+    else if ((st.st_mode & 077) && ::fchmod(fd, 0600) != 0)
+        why = fmt::format("pacer: cannot make {} private (chmod 600): {}", path_, std::strerror(errno));
+    else if (::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
+        why = fmt::format("pacer: cannot use {}: {}", path_, std::strerror(errno));
+    if (!why.empty()) {
+        ::close(fd);
+        return config_error(why);
+    }
+    return fd;
+}
+
+Result<Unit> FilePacer::lock(int fd) const {
+    struct flock l {};
+    l.l_type = F_WRLCK;
+    l.l_whence = SEEK_SET;
+    while (::fcntl(fd, F_SETLKW, &l) != 0) {
+        if (errno != EINTR) return io_error("lock");
+    }
+    return Unit{};
+}
+
+PacerState FilePacer::load(int fd, TimePoint now, bool& repaired) {
+    std::string bytes;
+    char buf[8192];
+    ssize_t n = 0;
+    for (off_t off = 0; (n = ::pread(fd, buf, sizeof buf, off)) > 0; off += n) bytes.append(buf, static_cast<size_t>(n));
+    auto decoded = decode_state(bytes);
+    std::string problem;
+    if (auto* err = std::get_if<std::string>(&decoded)) problem = *err;
+    else if (std::get<DecodedState>(decoded).boot_id != current_boot_id() && !bytes.empty()) problem = "written before a reboot";
+    if (problem.empty()) return std::get<DecodedState>(std::move(decoded)).state;
+    // Unknown history: assume the window is full rather than risk a burst the server rejects.
+    log(fmt::format("warning: pacer state {} unusable ({}); treating the window as full", path_, problem));
+    repaired = true;
+    PacerState s;
+    fill_conservatively(s, o_.windows, now);
+    return s;
+}
+
+Result<Unit> FilePacer::store(int fd, const PacerState& s) {
+    // Overwrite in place (no truncate first): a crash mid-write leaves a bad checksum, never "empty".
+    const auto bytes = encode_state(s, current_boot_id(), o_.scope);
+    if (::pwrite(fd, bytes.data(), bytes.size(), 0) != static_cast<ssize_t>(bytes.size())) return io_error("write");
+    if (::ftruncate(fd, static_cast<off_t>(bytes.size())) != 0) return io_error("truncate");
+    return Unit{};
+}
+
+Result<Unit> FilePacer::transact(const Txn& fn) {
+    std::lock_guard guard(process_mutex());
+    auto opened = open_state(true);
+    if (!opened) return opened.error();
+    const int fd = *opened;
+    struct FdCloser {
+        int fd;
+        ~FdCloser() { ::close(fd); }  // closing releases the lock
+    } closer{fd};
+    if (auto l = lock(fd); !l) return l;
+    const auto now = clock_->now();
+    bool repaired = false;
+    auto state = load(fd, now, repaired);
+    if (fn(state, now) || repaired) return store(fd, state);
+    return Unit{};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Pacer>> make_file_pacer(const PacerOptions& o, std::shared_ptr<Clock> c) {
+    const auto dir = o.dir.empty() ? default_dir() : o.dir;
+    if (dir.empty()) return config_error("pacer: no state directory (set XDG_STATE_HOME or HOME, or pacer_dir)");
+    if (auto r = make_dirs(dir); !r) return r.error();
+    auto dir_fd = open_dir(dir, o.dir_shared);
+    if (!dir_fd) return dir_fd.error();
+    auto pacer = std::make_unique<FilePacer>(o, std::move(c), *dir_fd, dir, sha256_hex(o.scope).substr(0, 32) + ".state");
+    // An existing state file is checked now, so a refusal comes before any command starts its work.
+    auto existing = pacer->open_state(false);
+    if (!existing) return existing.error();
+    if (*existing >= 0) ::close(*existing);
+    return std::unique_ptr<Pacer>(std::move(pacer));
+}
+
+}  // namespace ccai::detail

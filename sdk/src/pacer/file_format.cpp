@@ -1,0 +1,95 @@
+// Encoding and validating the file backend's state (see file_format.hpp).
+#include "pacer/file_format.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace ccai::detail {
+namespace {
+
+constexpr std::string_view kMagic = "ccai-pacer 1 ";
+
+long long to_us(TimePoint t) { return t.time_since_epoch().count(); }
+TimePoint from_us(long long us) { return TimePoint(Duration(us)); }
+
+bool parse_ll(std::string_view s, long long& out) {
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc() && p == s.data() + s.size();
+}
+
+// The payload is line-oriented "key value..." text: easy to read when debugging a stuck pacer.
+std::variant<DecodedState, std::string> parse_payload(const std::string& payload) {
+    DecodedState d;
+    std::istringstream in(payload);
+    std::string key;
+    bool saw_boot = false;
+    while (in >> key) {
+        std::string rest;
+        std::getline(in, rest);
+        if (!rest.empty() && rest.front() == ' ') rest.erase(0, 1);
+        if (key == "boot") { d.boot_id = rest; saw_boot = true; continue; }
+        if (key == "scope") continue;
+        std::istringstream nums(rest);
+        std::string tok;
+        long long v = 0;
+        while (nums >> tok) {
+            if (!parse_ll(tok, v)) return fmt::format("bad number '{}'", tok);
+            if (key == "penalty") d.state.penalty_until = from_us(v);
+            else if (key == "last") d.state.last = from_us(v);
+            else if (key == "grants") d.state.grants.push_back(from_us(v));
+            else return fmt::format("unknown key '{}'", key);
+        }
+    }
+    if (!saw_boot) return std::string("no boot id");
+    if (!std::is_sorted(d.state.grants.begin(), d.state.grants.end())) return std::string("grants out of order");
+    return d;
+}
+
+}  // namespace
+
+std::uint64_t fnv1a64(std::string_view data) {
+    std::uint64_t h = 1469598103934665603ULL;
+    for (unsigned char c : data) h = (h ^ c) * 1099511628211ULL;
+    return h;
+}
+
+std::string encode_state(const PacerState& s, const std::string& boot_id, const std::string& scope) {
+    std::string payload = fmt::format("boot {}\nscope {}\npenalty {}\nlast {}\ngrants", boot_id, scope,
+                                      to_us(s.penalty_until), to_us(s.last));
+    for (const auto g : s.grants) payload += fmt::format(" {}", to_us(g));
+    payload += '\n';
+    return fmt::format("{}{} {:016x}\n{}", kMagic, payload.size(), fnv1a64(payload), payload);
+}
+
+std::variant<DecodedState, std::string> decode_state(std::string_view bytes) {
+    if (bytes.empty()) return DecodedState{};
+    if (bytes.substr(0, kMagic.size()) != kMagic) return std::string("not a pacer state file");
+    bytes.remove_prefix(kMagic.size());
+    const auto nl = bytes.find('\n');
+    const auto sp = bytes.find(' ');
+    if (nl == std::string_view::npos || sp == std::string_view::npos || sp > nl) return std::string("truncated header");
+    long long len = 0;
+    if (!parse_ll(bytes.substr(0, sp), len) || len < 0) return std::string("bad length");
+    const auto sum = bytes.substr(sp + 1, nl - sp - 1);
+    bytes.remove_prefix(nl + 1);
+    // Bytes past the length are left over from a longer earlier state (we do not truncate first).
+    if (bytes.size() < static_cast<size_t>(len)) return std::string("truncated");
+    const auto payload = bytes.substr(0, static_cast<size_t>(len));
+    if (sum != fmt::format("{:016x}", fnv1a64(payload))) return std::string("checksum mismatch");
+    return parse_payload(std::string(payload));
+}
+
+const std::string& current_boot_id() {
+    static const std::string id = [] {
+        std::ifstream f("/proc/sys/kernel/random/boot_id");
+        std::string s;
+        std::getline(f, s);
+        return s;
+    }();
+    return id;
+}
+
+}  // namespace ccai::detail

@@ -1,0 +1,243 @@
+// Redis backend: hosts share one budget through a redis server; the reservation is one Lua script.
+#include <hiredis/hiredis.h>
+
+#include <atomic>
+#include <mutex>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "secrets/entropy.hpp"
+#include "pacer/internal.hpp"
+#include "pacer/redis_script.hpp"
+
+namespace ccai::detail {
+
+namespace {
+
+struct ReplyDeleter {
+    void operator()(redisReply* r) const { if (r) freeReplyObject(r); }
+};
+using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
+struct ContextDeleter {
+    void operator()(redisContext* c) const { if (c) redisFree(c); }
+};
+
+class RedisPacer final : public Pacer {
+public:
+    RedisPacer(PacerOptions o, std::shared_ptr<Clock> c, RedisUrl u)
+        : o_(std::move(o)), clock_(std::move(c)), url_(std::move(u)), key_(scope_key(o_.scope)) {}
+
+    Result<Unit> connect();
+    Result<Duration> acquire() override;
+    void complete(bool answered) override;
+    void penalize(Duration pause) override;
+    Duration time_until_free() override;
+    Result<nlohmann::json> status() override;
+    Result<Unit> reset() override;
+
+private:
+    Pacer* degraded(const ApiError& e);
+    Result<std::vector<long long>> run(const char* mode, const std::string& token = "", Duration amount = Duration(0));
+    Result<Duration> reserve_and_confirm();
+    std::string new_token();
+    Result<Reply> command(const std::vector<std::string>& argv);
+    ApiError down(const std::string& why) const {
+        ApiError e;
+        e.kind = ErrorKind::network;
+        e.maybe_reached_server = false;  // the API was never contacted
+        e.message = fmt::format("pacer: redis at {} unavailable: {}", o_.backend, why);
+        return e;
+    }
+
+    PacerOptions o_;
+    std::shared_ptr<Clock> clock_;
+    RedisUrl url_;
+    std::string key_;
+    std::mutex mu_;  // a hiredis context is not thread-safe
+    std::unique_ptr<redisContext, ContextDeleter> ctx_;
+    std::string sha_;
+    std::unique_ptr<Pacer> fallback_;  // once redis failed (fallback "file"): this process stays on it
+    std::atomic<Pacer*> degraded_{nullptr};
+    std::mt19937_64 rng_{random_u64()};  // grant tokens; under mu_
+    PerThread<std::string> in_flight_;    // the token of this thread's request
+};
+
+// Redis went away mid-run: with fallback "file", keep pacing on this host rather than fail every call.
+Pacer* RedisPacer::degraded(const ApiError& e) {
+    if (o_.fallback != "file" || e.kind != ErrorKind::network) return nullptr;
+    std::lock_guard lock(mu_);
+    if (!fallback_) {
+        auto f = make_file_pacer(o_, clock_);
+        if (!f) return nullptr;
+        if (o_.log) o_.log(fmt::format("warning: {}; falling back to the file pacer (this host only)", e.message));
+        fallback_ = std::move(*f);
+        degraded_ = fallback_.get();
+    }
+    return fallback_.get();
+}
+
+Result<Unit> RedisPacer::connect() {
+    const timeval tv{2, 0};
+    ctx_.reset(redisConnectWithTimeout(url_.host.c_str(), url_.port, tv));
+    if (!ctx_ || ctx_->err) {
+        const std::string why = ctx_ ? ctx_->errstr : "out of memory";
+        ctx_.reset();
+        return down(why);
+    }
+    const timeval cmd{10, 0};
+    redisSetTimeout(ctx_.get(), cmd);
+    if (url_.db != 0) {
+        auto r = command({"SELECT", std::to_string(url_.db)});
+        if (!r) return r.error();
+    }
+    auto r = command({"SCRIPT", "LOAD", kPacerScript});
+    if (!r) return r.error();
+    sha_ = (*r)->str;
+    return Unit{};
+}
+
+// One command; a reply of type error is an error. Drops the connection on I/O errors so the next
+// call reconnects.
+Result<Reply> RedisPacer::command(const std::vector<std::string>& argv) {
+    if (!ctx_) {
+        auto c = connect();
+        if (!c) return c.error();
+    }
+    std::vector<const char*> a;
+    std::vector<size_t> l;
+    for (const auto& s : argv) {
+        a.push_back(s.data());
+        l.push_back(s.size());
+    }
+    Reply r(static_cast<redisReply*>(redisCommandArgv(ctx_.get(), static_cast<int>(a.size()), a.data(), l.data())));
+    if (!r) {
+        const std::string why = ctx_->errstr;
+        ctx_.reset();
+        return down(why);
+    }
+    if (r->type == REDIS_REPLY_ERROR) return down(std::string(r->str, r->len));
+    return r;
+}
+
+std::string RedisPacer::new_token() {
+    std::lock_guard lock(mu_);
+    return fmt::format("{:016x}", rng_());
+}
+
+Result<std::vector<long long>> RedisPacer::run(const char* mode, const std::string& token, Duration amount) {
+    std::lock_guard lock(mu_);
+    if (!ctx_) {
+        if (auto c = connect(); !c) return c.error();
+    }
+    std::vector<std::string> argv{"EVALSHA", sha_, "3", key_ + ":grants", key_ + ":penalty", key_ + ":last", mode,
+                                  std::to_string(min_gap_of(o_.windows, o_.margin, o_.min_gap_fraction).count()),
+                                  std::to_string(longest_window(o_.windows, o_.margin).count()),
+                                  std::to_string(amount.count()),
+                                  o_.use_client_clock ? std::to_string(clock_->now().time_since_epoch().count()) : "",
+                                  token};
+    for (const auto& w : o_.windows) {
+        argv.push_back(std::to_string(w.limit));
+        argv.push_back(std::to_string(effective_window(w, o_.margin).count()));
+    }
+    auto r = command(argv);
+    if (!r && r.error().message.find("NOSCRIPT") != std::string::npos) {  // server restarted or flushed
+        argv[0] = "EVAL";
+        argv[1] = kPacerScript;
+        r = command(argv);
+    }
+    if (!r) return r.error();
+    std::vector<long long> out;
+    for (size_t i = 0; (*r)->type == REDIS_REPLY_ARRAY && i < (*r)->elements; ++i) out.push_back((*r)->element[i]->integer);
+    if (out.size() < 2) return down("unexpected reply from the pacer script");
+    return out;
+}
+
+// Same steps as StatePacer::acquire: reserve, sleep until the slot, then confirm against the grants'
+// completion times (a late one moves the slot), until the request may go.
+Result<Duration> RedisPacer::reserve_and_confirm() {
+    const auto token = new_token();
+    auto r = run("reserve", token);
+    if (!r) return r.error();
+    Duration wait((*r)[0]), waited(0);
+    const char* why = (*r)[1] > 0 ? "slot (after the account's rate-limit penalty)" : "slot";
+    if (wait == Duration(0) && o_.log) o_.log("pacer: slot granted, no wait");
+    while (wait > Duration(0)) {
+        wait_for_slot(o_, *clock_, clock_->now() + wait, wait, why);
+        waited += wait;
+        auto c = run("confirm", token);
+        if (!c) return c.error();
+        wait = Duration((*c)[0]);
+        if (wait > Duration(0) && o_.log)
+            o_.log(fmt::format("pacer: an earlier request finished late; waiting {} more", fmt_seconds(wait)));
+        why = "slot";
+    }
+    in_flight_.put(token);
+    return waited;
+}
+
+Result<Duration> RedisPacer::acquire() {
+    if (auto* f = degraded_.load()) return f->acquire();
+    auto r = reserve_and_confirm();
+    if (!r) {
+        if (auto* f = degraded(r.error())) return f->acquire();
+        return r.error();
+    }
+    return r;
+}
+
+void RedisPacer::complete(bool answered) {
+    if (auto* f = degraded_.load()) return f->complete(answered);
+    const auto token = in_flight_.take();
+    if (!token) return;
+    const auto credit = answered ? answered_credit(o_.windows, o_.margin) : Duration(0);
+    if (auto r = run("complete", *token, credit); !r && o_.log)
+        o_.log(fmt::format("pacer: could not record a completion: {}", r.error().message));
+}
+
+void RedisPacer::penalize(Duration pause) {
+    if (auto* f = degraded_.load()) return f->penalize(pause);
+    auto r = run("penalize", "", pause);
+    if (!r) {
+        if (auto* f = degraded(r.error())) return f->penalize(pause);
+    }
+    if (o_.log) o_.log(r ? fmt::format("pacer: penalty {} for every client of the account", fmt_seconds(pause))
+                         : fmt::format("pacer: could not record the penalty: {}", r.error().message));
+}
+
+Duration RedisPacer::time_until_free() {
+    if (auto* f = degraded_.load()) return f->time_until_free();
+    auto r = run("peek");
+    return r ? Duration((*r)[0]) : Duration(0);
+}
+
+Result<nlohmann::json> RedisPacer::status() {
+    if (auto* f = degraded_.load()) return f->status();
+    auto r = run("peek");
+    if (!r) return r.error();
+    const std::vector<int> counts(r->begin() + 2, r->end());
+    auto j = status_json(o_, "redis", counts, Duration((*r)[0]), Duration((*r)[1]));
+    j["url"] = o_.backend;
+    j["key"] = key_;
+    return j;
+}
+
+Result<Unit> RedisPacer::reset() {
+    if (auto* f = degraded_.load()) return f->reset();
+    std::lock_guard lock(mu_);
+    auto r = command({"DEL", key_ + ":grants", key_ + ":penalty", key_ + ":last"});
+    if (!r) return r.error();
+    return Unit{};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Pacer>> make_redis_pacer(const PacerOptions& o, std::shared_ptr<Clock> c) {
+    auto url = parse_redis_url(o.backend);
+    if (!url) return url.error();
+    auto p = std::make_unique<RedisPacer>(o, std::move(c), *url);
+    if (auto r = p->connect(); !r) return r.error();  // fail now, with the URL, rather than on the first call
+    return std::unique_ptr<Pacer>(std::move(p));
+}
+
+}  // namespace ccai::detail

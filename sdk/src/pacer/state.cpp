@@ -1,0 +1,110 @@
+// The Pacer interface implemented once for the memory and file backends, on top of transact().
+#include <fmt/format.h>
+
+#include "pacer/internal.hpp"
+
+namespace ccai::detail {
+
+void wait_for_slot(const PacerOptions& o, Clock& clock, TimePoint slot, Duration wait, const std::string& why) {
+    if (o.log) o.log(fmt::format("pacer: {} granted, wait {}", why, fmt_seconds(wait)));
+    if (wait > std::chrono::seconds(1) && o.on_wait) o.on_wait(wait);
+    clock.sleep_until(slot);
+}
+
+Result<Duration> StatePacer::acquire() {
+    const auto start = clock_->now();
+    TimePoint slot{}, reserved_at{};
+    bool penalized = false;
+    auto r = transact([&](PacerState& s, TimePoint now) {
+        prune(s, o_.windows, o_.margin, now);
+        reserved_at = now;
+        slot = next_slot(s, o_.windows, o_.margin, o_.min_gap_fraction, now);
+        penalized = s.penalty_until >= slot;
+        put_grant(s, slot);  // reserved under the lock: whoever reserves first gets the earlier slot
+        return true;
+    });
+    if (!r) return r.error();
+    if (slot <= reserved_at) {
+        log("pacer: slot granted, no wait");
+    } else {
+        wait_for_slot(o_, *clock_, slot, slot - reserved_at, penalized ? "slot (after the account's rate-limit penalty)" : "slot");
+        // The reservation was computed from slots; by now the grants before it have finished and sit at
+        // their completion times. Check again and, if one of them ran late, wait for it to leave.
+        for (;;) {
+            TimePoint at{}, next{};
+            auto c = transact([&](PacerState& s, TimePoint now) {
+                at = std::max(now, slot);  // never before the slot, whatever the clock says
+                take_grant(s, slot);
+                next = confirm_slot(s, o_.windows, o_.margin, at);
+                put_grant(s, next);
+                return true;
+            });
+            if (!c) return c.error();
+            slot = next;
+            if (next == at) break;
+            log(fmt::format("pacer: an earlier request finished late; waiting {} more", fmt_seconds(next - at)));
+            wait_for_slot(o_, *clock_, next, next - at, "slot");
+        }
+    }
+    in_flight_.put(slot);
+    return std::max(slot, clock_->now()) - start;
+}
+
+void StatePacer::complete(bool answered) {
+    const auto slot = in_flight_.take();
+    if (!slot) return;
+    // The request is over: if answered, the server counted it before now. Read the clock before waiting for
+    // the lock, which other processes may hold; that wait would only push the next window's calls later.
+    const auto done = clock_->now();
+    const auto credit = answered ? answered_credit(o_.windows, o_.margin) : Duration(0);
+    auto r = transact([&](PacerState& s, TimePoint) {
+        take_grant(s, *slot);  // gone only if reset or repaired meanwhile: record the request anyway
+        put_grant(s, std::max(done, *slot), credit);
+        return true;
+    });
+    if (!r) log(fmt::format("pacer: could not record a completion: {}", r.error().message));
+}
+
+void StatePacer::penalize(Duration pause) {
+    auto r = transact([&](PacerState& s, TimePoint now) {
+        s.penalty_until = std::max(s.penalty_until, now + pause);
+        return true;
+    });
+    if (!r) log(fmt::format("pacer: could not record the penalty: {}", r.error().message));
+    else log(fmt::format("pacer: penalty {} for every process on the account", fmt_seconds(pause)));
+}
+
+Duration StatePacer::time_until_free() {
+    Duration out{0};
+    auto r = transact([&](PacerState& s, TimePoint now) {
+        prune(s, o_.windows, o_.margin, now);
+        out = next_slot(s, o_.windows, o_.margin, o_.min_gap_fraction, now) - now;
+        return false;
+    });
+    return r ? out : Duration(0);
+}
+
+Result<nlohmann::json> StatePacer::status() {
+    std::vector<int> counts;
+    Duration next_free{0}, penalty{0};
+    auto r = transact([&](PacerState& s, TimePoint now) {
+        prune(s, o_.windows, o_.margin, now);
+        for (const auto& w : o_.windows) counts.push_back(grants_in_window(s, w, o_.margin, now));
+        next_free = next_slot(s, o_.windows, o_.margin, o_.min_gap_fraction, now) - now;
+        penalty = s.penalty_until - now;
+        return false;
+    });
+    if (!r) return r.error();
+    auto j = status_json(o_, backend_name(), counts, next_free, penalty);
+    describe(j);
+    return j;
+}
+
+Result<Unit> StatePacer::reset() {
+    return transact([](PacerState& s, TimePoint) {
+        s = PacerState{};
+        return true;
+    });
+}
+
+}  // namespace ccai::detail

@@ -1,0 +1,226 @@
+#include "ccai/client.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "ccai/base_url.hpp"
+#include "ccai/limits.hpp"
+#include "http/ca_files.hpp"
+#include "ccai/redact.hpp"
+#include "pipeline/policies.hpp"
+#include "config/setting_values.hpp"
+
+namespace ccai {
+
+namespace detail {
+CallStats*& current_stats() {
+    thread_local CallStats* stats = nullptr;
+    return stats;
+}
+}  // namespace detail
+
+namespace {
+// Rounded up: a positive timeout never becomes 0 ms, which libcurl reads as "no timeout".
+std::chrono::milliseconds milliseconds_of(double seconds) {
+    return std::chrono::milliseconds(static_cast<long long>(std::ceil(seconds * 1000)));
+}
+
+RetryOptions retry_options(const Config& c) {
+    RetryOptions r;
+    r.max_attempts = static_cast<int>(c.number("max_attempts"));
+    r.max_wait = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(c.number("max_wait")));
+    return r;
+}
+
+// Where TLS trust comes from, curl's precedence: the ca_bundle setting; else CURL_CA_BUNDLE; else SSL_CERT_FILE
+// and SSL_CERT_DIR (both may apply). Nothing named: libcurl's built-in default.
+Result<Unit> add_ca_trust(const Config& c, TransportOptions& t, const Getenv& getenv) {
+    if (!t.ca_file.empty() || !t.ca_path.empty()) return Unit{};  // the program chose
+    const auto env = [&](const char* name) {
+        auto v = getenv(name);
+        return v ? *v : std::string();
+    };
+    const auto file = [&](std::string path, const std::string& origin) -> Result<Unit> {
+        if (auto why = detail::ca_file_problem(path); !why.empty())
+            return config_error(fmt::format("CA bundle '{}' (from {}): {}", path, origin, why));
+        t.ca_file = std::move(path);
+        return Unit{};
+    };
+    if (c.has("ca_bundle")) {
+        const auto& origin = c.all().at("ca_bundle").origin;
+        auto checked = file(c.get("ca_bundle"), origin == "flag" ? "--ca-bundle" : origin);
+        if (!checked && origin == "flag") return invalid_input(checked.error().message);
+        return checked;
+    }
+    if (auto bundle = env("CURL_CA_BUNDLE"); !bundle.empty()) return file(bundle, "env CURL_CA_BUNDLE");
+    if (auto f = env("SSL_CERT_FILE"); !f.empty())
+        if (auto checked = file(f, "env SSL_CERT_FILE"); !checked) return checked;
+    if (auto dir = env("SSL_CERT_DIR"); !dir.empty()) {
+        if (auto why = detail::ca_dir_problem(dir); !why.empty())
+            return config_error(fmt::format("CA directory '{}' (from env SSL_CERT_DIR): {}", dir, why));
+        t.ca_path = dir;
+    }
+    return Unit{};
+}
+}  // namespace
+
+Result<TransportOptions> transport_options(const Config& config, TransportOptions base, Getenv getenv) {
+    if (!getenv) getenv = [](const char* n) -> std::optional<std::string> {
+        const char* v = std::getenv(n);
+        return v ? std::optional<std::string>(v) : std::nullopt;
+    };
+    base.total_timeout = milliseconds_of(config.number("timeout"));
+    base.connect_timeout = milliseconds_of(config.number("connect_timeout"));
+    base.gzip = config.get("compression") != "none";
+    // Plain http:// without allow_http goes only to this machine; a proxy from http_proxy or ALL_PROXY could
+    // be anywhere, and would receive the token in the clear.
+    const auto url = parse_base_url(config.get("host"));
+    if (url && url->scheme == "http" && config.get("allow_http") != "true") base.no_proxy = true;
+    if (auto trust = add_ca_trust(config, base, getenv); !trust) return trust.error();
+    return base;
+}
+
+// The normalised URL, so that "h", "https://h/" and "HTTPS://H:443" share one budget, as they share one account.
+std::string pacer_scope(const Config& config) {
+    const auto base = parse_base_url(config.get("host"));
+    return (base ? base->text : config.get("host")) + "|" + config.get("account_id");
+}
+
+Result<PacerOptions> pacer_options(const Config& config) {
+    for (const auto* key : {"rate_limit", "pacer", "pacer_fallback", "pacer_margin"})
+        if (auto valid = detail::validate_setting(config, key); !valid) return valid.error();
+    PacerOptions o;
+    auto windows = parse_rate_limits(config.get("rate_limit"));
+    if (!windows) return windows.error();
+    o.windows = *windows;
+    o.scope = pacer_scope(config);
+    o.backend = config.get("pacer");
+    o.dir = config.get("pacer_dir");
+    o.dir_shared = config.get("pacer_dir_shared") == "true";
+    o.fallback = config.get("pacer_fallback");
+    o.margin = config.number("pacer_margin");  // validated with the other settings (validate_settings)
+    return o;
+}
+
+Client::Client(ClientOptions options) : options_(std::move(options)) {
+    const auto& c = options_.config;
+    if (!options_.clock) options_.clock = system_clock();
+    if (!options_.transport) options_.transport = detail::make_curl_transport(options_.transport_options);
+    // Every line reaches the sink redacted, whichever step logs it.
+    if (options_.log) options_.log = [log = options_.log](const std::string& line) { log(redact(line)); };
+    const RetryOptions retry = options_.retry.value_or(retry_options(c));
+    policies_.push_back(detail::make_retry_policy(retry, options_.pacer, options_.clock, options_.log));
+    policies_.push_back(detail::make_auth_policy(c));
+    policies_.push_back(detail::make_pacer_policy(options_.pacer));
+    if (options_.log) policies_.push_back(detail::make_log_policy(options_.log));
+}
+
+Result<std::unique_ptr<Client>> Client::create(ClientOptions options) {
+    // Every value checked before anything is built: nothing is sent with a setting that is wrong.
+    if (auto valid = validate_settings(options.config); !valid) return valid.error();
+    // Where requests go and what their headers carry, refused before the pacer or a connection is set up.
+    if (auto base = base_url(options.config); !base) return base.error();
+    if (auto ok = check_header_settings(options.config); !ok) return ok.error();
+    if (!options.transport) {
+        auto t = transport_options(options.config, options.transport_options);
+        if (!t) return t.error();
+        options.transport_options = std::move(*t);
+    }
+    if (!options.clock) options.clock = system_clock();
+    if (!options.pacer) {
+        auto po = pacer_options(options.config);
+        if (!po) return po.error();
+        po->on_wait = options.on_wait;
+        if (options.log) po->log = [log = options.log](const std::string& line) { log(redact(line)); };
+        auto pacer = make_pacer(*po, options.clock);
+        if (!pacer) return pacer.error();
+        options.pacer = std::shared_ptr<Pacer>(std::move(*pacer));
+    }
+    return std::make_unique<Client>(std::move(options));
+}
+
+Result<HttpRequest> Client::prepare(const EndpointSpec& spec, const CallArgs& args) const {
+    return build_request(spec, args, options_.config);
+}
+
+namespace {
+// The last line of defence for requests an SDK program built itself: the URL under the configured host (so
+// the http:// rule holds for it too) with nothing a request line cannot carry, and headers as check_headers.
+Result<Unit> check_outgoing(const HttpRequest& r, const Config& config) {
+    const auto base = base_url(config);
+    if (!base) return base.error();
+    const std::string_view url = r.url;
+    if (!url.starts_with(base->text) || (url.size() > base->text.size() && url[base->text.size()] != '/' &&
+                                         url[base->text.size()] != '?'))
+        return invalid_input(fmt::format("the request URL is not under the configured host {}", base->text));
+    if (std::any_of(url.begin(), url.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7f || c == '#'; }))
+        return invalid_input("the request URL holds a space, a control character or a '#'");
+    return check_headers(r.headers);
+}
+}  // namespace
+
+Result<HttpResponse> Client::send(HttpRequest request, CallStats* stats) {
+    if (auto ok = check_outgoing(request, options_.config); !ok) return ok.error();
+    CallStats local;
+    detail::current_stats() = stats ? stats : &local;
+    // Policies run in order; each one's `next` is the rest of the chain, ending at the transport. The headers
+    // are checked once more there: a policy (auth) adds one after the check above.
+    std::function<Result<HttpResponse>(size_t, HttpRequest&)> run = [&](size_t i, HttpRequest& r) -> Result<HttpResponse> {
+        if (i == policies_.size()) {
+            if (auto ok = check_headers(r.headers); !ok) return ok.error();
+            return options_.transport->perform(r);
+        }
+        return policies_[i]->send(r, [&, i](HttpRequest& rr) { return run(i + 1, rr); });
+    };
+    auto out = run(0, request);
+    detail::current_stats() = nullptr;
+    return out;
+}
+
+Result<nlohmann::json> Client::call(const EndpointSpec& spec, const CallArgs& args, CallStats* stats) {
+    auto req = prepare(spec, args);
+    if (!req) return req.error();
+    return to_result(send(std::move(*req), stats));
+}
+
+Result<nlohmann::json> parse_body(const std::string& body) {
+    if (body.empty()) return nlohmann::json(nullptr);
+    // A hostile or broken server must not crash its client: a deeper value overflows the stack when it is
+    // copied or printed. Refused rather than passed on as a string, which would look like a good answer.
+    if (json_depth_exceeded_at(body)) {
+        ApiError e;
+        e.message = fmt::format("the response body is {}: refused", json_too_deep_text());
+        return e;
+    }
+    auto j = nlohmann::json::parse(body, nullptr, false);
+    return j.is_discarded() ? nlohmann::json(body) : j;
+}
+
+// An error's text is the server's (or libcurl's) and may echo what it was sent: a secret in a URL, a body or a
+// header. ApiError promises a message without secrets, so every field a person reads is redacted here.
+Result<nlohmann::json> to_result(const Result<HttpResponse>& response) {
+    ApiError e;
+    if (!response) {
+        e = response.error();
+    } else if (response->status < 200 || response->status >= 300) {
+        e = error_from_response(response->status, response->body);
+        e.request_id = response->header("x-request-id");
+    } else {
+        return parse_body(response->body);
+    }
+    e.message = redact(e.message);
+    e.code = redact(e.code);
+    e.request_id = redact(e.request_id);
+    return e;
+}
+
+Result<nlohmann::json> call_operation(Client& client, const char* id, const CallArgs& args) {
+    const auto* spec = find_endpoint(id);
+    if (!spec) return invalid_input(fmt::format("unknown operation {}", id));
+    return client.call(*spec, args);
+}
+
+}  // namespace ccai

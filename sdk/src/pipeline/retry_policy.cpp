@@ -1,0 +1,134 @@
+// The outermost step: re-sends after a rate-limit rejection (any method: the service rejected it, so it
+// did nothing) and after transient failures when that is safe. A rejection penalizes the shared pacer,
+// so every process on the account pauses; the next acquire() then does the waiting.
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "secrets/entropy.hpp"
+#include "pipeline/policies.hpp"
+
+namespace ccai::detail {
+namespace {
+
+double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
+
+class RetryPolicy final : public Policy {
+public:
+    RetryPolicy(RetryOptions o, std::shared_ptr<Pacer> p, std::shared_ptr<Clock> c, std::function<void(const std::string&)> log)
+        : o_(o), pacer_(std::move(p)), clock_(std::move(c)), log_(std::move(log)),
+          rng_(o.seed ? o.seed : random_u64()) {}
+
+    Result<HttpResponse> send(HttpRequest& req, const Next& next) override {
+        Progress p;
+        for (p.attempt = 1;; ++p.attempt) {
+            if (auto* s = current_stats()) s->attempts = p.attempt;
+            auto out = next(req);
+            const auto cls = classify(out);
+            if (cls == RetryClass::done) return out;
+            const bool again = cls == RetryClass::rate_limited ? after_rejection(out, p) : after_failure(req, out, p);
+            if (!again) return out;
+        }
+    }
+
+private:
+    struct Progress {
+        int attempt = 0;
+        int rejections = 0;
+        int failures = 0;
+        Duration waited{0};
+    };
+
+    // Rate limited: pause everyone on the account; the pacer's next acquire() waits it out.
+    bool after_rejection(Result<HttpResponse>& out, Progress& p) {
+        ++p.rejections;
+        const auto until_free = pacer_->time_until_free();
+        auto pause = rate_limit_pause(o_, p.rejections, retry_after_of(out), until_free);
+        pause += positive_jitter(pause);
+        if (p.attempt >= o_.max_attempts || p.waited + pause > o_.max_wait) {
+            out = exhausted(out, p, pause);
+            return false;
+        }
+        if (p.rejections == 1 && until_free == Duration(0))
+            say("the service rejected a request the pacer allowed: other clients share the account, or its limit "
+                "is lower than --rate-limit");
+        pacer_->penalize(pause);
+        p.waited += pause;
+        say(fmt::format("rate limited (attempt {}); the account pauses {:.1f}s", p.attempt, seconds(pause)));
+        return true;
+    }
+
+    // Transient: full-jitter backoff, and only when re-sending cannot do the work twice.
+    bool after_failure(const HttpRequest& req, const Result<HttpResponse>& out, Progress& p) {
+        if (!safe_to_resend(req, out)) {
+            say(fmt::format("{} failed ({}) and may have reached the server: not re-sent", req.method, describe(out)));
+            return false;
+        }
+        ++p.failures;
+        const auto pause = std::max(full_jitter(backoff_for(o_, p.failures)), retry_after_of(out));
+        if (p.attempt >= o_.max_attempts || p.waited + pause > o_.max_wait) return false;
+        say(fmt::format("transient failure (attempt {}): {}; retrying in {:.1f}s", p.attempt, describe(out), seconds(pause)));
+        p.waited += pause;
+        if (auto* s = current_stats()) s->retry_wait += pause;
+        clock_->sleep_for(pause);
+        return true;
+    }
+
+    Duration positive_jitter(Duration pause) {
+        const auto extra = Duration(static_cast<Duration::rep>(static_cast<double>(pause.count()) * o_.jitter_fraction));
+        return std::max(Duration(1), o_.jitter_min + random_upto(extra));
+    }
+    Duration full_jitter(Duration upto) { return random_upto(upto); }
+    Duration random_upto(Duration upto) {
+        std::lock_guard lock(mu_);
+        return Duration(std::uniform_int_distribution<long long>(0, std::max<long long>(0, upto.count()))(rng_));
+    }
+
+    static Duration retry_after_of(const Result<HttpResponse>& out) {
+        if (!out) return out.error().retry_after.value_or(std::chrono::milliseconds(0));
+        const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count();
+        return parse_retry_after(out->header("retry-after"), now).value_or(std::chrono::milliseconds(0));
+    }
+
+    static std::string describe(const Result<HttpResponse>& out) {
+        return out ? fmt::format("HTTP {}", out->status) : out.error().message;
+    }
+
+    // Gives up: still tells the others to back off, and says when a retry could succeed.
+    ApiError exhausted(const Result<HttpResponse>& out, const Progress& p, Duration pause) {
+        pacer_->penalize(pause);
+        ApiError e = out ? error_from_response(out->status, out->body) : out.error();
+        e.kind = ErrorKind::rate_limited;
+        e.retry_after = std::chrono::duration_cast<std::chrono::milliseconds>(pause);
+        const auto why = p.attempt >= o_.max_attempts
+                             ? fmt::format("after {} attempt{}", p.attempt, p.attempt == 1 ? "" : "s")
+                             : fmt::format("and waiting again would pass the {:.0f}s retry budget", seconds(o_.max_wait));
+        e.message = fmt::format("rate limit still exceeded {}; retry in {:.0f}s", why, std::ceil(seconds(pause)));
+        say(e.message);
+        return e;
+    }
+
+    void say(const std::string& line) {
+        if (log_) log_(line);
+    }
+
+    RetryOptions o_;
+    std::shared_ptr<Pacer> pacer_;
+    std::shared_ptr<Clock> clock_;
+    std::function<void(const std::string&)> log_;
+    std::mutex mu_;
+    std::mt19937_64 rng_;
+};
+
+}  // namespace
+
+std::unique_ptr<Policy> make_retry_policy(RetryOptions o, std::shared_ptr<Pacer> p, std::shared_ptr<Clock> c,
+                                          std::function<void(const std::string&)> log) {
+    return std::make_unique<RetryPolicy>(o, std::move(p), std::move(c), std::move(log));
+}
+
+}  // namespace ccai::detail
