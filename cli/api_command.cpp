@@ -115,8 +115,7 @@ Result<HttpRequest> build_raw(const ApiFlags& f, const Config& config) {
 }
 }  // namespace
 
-void add_api_command(CLI::App& app, GlobalFlags& g, Action& action, const CommandFilter& filter) {
-    if (!filter.wants("api")) return;
+void add_api_command(CLI::App& app, GlobalFlags& g, Action& action) {
     static ApiFlags f;
     auto* cmd = app.add_subcommand("api", "send any request through the same auth, pacing and retries");
     cmd->fallthrough();

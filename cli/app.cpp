@@ -9,7 +9,7 @@ namespace {
 constexpr const char* kVersion = "0.1.0";
 }
 
-std::unique_ptr<CLI::App> make_app(GlobalFlags& flags, Action& action, const CommandFilter& filter) {
+std::unique_ptr<CLI::App> make_app(GlobalFlags& flags, Action& action) {
     auto app = std::make_unique<CLI::App>(
         "ccai-cli: the Kore.ai Contact Center AI API from your shell, paced to your account's rate limit", "ccai-cli");
     app->require_subcommand(1);
@@ -19,12 +19,12 @@ std::unique_ptr<CLI::App> make_app(GlobalFlags& flags, Action& action, const Com
                 "6 other 4xx, 7 rate limited after retries, 8 server error, 9 network, 10 batch with failures,\n"
                 "130 interrupted. Errors are one JSON object on stderr.");
     add_global_flags(*app, flags);
-    add_operation_commands(*app, flags, action, filter);
-    add_api_command(*app, flags, action, filter);
-    add_batch_command(*app, flags, action, filter);
-    add_config_command(*app, flags, action, filter);
-    add_pacer_command(*app, flags, action, filter);
-    add_completion_command(*app, flags, action, filter);
+    add_operation_commands(*app, flags, action);
+    add_api_command(*app, flags, action);
+    add_batch_command(*app, flags, action);
+    add_config_command(*app, flags, action);
+    add_pacer_command(*app, flags, action);
+    add_completion_command(*app, flags, action);
     return app;
 }
 

@@ -186,8 +186,7 @@ Exit: 0 every line ok; 10 some line failed, in doubt or invalid; 2 invalid input
 
 }  // namespace
 
-void add_batch_command(CLI::App& app, GlobalFlags& g, Action& action, const CommandFilter& filter) {
-    if (!filter.wants("batch")) return;
+void add_batch_command(CLI::App& app, GlobalFlags& g, Action& action) {
     static BatchFlags f;
     auto* cmd = app.add_subcommand("batch", "run many calls from a JSON Lines or CSV file, paced and resumable");
     cmd->fallthrough();

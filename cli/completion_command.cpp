@@ -17,7 +17,7 @@ namespace {
 CommandTree whole_command_tree() {
     GlobalFlags flags;
     Action action;
-    return build_command_tree(*make_app(flags, action, CommandFilter{}));
+    return build_command_tree(*make_app(flags, action));
 }
 
 int write_stdout(const std::string& text) {
@@ -62,9 +62,9 @@ void add_reference(CLI::App& app, Action& action) {
 }
 }  // namespace
 
-void add_completion_command(CLI::App& app, GlobalFlags&, Action& action, const CommandFilter& filter) {
-    if (filter.wants("completion")) add_completion(app, action);
-    if (filter.wants("reference")) add_reference(app, action);
+void add_completion_command(CLI::App& app, GlobalFlags&, Action& action) {
+    add_completion(app, action);
+    add_reference(app, action);
 }
 
 }  // namespace ccai::cli

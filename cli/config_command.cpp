@@ -26,8 +26,7 @@ void add_config_query(CLI::App& parent, const char* name, const char* desc, Glob
 }
 }  // namespace
 
-void add_config_command(CLI::App& app, GlobalFlags& g, Action& action, const CommandFilter& filter) {
-    if (!filter.wants("config")) return;
+void add_config_command(CLI::App& app, GlobalFlags& g, Action& action) {
     static bool show_origin = false;
     auto* cfg = app.add_subcommand("config", "show the resolved configuration");
     cfg->require_subcommand(1);

@@ -45,24 +45,15 @@ std::string usage_message(CLI::App& app, const CLI::ParseError& e) {
                         : where + ": unknown command '" + rest.front() + "'; one of: " + names;
 }
 
-// What is left after the command is teardown: the command tree's destructors and libcurl's and OpenSSL's exit
-// handlers, ~0.2 ms of a one-call run (bench/RESULTS.md, single-call overhead). So ccai-cli flushes what it
-// wrote and leaves with _Exit; the actions hold nothing that needs a destructor past their own return (files
-// are closed, the pacer's grant completed). A write error on stdout (a full disk) fails the command instead
-// of passing unnoticed. Builds with the sanitizers return normally, so LeakSanitizer sees the whole run.
+// A write error on stdout (a full disk) fails the command instead of passing unnoticed.
 int finish(int rc) {
     if ((std::fflush(stdout) != 0 || std::ferror(stdout)) && rc == ccai::cli::kOk) {
         ccai::ApiError e;
         e.message = "cannot write the output to stdout";
         rc = ccai::cli::report_error(e);
     }
-    std::fflush(stderr);
-    // The registry's copies of the secrets; the clients and configurations holding the others cleansed them
-    // when the command's locals were destroyed. _Exit would skip the registry's own destructor.
+    // The registry's copies of the secrets, now that the command is done with them.
     ccai::forget_secrets();
-#ifdef CCAI_FAST_EXIT
-    std::_Exit(rc);
-#endif
     return rc;
 }
 
@@ -97,22 +88,9 @@ int main(int argc, char** argv) {
         if (const char* v = spec.secret && !spec.env.empty() ? std::getenv(std::string(spec.env).c_str()) : nullptr)
             ccai::register_secret(v);
     if (const auto misuse = empty_switch_value(argc, argv)) return report_error(ccai::invalid_input(*misuse));
-    {
-        // The fast path: a tree of the commands named on the line (see CommandFilter).
-        GlobalFlags flags;
-        Action action;
-        auto app = make_app(flags, action, CommandFilter{{argv + 1, argv + argc}, true});
-        bool parsed = true;
-        try {
-            app->parse(argc, argv);
-        } catch (const CLI::Error&) {
-            parsed = false;  // help, version or a usage error: answered below from the whole tree
-        }
-        if (parsed && action) return finish(run(flags, action));
-    }
     GlobalFlags flags;
     Action action;
-    auto app = make_app(flags, action, CommandFilter{});
+    auto app = make_app(flags, action);
     try {
         app->parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

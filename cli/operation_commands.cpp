@@ -92,11 +92,10 @@ void add_one(CLI::App& group, const EndpointSpec& spec, OperationFlags& v, Globa
 
 }  // namespace
 
-void add_operation_commands(CLI::App& app, GlobalFlags& g, Action& action, const CommandFilter& filter) {
+void add_operation_commands(CLI::App& app, GlobalFlags& g, Action& action) {
     static std::deque<OperationFlags> storage;  // lives as long as the App
     std::map<std::string_view, CLI::App*> groups;
     for (const auto& spec : endpoints()) {
-        if (!filter.wants(spec.group()) || !filter.wants(spec.action())) continue;
         auto& group = groups[spec.group()];
         if (!group) {
             group = app.add_subcommand(std::string(spec.group()), fmt::format("{} operations", spec.group()));

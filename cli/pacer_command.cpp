@@ -22,8 +22,7 @@ int with_pacer(const GlobalFlags& g, const std::function<Result<nlohmann::json>(
 }
 }  // namespace
 
-void add_pacer_command(CLI::App& app, GlobalFlags& g, Action& action, const CommandFilter& filter) {
-    if (!filter.wants("pacer")) return;
+void add_pacer_command(CLI::App& app, GlobalFlags& g, Action& action) {
     auto* pacer = app.add_subcommand("pacer", "the client-side rate-limit pacer shared by every process on the account");
     pacer->require_subcommand(1);
     pacer->fallthrough();

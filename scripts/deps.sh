@@ -6,7 +6,7 @@ PACKAGES=(cmake ninja-build g++ pkg-config ccache
   libcurl4-openssl-dev libcli11-dev nlohmann-json3-dev libfmt-dev doctest-dev libssl-dev
   libcpp-httplib-dev libhiredis-dev redis-server libtomlplusplus-dev
   curl openssl zsh fish groff-base
-  dpkg-dev  # dpkg-source: scripts/lean-curl.sh unpacks Debian's libcurl source
+  dpkg-dev  # dpkg-shlibdeps: the .deb's dependencies (cpack -G DEB)
   clang libclang-rt-dev)  # the libFuzzer build (scripts/fuzz.sh)
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Starts ccai-mock for a script (the demo, the benchmarks, scripts/update-startup-order.sh) on a free port
+# Starts ccai-mock for a script (the demo, the benchmarks) on a free port
 # and waits until it serves. Sourced, not run: the mock must be a job of the calling shell, so the caller's
 # own cleanup (kill "$MOCK_PID", or kill $(jobs -p)) stops it. Safe under `set -euo pipefail`.
 #

@@ -1,9 +1,14 @@
 # cpack -G DEB in the build directory, then check the package's contents and metadata.
 find_program(DPKG_DEB dpkg-deb)
-if(NOT DPKG_DEB)
-  message("dpkg-deb is not installed; skipping")
-  return()
-endif()
+find_program(DPKG_SHLIBDEPS dpkg-shlibdeps)  # dpkg-dev: the package's Depends
+foreach(tool DPKG_DEB DPKG_SHLIBDEPS)
+  if(NOT ${tool})
+    string(TOLOWER "${tool}" name)
+    string(REPLACE "_" "-" name "${name}")
+    message("${name} is not installed; skipping")
+    return()
+  endif()
+endforeach()
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
 get_filename_component(cmake_dir "${CMAKE_COMMAND}" DIRECTORY)
@@ -32,10 +37,7 @@ message(STATUS "${debs}:\n${fields}")
 if(NOT fields MATCHES "Package: ccai-cli" OR NOT fields MATCHES "Depends: .*libssl3")
   message(FATAL_ERROR "unexpected package metadata:\n${fields}")
 endif()
-# With scripts/lean-curl.sh's libcurl linked in, installing ccai-cli must not pull in libcurl4 and the 26
-# libraries behind it; with the system's, it must depend on it.
-if(LEAN_CURL AND fields MATCHES "libcurl")
-  message(FATAL_ERROR "the lean build's package depends on libcurl:\n${fields}")
-elseif(NOT LEAN_CURL AND NOT fields MATCHES "Depends: .*libcurl")
+# dpkg-shlibdeps found the system's libcurl the binaries are linked with.
+if(NOT fields MATCHES "Depends: .*libcurl")
   message(FATAL_ERROR "the package does not depend on libcurl:\n${fields}")
 endif()

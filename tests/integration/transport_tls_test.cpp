@@ -1,6 +1,5 @@
 // HTTPS end to end: ccai-cli against a TLS server on loopback (httplib over OpenSSL, certificates made by
-// the openssl command for this run). Whichever libcurl the build links (scripts/lean-curl.sh's or the
-// system's), TLS must work and certificates must be checked.
+// the openssl command for this run). TLS must work and certificates must be checked.
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -89,15 +88,16 @@ TEST_CASE("transport: HTTPS works, and a certificate no CA vouches for is refuse
 }
 
 // Where trusted CAs come from. ccai-cli runs in a mount namespace whose /etc/ssl/certs is a directory of
-// this test's making. The lean libcurl reads only the directory's hash links (openssl rehash; Debian's
-// update-ca-certificates keeps them): parsing all of ca-certificates.crt (~140 CAs) cost each HTTPS call
-// ~23 ms. Needs root for the namespace.
+// this test's making. When it holds hash links (openssl rehash; Debian's update-ca-certificates keeps them),
+// the CA is looked up there and ca-certificates.crt is not parsed: parsing the whole bundle was most of a
+// short HTTPS call. Without hash links (Fedora's /etc/ssl/certs holds bundles only) libcurl's default bundle
+// is read. Needs root for the namespace.
 TEST_CASE("transport: certificates are verified against /etc/ssl/certs") {
     if (::geteuid() != 0 || ccai::test::run({"unshare", "-m", "true"}).exit_code != 0) {
         MESSAGE("skipped: a mount namespace needs root");
         return;
     }
-    Certificates certs;
+    Certificates certs, other;  // `other` did not sign the server's certificate
     TlsServer tls(certs);
     const auto base = ccai::test::temp_dir();
     auto with_certs_dir = [&](const std::string& dir) {
@@ -107,7 +107,7 @@ TEST_CASE("transport: certificates are verified against /etc/ssl/certs") {
     };
     namespace fs = std::filesystem;
 
-    // The CA as a hash link, not in the bundle (the system's, which Debian's libcurl also reads): verified.
+    // The CA as a hash link, not in the bundle (the system's): verified.
     const auto hashed = base + "/hashed";
     fs::create_directories(hashed);
     fs::copy_file(certs.ca, hashed + "/ccai-test-ca.pem");
@@ -117,17 +117,22 @@ TEST_CASE("transport: certificates are verified against /etc/ssl/certs") {
     CHECK_MESSAGE(by_hash.exit_code == 0, by_hash.err);
     CHECK(by_hash.out.find("over TLS") != std::string::npos);
 
-    // The CA only inside ca-certificates.crt, no hash link: the lean build does not read the bundle.
+    // Hash links, and the CA only inside ca-certificates.crt: the bundle is not read.
+    const auto links_and_bundle = base + "/links-and-bundle";
+    fs::create_directories(links_and_bundle);
+    fs::copy_file(other.ca, links_and_bundle + "/other-ca.pem");
+    openssl({"rehash", links_and_bundle});
+    fs::copy_file(certs.ca, links_and_bundle + "/ca-certificates.crt");
+    const auto not_in_bundle = with_certs_dir(links_and_bundle);
+    CHECK(not_in_bundle.exit_code == 9);
+    CHECK(not_in_bundle.err.find("certificate") != std::string::npos);
+
+    // No hash links at all, the CA inside ca-certificates.crt: libcurl's default bundle is read.
     const auto bundle = base + "/bundle";
     fs::create_directories(bundle);
     fs::copy_file(certs.ca, bundle + "/ca-certificates.crt");
     const auto by_bundle = with_certs_dir(bundle);
-#ifdef CCAI_LEAN_CURL
-    CHECK(by_bundle.exit_code == 9);
-    CHECK(by_bundle.err.find("certificate") != std::string::npos);
-#else
-    CHECK_MESSAGE(by_bundle.exit_code == 0, by_bundle.err);  // Debian's libcurl reads the bundle too
-#endif
+    CHECK_MESSAGE(by_bundle.exit_code == 0, by_bundle.err);
 }
 
 // A private CA (a company's, a TLS-inspecting proxy's) is trusted through the ca_bundle setting (flag,

@@ -1,5 +1,6 @@
 #include "http/ca_files.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -74,6 +75,26 @@ std::string ca_dir_problem(const std::string& paths) {
                                     : fmt::format("{}: {}", dir, open_problem(errno, "directory"));
     }
     return "";
+}
+
+bool holds_hash_links(const char* dir) {
+    DIR* d = ::opendir(dir);
+    if (!d) return false;
+    bool found = false;
+    while (const dirent* e = ::readdir(d)) {
+        // <8 hex digits>.<n>, n counting subjects whose hashes collide
+        const std::string_view name = e->d_name;
+        const auto dot = name.find('.');
+        if (dot != 8 || name.size() == 9) continue;
+        const auto hex = name.substr(0, 8), n = name.substr(9);
+        if (hex.find_first_not_of("0123456789abcdef") == std::string_view::npos &&
+            n.find_first_not_of("0123456789") == std::string_view::npos) {
+            found = true;
+            break;
+        }
+    }
+    ::closedir(d);
+    return found;
 }
 
 }  // namespace ccai::detail

@@ -14,4 +14,9 @@ std::string ca_file_problem(const std::string& path);
 /// CA directories, or "".
 std::string ca_dir_problem(const std::string& paths);
 
+/// True when `dir` holds OpenSSL hash links (`5ed36f99.0`, as `openssl rehash` and Debian's
+/// update-ca-certificates make them), so that a TLS library can look a CA up there by its subject's hash.
+/// Reads the directory only until the first one.
+bool holds_hash_links(const char* dir);
+
 }  // namespace ccai::detail

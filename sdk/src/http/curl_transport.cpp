@@ -9,9 +9,13 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
 
+#include "ca_files.hpp"
 #include "ccai/limits.hpp"
 #include "ccai/redact.hpp"
 #include "pipeline/policies.hpp"
@@ -81,13 +85,32 @@ ApiError network_error(CURLcode code, const char* detail, bool sent) {
     return e;
 }
 
+// The system's CA directory, when nothing names the CAs to trust and libcurl can use the directory instead of
+// its default bundle; else "". With the bundle (Debian's ca-certificates.crt, ~140 CAs) OpenSSL parses every
+// certificate in it for each process, which is most of a short HTTPS call's start-up; from the directory
+// it reads only the CA a handshake needs, found by the hash of its subject. Only for the OpenSSL family,
+// whose lookup that is, and only when the directory holds the hash links (Debian's update-ca-certificates
+// keeps them; on Fedora /etc/ssl/certs holds bundles only, and libcurl's default is left alone).
+std::string system_ca_dir(const TransportOptions& o) {
+    constexpr const char* kDir = "/etc/ssl/certs";
+    if (!o.ca_file.empty() || !o.ca_path.empty()) return "";
+    const curl_version_info_data* v = curl_version_info(CURLVERSION_NOW);
+    if (!v || !(v->features & CURL_VERSION_SSL) || !v->ssl_version) return "";
+    const std::string_view tls = v->ssl_version;
+    const bool by_hash = tls.starts_with("OpenSSL/") || tls.starts_with("LibreSSL/") || tls.starts_with("BoringSSL");
+    return by_hash && holds_hash_links(kDir) ? kDir : "";
+}
+
 class CurlTransport final : public Transport {
 public:
     // libcurl's global set-up (OpenSSL's initialization, reading openssl.cnf: ~3 ms on a slow VM) and this
     // thread's handle are made now, not at the first request: the pacer would otherwise grant a slot, wait
     // for it, and only then spend that time before the request goes out, and every window after it would
     // start that much later (bench/RESULTS.md).
-    explicit CurlTransport(TransportOptions o) : o_(o) { thread_handle(); }
+    explicit CurlTransport(TransportOptions o) : o_(std::move(o)) {
+        thread_handle();
+        system_ca_dir_ = system_ca_dir(o_);
+    }
 
     Result<HttpResponse> perform(const HttpRequest& req) override {
         CURL* h = thread_handle();
@@ -101,10 +124,15 @@ public:
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, o_.insecure ? 0L : 1L);
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, o_.insecure ? 0L : 2L);
         // Trust from transport_options() (ca_bundle, CURL_CA_BUNDLE, SSL_CERT_FILE, SSL_CERT_DIR); unset, the
-        // handle keeps libcurl's built-in default (curl_easy_reset restores it for every request).
+        // system's CA directory without the bundle (system_ca_dir), else libcurl's built-in default
+        // (curl_easy_reset restores it for every request).
         if (!o_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, o_.ca_file.c_str());
         if (o_.no_proxy) curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
         if (!o_.ca_path.empty()) curl_easy_setopt(h, CURLOPT_CAPATH, o_.ca_path.c_str());
+        if (!system_ca_dir_.empty()) {
+            curl_easy_setopt(h, CURLOPT_CAINFO, nullptr);
+            curl_easy_setopt(h, CURLOPT_CAPATH, system_ca_dir_.c_str());
+        }
         // gzip only: it saves the bandwidth of big list pages. brotli ("" = everything libcurl decodes) cost
         // ~0.7 ms per call at the server; even gzip costs ~0.9 ms per small answer on loopback (compress,
         // inflate), so `compression = none` turns it off (bench/RESULTS.md).
@@ -163,6 +191,7 @@ public:
 
 private:
     TransportOptions o_;
+    std::string system_ca_dir_;
 };
 
 }  // namespace
