@@ -32,7 +32,7 @@ inline constexpr std::size_t kShortSecretLength = 8;
 /// Thread-safe.
 void register_secret(std::string_view value);
 
-/// @brief Empties the registry, cleansing its copies. A program that leaves with _Exit calls it first.
+/// @brief Empties the registry, cleansing its copies (a program may call it before it exits).
 void forget_secrets();
 
 /// @brief `text` with every registered secret (in any of its escaped forms) and every JWT-shaped run

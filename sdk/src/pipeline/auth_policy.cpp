@@ -20,7 +20,7 @@ public:
         : token_(c.get("token")), client_id_(c.get("client_id")), secret_(c.get("client_secret")),
           sub_(c.get("jwt_sub")), ttl_(static_cast<long long>(c.number("jwt_ttl"))), jti_(c.enabled("jwt_jti")) {}
 
-    // Key material does not outlive the client (the CLI's _Exit skips nothing here: its clients are gone by then).
+    // Key material does not outlive the client.
     ~AuthPolicy() override {
         secure_clear(token_);
         secure_clear(secret_);
