@@ -22,13 +22,6 @@ namespace ccai::batch {
 
 namespace detail {
 
-void Fingerprint::add(std::string_view bytes) {
-    for (unsigned char c : bytes) {
-        value ^= c;
-        value *= 1099511628211ULL;
-    }
-}
-
 // Params are strings on the wire; JSON Lines users naturally write numbers and booleans.
 std::optional<std::string> param_text(const nlohmann::json& v) {
     if (v.is_string()) return v.get<std::string>();

@@ -15,14 +15,12 @@
 #include <nlohmann/json.hpp>
 
 #include "ccai/batch.hpp"
+#include "util/fnv1a.hpp"
 
 namespace ccai::batch::detail {
 
-/// FNV-1a 64: stable across builds and platforms, unlike std::hash, so a journal outlives the binary.
-struct Fingerprint {
-    std::uint64_t value = 14695981039346656037ULL;
-    void add(std::string_view bytes);
-};
+/// The input's fingerprint, so a journal is resumed only against the input it was made from.
+using Fingerprint = ccai::detail::Fnv1a64;
 
 /// A JSON scalar as the string a parameter carries; nullopt for objects, arrays and null.
 std::optional<std::string> param_text(const nlohmann::json& v);
