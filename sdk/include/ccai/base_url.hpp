@@ -33,7 +33,7 @@ Result<BaseUrl> parse_base_url(std::string_view host);
 
 /// @brief The configured base URL, checked: parse_base_url, and plain http:// to a host other than loopback
 /// is refused unless `allow_http` is true (the token would cross the network in the clear). Errors name
-/// where `host` came from: exit 2 (invalid_input) when it was given as a flag, else 3 (config).
+/// where `host` came from: invalid_input when it was given as a flag, else config.
 Result<BaseUrl> base_url(const Config& config);
 
 }  // namespace ccai

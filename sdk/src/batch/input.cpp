@@ -291,17 +291,6 @@ std::optional<Outcome> outcome_from_string(std::string_view t) {
     return std::nullopt;
 }
 
-nlohmann::json error_to_json(const ApiError& e) {
-    static constexpr const char* names[] = {"", "error", "invalid_input", "config", "auth", "not_found",
-                                            "client_error", "rate_limited", "server_error", "network"};
-    const auto k = static_cast<int>(e.kind);
-    nlohmann::json j = {{"kind", k >= 1 && k <= 9 ? names[k] : "error"}, {"message", redact(e.message)}, {"exit_code", k}};
-    if (e.http_status) j["status"] = e.http_status;
-    if (!e.code.empty()) j["code"] = e.code;
-    if (!e.request_id.empty()) j["request_id"] = e.request_id;
-    return j;
-}
-
 nlohmann::json Record::to_json() const {
     nlohmann::json j = {{"line", line}, {"id", id.empty() ? nlohmann::json() : nlohmann::json(id)}, {"op", op},
                         {"outcome", to_string(outcome)}, {"status", status}};

@@ -54,7 +54,7 @@ private:
     bool stopping();
     void push(Item item);
     bool pop(Item& item);
-    nlohmann::json error_json(const ApiError& e) const { return o_.error_json ? o_.error_json(e) : error_to_json(e); }
+    nlohmann::json error_json(const ApiError& e) const { return o_.error_json ? o_.error_json(e) : ccai::error_json(e); }
 
     Client& client_;
     const Options& o_;
