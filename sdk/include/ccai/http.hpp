@@ -18,6 +18,9 @@ namespace ccai {
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 /// @brief A request ready for the wire.
+/// @brief GET, PUT and DELETE may be repeated without changing the outcome.
+bool idempotent_method(std::string_view method);
+
 struct HttpRequest {
     std::string method;  ///< GET, POST, PUT, DELETE
     std::string url;     ///< absolute, query included
@@ -28,7 +31,7 @@ struct HttpRequest {
 
     /// @brief Value of the first header with this name (case-insensitive), or "".
     [[nodiscard]] std::string header(std::string_view name) const;
-    /// @brief GET, PUT and DELETE may be repeated without changing the outcome.
+    /// @brief idempotent_method(method).
     [[nodiscard]] bool idempotent() const;
 };
 

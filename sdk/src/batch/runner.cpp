@@ -17,7 +17,7 @@ namespace ccai::batch {
 
 namespace {
 
-bool idempotent(const EndpointSpec& spec) { return spec.method() == "GET" || spec.method() == "PUT" || spec.method() == "DELETE"; }
+bool idempotent(const EndpointSpec& spec) { return idempotent_method(spec.method()); }
 
 Record base_record(const Item& item) {
     Record r;
