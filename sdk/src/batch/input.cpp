@@ -22,6 +22,13 @@ namespace ccai::batch {
 
 namespace detail {
 
+Result<Unit> check_line_bounds(std::size_t bytes, bool holds_nul) {
+    if (bytes > kMaxBatchLineBytes)
+        return invalid_input(fmt::format("longer than {} bytes, the most a batch line may hold", kMaxBatchLineBytes));
+    if (holds_nul) return invalid_input("the line holds a NUL byte");
+    return Unit{};
+}
+
 // Params are strings on the wire; JSON Lines users naturally write numbers and booleans.
 std::optional<std::string> param_text(const nlohmann::json& v) {
     if (v.is_string()) return v.get<std::string>();
@@ -92,9 +99,7 @@ bool next_line(std::istream& in, detail::Fingerprint& fp, std::string& text) {
 
 // A line as JSON, or why it cannot be one.
 Result<nlohmann::json> parse_line(std::string_view text) {
-    if (text.size() > kMaxBatchLineBytes)
-        return invalid_input(fmt::format("longer than {} bytes, the most a batch line may hold", kMaxBatchLineBytes));
-    if (text.find('\0') != std::string_view::npos) return invalid_input("the line holds a NUL byte");
+    if (auto ok = detail::check_line_bounds(text.size(), text.find('\0') != std::string_view::npos); !ok) return ok.error();
     if (json_depth_exceeded_at(text)) return invalid_input(json_too_deep_text());
     auto j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded()) return invalid_input("not valid JSON");

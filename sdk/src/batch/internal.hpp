@@ -29,6 +29,10 @@ std::optional<std::string> param_text(const nlohmann::json& v);
 Result<Scan> each_jsonl(std::istream& in, const LineVisitor& visit);
 Result<Scan> each_csv(std::istream& in, const CsvOptions& o, const LineVisitor& visit);
 
+/// A batch line (a JSON Lines line, a CSV record with all its physical lines) within bounds: at most
+/// kMaxBatchLineBytes, no NUL byte. Errors are invalid_input.
+Result<Unit> check_line_bounds(std::size_t bytes, bool holds_nul);
+
 /// build_request on a line without a problem yet; sets the problem when it fails.
 void validate_item(Item& item, const Config& config);
 
