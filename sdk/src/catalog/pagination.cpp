@@ -60,7 +60,7 @@ Cursor cursor_for(const EndpointSpec& spec, const CallArgs& args) {
     if (style.find("skip") != std::string_view::npos) c.name = "skip";
     else if (style.find("offset") != std::string_view::npos) c.name = "offset";
     else c.name = "page";
-    const bool offset_counts_pages = c.name == "offset" && spec.pagination()->notes().find("pages to skip") != std::string_view::npos;
+    const bool offset_counts_pages = c.name == "offset" && spec.pagination()->offset_counts_pages();
     c.unit = c.name == "page" || offset_counts_pages ? Unit_::pages : Unit_::records;
     c.place = place_of(spec, c.name);
     c.value = given(spec, args, c.name).value_or(c.name == "page" ? 1 : 0);
