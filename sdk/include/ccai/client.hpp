@@ -62,8 +62,9 @@ struct CallStats {
 /// `prctl(PR_SET_DUMPABLE, 0)` and `setrlimit(RLIMIT_CORE, {0, 0})` (ccai-cli does).
 class Client : public GroupAccessors<Client> {
 public:
-    /// @brief Builds a client; fails on a setting validate_settings() refuses (exit 2 from a flag, else 3)
-    /// and on CA files that cannot be used (transport_options()).
+    /// @brief Builds a client, the only way to get one: every part set, from `options` or the config. Fails
+    /// on a setting validate_settings() refuses (invalid_input from a flag, else config), on CA files that
+    /// cannot be used (transport_options()) and on a pacer that cannot be made.
     static Result<std::unique_ptr<Client>> create(ClientOptions options);
 
     /// @brief Calls an operation of the catalog: builds, validates, sends through the pipeline, parses.
@@ -76,9 +77,10 @@ public:
     [[nodiscard]] const Config& config() const { return options_.config; }
     [[nodiscard]] Pacer& pacer() { return *options_.pacer; }
 
+private:
+    /// `options` complete: transport, pacer and clock set (create() sees to it).
     explicit Client(ClientOptions options);
 
-private:
     ClientOptions options_;
     std::vector<std::unique_ptr<Policy>> policies_;
 };

@@ -103,8 +103,6 @@ Result<PacerOptions> pacer_options(const Config& config) {
 
 Client::Client(ClientOptions options) : options_(std::move(options)) {
     const auto& c = options_.config;
-    if (!options_.clock) options_.clock = system_clock();
-    if (!options_.transport) options_.transport = detail::make_curl_transport(options_.transport_options);
     // Every line reaches the sink redacted, whichever step logs it.
     if (options_.log) options_.log = [log = options_.log](const std::string& line) { log(redact(line)); };
     const RetryOptions retry = options_.retry.value_or(retry_options(c));
@@ -117,6 +115,7 @@ Client::Client(ClientOptions options) : options_(std::move(options)) {
 Result<std::unique_ptr<Client>> Client::create(ClientOptions options) {
     // Every value checked before anything is built: nothing is sent with a setting that is wrong.
     if (auto valid = validate_settings(options.config); !valid) return valid.error();
+        options.transport = detail::make_curl_transport(options.transport_options);
     // Where requests go and what their headers carry, refused before the pacer or a connection is set up.
     if (auto base = base_url(options.config); !base) return base.error();
     if (auto ok = check_header_settings(options.config); !ok) return ok.error();
@@ -135,7 +134,7 @@ Result<std::unique_ptr<Client>> Client::create(ClientOptions options) {
         if (!pacer) return pacer.error();
         options.pacer = std::shared_ptr<Pacer>(std::move(*pacer));
     }
-    return std::make_unique<Client>(std::move(options));
+    return std::unique_ptr<Client>(new Client(std::move(options)));
 }
 
 Result<HttpRequest> Client::prepare(const EndpointSpec& spec, const CallArgs& args) const {
