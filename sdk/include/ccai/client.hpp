@@ -22,14 +22,21 @@
 
 namespace ccai {
 
+/// @brief Statistics of one call (attempts, time waited for the pacer and between retries).
+struct CallStats {
+    int attempts = 0;
+    Duration pacer_wait{0};
+    Duration retry_wait{0};
+};
+
 /// @brief The rest of the chain, as seen by a policy.
 using Next = std::function<Result<HttpResponse>(HttpRequest&)>;
 
-/// @brief One step of the pipeline.
+/// @brief One step of the pipeline. `stats` belongs to the call going through: a step adds what it did.
 class Policy {
 public:
     virtual ~Policy() = default;
-    virtual Result<HttpResponse> send(HttpRequest& request, const Next& next) = 0;
+    virtual Result<HttpResponse> send(HttpRequest& request, CallStats& stats, const Next& next) = 0;
 };
 
 /// @brief Everything a Client is made of. Unset parts get production defaults from the config.
@@ -44,13 +51,6 @@ struct ClientOptions {
     std::function<void(const std::string&)> log;
     /// Called before a pacer wait longer than a second.
     std::function<void(Duration)> on_wait;
-};
-
-/// @brief Statistics of the last call (attempts, time waited for the pacer).
-struct CallStats {
-    int attempts = 0;
-    Duration pacer_wait{0};
-    Duration retry_wait{0};
 };
 
 /// @brief A CCAI API client. Thread-safe for concurrent calls when its transport and pacer are.
@@ -68,6 +68,7 @@ public:
     static Result<std::unique_ptr<Client>> create(ClientOptions options);
 
     /// @brief Calls an operation of the catalog: builds, validates, sends through the pipeline, parses.
+    /// `stats`, when given, receives this call's statistics.
     Result<nlohmann::json> call(const EndpointSpec& spec, const CallArgs& args, CallStats* stats = nullptr);
     /// @brief Builds the request without sending (for --dry-run). `auth` is not included.
     Result<HttpRequest> prepare(const EndpointSpec& spec, const CallArgs& args) const;

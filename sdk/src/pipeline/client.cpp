@@ -15,13 +15,6 @@
 
 namespace ccai {
 
-namespace detail {
-CallStats*& current_stats() {
-    thread_local CallStats* stats = nullptr;
-    return stats;
-}
-}  // namespace detail
-
 namespace {
 // Rounded up: a positive timeout never becomes 0 ms, which libcurl reads as "no timeout".
 std::chrono::milliseconds milliseconds_of(double seconds) {
@@ -115,7 +108,6 @@ Client::Client(ClientOptions options) : options_(std::move(options)) {
 Result<std::unique_ptr<Client>> Client::create(ClientOptions options) {
     // Every value checked before anything is built: nothing is sent with a setting that is wrong.
     if (auto valid = validate_settings(options.config); !valid) return valid.error();
-        options.transport = detail::make_curl_transport(options.transport_options);
     // Where requests go and what their headers carry, refused before the pacer or a connection is set up.
     if (auto base = base_url(options.config); !base) return base.error();
     if (auto ok = check_header_settings(options.config); !ok) return ok.error();
@@ -123,6 +115,7 @@ Result<std::unique_ptr<Client>> Client::create(ClientOptions options) {
         auto t = transport_options(options.config, options.transport_options);
         if (!t) return t.error();
         options.transport_options = std::move(*t);
+        options.transport = detail::make_curl_transport(options.transport_options);
     }
     if (!options.clock) options.clock = system_clock();
     if (!options.pacer) {
@@ -160,7 +153,7 @@ Result<Unit> check_outgoing(const HttpRequest& r, const Config& config) {
 Result<HttpResponse> Client::send(HttpRequest request, CallStats* stats) {
     if (auto ok = check_outgoing(request, options_.config); !ok) return ok.error();
     CallStats local;
-    detail::current_stats() = stats ? stats : &local;
+    CallStats& call_stats = stats ? *stats : local;
     // Policies run in order; each one's `next` is the rest of the chain, ending at the transport. The headers
     // are checked once more there: a policy (auth) adds one after the check above.
     std::function<Result<HttpResponse>(size_t, HttpRequest&)> run = [&](size_t i, HttpRequest& r) -> Result<HttpResponse> {
@@ -168,11 +161,9 @@ Result<HttpResponse> Client::send(HttpRequest request, CallStats* stats) {
             if (auto ok = check_headers(r.headers); !ok) return ok.error();
             return options_.transport->perform(r);
         }
-        return policies_[i]->send(r, [&, i](HttpRequest& rr) { return run(i + 1, rr); });
+        return policies_[i]->send(r, call_stats, [&, i](HttpRequest& rr) { return run(i + 1, rr); });
     };
-    auto out = run(0, request);
-    detail::current_stats() = nullptr;
-    return out;
+    return run(0, request);
 }
 
 Result<nlohmann::json> Client::call(const EndpointSpec& spec, const CallArgs& args, CallStats* stats) {
