@@ -84,20 +84,18 @@ Result<std::pair<std::string, std::string>> parse_header(const std::string& h) {
 }
 
 Result<HttpRequest> build_raw(const ApiFlags& f, const Config& config) {
-    HttpRequest r;
-    r.method = f.method;
-    std::transform(r.method.begin(), r.method.end(), r.method.begin(), ::toupper);
-    if (r.method != "GET" && r.method != "POST" && r.method != "PUT" && r.method != "DELETE" && r.method != "PATCH")
+    std::string method = f.method;
+    std::transform(method.begin(), method.end(), method.begin(), ::toupper);
+    if (method != "GET" && method != "POST" && method != "PUT" && method != "DELETE" && method != "PATCH")
         return invalid_input(fmt::format("api: unsupported method '{}'", f.method));
     auto raw = check_raw_path(f.path);
     if (!raw) return raw.error();
-    const auto base = base_url(config);
-    if (!base) return base.error();
-    if (auto ok = check_header_settings(config); !ok) return ok.error();
+    auto started = start_request(std::move(method), "", config);
+    if (!started) return started.error();
+    HttpRequest r = std::move(*started);
     auto path = fill_placeholders(*raw, config);
     if (!path) return path.error();
-    r.url = base->text + *path;
-    if (config.has("account_id")) r.headers.emplace_back("accountid", config.get("account_id"));
+    r.url += *path;
     if (config.has("bot_id")) r.headers.emplace_back("iid", config.get("bot_id"));
     for (const auto& h : f.headers) {
         auto header = parse_header(h);

@@ -3,18 +3,16 @@
 
 #include <fmt/format.h>
 
-namespace ccai::cli {
+#include "ccai/version.hpp"
 
-namespace {
-constexpr const char* kVersion = "0.1.0";
-}
+namespace ccai::cli {
 
 std::unique_ptr<CLI::App> make_app(GlobalFlags& flags, Action& action) {
     auto app = std::make_unique<CLI::App>(
         "ccai-cli: the Kore.ai Contact Center AI API from your shell, paced to your account's rate limit", "ccai-cli");
     app->require_subcommand(1);
     // Like curl --version: the libcurl and TLS library a bug report needs to name.
-    app->set_version_flag("--version", [] { return fmt::format("ccai-cli {} {}", kVersion, http_library_version()); });
+    app->set_version_flag("--version", [] { return fmt::format("ccai-cli {} {}", version(), http_library_version()); });
     app->footer("Exit codes: 0 ok, 1 error, 2 usage/invalid input, 3 configuration, 4 auth rejected, 5 not found,\n"
                 "6 other 4xx, 7 rate limited after retries, 8 server error, 9 network, 10 batch with failures,\n"
                 "130 interrupted. Errors are one JSON object on stderr.");

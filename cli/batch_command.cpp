@@ -84,7 +84,7 @@ Result<batch::Source> make_source(const BatchFlags& f, StdinSpool& spool) {
 Result<int> report_invalid(const batch::Source& source, const Config& config, bool skipping) {
     int code = kOk;
     auto scan = batch::validate(source, config, [&](const batch::Item& item) {
-        auto j = error_json(*item.problem);
+        auto j = error_with_exit_code(*item.problem);
         j["line"] = item.line;
         if (!item.id.empty()) j["id"] = item.id;
         if (skipping) j["skipped"] = true;
@@ -119,7 +119,7 @@ batch::Options runner_options(const BatchFlags& f, std::vector<batch::FileId> in
     o.retry_in_doubt = f.retry_in_doubt;
     o.skip_invalid = f.skip_invalid;
     o.stop = [] { return g_interrupted.load(); };
-    o.error_json = [](const ApiError& e) { return error_json(e); };
+    o.error_json = error_with_exit_code;
     if (progress) o.on_progress = [progress](const batch::Progress& p) { progress->update(p); };
     if (f.results.empty())
         o.on_record = [](const batch::Record& r) {

@@ -5,11 +5,8 @@
 
 #include "app.hpp"
 #include "completion_model.hpp"
+#include "ccai/version.hpp"
 #include "exit_codes.hpp"
-
-#ifndef CCAI_VERSION
-#define CCAI_VERSION "0.0.0"
-#endif
 
 namespace ccai::cli {
 
@@ -56,7 +53,7 @@ void add_reference(CLI::App& app, Action& action) {
     reference->callback([&action] {
         action = [] {
             const auto tree = whole_command_tree();
-            return write_stdout(format == "man" ? man_reference(tree, CCAI_VERSION) : markdown_reference(tree));
+            return write_stdout(format == "man" ? man_reference(tree, std::string(version())) : markdown_reference(tree));
         };
     });
 }

@@ -21,12 +21,13 @@ enum ExitCode : int {
     kInterrupted = 130,
 };
 
-inline int exit_code_for(ErrorKind kind) { return static_cast<int>(kind); }
+/// The exit code of a failure of this kind.
+int exit_code_for(ErrorKind kind);
 
 /// Prints the error as one JSON object on stderr ({"error": {...}}) and returns its exit code.
 int report_error(const ApiError& error);
 
-/// The error as JSON (also used in batch results).
-nlohmann::json error_json(const ApiError& error);
+/// ccai::error_json with the exit code (also used in batch results).
+nlohmann::json error_with_exit_code(const ApiError& error);
 
 }  // namespace ccai::cli

@@ -10,15 +10,6 @@ namespace ccai::cli {
 
 namespace {
 
-const nlohmann::json* at_path(const nlohmann::json& v, const std::string& path) {
-    if (!v.is_object()) return nullptr;
-    if (auto it = v.find(path); it != v.end()) return &*it;  // keys may contain dots or spaces
-    const auto dot = path.find('.');
-    if (dot == std::string::npos) return nullptr;
-    auto it = v.find(path.substr(0, dot));
-    return it == v.end() ? nullptr : at_path(*it, path.substr(dot + 1));
-}
-
 std::string cell(const nlohmann::json& v) {
     if (v.is_string()) return v.get<std::string>();
     if (v.is_null()) return "";
@@ -41,7 +32,7 @@ void print_table(std::FILE* out, const nlohmann::json& rows_in, const std::vecto
     for (const auto& r : rows) {
         std::vector<std::string> line;
         for (const auto& c : cols) {
-            const auto* v = at_path(r, c);
+            const auto* v = json_at_path(r, c);
             line.push_back(v ? cell(*v) : "");
         }
         grid.push_back(std::move(line));
@@ -70,7 +61,7 @@ void print_text(std::FILE* out, const nlohmann::json& rows_in, const std::vector
             for (const auto& [k, v] : r.items()) line += (line.empty() ? "" : "\t") + cell(v);
         } else {
             for (size_t i = 0; i < fields.size(); ++i) {
-                const auto* v = at_path(r, fields[i]);
+                const auto* v = json_at_path(r, fields[i]);
                 line += (i ? "\t" : "") + (v ? cell(*v) : std::string());
             }
         }
@@ -108,7 +99,7 @@ nlohmann::json select_fields(const nlohmann::json& value, const std::vector<std:
     if (fields.empty() || !value.is_object()) return value;
     nlohmann::json out = nlohmann::json::object();
     for (const auto& f : fields)
-        if (const auto* v = at_path(value, f)) out[f] = *v;
+        if (const auto* v = json_at_path(value, f)) out[f] = *v;
     return out;
 }
 

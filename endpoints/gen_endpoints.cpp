@@ -12,6 +12,7 @@
 #include <vector>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -118,7 +119,15 @@ public:
     }
     std::string pagination(const json& pg) {
         if (!pg.is_object()) return "ccai::EndpointSpec::kNoPagination";
-        paginations_ += "    {" + text(pg, "style") + ", " + texts(pg["params"]) + ", " + text(pg, "notes") + "},\n";
+        // offsetUnit: whether `offset` counts pages or items. Every offset style must say which; the generated
+        // table carries it, so nothing reads it out of the prose in `notes`.
+        const auto unit = str(pg, "offsetUnit");
+        const bool has_offset = str(pg, "style").find("offset") != std::string::npos;
+        if (has_offset ? unit != "pages" && unit != "items" : !unit.empty())
+            throw std::runtime_error("pagination style '" + str(pg, "style") + "': offsetUnit must be " +
+                                     (has_offset ? "\"pages\" or \"items\"" : "absent") + ", not '" + unit + "'");
+        paginations_ += "    {" + text(pg, "style") + ", " + texts(pg["params"]) + ", " + text(pg, "notes") + ", " +
+                        (unit == "pages" ? "true" : "false") + "},\n";
         return std::to_string(paginations_n_++);
     }
     void endpoint(const json& e) {
@@ -269,7 +278,12 @@ int main(int argc, char** argv) {
     const json catalog = json::parse(in);
     const std::string out = argv[2];
     std::ofstream table(out + "/endpoints_table.cpp");
-    write_table(catalog, table);
+    try {
+        write_table(catalog, table);
+    } catch (const std::exception& e) {
+        std::cerr << "gen_endpoints: " << argv[1] << ": " << e.what() << "\n";
+        return 1;
+    }
     std::ofstream ops(out + "/ccai/operations.hpp");
     write_operations(catalog, ops);
     std::ofstream groups(out + "/ccai/groups.hpp");

@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size < 1) return 0;
     std::string bytes(reinterpret_cast<const char*>(data + 1), size - 1);
     if (data[0] & 1)
-        bytes = fmt::format("ccai-pacer 1 {} {:016x}\n{}", bytes.size(), ccai::detail::fnv1a64(bytes), bytes);
+        bytes = fmt::format("ccai-pacer 1 {} {:016x}\n{}", bytes.size(), ccai::detail::state_checksum(bytes), bytes);
     auto r = ccai::detail::decode_state(bytes);
     if (auto* d = std::get_if<ccai::detail::DecodedState>(&r)) {
         // Whatever decodes must encode and decode again to the same state.

@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string body(reinterpret_cast<const char*>(data + 2), size - 2);
     const auto e = ccai::error_from_response(status, body);
     // What is printed (the error as JSON) never carries a JWT, even when the service echoes one.
-    if (ccai::looks_like_jwt(ccai::batch::error_to_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)))
+    if (ccai::looks_like_jwt(ccai::error_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)))
         __builtin_trap();
     (void)ccai::is_rate_limit_message(body);
     const auto parsed = ccai::parse_body(body);

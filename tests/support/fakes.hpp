@@ -1,10 +1,14 @@
 #pragma once
 // Fakes for unit tests: a clock that moves only when slept on, a transport that answers from a script.
 #include <deque>
+#include <optional>
+#include <string>
 #include <functional>
 #include <mutex>
 #include <stdexcept>
 #include <vector>
+
+#include <doctest/doctest.h>
 
 #include "ccai/client.hpp"
 #include "ccai/clock.hpp"
@@ -39,9 +43,20 @@ private:
     Duration slept_{0};
 };
 
-/// Records every request; answers with the queued responses (then with `fallback`).
+/// Records every request and answers with the queued stubs, in order, then with `fallback`. A stub still
+/// queued when the transport is destroyed fails the test: the code under test sent fewer requests than
+/// the test says. With `fallback` reset, a request with no stub left fails the test too.
 class FakeTransport final : public Transport {
 public:
+    FakeTransport() = default;
+    FakeTransport(const FakeTransport&) = delete;
+    FakeTransport& operator=(const FakeTransport&) = delete;
+    ~FakeTransport() override {
+        // Reported here rather than in perform(), which may run on a worker thread.
+        for (const auto& what : unexpected_) FAIL_CHECK("FakeTransport: request with no stub: " << what);
+        if (!queue.empty()) FAIL_CHECK("FakeTransport: " << queue.size() << " stub(s) never requested");
+    }
+
     Result<HttpResponse> perform(const HttpRequest& r) override {
         std::lock_guard l(mu_);
         requests.push_back(r);
@@ -50,7 +65,11 @@ public:
             queue.pop_front();
             return out;
         }
-        return fallback;
+        if (fallback) return *fallback;
+        unexpected_.push_back(r.method + " " + r.url);
+        ApiError e;
+        e.message = "FakeTransport: no stub for " + r.method + " " + r.url;
+        return e;
     }
     void push(int status, std::string body = "{}", std::map<std::string, std::string> headers = {}) {
         queue.emplace_back(HttpResponse{status, std::move(headers), std::move(body)});
@@ -59,10 +78,11 @@ public:
 
     std::vector<HttpRequest> requests;
     std::deque<Result<HttpResponse>> queue;
-    Result<HttpResponse> fallback = HttpResponse{200, {}, "{}"};
+    std::optional<Result<HttpResponse>> fallback = Result<HttpResponse>(HttpResponse{200, {}, "{}"});
 
 private:
     std::mutex mu_;
+    std::vector<std::string> unexpected_;
 };
 
 /// Grants every slot at once: for tests about something other than pacing.

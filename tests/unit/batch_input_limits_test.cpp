@@ -107,7 +107,7 @@ TEST_CASE("batch limits: a CSV record over 1 MiB or holding a NUL is invalid, th
     std::istringstream long_header(std::string(kMaxBatchLineBytes + 1, 'h') + "\nA\n");
     auto refused = batch::read_csv(long_header, o);
     REQUIRE_FALSE(refused);
-    CHECK(refused.error().message == "the CSV header row is longer than 1048576 bytes");
+    CHECK(refused.error().message == "the CSV header row: longer than 1048576 bytes, the most a batch line may hold");
 }
 
 TEST_CASE("batch limits: a CSV cell typed as JSON is refused when nested deeper than 512 levels") {

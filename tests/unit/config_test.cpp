@@ -8,6 +8,9 @@
 #include <fstream>
 
 #include "ccai/config.hpp"
+#include "ccai/http.hpp"
+#include "ccai/pacer.hpp"
+#include "ccai/retry.hpp"
 #include "support/process.hpp"
 
 using namespace ccai;
@@ -35,6 +38,18 @@ struct Fixture {
 };
 
 }  // namespace
+
+TEST_CASE("the option structs default to the settings table's defaults") {
+    Config c;
+    const TransportOptions t;
+    CHECK(t.total_timeout == std::chrono::milliseconds(static_cast<long long>(c.number("timeout") * 1000)));
+    CHECK(t.connect_timeout == std::chrono::milliseconds(static_cast<long long>(c.number("connect_timeout") * 1000)));
+    const RetryOptions r;
+    CHECK(r.max_attempts == static_cast<int>(c.number("max_attempts")));
+    CHECK(r.max_wait == std::chrono::seconds(static_cast<long long>(c.number("max_wait"))));
+    CHECK(PacerOptions{}.windows == *parse_rate_limits(setting_default("rate_limit")));
+    CHECK(PacerOptions{}.windows == std::vector<RateWindow>{RateWindow{60, std::chrono::minutes(1)}});
+}
 
 TEST_CASE("precedence: flag > env > profile > default, each with its origin") {
     Fixture f;

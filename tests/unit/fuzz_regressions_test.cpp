@@ -52,7 +52,7 @@ TEST_CASE("fuzz regression: --body with a number too large for a double is inval
 TEST_CASE("fuzz regression: an error body echoing a token is printed with the token redacted (fuzz_response)") {
     const auto e = error_from_response(
         400, R"({"errors":[{"msg":"invalid token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.abc","code":401}]})");
-    CHECK_FALSE(looks_like_jwt(batch::error_to_json(e).dump()));
+    CHECK_FALSE(looks_like_jwt(error_json(e).dump()));
 }
 
 TEST_CASE("fuzz regression: JSON nested 100,000 deep is invalid input, never a stack overflow (body_input, batch_jsonl)") {
@@ -90,5 +90,5 @@ TEST_CASE("fuzz regression: a response nested 100,000 deep is an error, never a 
     const auto e = error_from_response(400, R"({"errors":[{"msg":"m","code":)" + deep + "}]}");
     CHECK(e.kind == ErrorKind::client);
     CHECK(e.message == "HTTP 400");
-    CHECK_FALSE(batch::error_to_json(e).dump().empty());
+    CHECK_FALSE(error_json(e).dump().empty());
 }

@@ -124,7 +124,7 @@ TEST_CASE("pacer file: format round trip; leftover bytes past the length are ign
 TEST_CASE("pacer file: a state written before `last` existed still reads") {
     using namespace ccai::detail;
     const std::string payload = "boot " + current_boot_id() + "\nscope x\npenalty 9000000\ngrants 5000000 6000000\n";
-    const auto bytes = fmt::format("ccai-pacer 1 {} {:016x}\n{}", payload.size(), fnv1a64(payload), payload);
+    const auto bytes = fmt::format("ccai-pacer 1 {} {:016x}\n{}", payload.size(), state_checksum(payload), payload);
     auto d = decode_state(bytes);
     REQUIRE(std::holds_alternative<DecodedState>(d));
     CHECK(std::get<DecodedState>(d).state.grants == std::vector<TimePoint>{TimePoint(5s), TimePoint(6s)});

@@ -283,24 +283,6 @@ TEST_CASE("Client: create refuses an unsafe host or header setting; send never p
         CHECK_FALSE(r.error().maybe_reached_server);
     }
     CHECK(h.transport->requests.size() == 2);  // nothing more reached the transport
-
-    // Built without create(), a client still never sends the token a policy adds when it holds a line break:
-    // the headers are checked once more in front of the transport.
-    ClientOptions o;
-    for (const auto& [k, v] : base) o.config.set(k, v, "test");
-    o.config.set("token", "eyJ\r\nX-Injected: 1", "test");
-    auto transport = std::make_shared<test::FakeTransport>();
-    o.transport = transport;
-    o.clock = std::make_shared<test::FakeClock>();
-    o.pacer = std::make_shared<test::NullPacer>();
-    Client direct(std::move(o));
-    HttpRequest r;
-    r.method = "GET";
-    r.url = "http://127.0.0.1:1/x";
-    auto sent = direct.send(r);
-    REQUIRE_FALSE(sent.ok());
-    CHECK(sent.error().message.find("header auth") != std::string::npos);
-    CHECK(transport->requests.empty());
 }
 
 TEST_CASE("the host: a base path is kept in front of the API path; http to another machine is refused") {

@@ -23,7 +23,7 @@ struct Chain {
     Result<HttpResponse> send(std::string method = "GET") {
         HttpRequest r{std::move(method), "https://h/x", {}, "", std::nullopt};
         const auto to_wire = [this](HttpRequest& rr) { return transport->perform(rr); };
-        return retry->send(r, [&](HttpRequest& rr) { return pace->send(rr, to_wire); });
+        return retry->send(r, stats, [&](HttpRequest& rr) { return pace->send(rr, stats, to_wire); });
     }
     static ApiError network(bool reached) {
         ApiError e;
@@ -38,6 +38,7 @@ struct Chain {
     std::shared_ptr<FakeTransport> transport = std::make_shared<FakeTransport>();
     std::shared_ptr<Pacer> pacer;
     std::unique_ptr<Policy> retry, pace;
+    CallStats stats;
     std::vector<std::string> log;
 };
 
@@ -198,7 +199,8 @@ TEST_CASE("pacer policy: an answered request is credited the margin, one without
         if (answered) transport.push(503);  // any status is an answer
         else transport.push_error(Chain::network(true));
         HttpRequest r{"GET", "https://h/x", {}, "", std::nullopt};
-        (void)pace->send(r, [&](HttpRequest& rr) {
+        CallStats stats;
+        (void)pace->send(r, stats, [&](HttpRequest& rr) {
             clock->advance(300ms);  // the request takes 300 ms
             return transport.perform(rr);
         });

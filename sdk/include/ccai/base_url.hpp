@@ -8,6 +8,7 @@
 
 #include "ccai/config.hpp"
 #include "ccai/error.hpp"
+#include "ccai/http.hpp"
 
 namespace ccai {
 
@@ -33,7 +34,13 @@ Result<BaseUrl> parse_base_url(std::string_view host);
 
 /// @brief The configured base URL, checked: parse_base_url, and plain http:// to a host other than loopback
 /// is refused unless `allow_http` is true (the token would cross the network in the clear). Errors name
-/// where `host` came from: exit 2 (invalid_input) when it was given as a flag, else 3 (config).
+/// where `host` came from: invalid_input when it was given as a flag, else config.
 Result<BaseUrl> base_url(const Config& config);
+
+/// @brief What every request shares, whoever builds it (build_request, a raw `api` call): the URL, the
+/// configured base URL (base_url()) followed by `path_and_query` (encoded, placeholders filled), once the
+/// settings that travel as headers pass check_header_settings(); and the `accountid` header when account_id
+/// is set: the limit is counted per account, and the service ignores the header where it does not use it.
+Result<HttpRequest> start_request(std::string method, std::string_view path_and_query, const Config& config);
 
 }  // namespace ccai

@@ -183,7 +183,7 @@ struct Options {
     std::function<bool()> stop;   ///< true: start no new lines (in-flight ones finish)
     std::function<void(const Record&)> on_record;      ///< each final record, as it is made
     std::function<void(const Progress&)> on_progress;  ///< after each line (from worker threads, serialized)
-    std::function<nlohmann::json(const ApiError&)> error_json;  ///< default: error_to_json
+    std::function<nlohmann::json(const ApiError&)> error_json;  ///< default: ccai::error_json
 };
 
 /// @brief The run's end state.
@@ -200,9 +200,6 @@ struct Summary {
 /// journal, a journal without `resume`) fails at once instead of after the input was read. Runner::run
 /// checks again, and once more on what it opens. Unit when there is no results file.
 Result<Unit> check_output_files(const Options& options);
-
-/// @brief The SDK's JSON form of an error (kind, message with JWTs redacted, status, code, request id).
-nlohmann::json error_to_json(const ApiError& error);
 
 /// @brief Runs a validated Input. Thread-safe use of one Client by `concurrency` worker threads.
 class Runner {

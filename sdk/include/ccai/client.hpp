@@ -22,14 +22,21 @@
 
 namespace ccai {
 
+/// @brief Statistics of one call (attempts, time waited for the pacer and between retries).
+struct CallStats {
+    int attempts = 0;
+    Duration pacer_wait{0};
+    Duration retry_wait{0};
+};
+
 /// @brief The rest of the chain, as seen by a policy.
 using Next = std::function<Result<HttpResponse>(HttpRequest&)>;
 
-/// @brief One step of the pipeline.
+/// @brief One step of the pipeline. `stats` belongs to the call going through: a step adds what it did.
 class Policy {
 public:
     virtual ~Policy() = default;
-    virtual Result<HttpResponse> send(HttpRequest& request, const Next& next) = 0;
+    virtual Result<HttpResponse> send(HttpRequest& request, CallStats& stats, const Next& next) = 0;
 };
 
 /// @brief Everything a Client is made of. Unset parts get production defaults from the config.
@@ -46,13 +53,6 @@ struct ClientOptions {
     std::function<void(Duration)> on_wait;
 };
 
-/// @brief Statistics of the last call (attempts, time waited for the pacer).
-struct CallStats {
-    int attempts = 0;
-    Duration pacer_wait{0};
-    Duration retry_wait{0};
-};
-
 /// @brief A CCAI API client. Thread-safe for concurrent calls when its transport and pacer are.
 ///
 /// Secrets: the client secret and the token are masked in everything the SDK logs or formats (redact.hpp),
@@ -62,11 +62,13 @@ struct CallStats {
 /// `prctl(PR_SET_DUMPABLE, 0)` and `setrlimit(RLIMIT_CORE, {0, 0})` (ccai-cli does).
 class Client : public GroupAccessors<Client> {
 public:
-    /// @brief Builds a client; fails on a setting validate_settings() refuses (exit 2 from a flag, else 3)
-    /// and on CA files that cannot be used (transport_options()).
+    /// @brief Builds a client, the only way to get one: every part set, from `options` or the config. Fails
+    /// on a setting validate_settings() refuses (invalid_input from a flag, else config), on CA files that
+    /// cannot be used (transport_options()) and on a pacer that cannot be made.
     static Result<std::unique_ptr<Client>> create(ClientOptions options);
 
     /// @brief Calls an operation of the catalog: builds, validates, sends through the pipeline, parses.
+    /// `stats`, when given, receives this call's statistics.
     Result<nlohmann::json> call(const EndpointSpec& spec, const CallArgs& args, CallStats* stats = nullptr);
     /// @brief Builds the request without sending (for --dry-run). `auth` is not included.
     Result<HttpRequest> prepare(const EndpointSpec& spec, const CallArgs& args) const;
@@ -76,9 +78,10 @@ public:
     [[nodiscard]] const Config& config() const { return options_.config; }
     [[nodiscard]] Pacer& pacer() { return *options_.pacer; }
 
+private:
+    /// `options` complete: transport, pacer and clock set (create() sees to it).
     explicit Client(ClientOptions options);
 
-private:
     ClientOptions options_;
     std::vector<std::unique_ptr<Policy>> policies_;
 };

@@ -85,9 +85,9 @@ public:
     [[nodiscard]] const std::vector<std::string>& profiles() const { return profiles_; }
     void set(std::string key, std::string value, std::string origin);
 
-    /// @brief Resolve every setting, then validate_settings(). Errors (exit 3): unreadable or malformed
+    /// @brief Resolve every setting, then validate_settings(). Errors (config): unreadable or malformed
     /// files, a credentials file readable by group or others, an unknown profile that was asked for
-    /// explicitly; a bad value (exit 2 from a flag, 3 from anywhere else).
+    /// explicitly; a bad value (invalid_input from a flag, config from anywhere else).
     static Result<Config> load(const ConfigSources& sources);
 
 private:
@@ -100,8 +100,8 @@ private:
 };
 
 /// @brief Checks every value against its row of the settings table: kind and range. The error names the
-/// setting, the value, where it came from and what is accepted; it is invalid input (exit 2) for a flag
-/// and a configuration error (exit 3) for the environment, a profile or a program's own Config::set.
+/// setting, the value, where it came from and what is accepted; it is invalid_input for a flag
+/// and a config error for the environment, a profile or a program's own Config::set.
 Result<Unit> validate_settings(const Config& config);
 
 /// @brief "abcd…" style mask for secrets: never more than the first 2 characters.

@@ -6,22 +6,28 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <string_view>
 #include <variant>
+
+#include <nlohmann/json_fwd.hpp>
 
 namespace ccai {
 
-/// @brief What kind of failure; each maps to one documented CLI exit code.
+/// @brief What kind of failure. A program maps kinds to its own outcomes (the CLI: to exit codes).
 enum class ErrorKind {
-    other = 1,         ///< anything else
-    invalid_input = 2, ///< bad flag, parameter or body; nothing was sent
-    config = 3,        ///< missing or unsafe configuration / credentials
-    auth = 4,          ///< 401 / 403
-    not_found = 5,     ///< 404
-    client = 6,        ///< other 4xx
-    rate_limited = 7,  ///< still rate limited after retries
-    server = 8,        ///< 5xx
-    network = 9,       ///< connection failure or timeout
+    other,          ///< anything else
+    invalid_input,  ///< bad flag, parameter or body; nothing was sent
+    config,         ///< missing or unsafe configuration / credentials
+    auth,           ///< 401 / 403
+    not_found,      ///< 404
+    client,         ///< other 4xx
+    rate_limited,   ///< still rate limited after retries
+    server,         ///< 5xx
+    network,        ///< connection failure or timeout
 };
+
+/// @brief The kind's name in JSON output: "invalid_input", "client_error", "server_error", ...; "error" for other.
+std::string_view error_kind_name(ErrorKind kind);
 
 /// @brief A failed call. `http_status` is 0 when no HTTP response was received.
 struct ApiError {
@@ -43,6 +49,12 @@ ErrorKind kind_for_status(int http_status, bool rate_limit_message);
 
 /// @brief Build an ApiError from an HTTP response: parses `{"errors":[{"msg","code"}]}` when present.
 ApiError error_from_response(int http_status, const std::string& body);
+
+/// @brief The error as JSON: {"kind", "message", "status"?, "code"?, "request_id"?, "retry_after_seconds"?}, the
+/// form error output and batch results share (`{"error": error_json(e)}`). Redacted as a whole: the message,
+/// the code and the request id may all be the server's echo of what it was sent (a secret in a URL, a body
+/// or a header), and a message may quote a value of ours.
+nlohmann::json error_json(const ApiError& error);
 
 /// @brief True when the body carries the service's rate-limit message (per-minute or hourly).
 bool is_rate_limit_message(const std::string& body);
@@ -68,7 +80,7 @@ private:
     std::variant<T, ApiError> v_;
 };
 
-/// @brief Shorthand for an invalid-input error (exit code 2, nothing sent).
+/// @brief Shorthand for an invalid-input error (nothing sent).
 inline ApiError invalid_input(std::string message) {
     ApiError e;
     e.kind = ErrorKind::invalid_input;
@@ -77,7 +89,7 @@ inline ApiError invalid_input(std::string message) {
     return e;
 }
 
-/// @brief Shorthand for a configuration error (exit code 3, nothing sent).
+/// @brief Shorthand for a configuration error (nothing sent).
 inline ApiError config_error(std::string message) {
     ApiError e;
     e.kind = ErrorKind::config;

@@ -10,12 +10,16 @@
 #include <utility>
 #include <vector>
 
+#include "ccai/defaults.hpp"
 #include "ccai/error.hpp"
 
 namespace ccai {
 
 /// @brief A header list that keeps order and allows repeats.
 using Headers = std::vector<std::pair<std::string, std::string>>;
+
+/// @brief GET, PUT and DELETE may be repeated without changing the outcome.
+bool idempotent_method(std::string_view method);
 
 /// @brief A request ready for the wire.
 struct HttpRequest {
@@ -28,7 +32,7 @@ struct HttpRequest {
 
     /// @brief Value of the first header with this name (case-insensitive), or "".
     [[nodiscard]] std::string header(std::string_view name) const;
-    /// @brief GET, PUT and DELETE may be repeated without changing the outcome.
+    /// @brief idempotent_method(method).
     [[nodiscard]] bool idempotent() const;
 };
 
@@ -61,8 +65,8 @@ Result<Unit> check_headers(const Headers& headers);
 
 /// @brief Timeouts and TLS settings for a transport. transport_options() (client.hpp) fills them from a Config.
 struct TransportOptions {
-    std::chrono::milliseconds connect_timeout{10'000};
-    std::chrono::milliseconds total_timeout{60'000};
+    std::chrono::milliseconds connect_timeout = setting_default_duration("connect_timeout");
+    std::chrono::milliseconds total_timeout = setting_default_duration("timeout");
     bool insecure = false;  ///< skip TLS verification (the CLI warns every time)
     bool gzip = true;       ///< ask for gzip-compressed answers (setting `compression`)
     std::string ca_file;    ///< PEM file of trusted CAs (CURLOPT_CAINFO); "" = libcurl's default

@@ -23,16 +23,19 @@ inline constexpr double kClockSlew = 0.0005;
 
 /// @brief At most `limit` requests in any rolling `window`.
 struct RateWindow {
-    int limit = 60;
-    Duration window = std::chrono::seconds(60);
+    int limit = 0;
+    Duration window{0};
     bool operator==(const RateWindow&) const = default;
 };
 
 /// @brief Parses "60/1m", "60/1m,1800/1h", "20/2s" (units s, m, h). Invalid specs are invalid_input errors.
 Result<std::vector<RateWindow>> parse_rate_limits(std::string_view spec);
 
+/// @brief The windows of the `rate_limit` setting's default.
+std::vector<RateWindow> default_rate_windows();
+
 struct PacerOptions {
-    std::vector<RateWindow> windows{RateWindow{}};
+    std::vector<RateWindow> windows = default_rate_windows();
     std::string scope;             ///< host + account id: every process with the same scope shares one budget
     std::string backend = "file";  ///< "memory", "file", or "redis://HOST:PORT[/DB]"
     std::string dir;               ///< file backend's state directory ("" = $XDG_STATE_HOME/ccai/pacer)

@@ -9,6 +9,7 @@
 /// page size, totalPages reached. A server that ignores paging (the same page twice) is an error, not a loop.
 
 #include <functional>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +19,10 @@
 #include "ccai/error.hpp"
 
 namespace ccai {
+
+/// @brief The value at a dotted path ("data.items", "owner.name") in nested objects, or nullptr. A key that
+/// itself holds dots (or spaces) matches whole before the path is split.
+const nlohmann::json* json_at_path(const nlohmann::json& value, std::string_view path);
 
 /// @brief The list items of a response (`response_list_key`, a top-level array), or nullptr when not a list.
 const nlohmann::json* list_items(const EndpointSpec* spec, const nlohmann::json& response);

@@ -18,7 +18,7 @@ namespace ccai {
 /// integer/boolean/enum values, and the body's required top-level fields and their JSON types.
 /// Every path value must stay one path segment (path_segment_problem), the host must pass base_url(), and
 /// every header (settings and CallArgs::extra_headers alike) must pass check_headers().
-/// Errors are invalid_input (exit 2) or config (exit 3, e.g. no host; see setting_error).
+/// Errors are invalid_input or config (e.g. no host; see setting_error).
 Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args, const Config& config);
 
 /// @brief Why `value` cannot fill one path segment such as {skillId}, or "" when it can. `..` would move
@@ -38,8 +38,8 @@ bool is_dot_segment(std::string_view segment);
 Result<Unit> check_header_settings(const Config& config);
 
 /// @brief An error about a setting's value, naming where it came from ("bot_id (env CCAI_BOT_ID): ..."). A value
-/// given as a flag on this command line is input (invalid_input, exit 2); one from the environment, a
-/// profile or the credentials file is configuration (config, exit 3).
+/// given as a flag on this command line is input (invalid_input); one from the environment, a
+/// profile or the credentials file is configuration (config).
 ApiError setting_error(const Config& config, std::string_view key, std::string_view problem);
 
 /// @brief Checks a body against the catalog's top-level fields (required present, types, enums).

@@ -8,14 +8,15 @@
 #include <string_view>
 
 #include "ccai/clock.hpp"
+#include "ccai/defaults.hpp"
 #include "ccai/error.hpp"
 #include "ccai/http.hpp"
 
 namespace ccai {
 
 struct RetryOptions {
-    int max_attempts = 6;                         ///< attempts in all, the first included
-    Duration max_wait = std::chrono::minutes(5);  ///< total time a call may spend waiting to retry
+    int max_attempts = static_cast<int>(setting_default_number("max_attempts"));  ///< attempts in all, the first included
+    Duration max_wait = setting_default_duration("max_wait");  ///< total time a call may spend waiting to retry
     Duration base = std::chrono::seconds(1);      ///< exponential backoff: base x 2^n ...
     Duration cap = std::chrono::seconds(60);      ///< ... capped here
     std::uint64_t seed = 0;                       ///< jitter seed (0 = random)

@@ -121,9 +121,7 @@ Result<nlohmann::json> typed_cell(const EndpointSpec& spec, const Column& col, c
 }
 
 Result<Unit> fill_row(Item& item, const std::vector<Column>& cols, const CsvRecord& rec) {
-    if (rec.too_long())
-        return invalid_input(fmt::format("longer than {} bytes, the most a batch line may hold", kMaxBatchLineBytes));
-    if (rec.holds_nul) return invalid_input("the line holds a NUL byte");
+    if (auto ok = detail::check_line_bounds(rec.bytes, rec.holds_nul); !ok) return ok.error();
     if (rec.unclosed) return invalid_input("a quoted cell is still open at the end of the input");
     if (rec.cells.size() != cols.size())
         return invalid_input(fmt::format("{} cells, the header has {}", rec.cells.size(), cols.size()));
@@ -157,9 +155,8 @@ Result<Scan> each_csv(std::istream& in, const CsvOptions& o, const LineVisitor& 
     CsvRecord header;
     if (!next_record(in, line, fp, header)) return invalid_input("the CSV input is empty (a header row is required)");
     if (header.unclosed) return invalid_input("the CSV header row has a quoted cell that is never closed");
-    if (header.too_long() || header.holds_nul)
-        return invalid_input(fmt::format("the CSV header row {}", header.holds_nul ? "holds a NUL byte"
-                                         : fmt::format("is longer than {} bytes", kMaxBatchLineBytes)));
+    if (auto ok = detail::check_line_bounds(header.bytes, header.holds_nul); !ok)
+        return invalid_input("the CSV header row: " + ok.error().message);
     std::vector<Column> cols;
     for (const auto& name : header.cells) {
         auto c = resolve_column(*spec, o, name);

@@ -22,11 +22,11 @@ namespace ccai::batch {
 
 namespace detail {
 
-void Fingerprint::add(std::string_view bytes) {
-    for (unsigned char c : bytes) {
-        value ^= c;
-        value *= 1099511628211ULL;
-    }
+Result<Unit> check_line_bounds(std::size_t bytes, bool holds_nul) {
+    if (bytes > kMaxBatchLineBytes)
+        return invalid_input(fmt::format("longer than {} bytes, the most a batch line may hold", kMaxBatchLineBytes));
+    if (holds_nul) return invalid_input("the line holds a NUL byte");
+    return Unit{};
 }
 
 // Params are strings on the wire; JSON Lines users naturally write numbers and booleans.
@@ -99,9 +99,7 @@ bool next_line(std::istream& in, detail::Fingerprint& fp, std::string& text) {
 
 // A line as JSON, or why it cannot be one.
 Result<nlohmann::json> parse_line(std::string_view text) {
-    if (text.size() > kMaxBatchLineBytes)
-        return invalid_input(fmt::format("longer than {} bytes, the most a batch line may hold", kMaxBatchLineBytes));
-    if (text.find('\0') != std::string_view::npos) return invalid_input("the line holds a NUL byte");
+    if (auto ok = detail::check_line_bounds(text.size(), text.find('\0') != std::string_view::npos); !ok) return ok.error();
     if (json_depth_exceeded_at(text)) return invalid_input(json_too_deep_text());
     auto j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded()) return invalid_input("not valid JSON");
@@ -296,17 +294,6 @@ std::optional<Outcome> outcome_from_string(std::string_view t) {
     for (auto o : {Outcome::ok, Outcome::failed, Outcome::in_doubt, Outcome::invalid})
         if (to_string(o) == t) return o;
     return std::nullopt;
-}
-
-nlohmann::json error_to_json(const ApiError& e) {
-    static constexpr const char* names[] = {"", "error", "invalid_input", "config", "auth", "not_found",
-                                            "client_error", "rate_limited", "server_error", "network"};
-    const auto k = static_cast<int>(e.kind);
-    nlohmann::json j = {{"kind", k >= 1 && k <= 9 ? names[k] : "error"}, {"message", redact(e.message)}, {"exit_code", k}};
-    if (e.http_status) j["status"] = e.http_status;
-    if (!e.code.empty()) j["code"] = e.code;
-    if (!e.request_id.empty()) j["request_id"] = e.request_id;
-    return j;
 }
 
 nlohmann::json Record::to_json() const {

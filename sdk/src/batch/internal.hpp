@@ -15,14 +15,12 @@
 #include <nlohmann/json.hpp>
 
 #include "ccai/batch.hpp"
+#include "util/fnv1a.hpp"
 
 namespace ccai::batch::detail {
 
-/// FNV-1a 64: stable across builds and platforms, unlike std::hash, so a journal outlives the binary.
-struct Fingerprint {
-    std::uint64_t value = 14695981039346656037ULL;
-    void add(std::string_view bytes);
-};
+/// The input's fingerprint, so a journal is resumed only against the input it was made from.
+using Fingerprint = ccai::detail::Fnv1a64;
 
 /// A JSON scalar as the string a parameter carries; nullopt for objects, arrays and null.
 std::optional<std::string> param_text(const nlohmann::json& v);
@@ -30,6 +28,10 @@ std::optional<std::string> param_text(const nlohmann::json& v);
 /// One pass over JSON Lines / CSV, one Item at a time (what read_jsonl / read_csv collect).
 Result<Scan> each_jsonl(std::istream& in, const LineVisitor& visit);
 Result<Scan> each_csv(std::istream& in, const CsvOptions& o, const LineVisitor& visit);
+
+/// A batch line (a JSON Lines line, a CSV record with all its physical lines) within bounds: at most
+/// kMaxBatchLineBytes, no NUL byte. Errors are invalid_input.
+Result<Unit> check_line_bounds(std::size_t bytes, bool holds_nul);
 
 /// build_request on a line without a problem yet; sets the problem when it fails.
 void validate_item(Item& item, const Config& config);

@@ -17,7 +17,7 @@ namespace ccai::batch {
 
 namespace {
 
-bool idempotent(const EndpointSpec& spec) { return spec.method() == "GET" || spec.method() == "PUT" || spec.method() == "DELETE"; }
+bool idempotent(const EndpointSpec& spec) { return idempotent_method(spec.method()); }
 
 Record base_record(const Item& item) {
     Record r;
@@ -54,7 +54,7 @@ private:
     bool stopping();
     void push(Item item);
     bool pop(Item& item);
-    nlohmann::json error_json(const ApiError& e) const { return o_.error_json ? o_.error_json(e) : error_to_json(e); }
+    nlohmann::json error_json(const ApiError& e) const { return o_.error_json ? o_.error_json(e) : ccai::error_json(e); }
 
     Client& client_;
     const Options& o_;

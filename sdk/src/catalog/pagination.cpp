@@ -8,16 +8,16 @@
 
 namespace ccai {
 
-namespace {
-
-const nlohmann::json* at_path(const nlohmann::json& v, std::string_view path) {
+const nlohmann::json* json_at_path(const nlohmann::json& v, std::string_view path) {
     if (!v.is_object()) return nullptr;
     if (auto it = v.find(std::string(path)); it != v.end()) return &*it;  // keys may contain dots
     const auto dot = path.find('.');
     if (dot == std::string_view::npos) return nullptr;
     auto it = v.find(std::string(path.substr(0, dot)));
-    return it == v.end() ? nullptr : at_path(*it, path.substr(dot + 1));
+    return it == v.end() ? nullptr : json_at_path(*it, path.substr(dot + 1));
 }
+
+namespace {
 
 // What advances: a record count (skip, offset) or a page number (page, offset counted in pages).
 enum class Unit_ { records, pages };
@@ -60,7 +60,7 @@ Cursor cursor_for(const EndpointSpec& spec, const CallArgs& args) {
     if (style.find("skip") != std::string_view::npos) c.name = "skip";
     else if (style.find("offset") != std::string_view::npos) c.name = "offset";
     else c.name = "page";
-    const bool offset_counts_pages = c.name == "offset" && spec.pagination()->notes().find("pages to skip") != std::string_view::npos;
+    const bool offset_counts_pages = c.name == "offset" && spec.pagination()->offset_counts_pages();
     c.unit = c.name == "page" || offset_counts_pages ? Unit_::pages : Unit_::records;
     c.place = place_of(spec, c.name);
     c.value = given(spec, args, c.name).value_or(c.name == "page" ? 1 : 0);
@@ -85,7 +85,7 @@ const nlohmann::json* container(const EndpointSpec& spec, const nlohmann::json& 
     const auto key = spec.response_list_key();
     const auto dot = key.rfind('.');
     if (!response.is_object()) return nullptr;
-    return dot == std::string_view::npos ? &response : at_path(response, key.substr(0, dot));
+    return dot == std::string_view::npos ? &response : json_at_path(response, key.substr(0, dot));
 }
 
 long long number_in(const nlohmann::json* box, const char* name, long long fallback) {
@@ -110,7 +110,7 @@ bool last_page(const EndpointSpec& spec, const nlohmann::json& response, const n
 const nlohmann::json* list_items(const EndpointSpec* spec, const nlohmann::json& response) {
     if (response.is_array()) return &response;
     if (spec && !spec->response_list_key().empty()) {
-        const auto* items = at_path(response, spec->response_list_key());
+        const auto* items = json_at_path(response, spec->response_list_key());
         if (items && items->is_array()) return items;
     }
     return nullptr;

@@ -208,6 +208,19 @@ Result<Unit> check_body(const EndpointSpec& spec, const nlohmann::json& body) {
     return Unit{};
 }
 
+// The catalog lists accountid only where the documents show it; it is sent on every call all the same.
+Result<HttpRequest> start_request(std::string method, std::string_view path_and_query, const Config& config) {
+    const auto base = base_url(config);
+    if (!base) return base.error();
+    if (auto ok = check_header_settings(config); !ok) return ok.error();
+    HttpRequest req;
+    req.method = std::move(method);
+    req.url = base->text;
+    req.url += path_and_query;
+    if (config.has("account_id")) req.headers.emplace_back("accountid", config.get("account_id"));
+    return req;
+}
+
 Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args, const Config& config) {
     for (const auto& [name, value] : args.params) {
         if (value.empty()) return invalid_input(fmt::format("{}: {} needs a value", spec.id(), flag(name)));
@@ -255,23 +268,17 @@ Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args
         add_query(p.name(), v);
     }
 
-    HttpRequest req;
-    req.method = std::string(spec.method());
-    const auto base = base_url(config);
-    if (!base) return base.error();
-    if (auto ok = check_header_settings(config); !ok) return ok.error();
-    req.url = base->text + path + query;
+    auto started = start_request(std::string(spec.method()), path + query, config);
+    if (!started) return started.error();
+    HttpRequest req = std::move(*started);
     for (const auto& h : spec.headers()) {
+        if (!req.header(h.name()).empty()) continue;  // accountid: start_request added it
         const auto& v = config.get(h.from());
         if (!v.empty()) req.headers.emplace_back(std::string(h.name()), v);
         else if (h.required() == Required::yes)
             return config_error(fmt::format("{}: header {} needs {} (profile, env CCAI_{} or --{})", spec.id(), h.name(),
                                             h.from(), upper(h.from()), h.from() == "bot_id" ? "bot-id" : "account-id"));
     }
-    // The catalog lists accountid where the docs show it; the limit is counted per account, and the
-    // service ignores the header elsewhere, so send it on every call when it is known.
-    if (req.header("accountid").empty() && config.has("account_id"))
-        req.headers.emplace_back("accountid", config.get("account_id"));
     if (spec.is_multipart()) {
         if (!args.file || args.file->empty()) return invalid_input(fmt::format("{}: missing --file PATH", spec.id()));
         // curl would only find out mid-request; say it now, with nothing sent.

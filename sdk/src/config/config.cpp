@@ -7,12 +7,14 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "ccai/defaults.hpp"
 #include "ccai/limits.hpp"
 #include "ccai/redact.hpp"
 #include "config/toml_ascii.hpp"
@@ -198,6 +200,24 @@ Result<bool> read_profile(const std::string& path, const std::string& profile, b
 }  // namespace
 
 std::span<const SettingSpec> setting_specs() { return kSettings; }
+
+std::string_view setting_default(std::string_view key) {
+    for (const auto& s : kSettings)
+        if (s.key == key) return s.default_value;
+    return {};
+}
+
+double setting_default_number(std::string_view key) {
+    const std::string text(setting_default(key));
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    return !text.empty() && end == text.c_str() + text.size() ? v : 0;
+}
+
+// Rounded up: a positive timeout never becomes 0 ms, which libcurl reads as "no timeout".
+std::chrono::milliseconds setting_default_duration(std::string_view key) {
+    return std::chrono::milliseconds(static_cast<long long>(std::ceil(setting_default_number(key) * 1000)));
+}
 
 namespace {
 bool is_secret(std::string_view key) {

@@ -18,6 +18,7 @@
 #include "ca_files.hpp"
 #include "ccai/limits.hpp"
 #include "ccai/redact.hpp"
+#include "ccai/version.hpp"
 #include "pipeline/policies.hpp"
 
 namespace ccai::detail {
@@ -142,7 +143,8 @@ public:
         curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(kMaxBodyBytes));  // by Content-Length, before any byte
         curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
         curl_easy_setopt(h, CURLOPT_HEADERDATA, &resp.headers);
-        curl_easy_setopt(h, CURLOPT_USERAGENT, "ccai-cli/0.1");
+        static const std::string user_agent = fmt::format("ccai-cli/{}", version());
+        curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent.c_str());
 
         curl_slist* headers = nullptr;
         for (const auto& [k, v] : req.headers) {

@@ -70,7 +70,9 @@ std::string HttpRequest::header(std::string_view name) const {
     return "";
 }
 
-bool HttpRequest::idempotent() const { return method == "GET" || method == "PUT" || method == "DELETE"; }
+bool idempotent_method(std::string_view method) { return method == "GET" || method == "PUT" || method == "DELETE"; }
+
+bool HttpRequest::idempotent() const { return idempotent_method(method); }
 
 std::string HttpResponse::header(const std::string& lower_name) const {
     const auto it = headers.find(lower_name);

@@ -1,4 +1,4 @@
-// make_pacer: picks the backend the options name; redis may degrade to the file backend.
+// make_pacer: picks the backend the options name; redis may degrade to the file backend (fallback.cpp).
 #include <fmt/format.h>
 
 #include "pacer/internal.hpp"
@@ -15,13 +15,7 @@ Result<std::unique_ptr<Pacer>> make_pacer(const PacerOptions& options, std::shar
     const auto& b = options.backend;
     if (b == "memory") return detail::make_memory_pacer(options, std::move(clock));
     if (b.empty() || b == "file") return detail::make_file_pacer(options, std::move(clock));
-    if (b.rfind("redis://", 0) == 0) {
-        auto r = detail::make_redis_pacer(options, clock);
-        // Only an unreachable server degrades; a malformed URL is a mistake to report.
-        if (r || options.fallback != "file" || r.error().kind != ErrorKind::network) return r;
-        if (options.log) options.log(fmt::format("warning: {}; falling back to the file pacer (this host only)", r.error().message));
-        return detail::make_file_pacer(options, std::move(clock));
-    }
+    if (b.rfind("redis://", 0) == 0) return detail::make_fallback_pacer(detail::make_redis_pacer(options, clock), options, clock);
     return config_error(fmt::format("unknown pacer '{}' (expected file, memory or redis://HOST:PORT[/DB])", b));
 }
 

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "pacer/internal.hpp"
+#include "util/fnv1a.hpp"
 
 namespace ccai::detail {
 
@@ -22,6 +23,7 @@ std::string encode_state(const PacerState& s, const std::string& boot_id, const 
 std::variant<DecodedState, std::string> decode_state(std::string_view bytes);
 /// /proc/sys/kernel/random/boot_id: monotonic times from another boot are meaningless.
 const std::string& current_boot_id();
-std::uint64_t fnv1a64(std::string_view data);
+/// The header's checksum of a payload (FNV-1a 64).
+std::uint64_t state_checksum(std::string_view payload);
 
 }  // namespace ccai::detail

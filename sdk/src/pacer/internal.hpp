@@ -117,7 +117,28 @@ void wait_for_slot(const PacerOptions& o, Clock& clock, TimePoint slot, Duration
 
 std::unique_ptr<Pacer> make_memory_pacer(const PacerOptions& o, std::shared_ptr<Clock> c);
 Result<std::unique_ptr<Pacer>> make_file_pacer(const PacerOptions& o, std::shared_ptr<Clock> c);
-Result<std::unique_ptr<Pacer>> make_redis_pacer(const PacerOptions& o, std::shared_ptr<Clock> c);
+
+/// A pacer whose store is shared and may become unreachable: every operation reports its failure, and
+/// FallbackPacer decides what one means.
+class RemotePacer {
+public:
+    virtual ~RemotePacer() = default;
+    virtual Result<Duration> acquire() = 0;
+    virtual Result<Unit> complete(bool answered) = 0;
+    virtual Result<Unit> penalize(Duration pause) = 0;
+    virtual Result<Duration> time_until_free() = 0;
+    virtual Result<nlohmann::json> status() = 0;
+    virtual Result<Unit> reset() = 0;
+};
+
+/// Connected, or the error that says why not (network when the server is unreachable).
+Result<std::unique_ptr<RemotePacer>> make_redis_pacer(const PacerOptions& o, std::shared_ptr<Clock> c);
+
+/// A RemotePacer as a Pacer. With fallback "file", the first network failure (already at start, when
+/// `remote` is that error) moves this process to the file pacer for good; every other failure is
+/// returned or logged.
+Result<std::unique_ptr<Pacer>> make_fallback_pacer(Result<std::unique_ptr<RemotePacer>> remote, const PacerOptions& o,
+                                                   std::shared_ptr<Clock> c);
 
 struct RedisUrl {
     std::string host;

@@ -36,7 +36,7 @@ Result<RedisUrl> parse_redis_url(const std::string& url) {
 
 std::string sha256_hex(const std::string& s) {
     std::string out;
-    for (unsigned char b : sha256({s})) out += fmt::format("{:02x}", b);
+    for (unsigned char b : sha256(s)) out += fmt::format("{:02x}", b);
     return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "ccai/defaults.hpp"
 #include "ccai/pacer.hpp"
 
 namespace ccai {
@@ -61,6 +62,11 @@ Result<std::vector<RateWindow>> parse_rate_limits(std::string_view spec) {
         rest.remove_prefix(comma + 1);
     }
     return out;
+}
+
+std::vector<RateWindow> default_rate_windows() {
+    auto windows = parse_rate_limits(setting_default("rate_limit"));
+    return windows ? *windows : std::vector<RateWindow>{};
 }
 
 }  // namespace ccai

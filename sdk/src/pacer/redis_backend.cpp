@@ -1,7 +1,6 @@
 // Redis backend: hosts share one budget through a redis server; the reservation is one Lua script.
 #include <hiredis/hiredis.h>
 
-#include <atomic>
 #include <mutex>
 #include <random>
 
@@ -23,21 +22,20 @@ struct ContextDeleter {
     void operator()(redisContext* c) const { if (c) redisFree(c); }
 };
 
-class RedisPacer final : public Pacer {
+class RedisPacer final : public RemotePacer {
 public:
     RedisPacer(PacerOptions o, std::shared_ptr<Clock> c, RedisUrl u)
         : o_(std::move(o)), clock_(std::move(c)), url_(std::move(u)), key_(scope_key(o_.scope)) {}
 
     Result<Unit> connect();
     Result<Duration> acquire() override;
-    void complete(bool answered) override;
-    void penalize(Duration pause) override;
-    Duration time_until_free() override;
+    Result<Unit> complete(bool answered) override;
+    Result<Unit> penalize(Duration pause) override;
+    Result<Duration> time_until_free() override;
     Result<nlohmann::json> status() override;
     Result<Unit> reset() override;
 
 private:
-    Pacer* degraded(const ApiError& e);
     Result<std::vector<long long>> run(const char* mode, const std::string& token = "", Duration amount = Duration(0));
     Result<Duration> reserve_and_confirm();
     std::string new_token();
@@ -57,25 +55,9 @@ private:
     std::mutex mu_;  // a hiredis context is not thread-safe
     std::unique_ptr<redisContext, ContextDeleter> ctx_;
     std::string sha_;
-    std::unique_ptr<Pacer> fallback_;  // once redis failed (fallback "file"): this process stays on it
-    std::atomic<Pacer*> degraded_{nullptr};
     std::mt19937_64 rng_{random_u64()};  // grant tokens; under mu_
     PerThread<std::string> in_flight_;    // the token of this thread's request
 };
-
-// Redis went away mid-run: with fallback "file", keep pacing on this host rather than fail every call.
-Pacer* RedisPacer::degraded(const ApiError& e) {
-    if (o_.fallback != "file" || e.kind != ErrorKind::network) return nullptr;
-    std::lock_guard lock(mu_);
-    if (!fallback_) {
-        auto f = make_file_pacer(o_, clock_);
-        if (!f) return nullptr;
-        if (o_.log) o_.log(fmt::format("warning: {}; falling back to the file pacer (this host only)", e.message));
-        fallback_ = std::move(*f);
-        degraded_ = fallback_.get();
-    }
-    return fallback_.get();
-}
 
 Result<Unit> RedisPacer::connect() {
     const timeval tv{2, 0};
@@ -176,43 +158,29 @@ Result<Duration> RedisPacer::reserve_and_confirm() {
     return waited;
 }
 
-Result<Duration> RedisPacer::acquire() {
-    if (auto* f = degraded_.load()) return f->acquire();
-    auto r = reserve_and_confirm();
-    if (!r) {
-        if (auto* f = degraded(r.error())) return f->acquire();
-        return r.error();
-    }
-    return r;
-}
+Result<Duration> RedisPacer::acquire() { return reserve_and_confirm(); }
 
-void RedisPacer::complete(bool answered) {
-    if (auto* f = degraded_.load()) return f->complete(answered);
+Result<Unit> RedisPacer::complete(bool answered) {
     const auto token = in_flight_.take();
-    if (!token) return;
+    if (!token) return Unit{};
     const auto credit = answered ? answered_credit(o_.windows, o_.margin) : Duration(0);
-    if (auto r = run("complete", *token, credit); !r && o_.log)
-        o_.log(fmt::format("pacer: could not record a completion: {}", r.error().message));
+    if (auto r = run("complete", *token, credit); !r) return r.error();
+    return Unit{};
 }
 
-void RedisPacer::penalize(Duration pause) {
-    if (auto* f = degraded_.load()) return f->penalize(pause);
-    auto r = run("penalize", "", pause);
-    if (!r) {
-        if (auto* f = degraded(r.error())) return f->penalize(pause);
-    }
-    if (o_.log) o_.log(r ? fmt::format("pacer: penalty {} for every client of the account", fmt_seconds(pause))
-                         : fmt::format("pacer: could not record the penalty: {}", r.error().message));
+Result<Unit> RedisPacer::penalize(Duration pause) {
+    if (auto r = run("penalize", "", pause); !r) return r.error();
+    if (o_.log) o_.log(fmt::format("pacer: penalty {} for every client of the account", fmt_seconds(pause)));
+    return Unit{};
 }
 
-Duration RedisPacer::time_until_free() {
-    if (auto* f = degraded_.load()) return f->time_until_free();
+Result<Duration> RedisPacer::time_until_free() {
     auto r = run("peek");
-    return r ? Duration((*r)[0]) : Duration(0);
+    if (!r) return r.error();
+    return Duration((*r)[0]);
 }
 
 Result<nlohmann::json> RedisPacer::status() {
-    if (auto* f = degraded_.load()) return f->status();
     auto r = run("peek");
     if (!r) return r.error();
     const std::vector<int> counts(r->begin() + 2, r->end());
@@ -223,7 +191,6 @@ Result<nlohmann::json> RedisPacer::status() {
 }
 
 Result<Unit> RedisPacer::reset() {
-    if (auto* f = degraded_.load()) return f->reset();
     std::lock_guard lock(mu_);
     auto r = command({"DEL", key_ + ":grants", key_ + ":penalty", key_ + ":last"});
     if (!r) return r.error();
@@ -232,12 +199,12 @@ Result<Unit> RedisPacer::reset() {
 
 }  // namespace
 
-Result<std::unique_ptr<Pacer>> make_redis_pacer(const PacerOptions& o, std::shared_ptr<Clock> c) {
+Result<std::unique_ptr<RemotePacer>> make_redis_pacer(const PacerOptions& o, std::shared_ptr<Clock> c) {
     auto url = parse_redis_url(o.backend);
     if (!url) return url.error();
     auto p = std::make_unique<RedisPacer>(o, std::move(c), *url);
     if (auto r = p->connect(); !r) return r.error();  // fail now, with the URL, rather than on the first call
-    return std::unique_ptr<Pacer>(std::move(p));
+    return std::unique_ptr<RemotePacer>(std::move(p));
 }
 
 }  // namespace ccai::detail

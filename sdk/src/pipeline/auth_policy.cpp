@@ -27,7 +27,7 @@ public:
         secure_clear(minted_);
     }
 
-    Result<HttpResponse> send(HttpRequest& req, const Next& next) override {
+    Result<HttpResponse> send(HttpRequest& req, CallStats& /*stats*/, const Next& next) override {
         auto token = current_token();
         if (!token) return token.error();
         drop_auth(req);

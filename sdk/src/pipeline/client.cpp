@@ -15,13 +15,6 @@
 
 namespace ccai {
 
-namespace detail {
-CallStats*& current_stats() {
-    thread_local CallStats* stats = nullptr;
-    return stats;
-}
-}  // namespace detail
-
 namespace {
 // Rounded up: a positive timeout never becomes 0 ms, which libcurl reads as "no timeout".
 std::chrono::milliseconds milliseconds_of(double seconds) {
@@ -107,8 +100,6 @@ Result<PacerOptions> pacer_options(const Config& config) {
 
 Client::Client(ClientOptions options) : options_(std::move(options)) {
     const auto& c = options_.config;
-    if (!options_.clock) options_.clock = system_clock();
-    if (!options_.transport) options_.transport = detail::make_curl_transport(options_.transport_options);
     // Every line reaches the sink redacted, whichever step logs it.
     if (options_.log) options_.log = [log = options_.log](const std::string& line) { log(redact(line)); };
     const RetryOptions retry = options_.retry.value_or(retry_options(c));
@@ -128,6 +119,7 @@ Result<std::unique_ptr<Client>> Client::create(ClientOptions options) {
         auto t = transport_options(options.config, options.transport_options);
         if (!t) return t.error();
         options.transport_options = std::move(*t);
+        options.transport = detail::make_curl_transport(options.transport_options);
     }
     if (!options.clock) options.clock = system_clock();
     if (!options.pacer) {
@@ -139,7 +131,7 @@ Result<std::unique_ptr<Client>> Client::create(ClientOptions options) {
         if (!pacer) return pacer.error();
         options.pacer = std::shared_ptr<Pacer>(std::move(*pacer));
     }
-    return std::make_unique<Client>(std::move(options));
+    return std::unique_ptr<Client>(new Client(std::move(options)));
 }
 
 Result<HttpRequest> Client::prepare(const EndpointSpec& spec, const CallArgs& args) const {
@@ -165,7 +157,7 @@ Result<Unit> check_outgoing(const HttpRequest& r, const Config& config) {
 Result<HttpResponse> Client::send(HttpRequest request, CallStats* stats) {
     if (auto ok = check_outgoing(request, options_.config); !ok) return ok.error();
     CallStats local;
-    detail::current_stats() = stats ? stats : &local;
+    CallStats& call_stats = stats ? *stats : local;
     // Policies run in order; each one's `next` is the rest of the chain, ending at the transport. The headers
     // are checked once more there: a policy (auth) adds one after the check above.
     std::function<Result<HttpResponse>(size_t, HttpRequest&)> run = [&](size_t i, HttpRequest& r) -> Result<HttpResponse> {
@@ -173,11 +165,9 @@ Result<HttpResponse> Client::send(HttpRequest request, CallStats* stats) {
             if (auto ok = check_headers(r.headers); !ok) return ok.error();
             return options_.transport->perform(r);
         }
-        return policies_[i]->send(r, [&, i](HttpRequest& rr) { return run(i + 1, rr); });
+        return policies_[i]->send(r, call_stats, [&, i](HttpRequest& rr) { return run(i + 1, rr); });
     };
-    auto out = run(0, request);
-    detail::current_stats() = nullptr;
-    return out;
+    return run(0, request);
 }
 
 Result<nlohmann::json> Client::call(const EndpointSpec& spec, const CallArgs& args, CallStats* stats) {

@@ -3,8 +3,33 @@
 #include <nlohmann/json.hpp>
 
 #include "ccai/limits.hpp"
+#include "ccai/redact.hpp"
 
 namespace ccai {
+
+std::string_view error_kind_name(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::invalid_input: return "invalid_input";
+        case ErrorKind::config: return "config";
+        case ErrorKind::auth: return "auth";
+        case ErrorKind::not_found: return "not_found";
+        case ErrorKind::client: return "client_error";
+        case ErrorKind::rate_limited: return "rate_limited";
+        case ErrorKind::server: return "server_error";
+        case ErrorKind::network: return "network";
+        case ErrorKind::other: break;
+    }
+    return "error";
+}
+
+nlohmann::json error_json(const ApiError& e) {
+    nlohmann::json j = {{"kind", error_kind_name(e.kind)}, {"message", e.message}};
+    if (e.http_status) j["status"] = e.http_status;
+    if (!e.code.empty()) j["code"] = e.code;
+    if (!e.request_id.empty()) j["request_id"] = e.request_id;
+    if (e.retry_after) j["retry_after_seconds"] = static_cast<double>(e.retry_after->count()) / 1000.0;
+    return redact_json(std::move(j));
+}
 
 bool is_rate_limit_message(const std::string& body) {
     // The service's only documented signal; status codes and headers are not documented.

@@ -15,7 +15,7 @@ namespace {
 class LogPolicy final : public Policy {
 public:
     explicit LogPolicy(std::function<void(const std::string&)> log) : log_(std::move(log)) {}
-    Result<HttpResponse> send(HttpRequest& req, const Next& next) override {
+    Result<HttpResponse> send(HttpRequest& req, CallStats& /*stats*/, const Next& next) override {
         constexpr std::size_t kBodyShown = 2000;
         log_(fmt::format("> {} {}", req.method, req.url));
         for (const auto& [k, v] : req.headers) log_(fmt::format("> {}: {}", k, k == "auth" ? "***" : v));

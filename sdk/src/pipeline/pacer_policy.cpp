@@ -8,10 +8,10 @@ namespace {
 class PacerPolicy final : public Policy {
 public:
     explicit PacerPolicy(std::shared_ptr<Pacer> p) : pacer_(std::move(p)) {}
-    Result<HttpResponse> send(HttpRequest& req, const Next& next) override {
+    Result<HttpResponse> send(HttpRequest& req, CallStats& stats, const Next& next) override {
         auto waited = pacer_->acquire();
         if (!waited) return waited.error();
-        if (auto* s = current_stats()) s->pacer_wait += *waited;
+        stats.pacer_wait += *waited;
         auto response = next(req);
         pacer_->complete(response.ok());  // an error here is the transport's: no answer arrived
         return response;

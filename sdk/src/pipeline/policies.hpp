@@ -6,9 +6,6 @@
 
 namespace ccai::detail {
 
-/// The call's statistics, set by Client::send for the calling thread (policies add to it).
-CallStats*& current_stats();
-
 std::unique_ptr<Policy> make_retry_policy(RetryOptions options, std::shared_ptr<Pacer> pacer,
                                           std::shared_ptr<Clock> clock, std::function<void(const std::string&)> log);
 std::unique_ptr<Policy> make_auth_policy(const Config& config);

@@ -22,10 +22,10 @@ public:
         : o_(o), pacer_(std::move(p)), clock_(std::move(c)), log_(std::move(log)),
           rng_(o.seed ? o.seed : random_u64()) {}
 
-    Result<HttpResponse> send(HttpRequest& req, const Next& next) override {
-        Progress p;
+    Result<HttpResponse> send(HttpRequest& req, CallStats& stats, const Next& next) override {
+        Progress p{stats};
         for (p.attempt = 1;; ++p.attempt) {
-            if (auto* s = current_stats()) s->attempts = p.attempt;
+            stats.attempts = p.attempt;
             auto out = next(req);
             const auto cls = classify(out);
             if (cls == RetryClass::done) return out;
@@ -36,6 +36,7 @@ public:
 
 private:
     struct Progress {
+        CallStats& stats;
         int attempt = 0;
         int rejections = 0;
         int failures = 0;
@@ -72,7 +73,7 @@ private:
         if (p.attempt >= o_.max_attempts || p.waited + pause > o_.max_wait) return false;
         say(fmt::format("transient failure (attempt {}): {}; retrying in {:.1f}s", p.attempt, describe(out), seconds(pause)));
         p.waited += pause;
-        if (auto* s = current_stats()) s->retry_wait += pause;
+        p.stats.retry_wait += pause;
         clock_->sleep_for(pause);
         return true;
     }

@@ -2,9 +2,6 @@
 
 #include <openssl/crypto.h>
 
-#include <algorithm>
-#include <array>
-
 #include "ccai/redact.hpp"
 #include "secrets/jwt_shape.hpp"
 #include "secrets/sha256.hpp"
@@ -14,33 +11,11 @@ namespace ccai {
 namespace {
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-// HMAC-SHA256 (RFC 2104): H((K ^ opad) || H((K ^ ipad) || data)), K padded to the 64-byte block. Built on
-// detail::sha256 rather than OpenSSL's HMAC(), which costs a one-call run its provider setup (sha256.hpp).
-// Every buffer derived from the key (the padded key, a hashed long key, the inner digest) is cleansed
-// before it is dropped; so is the SHA-256 state inside detail::sha256.
+// The MAC as bytes; the digest array it came from is cleansed, so only the returned string holds it.
 std::string hmac_sha256(std::string_view key, std::string_view data) {
-    constexpr std::size_t kBlock = 64;
-    std::array<unsigned char, kBlock> block{};
-    if (key.size() > kBlock) {
-        auto h = detail::sha256({key});
-        std::copy(h.begin(), h.end(), block.begin());
-        OPENSSL_cleanse(h.data(), h.size());
-    } else {
-        std::copy(key.begin(), key.end(), block.begin());
-    }
-    const auto view = [](const auto& bytes) {
-        return std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-    };
-    std::array<unsigned char, kBlock> pad{};
-    for (std::size_t i = 0; i < kBlock; ++i) pad[i] = block[i] ^ 0x36;
-    auto inner = detail::sha256({view(pad), data});
-    for (std::size_t i = 0; i < kBlock; ++i) pad[i] = block[i] ^ 0x5c;
-    auto out = detail::sha256({view(pad), view(inner)});
-    OPENSSL_cleanse(block.data(), block.size());
-    OPENSSL_cleanse(pad.data(), pad.size());
-    OPENSSL_cleanse(inner.data(), inner.size());
-    std::string mac(view(out));
-    OPENSSL_cleanse(out.data(), out.size());
+    auto digest = detail::hmac_sha256(key, data);
+    std::string mac(reinterpret_cast<const char*>(digest.data()), digest.size());
+    OPENSSL_cleanse(digest.data(), digest.size());
     return mac;
 }
 }  // namespace

@@ -1,21 +1,38 @@
 #include "secrets/sha256.hpp"
 
-#include <openssl/crypto.h>
-#define OPENSSL_SUPPRESS_DEPRECATED
-#include <openssl/sha.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <cstdio>
+#include <cstdlib>
 
 namespace ccai::detail {
 
-static_assert(SHA256_DIGEST_LENGTH == std::tuple_size_v<Sha256Digest>);
+namespace {
+// Only a broken OpenSSL installation fails here. No digest beats a wrong one: an all-zero MAC would verify
+// any token signed with zeros.
+[[noreturn]] void crypto_failed(const char* what) {
+    std::fprintf(stderr, "ccai: %s failed in OpenSSL\n", what);
+    std::abort();
+}
+}  // namespace
 
-Sha256Digest sha256(std::initializer_list<std::string_view> parts) {
-    SHA256_CTX ctx;
-    SHA256_Init(&ctx);
-    for (auto p : parts) SHA256_Update(&ctx, p.data(), p.size());
+Sha256Digest sha256(std::string_view data) {
     Sha256Digest out{};
-    SHA256_Final(out.data(), &ctx);
-    // After an HMAC key block the state is as good as the key (the HMAC "midstate"): never left behind.
-    OPENSSL_cleanse(&ctx, sizeof ctx);
+    unsigned int len = 0;
+    if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1 || len != out.size())
+        crypto_failed("SHA-256");
+    return out;
+}
+
+Sha256Digest hmac_sha256(std::string_view key, std::string_view data) {
+    Sha256Digest out{};
+    unsigned int len = 0;
+    // HMAC() keeps its key-derived state in a context it cleanses and frees before returning.
+    if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+             data.size(), out.data(), &len) == nullptr ||
+        len != out.size())
+        crypto_failed("HMAC-SHA256");
     return out;
 }
 
