@@ -29,7 +29,7 @@ if [ "${IN_NAMESPACE:-}" != 1 ]; then
   mkdir -p "www/$(dirname "$path")" && echo '{"hasMore":false,"results":[{"id":"sg-1","name":"bench"}]}' >"www/$path"
   port=$((20000 + RANDOM % 20000))
   (cd www && exec openssl s_server -accept "127.0.0.1:$port" -cert ../server.pem -key ../server.key -WWW -quiet) >/dev/null 2>&1 &
-  sleep 0.5
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done  # up
   unshare -m env IN_NAMESPACE=1 PORT=$port CERTS="$WORK/certs" WORK="$WORK" "$SELF" "$BUILD"
   exit  # not exec'd above: this shell's trap stops the server and removes WORK
 fi
