@@ -15,7 +15,7 @@
 
 #include <fmt/format.h>
 
-#include "ca_files.hpp"
+#include "http/ca_files.hpp"
 #include "ccai/limits.hpp"
 #include "ccai/redact.hpp"
 #include "ccai/version.hpp"
