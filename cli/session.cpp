@@ -33,8 +33,10 @@ void add_global_flags(CLI::App& app, GlobalFlags& f) {
         if (key == "output") continue;  // -o below
         if (key == "allow_http") {  // a switch: `--allow-http VALUE` would swallow the command after it
             // The value as typed (`--allow-http=yes`) is checked like the environment's: only true or false.
-            std::string desc(spec.desc);
-            if (desc.rfind("true: ", 0) == 0) desc.erase(0, 6);
+            std::string_view text = spec.desc;
+            if (text.starts_with("true: ")) text.remove_prefix(6);
+            // const: a non-const string would be taken as the variable the flag writes to, not its description
+            const std::string desc(text);
             app.add_flag("--allow-http", desc)
                 ->each([&f](const std::string& v) { f.settings["allow_http"] = v; })
                 ->group("Global options");

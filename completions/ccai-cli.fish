@@ -429,7 +429,7 @@ function __ccai_cli_globals
     printf '%s\n' '--help	Print this help message and exit'
     printf '%s\n' '--version	Display program version information and exit'
     printf '%s\n' '--host	API base URL'
-    printf '%s\n' '--allow-http	'
+    printf '%s\n' '--allow-http	allow plain http:// to a host other than this machine (the token travels in the clear)'
     printf '%s\n' '--ca-bundle	PEM file of the CAs to trust (else CURL_CA_BUNDLE, SSL_CERT_FILE, SSL_CERT_DIR)'
     printf '%s\n' '--account-id	account id (accountid header, {accountId})'
     printf '%s\n' '--bot-id	bot / app id ({botId}, iid header)'
