@@ -71,7 +71,7 @@ Result<TransportOptions> transport_options(const Config& config, TransportOption
     // Plain http:// without allow_http goes only to this machine; a proxy from http_proxy or ALL_PROXY could
     // be anywhere, and would receive the token in the clear.
     const auto url = parse_base_url(config.get("host"));
-    if (url && url->scheme == "http" && config.get("allow_http") != "true") base.no_proxy = true;
+    if (url && url->scheme == "http" && !config.enabled("allow_http")) base.no_proxy = true;
     if (auto trust = add_ca_trust(config, base, getenv); !trust) return trust.error();
     return base;
 }
@@ -92,7 +92,7 @@ Result<PacerOptions> pacer_options(const Config& config) {
     o.scope = pacer_scope(config);
     o.backend = config.get("pacer");
     o.dir = config.get("pacer_dir");
-    o.dir_shared = config.get("pacer_dir_shared") == "true";
+    o.dir_shared = config.enabled("pacer_dir_shared");
     o.fallback = config.get("pacer_fallback");
     o.margin = config.number("pacer_margin");  // validated with the other settings (validate_settings)
     return o;
