@@ -27,9 +27,9 @@ nlohmann::json error_with_exit_code(const ApiError& e) {
     return j;
 }
 
-int report_error(const ApiError& e) {
+int report_error(std::FILE* err, const ApiError& e) {
     const auto line = nlohmann::json{{"error", error_with_exit_code(e)}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    std::fprintf(stderr, "%s\n", line.c_str());
+    std::fprintf(err, "%s\n", line.c_str());
     return exit_code_for(e.kind);
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 // Documented exit codes (README "Exit codes"); scripts depend on them, so they never change meaning.
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 #include "ccai/error.hpp"
@@ -24,8 +26,8 @@ enum ExitCode : int {
 /// The exit code of a failure of this kind.
 int exit_code_for(ErrorKind kind);
 
-/// Prints the error as one JSON object on stderr ({"error": {...}}) and returns its exit code.
-int report_error(const ApiError& error);
+/// Prints the error as one JSON object on `err` ({"error": {...}}) and returns its exit code.
+int report_error(std::FILE* err, const ApiError& error);
 
 /// ccai::error_json with the exit code (also used in batch results).
 nlohmann::json error_with_exit_code(const ApiError& error);

@@ -1,6 +1,4 @@
 // Global flags and the session they open: configuration, client, and what the user sees on stderr.
-#include <unistd.h>
-
 #include <cstdint>
 #include <cstdio>
 
@@ -17,7 +15,7 @@ const CLI::Validator kNotEmpty(
     "", "not empty");
 }  // namespace
 
-std::optional<std::string> empty_switch_value(int argc, char** argv) {
+std::optional<std::string> empty_switch_value(int argc, const char* const* argv) {
     for (int i = 1; i < argc && std::string_view(argv[i]) != "--"; ++i)
         if (std::string_view(argv[i]) == "--allow-http=")
             return "--allow-http= has an empty value, which would read as true: give --allow-http alone, or leave it out";
@@ -61,25 +59,27 @@ void add_global_flags(CLI::App& app, GlobalFlags& f) {
     app.add_flag("-q,--quiet", f.quiet, "no progress or wait notices on stderr")->group("Global options");
 }
 
-Result<Config> load_config(const GlobalFlags& f) {
-    ConfigSources sources;
-    sources.flags = f.settings;
+Result<Config> load_config(const Context& c) {
+    ConfigSources sources = c.sources;
+    sources.flags = c.flags.settings;
     return Config::load(sources);
 }
 
-Result<Session> open_session(const GlobalFlags& f, Config config) {
+Result<Session> open_session(const Context& c, Config config, bool wait_notices) {
     Session s;
     s.config = std::move(config);
-    s.stderr_tty = ::isatty(2) != 0;
     ClientOptions o;
     o.config = s.config;
-    o.transport_options.insecure = f.insecure;
+    o.transport_options.insecure = c.flags.insecure;
+    std::FILE* err = c.console.err;
     // The client redacts every line before it reaches this sink (ClientOptions::log).
-    if (f.verbose) o.log = [](const std::string& line) { std::fprintf(stderr, "* %s\n", line.c_str()); };
-    if (s.stderr_tty && !f.quiet)
-        o.on_wait = [](Duration d) {
-            std::fprintf(stderr, "waiting %.1fs for the account's rate limit\n", std::chrono::duration<double>(d).count());
+    if (c.flags.verbose) o.log = [err](const std::string& line) { std::fprintf(err, "* %s\n", line.c_str()); };
+    if (wait_notices && c.console.err_tty && !c.flags.quiet)
+        o.on_wait = [err, limit = s.config.get("rate_limit")](Duration d) {
+            std::fprintf(err, "waiting %.1fs: %s shared with other processes\n", std::chrono::duration<double>(d).count(),
+                         limit.c_str());
         };
+    if (c.client_setup) c.client_setup(o);
     auto client = Client::create(std::move(o));
     if (!client) return client.error();
     s.client = std::move(*client);

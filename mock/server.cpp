@@ -6,9 +6,9 @@
 #include <iostream>
 #include <thread>
 
-#include "auth_check.hpp"
+#include "guards/auth_check.hpp"
 #include "router.hpp"
-#include "validate.hpp"
+#include "guards/validate.hpp"
 
 namespace ccai::mock {
 

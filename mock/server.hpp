@@ -5,9 +5,9 @@
 #include <httplib.h>
 
 #include "call.hpp"
-#include "faults.hpp"
+#include "guards/faults.hpp"
 #include "options.hpp"
-#include "rate_window.hpp"
+#include "guards/rate_window.hpp"
 #include "request_log.hpp"
 #include "store.hpp"
 

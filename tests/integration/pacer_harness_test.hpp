@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "ccai/pacer.hpp"
-#include "cli_support.hpp"
+#include "support/cli_support.hpp"
 
 namespace ccai::test::pacer_it {
 
@@ -43,7 +43,7 @@ inline int count_status(const std::vector<nlohmann::json>& log, int status) {
 
 /// One shell pipeline: `seq CALLS | xargs -P N ccai-cli FLAGS skill-groups list`; true when every call exited 0.
 inline std::string xargs_command(int calls, int n, const std::vector<std::string>& flags) {
-    std::string cmd = "seq " + std::to_string(calls) + " | xargs -P " + std::to_string(n) + " -I{} " CCAI_CLI_PATH;
+    std::string cmd = "seq " + std::to_string(calls) + " | xargs -P " + std::to_string(n) + " -I{} " + ccai::test::cli_path();
     for (const auto& f : flags) cmd += " '" + f + "'";
     return cmd + " skill-groups list >/dev/null";
 }

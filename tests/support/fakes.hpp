@@ -43,9 +43,9 @@ private:
     Duration slept_{0};
 };
 
-/// Records every request and answers with the queued stubs, in order, then with `fallback`. A stub still
-/// queued when the transport is destroyed fails the test: the code under test sent fewer requests than
-/// the test says. With `fallback` reset, a request with no stub left fails the test too.
+/// Records every request and answers with the queued stubs, in order. A request with no stub left fails the
+/// test, unless the test set `fallback` (answer_all): the code under test sent more requests than the test
+/// says. A stub still queued when the transport is destroyed fails it too: it sent fewer.
 class FakeTransport final : public Transport {
 public:
     FakeTransport() = default;
@@ -75,10 +75,13 @@ public:
         queue.emplace_back(HttpResponse{status, std::move(headers), std::move(body)});
     }
     void push_error(ApiError e) { queue.emplace_back(std::move(e)); }
+    /// Every request after the queued stubs gets this answer: for tests where the number of requests is not
+    /// the point.
+    void answer_all(int status, std::string body = "{}") { fallback = Result<HttpResponse>(HttpResponse{status, {}, std::move(body)}); }
 
     std::vector<HttpRequest> requests;
     std::deque<Result<HttpResponse>> queue;
-    std::optional<Result<HttpResponse>> fallback = Result<HttpResponse>(HttpResponse{200, {}, "{}"});
+    std::optional<Result<HttpResponse>> fallback;
 
 private:
     std::mutex mu_;

@@ -34,7 +34,7 @@ class MockProcess {
 public:
     explicit MockProcess(std::vector<std::string> extra = {}) {
         log_path_ = ccai::test::temp_dir() + "/requests.jsonl";
-        std::vector<std::string> argv{CCAI_MOCK_PATH, "--port", "0", "--log", log_path_};
+        std::vector<std::string> argv{ccai::test::mock_path(), "--port", "0", "--log", log_path_};
         argv.insert(argv.end(), extra.begin(), extra.end());
         proc_ = std::make_unique<ccai::test::Background>(argv);
         const std::string prefix = "listening on http://127.0.0.1:";

@@ -103,6 +103,20 @@ RunResult run_limited(std::chrono::milliseconds limit, const std::vector<std::st
 
 }  // namespace
 
+const char* cli_path() {
+    const char* given = std::getenv("CCAI_TEST_CLI");
+    return given && *given ? given : CCAI_CLI_PATH;
+}
+
+const char* mock_path() {
+#ifdef CCAI_MOCK_PATH
+    const char* given = std::getenv("CCAI_TEST_MOCK");
+    return given && *given ? given : CCAI_MOCK_PATH;
+#else
+    return "ccai-mock";
+#endif
+}
+
 RunResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env, const std::string& input) {
     return run_limited(std::chrono::milliseconds(-1), argv, env, input);
 }
@@ -114,13 +128,13 @@ RunResult run_for(std::chrono::milliseconds limit, const std::vector<std::string
 
 RunResult cli_for(std::chrono::milliseconds limit, const std::vector<std::string>& args,
                   const std::map<std::string, std::string>& env, const std::string& input) {
-    std::vector<std::string> argv{CCAI_CLI_PATH};
+    std::vector<std::string> argv{cli_path()};
     argv.insert(argv.end(), args.begin(), args.end());
     return run_limited(limit, argv, env, input);
 }
 
 RunResult cli(const std::vector<std::string>& args, const std::map<std::string, std::string>& env, const std::string& input) {
-    std::vector<std::string> argv{CCAI_CLI_PATH};
+    std::vector<std::string> argv{cli_path()};
     argv.insert(argv.end(), args.begin(), args.end());
     return run(argv, env, input);
 }

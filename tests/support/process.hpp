@@ -16,6 +16,11 @@ struct RunResult {
     bool timed_out = false;  ///< run_for / cli_for: killed (SIGKILL) when its time ran out
 };
 
+/// The ccai-cli and ccai-mock that integration tests run: $CCAI_TEST_CLI / $CCAI_TEST_MOCK when set (the
+/// sanitized build's binaries, under this build's tests), else this build's own.
+const char* cli_path();
+const char* mock_path();
+
 /// Runs a program to completion with extra environment variables and optional stdin.
 RunResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},
               const std::string& input = "");

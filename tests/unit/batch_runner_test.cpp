@@ -24,7 +24,9 @@ struct Fixture : test::FakeClient {
     Fixture()
         : FakeClient({{"host", "https://ccai.test"}, {"bot_id", "st-bot"}, {"account_id", "acc-1"}, {"client_id", "cs-id"},
                       {"client_secret", "TOPSECRET-value"}},
-                     RetryOptions{2, std::chrono::seconds(10), std::chrono::milliseconds(1), std::chrono::milliseconds(1), 1}) {}
+                     RetryOptions{2, std::chrono::seconds(10), std::chrono::milliseconds(1), std::chrono::milliseconds(1), 1}) {
+        transport->answer_all(200);  // every line succeeds unless a test queues another answer
+    }
     std::string results() const { return dir + "/results.jsonl"; }
 };
 
@@ -316,4 +318,55 @@ TEST_CASE("batch runner: a resumed run rebuilds the results from the journal: th
     CHECK(rows[1]["outcome"] == "ok");
     CHECK(rows[2]["outcome"] == "ok");
     CHECK(rows[3]["outcome"] == "failed");
+}
+
+TEST_CASE("batch runner: the first authentication failure stops the run; the other lines wait for --resume") {
+    Fixture f;
+    f.transport->push(401, R"({"errors":[{"msg":"invalid token"}]})");
+    auto input = input_of(creates(5));
+    batch::validate(input, f.client->config());
+    batch::Options o;
+    o.results_path = f.results();
+    o.concurrency = 1;
+    auto run = batch::Runner(*f.client, o).run(input);
+    REQUIRE_FALSE(run);
+    CHECK(run.error().kind == ErrorKind::auth);
+    CHECK(run.error().message.find("--resume") != std::string::npos);
+    CHECK(f.transport->requests.size() == 1);
+    auto rows = read_lines(f.results());
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0]["outcome"] == "failed");
+    // Credentials fixed: the resumed run sends the other four (the failed line is done: failed).
+    o.resume = true;
+    auto second = batch::Runner(*f.client, o).run(input);
+    REQUIRE(second);
+    CHECK(f.transport->requests.size() == 5);
+}
+
+TEST_CASE("batch runner: a line is journaled as started only once its pacer slot is granted") {
+    // A stop asked for while every line waits for the pacer: nothing went out, so nothing is in doubt.
+    test::FakeClient c({{"host", "https://ccai.test"}, {"bot_id", "st-bot"}, {"account_id", "acc-1"}, {"client_id", "cs-id"},
+                        {"client_secret", "s"}, {"rate_limit", "2/1m"}, {"pacer", "memory"}},
+                       RetryOptions{}, nullptr);
+    c.transport->answer_all(200);
+    const auto dir = test::temp_dir();
+    auto input = input_of(creates(4));
+    batch::validate(input, c.client->config());
+    batch::Options o;
+    o.results_path = dir + "/results.jsonl";
+    o.concurrency = 1;
+    // Lines 1 and 2 fit the 2/1m window; line 3 waits about a minute for it (the fake clock's), and the stop
+    // comes during that wait.
+    o.stop = [&] { return c.clock->slept() >= std::chrono::seconds(59); };
+    auto first = batch::Runner(*c.client, o).run(input);
+    REQUIRE(first);
+    CHECK(first->interrupted);
+    CHECK(first->counts.in_doubt == 0);
+    CHECK(c.transport->requests.size() == 2);
+    o.stop = nullptr;
+    o.resume = true;
+    auto second = batch::Runner(*c.client, o).run(input);
+    REQUIRE(second);
+    CHECK(second->all_ok());
+    CHECK(c.transport->requests.size() == 4);
 }

@@ -26,6 +26,7 @@ struct Harness : test::FakeClient {
 
 TEST_CASE("the auth header is a JWT for the client id, signed with the secret") {
     Harness h;
+    h.transport->push(200);
     auto r = h.client->skill_groups().list();
     REQUIRE(r.ok());
     REQUIRE(h.transport->requests.size() == 1);
@@ -47,6 +48,7 @@ TEST_CASE("jwt_jti=true gives the token a unique jti") {
             o.config.set(k, v, "test");
         o.transport = transport;
         o.clock = std::make_shared<test::FakeClock>();
+        transport->push(200);
         auto c = Client::create(std::move(o));
         REQUIRE(c.ok());
         REQUIRE((*c)->queues().list().ok());
@@ -90,6 +92,7 @@ TEST_CASE("HTTP errors become ApiError values with the service's message and cod
 TEST_CASE("a rate-limit rejection is retried after a pause; every attempt is paced") {
     Harness h;
     h.transport->push(429, R"({"errors":[{"msg":"You've exceeded the per-minute rate limit. Please wait for sometime before retrying.","code":429}]})");
+    h.transport->push(200);
     CallStats stats;
     auto r = h.client->call(*find_endpoint("queues.list"), CallArgs{}, &stats);
     REQUIRE(r.ok());
@@ -114,6 +117,7 @@ TEST_CASE("a POST whose outcome is unknown is never re-sent; a GET is") {
     {
         Harness h;
         h.transport->push_error(timeout);
+        h.transport->push(200);
         auto r = h.client->call(*find_endpoint("skill-groups.list"), CallArgs{});
         CHECK(r.ok());
         CHECK(h.transport->requests.size() == 2);
@@ -123,6 +127,7 @@ TEST_CASE("a POST whose outcome is unknown is never re-sent; a GET is") {
         ApiError refused = timeout;
         refused.maybe_reached_server = false;
         h.transport->push_error(refused);
+        h.transport->push(200);
         auto r = h.client->call(*find_endpoint("skill-groups.create"), CallArgs{.body = nlohmann::json{{"name", "x"}}});
         CHECK(r.ok());
         CHECK(h.transport->requests.size() == 2);
@@ -137,4 +142,31 @@ TEST_CASE("rate limited until attempts run out: rate_limited with a time to retr
     CHECK(r.error().kind == ErrorKind::rate_limited);
     CHECK(r.error().retry_after.has_value());
     CHECK(h.transport->requests.size() == 3);
+}
+
+TEST_CASE("before_first_send runs once, with the slot granted; its error stops the call before the wire") {
+    {
+        Harness h;
+        h.transport->push(503);
+        h.transport->push(200);
+        int calls = 0;
+        CallStats stats;
+        stats.before_first_send = [&]() -> Result<Unit> {
+            ++calls;
+            CHECK(h.transport->requests.empty());
+            return Unit{};
+        };
+        REQUIRE(h.client->call(*find_endpoint("queues.list"), CallArgs{}, &stats).ok());
+        CHECK(calls == 1);
+        CHECK(h.transport->requests.size() == 2);
+    }
+    {
+        Harness h;
+        CallStats stats;
+        stats.before_first_send = []() -> Result<Unit> { return invalid_input("not now"); };
+        auto r = h.client->call(*find_endpoint("queues.list"), CallArgs{}, &stats);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().message == "not now");
+        CHECK(h.transport->requests.empty());
+    }
 }

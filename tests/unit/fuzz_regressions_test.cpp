@@ -5,8 +5,7 @@
 #include <sstream>
 #include <string>
 
-// read_body lives in the CLI, which unit_tests does not link: compile that one file in here.
-#include "../../cli/body_input.cpp"
+#include "body_input.hpp"
 #include "ccai/batch.hpp"
 #include "ccai/client.hpp"
 #include "ccai/error.hpp"

@@ -27,6 +27,10 @@ struct CallStats {
     int attempts = 0;
     Duration pacer_wait{0};
     Duration retry_wait{0};
+    /// Called once, when the first attempt has its pacer slot and is about to go out. An error stops the
+    /// call there: nothing is sent, and the call returns that error. (A batch journals the line as started
+    /// here, so a run killed during a pacer wait leaves it "not started", not "in doubt".)
+    std::function<Result<Unit>()> before_first_send;
 };
 
 /// @brief The rest of the chain, as seen by a policy.

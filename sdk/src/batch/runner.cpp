@@ -145,7 +145,8 @@ void Run::plan(Item& item) {
         if (!done) {
             auto r = base_record(item);
             r.outcome = Outcome::in_doubt;
-            r.error = {{"kind", "in_doubt"}, {"exit_code", 10},
+            // No exit code: the line has no outcome of its own (the CLI's batch exits 10 for it).
+            r.error = {{"kind", "in_doubt"},
                        {"message", "an earlier run sent this line but stopped before its outcome was recorded; "
                                    "not re-sent (check the service, or use --retry-in-doubt)"}};
             record(std::move(r));
@@ -158,8 +159,31 @@ void Run::plan(Item& item) {
 void Run::send(const Item& item) {
     auto r = base_record(item);
     CallStats stats;
+    // The line is journaled as started only with its slot in hand, right before it goes out: a run killed
+    // while the pacer made it wait leaves it "not started" (sent by --resume), not "in doubt". A stop asked
+    // for during that wait leaves it unsent too.
+    bool held_back = false;
+    std::optional<ApiError> journal_error;
+    stats.before_first_send = [&]() -> Result<Unit> {
+        if (stopping()) {
+            held_back = true;
+            return invalid_input("the batch is stopping");
+        }
+        if (!journal_) return Unit{};
+        auto ok = journal_->started(item.line);
+        if (!ok) journal_error = ok.error();
+        return ok;
+    };
     auto request = client_.prepare(*item.spec, item.args);
     auto response = request ? client_.send(std::move(*request), &stats) : Result<HttpResponse>(request.error());
+    if (journal_error) return fail(*journal_error);
+    if (held_back) {
+        if (!fatal_.load()) {
+            std::lock_guard lock(mu_);
+            ++not_started_;
+        }
+        return;
+    }
     auto result = to_result(response);
     r.attempts = stats.attempts;
     r.pacer_wait_ms = std::chrono::duration_cast<std::chrono::milliseconds>(stats.pacer_wait).count();
@@ -181,7 +205,15 @@ void Run::send(const Item& item) {
         progress_.pacer_wait += stats.pacer_wait;
         ++progress_.sent_this_run;
     }
+    const bool auth_failed = r.outcome == Outcome::failed && result.error().kind == ErrorKind::auth;
     record(std::move(r));
+    // Every other line would be refused the same way: stop, and leave them for --resume with fixed credentials.
+    if (auth_failed) {
+        auto e = result.error();
+        e.message = "stopped at the first authentication failure: " + e.message +
+                    "; the lines not sent yet are left for --resume once the credentials are fixed";
+        fail(e);
+    }
 }
 
 // A line to send. Once stopping, it is only counted: it is left for a later --resume.
@@ -218,11 +250,6 @@ void Run::worker() {
             }
             continue;
         }
-        if (journal_)
-            if (auto ok = journal_->started(item.line); !ok) {
-                fail(ok.error());
-                continue;
-            }
         send(item);
     }
 }

@@ -2,6 +2,8 @@
 // so the pacer measures the windows from completion times (see Pacer::complete).
 #include "pipeline/policies.hpp"
 
+#include <utility>
+
 namespace ccai::detail {
 namespace {
 
@@ -12,6 +14,11 @@ public:
         auto waited = pacer_->acquire();
         if (!waited) return waited.error();
         stats.pacer_wait += *waited;
+        if (auto hook = std::exchange(stats.before_first_send, nullptr))
+            if (auto ok = hook(); !ok) {
+                pacer_->complete(false);  // the slot goes unused: it still counts until it ages out
+                return ok.error();
+            }
         auto response = next(req);
         pacer_->complete(response.ok());  // an error here is the transport's: no answer arrived
         return response;

@@ -1,0 +1,214 @@
+// `ccai-cli batch`: a thin layer over ccai::batch::Runner: flags, input, reporting, signals, exit code.
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "app.hpp"
+#include "batch/batch_progress.hpp"
+#include "batch/batch_spool.hpp"
+#include "ccai/batch.hpp"
+#include "ccai/redact.hpp"
+#include "exit_codes.hpp"
+#include "commands/operation_runner.hpp"
+#include "output.hpp"
+
+namespace ccai::cli {
+
+namespace {
+
+struct BatchFlags {
+    std::string input;
+    std::string format;  // jsonl or csv ("" = csv when --op is given or the file ends in .csv)
+    std::string op;
+    std::vector<std::string> maps;
+    std::string id_column;
+    std::string results;
+    bool results_given = false;  // --results '' is a mistake, not "no results file"
+    int concurrency = 4;
+    bool resume = false;
+    bool retry_in_doubt = false;
+    bool skip_invalid = false;
+};
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_sigint(int) { g_interrupted = true; }
+
+// First Ctrl-C: start nothing new, finish what is in flight, write results. A second one kills at once
+// (SA_RESETHAND); the journal then marks those lines in doubt, so nothing is lost or repeated.
+void install_sigint() {
+    struct sigaction sa{};
+    sa.sa_handler = on_sigint;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+// The files the batch reads, by identity: the results file and its journal may be none of them, whatever
+// name reaches them (a hard link, a symlink, /dev/stdin, /proc/self/fd/N).
+std::vector<batch::FileId> input_ids(const BatchFlags& f) {
+    std::vector<batch::FileId> ids;
+    if (auto id = f.input == "-" ? batch::FileId::of_fd(0) : batch::FileId::of_path(f.input)) ids.push_back(*id);
+    return ids;
+}
+
+Result<batch::Source> make_source(const BatchFlags& f, StdinSpool& spool) {
+    batch::Source::Opener open;
+    if (f.input == "-") {
+        if (auto filled = spool.fill(0); !filled) return filled.error();
+        open = spool.opener();
+    }  // a file is opened by the source itself, without hanging on a FIFO that has no writer
+    const bool csv = f.format == "csv" || (f.format.empty() && (!f.op.empty() || f.input.ends_with(".csv")));
+    if (!csv) {
+        if (!f.op.empty() || !f.maps.empty()) return invalid_input("--op and --map apply to CSV input (--format csv)");
+        return open ? batch::Source::jsonl(open) : batch::Source::jsonl_file(f.input);
+    }
+    if (f.op.empty()) return invalid_input("CSV input needs --op OPERATION (e.g. --op agents.create)");
+    batch::CsvOptions o{f.op, {}, f.id_column};
+    for (const auto& m : f.maps) {
+        const auto eq = m.find('=');
+        if (eq == std::string::npos) return invalid_input(fmt::format("--map {}: expected COLUMN=FIELD", m));
+        o.map.emplace_back(m.substr(0, eq), m.substr(eq + 1));
+    }
+    return open ? batch::Source::csv(open, o) : batch::Source::csv_file(f.input, o);
+}
+
+// Every invalid line, each with its number, before anything is sent (one pass over the whole input).
+Result<int> report_invalid(const batch::Source& source, const Config& config, bool skipping, std::FILE* err) {
+    int code = kOk;
+    auto scan = batch::validate(source, config, [&](const batch::Item& item) {
+        auto j = error_with_exit_code(*item.problem);
+        j["line"] = item.line;
+        if (!item.id.empty()) j["id"] = item.id;
+        if (skipping) j["skipped"] = true;
+        const auto line = redact_json(nlohmann::json{{"error", j}});  // the id is the input's: it may hold anything
+        std::fprintf(err, "%s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+        if (code == kOk) code = exit_code_for(item.problem->kind);
+    });
+    if (!scan) return scan.error();
+    return code;
+}
+
+Result<int> dry_run(const batch::Source& source, const Config& config, std::FILE* out) {
+    auto scan = source.each([&](batch::Item& item) {
+        if (item.problem) return true;
+        auto req = build_request(*item.spec, item.args, config);
+        if (!req) return true;
+        auto j = dry_run_json(*req);
+        j["line"] = item.line;
+        print_line(out, j);
+        return true;
+    });
+    if (!scan) return scan.error();
+    return kOk;
+}
+
+batch::Options runner_options(const BatchFlags& f, std::vector<batch::FileId> inputs, BatchProgress* progress, std::FILE* out) {
+    batch::Options o;
+    o.concurrency = f.concurrency;
+    o.results_path = f.results;
+    o.inputs = std::move(inputs);
+    o.resume = f.resume;
+    o.retry_in_doubt = f.retry_in_doubt;
+    o.skip_invalid = f.skip_invalid;
+    o.stop = [] { return g_interrupted.load(); };
+    o.error_json = error_with_exit_code;
+    if (progress) o.on_progress = [progress](const batch::Progress& p) { progress->update(p); };
+    if (f.results.empty())
+        o.on_record = [out](const batch::Record& r) {
+            print_line(out, r.to_json());
+            std::fflush(out);  // a consumer sees each line as it finishes
+        };
+    return o;
+}
+
+int run_batch(const BatchFlags& f, const Context& c) {
+    if (f.results_given && f.results.empty())
+        return c.fail(invalid_input("--results: the path is empty; give a file, or leave --results out to get "
+                                    "the results on stdout"));
+    if (f.resume && f.results.empty()) return c.fail(invalid_input("--resume needs --results FILE (its journal is FILE.journal)"));
+    auto config = load_config(c);
+    if (!config) return c.fail(config.error());
+    // Before reading anything: a results path that may not be written fails at once.
+    auto inputs = input_ids(f);
+    if (auto ok = batch::check_output_files(runner_options(f, inputs, nullptr, c.console.out)); !ok) return c.fail(ok.error());
+    StdinSpool spool;
+    auto source = make_source(f, spool);
+    if (!source) return c.fail(source.error());
+    if (f.input == "-")
+        if (auto id = batch::FileId::of_fd(spool.fd())) inputs.push_back(*id);
+    auto invalid = report_invalid(*source, *config, f.skip_invalid, c.console.err);
+    if (!invalid) return c.fail(invalid.error());
+    if (*invalid != kOk && !f.skip_invalid) return *invalid;
+    if (c.flags.dry_run) {
+        auto shown = dry_run(*source, *config, c.console.out);
+        return shown ? *shown : c.fail(shown.error());
+    }
+    // No per-call wait notices: they would drown the progress line, and the pacing is expected here.
+    auto session = open_session(c, *config, /*wait_notices=*/false);
+    if (!session) return c.fail(session.error());
+    const bool tty = c.console.err_tty && !c.flags.quiet;
+    BatchProgress progress(tty, config->get("rate_limit"), c.console.err);
+    install_sigint();
+    const auto start = std::chrono::steady_clock::now();
+    auto summary = batch::Runner(*session->client, runner_options(f, std::move(inputs), &progress, c.console.out)).run(*source);
+    progress.clear();
+    if (!summary) return c.fail(summary.error());
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (tty) std::fprintf(c.console.err, "%s\n", BatchProgress::summary_text(*summary, seconds).c_str());
+    else if (c.flags.verbose) std::fprintf(c.console.err, "%s\n", nlohmann::json{{"summary", summary->to_json()}}.dump().c_str());
+    if (g_interrupted) return kInterrupted;
+    return summary->all_ok() ? kOk : kBatchFailures;
+}
+
+constexpr const char* kFooter = R"(Input: JSON Lines, one call per line: {"op":"agents.create","params":{...},"body":{...},"id":"key"}
+  or CSV with --op: a header row; columns map by name to parameters or top-level body fields, or with
+  --map column=field (a parameter, or a body path like a.b or queues[0].id; --map column= ignores it).
+Every line is validated first; invalid lines are all reported (with line numbers) and nothing is sent
+  (exit 2), unless --skip-invalid (then they are recorded as "invalid").
+Results: one JSON line per input line {line,id,op,outcome,status,response|error,attempts,pacer_wait_ms};
+  outcome is ok, failed, in-doubt or invalid. To stdout unless --results FILE.
+Resume: --results FILE keeps FILE.journal; after a crash or Ctrl-C, rerun with --resume. A line sent
+  without a recorded outcome is in-doubt and not re-sent (unless --retry-in-doubt, or GET/PUT/DELETE).
+  A new run creates FILE and FILE.journal and never overwrites an existing file. Either is refused when
+  it is the input, a symlink, a hard link, a device, a FIFO or a directory, or another user's file.
+  A line is journaled as started once the pacer grants its slot, so lines that waited are not in doubt.
+The first authentication failure (401/403) stops the run (exit 4); fix the credentials, then --resume.
+stderr: a progress line and a summary when stderr is a terminal; nothing when piped, except errors
+  and, with --verbose, a final {"summary":{...}} line.
+Exit: 0 every line ok; 10 some line failed, in doubt or invalid; 2 invalid input; 4 authentication
+  failed; 130 interrupted.)";
+
+}  // namespace
+
+void add_batch_command(CommandLine& cl) {
+    auto& f = cl.own<BatchFlags>();
+    auto* cmd = cl.app().add_subcommand("batch", "run many calls from a JSON Lines or CSV file, paced and resumable");
+    cmd->fallthrough();
+    cmd->footer(kFooter);
+    cmd->add_option("--input", f.input, "input file, or - for stdin")->required()->type_name("FILE|-");
+    cmd->add_option("--format", f.format, "input format (default: csv with --op or a .csv file, else jsonl)")
+        ->check(CLI::IsMember({"jsonl", "csv"}));
+    cmd->add_option("--op", f.op, "CSV: the operation every row calls")->type_name("OPERATION");
+    cmd->add_option("--map", f.maps, "CSV: column=field (repeatable)")->type_name("COLUMN=FIELD");
+    cmd->add_option("--id-column", f.id_column, "CSV: the column holding each row's key")->type_name("COLUMN");
+    auto* results = cmd->add_option("--results", f.results, "results file (JSON Lines); enables the journal and --resume")
+                        ->type_name("FILE");
+    cmd->add_option("--concurrency", f.concurrency, "requests in flight (all share the pacer)")
+        ->check(CLI::Range(1, 64))
+        ->default_val(4);
+    cmd->add_flag("--resume", f.resume, "continue an interrupted run from FILE.journal");
+    cmd->add_flag("--retry-in-doubt", f.retry_in_doubt, "re-send lines whose outcome is unknown (may duplicate creates)");
+    cmd->add_flag("--skip-invalid", f.skip_invalid, "record invalid lines as invalid and run the others");
+    cmd->callback([&cl, &f, results] {
+        f.results_given = results->count() > 0;
+        cl.action = [&f, &c = cl.context] { return run_batch(f, c); };
+    });
+}
+
+}  // namespace ccai::cli

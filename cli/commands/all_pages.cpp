@@ -1,0 +1,33 @@
+// `<group> list --all`: every page, streamed as JSON Lines, one page in memory at a time.
+#include <cstdio>
+
+#include "ccai/pagination.hpp"
+#include "exit_codes.hpp"
+#include "commands/operation_runner.hpp"
+#include "output.hpp"
+
+namespace ccai::cli {
+
+int run_all_pages(const EndpointSpec& spec, const CallArgs& args, const Context& c, long long max_items) {
+    if (c.flags.dry_run) return run_operation(spec, args, c);  // shows the first page's request
+    auto config = load_config(c);
+    if (!config) return c.fail(config.error());
+    // Everything is checked before the first page goes out, like a single call.
+    if (auto first = build_request(spec, args, *config); !first) return c.fail(first.error());
+    auto session = open_session(c, *config);
+    if (!session) return c.fail(session.error());
+    const auto fields = split_fields(c.flags.fields);
+    auto stats = for_each_item(
+        *session->client, spec, args,
+        [&](const nlohmann::json& item) {
+            print_line(c.console.out, select_fields(item, fields));
+            return true;
+        },
+        max_items);
+    std::fflush(c.console.out);
+    if (!stats) return c.fail(stats.error());
+    if (c.flags.verbose) std::fprintf(c.console.err, "* --all: %lld items in %lld pages\n", stats->items, stats->pages);
+    return kOk;
+}
+
+}  // namespace ccai::cli

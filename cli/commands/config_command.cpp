@@ -1,0 +1,62 @@
+// `ccai-cli config list [--show-origin]`, `config profiles`, `config path`.
+#include <fmt/format.h>
+
+#include "app.hpp"
+#include "exit_codes.hpp"
+#include "output.hpp"
+
+namespace ccai::cli {
+
+namespace {
+// A subcommand that loads the configuration and prints something from it.
+void add_config_query(CLI::App& parent, const char* name, const char* desc, CommandLine& cl,
+                      std::function<std::string(const Config&)> text) {
+    auto* cmd = parent.add_subcommand(name, desc);
+    cmd->fallthrough();
+    cmd->callback([&cl, text] {
+        cl.action = [&c = cl.context, text] {
+            auto config = load_config(c);
+            if (!config) return c.fail(config.error());
+            std::fputs(text(*config).c_str(), c.console.out);
+            return static_cast<int>(kOk);
+        };
+    });
+}
+}  // namespace
+
+void add_config_command(CommandLine& cl) {
+    auto& show_origin = cl.own<bool>();
+    auto* cfg = cl.app().add_subcommand("config", "show the resolved configuration");
+    cfg->require_subcommand(1);
+    cfg->fallthrough();
+    auto* list = cfg->add_subcommand("list", "every setting with its value (secrets masked)");
+    list->fallthrough();
+    list->add_flag("--show-origin", show_origin, "also say where each value came from");
+    list->callback([&cl, &show_origin] {
+        cl.action = [&c = cl.context, &show_origin] {
+            auto config = load_config(c);
+            if (!config) return c.fail(config.error());
+            nlohmann::json rows = nlohmann::json::array();
+            for (const auto& spec : setting_specs()) {
+                const auto it = config->all().find(spec.key);
+                nlohmann::json row = {{"key", spec.key}};
+                const std::string value = it == config->all().end() ? "" : it->second.value;
+                row["value"] = spec.secret ? mask_secret(value) : value;
+                if (show_origin) row["origin"] = it == config->all().end() ? "unset" : it->second.origin;
+                rows.push_back(row);
+            }
+            // A table for people by default; json/jsonl when asked.
+            auto out = output_options(c.flags.output.empty() ? "table" : c.flags.output, "", c.flags.fields, c.console.out_tty);
+            print_result(c.console.out, rows, nullptr, out);
+            return static_cast<int>(kOk);
+        };
+    });
+    add_config_query(*cfg, "profiles", "profile names in config.toml", cl, [](const Config& c) {
+        std::string names;
+        for (const auto& p : c.profiles()) names += p + "\n";
+        return names;
+    });
+    add_config_query(*cfg, "path", "the configuration directory", cl, [](const Config& c) { return c.config_dir() + "\n"; });
+}
+
+}  // namespace ccai::cli

@@ -1,0 +1,45 @@
+// `ccai-cli pacer status|reset`: look at or clear the shared pacing state of the account.
+#include "app.hpp"
+#include "exit_codes.hpp"
+#include "output.hpp"
+
+namespace ccai::cli {
+
+namespace {
+int with_pacer(const Context& c, const std::function<Result<nlohmann::json>(Pacer&)>& fn) {
+    auto config = load_config(c);
+    if (!config) return c.fail(config.error());
+    auto options = pacer_options(*config);
+    if (!options) return c.fail(options.error());
+    auto pacer = make_pacer(*options, system_clock());
+    if (!pacer) return c.fail(pacer.error());
+    auto result = fn(**pacer);
+    if (!result) return c.fail(result.error());
+    print_result(c.console.out, *result, nullptr, output_options(c.flags.output, config->get("output"), c.flags.fields, c.console.out_tty));
+    return kOk;
+}
+}  // namespace
+
+void add_pacer_command(CommandLine& cl) {
+    auto* pacer = cl.app().add_subcommand("pacer", "the client-side rate-limit pacer shared by every process on the account");
+    pacer->require_subcommand(1);
+    pacer->fallthrough();
+    auto* status = pacer->add_subcommand("status", "limits, grants in each window, next free slot, penalty, backend");
+    status->fallthrough();
+    status->callback([&cl] {
+        cl.action = [&c = cl.context] { return with_pacer(c, [](Pacer& p) { return p.status(); }); };
+    });
+    auto* reset = pacer->add_subcommand("reset", "forget the account's grants and penalties");
+    reset->fallthrough();
+    reset->callback([&cl] {
+        cl.action = [&c = cl.context] {
+            return with_pacer(c, [](Pacer& p) -> Result<nlohmann::json> {
+                auto r = p.reset();
+                if (!r) return r.error();
+                return nlohmann::json{{"reset", true}};
+            });
+        };
+    });
+}
+
+}  // namespace ccai::cli

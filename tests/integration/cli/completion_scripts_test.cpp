@@ -1,0 +1,177 @@
+// Shell completions: the committed scripts are what the binary prints, the bash script completes groups,
+// actions, flags and values in a real bash, and the zsh and fish scripts parse (and fish completes).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "support/process.hpp"
+
+using namespace ccai::test;
+
+namespace {
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string source_file(const std::string& rel) { return std::string(CCAI_SOURCE_DIR) + "/" + rel; }
+
+std::string cli_dir() {
+    std::string p = ccai::test::cli_path();
+    return p.substr(0, p.rfind('/'));
+}
+
+bool have(const std::string& program) { return run({"sh", "-c", "command -v " + program}).exit_code == 0; }
+
+// A config dir with two profiles, and ccai-cli first on PATH (the script runs `ccai-cli config profiles`).
+const std::map<std::string, std::string>& shell_env() {
+    static const std::map<std::string, std::string> env = [] {
+        const auto dir = temp_dir();
+        run({"mkdir", "-p", dir + "/ccai"});
+        std::ofstream(dir + "/ccai/config.toml") << "[default]\nhost = \"https://a.example\"\n\n[staging]\nhost = \"https://b.example\"\n";
+        return std::map<std::string, std::string>{{"XDG_CONFIG_HOME", dir},
+                                                  {"PATH", cli_dir() + ":" + std::getenv("PATH")},
+                                                  {"CCAI_PROFILE", ""}};
+    }();
+    return env;
+}
+
+// Sources the script in bash, sets COMP_WORDS/COMP_CWORD (the last word is the one being completed)
+// and returns COMPREPLY.
+std::vector<std::string> bash_complete(const std::vector<std::string>& words) {
+    std::vector<std::string> argv{"bash", "--norc", "--noprofile", "-c",
+                                  "source \"$1\" || exit 99; shift; COMP_WORDS=(\"$@\"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); "
+                                  "COMP_LINE=\"$*\"; COMP_POINT=${#COMP_LINE}; _ccai_cli; printf '%s\\n' \"${COMPREPLY[@]}\"",
+                                  "bash", source_file("completions/ccai-cli.bash")};
+    argv.insert(argv.end(), words.begin(), words.end());
+    const auto r = run(argv, shell_env());
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    std::vector<std::string> out;
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) out.push_back(line);
+    return out;
+}
+
+bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+std::string joined(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += s + " ";
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("completion: committed scripts are what ccai-cli prints") {
+    for (const auto& [shell, file] : std::vector<std::pair<std::string, std::string>>{
+             {"bash", "completions/ccai-cli.bash"}, {"zsh", "completions/_ccai-cli"}, {"fish", "completions/ccai-cli.fish"}}) {
+        CAPTURE(shell);
+        const auto r = cli({"completion", shell});
+        REQUIRE(r.exit_code == 0);
+        CHECK_MESSAGE(r.out == read_file(source_file(file)),
+                      file << " is out of date with the command tree; regenerate it with scripts/update-goldens.sh "
+                              "(or: ccai-cli completion " << shell << " > " << file << ")");
+    }
+}
+
+TEST_CASE("completion: an unknown shell is a usage error") {
+    const auto r = cli({"completion", "tcsh"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+}
+
+TEST_CASE("completion: bash completes groups, actions, flags and values") {
+    if (!have("bash")) {
+        MESSAGE("bash is not installed; skipping");
+        return;
+    }
+    SUBCASE("groups and utility commands at the top") {
+        const auto r = bash_complete({"ccai-cli", ""});
+        for (const char* g : {"skills", "queues", "agents", "api", "config", "pacer", "completion", "reference"})
+            CHECK_MESSAGE(has(r, g), g << " missing from: " << joined(r));
+        CHECK(bash_complete({"ccai-cli", "sk"}) == std::vector<std::string>{"skills", "skill-groups"});
+    }
+    SUBCASE("actions of a group") {
+        const auto r = bash_complete({"ccai-cli", "skills", ""});
+        for (const char* a : {"create", "list", "get", "update", "delete"}) CHECK_MESSAGE(has(r, a), a << " missing from: " << joined(r));
+        CHECK_FALSE(has(r, "skills"));
+    }
+    SUBCASE("flags of an action, the global ones included") {
+        const auto r = bash_complete({"ccai-cli", "skills", "get", "--"});
+        for (const char* f : {"--skill-id", "--help", "--output", "--profile", "--dry-run", "--host"})
+            CHECK_MESSAGE(has(r, f), f << " missing from: " << joined(r));
+        CHECK_FALSE(has(r, "--body"));  // skills get takes no body
+        const auto create = bash_complete({"ccai-cli", "skills", "create", "--"});
+        CHECK(has(create, "--body"));
+        CHECK(has(create, "--set"));
+        // A leaf with an empty word offers its own flags, without the global ones.
+        const auto leaf = bash_complete({"ccai-cli", "skills", "get", ""});
+        CHECK(has(leaf, "--skill-id"));
+        CHECK_FALSE(has(leaf, "--host"));
+    }
+    SUBCASE("enum values from the catalog and from CLI11 checks") {
+        CHECK(bash_complete({"ccai-cli", "conversations", "list", "--status", ""}) ==
+              std::vector<std::string>{"ACTIVE", "CLOSED", "IDLE", "OPEN", "OVERDUE", "TERMINATED"});
+        CHECK(bash_complete({"ccai-cli", "skills", "get", "-o", "j"}) == std::vector<std::string>{"json", "jsonl"});
+        // bash splits "--output=j" at '='.
+        CHECK(bash_complete({"ccai-cli", "skills", "get", "--output", "=", "j"}) == std::vector<std::string>{"json", "jsonl"});
+        CHECK(bash_complete({"ccai-cli", "skills", "get", "--output", "="}) == std::vector<std::string>{"json", "jsonl", "table", "text"});
+        CHECK(bash_complete({"ccai-cli", "completion", ""}) == std::vector<std::string>{"bash", "zsh", "fish"});
+        CHECK(bash_complete({"ccai-cli", "reference", "--format", ""}) == std::vector<std::string>{"markdown", "man"});
+    }
+    SUBCASE("body field paths for --set") {
+        const auto r = bash_complete({"ccai-cli", "skills", "create", "--set", ""});
+        CHECK_MESSAGE(has(r, "name="), joined(r));
+    }
+    SUBCASE("free-text values complete to nothing") {
+        CHECK(bash_complete({"ccai-cli", "skills", "get", "--skill-id", ""}).empty());
+        CHECK(bash_complete({"ccai-cli", "--host", ""}).empty());
+    }
+    SUBCASE("--profile lists the profiles of config.toml") {
+        CHECK(bash_complete({"ccai-cli", "--profile", ""}) == std::vector<std::string>{"default", "staging"});
+        CHECK(bash_complete({"ccai-cli", "skills", "list", "--profile", "st"}) == std::vector<std::string>{"staging"});
+    }
+    SUBCASE("option values are skipped when finding the command") {
+        CHECK(bash_complete({"ccai-cli", "--profile", "staging", "-o", "json", "skills", "cr"}) == std::vector<std::string>{"create"});
+        CHECK(bash_complete({"ccai-cli", "--output", "=", "json", "skills", "cr"}) == std::vector<std::string>{"create"});
+    }
+}
+
+TEST_CASE("completion: zsh script parses") {
+    if (!have("zsh")) {
+        MESSAGE("zsh is not installed (apt-get install zsh); skipping");
+        return;
+    }
+    const auto r = run({"zsh", "-n", source_file("completions/_ccai-cli")});
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+}
+
+TEST_CASE("completion: fish script parses and completes") {
+    if (!have("fish")) {
+        MESSAGE("fish is not installed (apt-get install fish); skipping");
+        return;
+    }
+    const auto file = source_file("completions/ccai-cli.fish");
+    const auto syntax = run({"fish", "-n", file});
+    REQUIRE_MESSAGE(syntax.exit_code == 0, syntax.err);
+    auto complete = [&](const std::string& line) {
+        const auto r = run({"fish", "--no-config", "-c", "source $argv[1]; complete -C $argv[2]", file, line}, shell_env());
+        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+        std::vector<std::string> out;
+        std::istringstream in(r.out);
+        for (std::string l; std::getline(in, l);) out.push_back(l.substr(0, l.find('\t')));
+        return out;
+    };
+    CHECK(complete("ccai-cli sk") == std::vector<std::string>{"skills", "skill-groups"});
+    CHECK(has(complete("ccai-cli skills "), "create"));
+    CHECK(has(complete("ccai-cli skills get --"), "--skill-id"));
+    CHECK(complete("ccai-cli skills get --output=") == std::vector<std::string>{"--output=json", "--output=jsonl", "--output=table", "--output=text"});
+    CHECK(complete("ccai-cli --profile ") == std::vector<std::string>{"default", "staging"});
+}
