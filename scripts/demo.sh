@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib/mock.sh
 . scripts/lib/mock.sh  # relative to the repository root, after the cd
-scripts/deps.sh
+scripts/deps.sh build
 scripts/build.sh ccai-cli ccai-mock >/dev/null  # only what the demo runs
 B=${BUILD_DIR:-build}
 cli=$B/cli/ccai-cli

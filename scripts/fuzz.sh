@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-10}
 shift || true
 BUILD_DIR=${BUILD_DIR:-build-fuzz}
+scripts/deps.sh fuzz
 CC=${CC:-clang} CXX=${CXX:-clang++} cmake -S fuzz -B "$BUILD_DIR" -G Ninja -DCCAI_FUZZ=ON \
   -DCMAKE_BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo} >/dev/null
 ninja -C "$BUILD_DIR" -j"$(nproc)" fuzz_all

@@ -214,9 +214,12 @@ double setting_default_number(std::string_view key) {
     return !text.empty() && end == text.c_str() + text.size() ? v : 0;
 }
 
-// Rounded up: a positive timeout never becomes 0 ms, which libcurl reads as "no timeout".
+std::chrono::milliseconds milliseconds_rounded_up(double seconds) {
+    return std::chrono::milliseconds(static_cast<long long>(std::ceil(seconds * 1000)));
+}
+
 std::chrono::milliseconds setting_default_duration(std::string_view key) {
-    return std::chrono::milliseconds(static_cast<long long>(std::ceil(setting_default_number(key) * 1000)));
+    return milliseconds_rounded_up(setting_default_number(key));
 }
 
 namespace {

@@ -16,11 +16,6 @@
 namespace ccai {
 
 namespace {
-// Rounded up: a positive timeout never becomes 0 ms, which libcurl reads as "no timeout".
-std::chrono::milliseconds milliseconds_of(double seconds) {
-    return std::chrono::milliseconds(static_cast<long long>(std::ceil(seconds * 1000)));
-}
-
 RetryOptions retry_options(const Config& c) {
     RetryOptions r;
     r.max_attempts = static_cast<int>(c.number("max_attempts"));
@@ -65,8 +60,8 @@ Result<TransportOptions> transport_options(const Config& config, TransportOption
         const char* v = std::getenv(n);
         return v ? std::optional<std::string>(v) : std::nullopt;
     };
-    base.total_timeout = milliseconds_of(config.number("timeout"));
-    base.connect_timeout = milliseconds_of(config.number("connect_timeout"));
+    base.total_timeout = milliseconds_rounded_up(config.number("timeout"));
+    base.connect_timeout = milliseconds_rounded_up(config.number("connect_timeout"));
     base.gzip = config.get("compression") != "none";
     // Plain http:// without allow_http goes only to this machine; a proxy from http_proxy or ALL_PROXY could
     // be anywhere, and would receive the token in the clear.
