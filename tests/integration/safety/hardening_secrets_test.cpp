@@ -125,7 +125,8 @@ TEST_CASE("hardening secrets: neither the secret nor the token is ever printed")
         expect_clean("batch journal", slurp(results + ".journal"), token);
     }
     auto batch_401 = test::cli({"batch", "--input", input, "--results", dir + "/r-401.jsonl"}, forged);
-    CHECK(batch_401.exit_code == 10);
+    CHECK(batch_401.exit_code == 4);  // the first authentication failure stops the batch
+    CHECK(batch_401.err.find("stopped at the first authentication failure") != std::string::npos);
     expect_clean("batch 401", batch_401, forged["CCAI_TOKEN"]);
     expect_clean("batch 401 results", slurp(dir + "/r-401.jsonl"), forged["CCAI_TOKEN"]);
     expect_clean("batch 401 journal", slurp(dir + "/r-401.jsonl.journal"), forged["CCAI_TOKEN"]);
