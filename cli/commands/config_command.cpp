@@ -1,6 +1,4 @@
 // `ccai-cli config list [--show-origin]`, `config profiles`, `config path`.
-#include <fmt/format.h>
-
 #include "app.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
