@@ -444,6 +444,7 @@ function __ccai_cli_globals
     printf '%s\n' '--pacer-dir-shared	true: accept a group-writable pacer_dir (your group shares it on purpose)'
     printf '%s\n' '--pacer-fallback	file: use the file pacer when redis is down'
     printf '%s\n' '--pacer-margin	safety margin: windows of requests not yet answered treated as this much longer, e.g. 1%'
+    printf '%s\n' '--burst	calls that may go out back to back after idling, then one per interval (default: a tent...'
     printf '%s\n' '--timeout	total request timeout, seconds'
     printf '%s\n' '--connect-timeout	connect timeout, seconds'
     printf '%s\n' '--compression	gzip: ask for compressed answers (list pages); none: do not'
@@ -905,6 +906,8 @@ function __ccai_cli_value --argument-names cmdpath opt
                 case '--pacer-fallback'
                     echo any
                 case '--pacer-margin'
+                    echo any
+                case '--burst'
                     echo any
                 case '--timeout'
                     echo any

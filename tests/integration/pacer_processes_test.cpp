@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <future>
 
 #include "pacer_harness_test.hpp"
@@ -14,8 +15,9 @@ using namespace ccai::test::pacer_it;
 namespace {
 
 // `calls` calls from `n` concurrent processes; every call succeeds, none is rejected, and the whole run
-// takes about what the windows need: runs of 20 grants 5.025 ms apart (the gap includes the default
-// margin, 0.5 %), one run per 2 s x (1 + kClockSlew) after the answer to the window's oldest request.
+// takes about what the pacing needs: a burst of 2, then one grant per interval (2 s x 1.005 / 20 =
+// 100.5 ms); the 21st waits for the window's oldest request, 2 s x (1 + kClockSlew) after its answer, and
+// uses up the burst, so one grant per interval follows it.
 void run_file_pacer(int n, int calls) {
     MockProcess mock({"--rate-limit", "20/2s", "--count-rejected"});
     const auto dir = temp_dir() + "/pacer";
@@ -27,7 +29,8 @@ void run_file_pacer(int n, int calls) {
     const auto log = mock.log();
     CHECK(count_status(log, 429) == 0);
     CHECK(count_status(log, 200) == calls);
-    const double last_grant = ((calls - 1) / 20) * 2.001 + ((calls - 1) % 20) * 0.005025;
+    const int i = calls - 1;
+    const double last_grant = i < 20 ? std::max(0, i - 1) * 0.1005 : 2.001 + (i - 20) * 0.1005;
     CHECK(took >= last_grant - 0.05);
     CHECK(took <= last_grant + 3.0);
 }

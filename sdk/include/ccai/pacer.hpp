@@ -51,14 +51,14 @@ struct PacerOptions {
     /// response eats into the margin, and answered requests do not pay it: it covers a request still in
     /// flight (or never answered) when the one a window later goes out.
     double margin = 0.005;
-    /// Minimum gap between consecutive grants, as a fraction of the even spacing
-    /// (max over windows of window x (1 + margin) / limit). The hard bound is the rolling windows: fewer
-    /// than `limit` grants in any (t - window x (1 + margin), t]. While a window has room, grants are only
-    /// this gap apart, so its free capacity is used (the server rejects only what exceeds a window) and
-    /// calls still flow in a steady stream, never an instantaneous burst: at full demand `limit` grants
-    /// go out `gap` apart, then each further one waits for the oldest to leave the window.
-    /// In (0, 1]; 1 = even spacing. 0.05: the first 60 calls of a fresh 60/1m budget take 3 s.
-    double min_gap_fraction = 0.05;
+    /// Calls that may go out back to back after the account has been idle; 0: a tenth of the smallest
+    /// window's limit, rounded up (6 at 60/1m, 2 at 20/2s). After them, grants are at least one interval
+    /// apart (max over windows of window x (1 + margin) / limit), and the allowance refills by one call
+    /// per interval of idleness. The rolling windows stay the hard bound: fewer than `limit` grants in any
+    /// (t - window x (1 + margin), t]. A grant that the windows or a penalty hold back uses up the
+    /// allowance, so a window never begins with a burst: under sustained demand calls go out one interval
+    /// apart, with a pause of about (burst - 1) intervals only where the first window fills.
+    int burst = 0;
     /// redis: compute slots with this process's clock instead of the server's TIME. Only for tests that
     /// drive a fake clock; monotonic clocks of different hosts are unrelated.
     bool use_client_clock = false;

@@ -112,12 +112,13 @@ Result<std::vector<long long>> RedisPacer::run(const char* mode, const std::stri
     if (!ctx_) {
         if (auto c = connect(); !c) return c.error();
     }
-    std::vector<std::string> argv{"EVALSHA", sha_, "3", key_ + ":grants", key_ + ":penalty", key_ + ":last", mode,
-                                  std::to_string(min_gap_of(o_.windows, o_.margin, o_.min_gap_fraction).count()),
+    std::vector<std::string> argv{"EVALSHA", sha_, "4", key_ + ":grants", key_ + ":penalty", key_ + ":tat", key_ + ":sent", mode,
+                                  std::to_string(spacing_of(o_.windows, o_.margin).count()),
                                   std::to_string(longest_window(o_.windows, o_.margin).count()),
                                   std::to_string(amount.count()),
                                   o_.use_client_clock ? std::to_string(clock_->now().time_since_epoch().count()) : "",
-                                  token};
+                                  token,
+                                  std::to_string(burst_of(o_))};
     for (const auto& w : o_.windows) {
         argv.push_back(std::to_string(w.limit));
         argv.push_back(std::to_string(effective_window(w, o_.margin).count()));
@@ -151,7 +152,7 @@ Result<Duration> RedisPacer::reserve_and_confirm() {
         if (!c) return c.error();
         wait = Duration((*c)[0]);
         if (wait > Duration(0) && o_.log)
-            o_.log(fmt::format("pacer: an earlier request finished late; waiting {} more", fmt_seconds(wait)));
+            o_.log(fmt::format("pacer: an earlier request finished or went out late; waiting {} more", fmt_seconds(wait)));
         why = "slot";
     }
     in_flight_.put(token);
@@ -192,7 +193,8 @@ Result<nlohmann::json> RedisPacer::status() {
 
 Result<Unit> RedisPacer::reset() {
     std::lock_guard lock(mu_);
-    auto r = command({"DEL", key_ + ":grants", key_ + ":penalty", key_ + ":last"});
+    // ":last" is an older version's key: reset clears it too.
+    auto r = command({"DEL", key_ + ":grants", key_ + ":penalty", key_ + ":tat", key_ + ":sent", key_ + ":last"});
     if (!r) return r.error();
     return Unit{};
 }

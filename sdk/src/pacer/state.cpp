@@ -18,9 +18,9 @@ Result<Duration> StatePacer::acquire() {
     auto r = transact([&](PacerState& s, TimePoint now) {
         prune(s, o_.windows, o_.margin, now);
         reserved_at = now;
-        slot = next_slot(s, o_.windows, o_.margin, o_.min_gap_fraction, now);
+        slot = next_slot(s, o_.windows, o_.margin, burst_of(o_), now);
         penalized = s.penalty_until >= slot;
-        put_grant(s, slot);  // reserved under the lock: whoever reserves first gets the earlier slot
+        reserve_slot(s, o_.windows, o_.margin, burst_of(o_), slot, now);  // under the lock: first come, first served
         return true;
     });
     if (!r) return r.error();
@@ -37,12 +37,13 @@ Result<Duration> StatePacer::acquire() {
                 take_grant(s, slot);
                 next = confirm_slot(s, o_.windows, o_.margin, at);
                 put_grant(s, next);
+                if (next == at) s.sent = std::max(s.sent, at);
                 return true;
             });
             if (!c) return c.error();
             slot = next;
             if (next == at) break;
-            log(fmt::format("pacer: an earlier request finished late; waiting {} more", fmt_seconds(next - at)));
+            log(fmt::format("pacer: an earlier request finished or went out late; waiting {} more", fmt_seconds(next - at)));
             wait_for_slot(o_, *clock_, next, next - at, "slot");
         }
     }
@@ -78,7 +79,7 @@ Duration StatePacer::time_until_free() {
     Duration out{0};
     auto r = transact([&](PacerState& s, TimePoint now) {
         prune(s, o_.windows, o_.margin, now);
-        out = next_slot(s, o_.windows, o_.margin, o_.min_gap_fraction, now) - now;
+        out = next_slot(s, o_.windows, o_.margin, burst_of(o_), now) - now;
         return false;
     });
     return r ? out : Duration(0);
@@ -90,7 +91,7 @@ Result<nlohmann::json> StatePacer::status() {
     auto r = transact([&](PacerState& s, TimePoint now) {
         prune(s, o_.windows, o_.margin, now);
         for (const auto& w : o_.windows) counts.push_back(grants_in_window(s, w, o_.margin, now));
-        next_free = next_slot(s, o_.windows, o_.margin, o_.min_gap_fraction, now) - now;
+        next_free = next_slot(s, o_.windows, o_.margin, burst_of(o_), now) - now;
         penalty = s.penalty_until - now;
         return false;
     });

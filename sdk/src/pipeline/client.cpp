@@ -83,7 +83,7 @@ std::string pacer_scope(const Config& config) {
 }
 
 Result<PacerOptions> pacer_options(const Config& config) {
-    for (const auto* key : {"rate_limit", "pacer", "pacer_fallback", "pacer_margin"})
+    for (const auto* key : {"rate_limit", "pacer", "pacer_fallback", "pacer_margin", "burst"})
         if (auto valid = detail::validate_setting(config, key); !valid) return valid.error();
     PacerOptions o;
     auto windows = parse_rate_limits(config.get("rate_limit"));
@@ -95,6 +95,18 @@ Result<PacerOptions> pacer_options(const Config& config) {
     o.dir_shared = config.enabled("pacer_dir_shared");
     o.fallback = config.get("pacer_fallback");
     o.margin = config.number("pacer_margin");  // validated with the other settings (validate_settings)
+    if (config.has("burst")) {
+        o.burst = static_cast<int>(config.number("burst"));
+        int smallest = o.windows.front().limit;
+        for (const auto& w : o.windows) smallest = std::min(smallest, w.limit);
+        if (o.burst > smallest) {
+            const auto& origin = config.all().at("burst").origin;
+            auto message = fmt::format("bad burst '{}' (from {}): expected at most {}, the calls rate_limit {} allows in "
+                                       "a window", o.burst, origin == "flag" ? "--burst" : origin, smallest,
+                                       config.get("rate_limit"));
+            return origin == "flag" ? invalid_input(std::move(message)) : config_error(std::move(message));
+        }
+    }
     return o;
 }
 
