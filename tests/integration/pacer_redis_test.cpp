@@ -84,3 +84,22 @@ TEST_CASE("pacer redis: two groups of processes with separate state dirs share o
     // the 60th 39 intervals (2 s x 1.005 / 20 = 100.5 ms) after it; two budgets: 2.001 s + 9 intervals
     CHECK(seconds_since(start) >= 2.001 + 39 * 0.1005 - 0.05);
 }
+
+TEST_CASE("pacer redis: times further ahead than any wait or penalty mean full windows, with a warning") {
+    RedisServer redis;
+    auto o = pacer_contract::options({redis.url(), ""}, "60/1m", pacer_contract::unique_scope());
+    std::string warnings;
+    o.log = [&](const std::string& l) { warnings += l + "\n"; };
+    auto clock = std::make_shared<FakeClock>();
+    auto p = make_pacer(o, clock);
+    REQUIRE(p.ok());
+    const auto key = (*(*p)->status())["key"].get<std::string>();
+    // A penalty two days ahead: no working pacer stores one (the longest is a window, a day and a burst).
+    const auto far = (clock->now() + 48h).time_since_epoch().count();
+    auto set = run({"redis-cli", "-u", redis.url(), "SET", key + ":penalty", std::to_string(far)});
+    REQUIRE_MESSAGE(set.exit_code == 0, set.err);
+    auto w = (*p)->acquire();
+    REQUIRE(w.ok());
+    CHECK(*w == 60600ms);  // 60 grants assumed now: wait until they leave the (margin-widened) window
+    CHECK(warnings.find("unusable") != std::string::npos);
+}

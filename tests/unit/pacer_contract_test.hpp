@@ -75,6 +75,7 @@ inline std::unique_ptr<Pacer> make(const Setup& s, const std::string& limits, co
         o.log = customize->log;
         o.margin = customize->margin;
         o.burst = customize->burst;
+        o.max_penalty = customize->max_penalty;
     }
     auto p = make_pacer(o, std::move(clock));
     REQUIRE_MESSAGE(p.ok(), (p.ok() ? "" : p.error().message));
@@ -355,6 +356,67 @@ inline void complete_after_reset(const Setup& s) {
     CHECK((*st)["limits"][0]["grants_in_window"] == 1);
 }
 
+// A penalty is cut to max_penalty: one answer cannot stall the account for a day.
+inline void penalty_is_capped(const Setup& s) {
+    auto clock = std::make_shared<FakeClock>();
+    PacerOptions o;
+    o.margin = 0.01;
+    o.max_penalty = 30min;
+    auto p = make(s, "60/1m", unique_scope(), clock, &o);
+    p->penalize(24h);
+    CHECK(p->time_until_free() == 30min);
+    p->penalize(10min);  // a shorter one never shortens a longer one
+    CHECK(p->time_until_free() == 30min);
+}
+
+inline int grants_now(Pacer& p) {
+    auto st = p.status();
+    REQUIRE(st.ok());
+    return (*st)["limits"][0]["grants_in_window"].get<int>();
+}
+
+// A slot past the call's budget fails at once: nothing reserved, nothing slept, and the error says when
+// the next slot is and why.
+inline void beyond_the_budget_fails_at_once(const Setup& s) {
+    auto clock = std::make_shared<FakeClock>();
+    auto p = make(s, "1/1m", unique_scope(), clock);
+    p->penalize(10min);
+    auto r = p->acquire_within(5min);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().kind == ErrorKind::rate_limited);
+    CHECK_FALSE(r.error().retryable);
+    CHECK_FALSE(r.error().maybe_reached_server);
+    CHECK(r.error().retry_after == std::chrono::milliseconds(600000));
+    CHECK(r.error().message.find("in 600.0s") != std::string::npos);
+    CHECK(r.error().message.find("after a rate-limit rejection") != std::string::npos);
+    CHECK(clock->slept() == 0ms);
+    CHECK(grants_now(*p) == 0);
+    CHECK(*p->acquire_within(10min) == 10min);  // within the budget: it waits
+    auto full = p->acquire_within(2min);         // one interval (60.6 s) later: within
+    REQUIRE(full.ok());
+    auto late = p->acquire_within(30s);
+    REQUIRE_FALSE(late.ok());
+    CHECK(late.error().message.find("in 60.6s") != std::string::npos);
+    CHECK(late.error().message.find("windows") != std::string::npos);
+}
+
+// A penalty recorded while a call waits pushes its slot past the budget: it gives up when it checks,
+// and its reservation is released for the others.
+inline void budget_runs_out_while_waiting(const Setup& s) {
+    const auto scope = unique_scope();
+    std::unique_ptr<Pacer> a;
+    auto clock = std::make_shared<InterruptedClock>(300ms, [&] { a->penalize(1min); });
+    a = make(s, "2/1s", scope, clock);  // interval 505 ms, burst 1
+    auto b = make(s, "2/1s", scope, clock);
+    REQUIRE(a->acquire().ok());
+    auto w = b->acquire_within(10s);  // reserved at 505 ms; the penalty then holds it until 60.3 s
+    REQUIRE_FALSE(w.ok());
+    CHECK(w.error().kind == ErrorKind::rate_limited);
+    CHECK(w.error().message.find("rate-limit rejection") != std::string::npos);
+    CHECK(clock->now() == clock->start_ + 505ms);
+    CHECK(grants_now(*a) == 1);  // a's own; b's is gone
+}
+
 inline void run_all(const Setup& s) {
     SUBCASE("full demand: a burst, then one grant per interval, over six windows") { full_demand(s); }
     SUBCASE("the burst refills with idleness") { burst_refills_with_idleness(s); }
@@ -372,6 +434,9 @@ inline void run_all(const Setup& s) {
     SUBCASE("the slot is confirmed when it comes") { confirm_at_the_slot(s); }
     SUBCASE("a penalty during a wait delays it") { penalty_during_a_wait(s); }
     SUBCASE("complete after reset") { complete_after_reset(s); }
+    SUBCASE("a penalty is capped") { penalty_is_capped(s); }
+    SUBCASE("a slot past the budget fails at once") { beyond_the_budget_fails_at_once(s); }
+    SUBCASE("the budget runs out while waiting") { budget_runs_out_while_waiting(s); }
 }
 
 }  // namespace ccai::test::pacer_contract

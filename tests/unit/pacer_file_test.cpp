@@ -109,6 +109,20 @@ TEST_CASE("pacer file: corrupt state is treated as a full window") {
         check_conservative(bad, "checksum");
     }
     SUBCASE("wrong boot id") { check_conservative(valid_other_boot, "reboot"); }
+    // The fake clock starts at 1000 h; the lead allowed is a window, a day and a burst of intervals.
+    SUBCASE("a penalty two days ahead") {
+        PacerState far;
+        far.penalty_until = TimePoint(std::chrono::hours(1000 + 48));
+        check_conservative(encode_state(far, current_boot_id(), "x"), "a penalty 172800.0s ahead");
+    }
+    SUBCASE("a grant or the spacing far ahead") {
+        PacerState far;
+        far.grants = {TimePoint(std::chrono::hours(1000 + 30))};
+        check_conservative(encode_state(far, current_boot_id(), "x"), "a grant");
+        far.grants.clear();
+        far.tat = TimePoint(std::chrono::hours(1000 + 30));
+        check_conservative(encode_state(far, current_boot_id(), "x"), "the spacing");
+    }
 }
 
 TEST_CASE("pacer file: format round trip; leftover bytes past the length are ignored") {

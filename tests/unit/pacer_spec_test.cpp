@@ -93,6 +93,51 @@ TEST_CASE("pacer: pacer_margin setting") {
     }
 }
 
+TEST_CASE("pacer: max_penalty setting") {
+    auto options_with = [](const std::string& v) {
+        Config c;
+        c.set("rate_limit", "60/1m", "test");
+        c.set("max_penalty", v, "flag");
+        return pacer_options(c);
+    };
+    CHECK(options_with("90")->max_penalty == 90s);
+    CHECK(options_with("1.5")->max_penalty == 1500ms);
+    Config unset;
+    unset.set("rate_limit", "60/1m", "test");
+    CHECK(pacer_options(unset)->max_penalty == 1h);
+    for (const char* bad : {"0", "-1", "86401", "x", ""}) {
+        CAPTURE(bad);
+        auto r = options_with(bad);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().kind == ErrorKind::invalid_input);
+        CHECK(r.error().message.find("--max-penalty") != std::string::npos);
+    }
+    PacerOptions o;
+    o.backend = "memory";
+    o.max_penalty = Duration(0);
+    CHECK_FALSE(make_pacer(o, system_clock()).ok());
+}
+
+TEST_CASE("pacer: stored times further ahead than any wait or penalty are implausible") {
+    using namespace ccai::detail;
+    PacerOptions o;  // 60/1m, margin 0.5 %, burst 6, max_penalty 1 h
+    const auto lead = plausible_lead(o);
+    const auto window = longest_window(o.windows, o.margin);  // 60.3 s, as the double rounds it
+    const auto interval = spacing_of(o.windows, o.margin);    // 1.005 s, likewise
+    CHECK(lead == window + kLongestWait + 6 * interval);
+    o.max_penalty = 48h;
+    CHECK(plausible_lead(o) == window + 48h + 6 * interval);
+    const TimePoint now(1000s);
+    PacerState s;
+    s.penalty_until = now + lead;
+    CHECK(implausible(s, now, lead).empty());
+    s.penalty_until = now + lead + 1us;
+    CHECK(implausible(s, now, lead).find("a penalty") != std::string::npos);
+    s = PacerState{};
+    s.sent = now + 25h;
+    CHECK_FALSE(implausible(s, now, lead).empty());
+}
+
 TEST_CASE("pacer: slot computation") {
     using namespace ccai::detail;
     const auto w = *parse_rate_limits("5/1s,8/10s");

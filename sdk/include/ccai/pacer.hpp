@@ -21,6 +21,10 @@ namespace ccai {
 /// time on its own clock; the server measures on its own. This keeps the two compatible.
 inline constexpr double kClockSlew = 0.0005;
 
+/// @brief The longest wait any call may be allowed (the max_wait setting's bound). Shared state whose
+/// times lie further ahead than this, the longest window and the longest penalty is corrupt.
+inline constexpr Duration kLongestWait = std::chrono::hours(24);
+
 /// @brief At most `limit` requests in any rolling `window`.
 struct RateWindow {
     int limit = 0;
@@ -59,6 +63,9 @@ struct PacerOptions {
     /// allowance, so a window never begins with a burst: under sustained demand calls go out one interval
     /// apart, with a pause of about (burst - 1) intervals only where the first window fills.
     int burst = 0;
+    /// The longest pause a rate-limit rejection may impose on the account: a longer Retry-After is cut to
+    /// this, so one answer cannot stall every process for a day.
+    Duration max_penalty = std::chrono::hours(1);
     /// redis: compute slots with this process's clock instead of the server's TIME. Only for tests that
     /// drive a fake clock; monotonic clocks of different hosts are unrelated.
     bool use_client_clock = false;
@@ -75,6 +82,11 @@ public:
     /// @brief Blocks (through the injected clock) until a slot is granted; returns how long it waited.
     /// The calling thread then sends its request and calls complete() when it has finished.
     virtual Result<Duration> acquire() = 0;
+    /// @brief Like acquire(), but waits at most `budget`: when the slot lies further away (now, or after a
+    /// penalty recorded while waiting), it fails at once with a rate_limited error that is not retryable
+    /// and says when the next slot is and why, and releases its reservation. A pacer that never waits
+    /// need not override it.
+    virtual Result<Duration> acquire_within(Duration /*budget*/) { return acquire(); }
     /// @brief The request this thread was last granted a slot for has finished. Its grant moves from the
     /// slot to now: the server counted the request somewhere in between, so windows measured from
     /// completion times are never shorter than the server's, however late the request went out or however
@@ -83,7 +95,8 @@ public:
     /// an answer (timeout, dropped connection) may still be counted later: it keeps the margin. Without
     /// complete() the grant stays at its slot.
     virtual void complete(bool /*answered*/) {}
-    /// @brief A rate-limit rejection happened: nobody in the scope may send before now + `pause`.
+    /// @brief A rate-limit rejection happened: nobody in the scope may send before now + `pause` (at most
+    /// max_penalty).
     virtual void penalize(Duration pause) = 0;
     /// @brief Time until the windows free a slot as the pacer sees them (0 when one is free now).
     virtual Duration time_until_free() = 0;

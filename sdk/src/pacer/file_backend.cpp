@@ -166,8 +166,11 @@ PacerState FilePacer::load(int fd, TimePoint now, bool& repaired) {
     if (problem.empty()) {
         auto& d = std::get<DecodedState>(decoded);
         // Written by an older version: its history is known, only how far the burst allowance went is not.
-        if (!d.has_tat) return with_missing_tat(std::move(d), spacing_of(o_.windows, o_.margin), burst_of(o_), now);
-        return std::move(d.state);
+        auto s = d.has_tat ? std::move(d.state) : with_missing_tat(std::move(d), spacing_of(o_.windows, o_.margin), burst_of(o_), now);
+        // Times no wait or penalty can reach were not written by a working pacer: not to be trusted, nor
+        // obeyed (a day's stall), nor cut to fit.
+        problem = implausible(s, now, plausible_lead(o_));
+        if (problem.empty()) return s;
     }
     // Unknown history: assume the window is full rather than risk a burst the server rejects.
     log(fmt::format("warning: pacer state {} unusable ({}); treating the window as full", path_, problem));

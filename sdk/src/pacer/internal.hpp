@@ -54,6 +54,14 @@ void reserve_slot(PacerState& s, const std::vector<RateWindow>& windows, double 
 /// their completion time by then, so a request that went out late or took long pushes the ones after it;
 /// the interval keeps callers that woke late from going out back to back.
 TimePoint confirm_slot(const PacerState& s, const std::vector<RateWindow>& windows, double margin, TimePoint at);
+/// How far ahead of now stored times may lie: the longest window, plus the longest wait or penalty
+/// (whichever is longer), plus one burst of intervals.
+Duration plausible_lead(const PacerOptions& o);
+/// "" when every stored time lies at most `lead` after `now`; else what lies how far ahead.
+std::string implausible(const PacerState& s, TimePoint now, Duration lead);
+/// The error of a call whose slot lies `wait` away, past its `budget`; `penalized`: the penalty set it.
+ApiError beyond_budget(Duration wait, Duration budget, bool penalized);
+
 /// Removes one grant at exactly `t` (false if none: pruned, reset or repaired meanwhile).
 bool take_grant(PacerState& s, TimePoint t);
 /// Records a grant at `t` (a slot, or a completion time) in the log at t - credit, keeping it sorted.
@@ -98,7 +106,8 @@ private:
 class StatePacer : public Pacer {
 public:
     StatePacer(PacerOptions o, std::shared_ptr<Clock> c) : o_(std::move(o)), clock_(std::move(c)) {}
-    Result<Duration> acquire() override;
+    Result<Duration> acquire() override { return acquire_within(Duration::max()); }
+    Result<Duration> acquire_within(Duration budget) override;
     void complete(bool answered) override;
     void penalize(Duration pause) override;
     Duration time_until_free() override;
@@ -132,7 +141,7 @@ Result<std::unique_ptr<Pacer>> make_file_pacer(const PacerOptions& o, std::share
 class RemotePacer {
 public:
     virtual ~RemotePacer() = default;
-    virtual Result<Duration> acquire() = 0;
+    virtual Result<Duration> acquire(Duration budget) = 0;
     virtual Result<Unit> complete(bool answered) = 0;
     virtual Result<Unit> penalize(Duration pause) = 0;
     virtual Result<Duration> time_until_free() = 0;

@@ -7,10 +7,12 @@
 // request went out).
 // ARGV: mode (reserve|confirm|complete|peek|penalize), interval between grants us, longest window us,
 // amount us (penalize: the pause; complete: the answered request's credit, answered_credit()), client time
-// us ("" = use TIME; set only by tests driving a fake clock), the grant's token, burst, then limit/window-us
-// pairs.
-// Returns {delay us, penalty left us, grants per window...}; for confirm the delay is 0 when the request
-// may go now. Numbers go through string.format('%d'): Lua's default number formatting (%.14g) would round
+// us ("" = use TIME; set only by tests driving a fake clock), the grant's token, burst, how far ahead stored
+// times may lie us (plausible_lead()), the wait budget us (reserve: from now; confirm: from the check;
+// "" = none), then limit/window-us pairs.
+// Returns {delay us, penalty left us, flags, grants per window...}; for confirm the delay is 0 when the
+// request may go now. Flags: 1 the state was implausible and was replaced by full windows, 2 the slot lies
+// past the budget and nothing is reserved (confirm: the reservation is released), 4 the penalty set the slot. Numbers go through string.format('%d'): Lua's default number formatting (%.14g) would round
 // microsecond timestamps.
 namespace ccai::detail {
 
@@ -23,22 +25,34 @@ if not now then
   now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 end
 local interval, longest, burst = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[7])
-local first_pair = 8
+local lead, budget = tonumber(ARGV[8]), tonumber(ARGV[9])
+local first_pair = 10
+local flags = 0
 local pen = tonumber(redis.call('GET', KEYS[2]) or '0')
-if mode == 'penalize' then
-  local till = now + tonumber(ARGV[4])
-  if till > pen then
-    redis.call('SET', KEYS[2], s(till), 'PX', s(math.ceil(tonumber(ARGV[4]) / 1000) + 1000))
-    pen = till
-  end
-  return {0, pen - now}
-end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', s(now - longest))
 local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 local latest = 0
 if #newest > 0 then latest = tonumber(newest[2]) end
 local sent = tonumber(redis.call('GET', KEYS[4]) or '0')
 local tat = tonumber(redis.call('GET', KEYS[3]) or '-1')
+-- Times no wait or penalty can reach: not written by a working pacer. Assume every window full now.
+if math.max(pen, latest, sent, tat) > now + lead then
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+  local smallest = tonumber(ARGV[first_pair])
+  for i = first_pair, #ARGV, 2 do smallest = math.min(smallest, tonumber(ARGV[i])) end
+  for i = 1, smallest do redis.call('ZADD', KEYS[1], s(now), 'unknown-' .. i) end
+  redis.call('PEXPIRE', KEYS[1], s(math.ceil(longest / 1000) + 1000))
+  pen, latest, sent, tat = 0, now, 0, 0
+  flags = 1
+end
+if mode == 'penalize' then
+  local till = now + tonumber(ARGV[4])
+  if till > pen then
+    redis.call('SET', KEYS[2], s(till), 'PX', s(math.ceil(tonumber(ARGV[4]) / 1000) + 1000))
+    pen = till
+  end
+  return {0, pen - now, flags}
+end
 if tat < 0 then
   -- Grants without tat (written by an older version): no burst allowance left.
   tat = 0
@@ -56,9 +70,9 @@ if mode == 'complete' then
   local done = math.max(now, mine)
   redis.call('ZADD', KEYS[1], s(done - tonumber(ARGV[4])), token)
   keep(done)
-  return {0, math.max(0, pen - now)}
+  return {0, math.max(0, pen - now), flags}
 end
-local out = {0, math.max(0, pen - now)}
+local out = {0, math.max(0, pen - now), flags}
 if mode == 'confirm' then
   local at = math.max(now, mine)
   redis.call('ZREM', KEYS[1], token)
@@ -73,10 +87,16 @@ if mode == 'confirm' then
     end
     out[#out + 1] = c
   end
+  if pen >= slot then out[3] = out[3] + 4 end
+  out[1] = slot - at
+  if budget and slot > at and slot - at > budget then
+    out[3] = out[3] + 2
+    keep(at)
+    return out
+  end
   redis.call('ZADD', KEYS[1], s(slot), token)
   if slot == at then sent = math.max(sent, at) end
   keep(slot)
-  out[1] = slot - at
   return out
 end
 local paced = math.max(now, tat - (burst - 1) * interval)
@@ -90,7 +110,10 @@ for i = first_pair, #ARGV, 2 do
   end
   out[#out + 1] = redis.call('ZCOUNT', KEYS[1], '(' .. s(now - w), '+inf')
 end
-if mode == 'reserve' then
+if pen >= slot then out[3] = out[3] + 4 end
+if mode == 'reserve' and budget and slot - now > budget then
+  out[3] = out[3] + 2
+elseif mode == 'reserve' then
   redis.call('ZADD', KEYS[1], s(slot), token)
   if slot > paced then tat = slot + burst * interval else tat = math.max(tat, slot) + interval end
   if slot <= now then sent = math.max(sent, slot) end

@@ -4,6 +4,7 @@
 // A log of grant times mirrors the server's rolling windows and is the hard bound: a bucket alone allows
 // bursts that a rolling window later rejects, a log cannot.
 #include <algorithm>
+#include <ctime>
 
 #include <fmt/format.h>
 
@@ -87,6 +88,37 @@ TimePoint confirm_slot(const PacerState& s, const std::vector<RateWindow>& windo
         if (n >= w.limit) t = std::max(t, *(from + (n - w.limit)) + W);
     }
     return t;
+}
+
+Duration plausible_lead(const PacerOptions& o) {
+    return longest_window(o.windows, o.margin) + std::max(o.max_penalty, kLongestWait) +
+           burst_of(o) * spacing_of(o.windows, o.margin);
+}
+
+std::string implausible(const PacerState& s, TimePoint now, Duration lead) {
+    const auto latest = std::max({s.penalty_until, s.tat, s.sent, s.grants.empty() ? TimePoint{} : s.grants.back()});
+    if (latest <= now + lead) return "";
+    const char* what = latest == s.penalty_until ? "a penalty" : latest == s.tat ? "the spacing" : "a grant";
+    return fmt::format("{} {} ahead, more than any wait or penalty allows", what, fmt_seconds(latest - now));
+}
+
+ApiError beyond_budget(Duration wait, Duration budget, bool penalized) {
+    const auto at = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() +
+                                                         std::chrono::duration_cast<std::chrono::system_clock::duration>(wait));
+    std::tm tm{};
+    ::gmtime_r(&at, &tm);
+    char when[16];
+    std::strftime(when, sizeof when, "%H:%M:%S", &tm);
+    ApiError e;
+    e.kind = ErrorKind::rate_limited;
+    e.retryable = false;             // waiting is what the budget refuses: the caller decides what next
+    e.maybe_reached_server = false;  // nothing was sent
+    e.retry_after = std::chrono::ceil<std::chrono::milliseconds>(wait);
+    e.message = fmt::format("pacer: the account's next slot is in {} (at {} UTC), past this call's wait budget of {} "
+                            "(max_wait): {}", fmt_seconds(wait), when, fmt_seconds(budget),
+                            penalized ? "the account pauses after a rate-limit rejection"
+                                      : "the rate limit's windows and the calls queued ahead leave no earlier slot");
+    return e;
 }
 
 bool take_grant(PacerState& s, TimePoint t) {

@@ -83,7 +83,7 @@ std::string pacer_scope(const Config& config) {
 }
 
 Result<PacerOptions> pacer_options(const Config& config) {
-    for (const auto* key : {"rate_limit", "pacer", "pacer_fallback", "pacer_margin", "burst"})
+    for (const auto* key : {"rate_limit", "pacer", "pacer_fallback", "pacer_margin", "burst", "max_penalty"})
         if (auto valid = detail::validate_setting(config, key); !valid) return valid.error();
     PacerOptions o;
     auto windows = parse_rate_limits(config.get("rate_limit"));
@@ -95,6 +95,7 @@ Result<PacerOptions> pacer_options(const Config& config) {
     o.dir_shared = config.enabled("pacer_dir_shared");
     o.fallback = config.get("pacer_fallback");
     o.margin = config.number("pacer_margin");  // validated with the other settings (validate_settings)
+    o.max_penalty = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(config.number("max_penalty")));
     if (config.has("burst")) {
         o.burst = static_cast<int>(config.number("burst"));
         int smallest = o.windows.front().limit;
@@ -117,7 +118,7 @@ Client::Client(ClientOptions options) : options_(std::move(options)) {
     const RetryOptions retry = options_.retry.value_or(retry_options(c));
     policies_.push_back(detail::make_retry_policy(retry, options_.pacer, options_.clock, options_.log));
     policies_.push_back(detail::make_auth_policy(c));
-    policies_.push_back(detail::make_pacer_policy(options_.pacer));
+    policies_.push_back(detail::make_pacer_policy(options_.pacer, retry.max_wait));
     if (options_.log) policies_.push_back(detail::make_log_policy(options_.log));
 }
 
