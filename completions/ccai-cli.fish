@@ -443,6 +443,7 @@ function __ccai_cli_globals
     printf '%s\n' '--pacer-dir	file pacer state directory'
     printf '%s\n' '--pacer-dir-shared	true: accept a group-writable pacer_dir (your group shares it on purpose)'
     printf '%s\n' '--pacer-fallback	file: use the file pacer when redis is down'
+    printf '%s\n' '--pacer-scope	name of the shared rate-limit budget (default: the account id, whatever the host\'s spel...'
     printf '%s\n' '--pacer-margin	safety margin: windows of requests not yet answered treated as this much longer, e.g. 1%'
     printf '%s\n' '--burst	calls that may go out back to back after idling, then one per interval (default: a tent...'
     printf '%s\n' '--max-penalty	longest pause, seconds, a rate-limit rejection may impose on the account (a longer Retr...'
@@ -905,6 +906,8 @@ function __ccai_cli_value --argument-names cmdpath opt
                 case '--pacer-dir-shared'
                     echo any
                 case '--pacer-fallback'
+                    echo any
+                case '--pacer-scope'
                     echo any
                 case '--pacer-margin'
                     echo any

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <future>
+#include <set>
 
 #include "pacer_harness_test.hpp"
 
@@ -84,4 +85,26 @@ TEST_CASE("pacer processes: a SIGKILLed lock holder does not stall the others") 
     auto r = blocked.get();
     CHECK_MESSAGE(r.exit_code == 0, r.err);
     CHECK(count_status(mock.log(), 200) == 1);
+}
+
+TEST_CASE("pacer processes: every spelling of the host shares the account's budget; pacer status shows the scope") {
+    MockProcess mock({"--rate-limit", "20/2s"});
+    const auto dir = temp_dir() + "/pacer";
+    const auto base = mock.base();
+    std::string upper = base;
+    upper.replace(0, 4, "HTTP");
+    std::set<std::string> paths, scopes;
+    for (const auto& host : {base, base + "/", upper}) {
+        auto st = cli({"--host", host, "--pacer-dir", dir, "-o", "json", "pacer", "status"}, env_for(mock));
+        REQUIRE_MESSAGE(st.exit_code == 0, st.err);
+        const auto j = nlohmann::json::parse(st.out);
+        paths.insert(j["path"].get<std::string>());
+        scopes.insert(j["scope"].get<std::string>());
+    }
+    CHECK(paths.size() == 1);
+    CHECK(scopes == std::set<std::string>{"account|" + std::string(ccai::mock::testing::kAccount)});
+    auto named = cli({"--pacer-scope", "team", "--pacer-dir", dir, "-o", "json", "pacer", "status"}, env_for(mock));
+    REQUIRE_MESSAGE(named.exit_code == 0, named.err);
+    CHECK(nlohmann::json::parse(named.out)["scope"] == "team");
+    CHECK(paths.count(nlohmann::json::parse(named.out)["path"].get<std::string>()) == 0);
 }

@@ -40,7 +40,7 @@ std::vector<RateWindow> default_rate_windows();
 
 struct PacerOptions {
     std::vector<RateWindow> windows = default_rate_windows();
-    std::string scope;             ///< host + account id: every process with the same scope shares one budget
+    std::string scope;             ///< every process with the same scope shares one budget (pacer_scope())
     std::string backend = "file";  ///< "memory", "file", or "redis://HOST:PORT[/DB]"
     std::string dir;               ///< file backend's state directory ("" = $XDG_STATE_HOME/ccai/pacer)
     /// File backend: accept a group-writable `dir` (the group shares it on purpose). The directory and

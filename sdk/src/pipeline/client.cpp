@@ -76,10 +76,13 @@ Result<TransportOptions> transport_options(const Config& config, TransportOption
     return base;
 }
 
-// The normalised URL, so that "h", "https://h/" and "HTTPS://H:443" share one budget, as they share one account.
+// The rate limit is the account's, however the host is spelled: every spelling shares one budget. Without
+// an account id, the normalised host ("h", "https://h/" and "HTTPS://H:443" alike).
 std::string pacer_scope(const Config& config) {
+    if (config.has("pacer_scope")) return config.get("pacer_scope");
+    if (config.has("account_id")) return "account|" + config.get("account_id");
     const auto base = parse_base_url(config.get("host"));
-    return (base ? base->text : config.get("host")) + "|" + config.get("account_id");
+    return "host|" + (base ? base->text : config.get("host"));
 }
 
 Result<PacerOptions> pacer_options(const Config& config) {
