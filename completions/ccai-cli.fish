@@ -443,7 +443,10 @@ function __ccai_cli_globals
     printf '%s\n' '--pacer-dir	file pacer state directory'
     printf '%s\n' '--pacer-dir-shared	true: accept a group-writable pacer_dir (your group shares it on purpose)'
     printf '%s\n' '--pacer-fallback	file: use the file pacer when redis is down'
+    printf '%s\n' '--pacer-scope	name of the shared rate-limit budget (default: the account id, whatever the host\'s spel...'
     printf '%s\n' '--pacer-margin	safety margin: windows of requests not yet answered treated as this much longer, e.g. 1%'
+    printf '%s\n' '--burst	calls that may go out back to back after idling, then one per interval (default: a tent...'
+    printf '%s\n' '--max-penalty	longest pause, seconds, a rate-limit rejection may impose on the account (a longer Retr...'
     printf '%s\n' '--timeout	total request timeout, seconds'
     printf '%s\n' '--connect-timeout	connect timeout, seconds'
     printf '%s\n' '--compression	gzip: ask for compressed answers (list pages); none: do not'
@@ -904,7 +907,13 @@ function __ccai_cli_value --argument-names cmdpath opt
                     echo any
                 case '--pacer-fallback'
                     echo any
+                case '--pacer-scope'
+                    echo any
                 case '--pacer-margin'
+                    echo any
+                case '--burst'
+                    echo any
+                case '--max-penalty'
                     echo any
                 case '--timeout'
                     echo any

@@ -4,7 +4,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <future>
+#include <set>
 
 #include "pacer_harness_test.hpp"
 
@@ -14,8 +16,9 @@ using namespace ccai::test::pacer_it;
 namespace {
 
 // `calls` calls from `n` concurrent processes; every call succeeds, none is rejected, and the whole run
-// takes about what the windows need: runs of 20 grants 5.025 ms apart (the gap includes the default
-// margin, 0.5 %), one run per 2 s x (1 + kClockSlew) after the answer to the window's oldest request.
+// takes about what the pacing needs: a burst of 2, then one grant per interval (2 s x 1.005 / 20 =
+// 100.5 ms); the 21st waits for the window's oldest request, 2 s x (1 + kClockSlew) after its answer, and
+// uses up the burst, so one grant per interval follows it.
 void run_file_pacer(int n, int calls) {
     MockProcess mock({"--rate-limit", "20/2s", "--count-rejected"});
     const auto dir = temp_dir() + "/pacer";
@@ -27,7 +30,8 @@ void run_file_pacer(int n, int calls) {
     const auto log = mock.log();
     CHECK(count_status(log, 429) == 0);
     CHECK(count_status(log, 200) == calls);
-    const double last_grant = ((calls - 1) / 20) * 2.001 + ((calls - 1) % 20) * 0.005025;
+    const int i = calls - 1;
+    const double last_grant = i < 20 ? std::max(0, i - 1) * 0.1005 : 2.001 + (i - 20) * 0.1005;
     CHECK(took >= last_grant - 0.05);
     CHECK(took <= last_grant + 3.0);
 }
@@ -81,4 +85,26 @@ TEST_CASE("pacer processes: a SIGKILLed lock holder does not stall the others") 
     auto r = blocked.get();
     CHECK_MESSAGE(r.exit_code == 0, r.err);
     CHECK(count_status(mock.log(), 200) == 1);
+}
+
+TEST_CASE("pacer processes: every spelling of the host shares the account's budget; pacer status shows the scope") {
+    MockProcess mock({"--rate-limit", "20/2s"});
+    const auto dir = temp_dir() + "/pacer";
+    const auto base = mock.base();
+    std::string upper = base;
+    upper.replace(0, 4, "HTTP");
+    std::set<std::string> paths, scopes;
+    for (const auto& host : {base, base + "/", upper}) {
+        auto st = cli({"--host", host, "--pacer-dir", dir, "-o", "json", "pacer", "status"}, env_for(mock));
+        REQUIRE_MESSAGE(st.exit_code == 0, st.err);
+        const auto j = nlohmann::json::parse(st.out);
+        paths.insert(j["path"].get<std::string>());
+        scopes.insert(j["scope"].get<std::string>());
+    }
+    CHECK(paths.size() == 1);
+    CHECK(scopes == std::set<std::string>{"account|" + std::string(ccai::mock::testing::kAccount)});
+    auto named = cli({"--pacer-scope", "team", "--pacer-dir", dir, "-o", "json", "pacer", "status"}, env_for(mock));
+    REQUIRE_MESSAGE(named.exit_code == 0, named.err);
+    CHECK(nlohmann::json::parse(named.out)["scope"] == "team");
+    CHECK(paths.count(nlohmann::json::parse(named.out)["path"].get<std::string>()) == 0);
 }

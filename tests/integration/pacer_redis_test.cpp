@@ -25,8 +25,8 @@ TEST_CASE("pacer redis: slots follow the server's TIME") {
         auto w = (*p)->acquire();
         REQUIRE(w.ok());
         const auto elapsed = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - start);
-        CHECK(*w <= i * 10100us);  // the window has room: grants only the minimum gap apart
-        CHECK(*w >= i * 10100us - elapsed - 5ms);
+        CHECK(*w <= i * 101ms);  // burst 1: one interval (1.01 s / 10) apart, on the server's clock
+        CHECK(*w >= i * 101ms - elapsed - 5ms);
     }
     auto st = (*p)->status();
     REQUIRE(st.ok());
@@ -80,7 +80,26 @@ TEST_CASE("pacer redis: two groups of processes with separate state dirs share o
     CHECK_MESSAGE(r.exit_code == 0, r.err);
     CHECK(count_status(mock.log(), 429) == 0);
     CHECK(count_status(mock.log(), 200) == 60);
-    // one budget, not two: the 60th grant is at 2 x 2.001 s (answered requests: 2 s x (1 + kClockSlew)
-    // after each answer) + 19 x 5.025 ms (the gap, with the default margin, 0.5 %); two budgets: 2.001 s
-    CHECK(seconds_since(start) >= 2 * 2.001 + 19 * 0.005025 - 0.05);
+    // one budget, not two: the 21st grant is 2.001 s after the first answer (2 s x (1 + kClockSlew)), and
+    // the 60th 39 intervals (2 s x 1.005 / 20 = 100.5 ms) after it; two budgets: 2.001 s + 9 intervals
+    CHECK(seconds_since(start) >= 2.001 + 39 * 0.1005 - 0.05);
+}
+
+TEST_CASE("pacer redis: times further ahead than any wait or penalty mean full windows, with a warning") {
+    RedisServer redis;
+    auto o = pacer_contract::options({redis.url(), ""}, "60/1m", pacer_contract::unique_scope());
+    std::string warnings;
+    o.log = [&](const std::string& l) { warnings += l + "\n"; };
+    auto clock = std::make_shared<FakeClock>();
+    auto p = make_pacer(o, clock);
+    REQUIRE(p.ok());
+    const auto key = (*(*p)->status())["key"].get<std::string>();
+    // A penalty two days ahead: no working pacer stores one (the longest is a window, a day and a burst).
+    const auto far = (clock->now() + 48h).time_since_epoch().count();
+    auto set = run({"redis-cli", "-u", redis.url(), "SET", key + ":penalty", std::to_string(far)});
+    REQUIRE_MESSAGE(set.exit_code == 0, set.err);
+    auto w = (*p)->acquire();
+    REQUIRE(w.ok());
+    CHECK(*w == 60600ms);  // 60 grants assumed now: wait until they leave the (margin-widened) window
+    CHECK(warnings.find("unusable") != std::string::npos);
 }

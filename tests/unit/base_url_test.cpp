@@ -162,12 +162,26 @@ TEST_CASE("base url: plain http to another machine needs allow_http, and the err
     CHECK(base_url(Config{}).error().kind == ErrorKind::config);  // no host at all
 }
 
-TEST_CASE("base url: the pacer's scope uses the normalised host, so every spelling shares one budget") {
-    Config a = with_host("platform.kore.ai");
-    Config b = with_host("HTTPS://Platform.Kore.AI:443/");
-    Config c = with_host("https://platform.kore.ai");
-    for (auto* cfg : {&a, &b, &c}) cfg->set("account_id", "acc", "test");
-    CHECK(pacer_scope(a) == "https://platform.kore.ai|acc");
+TEST_CASE("base url: the pacer's scope is the account's, whatever the host's spelling") {
+    Config a = with_host("http://127.0.0.1:8080");
+    Config b = with_host("http://127.0.0.1:8080/");
+    Config c = with_host("HTTP://127.0.0.1:8080");
+    Config d = with_host("https://platform.kore.ai");
+    for (auto* cfg : {&a, &b, &c, &d}) cfg->set("account_id", "acc", "test");
+    CHECK(pacer_scope(a) == "account|acc");
     CHECK(pacer_scope(b) == pacer_scope(a));
     CHECK(pacer_scope(c) == pacer_scope(a));
+    CHECK(pacer_scope(d) == pacer_scope(a));
+    d.set("account_id", "other", "test");
+    CHECK(pacer_scope(d) != pacer_scope(a));
+    // Without an account id, the normalised host.
+    Config e = with_host("platform.kore.ai");
+    Config f = with_host("HTTPS://Platform.Kore.AI:443/");
+    CHECK(pacer_scope(e) == "host|https://platform.kore.ai");
+    CHECK(pacer_scope(f) == pacer_scope(e));
+    // The pacer_scope setting names the budget itself.
+    a.set("pacer_scope", "team-budget", "flag");
+    a.set("rate_limit", "60/1m", "test");
+    CHECK(pacer_scope(a) == "team-budget");
+    CHECK(pacer_options(a)->scope == "team-budget");
 }

@@ -3,6 +3,7 @@
 // file, tests/integration/pacer_redis_test.cpp on a real redis-server. Time is a FakeClock throughout.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <utility>
@@ -63,7 +64,6 @@ inline PacerOptions options(const Setup& s, const std::string& limits, const std
     o.dir = s.dir;
     o.use_client_clock = true;  // redis: follow the fake clock instead of the server's TIME
     o.margin = 0.01;            // the numbers below; the defaults are checked in pacer_spec_test.cpp
-    o.min_gap_fraction = 0.1;
     return o;
 }
 
@@ -74,7 +74,8 @@ inline std::unique_ptr<Pacer> make(const Setup& s, const std::string& limits, co
         o.on_wait = customize->on_wait;
         o.log = customize->log;
         o.margin = customize->margin;
-        o.min_gap_fraction = customize->min_gap_fraction;
+        o.burst = customize->burst;
+        o.max_penalty = customize->max_penalty;
     }
     auto p = make_pacer(o, std::move(clock));
     REQUIRE_MESSAGE(p.ok(), (p.ok() ? "" : p.error().message));
@@ -98,24 +99,6 @@ inline Duration min_gap(const std::vector<TimePoint>& g) {
     return m;
 }
 
-struct Win {
-    int limit;
-    Duration window;  ///< effective (margin included)
-};
-
-/// The earliest schedule the contract allows at full demand from `start`: each grant `gap` after the
-/// previous one, and the limit-th previous grant of every window at least a window earlier.
-inline std::vector<TimePoint> earliest(int n, TimePoint start, Duration gap, const std::vector<Win>& ws) {
-    std::vector<TimePoint> g;
-    for (int i = 0; i < n; ++i) {
-        TimePoint t = i ? g.back() + gap : start;
-        for (const auto& w : ws)
-            if (i >= w.limit) t = std::max(t, g[static_cast<size_t>(i - w.limit)] + w.window);
-        g.push_back(t);
-    }
-    return g;
-}
-
 inline std::vector<TimePoint> acquire_n(Pacer& p, FakeClock& clock, int n) {
     std::vector<TimePoint> grants;
     for (int i = 0; i < n; ++i) {
@@ -125,48 +108,72 @@ inline std::vector<TimePoint> acquire_n(Pacer& p, FakeClock& clock, int n) {
     return grants;
 }
 
-// 60/1m at full demand (margin 1 %, gap 0.1 x 1.01 s): the first 60 grants 101 ms apart, the 61st when
-// the first leaves the 60.6 s window, and so on; no rolling 60.6 s ever holds more than 60.
+// 60/1m at full demand over six windows (margin 1 %: interval 60.6 s / 60 = 1.01 s, burst 6): six grants at
+// once, then one per interval; where the first window fills, its first grant must leave it (a pause of 5
+// intervals), and that grant uses up the burst: every later window is one grant per interval, never a burst.
 inline void full_demand(const Setup& s) {
     auto clock = std::make_shared<FakeClock>();
     auto p = make(s, "60/1m", unique_scope(), clock);
     const auto start = clock->now();
-    const auto g = acquire_n(*p, *clock, 150);
+    const auto g = acquire_n(*p, *clock, 360);
+    constexpr auto T = 1010ms;
     for (size_t i = 0; i < g.size(); ++i) {
         CAPTURE(i);
-        CHECK(g[i] == start + static_cast<long>(i / 60) * 60600ms + static_cast<long>(i % 60) * 101ms);
+        const long k = static_cast<long>(i);
+        CHECK(g[i] - start == (i < 6 ? 0ms : i < 60 ? (k - 5) * T : k * T));
     }
-    CHECK(min_gap(g) == 101ms);                  // a steady stream, never two grants at once
+    CHECK(g[60] - g[59] == 6 * T);  // the only pause: (burst - 1) intervals more than the interval
+    for (size_t i = 61; i < g.size(); ++i) CHECK(g[i] - g[i - 1] == T);
     CHECK(max_in_any_window(g, 60600ms) == 60);  // the hard bound, margin included, is reached exactly
     for (size_t i = 60; i < g.size(); ++i) CHECK(g[i] - g[i - 60] >= 60600ms);
+    // Throughput: over five windows, at least 98 % of the limit.
+    const auto in_five = std::count_if(g.begin(), g.end(), [&](TimePoint t) { return t - start < 5min; });
+    CHECK(in_five >= 294);
 }
 
-// min_gap_fraction 1 is the even spacing of the windows' average rate.
-inline void even_spacing_option(const Setup& s) {
+// From idle, `burst` calls go out at once, then one per interval; the allowance refills by one call per
+// interval of idleness (20/2s: interval 101 ms, burst 2).
+inline void burst_refills_with_idleness(const Setup& s) {
+    auto clock = std::make_shared<FakeClock>();
+    auto p = make(s, "20/2s", unique_scope(), clock);
+    const auto start = clock->now();
+    const auto g = acquire_n(*p, *clock, 5);
+    CHECK(g == std::vector<TimePoint>{start, start, start + 101ms, start + 202ms, start + 303ms});
+    clock->advance(101ms);  // one interval idle: one call at once, the next an interval later
+    CHECK(*p->acquire() == 0ms);
+    CHECK(*p->acquire() == 101ms);
+    clock->advance(5s);  // long idle: the whole burst again, no more
+    CHECK(*p->acquire() == 0ms);
+    CHECK(*p->acquire() == 0ms);
+    CHECK(*p->acquire() == 101ms);
+}
+
+// burst 1: even spacing from the first call.
+inline void burst_one_spaces_evenly(const Setup& s) {
     auto clock = std::make_shared<FakeClock>();
     PacerOptions o;
     o.margin = 0.01;
-    o.min_gap_fraction = 1.0;
+    o.burst = 1;
     auto p = make(s, "20/2s", unique_scope(), clock, &o);
     const auto g = acquire_n(*p, *clock, 45);
     for (size_t i = 1; i < g.size(); ++i) CHECK(g[i] - g[i - 1] == 101ms);
 }
 
-// Several windows: the gap follows the tightest average rate (10.1 s / 8 x 0.1); each window's bound
-// holds at every grant, and grants come as early as the two windows allow.
+// Several windows: the interval follows the tightest average rate (10.1 s / 8), the burst the smallest
+// limit (a tenth of 5, rounded up: 1); each window's bound holds at every grant.
 inline void multi_window(const Setup& s) {
     auto clock = std::make_shared<FakeClock>();
     auto p = make(s, "5/1s,8/10s", unique_scope(), clock);
     const auto start = clock->now();
     const auto g = acquire_n(*p, *clock, 30);
-    CHECK(min_gap(g) >= 126250us);
+    for (size_t i = 0; i < g.size(); ++i) CHECK(g[i] - start == static_cast<long>(i) * 1262500us);
     CHECK(max_in_any_window(g, 1010ms) <= 5);
     CHECK(max_in_any_window(g, 10100ms) <= 8);
-    CHECK(g == earliest(30, start, 126250us, {{5, 1010ms}, {8, 10100ms}}));
-    CHECK(g[4] == start + 505ms);     // 5 at the gap,
-    CHECK(g[5] == start + 1010ms);    // then the 1 s window: the 6th waits for the 1st to leave it,
-    CHECK(g[8] == start + 10100ms);   // and the 9th for the 10 s window
-    CHECK(g[29] == start + 3 * 10100ms + 1010ms);  // 29 = 3 x 8 + 5: like the 6th
+    // 60/1m,1800/1h: interval 3636 s / 1800 = 2.02 s, burst min(6, 180) = 6.
+    auto q = make(s, "60/1m,1800/1h", unique_scope(), clock);
+    const auto from = clock->now();
+    const auto h = acquire_n(*q, *clock, 10);
+    for (size_t i = 0; i < h.size(); ++i) CHECK(h[i] - from == (i < 6 ? 0ms : static_cast<long>(i - 5) * 2020ms));
 }
 
 // Arrivals at irregular times (the clock moves between calls): the bound holds at every grant.
@@ -183,7 +190,7 @@ inline void irregular_demand(const Setup& s) {
         CHECK(max_in_any_window(g, 1010ms) <= 4);
         CHECK(max_in_any_window(g, 5050ms) <= 10);
     }
-    CHECK(min_gap(g) >= 50500us);  // 5.05 s / 10 x 0.1
+    CHECK(min_gap(g) >= 505ms);  // burst 1: the interval, 5.05 s / 10, between any two grants
 }
 
 // A rejection seen by one process pauses the others on the scope.
@@ -209,9 +216,7 @@ inline void fifo_fairness(const Setup& s) {
     const auto scope = unique_scope();
     auto a = make(s, "10/1s", scope, clock);
     auto b = make(s, "10/1s", scope, clock);
-    for (int i = 0; i < 10; ++i) CHECK(*(i % 2 ? b : a)->acquire() == i * 10100us);
-    CHECK(*b->acquire() == 1010ms);  // the window is full: the 11th waits for the 1st to leave it
-    CHECK(*a->acquire() == 1020100us);
+    for (int i = 0; i < 12; ++i) CHECK(*(i % 2 ? b : a)->acquire() == i * 101ms);  // burst 1: the interval
 }
 
 // Two pacers on the same scope share one budget: interleaved grants stay spaced.
@@ -227,11 +232,15 @@ inline void shared_budget(const Setup& s) {
         g.push_back(clock->now());
     }
     CHECK(max_in_any_window(g, 2020ms) <= 20);
-    CHECK(min_gap(g) == 10100us);
-    CHECK(g == earliest(50, start, 10100us, {{20, 2020ms}}));
+    // Burst 2, then the interval; the 21st waits for the 1st to leave the window, after that the interval.
+    for (size_t i = 0; i < g.size(); ++i) {
+        const long k = static_cast<long>(i);
+        CHECK(g[i] - start == (i < 2 ? 0ms : i < 20 ? (k - 1) * 101ms : k * 101ms));
+    }
 }
 
 // on_wait fires only for waits over a second; log sees every grant; status and reset behave.
+// 2/4s with burst 2: two at once, the third when the first two leave the 4.04 s window.
 inline void visibility_status_reset(const Setup& s) {
     auto clock = std::make_shared<FakeClock>();
     std::vector<Duration> waits;
@@ -240,19 +249,20 @@ inline void visibility_status_reset(const Setup& s) {
     hooks.on_wait = [&](Duration d) { waits.push_back(d); };
     hooks.log = [&](const std::string& l) { lines.push_back(l); };
     hooks.margin = 0.01;
-    hooks.min_gap_fraction = 0.1;
+    hooks.burst = 2;
     auto p = make(s, "2/4s", unique_scope(), clock, &hooks);
-    for (int i = 0; i < 3; ++i) REQUIRE(p->acquire().ok());  // at 0, 0.202 s (the gap), 4.04 s (the window)
-    CHECK(waits == std::vector<Duration>{3838ms});
+    for (int i = 0; i < 3; ++i) REQUIRE(p->acquire().ok());  // at 0, 0, 4.04 s (the window)
+    CHECK(waits == std::vector<Duration>{4040ms});
     CHECK(lines.size() >= 3);
     auto st = p->status();
     REQUIRE(st.ok());
     CHECK((*st)["backend"] == (s.backend.rfind("redis", 0) == 0 ? "redis" : s.backend));
     CHECK((*st)["limits"][0]["limit"] == 2);
     CHECK((*st)["limits"][0]["window_seconds"] == 4.0);
-    CHECK((*st)["limits"][0]["grants_in_window"] == 2);
-    CHECK((*st)["min_gap_ms"] == 202.0);
-    CHECK((*st)["next_free_in_ms"] == 202);  // the 2nd grant leaves the window at 4.242 s
+    CHECK((*st)["limits"][0]["grants_in_window"] == 1);  // the two at 0 left the window as the third went
+    CHECK((*st)["burst"] == 2);
+    CHECK((*st)["interval_ms"] == 2020.0);
+    CHECK((*st)["next_free_in_ms"] == 2020);  // the window held the third back: no burst, one interval
     REQUIRE(p->reset().ok());
     CHECK(p->time_until_free() == 0ms);
     CHECK(*p->acquire() == 0ms);
@@ -284,32 +294,25 @@ inline void late_completion_pushes_the_next(const Setup& s) {
 }
 
 // With several windows an answer credits back the shortest window's margin: the shortest window runs from
-// the completion time, longer by kClockSlew; a longer one also keeps margin x its extra length.
+// the completion time, longer by kClockSlew (20/10s keeps the interval at the 1 s window's 1.01 s).
 inline void answered_credit_with_two_windows(const Setup& s) {
     auto clock = std::make_shared<FakeClock>();
-    auto p = make(s, "1/1s,2/10s", unique_scope(), clock);
+    auto p = make(s, "1/1s,20/10s", unique_scope(), clock);
     REQUIRE(p->acquire().ok());  // slot at 0
     clock->advance(100ms);
     p->complete(true);  // recorded at 100 ms - 1 s x (1 % - 0.05 %) = 90.5 ms
     CHECK(*p->acquire() == 1000500us);  // 1/1s: 90.5 ms + 1.01 s, i.e. 100 ms + 1.0005 s
-    clock->advance(50ms);
-    p->complete(true);
-    // 2/10s: the first grant leaves the 10.1 s window at 90.5 ms + 10.1 s = 100 ms + 10 s + 1 % x 9 s + 0.5 ms
-    CHECK(*p->acquire() == 10190500us - 1150500us);
 }
 
-// The minimum gap runs from when the last request was answered, not from its credited time in the window:
-// a caller that sends one request at a time is spaced like any other.
-inline void gap_runs_from_the_answer(const Setup& s) {
+// The interval runs from the previous grant, not from its credited time in the window: a caller that
+// sends one request at a time is spaced like any other.
+inline void interval_runs_from_the_grant(const Setup& s) {
     auto clock = std::make_shared<FakeClock>();
-    PacerOptions even;
-    even.margin = 0.01;
-    even.min_gap_fraction = 1.0;  // even spacing: 60.6 s / 5 = 12.12 s
-    auto p = make(s, "5/1m", unique_scope(), clock, &even);
+    auto p = make(s, "5/1m", unique_scope(), clock);  // interval 60.6 s / 5 = 12.12 s, burst 1
     REQUIRE(p->acquire().ok());
     clock->advance(100ms);
     p->complete(true);  // in the window at 100 ms - 570 ms
-    CHECK(*p->acquire() == 12120ms);  // from the answer at 100 ms (from the credited time: 11.55 s)
+    CHECK(*p->acquire() == 12020ms);  // at 12.12 s, one interval after the first grant
 }
 
 // A reservation made while an earlier request was still in flight is checked again when its slot comes:
@@ -353,9 +356,71 @@ inline void complete_after_reset(const Setup& s) {
     CHECK((*st)["limits"][0]["grants_in_window"] == 1);
 }
 
+// A penalty is cut to max_penalty: one answer cannot stall the account for a day.
+inline void penalty_is_capped(const Setup& s) {
+    auto clock = std::make_shared<FakeClock>();
+    PacerOptions o;
+    o.margin = 0.01;
+    o.max_penalty = 30min;
+    auto p = make(s, "60/1m", unique_scope(), clock, &o);
+    p->penalize(24h);
+    CHECK(p->time_until_free() == 30min);
+    p->penalize(10min);  // a shorter one never shortens a longer one
+    CHECK(p->time_until_free() == 30min);
+}
+
+inline int grants_now(Pacer& p) {
+    auto st = p.status();
+    REQUIRE(st.ok());
+    return (*st)["limits"][0]["grants_in_window"].get<int>();
+}
+
+// A slot past the call's budget fails at once: nothing reserved, nothing slept, and the error says when
+// the next slot is and why.
+inline void beyond_the_budget_fails_at_once(const Setup& s) {
+    auto clock = std::make_shared<FakeClock>();
+    auto p = make(s, "1/1m", unique_scope(), clock);
+    p->penalize(10min);
+    auto r = p->acquire_within(5min);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().kind == ErrorKind::rate_limited);
+    CHECK_FALSE(r.error().retryable);
+    CHECK_FALSE(r.error().maybe_reached_server);
+    CHECK(r.error().retry_after == std::chrono::milliseconds(600000));
+    CHECK(r.error().message.find("in 600.0s") != std::string::npos);
+    CHECK(r.error().message.find("after a rate-limit rejection") != std::string::npos);
+    CHECK(clock->slept() == 0ms);
+    CHECK(grants_now(*p) == 0);
+    CHECK(*p->acquire_within(10min) == 10min);  // within the budget: it waits
+    auto full = p->acquire_within(2min);         // one interval (60.6 s) later: within
+    REQUIRE(full.ok());
+    auto late = p->acquire_within(30s);
+    REQUIRE_FALSE(late.ok());
+    CHECK(late.error().message.find("in 60.6s") != std::string::npos);
+    CHECK(late.error().message.find("windows") != std::string::npos);
+}
+
+// A penalty recorded while a call waits pushes its slot past the budget: it gives up when it checks,
+// and its reservation is released for the others.
+inline void budget_runs_out_while_waiting(const Setup& s) {
+    const auto scope = unique_scope();
+    std::unique_ptr<Pacer> a;
+    auto clock = std::make_shared<InterruptedClock>(300ms, [&] { a->penalize(1min); });
+    a = make(s, "2/1s", scope, clock);  // interval 505 ms, burst 1
+    auto b = make(s, "2/1s", scope, clock);
+    REQUIRE(a->acquire().ok());
+    auto w = b->acquire_within(10s);  // reserved at 505 ms; the penalty then holds it until 60.3 s
+    REQUIRE_FALSE(w.ok());
+    CHECK(w.error().kind == ErrorKind::rate_limited);
+    CHECK(w.error().message.find("rate-limit rejection") != std::string::npos);
+    CHECK(clock->now() == clock->start_ + 505ms);
+    CHECK(grants_now(*a) == 1);  // a's own; b's is gone
+}
+
 inline void run_all(const Setup& s) {
-    SUBCASE("full demand: a run of limit grants at the gap, then the window") { full_demand(s); }
-    SUBCASE("min_gap_fraction 1 spaces evenly") { even_spacing_option(s); }
+    SUBCASE("full demand: a burst, then one grant per interval, over six windows") { full_demand(s); }
+    SUBCASE("the burst refills with idleness") { burst_refills_with_idleness(s); }
+    SUBCASE("burst 1 spaces evenly") { burst_one_spaces_evenly(s); }
     SUBCASE("several windows") { multi_window(s); }
     SUBCASE("irregular demand never exceeds a window") { irregular_demand(s); }
     SUBCASE("a penalty pauses everyone") { penalty_pauses_everyone(s); }
@@ -365,10 +430,13 @@ inline void run_all(const Setup& s) {
     SUBCASE("idle frees the window") { idle_frees_the_window(s); }
     SUBCASE("a late completion pushes the next grant") { late_completion_pushes_the_next(s); }
     SUBCASE("an answer credits back the shortest window's margin") { answered_credit_with_two_windows(s); }
-    SUBCASE("the minimum gap runs from the answer") { gap_runs_from_the_answer(s); }
+    SUBCASE("the interval runs from the grant") { interval_runs_from_the_grant(s); }
     SUBCASE("the slot is confirmed when it comes") { confirm_at_the_slot(s); }
     SUBCASE("a penalty during a wait delays it") { penalty_during_a_wait(s); }
     SUBCASE("complete after reset") { complete_after_reset(s); }
+    SUBCASE("a penalty is capped") { penalty_is_capped(s); }
+    SUBCASE("a slot past the budget fails at once") { beyond_the_budget_fails_at_once(s); }
+    SUBCASE("the budget runs out while waiting") { budget_runs_out_while_waiting(s); }
 }
 
 }  // namespace ccai::test::pacer_contract

@@ -26,6 +26,11 @@ unsigned mode_of(const std::string& path) {
 
 std::string state_path(Pacer& p) { return (*p.status())["path"].get<std::string>(); }
 
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 void write_file(const std::string& path, const std::string& bytes) {
     std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
 }
@@ -104,6 +109,20 @@ TEST_CASE("pacer file: corrupt state is treated as a full window") {
         check_conservative(bad, "checksum");
     }
     SUBCASE("wrong boot id") { check_conservative(valid_other_boot, "reboot"); }
+    // The fake clock starts at 1000 h; the lead allowed is a window, a day and a burst of intervals.
+    SUBCASE("a penalty two days ahead") {
+        PacerState far;
+        far.penalty_until = TimePoint(std::chrono::hours(1000 + 48));
+        check_conservative(encode_state(far, current_boot_id(), "x"), "a penalty 172800.0s ahead");
+    }
+    SUBCASE("a grant or the spacing far ahead") {
+        PacerState far;
+        far.grants = {TimePoint(std::chrono::hours(1000 + 30))};
+        check_conservative(encode_state(far, current_boot_id(), "x"), "a grant");
+        far.grants.clear();
+        far.tat = TimePoint(std::chrono::hours(1000 + 30));
+        check_conservative(encode_state(far, current_boot_id(), "x"), "the spacing");
+    }
 }
 
 TEST_CASE("pacer file: format round trip; leftover bytes past the length are ignored") {
@@ -111,24 +130,64 @@ TEST_CASE("pacer file: format round trip; leftover bytes past the length are ign
     PacerState s;
     s.grants = {TimePoint(5s), TimePoint(6s)};
     s.penalty_until = TimePoint(9s);
-    s.last = TimePoint(7s);
+    s.tat = TimePoint(7s);
+    s.sent = TimePoint(6s);
     const auto bytes = encode_state(s, current_boot_id(), "https://h|a b");
+    CHECK(bytes.rfind("ccai-pacer 2 ", 0) == 0);
     auto d = decode_state(bytes + "stale tail from a longer state");
     REQUIRE(std::holds_alternative<DecodedState>(d));
+    CHECK(std::get<DecodedState>(d).has_tat);
     CHECK(std::get<DecodedState>(d).state.grants == s.grants);
     CHECK(std::get<DecodedState>(d).state.penalty_until == s.penalty_until);
-    CHECK(std::get<DecodedState>(d).state.last == s.last);
+    CHECK(std::get<DecodedState>(d).state.tat == s.tat);
+    CHECK(std::get<DecodedState>(d).state.sent == s.sent);
     CHECK(std::holds_alternative<DecodedState>(decode_state("")));  // a fresh, never-written scope
+    auto future = bytes;
+    future[11] = '9';  // a format this version does not know
+    REQUIRE(std::holds_alternative<std::string>(decode_state(future)));
+    CHECK(std::get<std::string>(decode_state(future)) == "unknown format 9");
 }
 
-TEST_CASE("pacer file: a state written before `last` existed still reads") {
+namespace {
+std::string format_one(const std::string& payload) {
+    return fmt::format("ccai-pacer 1 {} {:016x}\n{}", payload.size(), ccai::detail::state_checksum(payload), payload);
+}
+}  // namespace
+
+TEST_CASE("pacer file: format 1 still reads, with no burst allowance left") {
     using namespace ccai::detail;
-    const std::string payload = "boot " + current_boot_id() + "\nscope x\npenalty 9000000\ngrants 5000000 6000000\n";
-    const auto bytes = fmt::format("ccai-pacer 1 {} {:016x}\n{}", payload.size(), state_checksum(payload), payload);
-    auto d = decode_state(bytes);
-    REQUIRE(std::holds_alternative<DecodedState>(d));
-    CHECK(std::get<DecodedState>(d).state.grants == std::vector<TimePoint>{TimePoint(5s), TimePoint(6s)});
-    CHECK(std::get<DecodedState>(d).state.last == TimePoint{});
+    SUBCASE("with last") {
+        const auto d = decode_state(format_one("boot " + current_boot_id() +
+                                               "\nscope x\npenalty 9000000\nlast 7000000\ngrants 5000000 6000000\n"));
+        REQUIRE(std::holds_alternative<DecodedState>(d));
+        const auto& decoded = std::get<DecodedState>(d);
+        CHECK_FALSE(decoded.has_tat);
+        CHECK(decoded.legacy_last == TimePoint(7s));
+        CHECK(decoded.state.grants == std::vector<TimePoint>{TimePoint(5s), TimePoint(6s)});
+        const auto s = with_missing_tat(decoded, 1s, 6, TimePoint(6500ms));
+        CHECK(s.tat == TimePoint(13s));  // one burst past the latest slot or completion: the next grant at 8 s
+        CHECK(s.sent == TimePoint(6500ms));
+        CHECK(s.penalty_until == TimePoint(9s));
+    }
+    SUBCASE("written before `last` existed") {
+        const auto d = decode_state(format_one("boot " + current_boot_id() + "\nscope x\npenalty 9000000\ngrants 5000000 6000000\n"));
+        REQUIRE(std::holds_alternative<DecodedState>(d));
+        CHECK(std::get<DecodedState>(d).legacy_last == TimePoint{});
+        CHECK(with_missing_tat(std::get<DecodedState>(d), 1s, 6, TimePoint(20s)).tat == TimePoint(26s));
+    }
+    SUBCASE("a format 1 file shared with an older version: the next grants are spaced, never a burst") {
+        auto clock = std::make_shared<FakeClock>();
+        PacerOptions hooks;
+        hooks.margin = 0.01;
+        auto p = make(Setup{"file", temp_dir() + "/pacer"}, "20/2s", unique_scope(), clock, &hooks);
+        REQUIRE(p->acquire().ok());
+        const auto now_us = clock->now().time_since_epoch().count();
+        write_file(state_path(*p), format_one(fmt::format("boot {}\nscope x\npenalty 0\nlast {}\ngrants {}\n",
+                                                          current_boot_id(), now_us, now_us)));
+        CHECK(*p->acquire() == 101ms);  // burst 2 would have granted it at once
+        CHECK(*p->acquire() == 101ms);
+        CHECK(std::get<DecodedState>(decode_state(read_file(state_path(*p)))).has_tat);  // rewritten as format 2
+    }
 }
 
 TEST_CASE("pacer file: an unwritable directory is a config error naming it") {

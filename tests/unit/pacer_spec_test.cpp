@@ -26,17 +26,48 @@ TEST_CASE("pacer: rate limit specs") {
 }
 
 TEST_CASE("pacer: options are checked") {
-    for (double f : {0.0, -0.1, 1.5}) {
+    for (int b : {-1, 61}) {
         PacerOptions o;
         o.backend = "memory";
-        o.min_gap_fraction = f;
+        o.burst = b;
         auto p = make_pacer(o, system_clock());
         REQUIRE_FALSE(p.ok());
-        CHECK(p.error().message.find("min_gap_fraction") != std::string::npos);
+        CHECK(p.error().kind == ErrorKind::invalid_input);
+        CHECK(p.error().message.find("burst") != std::string::npos);
     }
     PacerOptions o;
     CHECK(o.margin == 0.005);
-    CHECK(o.min_gap_fraction == 0.05);
+    CHECK(o.burst == 0);
+    CHECK(detail::burst_of(o) == 6);  // a tenth of 60/1m
+    CHECK(detail::default_burst(*parse_rate_limits("20/2s")) == 2);
+    CHECK(detail::default_burst(*parse_rate_limits("60/1m,5/1s")) == 1);
+    CHECK(detail::default_burst(*parse_rate_limits("61/1m")) == 7);  // rounded up
+}
+
+TEST_CASE("pacer: burst setting") {
+    auto burst_of = [](const std::string& v, const char* origin = "flag") {
+        Config c;
+        c.set("rate_limit", "60/1m", "test");
+        c.set("burst", v, origin);
+        return pacer_options(c);
+    };
+    CHECK(burst_of("1")->burst == 1);
+    CHECK(burst_of("60")->burst == 60);
+    Config unset;
+    unset.set("rate_limit", "60/1m", "test");
+    CHECK(pacer_options(unset)->burst == 0);  // not set: a tenth of the smallest limit
+    for (const char* bad : {"0", "-3", "1.5", "x", "", "99999999999", "61"}) {
+        CAPTURE(bad);
+        auto r = burst_of(bad);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().kind == ErrorKind::invalid_input);
+        CHECK(r.error().message.find("burst") != std::string::npos);
+        CHECK(r.error().message.find("--burst") != std::string::npos);
+    }
+    auto from_env = burst_of("61", "env CCAI_BURST");
+    REQUIRE_FALSE(from_env.ok());
+    CHECK(from_env.error().kind == ErrorKind::config);
+    CHECK(from_env.error().message.find("at most 60") != std::string::npos);
 }
 
 TEST_CASE("pacer: pacer_margin setting") {
@@ -62,17 +93,60 @@ TEST_CASE("pacer: pacer_margin setting") {
     }
 }
 
+TEST_CASE("pacer: max_penalty setting") {
+    auto options_with = [](const std::string& v) {
+        Config c;
+        c.set("rate_limit", "60/1m", "test");
+        c.set("max_penalty", v, "flag");
+        return pacer_options(c);
+    };
+    CHECK(options_with("90")->max_penalty == 90s);
+    CHECK(options_with("1.5")->max_penalty == 1500ms);
+    Config unset;
+    unset.set("rate_limit", "60/1m", "test");
+    CHECK(pacer_options(unset)->max_penalty == 1h);
+    for (const char* bad : {"0", "-1", "86401", "x", ""}) {
+        CAPTURE(bad);
+        auto r = options_with(bad);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().kind == ErrorKind::invalid_input);
+        CHECK(r.error().message.find("--max-penalty") != std::string::npos);
+    }
+    PacerOptions o;
+    o.backend = "memory";
+    o.max_penalty = Duration(0);
+    CHECK_FALSE(make_pacer(o, system_clock()).ok());
+}
+
+TEST_CASE("pacer: stored times further ahead than any wait or penalty are implausible") {
+    using namespace ccai::detail;
+    PacerOptions o;  // 60/1m, margin 0.5 %, burst 6, max_penalty 1 h
+    const auto lead = plausible_lead(o);
+    const auto window = longest_window(o.windows, o.margin);  // 60.3 s, as the double rounds it
+    const auto interval = spacing_of(o.windows, o.margin);    // 1.005 s, likewise
+    CHECK(lead == window + kLongestWait + 6 * interval);
+    o.max_penalty = 48h;
+    CHECK(plausible_lead(o) == window + 48h + 6 * interval);
+    const TimePoint now(1000s);
+    PacerState s;
+    s.penalty_until = now + lead;
+    CHECK(implausible(s, now, lead).empty());
+    s.penalty_until = now + lead + 1us;
+    CHECK(implausible(s, now, lead).find("a penalty") != std::string::npos);
+    s = PacerState{};
+    s.sent = now + 25h;
+    CHECK_FALSE(implausible(s, now, lead).empty());
+}
+
 TEST_CASE("pacer: slot computation") {
     using namespace ccai::detail;
     const auto w = *parse_rate_limits("5/1s,8/10s");
     const TimePoint t0(1000s);
-    SUBCASE("spacing is the max over windows, margin included; the gap a fraction of it") {
+    SUBCASE("the interval is the max over windows, margin included") {
         CHECK(spacing_of(w, 0.02) == 1275ms);
         CHECK(spacing_of(w, 0.0) == 1250ms);
         CHECK(longest_window(w, 0.02) == 10200ms);
-        CHECK(min_gap_of(w, 0.02, 0.1) == 127500us);
-        CHECK(min_gap_of(w, 0.02, 1.0) == 1275ms);
-        CHECK(min_gap_of(*parse_rate_limits("1000000/1s"), 0.0, 0.1) == Duration(1));  // at least 1 us
+        CHECK(spacing_of(*parse_rate_limits("10000000/1s"), 0.0) == Duration(1));  // at least 1 us
     }
     SUBCASE("an answered request is credited the shortest window's margin, less kClockSlew") {
         CHECK(answered_credit(w, 0.02) == 19500us);  // 1 s x (2 % - 0.05 %)
@@ -80,14 +154,33 @@ TEST_CASE("pacer: slot computation") {
         CHECK(answered_credit(w, 0.0005) == 0us);  // nothing left to credit
         CHECK(answered_credit(w, 0.0) == 0us);
     }
-    SUBCASE("while the windows have room, only the gap separates grants") {
+    SUBCASE("the burst allowance, then one interval per grant") {
+        const auto r = *parse_rate_limits("20/2s");  // interval 100 ms at margin 0
         PacerState s;
-        s.grants = {t0 - 5s, t0};
-        CHECK(next_slot(s, w, 0.02, 0.1, t0) == t0 + 127500us);
-        CHECK(next_slot(s, w, 0.02, 1.0, t0) == t0 + 1275ms);  // fraction 1: even spacing
-        CHECK(next_slot(s, w, 0.02, 0.1, t0 + 1s) == t0 + 1s);  // the gap is long past
+        for (int i = 0; i < 3; ++i) {
+            CHECK(next_slot(s, r, 0.0, 3, t0) == t0);  // burst 3: back to back from idle
+            reserve_slot(s, r, 0.0, 3, t0, t0);
+        }
+        CHECK(s.tat == t0 + 300ms);
+        CHECK(s.sent == t0);
+        CHECK(next_slot(s, r, 0.0, 3, t0) == t0 + 100ms);
+        reserve_slot(s, r, 0.0, 3, t0 + 100ms, t0);
+        CHECK(next_slot(s, r, 0.0, 3, t0) == t0 + 200ms);
+        CHECK(s.sent == t0);  // a reservation in the future has not gone out
+        // Idle refills one call per interval: at +1 s the whole burst is back, no more.
+        CHECK(next_slot(s, r, 0.0, 3, t0 + 1s) == t0 + 1s);
     }
-    SUBCASE("the check before sending counts only grants up to then, without the gap") {
+    SUBCASE("a grant the windows hold back uses up the burst allowance") {
+        const auto r = *parse_rate_limits("4/1s");  // interval 250 ms at margin 0
+        PacerState s;
+        s.grants = {t0, t0 + 250ms, t0 + 500ms, t0 + 750ms};
+        s.tat = t0;  // the allowance alone would grant 3 at once
+        CHECK(next_slot(s, r, 0.0, 3, t0 + 800ms) == t0 + 1s);  // the window holds it until the first leaves
+        reserve_slot(s, r, 0.0, 3, t0 + 1s, t0 + 800ms);
+        CHECK(s.tat == t0 + 1750ms);                                      // the slot + a whole burst
+        CHECK(next_slot(s, r, 0.0, 3, t0 + 800ms) == t0 + 1250ms);        // one interval later, no burst
+    }
+    SUBCASE("the check before sending counts only grants up to then, and keeps the interval") {
         const auto two = *parse_rate_limits("2/1s");
         PacerState s;
         s.grants = {t0 - 1500ms, t0 - 500ms, t0 - 200ms, t0 + 1s};  // the last: someone's later reservation
@@ -95,7 +188,10 @@ TEST_CASE("pacer: slot computation") {
         CHECK(confirm_slot(s, two, 0.0, t0 + 400ms) == t0 + 500ms);  // still that one
         CHECK(confirm_slot(s, two, 0.0, t0 + 600ms) == t0 + 600ms);  // it has left: go
         s.grants = {t0 - 1500ms, t0 - 200ms};
-        CHECK(confirm_slot(s, two, 0.0, t0) == t0);  // room now: go (no minimum gap here)
+        CHECK(confirm_slot(s, two, 0.0, t0) == t0);  // room now: go
+        s.sent = t0 - 200ms;  // the latest request went out 200 ms ago: one interval (500 ms) after it
+        CHECK(confirm_slot(s, two, 0.0, t0) == t0 + 300ms);
+        s.sent = {};
         s.penalty_until = t0 + 3s;
         CHECK(confirm_slot(s, two, 0.0, t0) == t0 + 3s);
         CHECK(take_grant(s, t0 - 200ms));
@@ -107,17 +203,17 @@ TEST_CASE("pacer: slot computation") {
     SUBCASE("a full window holds the next slot until its oldest grant leaves") {
         PacerState s;
         s.grants.assign(5, t0);  // a burst, e.g. a conservative fill
-        CHECK(next_slot(s, w, 0.02, 0.1, t0) == t0 + 1020ms);  // the 1 s window frees at +1.02 s
+        CHECK(next_slot(s, w, 0.02, 1, t0) == t0 + 1020ms);  // the 1 s window frees at +1.02 s
         s.grants.assign(8, t0);
-        CHECK(next_slot(s, w, 0.02, 0.1, t0) == t0 + 10200ms);  // the 10 s window is the binding one
+        CHECK(next_slot(s, w, 0.02, 1, t0) == t0 + 10200ms);  // the 10 s window is the binding one
         s.grants = {t0, t0 + 100ms, t0 + 200ms, t0 + 300ms, t0 + 400ms};
-        CHECK(next_slot(s, w, 0.02, 0.1, t0 + 400ms) == t0 + 1020ms);  // fewer than 5 in (t - 1.02 s, t]
+        CHECK(next_slot(s, w, 0.02, 1, t0 + 400ms) == t0 + 1020ms);  // fewer than 5 in (t - 1.02 s, t]
     }
     SUBCASE("the penalty and now are lower bounds") {
         PacerState s;
         s.penalty_until = t0 + 3s;
-        CHECK(next_slot(s, w, 0.02, 0.1, t0) == t0 + 3s);
-        CHECK(next_slot(s, w, 0.02, 0.1, t0 + 5s) == t0 + 5s);
+        CHECK(next_slot(s, w, 0.02, 1, t0) == t0 + 3s);
+        CHECK(next_slot(s, w, 0.02, 1, t0 + 5s) == t0 + 5s);
     }
     SUBCASE("prune keeps the longest window and every future reservation") {
         PacerState s;
@@ -131,6 +227,6 @@ TEST_CASE("pacer: slot computation") {
         PacerState s;
         fill_conservatively(s, *parse_rate_limits("60/1m,1800/1h"), t0);
         CHECK(s.grants.size() == 60);
-        CHECK(next_slot(s, *parse_rate_limits("60/1m,1800/1h"), 0.02, 0.1, t0) == t0 + 61200ms);
+        CHECK(next_slot(s, *parse_rate_limits("60/1m,1800/1h"), 0.02, 6, t0) == t0 + 61200ms);
     }
 }

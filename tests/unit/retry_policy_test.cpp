@@ -143,6 +143,45 @@ TEST_CASE("retry policy: max attempts and max wait end in rate_limited with the 
     }
 }
 
+TEST_CASE("retry policy: a Retry-After of a day fails at once, says so, and pauses the account only max_penalty") {
+    RetryOptions o = seeded(8);
+    o.max_wait = 300s;
+    Chain c(o);
+    c.transport->push(429, "{}", {{"retry-after", "86400"}});
+    auto r = c.send();
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().kind == ErrorKind::rate_limited);
+    CHECK(r.error().message.find("the service asked to wait 86400 s") != std::string::npos);
+    CHECK(c.clock->slept() == 0ms);
+    CHECK(c.pacer->time_until_free() == 1h);
+}
+
+TEST_CASE("pacer policy: a slot past the call's max_wait fails at once without sending or retrying") {
+    const auto scope = pacer_contract::unique_scope();
+    RetryOptions o = seeded(9);
+    o.max_wait = 300s;
+    Chain c(o, scope);
+    c.pace = detail::make_pacer_policy(c.pacer, o.max_wait);
+    auto other = pacer_contract::make({"memory", ""}, "60/1m", scope, c.clock);
+    other->penalize(10min);  // another process of the account was told to wait
+    auto r = c.send();
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().kind == ErrorKind::rate_limited);
+    CHECK(r.error().message.find("next slot is in 600.0s") != std::string::npos);
+    CHECK(c.transport->requests.empty());
+    CHECK(c.clock->slept() == 0ms);
+    CHECK(c.stats.attempts == 1);
+    // What the call already waited counts: 200 s of retries leave 100 s.
+    other->reset();
+    other->penalize(150s);
+    c.stats = CallStats{};
+    c.stats.retry_wait = 200s;
+    HttpRequest req{"GET", "https://h/x", {}, "", std::nullopt};
+    auto paced = c.pace->send(req, c.stats, [](HttpRequest&) -> Result<HttpResponse> { return HttpResponse{200, {}, "{}"}; });
+    REQUIRE_FALSE(paced.ok());
+    CHECK(paced.error().message.find("wait budget of 100.0s") != std::string::npos);
+}
+
 TEST_CASE("retry policy: transient failures") {
     SUBCASE("GET: 502/503/504 and network errors retried with full jitter") {
         Chain c(seeded(8));

@@ -107,7 +107,8 @@ using Getenv = std::function<std::optional<std::string>(const char*)>;
 /// (invalid input for a --ca-bundle flag). CA files already in `base` are kept: the program chose them.
 Result<TransportOptions> transport_options(const Config& config, TransportOptions base = {}, Getenv getenv = {});
 
-/// @brief The pacer scope of a config: host + account id.
+/// @brief The pacer scope of a config: the pacer_scope setting; else the account id, whatever the host's
+/// spelling; else the normalised host.
 std::string pacer_scope(const Config& config);
 
 /// @brief Pacer options from the config (rate_limit, pacer, pacer_dir, pacer_fallback).

@@ -21,6 +21,10 @@ namespace ccai {
 /// time on its own clock; the server measures on its own. This keeps the two compatible.
 inline constexpr double kClockSlew = 0.0005;
 
+/// @brief The longest wait any call may be allowed (the max_wait setting's bound). Shared state whose
+/// times lie further ahead than this, the longest window and the longest penalty is corrupt.
+inline constexpr Duration kLongestWait = std::chrono::hours(24);
+
 /// @brief At most `limit` requests in any rolling `window`.
 struct RateWindow {
     int limit = 0;
@@ -36,7 +40,7 @@ std::vector<RateWindow> default_rate_windows();
 
 struct PacerOptions {
     std::vector<RateWindow> windows = default_rate_windows();
-    std::string scope;             ///< host + account id: every process with the same scope shares one budget
+    std::string scope;             ///< every process with the same scope shares one budget (pacer_scope())
     std::string backend = "file";  ///< "memory", "file", or "redis://HOST:PORT[/DB]"
     std::string dir;               ///< file backend's state directory ("" = $XDG_STATE_HOME/ccai/pacer)
     /// File backend: accept a group-writable `dir` (the group shares it on purpose). The directory and
@@ -51,14 +55,17 @@ struct PacerOptions {
     /// response eats into the margin, and answered requests do not pay it: it covers a request still in
     /// flight (or never answered) when the one a window later goes out.
     double margin = 0.005;
-    /// Minimum gap between consecutive grants, as a fraction of the even spacing
-    /// (max over windows of window x (1 + margin) / limit). The hard bound is the rolling windows: fewer
-    /// than `limit` grants in any (t - window x (1 + margin), t]. While a window has room, grants are only
-    /// this gap apart, so its free capacity is used (the server rejects only what exceeds a window) and
-    /// calls still flow in a steady stream, never an instantaneous burst: at full demand `limit` grants
-    /// go out `gap` apart, then each further one waits for the oldest to leave the window.
-    /// In (0, 1]; 1 = even spacing. 0.05: the first 60 calls of a fresh 60/1m budget take 3 s.
-    double min_gap_fraction = 0.05;
+    /// Calls that may go out back to back after the account has been idle; 0: a tenth of the smallest
+    /// window's limit, rounded up (6 at 60/1m, 2 at 20/2s). After them, grants are at least one interval
+    /// apart (max over windows of window x (1 + margin) / limit), and the allowance refills by one call
+    /// per interval of idleness. The rolling windows stay the hard bound: fewer than `limit` grants in any
+    /// (t - window x (1 + margin), t]. A grant that the windows or a penalty hold back uses up the
+    /// allowance, so a window never begins with a burst: under sustained demand calls go out one interval
+    /// apart, with a pause of about (burst - 1) intervals only where the first window fills.
+    int burst = 0;
+    /// The longest pause a rate-limit rejection may impose on the account: a longer Retry-After is cut to
+    /// this, so one answer cannot stall every process for a day.
+    Duration max_penalty = std::chrono::hours(1);
     /// redis: compute slots with this process's clock instead of the server's TIME. Only for tests that
     /// drive a fake clock; monotonic clocks of different hosts are unrelated.
     bool use_client_clock = false;
@@ -75,6 +82,11 @@ public:
     /// @brief Blocks (through the injected clock) until a slot is granted; returns how long it waited.
     /// The calling thread then sends its request and calls complete() when it has finished.
     virtual Result<Duration> acquire() = 0;
+    /// @brief Like acquire(), but waits at most `budget`: when the slot lies further away (now, or after a
+    /// penalty recorded while waiting), it fails at once with a rate_limited error that is not retryable
+    /// and says when the next slot is and why, and releases its reservation. A pacer that never waits
+    /// need not override it.
+    virtual Result<Duration> acquire_within(Duration /*budget*/) { return acquire(); }
     /// @brief The request this thread was last granted a slot for has finished. Its grant moves from the
     /// slot to now: the server counted the request somewhere in between, so windows measured from
     /// completion times are never shorter than the server's, however late the request went out or however
@@ -83,7 +95,8 @@ public:
     /// an answer (timeout, dropped connection) may still be counted later: it keeps the margin. Without
     /// complete() the grant stays at its slot.
     virtual void complete(bool /*answered*/) {}
-    /// @brief A rate-limit rejection happened: nobody in the scope may send before now + `pause`.
+    /// @brief A rate-limit rejection happened: nobody in the scope may send before now + `pause` (at most
+    /// max_penalty).
     virtual void penalize(Duration pause) = 0;
     /// @brief Time until the windows free a slot as the pacer sees them (0 when one is free now).
     virtual Duration time_until_free() = 0;

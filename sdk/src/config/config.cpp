@@ -45,7 +45,11 @@ constexpr SettingSpec kSettings[] = {
     {"pacer_dir", "CCAI_PACER_DIR", "", false, "file pacer state directory"},
     {"pacer_dir_shared", "CCAI_PACER_DIR_SHARED", "false", false, "true: accept a group-writable pacer_dir (your group shares it on purpose)", K::boolean},
     {"pacer_fallback", "CCAI_PACER_FALLBACK", "", false, "file: use the file pacer when redis is down", K::choice, 0, 0, "file"},
+    {"pacer_scope", "CCAI_PACER_SCOPE", "", false, "name of the shared rate-limit budget (default: the account id, whatever the host's spelling)"},
     {"pacer_margin", "CCAI_PACER_MARGIN", "0.5%", false, "safety margin: windows of requests not yet answered treated as this much longer, e.g. 1%", K::percent, 0, 100},
+    // Unset: a tenth of the smallest limit (pacer.hpp). The pacer refuses more than a window holds.
+    {"burst", "CCAI_BURST", "", false, "calls that may go out back to back after idling, then one per interval (default: a tenth of the smallest limit)", K::whole, 1, 10000},
+    {"max_penalty", "CCAI_MAX_PENALTY", "3600", false, "longest pause, seconds, a rate-limit rejection may impose on the account (a longer Retry-After is cut)", K::seconds, 1, kDay},
     {"output", "CCAI_OUTPUT", "", false, "json, jsonl, table or text", K::choice, 0, 0, "json|jsonl|table|text"},
     {"timeout", "CCAI_TIMEOUT", "60", false, "total request timeout, seconds", K::seconds, 0.001, kDay},
     {"connect_timeout", "CCAI_CONNECT_TIMEOUT", "10", false, "connect timeout, seconds", K::seconds, 0.001, kDay},

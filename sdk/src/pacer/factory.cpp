@@ -1,4 +1,6 @@
 // make_pacer: picks the backend the options name; redis may degrade to the file backend (fallback.cpp).
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "pacer/internal.hpp"
@@ -10,8 +12,14 @@ Result<std::unique_ptr<Pacer>> make_pacer(const PacerOptions& options, std::shar
     for (const auto& w : options.windows)
         if (w.limit <= 0 || w.window <= Duration(0)) return invalid_input("pacer: rate limit windows must be positive");
     if (options.margin < 0 || options.margin > 1) return invalid_input("pacer: margin must be between 0 and 1");
-    if (!(options.min_gap_fraction > 0 && options.min_gap_fraction <= 1))
-        return invalid_input("pacer: min_gap_fraction must be in (0, 1]");
+    if (options.max_penalty <= Duration(0)) return invalid_input("pacer: max_penalty must be positive");
+    if (options.burst < 0) return invalid_input("pacer: burst must be a positive number of calls (0: the default)");
+    int smallest = options.windows.front().limit;
+    for (const auto& w : options.windows) smallest = std::min(smallest, w.limit);
+    // A burst the windows cannot hold would only be cut short by them: almost surely a typo.
+    if (options.burst > smallest)
+        return invalid_input(fmt::format("pacer: burst {} is more than the rate limit allows in a window ({}): at most {}",
+                                         options.burst, smallest, smallest));
     const auto& b = options.backend;
     if (b == "memory") return detail::make_memory_pacer(options, std::move(clock));
     if (b.empty() || b == "file") return detail::make_file_pacer(options, std::move(clock));

@@ -31,11 +31,13 @@ public:
         return fallback_.get();
     }
 
-    Result<Duration> acquire() override {
-        if (auto* f = active_.load()) return f->acquire();
-        auto r = remote_->acquire();
+    Result<Duration> acquire() override { return acquire_within(Duration::max()); }
+
+    Result<Duration> acquire_within(Duration budget) override {
+        if (auto* f = active_.load()) return f->acquire_within(budget);
+        auto r = remote_->acquire(budget);
         if (!r) {
-            if (auto* f = degraded(r.error())) return f->acquire();
+            if (auto* f = degraded(r.error())) return f->acquire_within(budget);
         }
         return r;
     }

@@ -163,7 +163,15 @@ PacerState FilePacer::load(int fd, TimePoint now, bool& repaired) {
     std::string problem;
     if (auto* err = std::get_if<std::string>(&decoded)) problem = *err;
     else if (std::get<DecodedState>(decoded).boot_id != current_boot_id() && !bytes.empty()) problem = "written before a reboot";
-    if (problem.empty()) return std::get<DecodedState>(std::move(decoded)).state;
+    if (problem.empty()) {
+        auto& d = std::get<DecodedState>(decoded);
+        // Written by an older version: its history is known, only how far the burst allowance went is not.
+        auto s = d.has_tat ? std::move(d.state) : with_missing_tat(std::move(d), spacing_of(o_.windows, o_.margin), burst_of(o_), now);
+        // Times no wait or penalty can reach were not written by a working pacer: not to be trusted, nor
+        // obeyed (a day's stall), nor cut to fit.
+        problem = implausible(s, now, plausible_lead(o_));
+        if (problem.empty()) return s;
+    }
     // Unknown history: assume the window is full rather than risk a burst the server rejects.
     log(fmt::format("warning: pacer state {} unusable ({}); treating the window as full", path_, problem));
     repaired = true;

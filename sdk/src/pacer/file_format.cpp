@@ -1,6 +1,7 @@
 // Encoding and validating the file backend's state (see file_format.hpp).
 #include "pacer/file_format.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -10,7 +11,8 @@
 namespace ccai::detail {
 namespace {
 
-constexpr std::string_view kMagic = "ccai-pacer 1 ";
+constexpr std::string_view kMagic = "ccai-pacer ";
+constexpr int kFormat = 2;
 
 long long to_us(TimePoint t) { return t.time_since_epoch().count(); }
 TimePoint from_us(long long us) { return TimePoint(Duration(us)); }
@@ -21,8 +23,9 @@ bool parse_ll(std::string_view s, long long& out) {
 }
 
 // The payload is line-oriented "key value..." text: easy to read when debugging a stuck pacer.
-std::variant<DecodedState, std::string> parse_payload(const std::string& payload) {
+std::variant<DecodedState, std::string> parse_payload(const std::string& payload, int format) {
     DecodedState d;
+    d.has_tat = format >= 2;
     std::istringstream in(payload);
     std::string key;
     bool saw_boot = false;
@@ -38,7 +41,9 @@ std::variant<DecodedState, std::string> parse_payload(const std::string& payload
         while (nums >> tok) {
             if (!parse_ll(tok, v)) return fmt::format("bad number '{}'", tok);
             if (key == "penalty") d.state.penalty_until = from_us(v);
-            else if (key == "last") d.state.last = from_us(v);
+            else if (key == "last" && format == 1) d.legacy_last = from_us(v);
+            else if (key == "tat" && format >= 2) d.state.tat = from_us(v);
+            else if (key == "sent" && format >= 2) d.state.sent = from_us(v);
             else if (key == "grants") d.state.grants.push_back(from_us(v));
             else return fmt::format("unknown key '{}'", key);
         }
@@ -55,17 +60,24 @@ std::variant<DecodedState, std::string> parse_payload(const std::string& payload
 std::uint64_t state_checksum(std::string_view payload) { return fnv1a64(payload, 1469598103934665603ULL); }
 
 std::string encode_state(const PacerState& s, const std::string& boot_id, const std::string& scope) {
-    std::string payload = fmt::format("boot {}\nscope {}\npenalty {}\nlast {}\ngrants", boot_id, scope,
-                                      to_us(s.penalty_until), to_us(s.last));
+    std::string payload = fmt::format("boot {}\nscope {}\npenalty {}\ntat {}\nsent {}\ngrants", boot_id, scope,
+                                      to_us(s.penalty_until), to_us(s.tat), to_us(s.sent));
     for (const auto g : s.grants) payload += fmt::format(" {}", to_us(g));
     payload += '\n';
-    return fmt::format("{}{} {:016x}\n{}", kMagic, payload.size(), state_checksum(payload), payload);
+    return fmt::format("{}{} {} {:016x}\n{}", kMagic, kFormat, payload.size(), state_checksum(payload), payload);
 }
 
 std::variant<DecodedState, std::string> decode_state(std::string_view bytes) {
     if (bytes.empty()) return DecodedState{};
     if (bytes.substr(0, kMagic.size()) != kMagic) return std::string("not a pacer state file");
     bytes.remove_prefix(kMagic.size());
+    // The format version: 1 (before tat) or 2. A newer one is unknown history, like a corrupt file.
+    const auto version_end = bytes.find(' ');
+    long long format = 0;
+    if (version_end == std::string_view::npos || !parse_ll(bytes.substr(0, version_end), format))
+        return std::string("truncated header");
+    if (format < 1 || format > kFormat) return fmt::format("unknown format {}", format);
+    bytes.remove_prefix(version_end + 1);
     const auto nl = bytes.find('\n');
     const auto sp = bytes.find(' ');
     if (nl == std::string_view::npos || sp == std::string_view::npos || sp > nl) return std::string("truncated header");
@@ -77,7 +89,16 @@ std::variant<DecodedState, std::string> decode_state(std::string_view bytes) {
     if (bytes.size() < static_cast<size_t>(len)) return std::string("truncated");
     const auto payload = bytes.substr(0, static_cast<size_t>(len));
     if (sum != fmt::format("{:016x}", state_checksum(payload))) return std::string("checksum mismatch");
-    return parse_payload(std::string(payload));
+    return parse_payload(std::string(payload), static_cast<int>(format));
+}
+
+PacerState with_missing_tat(DecodedState d, Duration interval, int burst, TimePoint now) {
+    auto& s = d.state;
+    auto latest = d.legacy_last;
+    if (!s.grants.empty()) latest = std::max(latest, s.grants.back());
+    s.tat = std::max(now, latest) + burst * interval;
+    s.sent = std::min(latest, now);
+    return std::move(s);
 }
 
 const std::string& current_boot_id() {

@@ -15,20 +15,23 @@ namespace ccai::detail {
 
 /// What every backend stores per scope: the grants' times in the windows (ascending: reserved slots, some
 /// in the future, and completion times, an answered request's moved earlier by answered_credit()), the time
-/// before which nobody may send after a rejection, and the latest slot or completion as it happened (the
-/// minimum gap runs from there, not from a credited time).
+/// before which nobody may send after a rejection, the theoretical arrival time that spaces grants (GCRA:
+/// a grant at t needs t >= tat - (burst - 1) x interval), and when the latest request went out.
 struct PacerState {
     std::vector<TimePoint> grants;
     TimePoint penalty_until{};
-    TimePoint last{};
+    TimePoint tat{};
+    TimePoint sent{};
 };
 
 /// The window as the pacer enforces it: `margin` longer than the server's.
 Duration effective_window(const RateWindow& w, double margin);
-/// Even spacing between grants: the max over windows of effective_window / limit (at least 1us).
+/// The interval between grants after a burst: the max over windows of effective_window / limit (at least 1us).
 Duration spacing_of(const std::vector<RateWindow>& windows, double margin);
-/// Minimum gap between consecutive grants: spacing_of x min_gap_fraction (at least 1us).
-Duration min_gap_of(const std::vector<RateWindow>& windows, double margin, double min_gap_fraction);
+/// A tenth of the smallest limit, rounded up: the burst when the options leave it at 0.
+int default_burst(const std::vector<RateWindow>& windows);
+/// The options' burst, or default_burst().
+int burst_of(const PacerOptions& o);
 /// The longest effective window: grants older than that no longer matter.
 Duration longest_window(const std::vector<RateWindow>& windows, double margin);
 /// How much earlier than its completion time an answered request's grant is recorded: (margin -
@@ -36,16 +39,29 @@ Duration longest_window(const std::vector<RateWindow>& windows, double margin);
 /// the shortest one longer by exactly kClockSlew, longer ones by more (margin x their extra length).
 /// One recorded time per grant keeps the log, the file format and the redis script as they were.
 Duration answered_credit(const std::vector<RateWindow>& windows, double margin);
-/// Earliest t >= now that respects the penalty, the minimum gap after the last grant, and every rolling
-/// window (fewer than `limit` grants in (t - effective window, t]).
-TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows, double margin,
-                    double min_gap_fraction, TimePoint now);
+/// Earliest t >= now that respects the penalty, the burst allowance (t >= tat - (burst - 1) x interval)
+/// and every rolling window (fewer than `limit` grants in (t - effective window, t]).
+TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows, double margin, int burst,
+                    TimePoint now);
+/// Records the reservation of `slot` (from next_slot at `now`) in the log and advances tat: by one interval
+/// when the allowance granted it, to slot + burst intervals (allowance used up) when the windows or the
+/// penalty held it back, so the next window does not open with a burst. A slot at `now` goes out at once.
+void reserve_slot(PacerState& s, const std::vector<RateWindow>& windows, double margin, int burst, TimePoint slot,
+                  TimePoint now);
 /// The check made right before a paced request goes out, at `at` (>= its slot): earliest t >= at that
-/// respects the penalty and every window counting only grants at or before `at` (the caller's own grant
-/// taken out). Grants of finished requests sit at their completion time by then, so a request that went
-/// out late or took long pushes the ones after it; later reservations check themselves when their turn
-/// comes. No minimum gap here: that smooths the reservations, it is not a bound.
+/// respects the penalty, one interval after the latest request that went out, and every window counting
+/// only grants at or before `at` (the caller's own grant taken out). Grants of finished requests sit at
+/// their completion time by then, so a request that went out late or took long pushes the ones after it;
+/// the interval keeps callers that woke late from going out back to back.
 TimePoint confirm_slot(const PacerState& s, const std::vector<RateWindow>& windows, double margin, TimePoint at);
+/// How far ahead of now stored times may lie: the longest window, plus the longest wait or penalty
+/// (whichever is longer), plus one burst of intervals.
+Duration plausible_lead(const PacerOptions& o);
+/// "" when every stored time lies at most `lead` after `now`; else what lies how far ahead.
+std::string implausible(const PacerState& s, TimePoint now, Duration lead);
+/// The error of a call whose slot lies `wait` away, past its `budget`; `penalized`: the penalty set it.
+ApiError beyond_budget(Duration wait, Duration budget, bool penalized);
+
 /// Removes one grant at exactly `t` (false if none: pruned, reset or repaired meanwhile).
 bool take_grant(PacerState& s, TimePoint t);
 /// Records a grant at `t` (a slot, or a completion time) in the log at t - credit, keeping it sorted.
@@ -55,7 +71,8 @@ void prune(PacerState& s, const std::vector<RateWindow>& windows, double margin,
 /// Grants after t - effective window (reservations beyond t included: they will count).
 int grants_in_window(const PacerState& s, const RateWindow& w, double margin, TimePoint t);
 /// State of unknown history (corrupt file, reboot): every window treated as full at `now`, using the
-/// smallest limit so a long window (1800/1h) does not turn into an hour's pause.
+/// smallest limit so a long window (1800/1h) does not turn into an hour's pause. The next grant is then
+/// held back by the windows, which also uses up the burst allowance.
 void fill_conservatively(PacerState& s, const std::vector<RateWindow>& windows, TimePoint now);
 
 /// Status fields common to all backends.
@@ -89,7 +106,8 @@ private:
 class StatePacer : public Pacer {
 public:
     StatePacer(PacerOptions o, std::shared_ptr<Clock> c) : o_(std::move(o)), clock_(std::move(c)) {}
-    Result<Duration> acquire() override;
+    Result<Duration> acquire() override { return acquire_within(Duration::max()); }
+    Result<Duration> acquire_within(Duration budget) override;
     void complete(bool answered) override;
     void penalize(Duration pause) override;
     Duration time_until_free() override;
@@ -123,7 +141,7 @@ Result<std::unique_ptr<Pacer>> make_file_pacer(const PacerOptions& o, std::share
 class RemotePacer {
 public:
     virtual ~RemotePacer() = default;
-    virtual Result<Duration> acquire() = 0;
+    virtual Result<Duration> acquire(Duration budget) = 0;
     virtual Result<Unit> complete(bool answered) = 0;
     virtual Result<Unit> penalize(Duration pause) = 0;
     virtual Result<Duration> time_until_free() = 0;

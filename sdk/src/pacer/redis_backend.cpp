@@ -28,7 +28,7 @@ public:
         : o_(std::move(o)), clock_(std::move(c)), url_(std::move(u)), key_(scope_key(o_.scope)) {}
 
     Result<Unit> connect();
-    Result<Duration> acquire() override;
+    Result<Duration> acquire(Duration budget) override;
     Result<Unit> complete(bool answered) override;
     Result<Unit> penalize(Duration pause) override;
     Result<Duration> time_until_free() override;
@@ -36,8 +36,8 @@ public:
     Result<Unit> reset() override;
 
 private:
-    Result<std::vector<long long>> run(const char* mode, const std::string& token = "", Duration amount = Duration(0));
-    Result<Duration> reserve_and_confirm();
+    Result<std::vector<long long>> run(const char* mode, const std::string& token = "", Duration amount = Duration(0),
+                                       Duration budget = Duration::max());
     std::string new_token();
     Result<Reply> command(const std::vector<std::string>& argv);
     ApiError down(const std::string& why) const {
@@ -107,17 +107,20 @@ std::string RedisPacer::new_token() {
     return fmt::format("{:016x}", rng_());
 }
 
-Result<std::vector<long long>> RedisPacer::run(const char* mode, const std::string& token, Duration amount) {
+Result<std::vector<long long>> RedisPacer::run(const char* mode, const std::string& token, Duration amount, Duration budget) {
     std::lock_guard lock(mu_);
     if (!ctx_) {
         if (auto c = connect(); !c) return c.error();
     }
-    std::vector<std::string> argv{"EVALSHA", sha_, "3", key_ + ":grants", key_ + ":penalty", key_ + ":last", mode,
-                                  std::to_string(min_gap_of(o_.windows, o_.margin, o_.min_gap_fraction).count()),
+    std::vector<std::string> argv{"EVALSHA", sha_, "4", key_ + ":grants", key_ + ":penalty", key_ + ":tat", key_ + ":sent", mode,
+                                  std::to_string(spacing_of(o_.windows, o_.margin).count()),
                                   std::to_string(longest_window(o_.windows, o_.margin).count()),
                                   std::to_string(amount.count()),
                                   o_.use_client_clock ? std::to_string(clock_->now().time_since_epoch().count()) : "",
-                                  token};
+                                  token,
+                                  std::to_string(burst_of(o_)),
+                                  std::to_string(plausible_lead(o_).count()),
+                                  budget == Duration::max() ? "" : std::to_string(std::max(Duration(0), budget).count())};
     for (const auto& w : o_.windows) {
         argv.push_back(std::to_string(w.limit));
         argv.push_back(std::to_string(effective_window(w, o_.margin).count()));
@@ -131,34 +134,38 @@ Result<std::vector<long long>> RedisPacer::run(const char* mode, const std::stri
     if (!r) return r.error();
     std::vector<long long> out;
     for (size_t i = 0; (*r)->type == REDIS_REPLY_ARRAY && i < (*r)->elements; ++i) out.push_back((*r)->element[i]->integer);
-    if (out.size() < 2) return down("unexpected reply from the pacer script");
+    if (out.size() < 3) return down("unexpected reply from the pacer script");
+    if ((out[2] & 1) && o_.log)
+        o_.log(fmt::format("warning: pacer state in redis at {} unusable (times further ahead than any wait or "
+                           "penalty allows); treating the window as full", o_.backend));
     return out;
 }
 
-// Same steps as StatePacer::acquire: reserve, sleep until the slot, then confirm against the grants'
-// completion times (a late one moves the slot), until the request may go.
-Result<Duration> RedisPacer::reserve_and_confirm() {
+// Same steps as StatePacer::acquire_within: reserve, sleep until the slot, then confirm against the grants'
+// completion times (a late one moves the slot), until the request may go or its budget runs out.
+Result<Duration> RedisPacer::acquire(Duration budget) {
     const auto token = new_token();
-    auto r = run("reserve", token);
+    auto r = run("reserve", token, Duration(0), budget);
     if (!r) return r.error();
     Duration wait((*r)[0]), waited(0);
+    if ((*r)[2] & 2) return beyond_budget(wait, budget, ((*r)[2] & 4) != 0);
     const char* why = (*r)[1] > 0 ? "slot (after the account's rate-limit penalty)" : "slot";
     if (wait == Duration(0) && o_.log) o_.log("pacer: slot granted, no wait");
     while (wait > Duration(0)) {
         wait_for_slot(o_, *clock_, clock_->now() + wait, wait, why);
         waited += wait;
-        auto c = run("confirm", token);
+        const auto left = budget == Duration::max() ? budget : budget - waited;
+        auto c = run("confirm", token, Duration(0), left);
         if (!c) return c.error();
         wait = Duration((*c)[0]);
+        if ((*c)[2] & 2) return beyond_budget(wait, left, ((*c)[2] & 4) != 0);
         if (wait > Duration(0) && o_.log)
-            o_.log(fmt::format("pacer: an earlier request finished late; waiting {} more", fmt_seconds(wait)));
+            o_.log(fmt::format("pacer: an earlier request finished or went out late; waiting {} more", fmt_seconds(wait)));
         why = "slot";
     }
     in_flight_.put(token);
     return waited;
 }
-
-Result<Duration> RedisPacer::acquire() { return reserve_and_confirm(); }
 
 Result<Unit> RedisPacer::complete(bool answered) {
     const auto token = in_flight_.take();
@@ -169,6 +176,10 @@ Result<Unit> RedisPacer::complete(bool answered) {
 }
 
 Result<Unit> RedisPacer::penalize(Duration pause) {
+    if (pause > o_.max_penalty) {
+        if (o_.log) o_.log(fmt::format("pacer: a pause of {} cut to max_penalty {}", fmt_seconds(pause), fmt_seconds(o_.max_penalty)));
+        pause = o_.max_penalty;
+    }
     if (auto r = run("penalize", "", pause); !r) return r.error();
     if (o_.log) o_.log(fmt::format("pacer: penalty {} for every client of the account", fmt_seconds(pause)));
     return Unit{};
@@ -183,7 +194,7 @@ Result<Duration> RedisPacer::time_until_free() {
 Result<nlohmann::json> RedisPacer::status() {
     auto r = run("peek");
     if (!r) return r.error();
-    const std::vector<int> counts(r->begin() + 2, r->end());
+    const std::vector<int> counts(r->begin() + 3, r->end());
     auto j = status_json(o_, "redis", counts, Duration((*r)[0]), Duration((*r)[1]));
     j["url"] = o_.backend;
     j["key"] = key_;
@@ -192,7 +203,8 @@ Result<nlohmann::json> RedisPacer::status() {
 
 Result<Unit> RedisPacer::reset() {
     std::lock_guard lock(mu_);
-    auto r = command({"DEL", key_ + ":grants", key_ + ":penalty", key_ + ":last"});
+    // ":last" is an older version's key: reset clears it too.
+    auto r = command({"DEL", key_ + ":grants", key_ + ":penalty", key_ + ":tat", key_ + ":sent", key_ + ":last"});
     if (!r) return r.error();
     return Unit{};
 }

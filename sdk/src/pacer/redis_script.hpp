@@ -1,14 +1,18 @@
 #pragma once
 // The redis backend's reservation, done atomically on the server with the server's clock (TIME), so the
-// hosts sharing a budget need not agree on time. Mirrors reservation.cpp: next_slot (reserve),
-// confirm_slot (confirm) and the move to the completion time (complete).
+// hosts sharing a budget need not agree on time. Mirrors reservation.cpp: next_slot and reserve_slot
+// (reserve), confirm_slot (confirm) and the move to the completion time (complete).
 // KEYS: grants (sorted set, member = the grant's token, score = its time in us), penalty (string, us),
-// last (string, us: the latest slot or completion as it happened, which the minimum gap runs from).
-// ARGV: mode (reserve|confirm|complete|peek|penalize), minimum gap between grants us, longest window us,
+// tat (string, us: the theoretical arrival time that spaces grants), sent (string, us: when the latest
+// request went out).
+// ARGV: mode (reserve|confirm|complete|peek|penalize), interval between grants us, longest window us,
 // amount us (penalize: the pause; complete: the answered request's credit, answered_credit()), client time
-// us ("" = use TIME; set only by tests driving a fake clock), the grant's token, then limit/window-us pairs.
-// Returns {delay us, penalty left us, grants per window...}; for confirm the delay is 0 when the request
-// may go now. Numbers go through string.format('%d'): Lua's default number formatting (%.14g) would round
+// us ("" = use TIME; set only by tests driving a fake clock), the grant's token, burst, how far ahead stored
+// times may lie us (plausible_lead()), the wait budget us (reserve: from now; confirm: from the check;
+// "" = none), then limit/window-us pairs.
+// Returns {delay us, penalty left us, flags, grants per window...}; for confirm the delay is 0 when the
+// request may go now. Flags: 1 the state was implausible and was replaced by full windows, 2 the slot lies
+// past the budget and nothing is reserved (confirm: the reservation is released), 4 the penalty set the slot. Numbers go through string.format('%d'): Lua's default number formatting (%.14g) would round
 // microsecond timestamps.
 namespace ccai::detail {
 
@@ -20,39 +24,61 @@ if not now then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 end
-local gap, longest = tonumber(ARGV[2]), tonumber(ARGV[3])
+local interval, longest, burst = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[7])
+local lead, budget = tonumber(ARGV[8]), tonumber(ARGV[9])
+local first_pair = 10
+local flags = 0
 local pen = tonumber(redis.call('GET', KEYS[2]) or '0')
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', s(now - longest))
+local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+local latest = 0
+if #newest > 0 then latest = tonumber(newest[2]) end
+local sent = tonumber(redis.call('GET', KEYS[4]) or '0')
+local tat = tonumber(redis.call('GET', KEYS[3]) or '-1')
+-- Times no wait or penalty can reach: not written by a working pacer. Assume every window full now.
+if math.max(pen, latest, sent, tat) > now + lead then
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+  local smallest = tonumber(ARGV[first_pair])
+  for i = first_pair, #ARGV, 2 do smallest = math.min(smallest, tonumber(ARGV[i])) end
+  for i = 1, smallest do redis.call('ZADD', KEYS[1], s(now), 'unknown-' .. i) end
+  redis.call('PEXPIRE', KEYS[1], s(math.ceil(longest / 1000) + 1000))
+  pen, latest, sent, tat = 0, now, 0, 0
+  flags = 1
+end
 if mode == 'penalize' then
   local till = now + tonumber(ARGV[4])
   if till > pen then
     redis.call('SET', KEYS[2], s(till), 'PX', s(math.ceil(tonumber(ARGV[4]) / 1000) + 1000))
     pen = till
   end
-  return {0, pen - now}
+  return {0, pen - now, flags}
 end
-local last = tonumber(redis.call('GET', KEYS[3]) or '0')
-local function keep(slot)
-  local ms = s(math.ceil((math.max(slot, now) - now + longest) / 1000) + 1000)
+if tat < 0 then
+  -- Grants without tat (written by an older version): no burst allowance left.
+  tat = 0
+  if latest > 0 then tat = math.max(now, latest) + burst * interval end
+end
+-- tat and sent live as long as the grants that could still matter.
+local function keep(upto)
+  local ms = s(math.ceil((math.max(upto, tat, now) - now + longest) / 1000) + 1000)
   redis.call('PEXPIRE', KEYS[1], ms)
-  if slot > last then
-    last = slot
-    redis.call('SET', KEYS[3], s(slot), 'PX', ms)
-  end
+  redis.call('SET', KEYS[3], s(tat), 'PX', ms)
+  if sent > 0 then redis.call('SET', KEYS[4], s(sent), 'PX', ms) end
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', s(now - longest))
 local mine = tonumber(redis.call('ZSCORE', KEYS[1], token) or '0')
 if mode == 'complete' then
   local done = math.max(now, mine)
   redis.call('ZADD', KEYS[1], s(done - tonumber(ARGV[4])), token)
   keep(done)
-  return {0, math.max(0, pen - now)}
+  return {0, math.max(0, pen - now), flags}
 end
-local out = {0, math.max(0, pen - now)}
+local out = {0, math.max(0, pen - now), flags}
 if mode == 'confirm' then
   local at = math.max(now, mine)
   redis.call('ZREM', KEYS[1], token)
   local slot = math.max(at, pen)
-  for i = 7, #ARGV, 2 do
+  if sent > 0 then slot = math.max(slot, sent + interval) end
+  for i = first_pair, #ARGV, 2 do
     local limit, w = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
     local c = redis.call('ZCOUNT', KEYS[1], '(' .. s(at - w), s(at))
     if c >= limit then
@@ -61,17 +87,22 @@ if mode == 'confirm' then
     end
     out[#out + 1] = c
   end
-  redis.call('ZADD', KEYS[1], s(slot), token)
-  keep(slot)
+  if pen >= slot then out[3] = out[3] + 4 end
   out[1] = slot - at
+  if budget and slot > at and slot - at > budget then
+    out[3] = out[3] + 2
+    keep(at)
+    return out
+  end
+  redis.call('ZADD', KEYS[1], s(slot), token)
+  if slot == at then sent = math.max(sent, at) end
+  keep(slot)
   return out
 end
-local slot = math.max(now, pen)
-local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-if #newest > 0 then last = math.max(last, tonumber(newest[2])) end
-slot = math.max(slot, last + gap)
+local paced = math.max(now, tat - (burst - 1) * interval)
+local slot = math.max(paced, pen)
 local n = redis.call('ZCARD', KEYS[1])
-for i = 7, #ARGV, 2 do
+for i = first_pair, #ARGV, 2 do
   local limit, w = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
   if n >= limit then
     local g = redis.call('ZRANGE', KEYS[1], n - limit, n - limit, 'WITHSCORES')
@@ -79,8 +110,13 @@ for i = 7, #ARGV, 2 do
   end
   out[#out + 1] = redis.call('ZCOUNT', KEYS[1], '(' .. s(now - w), '+inf')
 end
-if mode == 'reserve' then
+if pen >= slot then out[3] = out[3] + 4 end
+if mode == 'reserve' and budget and slot - now > budget then
+  out[3] = out[3] + 2
+elseif mode == 'reserve' then
   redis.call('ZADD', KEYS[1], s(slot), token)
+  if slot > paced then tat = slot + burst * interval else tat = math.max(tat, slot) + interval end
+  if slot <= now then sent = math.max(sent, slot) end
   keep(slot)
 end
 out[1] = slot - now

@@ -1,9 +1,10 @@
 // The pure slot computation shared by the memory and file backends (the redis Lua script mirrors it).
-// We mirror the server's rolling windows with a log of grant times instead of a token bucket: a bucket
-// allows bursts that a rolling window later rejects, a log cannot. The windows are the hard bound; while
-// they have room, grants need only the minimum gap (a fraction of the even spacing) between them, so the
-// free capacity is used without ever sending an instantaneous burst.
+// Two rules decide a slot. A GCRA-style theoretical arrival time spreads calls evenly: after a small
+// burst, grants are one interval apart (the windows' average rate), so the service never sees a spike.
+// A log of grant times mirrors the server's rolling windows and is the hard bound: a bucket alone allows
+// bursts that a rolling window later rejects, a log cannot.
 #include <algorithm>
+#include <ctime>
 
 #include <fmt/format.h>
 
@@ -21,10 +22,16 @@ Duration spacing_of(const std::vector<RateWindow>& windows, double margin) {
     return s;
 }
 
-Duration min_gap_of(const std::vector<RateWindow>& windows, double margin, double min_gap_fraction) {
-    const auto gap = static_cast<double>(spacing_of(windows, margin).count()) * min_gap_fraction;
-    return std::max(Duration{1}, Duration(static_cast<Duration::rep>(gap)));
+int default_burst(const std::vector<RateWindow>& windows) {
+    int b = 0;
+    for (const auto& w : windows) {
+        const int tenth = (std::max(1, w.limit) + 9) / 10;
+        b = b == 0 ? tenth : std::min(b, tenth);
+    }
+    return std::max(1, b);
 }
+
+int burst_of(const PacerOptions& o) { return o.burst > 0 ? o.burst : default_burst(o.windows); }
 
 Duration longest_window(const std::vector<RateWindow>& windows, double margin) {
     Duration l{0};
@@ -39,15 +46,18 @@ Duration answered_credit(const std::vector<RateWindow>& windows, double margin) 
     return Duration(static_cast<Duration::rep>(static_cast<double>(shortest.count()) * (margin - kClockSlew)));
 }
 
-TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows, double margin,
-                    double min_gap_fraction, TimePoint now) {
+namespace {
+// The earliest time the burst allowance permits a grant.
+TimePoint paced_slot(const PacerState& s, Duration interval, int burst, TimePoint now) {
+    return std::max(now, s.tat - (burst - 1) * interval);
+}
+}  // namespace
+
+TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows, double margin, int burst,
+                    TimePoint now) {
     // Every constraint is a lower bound on t that does not depend on t, so one pass of max() suffices.
-    TimePoint t = std::max(now, s.penalty_until);
+    TimePoint t = std::max(paced_slot(s, spacing_of(windows, margin), burst, now), s.penalty_until);
     const auto& g = s.grants;  // ascending
-    // The gap runs from the latest slot or completion as it happened (a file written before `last` existed
-    // has only the log).
-    const auto last = g.empty() ? s.last : std::max(s.last, g.back());
-    t = std::max(t, last + min_gap_of(windows, margin, min_gap_fraction));
     for (const auto& w : windows) {
         const auto n = static_cast<long>(g.size());
         // "fewer than limit grants in (t - W, t]" <=> the limit-th most recent grant is at or before t - W.
@@ -56,8 +66,18 @@ TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows,
     return t;
 }
 
+void reserve_slot(PacerState& s, const std::vector<RateWindow>& windows, double margin, int burst, TimePoint slot,
+                  TimePoint now) {
+    const auto interval = spacing_of(windows, margin);
+    const bool held = slot > paced_slot(s, interval, burst, now);
+    s.tat = held ? slot + burst * interval : std::max(s.tat, slot) + interval;
+    put_grant(s, slot);
+    if (slot <= now) s.sent = std::max(s.sent, slot);
+}
+
 TimePoint confirm_slot(const PacerState& s, const std::vector<RateWindow>& windows, double margin, TimePoint at) {
     TimePoint t = std::max(at, s.penalty_until);
+    if (s.sent != TimePoint{}) t = std::max(t, s.sent + spacing_of(windows, margin));
     const auto& g = s.grants;  // ascending
     const auto past_end = std::upper_bound(g.begin(), g.end(), at);
     for (const auto& w : windows) {
@@ -70,6 +90,37 @@ TimePoint confirm_slot(const PacerState& s, const std::vector<RateWindow>& windo
     return t;
 }
 
+Duration plausible_lead(const PacerOptions& o) {
+    return longest_window(o.windows, o.margin) + std::max(o.max_penalty, kLongestWait) +
+           burst_of(o) * spacing_of(o.windows, o.margin);
+}
+
+std::string implausible(const PacerState& s, TimePoint now, Duration lead) {
+    const auto latest = std::max({s.penalty_until, s.tat, s.sent, s.grants.empty() ? TimePoint{} : s.grants.back()});
+    if (latest <= now + lead) return "";
+    const char* what = latest == s.penalty_until ? "a penalty" : latest == s.tat ? "the spacing" : "a grant";
+    return fmt::format("{} {} ahead, more than any wait or penalty allows", what, fmt_seconds(latest - now));
+}
+
+ApiError beyond_budget(Duration wait, Duration budget, bool penalized) {
+    const auto at = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() +
+                                                         std::chrono::duration_cast<std::chrono::system_clock::duration>(wait));
+    std::tm tm{};
+    ::gmtime_r(&at, &tm);
+    char when[16];
+    std::strftime(when, sizeof when, "%H:%M:%S", &tm);
+    ApiError e;
+    e.kind = ErrorKind::rate_limited;
+    e.retryable = false;             // waiting is what the budget refuses: the caller decides what next
+    e.maybe_reached_server = false;  // nothing was sent
+    e.retry_after = std::chrono::ceil<std::chrono::milliseconds>(wait);
+    e.message = fmt::format("pacer: the account's next slot is in {} (at {} UTC), past this call's wait budget of {} "
+                            "(max_wait): {}", fmt_seconds(wait), when, fmt_seconds(budget),
+                            penalized ? "the account pauses after a rate-limit rejection"
+                                      : "the rate limit's windows and the calls queued ahead leave no earlier slot");
+    return e;
+}
+
 bool take_grant(PacerState& s, TimePoint t) {
     const auto it = std::lower_bound(s.grants.begin(), s.grants.end(), t);
     if (it == s.grants.end() || *it != t) return false;
@@ -79,7 +130,6 @@ bool take_grant(PacerState& s, TimePoint t) {
 
 void put_grant(PacerState& s, TimePoint t, Duration credit) {
     s.grants.insert(std::upper_bound(s.grants.begin(), s.grants.end(), t - credit), t - credit);
-    s.last = std::max(s.last, t);
 }
 
 void prune(PacerState& s, const std::vector<RateWindow>& windows, double margin, TimePoint now) {
@@ -99,7 +149,6 @@ void fill_conservatively(PacerState& s, const std::vector<RateWindow>& windows, 
     for (const auto& w : windows) limit = std::min(limit, w.limit);
     s.grants.assign(static_cast<size_t>(limit), now);
     s.penalty_until = std::max(s.penalty_until, now);
-    s.last = std::max(s.last, now);
 }
 
 nlohmann::json status_json(const PacerOptions& o, const std::string& backend, const std::vector<int>& counts,
@@ -117,7 +166,8 @@ nlohmann::json status_json(const PacerOptions& o, const std::string& backend, co
             {"scope", o.scope},
             {"limits", limits},
             {"margin", o.margin},
-            {"min_gap_ms", std::chrono::duration<double, std::milli>(min_gap_of(o.windows, o.margin, o.min_gap_fraction)).count()},
+            {"burst", burst_of(o)},
+            {"interval_ms", std::chrono::duration<double, std::milli>(spacing_of(o.windows, o.margin)).count()},
             {"next_free_in_ms", duration_cast<milliseconds>(std::max(Duration(0), next_free)).count()},
             {"penalty_ms", duration_cast<milliseconds>(std::max(Duration(0), penalty)).count()}};
 }

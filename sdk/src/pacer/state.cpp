@@ -11,19 +11,22 @@ void wait_for_slot(const PacerOptions& o, Clock& clock, TimePoint slot, Duration
     clock.sleep_until(slot);
 }
 
-Result<Duration> StatePacer::acquire() {
+Result<Duration> StatePacer::acquire_within(Duration budget) {
     const auto start = clock_->now();
     TimePoint slot{}, reserved_at{};
-    bool penalized = false;
+    bool penalized = false, refused = false;
     auto r = transact([&](PacerState& s, TimePoint now) {
         prune(s, o_.windows, o_.margin, now);
         reserved_at = now;
-        slot = next_slot(s, o_.windows, o_.margin, o_.min_gap_fraction, now);
+        slot = next_slot(s, o_.windows, o_.margin, burst_of(o_), now);
         penalized = s.penalty_until >= slot;
-        put_grant(s, slot);  // reserved under the lock: whoever reserves first gets the earlier slot
+        refused = slot - now > budget;
+        if (refused) return false;  // nothing reserved
+        reserve_slot(s, o_.windows, o_.margin, burst_of(o_), slot, now);  // under the lock: first come, first served
         return true;
     });
     if (!r) return r.error();
+    if (refused) return beyond_budget(slot - reserved_at, budget, penalized);
     if (slot <= reserved_at) {
         log("pacer: slot granted, no wait");
     } else {
@@ -36,13 +39,19 @@ Result<Duration> StatePacer::acquire() {
                 at = std::max(now, slot);  // never before the slot, whatever the clock says
                 take_grant(s, slot);
                 next = confirm_slot(s, o_.windows, o_.margin, at);
+                penalized = s.penalty_until >= next;
+                // A penalty recorded meanwhile may push the slot past the budget: give it up for the others.
+                refused = next > at && next - start > budget;
+                if (refused) return true;
                 put_grant(s, next);
+                if (next == at) s.sent = std::max(s.sent, at);
                 return true;
             });
             if (!c) return c.error();
+            if (refused) return beyond_budget(next - at, budget - (at - start), penalized);
             slot = next;
             if (next == at) break;
-            log(fmt::format("pacer: an earlier request finished late; waiting {} more", fmt_seconds(next - at)));
+            log(fmt::format("pacer: an earlier request finished or went out late; waiting {} more", fmt_seconds(next - at)));
             wait_for_slot(o_, *clock_, next, next - at, "slot");
         }
     }
@@ -66,6 +75,10 @@ void StatePacer::complete(bool answered) {
 }
 
 void StatePacer::penalize(Duration pause) {
+    if (pause > o_.max_penalty) {
+        log(fmt::format("pacer: a pause of {} cut to max_penalty {}", fmt_seconds(pause), fmt_seconds(o_.max_penalty)));
+        pause = o_.max_penalty;
+    }
     auto r = transact([&](PacerState& s, TimePoint now) {
         s.penalty_until = std::max(s.penalty_until, now + pause);
         return true;
@@ -78,7 +91,7 @@ Duration StatePacer::time_until_free() {
     Duration out{0};
     auto r = transact([&](PacerState& s, TimePoint now) {
         prune(s, o_.windows, o_.margin, now);
-        out = next_slot(s, o_.windows, o_.margin, o_.min_gap_fraction, now) - now;
+        out = next_slot(s, o_.windows, o_.margin, burst_of(o_), now) - now;
         return false;
     });
     return r ? out : Duration(0);
@@ -90,7 +103,7 @@ Result<nlohmann::json> StatePacer::status() {
     auto r = transact([&](PacerState& s, TimePoint now) {
         prune(s, o_.windows, o_.margin, now);
         for (const auto& w : o_.windows) counts.push_back(grants_in_window(s, w, o_.margin, now));
-        next_free = next_slot(s, o_.windows, o_.margin, o_.min_gap_fraction, now) - now;
+        next_free = next_slot(s, o_.windows, o_.margin, burst_of(o_), now) - now;
         penalty = s.penalty_until - now;
         return false;
     });

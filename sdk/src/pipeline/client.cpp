@@ -71,14 +71,17 @@ Result<TransportOptions> transport_options(const Config& config, TransportOption
     return base;
 }
 
-// The normalised URL, so that "h", "https://h/" and "HTTPS://H:443" share one budget, as they share one account.
+// The rate limit is the account's, however the host is spelled: every spelling shares one budget. Without
+// an account id, the normalised host ("h", "https://h/" and "HTTPS://H:443" alike).
 std::string pacer_scope(const Config& config) {
+    if (config.has("pacer_scope")) return config.get("pacer_scope");
+    if (config.has("account_id")) return "account|" + config.get("account_id");
     const auto base = parse_base_url(config.get("host"));
-    return (base ? base->text : config.get("host")) + "|" + config.get("account_id");
+    return "host|" + (base ? base->text : config.get("host"));
 }
 
 Result<PacerOptions> pacer_options(const Config& config) {
-    for (const auto* key : {"rate_limit", "pacer", "pacer_fallback", "pacer_margin"})
+    for (const auto* key : {"rate_limit", "pacer", "pacer_fallback", "pacer_margin", "burst", "max_penalty"})
         if (auto valid = detail::validate_setting(config, key); !valid) return valid.error();
     PacerOptions o;
     auto windows = parse_rate_limits(config.get("rate_limit"));
@@ -90,6 +93,19 @@ Result<PacerOptions> pacer_options(const Config& config) {
     o.dir_shared = config.enabled("pacer_dir_shared");
     o.fallback = config.get("pacer_fallback");
     o.margin = config.number("pacer_margin");  // validated with the other settings (validate_settings)
+    o.max_penalty = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(config.number("max_penalty")));
+    if (config.has("burst")) {
+        o.burst = static_cast<int>(config.number("burst"));
+        int smallest = o.windows.front().limit;
+        for (const auto& w : o.windows) smallest = std::min(smallest, w.limit);
+        if (o.burst > smallest) {
+            const auto& origin = config.all().at("burst").origin;
+            auto message = fmt::format("bad burst '{}' (from {}): expected at most {}, the calls rate_limit {} allows in "
+                                       "a window", o.burst, origin == "flag" ? "--burst" : origin, smallest,
+                                       config.get("rate_limit"));
+            return origin == "flag" ? invalid_input(std::move(message)) : config_error(std::move(message));
+        }
+    }
     return o;
 }
 
@@ -100,7 +116,7 @@ Client::Client(ClientOptions options) : options_(std::move(options)) {
     const RetryOptions retry = options_.retry.value_or(retry_options(c));
     policies_.push_back(detail::make_retry_policy(retry, options_.pacer, options_.clock, options_.log));
     policies_.push_back(detail::make_auth_policy(c));
-    policies_.push_back(detail::make_pacer_policy(options_.pacer));
+    policies_.push_back(detail::make_pacer_policy(options_.pacer, retry.max_wait));
     if (options_.log) policies_.push_back(detail::make_log_policy(options_.log));
 }
 

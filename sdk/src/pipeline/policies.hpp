@@ -9,7 +9,9 @@ namespace ccai::detail {
 std::unique_ptr<Policy> make_retry_policy(RetryOptions options, std::shared_ptr<Pacer> pacer,
                                           std::shared_ptr<Clock> clock, std::function<void(const std::string&)> log);
 std::unique_ptr<Policy> make_auth_policy(const Config& config);
-std::unique_ptr<Policy> make_pacer_policy(std::shared_ptr<Pacer> pacer);
+/// `max_wait`: the call's whole wait budget; what the call has already waited (pacer and retries) is
+/// taken from it, and a slot beyond the rest fails the call at once (Pacer::acquire_within).
+std::unique_ptr<Policy> make_pacer_policy(std::shared_ptr<Pacer> pacer, Duration max_wait = Duration::max());
 std::unique_ptr<Policy> make_log_policy(std::function<void(const std::string&)> log);
 
 /// libcurl transport.

@@ -11,7 +11,8 @@ RetryClass classify(const Result<HttpResponse>& outcome) {
     if (!outcome) {
         const auto k = outcome.error().kind;
         if (k == ErrorKind::network) return outcome.error().retryable ? RetryClass::transient : RetryClass::done;
-        if (k == ErrorKind::rate_limited) return RetryClass::rate_limited;
+        // Not retryable: the pacer refused to wait past the call's budget; nothing reached the service.
+        if (k == ErrorKind::rate_limited) return outcome.error().retryable ? RetryClass::rate_limited : RetryClass::done;
         return RetryClass::done;
     }
     const int s = outcome->status;

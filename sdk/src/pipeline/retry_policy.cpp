@@ -47,10 +47,11 @@ private:
     bool after_rejection(Result<HttpResponse>& out, Progress& p) {
         ++p.rejections;
         const auto until_free = pacer_->time_until_free();
-        auto pause = rate_limit_pause(o_, p.rejections, retry_after_of(out), until_free);
+        const auto asked = retry_after_of(out);
+        auto pause = rate_limit_pause(o_, p.rejections, asked, until_free);
         pause += positive_jitter(pause);
         if (p.attempt >= o_.max_attempts || p.waited + pause > o_.max_wait) {
-            out = exhausted(out, p, pause);
+            out = exhausted(out, p, pause, asked);
             return false;
         }
         if (p.rejections == 1 && until_free == Duration(0))
@@ -100,7 +101,7 @@ private:
     }
 
     // Gives up: still tells the others to back off, and says when a retry could succeed.
-    ApiError exhausted(const Result<HttpResponse>& out, const Progress& p, Duration pause) {
+    ApiError exhausted(const Result<HttpResponse>& out, const Progress& p, Duration pause, Duration asked) {
         pacer_->penalize(pause);
         ApiError e = out ? error_from_response(out->status, out->body) : out.error();
         e.kind = ErrorKind::rate_limited;
@@ -108,7 +109,9 @@ private:
         const auto why = p.attempt >= o_.max_attempts
                              ? fmt::format("after {} attempt{}", p.attempt, p.attempt == 1 ? "" : "s")
                              : fmt::format("and waiting again would pass the {:.0f}s retry budget", seconds(o_.max_wait));
-        e.message = fmt::format("rate limit still exceeded {}; retry in {:.0f}s", why, std::ceil(seconds(pause)));
+        e.message = fmt::format("rate limit still exceeded {}{}; retry in {:.0f}s", why,
+                                asked > Duration(0) ? fmt::format(" (the service asked to wait {:.0f} s)", seconds(asked)) : "",
+                                std::ceil(seconds(pause)));
         say(e.message);
         return e;
     }

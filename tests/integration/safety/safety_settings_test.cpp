@@ -44,6 +44,8 @@ const BadValue kBad[] = {
     {"compression", "zip", R"("zip")", "gzip, none"},
     {"pacer", "disk", R"("disk")", "file, memory or redis://"},
     {"pacer_margin", "lots", R"("lots")", "percentage"},
+    {"burst", "0", "0", "from 1 to 10000"},
+    {"max_penalty", "0", "0", "from 1 to 86400"},
     {"rate_limit", "fast", R"("fast")", "60/1m"},
     {"allow_http", "yes", R"("yes")", "true or false"},
     {"pacer_dir_shared", "1", "1", "true or false"},
