@@ -4,7 +4,7 @@
 #include <set>
 
 #include "pipeline/policies.hpp"
-#include "pacer_contract_test.hpp"
+#include "support/pacer_contract.hpp"
 
 using namespace ccai;
 using namespace ccai::test;

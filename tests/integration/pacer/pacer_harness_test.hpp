@@ -1,5 +1,5 @@
 #pragma once
-// For tests/integration/pacer_*_test.cpp: a real redis-server, and many real ccai-cli processes run the
+// For tests/integration/pacer/: a real redis-server, and many real ccai-cli processes run the
 // way a shell user runs them (xargs -P N) against a ccai-mock enforcing a scaled rolling window.
 #include <doctest/doctest.h>
 

@@ -1,6 +1,6 @@
 // The redis backend against a real redis-server: the same contract as memory and file, the server's
 // TIME, hosts (here: groups with separate state dirs) sharing one budget, and redis going away.
-#include "../unit/pacer_contract_test.hpp"
+#include "support/pacer_contract.hpp"
 #include "pacer_harness_test.hpp"
 
 using namespace ccai;

@@ -1,6 +1,6 @@
 #pragma once
 // The pacer's contract, checked identically for every backend: the unit tests run it on memory and
-// file, tests/integration/pacer_redis_test.cpp on a real redis-server. Time is a FakeClock throughout.
+// file, tests/integration/pacer/pacer_redis_test.cpp on a real redis-server. Time is a FakeClock throughout.
 #include <doctest/doctest.h>
 
 #include <algorithm>

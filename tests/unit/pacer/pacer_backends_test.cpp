@@ -1,5 +1,5 @@
-// The pacer contract on the in-process and file backends (redis: tests/integration/pacer_redis_test.cpp).
-#include "pacer_contract_test.hpp"
+// The pacer contract on the in-process and file backends (redis: tests/integration/pacer/pacer_redis_test.cpp).
+#include "support/pacer_contract.hpp"
 #include "support/process.hpp"
 
 using namespace ccai;

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "pacer/internal.hpp"
-#include "pacer_contract_test.hpp"
+#include "support/pacer_contract.hpp"
 #include "support/process.hpp"
 
 using namespace ccai;
