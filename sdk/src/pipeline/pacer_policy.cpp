@@ -1,10 +1,9 @@
 // Every request on the wire, retries included, takes a pacer slot first and reports when it finished,
 // so the pacer measures the windows from completion times (see Pacer::complete).
 #include <algorithm>
+#include <utility>
 
 #include "pipeline/policies.hpp"
-
-#include <utility>
 
 namespace ccai::detail {
 namespace {
