@@ -5,7 +5,7 @@
 
 #include <cstdlib>
 
-#include "app.hpp"
+#include "context.hpp"
 #include "ccai/redact.hpp"
 
 namespace {

@@ -1,6 +1,6 @@
 #pragma once
 // Running one operation: validate, --dry-run or send, print. Shared by the group commands and `api`.
-#include "app.hpp"
+#include "context.hpp"
 
 namespace ccai::cli {
 

@@ -2,12 +2,14 @@
 // The command tree as plain data, read off the CLI11 App after every command is registered. Shell
 // completions (completion_*.cpp) and the command reference (reference_*.cpp) are both printed from
 // it, so neither can drift from what the parser accepts.
-#include <CLI/CLI.hpp>
-
 #include <string>
 #include <vector>
 
 #include "ccai/endpoint.hpp"
+
+namespace CLI {
+class App;
+}
 
 namespace ccai::cli {
 

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "app.hpp"
+#include "context.hpp"
 #include "ccai/jwt.hpp"
 #include "support/fakes.hpp"
 
