@@ -1,8 +1,10 @@
-// The command tree (the root's description and flags, then each command family) and one run of it.
+// The command tree over CLI11: the builder command families use (command.hpp), the root's description and
+// flags, then each command family; and one run of it.
 #include "app.hpp"
 
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "ccai/base_url.hpp"
@@ -17,6 +19,96 @@ namespace {
 bool person_reads(int fd) { return ::isatty(fd) != 0 && ::tcgetpgrp(fd) == ::getpgrp(); }
 }  // namespace
 
+// --- The builder (command.hpp) ---
+
+namespace {
+// An empty flag value (`--jwt-jti=$UNSET`) would otherwise read as "not given" and quietly take the default.
+const CLI::Validator kNotEmpty(
+    [](std::string& v) { return v.empty() ? std::string("empty value: give one, or leave the flag out for the default") : std::string(); },
+    "", "not empty");
+}  // namespace
+
+Option& Option::required() {
+    option_->required();
+    return *this;
+}
+Option& Option::type_name(const std::string& name) {
+    option_->type_name(name);
+    return *this;
+}
+Option& Option::group(const std::string& heading) {
+    option_->group(heading);
+    return *this;
+}
+Option& Option::one_of(std::vector<std::string> values) {
+    option_->check(CLI::IsMember(std::move(values)));
+    return *this;
+}
+Option& Option::range(int min, int max) {
+    option_->check(CLI::Range(min, max));
+    return *this;
+}
+Option& Option::positive() {
+    option_->check(CLI::PositiveNumber);
+    return *this;
+}
+Option& Option::not_empty() {
+    option_->check(kNotEmpty);
+    return *this;
+}
+Option& Option::default_value(const std::string& value) {
+    option_->default_val(value);
+    return *this;
+}
+bool Option::given() const { return option_->count() > 0; }
+
+Command Command::add_command(const std::string& name, const std::string& description) {
+    auto* sub = app_->add_subcommand(name, description);
+    sub->fallthrough();
+    return Command(sub);
+}
+Command& Command::require_command() {
+    app_->require_subcommand(1);
+    return *this;
+}
+Command& Command::footer(const std::string& text) {
+    app_->footer(text);
+    return *this;
+}
+Command& Command::group(const std::string& heading) {
+    app_->group(heading);
+    return *this;
+}
+Command& Command::on_chosen(std::function<void()> fn) {
+    app_->callback(std::move(fn));
+    return *this;
+}
+Option Command::option(const std::string& names, std::string& into, const std::string& description) {
+    return Option(app_->add_option(names, into, description));
+}
+Option Command::option(const std::string& names, std::vector<std::string>& into, const std::string& description) {
+    return Option(app_->add_option(names, into, description));
+}
+Option Command::option(const std::string& names, int& into, const std::string& description) {
+    return Option(app_->add_option(names, into, description));
+}
+Option Command::option(const std::string& names, long long& into, const std::string& description) {
+    return Option(app_->add_option(names, into, description));
+}
+Option Command::option(const std::string& names, std::function<void(const std::string&)> each,
+                       const std::string& description) {
+    return Option(app_->add_option_function<std::string>(names, std::move(each), description));
+}
+Option Command::flag(const std::string& names, bool& into, const std::string& description) {
+    return Option(app_->add_flag(names, into, description));
+}
+Option Command::flag(const std::string& names, std::function<void(const std::string&)> each,
+                     const std::string& description) {
+    return Option(app_->add_flag(names, description)->each(std::move(each)));
+}
+
+// --- The tree ---
+
 Console Console::standard() { return Console{stdout, stderr, ::isatty(1) != 0, person_reads(2)}; }
 
 int Context::fail(const ApiError& error) const { return report_error(console.err, error); }
@@ -30,7 +122,7 @@ CommandLine::CommandLine(Context& c) : context(c) {
     app_->footer("Exit codes: 0 ok, 1 error, 2 usage/invalid input, 3 configuration, 4 auth rejected, 5 not found,\n"
                  "6 other 4xx, 7 rate limited after retries, 8 server error, 9 network, 10 batch with failures,\n"
                  "130 interrupted. Errors are one JSON object on stderr.");
-    add_global_flags(*app_, context.flags);
+    add_global_flags(root(), context.flags);
     add_operation_commands(*this);
     add_api_command(*this);
     add_batch_command(*this);
@@ -38,6 +130,8 @@ CommandLine::CommandLine(Context& c) : context(c) {
     add_pacer_command(*this);
     add_completion_command(*this);
 }
+
+CommandLine::~CommandLine() = default;
 
 namespace {
 

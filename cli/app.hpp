@@ -1,14 +1,13 @@
 #pragma once
 // The command tree: each command family registers its commands on it. run_cli (context.hpp) makes one
 // per run.
-#include <CLI/CLI.hpp>
-
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "command.hpp"
 #include "context.hpp"
 
 namespace ccai::cli {
@@ -21,9 +20,12 @@ using Action = std::function<int()>;
 class CommandLine {
 public:
     explicit CommandLine(Context& context);
+    ~CommandLine();
     CommandLine(const CommandLine&) = delete;
     CommandLine& operator=(const CommandLine&) = delete;
 
+    /// The root command, where command families add theirs.
+    Command root() { return Command(app_.get()); }
     CLI::App& app() { return *app_; }
     Context& context;
     Action action;
@@ -41,8 +43,8 @@ private:
     std::unique_ptr<CLI::App> app_;  // after owned_: destroyed first, while what it binds still lives
 };
 
-/// Registers the global flags on `app` (and stores them in `flags`).
-void add_global_flags(CLI::App& app, GlobalFlags& flags);
+/// Registers the global flags on `root` (and stores them in `flags`).
+void add_global_flags(Command root, GlobalFlags& flags);
 /// `--allow-http=` with nothing after '=': CLI11 reads it as true, so it is refused before parsing.
 std::optional<std::string> empty_switch_value(int argc, const char* const* argv);
 

@@ -8,13 +8,6 @@
 
 namespace ccai::cli {
 
-namespace {
-// An empty flag value (`--jwt-jti=$UNSET`) would otherwise read as "not given" and quietly take the default.
-const CLI::Validator kNotEmpty(
-    [](std::string& v) { return v.empty() ? std::string("empty value: give one, or leave the flag out for the default") : std::string(); },
-    "", "not empty");
-}  // namespace
-
 std::optional<std::string> empty_switch_value(int argc, const char* const* argv) {
     for (int i = 1; i < argc && std::string_view(argv[i]) != "--"; ++i)
         if (std::string_view(argv[i]) == "--allow-http=")
@@ -22,7 +15,7 @@ std::optional<std::string> empty_switch_value(int argc, const char* const* argv)
     return std::nullopt;
 }
 
-void add_global_flags(CLI::App& app, GlobalFlags& f) {
+void add_global_flags(Command app, GlobalFlags& f) {
     // Every non-secret setting is a flag named after its key; secrets come only from the credentials
     // file or the environment, so they never show up in `ps` or shell history.
     for (const auto& spec : setting_specs()) {
@@ -33,30 +26,26 @@ void add_global_flags(CLI::App& app, GlobalFlags& f) {
             // The value as typed (`--allow-http=yes`) is checked like the environment's: only true or false.
             std::string_view text = spec.desc;
             if (text.starts_with("true: ")) text.remove_prefix(6);
-            // const: a non-const string would be taken as the variable the flag writes to, not its description
             const std::string desc(text);
-            app.add_flag("--allow-http", desc)
-                ->each([&f](const std::string& v) { f.settings["allow_http"] = v; })
-                ->group("Global options");
+            app.flag("--allow-http", [&f](const std::string& v) { f.settings["allow_http"] = v; }, desc)
+                .group("Global options");
             continue;
         }
-        app.add_option_function<std::string>("--" + kebab_case(key), [&f, key](const std::string& v) { f.settings[key] = v; },
-                                             std::string(spec.desc))
-            ->check(kNotEmpty)
-            ->group("Global options")
-            ->type_name(key == "host" ? "URL" : "VALUE");
+        app.option("--" + kebab_case(key), [&f, key](const std::string& v) { f.settings[key] = v; }, std::string(spec.desc))
+            .not_empty()
+            .group("Global options")
+            .type_name(key == "host" ? "URL" : "VALUE");
     }
-    app.add_option_function<std::string>("--profile", [&f](const std::string& v) { f.settings["profile"] = v; },
-                                         "configuration profile (CCAI_PROFILE)")
-        ->group("Global options");
-    app.add_option("-o,--output", f.output, "output format: json (pretty on a terminal), jsonl, table, text (tab-separated values)")
-        ->check(CLI::IsMember({"json", "jsonl", "table", "text"}))
-        ->group("Global options");
-    app.add_option("--fields", f.fields, "only these fields, comma-separated (dotted paths allowed)")->group("Global options");
-    app.add_flag("-v,--verbose", f.verbose, "log the HTTP exchange and pacing decisions on stderr")->group("Global options");
-    app.add_flag("--dry-run", f.dry_run, "print the request as JSON and send nothing")->group("Global options");
-    app.add_flag("--insecure", f.insecure, "skip TLS certificate verification (warns every time)")->group("Global options");
-    app.add_flag("-q,--quiet", f.quiet, "no progress or wait notices on stderr")->group("Global options");
+    app.option("--profile", [&f](const std::string& v) { f.settings["profile"] = v; }, "configuration profile (CCAI_PROFILE)")
+        .group("Global options");
+    app.option("-o,--output", f.output, "output format: json (pretty on a terminal), jsonl, table, text (tab-separated values)")
+        .one_of({"json", "jsonl", "table", "text"})
+        .group("Global options");
+    app.option("--fields", f.fields, "only these fields, comma-separated (dotted paths allowed)").group("Global options");
+    app.flag("-v,--verbose", f.verbose, "log the HTTP exchange and pacing decisions on stderr").group("Global options");
+    app.flag("--dry-run", f.dry_run, "print the request as JSON and send nothing").group("Global options");
+    app.flag("--insecure", f.insecure, "skip TLS certificate verification (warns every time)").group("Global options");
+    app.flag("-q,--quiet", f.quiet, "no progress or wait notices on stderr").group("Global options");
 }
 
 Result<Config> load_config(const Context& c) {

@@ -188,25 +188,20 @@ Exit: 0 every line ok; 10 some line failed, in doubt or invalid; 2 invalid input
 
 void add_batch_command(CommandLine& cl) {
     auto& f = cl.own<BatchFlags>();
-    auto* cmd = cl.app().add_subcommand("batch", "run many calls from a JSON Lines or CSV file, paced and resumable");
-    cmd->fallthrough();
-    cmd->footer(kFooter);
-    cmd->add_option("--input", f.input, "input file, or - for stdin")->required()->type_name("FILE|-");
-    cmd->add_option("--format", f.format, "input format (default: csv with --op or a .csv file, else jsonl)")
-        ->check(CLI::IsMember({"jsonl", "csv"}));
-    cmd->add_option("--op", f.op, "CSV: the operation every row calls")->type_name("OPERATION");
-    cmd->add_option("--map", f.maps, "CSV: column=field (repeatable)")->type_name("COLUMN=FIELD");
-    cmd->add_option("--id-column", f.id_column, "CSV: the column holding each row's key")->type_name("COLUMN");
-    auto* results = cmd->add_option("--results", f.results, "results file (JSON Lines); enables the journal and --resume")
-                        ->type_name("FILE");
-    cmd->add_option("--concurrency", f.concurrency, "requests in flight (all share the pacer)")
-        ->check(CLI::Range(1, 64))
-        ->default_val(4);
-    cmd->add_flag("--resume", f.resume, "continue an interrupted run from FILE.journal");
-    cmd->add_flag("--retry-in-doubt", f.retry_in_doubt, "re-send lines whose outcome is unknown (may duplicate creates)");
-    cmd->add_flag("--skip-invalid", f.skip_invalid, "record invalid lines as invalid and run the others");
-    cmd->callback([&cl, &f, results] {
-        f.results_given = results->count() > 0;
+    auto cmd = cl.root().add_command("batch", "run many calls from a JSON Lines or CSV file, paced and resumable");
+    cmd.footer(kFooter);
+    cmd.option("--input", f.input, "input file, or - for stdin").required().type_name("FILE|-");
+    cmd.option("--format", f.format, "input format (default: csv with --op or a .csv file, else jsonl)").one_of({"jsonl", "csv"});
+    cmd.option("--op", f.op, "CSV: the operation every row calls").type_name("OPERATION");
+    cmd.option("--map", f.maps, "CSV: column=field (repeatable)").type_name("COLUMN=FIELD");
+    cmd.option("--id-column", f.id_column, "CSV: the column holding each row's key").type_name("COLUMN");
+    auto results = cmd.option("--results", f.results, "results file (JSON Lines); enables the journal and --resume").type_name("FILE");
+    cmd.option("--concurrency", f.concurrency, "requests in flight (all share the pacer)").range(1, 64).default_value("4");
+    cmd.flag("--resume", f.resume, "continue an interrupted run from FILE.journal");
+    cmd.flag("--retry-in-doubt", f.retry_in_doubt, "re-send lines whose outcome is unknown (may duplicate creates)");
+    cmd.flag("--skip-invalid", f.skip_invalid, "record invalid lines as invalid and run the others");
+    cmd.on_chosen([&cl, &f, results] {
+        f.results_given = results.given();
         cl.action = [&f, &c = cl.context] { return run_batch(f, c); };
     });
 }

@@ -115,13 +115,12 @@ Result<HttpRequest> build_raw(const ApiFlags& f, const Config& config) {
 
 void add_api_command(CommandLine& cl) {
     auto& f = cl.own<ApiFlags>();
-    auto* cmd = cl.app().add_subcommand("api", "send any request through the same auth, pacing and retries");
-    cmd->fallthrough();
-    cmd->add_option("method", f.method, "GET, POST, PUT, DELETE")->required();
-    cmd->add_option("path", f.path, "path, e.g. /agentassist/api/v1/public/{botId}/queues")->required();
-    cmd->add_option("--body", f.body, "JSON body, @file, or @- for stdin")->type_name("JSON");
-    cmd->add_option("-H,--header", f.headers, "extra header name:value (repeatable)");
-    cmd->callback([&f, &cl] {
+    auto cmd = cl.root().add_command("api", "send any request through the same auth, pacing and retries");
+    cmd.option("method", f.method, "GET, POST, PUT, DELETE").required();
+    cmd.option("path", f.path, "path, e.g. /agentassist/api/v1/public/{botId}/queues").required();
+    cmd.option("--body", f.body, "JSON body, @file, or @- for stdin").type_name("JSON");
+    cmd.option("-H,--header", f.headers, "extra header name:value (repeatable)");
+    cmd.on_chosen([&f, &cl] {
         cl.action = [&f, &c = cl.context] {
             auto config = load_config(c);
             if (!config) return c.fail(config.error());

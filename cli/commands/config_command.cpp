@@ -7,11 +7,9 @@ namespace ccai::cli {
 
 namespace {
 // A subcommand that loads the configuration and prints something from it.
-void add_config_query(CLI::App& parent, const char* name, const char* desc, CommandLine& cl,
+void add_config_query(Command parent, const char* name, const char* desc, CommandLine& cl,
                       std::function<std::string(const Config&)> text) {
-    auto* cmd = parent.add_subcommand(name, desc);
-    cmd->fallthrough();
-    cmd->callback([&cl, text] {
+    parent.add_command(name, desc).on_chosen([&cl, text] {
         cl.action = [&c = cl.context, text] {
             auto config = load_config(c);
             if (!config) return c.fail(config.error());
@@ -24,13 +22,11 @@ void add_config_query(CLI::App& parent, const char* name, const char* desc, Comm
 
 void add_config_command(CommandLine& cl) {
     auto& show_origin = cl.own<bool>();
-    auto* cfg = cl.app().add_subcommand("config", "show the resolved configuration");
-    cfg->require_subcommand(1);
-    cfg->fallthrough();
-    auto* list = cfg->add_subcommand("list", "every setting with its value (secrets masked)");
-    list->fallthrough();
-    list->add_flag("--show-origin", show_origin, "also say where each value came from");
-    list->callback([&cl, &show_origin] {
+    auto cfg = cl.root().add_command("config", "show the resolved configuration");
+    cfg.require_command();
+    auto list = cfg.add_command("list", "every setting with its value (secrets masked)");
+    list.flag("--show-origin", show_origin, "also say where each value came from");
+    list.on_chosen([&cl, &show_origin] {
         cl.action = [&c = cl.context, &show_origin] {
             auto config = load_config(c);
             if (!config) return c.fail(config.error());
@@ -49,12 +45,12 @@ void add_config_command(CommandLine& cl) {
             return static_cast<int>(kOk);
         };
     });
-    add_config_query(*cfg, "profiles", "profile names in config.toml", cl, [](const Config& c) {
+    add_config_query(cfg, "profiles", "profile names in config.toml", cl, [](const Config& c) {
         std::string names;
         for (const auto& p : c.profiles()) names += p + "\n";
         return names;
     });
-    add_config_query(*cfg, "path", "the configuration directory", cl, [](const Config& c) { return c.config_dir() + "\n"; });
+    add_config_query(cfg, "path", "the configuration directory", cl, [](const Config& c) { return c.config_dir() + "\n"; });
 }
 
 }  // namespace ccai::cli

@@ -44,32 +44,30 @@ struct OperationFlags {
     long long max_items = 0;
 };
 
-void add_one(CLI::App& group, const EndpointSpec& spec, OperationFlags& v, CommandLine& cl) {
-    auto* cmd = group.add_subcommand(std::string(spec.action()), std::string(spec.title()));
-    cmd->fallthrough();
+void add_one(Command group, const EndpointSpec& spec, OperationFlags& v, CommandLine& cl) {
+    auto cmd = group.add_command(std::string(spec.action()), std::string(spec.title()));
     std::string footer = body_help(spec);
     if (!spec.notes().empty()) footer += "\nNotes: " + std::string(spec.notes()) + "\n";
     footer += fmt::format("\n{} {}   (docs: {})", spec.method(), spec.path(), spec.doc());
-    cmd->footer(footer);
+    cmd.footer(footer);
     for (const auto params : {spec.path_params(), spec.query_params()}) {
         for (const auto& p : params) {
             if (is_account_wide(p.name())) continue;
             const std::string name(p.name());
-            cmd->add_option_function<std::string>("--" + kebab_case(p.name()), [&v, name](const std::string& s) { v.params[name] = s; },
-                                                  param_help(p))
-                ->type_name(p.type().empty() ? "VALUE" : std::string(p.type()) == "string" ? "TEXT" : std::string(p.type()));
+            cmd.option("--" + kebab_case(p.name()), [&v, name](const std::string& s) { v.params[name] = s; }, param_help(p))
+                .type_name(p.type().empty() ? "VALUE" : std::string(p.type()) == "string" ? "TEXT" : std::string(p.type()));
         }
     }
-    if (spec.is_multipart()) cmd->add_option("--file", v.file, "file to upload")->type_name("PATH");
+    if (spec.is_multipart()) cmd.option("--file", v.file, "file to upload").type_name("PATH");
     if (spec.takes_body()) {
-        cmd->add_option("--body", v.body, "JSON body, @file, or @- for stdin")->type_name("JSON");
-        if (!spec.body_is_array()) cmd->add_option("--set", v.sets, "set a body field: path=value (repeatable)")->type_name("PATH=VALUE");
+        cmd.option("--body", v.body, "JSON body, @file, or @- for stdin").type_name("JSON");
+        if (!spec.body_is_array()) cmd.option("--set", v.sets, "set a body field: path=value (repeatable)").type_name("PATH=VALUE");
     }
     if (spec.pagination()) {
-        cmd->add_flag("--all", v.all, "follow pagination to the end, streaming items as JSON Lines");
-        cmd->add_option("--max-items", v.max_items, "with --all: stop after N items")->check(CLI::PositiveNumber);
+        cmd.flag("--all", v.all, "follow pagination to the end, streaming items as JSON Lines");
+        cmd.option("--max-items", v.max_items, "with --all: stop after N items").positive();
     }
-    cmd->callback([&spec, &v, &cl] {
+    cmd.on_chosen([&spec, &v, &cl] {
         cl.action = [&spec, &v, &c = cl.context] {
             CallArgs args;
             for (const auto& [k, val] : v.params) args.params[k] = val;
@@ -90,17 +88,15 @@ void add_one(CLI::App& group, const EndpointSpec& spec, OperationFlags& v, Comma
 }  // namespace
 
 void add_operation_commands(CommandLine& cl) {
-    auto& app = cl.app();
-    std::map<std::string_view, CLI::App*> groups;
+    std::map<std::string_view, Command> groups;
     for (const auto& spec : endpoints()) {
-        auto& group = groups[spec.group()];
-        if (!group) {
-            group = app.add_subcommand(std::string(spec.group()), fmt::format("{} operations", spec.group()));
-            group->require_subcommand(1);
-            group->fallthrough();
-            group->group("API groups");
+        auto it = groups.find(spec.group());
+        if (it == groups.end()) {
+            auto group = cl.root().add_command(std::string(spec.group()), fmt::format("{} operations", spec.group()));
+            group.require_command().group("API groups");
+            it = groups.emplace(spec.group(), group).first;
         }
-        add_one(*group, spec, cl.own<OperationFlags>(), cl);
+        add_one(it->second, spec, cl.own<OperationFlags>(), cl);
     }
 }
 

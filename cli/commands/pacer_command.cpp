@@ -21,17 +21,12 @@ int with_pacer(const Context& c, const std::function<Result<nlohmann::json>(Pace
 }  // namespace
 
 void add_pacer_command(CommandLine& cl) {
-    auto* pacer = cl.app().add_subcommand("pacer", "the client-side rate-limit pacer shared by every process on the account");
-    pacer->require_subcommand(1);
-    pacer->fallthrough();
-    auto* status = pacer->add_subcommand("status", "limits, grants in each window, next free slot, penalty, backend");
-    status->fallthrough();
-    status->callback([&cl] {
+    auto pacer = cl.root().add_command("pacer", "the client-side rate-limit pacer shared by every process on the account");
+    pacer.require_command();
+    pacer.add_command("status", "limits, grants in each window, next free slot, penalty, backend").on_chosen([&cl] {
         cl.action = [&c = cl.context] { return with_pacer(c, [](Pacer& p) { return p.status(); }); };
     });
-    auto* reset = pacer->add_subcommand("reset", "forget the account's grants and penalties");
-    reset->fallthrough();
-    reset->callback([&cl] {
+    pacer.add_command("reset", "forget the account's grants and penalties").on_chosen([&cl] {
         cl.action = [&c = cl.context] {
             return with_pacer(c, [](Pacer& p) -> Result<nlohmann::json> {
                 auto r = p.reset();

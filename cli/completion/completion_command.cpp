@@ -24,17 +24,16 @@ int write_out(const Context& c, const std::string& text) {
 
 void add_completion(CommandLine& cl) {
     auto& shell = cl.own<std::string>();
-    auto* completion = cl.app().add_subcommand("completion", "print a shell completion script (bash, zsh or fish)");
-    completion->fallthrough();
-    completion->add_option("shell", shell, "the shell")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
-    completion->footer(
+    auto completion = cl.root().add_command("completion", "print a shell completion script (bash, zsh or fish)");
+    completion.option("shell", shell, "the shell").required().one_of({"bash", "zsh", "fish"});
+    completion.footer(
         "Load it in the current shell:\n"
         "  bash:  source <(ccai-cli completion bash)\n"
         "  zsh:   source <(ccai-cli completion zsh)\n"
         "  fish:  ccai-cli completion fish | source\n"
         "Packages install them in share/bash-completion/completions, share/zsh/site-functions and\n"
         "share/fish/vendor_completions.d. Completing never calls the API; --profile reads config.toml.");
-    completion->callback([&cl, &shell] {
+    completion.on_chosen([&cl, &shell] {
         cl.action = [&c = cl.context, &shell] {
             const auto tree = whole_command_tree();
             return write_out(c, shell == "bash"  ? bash_completion(tree)
@@ -47,11 +46,9 @@ void add_completion(CommandLine& cl) {
 void add_reference(CommandLine& cl) {
     auto& format = cl.own<std::string>();
     format = "markdown";
-    auto* reference = cl.app().add_subcommand("reference", "print the command reference (markdown, or a man page)");
-    reference->fallthrough();
-    reference->add_option("--format", format, "markdown (docs/commands.md) or man (ccai-cli.1)")
-        ->check(CLI::IsMember({"markdown", "man"}));
-    reference->callback([&cl, &format] {
+    auto reference = cl.root().add_command("reference", "print the command reference (markdown, or a man page)");
+    reference.option("--format", format, "markdown (docs/commands.md) or man (ccai-cli.1)").one_of({"markdown", "man"});
+    reference.on_chosen([&cl, &format] {
         cl.action = [&c = cl.context, &format] {
             const auto tree = whole_command_tree();
             return write_out(c, format == "man" ? man_reference(tree, std::string(version())) : markdown_reference(tree));

@@ -1,6 +1,8 @@
 // Reads the CLI11 command tree into plain data for completions and the command reference.
 #include <algorithm>
 
+#include <CLI/CLI.hpp>
+
 #include "app.hpp"
 #include "completion/completion_model.hpp"
 #include "exit_codes.hpp"
