@@ -13,12 +13,6 @@
 
 namespace ccai::cli {
 
-namespace {
-// A person reads stderr only when it is a terminal and this process is in its foreground: a job sent to the
-// background (`cmd &`, a loop of 20 of them) keeps its notices to itself instead of scribbling over the shell.
-bool person_reads(int fd) { return ::isatty(fd) != 0 && ::tcgetpgrp(fd) == ::getpgrp(); }
-}  // namespace
-
 // --- The builder (command.hpp) ---
 
 namespace {
@@ -108,6 +102,12 @@ Option Command::flag(const std::string& names, std::function<void(const std::str
 }
 
 // --- The tree ---
+
+namespace {
+// A person reads stderr only when it is a terminal and this process is in its foreground: a job sent to the
+// background (`cmd &`, a loop of 20 of them) keeps its notices to itself instead of scribbling over the shell.
+bool person_reads(int fd) { return ::isatty(fd) != 0 && ::tcgetpgrp(fd) == ::getpgrp(); }
+}  // namespace
 
 Console Console::standard() { return Console{stdout, stderr, ::isatty(1) != 0, person_reads(2)}; }
 

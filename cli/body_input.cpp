@@ -66,7 +66,7 @@ Result<nlohmann::json> apply_sets(nlohmann::json body, const std::vector<std::st
         const std::string raw = s.substr(eq + 1);
         // A value too deep to be taken as JSON is refused, not quietly sent as a string.
         if (json_depth_exceeded_at(raw)) return invalid_input(fmt::format("--set {}: {}", path, json_too_deep_text()));
-        auto value = nlohmann::json::parse(raw, nullptr, false);
+        auto value = parse_json_bounded(raw);
         if (value.is_discarded()) value = raw;
         nlohmann::json* node = &body;
         std::stringstream parts(path);

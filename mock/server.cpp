@@ -9,6 +9,7 @@
 #include "guards/auth_check.hpp"
 #include "router.hpp"
 #include "guards/validate.hpp"
+#include "ccai/limits.hpp"
 
 namespace ccai::mock {
 
@@ -128,7 +129,7 @@ Reply MockServer::process(const httplib::Request& req, LogEntry& entry, bool& dr
         for (const auto& [name, file] : req.files)
             if (!file.content.empty()) call.upload = file.content;
     } else if (!req.body.empty()) {
-        call.body = json::parse(req.body, nullptr, false);
+        call.body = parse_json_bounded(req.body);
         if (call.body.is_discarded()) return error_reply(400, "Malformed JSON in the request body");
     }
     // Operations told apart only by their body: the hinted one, else the first whose checks pass.

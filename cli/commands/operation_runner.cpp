@@ -2,6 +2,7 @@
 
 #include "exit_codes.hpp"
 #include "output.hpp"
+#include "ccai/limits.hpp"
 
 namespace ccai::cli {
 
@@ -11,7 +12,7 @@ nlohmann::json dry_run_json(const HttpRequest& r) {
     for (const auto& [k, v] : r.headers) headers[k] = k == "auth" ? "***" : v;
     nlohmann::json out = {{"method", r.method}, {"url", r.url}, {"headers", headers}};
     if (r.upload_file) out["file"] = *r.upload_file;
-    else if (!r.body.empty()) out["body"] = nlohmann::json::parse(r.body, nullptr, false);
+    else if (!r.body.empty()) out["body"] = parse_json_bounded(r.body);
     return out;
 }
 

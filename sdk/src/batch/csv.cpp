@@ -112,7 +112,7 @@ Result<nlohmann::json> typed_cell(const EndpointSpec& spec, const Column& col, c
         return nlohmann::json(cell);
     if (json_depth_exceeded_at(cell))
         return invalid_input(fmt::format("column '{}': {} for body field '{}'", col.name, json_too_deep_text(), col.field));
-    auto v = nlohmann::json::parse(cell, nullptr, false);
+    auto v = parse_json_bounded(cell);
     const bool fits = !v.is_discarded() &&
         (type == "integer" ? v.is_number_integer() : type == "number" ? v.is_number() : type == "boolean" ? v.is_boolean()
          : type == "object" ? v.is_object() : v.is_array());

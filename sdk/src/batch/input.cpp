@@ -101,7 +101,7 @@ bool next_line(std::istream& in, detail::Fingerprint& fp, std::string& text) {
 Result<nlohmann::json> parse_line(std::string_view text) {
     if (auto ok = detail::check_line_bounds(text.size(), text.find('\0') != std::string_view::npos); !ok) return ok.error();
     if (json_depth_exceeded_at(text)) return invalid_input(json_too_deep_text());
-    auto j = nlohmann::json::parse(text, nullptr, false);
+    auto j = parse_json_bounded(text);
     if (j.is_discarded()) return invalid_input("not valid JSON");
     return j;
 }

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "batch/internal.hpp"
+#include "ccai/limits.hpp"
 
 namespace ccai::batch::detail {
 
@@ -31,7 +32,7 @@ ApiError io_error(const std::string& what, const std::string& path) {
 std::string hex(std::uint64_t v) { return fmt::format("{:016x}", v); }
 
 Result<Unit> check_header(const std::string& first, const Scan& scan, const std::string& path) {
-    const auto h = nlohmann::json::parse(first, nullptr, false);
+    const auto h = parse_json_bounded(first);
     if (!h.is_object() || h.value("journal", 0) != 1) return invalid_input(fmt::format("{} is not a batch journal", path));
     if (h.value("fingerprint", "") != hex(scan.fingerprint) || h.value("lines", -1LL) != scan.lines)
         return invalid_input(fmt::format("{} belongs to a different input file; use the same input to resume, or "
@@ -63,7 +64,7 @@ void replay_entry(const nlohmann::json& e, JournalState& state) {
 Result<Unit> replay(const Journal& journal, const Scan& scan, JournalState& state) {
     state.lines.assign(static_cast<size_t>(scan.last_line) + 1, LineState{});
     auto length = journal.each_entry(&scan, std::numeric_limits<off_t>::max(), [&](const std::string& line) {
-        replay_entry(nlohmann::json::parse(line, nullptr, false), state);
+        replay_entry(parse_json_bounded(line), state);
     });
     if (!length) return length.error();
     state.journal_bytes = *length;
@@ -216,7 +217,7 @@ Result<int> write_results(const std::string& path, const Journal& journal, const
         std::vector<std::uint16_t> left(state.lines.size());
         for (size_t i = 0; i < left.size(); ++i) left[i] = state.lines[i].dones;
         auto read = journal.each_entry(nullptr, state.journal_bytes, [&](const std::string& line) {
-            const auto e = nlohmann::json::parse(line, nullptr, false);
+            const auto e = parse_json_bounded(line);
             if (!ok || !e.is_object() || !e.contains("done") || !e.contains("record")) return;
             const auto r = Record::from_json(e["record"]);
             if (!r || !state.at(r->line)) return;

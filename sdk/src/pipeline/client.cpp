@@ -196,7 +196,7 @@ Result<nlohmann::json> parse_body(const std::string& body) {
         e.message = fmt::format("the response body is {}: refused", json_too_deep_text());
         return e;
     }
-    auto j = nlohmann::json::parse(body, nullptr, false);
+    auto j = parse_json_bounded(body);
     return j.is_discarded() ? nlohmann::json(body) : j;
 }
 

@@ -5,6 +5,7 @@
 #include "ccai/redact.hpp"
 #include "secrets/jwt_shape.hpp"
 #include "secrets/sha256.hpp"
+#include "ccai/limits.hpp"
 
 namespace ccai {
 
@@ -80,7 +81,7 @@ std::optional<nlohmann::json> verify_jwt(std::string_view token, std::string_vie
     const auto payload = base64url_decode(token.substr(dot1 + 1, dot2 - dot1 - 1));
     const auto sig = base64url_decode(token.substr(dot2 + 1));
     if (!header || !payload || !sig) return std::nullopt;
-    const auto h = nlohmann::json::parse(*header, nullptr, false);
+    const auto h = parse_json_bounded(*header);
     // value() throws when "alg" is there but not a string (fuzz_jwt): check the type first.
     if (!h.is_object() || !h.contains("alg") || h["alg"] != "HS256") return std::nullopt;
     // The expected signature is a valid one for whatever the caller sent: cleansed, so it cannot be found later.
@@ -88,7 +89,7 @@ std::optional<nlohmann::json> verify_jwt(std::string_view token, std::string_vie
     const bool valid = expected.size() == sig->size() && CRYPTO_memcmp(expected.data(), sig->data(), expected.size()) == 0;
     OPENSSL_cleanse(expected.data(), expected.size());
     if (!valid) return std::nullopt;
-    auto p = nlohmann::json::parse(*payload, nullptr, false);
+    auto p = parse_json_bounded(*payload);
     if (!p.is_object()) return std::nullopt;
     return p;
 }
