@@ -32,6 +32,9 @@ struct Console {
     static Console standard();
 };
 
+/// The line a person at a terminal sees before a retry's pause.
+std::string retry_notice_text(const RetryNotice& notice, const std::string& rate_limit, const std::string& host);
+
 /// What every command runs with.
 struct Context {
     GlobalFlags flags;

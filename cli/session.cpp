@@ -48,6 +48,15 @@ void add_global_flags(Command app, GlobalFlags& f) {
     app.flag("-q,--quiet", f.quiet, "no progress or wait notices on stderr").group("Global options");
 }
 
+std::string retry_notice_text(const RetryNotice& n, const std::string& rate_limit, const std::string& host) {
+    const double pause = std::chrono::duration<double>(n.pause).count();
+    if (n.rejected)
+        return fmt::format("the service rejected a call ({}); backing off {:.1f}s{}", n.status == 0 ? 429 : n.status, pause,
+                           n.pacer_allowed ? fmt::format("; the account's limit may be lower than --rate-limit {}", rate_limit) : "");
+    const auto what = n.status != 0 ? fmt::format("{} answered {}", host, n.status) : fmt::format("cannot reach {}: {}", host, n.error);
+    return fmt::format("{}; retry {} of {} in {:.1f}s", what, n.next_attempt - 1, n.max_attempts - 1, pause);
+}
+
 Result<Config> load_config(const Context& c) {
     ConfigSources sources = c.sources;
     sources.flags = c.flags.settings;
@@ -63,11 +72,15 @@ Result<Session> open_session(const Context& c, Config config, bool wait_notices)
     std::FILE* err = c.console.err;
     // The client redacts every line before it reaches this sink (ClientOptions::log).
     if (c.flags.verbose) o.log = [err](const std::string& line) { std::fprintf(err, "* %s\n", line.c_str()); };
-    if (wait_notices && c.console.err_tty && !c.flags.quiet)
+    if (wait_notices && c.console.err_tty && !c.flags.quiet) {
         o.on_wait = [err, limit = s.config.get("rate_limit")](Duration d) {
             std::fprintf(err, "waiting %.1fs: %s shared with other processes\n", std::chrono::duration<double>(d).count(),
                          limit.c_str());
         };
+        o.on_retry = [err, limit = s.config.get("rate_limit"), host = s.config.get("host")](const RetryNotice& n) {
+            std::fprintf(err, "%s\n", retry_notice_text(n, limit, host).c_str());
+        };
+    }
     if (c.client_setup) c.client_setup(o);
     auto client = Client::create(std::move(o));
     if (!client) return client.error();

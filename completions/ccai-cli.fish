@@ -451,7 +451,7 @@ function __ccai_cli_globals
     printf '%s\n' '--connect-timeout	connect timeout, seconds'
     printf '%s\n' '--compression	gzip: ask for compressed answers (list pages); none: do not'
     printf '%s\n' '--max-attempts	attempts per call, the first included'
-    printf '%s\n' '--max-wait	seconds a call may spend waiting to retry'
+    printf '%s\n' '--max-wait	seconds a call may spend waiting, for the pacer and between retries together'
     printf '%s\n' '--profile	configuration profile (CCAI_PROFILE)'
     printf '%s\n' '-o	output format: json (pretty on a terminal), jsonl, table, text (tab-separated values)'
     printf '%s\n' '--output	output format: json (pretty on a terminal), jsonl, table, text (tab-separated values)'

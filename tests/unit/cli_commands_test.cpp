@@ -59,16 +59,20 @@ struct Cli {
                                               {"CCAI_CLIENT_ID", "cs-1"},          {"CCAI_CLIENT_SECRET", "s3cret-value"},
                                               {"CCAI_PACER", "memory"}};
     std::filesystem::path dir = std::filesystem::temp_directory_path() / ("ccai-cli-test-" + std::to_string(::getpid()));
+    bool err_tty = false;  ///< stderr is a terminal in the foreground: notices are shown
 
     Cli() {
         std::filesystem::create_directories(dir / "config");
+        // The memory pacer's state lives as long as the process: each test paces an account of its own.
+        static int n = 0;
+        env["CCAI_PACER_SCOPE"] = "cli-test-" + std::to_string(++n);
     }
     ~Cli() { std::filesystem::remove_all(dir); }
 
     Run operator()(std::vector<std::string> words) {
         Capture out, err;
         cli::Context c;
-        c.console = cli::Console{out.file(), err.file(), false, false};
+        c.console = cli::Console{out.file(), err.file(), false, err_tty};
         c.sources.getenv = [this](const char* name) -> std::optional<std::string> {
             const auto it = env.find(name);
             return it == env.end() ? std::nullopt : std::optional(it->second);
@@ -144,6 +148,26 @@ TEST_CASE("cli: a rate-limited call waits on the injected clock and then succeed
     CHECK(r.code == 0);
     CHECK(cli.transport->requests.size() == 2);
     CHECK(cli.clock->slept() >= std::chrono::seconds(7));
+}
+
+TEST_CASE("cli: at a terminal, each retry says why and for how long; piped or with -q, nothing") {
+    const auto run = [](bool tty, std::vector<std::string> extra) {
+        Cli cli;
+        cli.err_tty = tty;
+        cli.transport->push(429, R"({"message":"You've exceeded the per-minute rate limit."})", {{"retry-after", "7"}});
+        cli.transport->push(503);
+        cli.transport->push(200, R"({"id":"q-9"})");
+        extra.insert(extra.end(), {"queues", "get", "--queue-id", "q-9"});
+        const auto r = cli(extra);
+        CHECK(r.code == 0);
+        return r.err;
+    };
+    const auto err = run(true, {});
+    CHECK(err.starts_with("the service rejected a call (429); backing off 7."));
+    CHECK(err.find("s; the account's limit may be lower than --rate-limit 60/1m\n") != std::string::npos);
+    CHECK(err.find("https://cc.example answered 503; retry 2 of 5 in ") != std::string::npos);
+    CHECK(run(false, {}).empty());
+    CHECK(run(true, {"-q"}).empty());
 }
 
 TEST_CASE("cli: --dry-run prints the request with auth masked and sends nothing") {

@@ -17,7 +17,8 @@ const std::string kMinute = R"({"errors":[{"msg":"You've exceeded the per-minute
 struct Chain {
     explicit Chain(RetryOptions o = {}, std::string scope = pacer_contract::unique_scope()) : scope_(std::move(scope)) {
         pacer = pacer_contract::make({"memory", ""}, "60/1m", scope_, clock);
-        retry = detail::make_retry_policy(o, pacer, clock, [this](const std::string& l) { log.push_back(l); });
+        retry = detail::make_retry_policy(o, pacer, clock, [this](const std::string& l) { log.push_back(l); },
+                                          [this](const RetryNotice& n) { notices.push_back(n); });
         pace = detail::make_pacer_policy(pacer);
         transport->answer_all(200);  // after the stubs a test queues: these tests count the attempts themselves
     }
@@ -41,6 +42,7 @@ struct Chain {
     std::unique_ptr<Policy> retry, pace;
     CallStats stats;
     std::vector<std::string> log;
+    std::vector<RetryNotice> notices;
 };
 
 RetryOptions seeded(std::uint64_t seed) {
@@ -172,7 +174,7 @@ TEST_CASE("pacer policy: a slot past the call's max_wait fails at once without s
     CHECK(c.clock->slept() == 0ms);
     CHECK(c.stats.attempts == 1);
     // What the call already waited counts: 200 s of retries leave 100 s.
-    other->reset();
+    REQUIRE(other->reset());
     other->penalize(150s);
     c.stats = CallStats{};
     c.stats.retry_wait = 200s;
@@ -247,4 +249,80 @@ TEST_CASE("pacer policy: an answered request is credited the margin, one without
         // from the end of the request: 1 s x (1 + kClockSlew) answered, 1 s x (1 + margin 1 %) not
         CHECK(pacer->time_until_free() == (answered ? 1000500us : 1010ms));
     }
+}
+
+TEST_CASE("retry policy: max_wait bounds the pacer's waits and the retries' together") {
+    RetryOptions o = seeded(13);
+    o.max_wait = 10s;
+    SUBCASE("within the budget: retried") {
+        Chain c(o);
+        c.transport->push(429, "{}", {{"retry-after", "7"}});
+        REQUIRE(c.send().ok());
+        CHECK(c.transport->requests.size() == 2);
+    }
+    SUBCASE("the pacer already made the call wait: the same pause passes the budget, and nothing is re-sent") {
+        Chain c(o);
+        c.stats.pacer_wait = 5s;
+        c.transport->push(429, "{}", {{"retry-after", "7"}});
+        auto r = c.send();
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().message.find("retry budget") != std::string::npos);
+        CHECK(c.transport->requests.size() == 1);
+        CHECK(c.notices.empty());
+    }
+}
+
+TEST_CASE("retry policy: a person is told of each retry before its pause") {
+    RetryOptions o = seeded(14);
+    o.max_attempts = 4;
+    Chain c(o);
+    c.transport->push(429, "{}", {{"retry-after", "3"}});
+    c.transport->push(503);
+    c.transport->push_error(Chain::network(false));
+    REQUIRE(c.send("GET").ok());
+    REQUIRE(c.notices.size() == 3);
+    CHECK(c.notices[0].rejected);
+    CHECK(c.notices[0].pacer_allowed);  // the pacer had room: the service's limit is lower, or others share it
+    CHECK(c.notices[0].status == 429);
+    CHECK(c.notices[0].next_attempt == 2);
+    CHECK(c.notices[0].max_attempts == 4);
+    CHECK(c.notices[0].pause >= 3100ms);
+    CHECK_FALSE(c.notices[1].rejected);
+    CHECK(c.notices[1].status == 503);
+    CHECK(c.notices[1].next_attempt == 3);
+    CHECK(c.notices[2].status == 0);
+    CHECK(c.notices[2].error == "timeout");
+    CHECK(c.notices[2].next_attempt == 4);
+}
+
+TEST_CASE("retry policy: a network error that ends the call says how many attempts took how long") {
+    RetryOptions o = seeded(15);
+    o.max_attempts = 3;
+    Chain c(o);
+    for (int i = 0; i < 3; ++i) c.transport->push_error(Chain::network(false));
+    auto r = c.send("GET");
+    REQUIRE_FALSE(r.ok());
+    CHECK(c.transport->requests.size() == 3);
+    const auto& m = r.error().message;
+    CHECK(m.starts_with("timeout (gave up after 3 attempts in "));
+    // The time is the clock's: the two pauses between the attempts, not the last attempt's.
+    const double said = std::stod(m.substr(m.find(" in ") + 4));
+    CHECK(said == doctest::Approx(std::chrono::duration<double>(c.clock->slept()).count()).epsilon(0.05));
+    Chain once(o);
+    once.transport->push_error(Chain::network(true));
+    auto single = once.send("POST");  // may have reached the server: one attempt, the transport's words alone
+    REQUIRE_FALSE(single.ok());
+    CHECK(single.error().message == "timeout");
+}
+
+TEST_CASE("Retry-After as an HTTP-date is read against the response's Date, the server's clock") {
+    HttpResponse r{429, {{"retry-after", "Sun, 06 Nov 1994 08:50:07 GMT"}, {"date", "Sun, 06 Nov 1994 08:49:37 GMT"}}, "{}"};
+    const long long our_now = 2000000000;  // years after the server's: our clock is not what the server meant
+    CHECK(retry_after_of(r, our_now) == std::chrono::milliseconds(30000));
+    r.headers.erase("date");
+    CHECK(retry_after_of(r, 784111777) == std::chrono::milliseconds(30000));  // 08:49:37 by our clock
+    r.headers["date"] = "yesterday";  // unreadable: our clock after all
+    CHECK(retry_after_of(r, 784111777) == std::chrono::milliseconds(30000));
+    r.headers["retry-after"] = "12";
+    CHECK(retry_after_of(r, 0) == std::chrono::milliseconds(12000));
 }

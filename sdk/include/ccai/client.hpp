@@ -55,6 +55,8 @@ struct ClientOptions {
     std::function<void(const std::string&)> log;
     /// Called before a pacer wait longer than a second.
     std::function<void(Duration)> on_wait;
+    /// Called before each retry's pause: a rejection backed off, or a transient failure tried again.
+    std::function<void(const RetryNotice&)> on_retry;
 };
 
 /// @brief A CCAI API client. Thread-safe for concurrent calls when its transport and pacer are.

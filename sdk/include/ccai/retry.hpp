@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "ccai/clock.hpp"
@@ -48,5 +49,22 @@ bool safe_to_resend(const HttpRequest& request, const Result<HttpResponse>& outc
 
 /// @brief Parses Retry-After: delta-seconds or an HTTP-date (relative to `now_epoch_seconds`).
 std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value, long long now_epoch_seconds);
+
+/// @brief A response's Retry-After as a delay. An HTTP-date is read against the response's own `Date`
+/// header when it has a valid one: both come from the server's clock, which may differ from ours by more
+/// than the delay. Without one, against `now_epoch_seconds`.
+std::optional<std::chrono::milliseconds> retry_after_of(const HttpResponse& response, long long now_epoch_seconds);
+
+/// @brief A retry about to happen, for a person watching (ClientOptions::on_retry).
+struct RetryNotice {
+    bool rejected = false;       ///< the service rate-limited the call (else a transient failure)
+    bool pacer_allowed = false;  ///< rejected though the pacer saw room: others share the account, or its
+                                 ///< limit is lower than the configured rate_limit
+    int status = 0;              ///< the answer's HTTP status; 0 when none arrived
+    std::string error;           ///< the transport's error when no answer arrived
+    int next_attempt = 0;        ///< the attempt about to be made (the first is 1)
+    int max_attempts = 0;
+    Duration pause{0};           ///< until then
+};
 
 }  // namespace ccai

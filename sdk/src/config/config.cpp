@@ -55,7 +55,7 @@ constexpr SettingSpec kSettings[] = {
     {"connect_timeout", "CCAI_CONNECT_TIMEOUT", "10", false, "connect timeout, seconds", K::seconds, 0.001, kDay},
     {"compression", "CCAI_COMPRESSION", "gzip", false, "gzip: ask for compressed answers (list pages); none: do not", K::choice, 0, 0, "gzip|none"},
     {"max_attempts", "CCAI_MAX_ATTEMPTS", "6", false, "attempts per call, the first included", K::whole, 1, 100},
-    {"max_wait", "CCAI_MAX_WAIT", "300", false, "seconds a call may spend waiting to retry", K::seconds, 0, kDay},
+    {"max_wait", "CCAI_MAX_WAIT", "300", false, "seconds a call may spend waiting, for the pacer and between retries together", K::seconds, 0, kDay},
 };
 
 std::string default_config_dir(const ConfigSources& s) {

@@ -60,6 +60,15 @@ std::optional<std::chrono::milliseconds> parse_delay_seconds(std::string_view v)
     if (i != v.size()) return std::nullopt;
     return std::chrono::milliseconds(std::min(ms, kMaxMs));
 }
+
+// IMF-fixdate, the HTTP-date form servers send: "Sun, 06 Nov 1994 08:49:37 GMT".
+std::optional<long long> parse_http_date(std::string_view v) {
+    std::tm tm{};
+    const std::string s(v);
+    const char* end = strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    if (end == nullptr || *end != '\0') return std::nullopt;
+    return static_cast<long long>(timegm(&tm));
+}
 }  // namespace
 
 std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view v, long long now_epoch_seconds) {
@@ -67,14 +76,15 @@ std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view v, l
     while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
     if (v.empty()) return std::nullopt;
     if (is_digit(v.front())) return parse_delay_seconds(v);
-    // HTTP-date (IMF-fixdate): "Sun, 06 Nov 1994 08:49:37 GMT"
-    std::tm tm{};
-    const std::string s(v);
-    const char* end = strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    if (end == nullptr || *end != '\0') return std::nullopt;
-    const long long at = timegm(&tm);
-    const long long delta = std::clamp(at - now_epoch_seconds, 0LL, kMaxRetryAfterSeconds);
+    const auto at = parse_http_date(v);
+    if (!at) return std::nullopt;
+    const long long delta = std::clamp(*at - now_epoch_seconds, 0LL, kMaxRetryAfterSeconds);
     return std::chrono::milliseconds(delta * 1000);
+}
+
+std::optional<std::chrono::milliseconds> retry_after_of(const HttpResponse& response, long long now_epoch_seconds) {
+    const auto server_now = parse_http_date(response.header("date"));
+    return parse_retry_after(response.header("retry-after"), server_now.value_or(now_epoch_seconds));
 }
 
 }  // namespace ccai

@@ -1,6 +1,7 @@
 // The outermost step: re-sends after a rate-limit rejection (any method: the service rejected it, so it
 // did nothing) and after transient failures when that is safe. A rejection penalizes the shared pacer,
-// so every process on the account pauses; the next acquire() then does the waiting.
+// so every process on the account pauses; the next acquire() then does the waiting. max_wait bounds all
+// of a call's waiting: the pacer's (stats.pacer_wait) and the pauses between attempts.
 #include <algorithm>
 #include <cmath>
 #include <mutex>
@@ -18,12 +19,13 @@ double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
 
 class RetryPolicy final : public Policy {
 public:
-    RetryPolicy(RetryOptions o, std::shared_ptr<Pacer> p, std::shared_ptr<Clock> c, std::function<void(const std::string&)> log)
-        : o_(o), pacer_(std::move(p)), clock_(std::move(c)), log_(std::move(log)),
+    RetryPolicy(RetryOptions o, std::shared_ptr<Pacer> p, std::shared_ptr<Clock> c, std::function<void(const std::string&)> log,
+                std::function<void(const RetryNotice&)> on_retry)
+        : o_(o), pacer_(std::move(p)), clock_(std::move(c)), log_(std::move(log)), on_retry_(std::move(on_retry)),
           rng_(o.seed ? o.seed : random_u64()) {}
 
     Result<HttpResponse> send(HttpRequest& req, CallStats& stats, const Next& next) override {
-        Progress p{stats};
+        Progress p{stats, clock_->now()};
         for (p.attempt = 1;; ++p.attempt) {
             stats.attempts = p.attempt;
             auto out = next(req);
@@ -37,10 +39,14 @@ public:
 private:
     struct Progress {
         CallStats& stats;
+        TimePoint start;
         int attempt = 0;
         int rejections = 0;
         int failures = 0;
-        Duration waited{0};
+        /// Whether waiting `pause` more would pass the call's budget (the pacer's waits so far included).
+        bool over_budget(Duration pause, Duration max_wait) const {
+            return stats.pacer_wait + stats.retry_wait + pause > max_wait;
+        }
     };
 
     // Rate limited: pause everyone on the account; the pacer's next acquire() waits it out.
@@ -50,33 +56,49 @@ private:
         const auto asked = retry_after_of(out);
         auto pause = rate_limit_pause(o_, p.rejections, asked, until_free);
         pause += positive_jitter(pause);
-        if (p.attempt >= o_.max_attempts || p.waited + pause > o_.max_wait) {
+        if (p.attempt >= o_.max_attempts || p.over_budget(pause, o_.max_wait)) {
             out = exhausted(out, p, pause, asked);
             return false;
         }
-        if (p.rejections == 1 && until_free == Duration(0))
+        const bool pacer_allowed = p.rejections == 1 && until_free == Duration(0);
+        if (pacer_allowed)
             say("the service rejected a request the pacer allowed: other clients share the account, or its limit "
-                "is lower than --rate-limit");
+                "is lower than the configured rate_limit");
         pacer_->penalize(pause);
-        p.waited += pause;
         say(fmt::format("rate limited (attempt {}); the account pauses {:.1f}s", p.attempt, seconds(pause)));
+        notify(RetryNotice{true, pacer_allowed, out ? out->status : 0, out ? "" : out.error().message, p.attempt + 1,
+                           o_.max_attempts, pause});
         return true;
     }
 
     // Transient: full-jitter backoff, and only when re-sending cannot do the work twice.
-    bool after_failure(const HttpRequest& req, const Result<HttpResponse>& out, Progress& p) {
+    bool after_failure(const HttpRequest& req, Result<HttpResponse>& out, Progress& p) {
         if (!safe_to_resend(req, out)) {
             say(fmt::format("{} failed ({}) and may have reached the server: not re-sent", req.method, describe(out)));
+            gave_up(out, p);
             return false;
         }
         ++p.failures;
         const auto pause = std::max(full_jitter(backoff_for(o_, p.failures)), retry_after_of(out));
-        if (p.attempt >= o_.max_attempts || p.waited + pause > o_.max_wait) return false;
+        if (p.attempt >= o_.max_attempts || p.over_budget(pause, o_.max_wait)) {
+            gave_up(out, p);
+            return false;
+        }
         say(fmt::format("transient failure (attempt {}): {}; retrying in {:.1f}s", p.attempt, describe(out), seconds(pause)));
-        p.waited += pause;
+        notify(RetryNotice{false, false, out ? out->status : 0, out ? "" : out.error().message, p.attempt + 1,
+                           o_.max_attempts, pause});
         p.stats.retry_wait += pause;
         clock_->sleep_for(pause);
         return true;
+    }
+
+    // A transport error that ends the call after retries says how long they took: its own text ("after
+    // 0 ms") speaks of the last attempt only.
+    void gave_up(Result<HttpResponse>& out, const Progress& p) {
+        if (out || p.attempt < 2) return;
+        ApiError e = out.error();
+        e.message += fmt::format(" (gave up after {} attempts in {:.1f}s)", p.attempt, seconds(clock_->now() - p.start));
+        out = std::move(e);
     }
 
     Duration positive_jitter(Duration pause) {
@@ -93,7 +115,7 @@ private:
         if (!out) return out.error().retry_after.value_or(std::chrono::milliseconds(0));
         const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                              std::chrono::system_clock::now().time_since_epoch()).count();
-        return parse_retry_after(out->header("retry-after"), now).value_or(std::chrono::milliseconds(0));
+        return ccai::retry_after_of(*out, now).value_or(std::chrono::milliseconds(0));
     }
 
     static std::string describe(const Result<HttpResponse>& out) {
@@ -119,11 +141,15 @@ private:
     void say(const std::string& line) {
         if (log_) log_(line);
     }
+    void notify(const RetryNotice& n) {
+        if (on_retry_) on_retry_(n);
+    }
 
     RetryOptions o_;
     std::shared_ptr<Pacer> pacer_;
     std::shared_ptr<Clock> clock_;
     std::function<void(const std::string&)> log_;
+    std::function<void(const RetryNotice&)> on_retry_;
     std::mutex mu_;
     std::mt19937_64 rng_;
 };
@@ -131,8 +157,9 @@ private:
 }  // namespace
 
 std::unique_ptr<Policy> make_retry_policy(RetryOptions o, std::shared_ptr<Pacer> p, std::shared_ptr<Clock> c,
-                                          std::function<void(const std::string&)> log) {
-    return std::make_unique<RetryPolicy>(o, std::move(p), std::move(c), std::move(log));
+                                          std::function<void(const std::string&)> log,
+                                          std::function<void(const RetryNotice&)> on_retry) {
+    return std::make_unique<RetryPolicy>(o, std::move(p), std::move(c), std::move(log), std::move(on_retry));
 }
 
 }  // namespace ccai::detail
