@@ -446,6 +446,7 @@ function __ccai_cli_globals
     printf '%s\n' '--pacer-scope	name of the shared rate-limit budget (default: the account id, whatever the host\'s spel...'
     printf '%s\n' '--pacer-margin	safety margin: windows of requests not yet answered treated as this much longer, e.g. 1%'
     printf '%s\n' '--burst	calls that may go out back to back after idling, then one per interval (default: a tent...'
+    printf '%s\n' '--priority	interactive or bulk: which class of the account\'s budget every call takes (default: bul...'
     printf '%s\n' '--max-penalty	longest pause, seconds, a rate-limit rejection may impose on the account (a longer Retr...'
     printf '%s\n' '--timeout	total request timeout, seconds'
     printf '%s\n' '--connect-timeout	connect timeout, seconds'
@@ -912,6 +913,8 @@ function __ccai_cli_value --argument-names cmdpath opt
                 case '--pacer-margin'
                     echo any
                 case '--burst'
+                    echo any
+                case '--priority'
                     echo any
                 case '--max-penalty'
                     echo any

@@ -417,6 +417,26 @@ inline void budget_runs_out_while_waiting(const Setup& s) {
     CHECK(grants_now(*a) == 1);  // a's own; b's is gone
 }
 
+// A bulk call whose slot lies more than one interval away reserves nothing yet: while it waits, the slot
+// is free for a person's call. It asks again one interval before the slot, and then reserves it.
+inline void bulk_defers_its_reservation(const Setup& s) {
+    for (const auto priority : {Priority::interactive, Priority::bulk}) {
+        CAPTURE(to_string(priority));
+        const auto scope = unique_scope();
+        std::unique_ptr<Pacer> other;
+        int held_while_waiting = -1;
+        auto clock = std::make_shared<InterruptedClock>(2s, [&] { held_while_waiting = grants_now(*other); });
+        auto p = make(s, "10/10s", scope, clock);  // interval 10.05 s / 10, burst 1
+        other = make(s, "10/10s", scope, clock);
+        p->penalize(10s);
+        auto w = p->acquire_within(Duration::max(), priority);
+        REQUIRE(w.ok());
+        CHECK(*w == 10s);
+        CHECK(held_while_waiting == (priority == Priority::bulk ? 0 : 1));
+        CHECK(grants_now(*other) == 1);
+    }
+}
+
 inline void run_all(const Setup& s) {
     SUBCASE("full demand: a burst, then one grant per interval, over six windows") { full_demand(s); }
     SUBCASE("the burst refills with idleness") { burst_refills_with_idleness(s); }
@@ -437,6 +457,7 @@ inline void run_all(const Setup& s) {
     SUBCASE("a penalty is capped") { penalty_is_capped(s); }
     SUBCASE("a slot past the budget fails at once") { beyond_the_budget_fails_at_once(s); }
     SUBCASE("the budget runs out while waiting") { budget_runs_out_while_waiting(s); }
+    SUBCASE("a bulk call defers its reservation") { bulk_defers_its_reservation(s); }
 }
 
 }  // namespace ccai::test::pacer_contract

@@ -27,6 +27,9 @@ struct CallStats {
     int attempts = 0;
     Duration pacer_wait{0};
     Duration retry_wait{0};
+    /// The class this call's pacer waits take; unset: interactive. The `priority` setting, when given,
+    /// overrides it. Batch runs and pagination set bulk.
+    std::optional<Priority> priority;
     /// Called once, when the first attempt has its pacer slot and is about to go out. An error stops the
     /// call there: nothing is sent, and the call returns that error. (A batch journals the line as started
     /// here, so a run killed during a pacer wait leaves it "not started", not "in doubt".)

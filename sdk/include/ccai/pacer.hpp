@@ -38,6 +38,14 @@ Result<std::vector<RateWindow>> parse_rate_limits(std::string_view spec);
 /// @brief The windows of the `rate_limit` setting's default.
 std::vector<RateWindow> default_rate_windows();
 
+/// @brief Who waits for a slot. The two classes share one budget; bulk work never holds a reservation
+/// more than one interval ahead, so a person's call made while a batch saturates the account waits about
+/// one interval instead of queueing behind the batch.
+enum class Priority { interactive, bulk };
+
+/// @brief "interactive" or "bulk".
+std::string_view to_string(Priority p);
+
 struct PacerOptions {
     std::vector<RateWindow> windows = default_rate_windows();
     std::string scope;             ///< every process with the same scope shares one budget (pacer_scope())
@@ -86,7 +94,11 @@ public:
     /// penalty recorded while waiting), it fails at once with a rate_limited error that is not retryable
     /// and says when the next slot is and why, and releases its reservation. A pacer that never waits
     /// need not override it.
-    virtual Result<Duration> acquire_within(Duration /*budget*/) { return acquire(); }
+    /// `priority` bulk: a slot further away than one interval is not reserved yet; the call sleeps until it
+    /// is one interval away and asks again, leaving the earlier slots to interactive calls.
+    virtual Result<Duration> acquire_within(Duration /*budget*/, Priority /*priority*/ = Priority::interactive) {
+        return acquire();
+    }
     /// @brief The request this thread was last granted a slot for has finished. Its grant moves from the
     /// slot to now: the server counted the request somewhere in between, so windows measured from
     /// completion times are never shorter than the server's, however late the request went out or however

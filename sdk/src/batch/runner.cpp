@@ -159,6 +159,7 @@ void Run::plan(Item& item) {
 void Run::send(const Item& item) {
     auto r = base_record(item);
     CallStats stats;
+    stats.priority = Priority::bulk;  // a person's call made meanwhile goes first (pacer.hpp)
     // The line is journaled as started only with its slot in hand, right before it goes out: a run killed
     // while the pacer made it wait leaves it "not started" (sent by --resume), not "in doubt". A stop asked
     // for during that wait leaves it unsent too.

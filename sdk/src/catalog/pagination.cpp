@@ -124,7 +124,9 @@ Result<PagingStats> for_each_page(Client& client, const EndpointSpec& spec, Call
     while (true) {
         auto req = page_request(client, spec, args, c);
         if (!req) return req.error();
-        auto response = to_result(client.send(std::move(*req)));
+        CallStats call;
+        call.priority = Priority::bulk;  // following every page is bulk work: a person's single call goes first
+        auto response = to_result(client.send(std::move(*req), &call));
         if (!response) return response.error();
         const auto* items = list_items(&spec, *response);
         if (!items) return invalid_input(fmt::format("{}: the response holds no list ('{}')", spec.id(), spec.response_list_key()));

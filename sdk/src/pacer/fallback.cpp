@@ -33,11 +33,11 @@ public:
 
     Result<Duration> acquire() override { return acquire_within(Duration::max()); }
 
-    Result<Duration> acquire_within(Duration budget) override {
-        if (auto* f = active_.load()) return f->acquire_within(budget);
-        auto r = remote_->acquire(budget);
+    Result<Duration> acquire_within(Duration budget, Priority priority = Priority::interactive) override {
+        if (auto* f = active_.load()) return f->acquire_within(budget, priority);
+        auto r = remote_->acquire(budget, priority);
         if (!r) {
-            if (auto* f = degraded(r.error())) return f->acquire_within(budget);
+            if (auto* f = degraded(r.error())) return f->acquire_within(budget, priority);
         }
         return r;
     }

@@ -59,6 +59,17 @@ TimePoint confirm_slot(const PacerState& s, const std::vector<RateWindow>& windo
 Duration plausible_lead(const PacerOptions& o);
 /// "" when every stored time lies at most `lead` after `now`; else what lies how far ahead.
 std::string implausible(const PacerState& s, TimePoint now, Duration lead);
+/// How far ahead a call of `priority` may reserve: bulk one interval, interactive any distance.
+Duration reservation_horizon(const PacerOptions& o, Priority priority);
+/// One reservation attempt at `now`, under the backend's lock: the next slot is reserved unless it lies
+/// more than `budget_left` away (refused) or more than `horizon` away (deferred: a bulk call asks again
+/// one interval before it). Nothing is stored unless the outcome is `reserved`.
+struct Attempt {
+    enum Outcome { reserved, deferred, refused } outcome = reserved;
+    TimePoint slot{};
+    bool penalized = false;  ///< the penalty set the slot
+};
+Attempt try_reserve(PacerState& s, const PacerOptions& o, TimePoint now, Duration budget_left, Duration horizon);
 /// The error of a call whose slot lies `wait` away, past its `budget`; `penalized`: the penalty set it.
 ApiError beyond_budget(Duration wait, Duration budget, bool penalized);
 
@@ -107,7 +118,7 @@ class StatePacer : public Pacer {
 public:
     StatePacer(PacerOptions o, std::shared_ptr<Clock> c) : o_(std::move(o)), clock_(std::move(c)) {}
     Result<Duration> acquire() override { return acquire_within(Duration::max()); }
-    Result<Duration> acquire_within(Duration budget) override;
+    Result<Duration> acquire_within(Duration budget, Priority priority = Priority::interactive) override;
     void complete(bool answered) override;
     void penalize(Duration pause) override;
     Duration time_until_free() override;
@@ -141,7 +152,7 @@ Result<std::unique_ptr<Pacer>> make_file_pacer(const PacerOptions& o, std::share
 class RemotePacer {
 public:
     virtual ~RemotePacer() = default;
-    virtual Result<Duration> acquire(Duration budget) = 0;
+    virtual Result<Duration> acquire(Duration budget, Priority priority) = 0;
     virtual Result<Unit> complete(bool answered) = 0;
     virtual Result<Unit> penalize(Duration pause) = 0;
     virtual Result<Duration> time_until_free() = 0;

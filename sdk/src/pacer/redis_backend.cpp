@@ -28,7 +28,7 @@ public:
         : o_(std::move(o)), clock_(std::move(c)), url_(std::move(u)), key_(scope_key(o_.scope)) {}
 
     Result<Unit> connect();
-    Result<Duration> acquire(Duration budget) override;
+    Result<Duration> acquire(Duration budget, Priority priority) override;
     Result<Unit> complete(bool answered) override;
     Result<Unit> penalize(Duration pause) override;
     Result<Duration> time_until_free() override;
@@ -142,13 +142,28 @@ Result<std::vector<long long>> RedisPacer::run(const char* mode, const std::stri
 }
 
 // Same steps as StatePacer::acquire_within: reserve, sleep until the slot, then confirm against the grants'
-// completion times (a late one moves the slot), until the request may go or its budget runs out.
-Result<Duration> RedisPacer::acquire(Duration budget) {
+// completion times (a late one moves the slot), until the request may go or its budget runs out. A bulk
+// call reserves with the budget cut to one interval: the script reserves nothing past it, and the call
+// asks again one interval before the slot.
+Result<Duration> RedisPacer::acquire(Duration budget, Priority priority) {
     const auto token = new_token();
-    auto r = run("reserve", token, Duration(0), budget);
-    if (!r) return r.error();
-    Duration wait((*r)[0]), waited(0);
-    if ((*r)[2] & 2) return beyond_budget(wait, budget, ((*r)[2] & 4) != 0);
+    const auto horizon = reservation_horizon(o_, priority);
+    const auto start = clock_->now();
+    Result<std::vector<long long>> r = std::vector<long long>{};
+    Duration wait(0), waited(0);
+    for (bool announced = false;;) {
+        const auto left = budget == Duration::max() ? budget : budget - (clock_->now() - start);
+        r = run("reserve", token, Duration(0), std::min(left, horizon));
+        if (!r) return r.error();
+        wait = Duration((*r)[0]);
+        if (!((*r)[2] & 2)) break;
+        if (wait > left) return beyond_budget(wait, left, ((*r)[2] & 4) != 0);
+        if (!announced && wait > std::chrono::seconds(1) && o_.on_wait) o_.on_wait(wait);
+        announced = true;
+        if (o_.log) o_.log(fmt::format("pacer: bulk call: next slot in {}, asking again one interval before it", fmt_seconds(wait)));
+        clock_->sleep_for(wait - horizon);
+    }
+    waited = clock_->now() - start;
     const char* why = (*r)[1] > 0 ? "slot (after the account's rate-limit penalty)" : "slot";
     if (wait == Duration(0) && o_.log) o_.log("pacer: slot granted, no wait");
     while (wait > Duration(0)) {

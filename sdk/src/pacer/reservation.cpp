@@ -102,6 +102,21 @@ std::string implausible(const PacerState& s, TimePoint now, Duration lead) {
     return fmt::format("{} {} ahead, more than any wait or penalty allows", what, fmt_seconds(latest - now));
 }
 
+Duration reservation_horizon(const PacerOptions& o, Priority priority) {
+    return priority == Priority::bulk ? spacing_of(o.windows, o.margin) : Duration::max();
+}
+
+Attempt try_reserve(PacerState& s, const PacerOptions& o, TimePoint now, Duration budget_left, Duration horizon) {
+    prune(s, o.windows, o.margin, now);
+    Attempt a;
+    a.slot = next_slot(s, o.windows, o.margin, burst_of(o), now);
+    a.penalized = s.penalty_until >= a.slot;
+    if (a.slot - now > budget_left) a.outcome = Attempt::refused;
+    else if (a.slot - now > horizon) a.outcome = Attempt::deferred;
+    else reserve_slot(s, o.windows, o.margin, burst_of(o), a.slot, now);
+    return a;
+}
+
 ApiError beyond_budget(Duration wait, Duration budget, bool penalized) {
     const auto at = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() +
                                                          std::chrono::duration_cast<std::chrono::system_clock::duration>(wait));
@@ -175,3 +190,7 @@ nlohmann::json status_json(const PacerOptions& o, const std::string& backend, co
 std::string fmt_seconds(Duration d) { return fmt::format("{:.1f}s", std::chrono::duration<double>(d).count()); }
 
 }  // namespace ccai::detail
+
+namespace ccai {
+std::string_view to_string(Priority p) { return p == Priority::bulk ? "bulk" : "interactive"; }
+}  // namespace ccai

@@ -11,22 +11,30 @@ void wait_for_slot(const PacerOptions& o, Clock& clock, TimePoint slot, Duration
     clock.sleep_until(slot);
 }
 
-Result<Duration> StatePacer::acquire_within(Duration budget) {
+Result<Duration> StatePacer::acquire_within(Duration budget, Priority priority) {
     const auto start = clock_->now();
+    const auto horizon = reservation_horizon(o_, priority);
     TimePoint slot{}, reserved_at{};
     bool penalized = false, refused = false;
-    auto r = transact([&](PacerState& s, TimePoint now) {
-        prune(s, o_.windows, o_.margin, now);
-        reserved_at = now;
-        slot = next_slot(s, o_.windows, o_.margin, burst_of(o_), now);
-        penalized = s.penalty_until >= slot;
-        refused = slot - now > budget;
-        if (refused) return false;  // nothing reserved
-        reserve_slot(s, o_.windows, o_.margin, burst_of(o_), slot, now);  // under the lock: first come, first served
-        return true;
-    });
-    if (!r) return r.error();
-    if (refused) return beyond_budget(slot - reserved_at, budget, penalized);
+    for (bool announced = false;;) {
+        Attempt a;
+        auto r = transact([&](PacerState& s, TimePoint now) {
+            reserved_at = now;
+            a = try_reserve(s, o_, now, budget - (now - start), horizon);  // under the lock: first come, first served
+            return a.outcome == Attempt::reserved;
+        });
+        if (!r) return r.error();
+        slot = a.slot;
+        penalized = a.penalized;
+        if (a.outcome == Attempt::refused) return beyond_budget(slot - reserved_at, budget - (reserved_at - start), penalized);
+        if (a.outcome == Attempt::reserved) break;
+        // Bulk: ask again one interval before the slot. Slots taken meanwhile went to calls that asked
+        // since, interactive ones first among them, which wait about one interval behind a batch this way.
+        if (!announced && slot - reserved_at > std::chrono::seconds(1) && o_.on_wait) o_.on_wait(slot - reserved_at);
+        announced = true;
+        log(fmt::format("pacer: bulk call: next slot in {}, asking again one interval before it", fmt_seconds(slot - reserved_at)));
+        clock_->sleep_until(slot - horizon);
+    }
     if (slot <= reserved_at) {
         log("pacer: slot granted, no wait");
     } else {

@@ -169,6 +169,8 @@ Result<HttpResponse> Client::send(HttpRequest request, CallStats* stats) {
     if (auto ok = check_outgoing(request, options_.config); !ok) return ok.error();
     CallStats local;
     CallStats& call_stats = stats ? *stats : local;
+    if (const auto p = options_.config.get("priority"); !p.empty())
+        call_stats.priority = p == "bulk" ? Priority::bulk : Priority::interactive;
     // Policies run in order; each one's `next` is the rest of the chain, ending at the transport. The headers
     // are checked once more there: a policy (auth) adds one after the check above.
     std::function<Result<HttpResponse>(size_t, HttpRequest&)> run = [&](size_t i, HttpRequest& r) -> Result<HttpResponse> {

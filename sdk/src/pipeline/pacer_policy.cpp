@@ -14,7 +14,7 @@ public:
     Result<HttpResponse> send(HttpRequest& req, CallStats& stats, const Next& next) override {
         const auto spent = stats.pacer_wait + stats.retry_wait;
         const auto budget = max_wait_ == Duration::max() ? max_wait_ : std::max(Duration(0), max_wait_ - spent);
-        auto waited = pacer_->acquire_within(budget);
+        auto waited = pacer_->acquire_within(budget, stats.priority.value_or(Priority::interactive));
         if (!waited) return waited.error();
         stats.pacer_wait += *waited;
         if (auto hook = std::exchange(stats.before_first_send, nullptr))

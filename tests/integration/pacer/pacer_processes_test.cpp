@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
 #include <future>
 #include <set>
 
@@ -107,4 +108,38 @@ TEST_CASE("pacer processes: every spelling of the host shares the account's budg
     REQUIRE_MESSAGE(named.exit_code == 0, named.err);
     CHECK(nlohmann::json::parse(named.out)["scope"] == "team");
     CHECK(paths.count(nlohmann::json::parse(named.out)["path"].get<std::string>()) == 0);
+}
+
+TEST_CASE("pacer processes: a call from a shell during a batch goes ahead of the batch's queued calls") {
+    // 16 batch calls in flight at 10 per 2 s (one interval: 201 ms). Were the batch's calls to reserve their
+    // slots as they asked, a call from a shell would queue behind all 16; bulk calls reserve one interval
+    // ahead at most, so only the few already reserved or on their way go before it.
+    MockProcess mock({"--rate-limit", "10/2s", "--count-rejected"});
+    const auto dir = temp_dir();
+    std::string lines;
+    for (int i = 0; i < 40; ++i) lines += R"({"op":"skill-groups.list"})" "\n";
+    std::ofstream(dir + "/in.jsonl") << lines;
+    auto env = env_for(mock);
+    env["CCAI_RATE_LIMIT"] = "10/2s";
+    env["CCAI_PACER_DIR"] = dir + "/pacer";
+    auto batch = std::async(std::launch::async, [&] {
+        return cli({"batch", "--input", dir + "/in.jsonl", "--concurrency", "16"}, env);
+    });
+    while (mock.log().size() < 12) std::this_thread::sleep_for(std::chrono::milliseconds(20));  // past the first window
+    const auto before = mock.log().size();
+    const auto person = cli({"queues", "list"}, env);
+    CHECK_MESSAGE(person.exit_code == 0, person.err);
+    const auto done = batch.get();
+    CHECK_MESSAGE(done.exit_code == 0, done.err);
+    const auto log = mock.log();
+    CHECK(count_status(log, 429) == 0);
+    CHECK(count_status(log, 200) == 41);
+    const auto at = std::find_if(log.begin(), log.end(), [](const nlohmann::json& l) {
+        return l.value("path", "").find("/queues") != std::string::npos;
+    });
+    REQUIRE(at != log.end());
+    const auto ahead = static_cast<size_t>(at - log.begin()) - before;
+    CAPTURE(ahead);
+    CHECK(ahead <= 6);
+    CHECK(log.end() - at > 15);  // not after the batch: most of it was still to come
 }
