@@ -152,7 +152,7 @@ Result<Duration> RedisPacer::acquire(Duration budget, Priority priority) {
     Result<std::vector<long long>> r = std::vector<long long>{};
     Duration wait(0), waited(0);
     for (bool announced = false;;) {
-        const auto left = budget == Duration::max() ? budget : budget - (clock_->now() - start);
+        const auto left = budget == Duration::max() ? budget : std::max(Duration(0), budget - (clock_->now() - start));
         r = run("reserve", token, Duration(0), std::min(left, horizon));
         if (!r) return r.error();
         wait = Duration((*r)[0]);

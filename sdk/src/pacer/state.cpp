@@ -20,7 +20,9 @@ Result<Duration> StatePacer::acquire_within(Duration budget, Priority priority) 
         Attempt a;
         auto r = transact([&](PacerState& s, TimePoint now) {
             reserved_at = now;
-            a = try_reserve(s, o_, now, budget - (now - start), horizon);  // under the lock: first come, first served
+            // Under the lock: first come, first served. The budget left is never below 0: a slot free now
+            // is granted even with no budget (max_wait 0), whatever the lock took.
+            a = try_reserve(s, o_, now, std::max(Duration(0), budget - (now - start)), horizon);
             return a.outcome == Attempt::reserved;
         });
         if (!r) return r.error();
