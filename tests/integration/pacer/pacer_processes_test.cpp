@@ -140,6 +140,6 @@ TEST_CASE("pacer processes: a call from a shell during a batch goes ahead of the
     REQUIRE(at != log.end());
     const auto ahead = static_cast<size_t>(at - log.begin()) - before;
     CAPTURE(ahead);
-    CHECK(ahead <= 6);
+    CHECK(ahead <= 8);
     CHECK(log.end() - at > 15);  // not after the batch: most of it was still to come
 }
