@@ -2,6 +2,7 @@
 // kernel drops the lock when its holder dies, so a SIGKILLed process never stalls the others.
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,6 +14,20 @@
 #include "pacer/file_format.hpp"
 
 namespace ccai::detail {
+
+const char* network_filesystem(unsigned long f_type) {
+    switch (f_type) {  // linux/magic.h
+        case 0x6969: return "NFS";
+        case 0x517B: return "SMB";
+        case 0xFF534D42: return "CIFS";
+        case 0xFE534D42: return "SMB2";
+        case 0x5346414F: return "AFS";
+        case 0x6B414653: return "AFS";
+        case 0x00C36400: return "CephFS";
+        default: return nullptr;
+    }
+}
+
 namespace {
 
 std::string default_dir() {
@@ -44,6 +59,20 @@ const char* kind_of(mode_t mode) {
 
 constexpr const char* kShareHint = "to share a budget between users or hosts, use --pacer redis://HOST:PORT";
 
+// Checks the state directory's filesystem. On a network filesystem (a home shared over NFS) every host that
+// mounts it would use the same state file with its own monotonic clock, and each one's boot id would tell
+// the others that the file's times are from a reboot: hosts would keep resetting each other's state and
+// stall or overrun the account. Sharing between hosts is what redis is for.
+std::string network_filesystem_problem(int fd, const std::string& dir) {
+    struct statfs fs {};
+    if (::fstatfs(fd, &fs) != 0) return "";
+    const char* name = network_filesystem(static_cast<unsigned long>(fs.f_type));
+    if (name == nullptr) return "";
+    return fmt::format("pacer: state directory {} is on {}, shared between hosts, where the file pacer cannot keep "
+                       "their budget: set pacer_dir to a local directory (e.g. /run/user/{}/ccai), or share the "
+                       "budget between hosts with --pacer redis://HOST:PORT", dir, name, ::geteuid());
+}
+
 // Anyone who can write the directory can replace our state file, or plant a symlink or a hard link to
 // one of their victim's files for us to overwrite: it must be ours and writable by nobody else, unless
 // the user says the group shares it on purpose. Opened once: every state file is then reached through
@@ -66,6 +95,7 @@ Result<int> open_dir(const std::string& dir, bool shared) {
     else if ((st.st_mode & S_IWGRP) && !shared)
         why = fmt::format("pacer: state directory {} is group-writable: chmod 700 {}, or set pacer_dir_shared = true "
                           "if your group shares it on purpose; {}", dir, dir, kShareHint);
+    else why = network_filesystem_problem(fd, dir);
     if (!why.empty()) {
         ::close(fd);
         return config_error(why);

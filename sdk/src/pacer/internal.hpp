@@ -179,6 +179,10 @@ Result<RedisUrl> parse_redis_url(const std::string& url);
 std::string sha256_hex(const std::string& s);
 std::string scope_key(const std::string& scope);
 
+/// The name of a network filesystem (statfs f_type), or nullptr for any other. The file backend refuses
+/// them: hosts sharing a state file there fight over it instead of sharing a budget.
+const char* network_filesystem(unsigned long f_type);
+
 /// Seconds with one decimal, for messages.
 std::string fmt_seconds(Duration d);
 

@@ -176,3 +176,12 @@ TEST_CASE("pacer file safety: a loose mode on our own state file is tightened, a
     CHECK((state_of(path).mode & 0777) == 0600);
     CHECK(state_of(path).ino == ino);  // written in place, never replaced: the fcntl lock stays on one file
 }
+
+TEST_CASE("pacer file: network filesystems are recognised, local ones are not") {
+    CHECK(std::string(ccai::detail::network_filesystem(0x6969)) == "NFS");
+    CHECK(std::string(ccai::detail::network_filesystem(0xFF534D42)) == "CIFS");
+    CHECK(std::string(ccai::detail::network_filesystem(0xFE534D42)) == "SMB2");
+    CHECK(ccai::detail::network_filesystem(0xEF53) == nullptr);     // ext4
+    CHECK(ccai::detail::network_filesystem(0x01021994) == nullptr); // tmpfs
+    CHECK(ccai::detail::network_filesystem(0x58465342) == nullptr); // xfs
+}
