@@ -99,10 +99,10 @@ inline Duration min_gap(const std::vector<TimePoint>& g) {
     return m;
 }
 
-inline std::vector<TimePoint> acquire_n(Pacer& p, FakeClock& clock, int n) {
+inline std::vector<TimePoint> acquire_n(Pacer& p, FakeClock& clock, int n, Priority priority = Priority::interactive) {
     std::vector<TimePoint> grants;
     for (int i = 0; i < n; ++i) {
-        REQUIRE(p.acquire().ok());
+        REQUIRE(p.acquire_within(Duration::max(), priority).ok());
         grants.push_back(clock.now());
     }
     return grants;
@@ -111,11 +111,12 @@ inline std::vector<TimePoint> acquire_n(Pacer& p, FakeClock& clock, int n) {
 // 60/1m at full demand over six windows (margin 1 %: interval 60.6 s / 60 = 1.01 s, burst 6): six grants at
 // once, then one per interval; where the first window fills, its first grant must leave it (a pause of 5
 // intervals), and that grant uses up the burst: every later window is one grant per interval, never a burst.
-inline void full_demand(const Setup& s) {
+// A bulk caller, which reserves each slot only when it comes, gets the very same grants.
+inline void full_demand(const Setup& s, Priority priority) {
     auto clock = std::make_shared<FakeClock>();
     auto p = make(s, "60/1m", unique_scope(), clock);
     const auto start = clock->now();
-    const auto g = acquire_n(*p, *clock, 360);
+    const auto g = acquire_n(*p, *clock, 360, priority);
     constexpr auto T = 1010ms;
     for (size_t i = 0; i < g.size(); ++i) {
         CAPTURE(i);
@@ -417,8 +418,8 @@ inline void budget_runs_out_while_waiting(const Setup& s) {
     CHECK(grants_now(*a) == 1);  // a's own; b's is gone
 }
 
-// A bulk call whose slot lies more than one interval away reserves nothing yet: while it waits, the slot
-// is free for a person's call. It asks again one interval before the slot, and then reserves it.
+// A bulk call whose slot is not free now reserves nothing yet: while it waits, the slot is free for a
+// person's call. It asks again when the slot comes, and then takes it.
 inline void bulk_defers_its_reservation(const Setup& s) {
     for (const auto priority : {Priority::interactive, Priority::bulk}) {
         CAPTURE(to_string(priority));
@@ -438,7 +439,8 @@ inline void bulk_defers_its_reservation(const Setup& s) {
 }
 
 inline void run_all(const Setup& s) {
-    SUBCASE("full demand: a burst, then one grant per interval, over six windows") { full_demand(s); }
+    SUBCASE("full demand: a burst, then one grant per interval, over six windows") { full_demand(s, Priority::interactive); }
+    SUBCASE("full demand of bulk calls: the same grants") { full_demand(s, Priority::bulk); }
     SUBCASE("the burst refills with idleness") { burst_refills_with_idleness(s); }
     SUBCASE("burst 1 spaces evenly") { burst_one_spaces_evenly(s); }
     SUBCASE("several windows") { multi_window(s); }

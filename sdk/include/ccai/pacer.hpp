@@ -38,9 +38,9 @@ Result<std::vector<RateWindow>> parse_rate_limits(std::string_view spec);
 /// @brief The windows of the `rate_limit` setting's default.
 std::vector<RateWindow> default_rate_windows();
 
-/// @brief Who waits for a slot. The two classes share one budget; bulk work never holds a reservation
-/// more than one interval ahead, so a person's call made while a batch saturates the account waits about
-/// one interval instead of queueing behind the batch.
+/// @brief Who waits for a slot. The two classes share one budget; bulk work reserves only slots free now,
+/// so a person's call made while a batch saturates the account waits at most about one interval instead
+/// of queueing behind the batch.
 enum class Priority { interactive, bulk };
 
 /// @brief "interactive" or "bulk".
@@ -94,8 +94,8 @@ public:
     /// penalty recorded while waiting), it fails at once with a rate_limited error that is not retryable
     /// and says when the next slot is and why, and releases its reservation. A pacer that never waits
     /// need not override it.
-    /// `priority` bulk: a slot further away than one interval is not reserved yet; the call sleeps until it
-    /// is one interval away and asks again, leaving the earlier slots to interactive calls.
+    /// `priority` bulk: a slot that is not free now is not reserved; the call sleeps until it comes and
+    /// asks again, leaving it to an interactive call that asked meanwhile.
     virtual Result<Duration> acquire_within(Duration /*budget*/, Priority /*priority*/ = Priority::interactive) {
         return acquire();
     }

@@ -46,8 +46,9 @@ TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows,
 /// Records the reservation of `slot` (from next_slot at `now`) in the log and advances tat: by one interval
 /// when the allowance granted it, to slot + burst intervals (allowance used up) when the windows or the
 /// penalty held it back, so the next window does not open with a burst. A slot at `now` goes out at once.
+/// `held_till`: when the penalty and the windows allowed a grant, read before pruning (default: never held).
 void reserve_slot(PacerState& s, const std::vector<RateWindow>& windows, double margin, int burst, TimePoint slot,
-                  TimePoint now);
+                  TimePoint now, TimePoint held_till = TimePoint{});
 /// The check made right before a paced request goes out, at `at` (>= its slot): earliest t >= at that
 /// respects the penalty, one interval after the latest request that went out, and every window counting
 /// only grants at or before `at` (the caller's own grant taken out). Grants of finished requests sit at
@@ -59,11 +60,11 @@ TimePoint confirm_slot(const PacerState& s, const std::vector<RateWindow>& windo
 Duration plausible_lead(const PacerOptions& o);
 /// "" when every stored time lies at most `lead` after `now`; else what lies how far ahead.
 std::string implausible(const PacerState& s, TimePoint now, Duration lead);
-/// How far ahead a call of `priority` may reserve: bulk one interval, interactive any distance.
+/// How far ahead a call of `priority` may reserve: bulk only a slot free now, interactive any distance.
 Duration reservation_horizon(const PacerOptions& o, Priority priority);
 /// One reservation attempt at `now`, under the backend's lock: the next slot is reserved unless it lies
 /// more than `budget_left` away (refused) or more than `horizon` away (deferred: a bulk call asks again
-/// one interval before it). Nothing is stored unless the outcome is `reserved`.
+/// when it comes). Nothing is stored unless the outcome is `reserved`.
 struct Attempt {
     enum Outcome { reserved, deferred, refused } outcome = reserved;
     TimePoint slot{};

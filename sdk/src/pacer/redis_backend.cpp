@@ -143,8 +143,8 @@ Result<std::vector<long long>> RedisPacer::run(const char* mode, const std::stri
 
 // Same steps as StatePacer::acquire_within: reserve, sleep until the slot, then confirm against the grants'
 // completion times (a late one moves the slot), until the request may go or its budget runs out. A bulk
-// call reserves with the budget cut to one interval: the script reserves nothing past it, and the call
-// asks again one interval before the slot.
+// call reserves with no budget: the script reserves only a slot free now, and the call asks again when
+// the slot it saw comes.
 Result<Duration> RedisPacer::acquire(Duration budget, Priority priority) {
     const auto token = new_token();
     const auto horizon = reservation_horizon(o_, priority);
@@ -160,8 +160,8 @@ Result<Duration> RedisPacer::acquire(Duration budget, Priority priority) {
         if (wait > left) return beyond_budget(wait, left, ((*r)[2] & 4) != 0);
         if (!announced && wait > std::chrono::seconds(1) && o_.on_wait) o_.on_wait(wait);
         announced = true;
-        if (o_.log) o_.log(fmt::format("pacer: bulk call: next slot in {}, asking again one interval before it", fmt_seconds(wait)));
-        clock_->sleep_for(wait - horizon);
+        if (o_.log) o_.log(fmt::format("pacer: bulk call: next slot in {}, asking again then", fmt_seconds(wait)));
+        clock_->sleep_for(wait);
     }
     waited = clock_->now() - start;
     const char* why = (*r)[1] > 0 ? "slot (after the account's rate-limit penalty)" : "slot";

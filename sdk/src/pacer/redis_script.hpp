@@ -29,6 +29,19 @@ local lead, budget = tonumber(ARGV[8]), tonumber(ARGV[9])
 local first_pair = 10
 local flags = 0
 local pen = tonumber(redis.call('GET', KEYS[2]) or '0')
+-- When the penalty and the windows allow a grant, read before pruning: the grant that held a waiting bulk
+-- call back leaves the window the moment it may go, and its reservation must still use up the burst.
+local held_till = pen
+do
+  local n0 = redis.call('ZCARD', KEYS[1])
+  for i = first_pair, #ARGV, 2 do
+    local limit, w = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
+    if n0 >= limit then
+      local g = redis.call('ZRANGE', KEYS[1], n0 - limit, n0 - limit, 'WITHSCORES')
+      held_till = math.max(held_till, tonumber(g[2]) + w)
+    end
+  end
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', s(now - longest))
 local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 local latest = 0
@@ -115,7 +128,8 @@ if mode == 'reserve' and budget and slot - now > budget then
   out[3] = out[3] + 2
 elseif mode == 'reserve' then
   redis.call('ZADD', KEYS[1], s(slot), token)
-  if slot > paced then tat = slot + burst * interval else tat = math.max(tat, slot) + interval end
+  local held = slot > paced or (held_till > now - interval and held_till > tat - (burst - 1) * interval)
+  if held then tat = slot + burst * interval else tat = math.max(tat, slot) + interval end
   if slot <= now then sent = math.max(sent, slot) end
   keep(slot)
 end

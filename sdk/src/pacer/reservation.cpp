@@ -51,12 +51,11 @@ namespace {
 TimePoint paced_slot(const PacerState& s, Duration interval, int burst, TimePoint now) {
     return std::max(now, s.tat - (burst - 1) * interval);
 }
-}  // namespace
 
-TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows, double margin, int burst,
-                    TimePoint now) {
-    // Every constraint is a lower bound on t that does not depend on t, so one pass of max() suffices.
-    TimePoint t = std::max(paced_slot(s, spacing_of(windows, margin), burst, now), s.penalty_until);
+
+// The earliest time the penalty and the rolling windows permit a grant.
+TimePoint held_until(const PacerState& s, const std::vector<RateWindow>& windows, double margin) {
+    TimePoint t = s.penalty_until;
     const auto& g = s.grants;  // ascending
     for (const auto& w : windows) {
         const auto n = static_cast<long>(g.size());
@@ -65,11 +64,22 @@ TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows,
     }
     return t;
 }
+}  // namespace
+
+TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows, double margin, int burst,
+                    TimePoint now) {
+    // Every constraint is a lower bound on t that does not depend on t, so one pass of max() suffices.
+    return std::max(paced_slot(s, spacing_of(windows, margin), burst, now), held_until(s, windows, margin));
+}
 
 void reserve_slot(PacerState& s, const std::vector<RateWindow>& windows, double margin, int burst, TimePoint slot,
-                  TimePoint now) {
+                  TimePoint now, TimePoint held_till) {
     const auto interval = spacing_of(windows, margin);
-    const bool held = slot > paced_slot(s, interval, burst, now);
+    // Held back by the windows or the penalty: the slot lies past what the allowance permits, or, for a
+    // caller that waited for its slot before reserving it (a bulk call), they held it until within the
+    // last interval, later than the allowance would have.
+    const bool held = slot > paced_slot(s, interval, burst, now) ||
+                      (held_till > now - interval && held_till > s.tat - (burst - 1) * interval);
     s.tat = held ? slot + burst * interval : std::max(s.tat, slot) + interval;
     put_grant(s, slot);
     if (slot <= now) s.sent = std::max(s.sent, slot);
@@ -102,18 +112,20 @@ std::string implausible(const PacerState& s, TimePoint now, Duration lead) {
     return fmt::format("{} {} ahead, more than any wait or penalty allows", what, fmt_seconds(latest - now));
 }
 
-Duration reservation_horizon(const PacerOptions& o, Priority priority) {
-    return priority == Priority::bulk ? spacing_of(o.windows, o.margin) : Duration::max();
+Duration reservation_horizon(const PacerOptions& /*o*/, Priority priority) {
+    return priority == Priority::bulk ? Duration(0) : Duration::max();
 }
 
 Attempt try_reserve(PacerState& s, const PacerOptions& o, TimePoint now, Duration budget_left, Duration horizon) {
+    // Before pruning: the grant that held a waiting bulk call back leaves the window the moment it may go.
+    const auto held_till = held_until(s, o.windows, o.margin);
     prune(s, o.windows, o.margin, now);
     Attempt a;
     a.slot = next_slot(s, o.windows, o.margin, burst_of(o), now);
     a.penalized = s.penalty_until >= a.slot;
     if (a.slot - now > budget_left) a.outcome = Attempt::refused;
     else if (a.slot - now > horizon) a.outcome = Attempt::deferred;
-    else reserve_slot(s, o.windows, o.margin, burst_of(o), a.slot, now);
+    else reserve_slot(s, o.windows, o.margin, burst_of(o), a.slot, now, held_till);
     return a;
 }
 

@@ -30,12 +30,12 @@ Result<Duration> StatePacer::acquire_within(Duration budget, Priority priority) 
         penalized = a.penalized;
         if (a.outcome == Attempt::refused) return beyond_budget(slot - reserved_at, budget - (reserved_at - start), penalized);
         if (a.outcome == Attempt::reserved) break;
-        // Bulk: ask again one interval before the slot. Slots taken meanwhile went to calls that asked
-        // since, interactive ones first among them, which wait about one interval behind a batch this way.
+        // Bulk: ask again when the slot comes. Meanwhile it is free for a person's call, which then waits
+        // at most one interval behind a batch.
         if (!announced && slot - reserved_at > std::chrono::seconds(1) && o_.on_wait) o_.on_wait(slot - reserved_at);
         announced = true;
-        log(fmt::format("pacer: bulk call: next slot in {}, asking again one interval before it", fmt_seconds(slot - reserved_at)));
-        clock_->sleep_until(slot - horizon);
+        log(fmt::format("pacer: bulk call: next slot in {}, asking again then", fmt_seconds(slot - reserved_at)));
+        clock_->sleep_until(slot);
     }
     if (slot <= reserved_at) {
         log("pacer: slot granted, no wait");

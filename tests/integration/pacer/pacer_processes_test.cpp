@@ -112,8 +112,8 @@ TEST_CASE("pacer processes: every spelling of the host shares the account's budg
 
 TEST_CASE("pacer processes: a call from a shell during a batch goes ahead of the batch's queued calls") {
     // 16 batch calls in flight at 10 per 2 s (one interval: 201 ms). Were the batch's calls to reserve their
-    // slots as they asked, a call from a shell would queue behind all 16; bulk calls reserve one interval
-    // ahead at most, so only the few already reserved or on their way go before it.
+    // slots as they asked, a call from a shell would queue behind all 16; bulk calls reserve only slots
+    // free now, so only the few already on their way go before it.
     MockProcess mock({"--rate-limit", "10/2s", "--count-rejected"});
     const auto dir = temp_dir();
     std::string lines;

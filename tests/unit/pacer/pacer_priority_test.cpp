@@ -22,7 +22,7 @@ PacerOptions sixty_a_minute() {
 }
 
 // `callers` callers of `priority`, each asking again as soon as its previous request went out (at its
-// slot), until `end`. A deferred caller asks again one interval before the slot it saw. Returns the grant
+// slot), until `end`. A deferred caller asks again when the slot it saw comes. Returns the grant
 // times in order.
 std::vector<TimePoint> simulate(const PacerOptions& o, int callers, Priority priority, TimePoint end) {
     PacerState s;
@@ -36,7 +36,7 @@ std::vector<TimePoint> simulate(const PacerOptions& o, int callers, Priority pri
             grants.push_back(a.slot);
             *next = a.slot;
         } else {
-            *next = a.slot - horizon;
+            *next = a.slot;
         }
     }
     std::sort(grants.begin(), grants.end());
@@ -45,7 +45,7 @@ std::vector<TimePoint> simulate(const PacerOptions& o, int callers, Priority pri
 
 }  // namespace
 
-TEST_CASE("pacer priority: sixteen bulk callers hold one reservation ahead; a person's call then waits about one interval") {
+TEST_CASE("pacer priority: sixteen bulk callers reserve only slots free now; a person's call then waits one interval") {
     const auto o = sixty_a_minute();
     const auto T = spacing_of(o.windows, o.margin);
     PacerState s;
@@ -59,11 +59,11 @@ TEST_CASE("pacer priority: sixteen bulk callers hold one reservation ahead; a pe
             latest = std::max(latest, a.slot);
         }
     }
-    CHECK(reserved == 7);  // the burst of 6 now, and one an interval later
-    CHECK(latest == t0 + T);
+    CHECK(reserved == 6);  // the burst of 6, free now
+    CHECK(latest == t0);
     const auto person = try_reserve(s, o, t0, Duration::max(), reservation_horizon(o, Priority::interactive));
     REQUIRE(person.outcome == Attempt::reserved);
-    CHECK(person.slot == t0 + 2 * T);
+    CHECK(person.slot == t0 + T);
 
     // The same sixteen as interactive callers reserve eleven intervals ahead, and the person waits behind them.
     PacerState queued;
@@ -96,7 +96,8 @@ TEST_CASE("pacer priority: a deferred call reserves nothing, and a slot past the
     CHECK(bulk.penalized);
     CHECK(s.grants.empty());
     CHECK(try_reserve(s, o, t0, 10s, reservation_horizon(o, Priority::bulk)).outcome == Attempt::refused);
-    CHECK(try_reserve(s, o, t0 + 30s - reservation_horizon(o, Priority::bulk), Duration::max(),
-                      reservation_horizon(o, Priority::bulk)).outcome == Attempt::reserved);
+    CHECK(try_reserve(s, o, t0 + 30s - 1ms, Duration::max(), reservation_horizon(o, Priority::bulk)).outcome ==
+          Attempt::deferred);
+    CHECK(try_reserve(s, o, t0 + 30s, Duration::max(), reservation_horizon(o, Priority::bulk)).outcome == Attempt::reserved);
     CHECK(s.grants.size() == 1);
 }
