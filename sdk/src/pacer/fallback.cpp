@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "ccai/redact.hpp"
 #include "pacer/internal.hpp"
 
 namespace ccai::detail {
@@ -13,7 +14,9 @@ namespace {
 class FallbackPacer final : public Pacer {
 public:
     FallbackPacer(std::unique_ptr<RemotePacer> remote, PacerOptions o, std::shared_ptr<Clock> c)
-        : remote_(std::move(remote)), o_(std::move(o)), clock_(std::move(c)) {}
+        : remote_(std::move(remote)), o_(std::move(o)), clock_(std::move(c)) {
+        secure_clear(o_.redis_password);  // only the redis backend uses it, and keeps its own copy
+    }
 
     // Only an unreachable server degrades; a malformed URL or a refused script is a mistake to report.
     [[nodiscard]] bool may_fall_back(const ApiError& e) const { return o_.fallback == "file" && e.kind == ErrorKind::network; }

@@ -1,6 +1,8 @@
 // Redis backend: hosts share one budget through a redis server; the reservation is one Lua script.
 #include <hiredis/hiredis.h>
 
+#include <cerrno>
+#include <cstring>
 #include <mutex>
 #include <random>
 
@@ -21,6 +23,9 @@ constexpr const char* kRedisAclNeeds =
     "+zrangebyscore +zrem +zremrangebyscore +zscore (ACL SETUSER USER ~ccai:pacer:* +evalsha ...; see "
     "docs/pacing.md)";
 
+// A pacer script runs in well under a millisecond: a server this slow to answer is stopped or overloaded.
+constexpr timeval kCommandTimeout{10, 0};
+
 struct ReplyDeleter {
     void operator()(redisReply* r) const { if (r) freeReplyObject(r); }
 };
@@ -33,6 +38,9 @@ class RedisPacer final : public RemotePacer {
 public:
     RedisPacer(PacerOptions o, std::shared_ptr<Clock> c, RedisUrl u)
         : o_(std::move(o)), clock_(std::move(c)), url_(std::move(u)), key_(scope_key(o_.scope)) {}
+    ~RedisPacer() override { secure_clear(o_.redis_password); }  // the SDK cleanses the secret copies it drops
+    RedisPacer(const RedisPacer&) = delete;
+    RedisPacer& operator=(const RedisPacer&) = delete;
 
     Result<Unit> connect();
     Result<Duration> acquire(Duration budget) override;
@@ -77,8 +85,7 @@ Result<Unit> RedisPacer::connect() {
         ctx_.reset();
         return down(why);
     }
-    const timeval cmd{10, 0};
-    redisSetTimeout(ctx_.get(), cmd);
+    redisSetTimeout(ctx_.get(), kCommandTimeout);
     // AUTH first, on every (re)connect. Sent as argv (binary-safe: any byte of the password is sent as
     // is, never parsed by hiredis) and never logged.
     if (!url_.user.empty() || !o_.redis_password.empty()) {
@@ -124,7 +131,10 @@ Result<Reply> RedisPacer::command(const std::vector<std::string>& argv) {
     }
     Reply r(static_cast<redisReply*>(redisCommandArgv(ctx_.get(), static_cast<int>(a.size()), a.data(), l.data())));
     if (!r) {
-        const std::string why = ctx_->errstr;
+        // hiredis reports its read timeout as the socket's EAGAIN: say what happened instead.
+        const bool timed_out = ctx_->err == REDIS_ERR_IO && std::string_view(ctx_->errstr) == std::strerror(EAGAIN);
+        const std::string why = timed_out ? fmt::format("no answer within {} s (is it stopped or overloaded?)", kCommandTimeout.tv_sec)
+                                          : std::string(ctx_->errstr);
         ctx_.reset();
         return down(why);
     }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 
 #include "support/pacer_contract.hpp"
 #include "pacer_harness_test.hpp"
@@ -246,6 +247,18 @@ TEST_CASE("pacer redis: an ACL user with only the commands and keys the pacer ne
     CHECK(denied.message.find(pw) == std::string::npos);
     CHECK(denied_took < 1.5);
 
+    // One that may load the script but not run it by its hash: connecting works, the first call says why.
+    auto no_evalsha = redis_cli(redis, {"ACL", "SETUSER", "loader", "on", ">" + pw, "~ccai:pacer:*", "+@all", "-evalsha"});
+    REQUIRE_MESSAGE(no_evalsha.exit_code == 0, no_evalsha.err);
+    auto loader = make_pacer(auth_options("redis://loader@" + host, pw), std::make_shared<FakeClock>());
+    REQUIRE(loader.ok());
+    const auto call_start = std::chrono::steady_clock::now();
+    auto call = (*loader)->acquire();
+    REQUIRE_FALSE(call.ok());
+    CHECK(call.error().kind == ErrorKind::config);
+    CHECK(call.error().message.find("+evalsha") != std::string::npos);
+    CHECK(seconds_since(call_start) < 1.5);
+
     // A user without a password (nopass) is named in the URL alone.
     auto open = redis_cli(redis, {"ACL", "SETUSER", "open", "on", "nopass", "~*", "+@all"});
     REQUIRE_MESSAGE(open.exit_code == 0, open.err);
@@ -313,4 +326,15 @@ TEST_CASE("pacer redis: killed mid-run with --pacer-fallback file, no call is re
     auto st = cli({"--rate-limit", "20/2s", "--pacer-dir", dir, "-o", "json", "pacer", "status"}, env_for(mock));
     REQUIRE_MESSAGE(st.exit_code == 0, st.err);
     CHECK(nlohmann::json::parse(st.out)["limits"][0]["grants_in_window"].get<int>() > 0);
+}
+
+TEST_CASE("pacer redis: a stopped server is an outage after the command timeout, not a hang") {
+    RedisServer redis;
+    auto o = auth_options(redis.url(), "");
+    REQUIRE(::kill(redis.process().pid(), SIGSTOP) == 0);  // accepts connections (the kernel does), never answers
+    auto [e, took] = refusal(o);
+    CHECK(e.kind == ErrorKind::network);
+    CHECK(e.message.find("no answer within 10 s") != std::string::npos);
+    CHECK(took < 12);
+    REQUIRE(::kill(redis.process().pid(), SIGCONT) == 0);
 }
