@@ -138,7 +138,23 @@ std::pair<ApiError, double> refusal(const PacerOptions& o) {
     return {p.error(), took};
 }
 
+// An ACL user with what docs/pacing.md tells an administrator to grant, and nothing more.
+void add_pacer_user(const RedisServer& redis, const std::string& user, const std::string& pw) {
+    auto add = redis_cli(redis, {"ACL", "SETUSER", user, "on", ">" + pw, "resetkeys", "~ccai:pacer:*", "-@all",
+                                 "+evalsha", "+eval", "+script|load", "+select", "+del", "+time", "+get", "+set",
+                                 "+pexpire", "+zadd", "+zcard", "+zcount", "+zrange", "+zrangebyscore", "+zrem",
+                                 "+zremrangebyscore", "+zscore"});
+    REQUIRE_MESSAGE(add.exit_code == 0, add.err);
+    REQUIRE(add.out.find("OK") != std::string::npos);
+}
+
 }  // namespace
+
+TEST_CASE("pacer redis: the backend contract as an ACL user with only the documented rights") {
+    RedisServer redis;
+    add_pacer_user(redis, "ccai", "contract-pw");
+    pacer_contract::run_all(pacer_contract::Setup{"redis://ccai@" + redis.url().substr(8) + "/1", "", "contract-pw"});
+}
 
 TEST_CASE("pacer redis: requirepass; no password or a wrong one is a prompt error naming the setting") {
     RedisServer redis;
@@ -201,13 +217,7 @@ TEST_CASE("pacer redis: requirepass; no password or a wrong one is a prompt erro
 TEST_CASE("pacer redis: an ACL user with only the commands and keys the pacer needs") {
     RedisServer redis;
     const std::string pw = "acl:pw@/x";
-    // What docs/pacing.md tells an administrator to grant, and nothing more.
-    auto add = redis_cli(redis, {"ACL", "SETUSER", "pacer", "on", ">" + pw, "resetkeys", "~ccai:pacer:*", "-@all",
-                                 "+evalsha", "+eval", "+script|load", "+select", "+del", "+time", "+get", "+set",
-                                 "+pexpire", "+zadd", "+zcard", "+zcount", "+zrange", "+zrangebyscore", "+zrem",
-                                 "+zremrangebyscore", "+zscore"});
-    REQUIRE_MESSAGE(add.exit_code == 0, add.err);
-    REQUIRE(add.out.find("OK") != std::string::npos);
+    add_pacer_user(redis, "pacer", pw);
     const auto host = redis.url().substr(8);  // 127.0.0.1:PORT
     const auto user_url = "redis://pacer@" + host + "/2";
 
