@@ -159,6 +159,12 @@ TEST_CASE("pacer redis: the backend contract as an ACL user with only the docume
 TEST_CASE("pacer redis: requirepass; no password or a wrong one is a prompt error naming the setting") {
     RedisServer redis;
     const std::string pw = "p@ss:w/rd\nwith a newline";  // every character a URL or a config line trips on
+    // Before requirepass: a password the default user does not have is a mistake, said as much.
+    auto [unneeded, unneeded_took] = refusal(auth_options(redis.url(), pw));
+    CHECK(unneeded.kind == ErrorKind::config);
+    CHECK(unneeded.message.find("no password for the default user") != std::string::npos);
+    CHECK(unneeded_took < 1.5);
+
     auto set = redis_cli(redis, {"CONFIG", "SET", "requirepass", pw});
     REQUIRE_MESSAGE(set.exit_code == 0, set.err);
 
