@@ -439,7 +439,7 @@ function __ccai_cli_globals
     printf '%s\n' '--jwt-ttl	JWT lifetime in seconds'
     printf '%s\n' '--jwt-jti	true: give every JWT a unique jti (apps that enforce it)'
     printf '%s\n' '--rate-limit	rolling window limit(s), e.g. 60/1m,1800/1h'
-    printf '%s\n' '--pacer	pacer backend: file, memory, redis://HOST:PORT[/DB]'
+    printf '%s\n' '--pacer	pacer backend: file, memory, redis://[USER@]HOST:PORT[/DB] (password: redis_password)'
     printf '%s\n' '--pacer-dir	file pacer state directory'
     printf '%s\n' '--pacer-dir-shared	true: accept a group-writable pacer_dir (your group shares it on purpose)'
     printf '%s\n' '--pacer-fallback	file: use the file pacer when redis is down'

@@ -18,8 +18,13 @@ namespace ccai::test::pacer_contract {
 using namespace std::chrono_literals;
 
 struct Setup {
-    std::string backend;  ///< "memory", "file", "redis://..."
-    std::string dir;      ///< file backend's directory
+    // A constructor, not an aggregate: most setups name no password, and -Wextra warns of every
+    // aggregate initializer that leaves a member out.
+    Setup(std::string b, std::string d, std::string pw = "")
+        : backend(std::move(b)), dir(std::move(d)), redis_password(std::move(pw)) {}
+    std::string backend;         ///< "memory", "file", "redis://..."
+    std::string dir;             ///< file backend's directory
+    std::string redis_password;  ///< redis: AUTH for the URL's user (or the default user)
 };
 
 /// A clock that never moves: each acquire() reports its reserved wait, so reservation order is visible.
@@ -61,6 +66,7 @@ inline PacerOptions options(const Setup& s, const std::string& limits, const std
     o.windows = *parse_rate_limits(limits);
     o.scope = scope;
     o.backend = s.backend;
+    o.redis_password = s.redis_password;
     o.dir = s.dir;
     o.use_client_clock = true;  // redis: follow the fake clock instead of the server's TIME
     o.margin = 0.01;            // the numbers below; the defaults are checked in pacer_spec_test.cpp

@@ -299,3 +299,27 @@ TEST_CASE("cli: completion and reference are printed from the whole command tree
     CHECK(reference.code == 0);
     CHECK(reference.out.find("## ") != std::string::npos);
 }
+
+TEST_CASE("cli: the redis password is never a flag, never in the --pacer URL, and masked in config list") {
+    Cli cli;
+    cli.env["CCAI_REDIS_PASSWORD"] = "redis-pw-value";
+    const auto listed = cli({"-o", "json", "config", "list"});
+    CHECK(listed.code == 0);
+    CHECK(listed.out.find("redis-pw-value") == std::string::npos);
+    bool saw = false;
+    for (const auto& row : listed.out_json()) saw = saw || row.at("key") == "redis_password";
+    CHECK(saw);
+
+    const auto flag = cli({"--redis-password", "redis-pw-value", "queues", "list"});
+    CHECK(flag.code == 2);
+
+    const auto in_url = cli({"--pacer", "redis://pacer:url-pw-value@127.0.0.1:6379", "queues", "list"});
+    CHECK(in_url.code == 2);
+    CHECK(in_url.err.find("url-pw-value") == std::string::npos);
+    CHECK(in_url.err.find("CCAI_REDIS_PASSWORD") != std::string::npos);
+    cli.env["CCAI_PACER"] = "redis://:env-pw-value@127.0.0.1:6379";
+    const auto in_env = cli({"queues", "list"});
+    CHECK(in_env.code == 3);
+    CHECK(in_env.err.find("env-pw-value") == std::string::npos);
+    CHECK(cli.transport->requests.empty());
+}

@@ -7,9 +7,11 @@
 
 #include <fstream>
 
+#include "ccai/client.hpp"
 #include "ccai/config.hpp"
 #include "ccai/http.hpp"
 #include "ccai/pacer.hpp"
+#include "ccai/redact.hpp"
 #include "ccai/retry.hpp"
 #include "support/process.hpp"
 
@@ -190,4 +192,51 @@ TEST_CASE("mask_secret never reveals more than two characters") {
     CHECK(mask_secret("") == "");
     CHECK(mask_secret("abc") == "****");
     CHECK(mask_secret("abcdefghij") == "ab****");
+}
+
+TEST_CASE("redis_password is a secret: from the credentials file or CCAI_REDIS_PASSWORD, masked, never config.toml") {
+    Fixture f;
+    f.write("credentials", "[default]\nredis_password = \"pw-from-file\"\n", 0600);
+    auto c = f.load();
+    REQUIRE(c.ok());
+    CHECK(c->get("redis_password") == "pw-from-file");
+    CHECK(redact("AUTH pw-from-file") == "AUTH " + std::string(kRedacted));  // registered as a secret
+    f.env["CCAI_REDIS_PASSWORD"] = "pw-from-env";
+    auto e = f.load();
+    REQUIRE(e.ok());
+    CHECK(e->get("redis_password") == "pw-from-env");
+    auto opts = pacer_options(*e);
+    REQUIRE(opts.ok());
+    CHECK(opts->redis_password == "pw-from-env");
+
+    Fixture g;
+    g.write("config.toml", "[default]\nredis_password = \"pw-in-the-open\"\n", 0644);
+    auto misplaced = g.load();
+    REQUIRE_FALSE(misplaced.ok());
+    CHECK(misplaced.error().message.find("pw-in-the-open") == std::string::npos);
+}
+
+TEST_CASE("a password in the pacer URL is refused wherever it comes from, and never repeated") {
+    for (const std::string pw : {"hunter2", "p@ss:w/rd", "Q"}) {
+        CAPTURE(pw);
+        Fixture f;
+        f.env["CCAI_PACER"] = "redis://pacer:" + pw + "@127.0.0.1:6379";
+        auto refused = f.load();  // every setting is checked as the configuration is read
+        REQUIRE_FALSE(refused.ok());
+        CHECK(refused.error().kind == ErrorKind::config);  // exit 3
+        CHECK(refused.error().message.find("CCAI_REDIS_PASSWORD") != std::string::npos);
+        CHECK(refused.error().message.find("pacer:***@127.0.0.1") != std::string::npos);
+        CHECK(refused.error().message.find(pw) == std::string::npos);
+
+        Fixture g;
+        auto bad_flag = g.load({{"pacer", "redis://:" + pw + "@127.0.0.1:6379"}});
+        REQUIRE_FALSE(bad_flag.ok());
+        CHECK(bad_flag.error().kind == ErrorKind::invalid_input);  // exit 2
+        CHECK(bad_flag.error().message.find(pw) == std::string::npos);
+    }
+    Fixture tls;
+    tls.env["CCAI_PACER"] = "rediss://cache.internal:6380";
+    auto t = tls.load();
+    REQUIRE_FALSE(t.ok());
+    CHECK(t.error().message.find("tunnel") != std::string::npos);
 }

@@ -49,7 +49,8 @@ TEST_CASE("bad values of every checked setting are refused, with the setting, va
         {"jwt_jti", "TRUE", "true or false"},           {"allow_http", "yes", "true or false"},
         {"pacer_dir_shared", "1", "true or false"},     {"pacer_fallback", "bogus", "one of file"},
         {"compression", "zip", "one of gzip, none"},    {"output", "xml", "one of json, jsonl, table, text"},
-        {"pacer", "disk", "file, memory or redis://"},  {"pacer", "redis://", "redis://HOST"},
+        {"pacer", "disk", "file, memory or redis://"},  {"pacer", "redis://", "redis://[USER@]HOST"},
+        {"pacer", "rediss://h:6380", "TLS tunnel"},
         {"pacer_margin", "lots", "percentage"},         {"pacer_margin", "200%", "from 0% to 100%"},
         {"pacer_margin", "-1%", "percentage"},          {"rate_limit", "fast", "60/1m"},
         {"rate_limit", "", "60/1m"},                    {"ca_bundle", "/nonexistent/ca.pem", "no such file"},
@@ -79,7 +80,7 @@ TEST_CASE("good values pass, and number() reads them in the setting's unit") {
     const std::pair<const char*, const char*> good[] = {
         {"timeout", "0.5"},        {"connect_timeout", "2.5e-1"}, {"max_attempts", "1"}, {"max_wait", "0"},
         {"jwt_ttl", "120"},        {"jwt_jti", "true"},           {"allow_http", "false"}, {"pacer_dir_shared", ""},
-        {"pacer_fallback", "file"}, {"compression", "none"},       {"output", "text"},     {"pacer", "redis://h:6379/2"},
+        {"pacer_fallback", "file"}, {"compression", "none"},       {"output", "text"},     {"pacer", "redis://h:6379/2"}, {"pacer", "redis://pacer@h:6379/2"},
         {"pacer_margin", "1%"},    {"rate_limit", "60/1m,1800/1h"}, {"ca_bundle", ""},     {"host", "anything at all"},
     };
     for (const auto& [k, v] : good) c.set(k, v, "flag");

@@ -49,13 +49,17 @@ std::string_view to_string(Priority p);
 struct PacerOptions {
     std::vector<RateWindow> windows = default_rate_windows();
     std::string scope;             ///< every process with the same scope shares one budget (pacer_scope())
-    std::string backend = "file";  ///< "memory", "file", or "redis://HOST:PORT[/DB]"
+    std::string backend = "file";  ///< "memory", "file", or "redis://[USER@]HOST:PORT[/DB]"
     std::string dir;               ///< file backend's state directory ("" = $XDG_STATE_HOME/ccai/pacer)
     /// File backend: accept a group-writable `dir` (the group shares it on purpose). The directory and
     /// its state files must still be this user's; it is never world-writable. Sharing between users or
     /// hosts is what the redis backend is for.
     bool dir_shared = false;
     std::string fallback;          ///< "file": degrade to the file backend when redis is down
+    /// redis: AUTH password, of the URL's user or the default user; "" sends no AUTH (a URL user then
+    /// authenticates with an empty password, which only a `nopass` user accepts). A secret: never
+    /// printed, and never taken from the URL.
+    std::string redis_password;
     /// Safety margin for requests whose answer has not arrived: their windows are treated as this much
     /// longer. A request that was answered sits at its completion time (complete()), an upper bound of
     /// when the server counted it, and its window runs from there, longer only by kClockSlew; a paced

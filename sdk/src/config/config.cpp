@@ -41,7 +41,9 @@ constexpr SettingSpec kSettings[] = {
     {"jwt_ttl", "CCAI_JWT_TTL", "3600", false, "JWT lifetime in seconds", K::whole, 120, kDay},
     {"jwt_jti", "CCAI_JWT_JTI", "", false, "true: give every JWT a unique jti (apps that enforce it)", K::boolean},
     {"rate_limit", "CCAI_RATE_LIMIT", "60/1m", false, "rolling window limit(s), e.g. 60/1m,1800/1h", K::rate_limit},
-    {"pacer", "CCAI_PACER", "file", false, "pacer backend: file, memory, redis://HOST:PORT[/DB]", K::pacer},
+    {"pacer", "CCAI_PACER", "file", false, "pacer backend: file, memory, redis://[USER@]HOST:PORT[/DB] (password: redis_password)", K::pacer},
+    // Never a flag, never in the URL: argv is visible to every user of the host.
+    {"redis_password", "CCAI_REDIS_PASSWORD", "", true, "password of the redis pacer's user (AUTH; the user: redis://USER@HOST:PORT)"},
     {"pacer_dir", "CCAI_PACER_DIR", "", false, "file pacer state directory"},
     {"pacer_dir_shared", "CCAI_PACER_DIR_SHARED", "false", false, "true: accept a group-writable pacer_dir (your group shares it on purpose)", K::boolean},
     {"pacer_fallback", "CCAI_PACER_FALLBACK", "", false, "file: use the file pacer when redis is down", K::choice, 0, 0, "file"},
@@ -240,7 +242,7 @@ std::string_view url_password(std::string_view url) {
     const auto scheme = url.find("://");
     if (scheme == std::string_view::npos) return {};
     const auto rest = url.substr(scheme + 3);
-    const auto at = rest.rfind('@', rest.find('/'));
+    const auto at = rest.rfind('@');  // host and path hold none: a password may ('/' too)
     if (at == std::string_view::npos) return {};
     const auto colon = rest.substr(0, at).find(':');
     return colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1, at - colon - 1);

@@ -11,6 +11,7 @@
 #include "ccai/config.hpp"
 #include "ccai/pacer.hpp"
 #include "config/setting_values.hpp"
+#include "pacer/internal.hpp"
 
 namespace ccai {
 
@@ -99,10 +100,11 @@ std::string problem(const SettingSpec& spec, const std::string& text) {
             return windows ? "" : fmt::format("{} (e.g. 60/1m or 60/1m,1800/1h)", windows.error().message);
         }
         case SettingKind::pacer:
+            if (const auto why = detail::redis_url_refusal(text); !why.empty()) return std::string(why);
             // The URL itself is parsed by the redis backend, which names what is wrong with it.
             return text.empty() || text == "file" || text == "memory" || (text.starts_with("redis://") && text.size() > 8)
                        ? ""
-                       : "expected file, memory or redis://HOST:PORT[/DB]";
+                       : "expected file, memory or redis://[USER@]HOST:PORT[/DB]";
         case SettingKind::pem_file: {
             if (text.empty()) return "";
             auto why = detail::ca_file_problem(text);
@@ -112,9 +114,22 @@ std::string problem(const SettingSpec& spec, const std::string& text) {
     return "";
 }
 
+// A URL's user information as "USER:***": a password is never repeated, however short (the registry of
+// secrets leaves very short ones unmasked).
+std::string without_password(std::string value) {
+    const auto scheme = value.find("://");
+    if (scheme == std::string::npos) return value;
+    const auto at = value.rfind('@');  // host and path hold none: a password may ('/' too)
+    if (at == std::string::npos || at < scheme + 3) return value;
+    const auto colon = value.find(':', scheme + 3);
+    if (colon == std::string::npos || colon > at) return value;
+    return value.replace(colon + 1, at - colon - 1, "***");
+}
+
 // A value as it appears in a message: long ones cut, so a stray file's content does not flood the terminal.
-std::string shown(const std::string& value) {
+std::string shown(const std::string& raw) {
     constexpr std::size_t kMax = 80;
+    const auto value = without_password(raw);
     return value.size() <= kMax ? value : value.substr(0, kMax) + "...";
 }
 

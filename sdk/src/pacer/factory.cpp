@@ -23,6 +23,7 @@ Result<std::unique_ptr<Pacer>> make_pacer(const PacerOptions& options, std::shar
     const auto& b = options.backend;
     if (b == "memory") return detail::make_memory_pacer(options, std::move(clock));
     if (b.empty() || b == "file") return detail::make_file_pacer(options, std::move(clock));
+    if (const auto why = detail::redis_url_refusal(b); !why.empty()) return config_error(fmt::format("pacer: {}", why));
     if (b.rfind("redis://", 0) == 0) return detail::make_fallback_pacer(detail::make_redis_pacer(options, clock), options, clock);
     return config_error(fmt::format("unknown pacer '{}' (expected file, memory or redis://HOST:PORT[/DB])", b));
 }

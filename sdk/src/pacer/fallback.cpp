@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "ccai/redact.hpp"
 #include "pacer/internal.hpp"
 
 namespace ccai::detail {
@@ -13,7 +14,9 @@ namespace {
 class FallbackPacer final : public Pacer {
 public:
     FallbackPacer(std::unique_ptr<RemotePacer> remote, PacerOptions o, std::shared_ptr<Clock> c)
-        : remote_(std::move(remote)), o_(std::move(o)), clock_(std::move(c)) {}
+        : remote_(std::move(remote)), o_(std::move(o)), clock_(std::move(c)) {
+        secure_clear(o_.redis_password);  // only the redis backend uses it, and keeps its own copy
+    }
 
     // Only an unreachable server degrades; a malformed URL or a refused script is a mistake to report.
     [[nodiscard]] bool may_fall_back(const ApiError& e) const { return o_.fallback == "file" && e.kind == ErrorKind::network; }
@@ -22,7 +25,9 @@ public:
     Result<Pacer*> fall_back(const ApiError& why) {
         std::lock_guard lock(mu_);
         if (!fallback_) {
-            auto f = make_file_pacer(o_, clock_);
+            // The grants of the last window are in redis, out of reach: starting from an empty file
+            // would send a window's worth at once on top of them (the server then rejects).
+            auto f = make_file_pacer(o_, clock_, /*unknown_history=*/true);
             if (!f) return f.error();
             log(fmt::format("warning: {}; falling back to the file pacer (this host only)", why.message));
             fallback_ = std::move(*f);

@@ -237,7 +237,7 @@ Result<Unit> FilePacer::transact(const Txn& fn) {
 
 }  // namespace
 
-Result<std::unique_ptr<Pacer>> make_file_pacer(const PacerOptions& o, std::shared_ptr<Clock> c) {
+Result<std::unique_ptr<Pacer>> make_file_pacer(const PacerOptions& o, std::shared_ptr<Clock> c, bool unknown_history) {
     const auto dir = o.dir.empty() ? default_dir() : o.dir;
     if (dir.empty()) return config_error("pacer: no state directory (set XDG_STATE_HOME or HOME, or pacer_dir)");
     if (auto r = make_dirs(dir); !r) return r.error();
@@ -248,6 +248,9 @@ Result<std::unique_ptr<Pacer>> make_file_pacer(const PacerOptions& o, std::share
     auto existing = pacer->open_state(false);
     if (!existing) return existing.error();
     if (*existing >= 0) ::close(*existing);
+    if (unknown_history) {
+        if (auto r = pacer->assume_full_if_unused(); !r) return r.error();
+    }
     return std::unique_ptr<Pacer>(std::move(pacer));
 }
 

@@ -125,6 +125,11 @@ public:
     Duration time_until_free() override;
     Result<nlohmann::json> status() override;
     Result<Unit> reset() override;
+    /// Taking over from a store this process can no longer see (redis went away): the grants it held are
+    /// unknown, so when this state holds none in the longest window, every window is assumed full now
+    /// (fill_conservatively). A state already in use, by a process of this host that switched earlier,
+    /// is kept as it is: its grants are real, and filling again would pause the host once per process.
+    Result<Unit> assume_full_if_unused();
 
 protected:
     /// Runs `fn` on the scope's state under the backend's lock, with `now` read after locking; stores
@@ -146,7 +151,9 @@ protected:
 void wait_for_slot(const PacerOptions& o, Clock& clock, TimePoint slot, Duration wait, const std::string& why);
 
 std::unique_ptr<Pacer> make_memory_pacer(const PacerOptions& o, std::shared_ptr<Clock> c);
-Result<std::unique_ptr<Pacer>> make_file_pacer(const PacerOptions& o, std::shared_ptr<Clock> c);
+/// `unknown_history`: the budget was kept elsewhere until now (redis, see assume_full_if_unused).
+Result<std::unique_ptr<Pacer>> make_file_pacer(const PacerOptions& o, std::shared_ptr<Clock> c,
+                                               bool unknown_history = false);
 
 /// A pacer whose store is shared and may become unreachable: every operation reports its failure, and
 /// FallbackPacer decides what one means.
@@ -171,11 +178,16 @@ Result<std::unique_ptr<Pacer>> make_fallback_pacer(Result<std::unique_ptr<Remote
                                                    std::shared_ptr<Clock> c);
 
 struct RedisUrl {
+    std::string user;  ///< ACL user ("": the default user)
     std::string host;
     int port = 6379;
     int db = 0;
 };
+/// redis://[USER@]HOST[:PORT][/DB]; rediss:// and a password in the URL are refused (redis_url_refusal).
 Result<RedisUrl> parse_redis_url(const std::string& url);
+/// Why a pacer URL is refused though well formed ("" when it is not): rediss:// (no TLS in this hiredis),
+/// or a password in it (argv is public). What to do instead, without the URL, which may hold a password.
+std::string_view redis_url_refusal(std::string_view url);
 /// Hex SHA-256; the scope's hash names its state file and redis keys (account ids stay out of both).
 std::string sha256_hex(const std::string& s);
 std::string scope_key(const std::string& scope);

@@ -1,11 +1,14 @@
 // Redis backend: hosts share one budget through a redis server; the reservation is one Lua script.
 #include <hiredis/hiredis.h>
 
+#include <cerrno>
+#include <cstring>
 #include <mutex>
 #include <random>
 
 #include <fmt/format.h>
 
+#include "ccai/redact.hpp"
 #include "secrets/entropy.hpp"
 #include "pacer/internal.hpp"
 #include "pacer/redis_script.hpp"
@@ -13,6 +16,15 @@
 namespace ccai::detail {
 
 namespace {
+
+// What a redis ACL user needs: the script's own commands are checked too (redis 7), on its keys.
+constexpr const char* kRedisAclNeeds =
+    "+evalsha +eval +script|load +select +del +time +get +set +pexpire +zadd +zcard +zcount +zrange "
+    "+zrangebyscore +zrem +zremrangebyscore +zscore (ACL SETUSER USER ~ccai:pacer:* +evalsha ...; see "
+    "docs/pacing.md)";
+
+// A pacer script runs in well under a millisecond: a server this slow to answer is stopped or overloaded.
+constexpr timeval kCommandTimeout{10, 0};
 
 struct ReplyDeleter {
     void operator()(redisReply* r) const { if (r) freeReplyObject(r); }
@@ -26,6 +38,9 @@ class RedisPacer final : public RemotePacer {
 public:
     RedisPacer(PacerOptions o, std::shared_ptr<Clock> c, RedisUrl u)
         : o_(std::move(o)), clock_(std::move(c)), url_(std::move(u)), key_(scope_key(o_.scope)) {}
+    ~RedisPacer() override { secure_clear(o_.redis_password); }  // the SDK cleanses the secret copies it drops
+    RedisPacer(const RedisPacer&) = delete;
+    RedisPacer& operator=(const RedisPacer&) = delete;
 
     Result<Unit> connect();
     Result<Duration> acquire(Duration budget, Priority priority) override;
@@ -40,6 +55,9 @@ private:
                                        Duration budget = Duration::max());
     std::string new_token();
     Result<Reply> command(const std::vector<std::string>& argv);
+    /// A reply the server gave: an authentication or permission refusal is a setting to fix (config, never
+    /// a reason to fall back to the file pacer); anything else is the store failing.
+    ApiError refused(std::string_view reply) const;
     ApiError down(const std::string& why) const {
         ApiError e;
         e.kind = ErrorKind::network;
@@ -67,14 +85,33 @@ Result<Unit> RedisPacer::connect() {
         ctx_.reset();
         return down(why);
     }
-    const timeval cmd{10, 0};
-    redisSetTimeout(ctx_.get(), cmd);
+    redisSetTimeout(ctx_.get(), kCommandTimeout);
+    // AUTH first, on every (re)connect. Sent as argv (binary-safe: any byte of the password is sent as
+    // is, never parsed by hiredis) and never logged.
+    if (!url_.user.empty() || !o_.redis_password.empty()) {
+        std::vector<std::string> auth{"AUTH"};
+        if (!url_.user.empty()) auth.push_back(url_.user);
+        auth.push_back(o_.redis_password);
+        auto r = command(auth);
+        secure_clear(auth.back());
+        if (!r) {
+            ctx_.reset();
+            return r.error();
+        }
+    }
+    // A connection left half set up (wrong database, no script) must not be used: the next call reconnects.
     if (url_.db != 0) {
         auto r = command({"SELECT", std::to_string(url_.db)});
-        if (!r) return r.error();
+        if (!r) {
+            ctx_.reset();
+            return r.error();
+        }
     }
     auto r = command({"SCRIPT", "LOAD", kPacerScript});
-    if (!r) return r.error();
+    if (!r || (*r)->type != REDIS_REPLY_STRING) {
+        ctx_.reset();
+        return r ? down("unexpected reply to SCRIPT LOAD") : r.error();
+    }
     sha_ = (*r)->str;
     return Unit{};
 }
@@ -94,12 +131,38 @@ Result<Reply> RedisPacer::command(const std::vector<std::string>& argv) {
     }
     Reply r(static_cast<redisReply*>(redisCommandArgv(ctx_.get(), static_cast<int>(a.size()), a.data(), l.data())));
     if (!r) {
-        const std::string why = ctx_->errstr;
+        // hiredis reports its read timeout as the socket's EAGAIN: say what happened instead.
+        const bool timed_out = ctx_->err == REDIS_ERR_IO && std::string_view(ctx_->errstr) == std::strerror(EAGAIN);
+        const std::string why = timed_out ? fmt::format("no answer within {} s (is it stopped or overloaded?)", kCommandTimeout.tv_sec)
+                                          : std::string(ctx_->errstr);
         ctx_.reset();
         return down(why);
     }
-    if (r->type == REDIS_REPLY_ERROR) return down(std::string(r->str, r->len));
+    if (r->type == REDIS_REPLY_ERROR) return refused(std::string_view(r->str, r->len));
     return r;
+}
+
+ApiError RedisPacer::refused(std::string_view reply) const {
+    constexpr const char* kSet = "CCAI_REDIS_PASSWORD or redis_password in the credentials file";
+    const std::string who = url_.user.empty() ? "the default user" : fmt::format("user '{}'", url_.user);
+    const auto starts = [&](std::string_view p) { return reply.starts_with(p); };
+    std::string why;
+    if (starts("NOAUTH"))
+        why = fmt::format("redis at {} requires a password: set {}{}", o_.backend, kSet,
+                          url_.user.empty() ? " (and, for an ACL user, name it: redis://USER@HOST:PORT)" : "");
+    else if (starts("WRONGPASS") && o_.redis_password.empty())
+        why = fmt::format("redis at {} refused {} without a password: set {}", o_.backend, who, kSet);
+    else if (starts("WRONGPASS"))
+        why = fmt::format("redis at {} refused the password of {} (or the user is disabled): check {}{}", o_.backend,
+                          who, kSet, url_.user.empty() ? "" : " and the user in the URL");
+    else if (reply.find("without any password configured") != std::string_view::npos)
+        why = fmt::format("redis at {} has no password for the default user, yet redis_password is set: unset it, or "
+                          "name the ACL user it belongs to (redis://USER@HOST:PORT)", o_.backend);
+    else if (starts("NOPERM"))
+        why = fmt::format("redis at {} refused {} ({}): the pacer needs, on keys ccai:pacer:*, {}", o_.backend, who,
+                          reply, kRedisAclNeeds);
+    if (!why.empty()) return config_error("pacer: " + why);
+    return down(std::string(reply));
 }
 
 std::string RedisPacer::new_token() {

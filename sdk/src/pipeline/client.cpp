@@ -92,6 +92,7 @@ Result<PacerOptions> pacer_options(const Config& config) {
     o.dir = config.get("pacer_dir");
     o.dir_shared = config.enabled("pacer_dir_shared");
     o.fallback = config.get("pacer_fallback");
+    o.redis_password = config.get("redis_password");
     o.margin = config.number("pacer_margin");  // validated with the other settings (validate_settings)
     o.max_penalty = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(config.number("max_penalty")));
     if (config.has("burst")) {

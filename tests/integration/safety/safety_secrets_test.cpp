@@ -180,7 +180,7 @@ TEST_CASE("safety secrets: the secret planted anywhere and echoed by the server 
     }
 }
 
-TEST_CASE("safety secrets: a redis password in the pacer's URL is in no output") {
+TEST_CASE("safety secrets: a redis password in the pacer's URL is refused and in no output") {
     const auto dir = test::temp_dir();
     auto env = test::cli_env("http://127.0.0.1:9", dir);
     env["CCAI_PACER"] = "redis://:pw-Rd5x-word@127.0.0.1:9/0";  // nothing listens on port 9
@@ -189,9 +189,21 @@ TEST_CASE("safety secrets: a redis password in the pacer's URL is in no output")
              {"config", "list", "--show-origin"}, {"queues", "list", "-v"}, {"pacer", "status"}, {"pacer", "status", "-v"}}) {
         const auto r = test::cli(args, env);
         INFO(args.front() << " " << args[1] << ":\n" << r.out << r.err);
+        CHECK(r.exit_code == 3);  // a setting from the environment to fix, as every bad setting is
+        CHECK((r.out + r.err).find("Rd5x") == std::string::npos);
+        CHECK((r.out + r.err).find("redis://:***@127.0.0.1:9/0") != std::string::npos);  // named, password masked
+        CHECK((r.out + r.err).find("CCAI_REDIS_PASSWORD") != std::string::npos);
+    }
+    // Where it belongs, the password is a secret like the client secret.
+    env["CCAI_PACER"] = "redis://pacer@127.0.0.1:9/0";
+    env["CCAI_REDIS_PASSWORD"] = "pw-Rd5x-word";
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"config", "list", "--show-origin"}, {"queues", "list", "-v"}, {"pacer", "status"}, {"pacer", "status", "-v"}}) {
+        const auto r = test::cli(args, env);
+        INFO(args.front() << " " << args[1] << ":\n" << r.out << r.err);
         CHECK((r.exit_code == 0) == (args.front() == "config"));  // redis is down: only `config list` succeeds
         CHECK((r.out + r.err).find("Rd5x") == std::string::npos);
-        CHECK((r.out + r.err).find("redis://") != std::string::npos);  // the URL is named, its password masked
+        CHECK((r.out + r.err).find("redis://pacer@127.0.0.1:9/0") != std::string::npos);
     }
 }
 
