@@ -558,7 +558,7 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'queues create|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'isAdvancedRoutingEnabled=' 'hoursOfOperation.id=' 'hoursOfOperation.name=' 'agentGroups=' 'advancedSettings.preferredAgentTimeout=' 'advancedSettings.isSkillMatchEnabled=' 'advancedSettings.isAffinityMatchEnabled=' 'enableTransferRules=' 'transferQueues='
+            printf '%s\n' 'name=' 'description=' 'isAdvancedRoutingEnabled=' 'hoursOfOperation=' 'hoursOfOperation.id=' 'hoursOfOperation.name=' 'agentGroups=' 'advancedSettings.preferredAgentTimeout=' 'advancedSettings.isSkillMatchEnabled=' 'advancedSettings.isAffinityMatchEnabled=' 'enableTransferRules=' 'transferQueues='
         case 'queues list|--max-items'
             echo any
         case 'queues lookup|--body'
@@ -688,7 +688,7 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'data import|--set'
             echo set
-            printf '%s\n' 'data=' 'metaData.userId=' 'metaData.orgId=' 'metaData.type=' 'metaData.type=skillGroups' 'metaData.accountId='
+            printf '%s\n' 'data=' 'metaData=' 'metaData.userId=' 'metaData.orgId=' 'metaData.type=' 'metaData.type=skillGroups' 'metaData.accountId='
         case 'data export-v1|--type'
             echo any
         case 'data export|--type'
@@ -778,17 +778,17 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'voice-campaigns create-agentless|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingMode=Progressive' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'experienceFlowName=' 'enableMachineDetect=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'contactLists=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingStrategy=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'experienceFlowName=' 'enableMachineDetect=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'voice-campaigns create-progressive|--body'
             echo any
         case 'voice-campaigns create-progressive|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingMode=Progressive' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'contactLists=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Progressive' 'dialingStrategy=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'voice-campaigns create-preview|--body'
             echo any
         case 'voice-campaigns create-preview|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingMode=Progressive' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'contactLists=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Preview' 'dialingStrategy=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'voice-campaigns update|--campaign-id'
             echo any
         case 'voice-campaigns update|--body'
@@ -834,7 +834,7 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'contact-lists create|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'source=' 'source=passiveApi' 'allowDuplicates='
+            printf '%s\n' 'name=' 'description=' 'source=' 'source=passiveApi' 'source=passiveApiIntegration' 'allowDuplicates='
         case 'contact-lists update|--contact-list-id'
             echo any
         case 'contact-lists update|--body'

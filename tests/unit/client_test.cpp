@@ -205,3 +205,19 @@ TEST_CASE("the older rate-limit message on a 400 is paced and retried; an SMS qu
         CHECK(h.clock->slept() == std::chrono::seconds(0));  // no pause: nothing was taken for a rejection
     }
 }
+
+TEST_CASE("a read-only POST whose outcome is unknown is re-sent, like a GET") {
+    ApiError timeout;
+    timeout.kind = ErrorKind::network;
+    timeout.message = "timeout";
+    timeout.maybe_reached_server = true;
+    Harness h;
+    h.transport->push_error(timeout);
+    h.transport->push(200, R"({"data":[]})");
+    const auto& spec = *find_endpoint("analytics.agent-status-details");
+    REQUIRE(spec.method() == "POST");
+    auto body = nlohmann::json::parse(R"({"filter":{"dateFilter":{"startDate":"2026-01-01","endDate":"2026-01-02","timeZoneOffSet":0}}})");
+    auto r = h.client->call(spec, CallArgs{.body = body});
+    REQUIRE(r.ok());
+    CHECK(h.transport->requests.size() == 2);
+}

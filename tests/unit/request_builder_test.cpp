@@ -34,9 +34,7 @@ const std::string& upload_csv() {
 
 CallArgs full_args(const EndpointSpec& spec) {
     CallArgs a;
-    for (const auto ps : {spec.path_params(), spec.query_params()})
-        for (const auto& p : ps)
-            if (profile_key_for(p.name()).empty()) a.params[std::string(p.name())] = test::sample_value(p);
+    for (auto& [k, v] : test::sample_params(spec, true)) a.params[k] = v;
     if (spec.is_multipart()) a.file = upload_csv();
     else if (spec.takes_body()) a.body = test::sample_body(spec);
     return a;
@@ -44,8 +42,9 @@ CallArgs full_args(const EndpointSpec& spec) {
 
 }  // namespace
 
-TEST_CASE("the catalog holds all 79 operations with unique ids and group/action pairs") {
-    CHECK(endpoints().size() == 79);
+TEST_CASE("the catalog holds every documented operation with unique ids and group/action pairs") {
+    // The 79 behind the rate-limit page's 78 pages, and the pages it does not list (endpoints/CATALOG.md).
+    CHECK(endpoints().size() >= 79);
     for (const auto& e : endpoints()) {
         CHECK(find_endpoint(e.id()) == &e);
         CHECK(find_endpoint(e.group(), e.action()) == &e);
