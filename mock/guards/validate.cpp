@@ -28,21 +28,25 @@ const EndpointSpec* choose_variant(const std::vector<const EndpointSpec*>& specs
         return specs.front();
     };
     const json b = body.is_object() ? body : json::object();
-    if (has_variant(specs, "sms-campaigns.create-simple")) {
+    // v1 and v2 name the same variants differently: "sms-campaigns.create-simple", "campaigns-v2.create-sms-simple".
+    const bool v2 = has_variant(specs, "campaigns-v2.create-sms-simple") || has_variant(specs, "campaigns-v2.create-voice-agentless");
+    const auto sms = [&](std::string_view v) { return pick(std::string(v2 ? "campaigns-v2.create-sms-" : "sms-campaigns.create-") + std::string(v)); };
+    const auto voice = [&](std::string_view v) { return pick(std::string(v2 ? "campaigns-v2.create-voice-" : "voice-campaigns.create-") + std::string(v)); };
+    if (has_variant(specs, "sms-campaigns.create-simple") || has_variant(specs, "campaigns-v2.create-sms-simple")) {
         const auto format = lower(b.value("format", std::string()));
-        if (format == "advanced" || b.contains("experienceFlowName")) return pick("sms-campaigns.create-advanced");
+        if (format == "advanced" || b.contains("experienceFlowName")) return sms("advanced");
         const bool templ = b.contains("message") && b["message"].is_object() && b["message"].contains("template_name");
-        if (format == "template" || templ) return pick("sms-campaigns.create-template");
-        return pick("sms-campaigns.create-simple");
+        if (format == "template" || templ) return sms("template");
+        return sms("simple");
     }
-    if (has_variant(specs, "voice-campaigns.create-agentless")) {
+    if (has_variant(specs, "voice-campaigns.create-agentless") || has_variant(specs, "campaigns-v2.create-voice-agentless")) {
         const auto mode = lower(b.value("dialingMode", std::string()));
-        if (mode == "preview") return pick("voice-campaigns.create-preview");
-        if (mode == "progressive") return pick("voice-campaigns.create-progressive");
-        if (mode == "agentless") return pick("voice-campaigns.create-agentless");
-        if (b.contains("experienceFlowName")) return pick("voice-campaigns.create-agentless");
-        if (b.contains("maxSkips")) return pick("voice-campaigns.create-preview");
-        return pick("voice-campaigns.create-progressive");
+        if (mode == "preview") return voice("preview");
+        if (mode == "progressive") return voice("progressive");
+        if (mode == "agentless") return voice("agentless");
+        if (b.contains("experienceFlowName")) return voice("agentless");
+        if (b.contains("maxSkips")) return voice("preview");
+        return voice("progressive");
     }
     return specs.front();
 }
