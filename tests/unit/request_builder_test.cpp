@@ -109,6 +109,7 @@ TEST_CASE("a missing required top-level body field is reported by name") {
         if (spec.body_is_array() || spec.is_multipart()) continue;
         for (const auto& f : spec.body()) {
             if (f.required() != Required::yes || f.name().find_first_of(".[") != std::string_view::npos) continue;
+            if (f.enums().size() == 1 && f.type() == "string") continue;  // the action's constant: filled when left out
             CAPTURE(spec.id());
             auto args = full_args(spec);
             args.body->erase(std::string(f.name()));

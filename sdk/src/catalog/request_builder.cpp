@@ -88,6 +88,18 @@ Result<Unit> check_value(const EndpointSpec& spec, const ParamSpec& p, const std
     return Unit{};
 }
 
+// A required top-level field with a single allowed value is the action's own constant (sms-campaigns list's
+// type, each voice create's dialingMode): when the body leaves it out, the action says what it is. A value
+// given stays, so a wrong one is still refused.
+void fill_action_constants(const EndpointSpec& spec, nlohmann::json& body) {
+    if (!body.is_object()) return;
+    for (const auto& f : spec.body()) {
+        if (f.required() != Required::yes || f.type() != "string" || f.enums().size() != 1) continue;
+        if (f.name().find_first_of(".[") != std::string_view::npos || body.contains(std::string(f.name()))) continue;
+        body[std::string(f.name())] = std::string(f.enums().front());
+    }
+}
+
 }  // namespace
 
 std::string kebab_case(std::string_view name) {
@@ -260,7 +272,8 @@ Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args
             return invalid_input(fmt::format("{}: --file {}: not a readable file", spec.id(), *args.file));
         req.upload_file = *args.file;
     } else if (spec.takes_body()) {
-        const nlohmann::json body = args.body.value_or(spec.body_is_array() ? nlohmann::json::array() : nlohmann::json::object());
+        nlohmann::json body = args.body.value_or(spec.body_is_array() ? nlohmann::json::array() : nlohmann::json::object());
+        fill_action_constants(spec, body);
         if (auto ok = check_body(spec, body); !ok) return ok.error();
         req.body = body.dump();
         req.headers.emplace_back("content-type", "application/json");
