@@ -16,7 +16,9 @@ namespace ccai {
 ///
 /// Fills and URL-encodes {placeholders}, fills botId/accountId/orgId from the config wherever they occur,
 /// adds const query values and the `accountid` / `iid` headers, checks required path/query parameters,
-/// integer/boolean/enum values, and the body's required top-level fields and their JSON types.
+/// integer/boolean/enum values, query "one of" groups, and the body with check_body(). A required body field
+/// with a single allowed value (the action's constant, e.g. sms-campaigns list's `type`) is filled when the
+/// body leaves it out.
 /// Every path value must stay one path segment (path_segment_problem), the host must pass base_url(), and
 /// every header (settings and CallArgs::extra_headers alike) must pass check_headers().
 /// Errors are invalid_input or config (e.g. no host; see setting_error).
