@@ -120,13 +120,20 @@ public:
     }
     std::string pagination(const json& pg) {
         if (!pg.is_object()) return "ccai::EndpointSpec::kNoPagination";
-        // offsetUnit: whether `offset` counts pages or items. Every offset style must say which; the generated
-        // table carries it, so nothing reads it out of the prose in `notes`.
-        const auto unit = str(pg, "offsetUnit");
-        const bool has_offset = str(pg, "style").find("offset") != std::string::npos;
-        if (has_offset ? unit != "pages" && unit != "items" : !unit.empty())
-            throw std::runtime_error("pagination style '" + str(pg, "style") + "': offsetUnit must be " +
-                                     (has_offset ? "\"pages\" or \"items\"" : "absent") + ", not '" + unit + "'");
+        // unit: what the cursor counts, "items" or "pages", on every paginated row, so nothing reads it out of the
+        // prose in `notes`. The cursor is the style's: skip counts items and page counts pages by their very
+        // names; only offset can count either (the v2 call details' "number of pages to skip").
+        const auto unit = str(pg, "unit");
+        const auto style = str(pg, "style");
+        const std::string cursor = style.find("skip") != std::string::npos     ? "skip"
+                                   : style.find("offset") != std::string::npos ? "offset"
+                                                                               : "page";
+        const bool fits = cursor == "offset" ? unit == "pages" || unit == "items" : unit == (cursor == "skip" ? "items" : "pages");
+        if (!fits)
+            throw std::runtime_error("pagination style '" + style + "': unit must be " +
+                                     (cursor == "offset" ? std::string("\"pages\" or \"items\"")
+                                                         : "\"" + std::string(cursor == "skip" ? "items" : "pages") + "\" (its " + cursor + " cursor)") +
+                                     ", not '" + unit + "'");
         paginations_ += "    {" + text(pg, "style") + ", " + texts(pg["params"]) + ", " + text(pg, "notes") + ", " +
                         (unit == "pages" ? "true" : "false") + "},\n";
         return std::to_string(paginations_n_++);
@@ -169,12 +176,18 @@ public:
     void endpoint(const json& e) {
         if (!e.value("read_only", json()).is_boolean())
             throw std::runtime_error(str(e, "id") + ": read_only must be true or false");
+        std::string paging;
+        try {
+            paging = pagination(e["pagination"]);
+        } catch (const std::exception& x) {
+            throw std::runtime_error(str(e, "id") + ": " + x.what());  // which row, not only which style
+        }
         endpoints_ += "    {" + text(e, "id") + ", " + text(e, "group") + ", " + text(e, "action") + ", " + text(e, "title") +
                       ", " + text(e, "doc") + ", " + text(e, "method") + ", " + text(e, "path") + ",\n     " +
                       params(e["path_params"]) + ", " + params(e["query_params"]) + ", " + const_query(e["const_query"]) +
                       ", " + headers(e["headers"]) + ", " + text(e, "content_type") + ", " + fields(e["body"]) + ", " +
                       (e.value("body_is_array", false) ? "true" : "false") + ", " + texts(e["response_fields"]) + ", " +
-                      text(e, "response_list_key") + ", " + pagination(e["pagination"]) + ", " + text(e, "notes") + ",\n     " +
+                      text(e, "response_list_key") + ", " + paging + ", " + text(e, "notes") + ",\n     " +
                       one_of(e) + ", " + (e["read_only"].get<bool>() ? "true" : "false") + ", " + rate_limit(e) + "},\n";
     }
     void write(std::ostream& os) {

@@ -102,8 +102,8 @@ void md_endpoint(std::string& s, const EndpointSpec& e) {
     if (e.pagination()) {
         std::string params;
         for (const auto& p : e.pagination()->params()) params += (params.empty() ? "" : ", ") + std::string(p);
-        s += fmt::format("Pagination: {}{} (`--all` follows it).\n\n", e.pagination()->style(),
-                         params.empty() ? "" : " (" + params + ")");
+        s += fmt::format("Pagination: {}{}, counting {} (`--all` follows it).\n\n", e.pagination()->style(),
+                         params.empty() ? "" : " (" + params + ")", e.pagination()->counts_pages() ? "pages" : "items");
     }
 }
 

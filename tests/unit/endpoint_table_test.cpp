@@ -106,7 +106,7 @@ TEST_CASE("the generated endpoint table reads back as endpoints.json") {
             CHECK(e.pagination()->style() == str(want["pagination"], "style"));
             CHECK(strings(e.pagination()->params()) == strings(want["pagination"]["params"]));
             CHECK(e.pagination()->notes() == str(want["pagination"], "notes"));
-            CHECK(e.pagination()->offset_counts_pages() == (str(want["pagination"], "offsetUnit") == "pages"));
+            CHECK(e.pagination()->counts_pages() == (str(want["pagination"], "unit") == "pages"));
         }
         CHECK(e.notes() == str(want, "notes"));
         CHECK(e.read_only() == want.at("read_only").get<bool>());

@@ -152,18 +152,19 @@ private:
 class PaginationSpec {
 public:
     using Text = detail::CatalogText;
-    constexpr PaginationSpec(Text style, detail::CatalogRows params, Text notes, bool offset_counts_pages)
-        : style_(style), notes_(notes), params_(params), offset_counts_pages_(offset_counts_pages) {}
+    constexpr PaginationSpec(Text style, detail::CatalogRows params, Text notes, bool counts_pages)
+        : style_(style), notes_(notes), params_(params), counts_pages_(counts_pages) {}
     std::string_view style() const { return detail::text(style_); }
     TextList params() const { return detail::texts(params_); }
     std::string_view notes() const { return detail::text(notes_); }
-    /// @brief The catalog's `offsetUnit` is "pages": `offset` skips pages, not items.
-    bool offset_counts_pages() const { return offset_counts_pages_; }
+    /// @brief The catalog's `unit` is "pages": the cursor (page, or an offset that skips pages) counts pages,
+    /// not items.
+    bool counts_pages() const { return counts_pages_; }
 
 private:
     Text style_, notes_;
     detail::CatalogRows params_;
-    bool offset_counts_pages_;
+    bool counts_pages_;
 };
 
 /// @brief Fields or parameters of which exactly one (or at least one) must be given: transfer's `aId` |
