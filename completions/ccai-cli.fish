@@ -24,7 +24,14 @@ function __ccai_cli_commands --argument-names cmdpath
             printf '%s\n' 'sms	sms operations'
             printf '%s\n' 'voice-campaigns	voice-campaigns operations'
             printf '%s\n' 'campaigns	campaigns operations'
+            printf '%s\n' 'campaign-schedules	campaign-schedules operations'
             printf '%s\n' 'contact-lists	contact-lists operations'
+            printf '%s\n' 'cases	cases operations'
+            printf '%s\n' 'tasks	tasks operations'
+            printf '%s\n' 'campaigns-v2	campaigns-v2 operations'
+            printf '%s\n' 'dialout	dialout operations'
+            printf '%s\n' 'agent-transfer	agent-transfer operations'
+            printf '%s\n' 'quality	quality operations'
             printf '%s\n' 'api	send any request through the same auth, pacing and retries'
             printf '%s\n' 'batch	run many calls from a JSON Lines or CSV file, paced and resumable'
             printf '%s\n' 'config	show the resolved configuration'
@@ -37,6 +44,7 @@ function __ccai_cli_commands --argument-names cmdpath
             printf '%s\n' 'agent-status-details	Agent Status Details API'
             printf '%s\n' 'call-details	Get All Conversations Data – Call Details'
             printf '%s\n' 'interaction-details	Get All Conversations Data – Call Details'
+            printf '%s\n' 'call-details-v1	Get All Conversations Data - Call Details (v1)'
         case 'conversations'
             printf '%s\n' 'get-by-session	Get Conversations Details'
             printf '%s\n' 'list	List of Conversations'
@@ -78,6 +86,9 @@ function __ccai_cli_commands --argument-names cmdpath
         case 'contacts'
             printf '%s\n' 'create	Create a Contact by Giving Details'
             printf '%s\n' 'import	Create Bulk Contacts'
+            printf '%s\n' 'list	Get All Contacts'
+            printf '%s\n' 'delete	Delete a Contact'
+            printf '%s\n' 'bulk-delete	Bulk Delete Contacts'
         case 'data'
             printf '%s\n' 'import-v1	Import/Save Data by Giving Details'
             printf '%s\n' 'import	Import/Save Data by Giving Details (v2)'
@@ -107,6 +118,7 @@ function __ccai_cli_commands --argument-names cmdpath
             printf '%s\n' 'start	Start SMS Campaign'
             printf '%s\n' 'stop	Stop SMS Campaign'
             printf '%s\n' 'delete	Delete SMS Campaign'
+            printf '%s\n' 'list	Get All SMS Campaigns'
         case 'sms'
             printf '%s\n' 'send	Send Outbound SMS'
         case 'voice-campaigns'
@@ -118,10 +130,15 @@ function __ccai_cli_commands --argument-names cmdpath
             printf '%s\n' 'start	Start voice Campaign'
             printf '%s\n' 'stop	Stop Voice Campaign'
             printf '%s\n' 'delete	Delete Voice Campaign'
+            printf '%s\n' 'list	Get All Voice Campaigns'
             printf '%s\n' 'list-contacts	Get All Contact Details - Voice Campaigns'
         case 'campaigns'
             printf '%s\n' 'status	Get Campaign Status'
             printf '%s\n' 'list	Get All Campaigns'
+        case 'campaign-schedules'
+            printf '%s\n' 'enable-daily	Enable Daily Scheduling of Voice or SMS Campaigns'
+            printf '%s\n' 'enable-weekly	Enable Weekly Scheduling of Voice or SMS Campaigns'
+            printf '%s\n' 'disable	Disable a Scheduled Voice or SMS Campaign'
         case 'contact-lists'
             printf '%s\n' 'create	Create Contact List'
             printf '%s\n' 'update	Update Contact List'
@@ -129,6 +146,48 @@ function __ccai_cli_commands --argument-names cmdpath
             printf '%s\n' 'list	Get All Contact List Details'
             printf '%s\n' 'add-contacts	Add Contacts to a Contact List'
             printf '%s\n' 'delete	Delete Contact List Details'
+            printf '%s\n' 'contacts	Get All Contacts of a Contact List'
+            printf '%s\n' 'contacts-v2	Get All Contacts of a Contact List (v2)'
+            printf '%s\n' 'list-details	Get All Campaign List Details'
+            printf '%s\n' 'create-v2	Create Contact List - v2'
+            printf '%s\n' 'get-v2	Get Contact List Details - v2'
+            printf '%s\n' 'list-v2	Get All Contact Lists - v2'
+            printf '%s\n' 'delete-v2	Delete Contact List Details - v2'
+            printf '%s\n' 'update-v2	Update Contact List by ID - v2'
+        case 'cases'
+            printf '%s\n' 'create	Create a Case'
+            printf '%s\n' 'list	Get Cases'
+            printf '%s\n' 'update	Update a Case'
+        case 'tasks'
+            printf '%s\n' 'create	Create a Task'
+            printf '%s\n' 'list	Get Tasks'
+            printf '%s\n' 'update	Update a Task'
+        case 'campaigns-v2'
+            printf '%s\n' 'create-sms-simple	Create SMS Campaign (Without Template) - v2'
+            printf '%s\n' 'create-sms-template	Create SMS Campaign (Using Template) - v2'
+            printf '%s\n' 'create-sms-advanced	Create SMS Campaign (Advanced Format) - v2'
+            printf '%s\n' 'create-voice-agentless	Create Voice Campaign - Agentless Mode - v2'
+            printf '%s\n' 'create-voice-progressive	Create Voice Campaign - Progressive Mode - v2'
+            printf '%s\n' 'create-voice-preview	Create Voice Campaign - Preview Mode - v2'
+            printf '%s\n' 'get	Get SMS or Voice Campaign by ID - v2'
+            printf '%s\n' 'update-sms	Update SMS Campaign - v2'
+            printf '%s\n' 'update-voice	Update Voice Campaign - v2'
+            printf '%s\n' 'start-sms	Start SMS Campaign - v2'
+            printf '%s\n' 'stop-sms	Stop SMS Campaign - v2'
+            printf '%s\n' 'start-voice	Start Voice Campaign - v2'
+            printf '%s\n' 'stop-voice	Stop Voice Campaign - v2'
+            printf '%s\n' 'delete-sms	Delete SMS Campaign - v2'
+            printf '%s\n' 'delete-voice	Delete Voice Campaign - v2'
+            printf '%s\n' 'list	Get All SMS/Voice Campaigns - v2'
+            printf '%s\n' 'status	Get Campaign Status - v2'
+            printf '%s\n' 'contacts	Get All Contact Details of Voice Campaigns - v2'
+        case 'dialout'
+            printf '%s\n' 'call	Outbound Calling (Voice Gateway)'
+        case 'agent-transfer'
+            printf '%s\n' 'enable	Enabling Agent Transfer API'
+        case 'quality'
+            printf '%s\n' 'raw-data	Quality AI Raw Data'
+            printf '%s\n' 'auto-qa	Auto QA Reporting'
         case 'config'
             printf '%s\n' 'list	every setting with its value (secrets masked)'
             printf '%s\n' 'profiles	profile names in config.toml'
@@ -166,6 +225,13 @@ function __ccai_cli_options --argument-names cmdpath
         case 'analytics interaction-details'
             printf '%s\n' '--limit	records per request; maximum 100'
             printf '%s\n' '--offset	pages to skip; maximum 10 [default: 0]'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--max-items	with --all: stop after N items'
+        case 'analytics call-details-v1'
+            printf '%s\n' '--limit	records per call; maximum 100'
+            printf '%s\n' '--offset	pages to skip; default 0, maximum 10 [default: 0]'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field: path=value (repeatable)'
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
@@ -279,6 +345,14 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
         case 'contacts import'
             printf '%s\n' '--file	file to upload'
+        case 'contacts list'
+            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--max-items	with --all: stop after N items'
+        case 'contacts delete'
+            printf '%s\n' '--contact-id	contact id (id in contacts list results) (required)'
+        case 'contacts bulk-delete'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
         case 'data import-v1'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field: path=value (repeatable)'
@@ -344,6 +418,11 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set	set a body field: path=value (repeatable)'
         case 'sms-campaigns delete'
             printf '%s\n' '--campaign-id	campaign id to delete (required)'
+        case 'sms-campaigns list'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--max-items	with --all: stop after N items'
         case 'sms send'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field: path=value (repeatable)'
@@ -372,6 +451,11 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set	set a body field: path=value (repeatable)'
         case 'voice-campaigns delete'
             printf '%s\n' '--campaign-id	campaign ID, e.g. cd-... (required)'
+        case 'voice-campaigns list'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--max-items	with --all: stop after N items'
         case 'voice-campaigns list-contacts'
             printf '%s\n' '--campaign-id	campaign ID, e.g. cd-... (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -385,6 +469,18 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set	set a body field: path=value (repeatable)'
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
             printf '%s\n' '--max-items	with --all: stop after N items'
+        case 'campaign-schedules enable-daily'
+            printf '%s\n' '--campaign-name	name of the voice or SMS campaign (required)'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'campaign-schedules enable-weekly'
+            printf '%s\n' '--campaign-name	name of the voice or SMS campaign (required)'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'campaign-schedules disable'
+            printf '%s\n' '--campaign-name	name of the voice or SMS campaign (required)'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
         case 'contact-lists create'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field: path=value (repeatable)'
@@ -401,6 +497,130 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set	set a body field: path=value (repeatable)'
         case 'contact-lists delete'
             printf '%s\n' '--contact-list-id	contact list ID, e.g. cl-... (required)'
+        case 'contact-lists contacts'
+            printf '%s\n' '--contact-list-id	contact list id (required)'
+            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--max-items	with --all: stop after N items'
+        case 'contact-lists contacts-v2'
+            printf '%s\n' '--contact-list-id	contact list id (the endpoint writes {contactList}) (required)'
+            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--max-items	with --all: stop after N items'
+        case 'contact-lists list-details'
+            printf '%s\n' '--type	list type, e.g. call or sms (the sample\'s {{campaignType}})'
+        case 'contact-lists create-v2'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'contact-lists get-v2'
+            printf '%s\n' '--contact-list-id	contact list ID, e.g. cl-... (required)'
+        case 'contact-lists list-v2'
+            printf '%s\n' '--type	list type; call per the page {call,sms}'
+        case 'contact-lists delete-v2'
+            printf '%s\n' '--contact-list-id	contact list ID, e.g. cl-... (required)'
+        case 'contact-lists update-v2'
+            printf '%s\n' '--contact-list-id	contact list ID, e.g. cl-... (required)'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'cases create'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'cases list'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--max-items	with --all: stop after N items'
+        case 'cases update'
+            printf '%s\n' '--case-id	case id (ci-...) (required)'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'tasks create'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'tasks list'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--max-items	with --all: stop after N items'
+        case 'tasks update'
+            printf '%s\n' '--task-id	task id (ti-...) (required)'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'campaigns-v2 create-sms-simple'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'campaigns-v2 create-sms-template'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'campaigns-v2 create-sms-advanced'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'campaigns-v2 create-voice-agentless'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'campaigns-v2 create-voice-progressive'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'campaigns-v2 create-voice-preview'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'campaigns-v2 get'
+            printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
+        case 'campaigns-v2 update-sms'
+            printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'campaigns-v2 update-voice'
+            printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'campaigns-v2 start-sms'
+            printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'campaigns-v2 stop-sms'
+            printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'campaigns-v2 start-voice'
+            printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'campaigns-v2 stop-voice'
+            printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'campaigns-v2 delete-sms'
+            printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
+        case 'campaigns-v2 delete-voice'
+            printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
+        case 'campaigns-v2 list'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--max-items	with --all: stop after N items'
+        case 'campaigns-v2 status'
+            printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
+        case 'campaigns-v2 contacts'
+            printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--max-items	with --all: stop after N items'
+        case 'dialout call'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'agent-transfer enable'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'quality raw-data'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--max-items	with --all: stop after N items'
+        case 'quality auto-qa'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--max-items	with --all: stop after N items'
         case 'api'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '-H	extra header name:value (repeatable)'
@@ -526,6 +746,17 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'startDate=' 'endDate=' 'timeZoneOffset=' 'selectedFields=' 'channels=' 'direction=' 'queues='
         case 'analytics interaction-details|--max-items'
             echo any
+        case 'analytics call-details-v1|--limit'
+            echo any
+        case 'analytics call-details-v1|--offset'
+            echo any
+        case 'analytics call-details-v1|--body'
+            echo any
+        case 'analytics call-details-v1|--set'
+            echo set
+            printf '%s\n' 'startDate=' 'endDate=' 'timeZoneOffset=' 'channels=' 'selectedFields=' 'queues='
+        case 'analytics call-details-v1|--max-items'
+            echo any
         case 'conversations get-by-session|--session-id'
             echo any
         case 'conversations get-by-session|--body'
@@ -559,7 +790,7 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'queues create|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'isAdvancedRoutingEnabled=' 'hoursOfOperation.id=' 'hoursOfOperation.name=' 'agentGroups=' 'advancedSettings.preferredAgentTimeout=' 'advancedSettings.isSkillMatchEnabled=' 'advancedSettings.isAffinityMatchEnabled=' 'enableTransferRules=' 'transferQueues='
+            printf '%s\n' 'name=' 'description=' 'isAdvancedRoutingEnabled=' 'hoursOfOperation=' 'hoursOfOperation.id=' 'hoursOfOperation.name=' 'agentGroups=' 'advancedSettings.preferredAgentTimeout=' 'advancedSettings.isSkillMatchEnabled=' 'advancedSettings.isAffinityMatchEnabled=' 'enableTransferRules=' 'transferQueues='
         case 'queues list|--max-items'
             echo any
         case 'queues lookup|--body'
@@ -678,6 +909,15 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'contacts import|--file'
             echo files
+        case 'contacts list|--max-items'
+            echo any
+        case 'contacts delete|--contact-id'
+            echo any
+        case 'contacts bulk-delete|--body'
+            echo any
+        case 'contacts bulk-delete|--set'
+            echo set
+            printf '%s\n' 'ids=' 'id='
         case 'data import-v1|--body'
             echo any
         case 'data import-v1|--set'
@@ -689,7 +929,7 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'data import|--set'
             echo set
-            printf '%s\n' 'data=' 'metaData.userId=' 'metaData.orgId=' 'metaData.type=' 'metaData.type=skillGroups' 'metaData.accountId='
+            printf '%s\n' 'data=' 'metaData=' 'metaData.userId=' 'metaData.orgId=' 'metaData.type=' 'metaData.type=skillGroups' 'metaData.accountId='
         case 'data export-v1|--type'
             echo any
         case 'data export|--type'
@@ -770,6 +1010,13 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'sms-campaigns delete|--campaign-id'
             echo any
+        case 'sms-campaigns list|--body'
+            echo any
+        case 'sms-campaigns list|--set'
+            echo set
+            printf '%s\n' 'type=' 'type=sms' 'limit=' 'skip=' 'page='
+        case 'sms-campaigns list|--max-items'
+            echo any
         case 'sms send|--body'
             echo any
         case 'sms send|--set'
@@ -779,17 +1026,17 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'voice-campaigns create-agentless|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingMode=Progressive' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'experienceFlowName=' 'enableMachineDetect=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'contactLists=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingStrategy=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'experienceFlowName=' 'enableMachineDetect=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'voice-campaigns create-progressive|--body'
             echo any
         case 'voice-campaigns create-progressive|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingMode=Progressive' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'contactLists=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Progressive' 'dialingStrategy=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'voice-campaigns create-preview|--body'
             echo any
         case 'voice-campaigns create-preview|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingMode=Progressive' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'contactLists=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Preview' 'dialingStrategy=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'voice-campaigns update|--campaign-id'
             echo any
         case 'voice-campaigns update|--body'
@@ -813,6 +1060,13 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'voice-campaigns delete|--campaign-id'
             echo any
+        case 'voice-campaigns list|--body'
+            echo any
+        case 'voice-campaigns list|--set'
+            echo set
+            printf '%s\n' 'type=' 'type=voice' 'limit=' 'skip=' 'page='
+        case 'voice-campaigns list|--max-items'
+            echo any
         case 'voice-campaigns list-contacts|--campaign-id'
             echo any
         case 'voice-campaigns list-contacts|--body'
@@ -831,11 +1085,31 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'skip=' 'page=' 'limit=' 'type=' 'type=voice' 'type=sms' 'startDate=' 'endDate=' 'sortBy.name=' 'sortBy.name=asc' 'sortBy.name=desc' 'sortBy.createdAt=' 'sortBy.createdAt=asc' 'sortBy.createdAt=desc' 'sortBy.updatedAt=' 'sortBy.updatedAt=asc' 'sortBy.updatedAt=desc' 'filters.status=' 'filters.priority=' 'filters.dialingMode='
         case 'campaigns list|--max-items'
             echo any
+        case 'campaign-schedules enable-daily|--campaign-name'
+            echo any
+        case 'campaign-schedules enable-daily|--body'
+            echo any
+        case 'campaign-schedules enable-daily|--set'
+            echo set
+            printf '%s\n' 'startDateTime=' 'endDateTime=' 'recurrenceObject=' 'recurrenceObject.recurType=' 'recurrenceObject.recurType=Daily' 'recurrenceObject.dailyDetails=' 'recurrenceObject.dailyDetails.onceEveryNdays='
+        case 'campaign-schedules enable-weekly|--campaign-name'
+            echo any
+        case 'campaign-schedules enable-weekly|--body'
+            echo any
+        case 'campaign-schedules enable-weekly|--set'
+            echo set
+            printf '%s\n' 'startDateTime=' 'endDateTime=' 'recurrenceObject=' 'recurrenceObject.recurType=' 'recurrenceObject.recurType=Weekly' 'recurrenceObject.weeklyDetails=' 'recurrenceObject.weeklyDetails.onceEveryNweeks=' 'recurrenceObject.weeklyDetails.whichDays=' 'recurrenceObject.dailyDetails=' 'recurrenceObject.dailyDetails.onceEveryNweeks=' 'recurrenceObject.dailyDetails.whichDays='
+        case 'campaign-schedules disable|--campaign-name'
+            echo any
+        case 'campaign-schedules disable|--body'
+            echo any
+        case 'campaign-schedules disable|--set'
+            echo any
         case 'contact-lists create|--body'
             echo any
         case 'contact-lists create|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'source=' 'source=passiveApi' 'allowDuplicates='
+            printf '%s\n' 'name=' 'description=' 'source=' 'source=passiveApi' 'source=passiveApiIntegration' 'allowDuplicates='
         case 'contact-lists update|--contact-list-id'
             echo any
         case 'contact-lists update|--body'
@@ -855,6 +1129,189 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'contact_list_name=' 'data='
         case 'contact-lists delete|--contact-list-id'
             echo any
+        case 'contact-lists contacts|--contact-list-id'
+            echo any
+        case 'contact-lists contacts|--max-items'
+            echo any
+        case 'contact-lists contacts-v2|--contact-list-id'
+            echo any
+        case 'contact-lists contacts-v2|--max-items'
+            echo any
+        case 'contact-lists list-details|--type'
+            echo any
+        case 'contact-lists create-v2|--body'
+            echo any
+        case 'contact-lists create-v2|--set'
+            echo set
+            printf '%s\n' 'name=' 'description=' 'source=' 'source=passiveApi' 'source=passiveApiIntegration' 'allowDuplicates='
+        case 'contact-lists get-v2|--contact-list-id'
+            echo any
+        case 'contact-lists list-v2|--type'
+            echo list
+            printf '%s\n' 'call' 'sms'
+        case 'contact-lists delete-v2|--contact-list-id'
+            echo any
+        case 'contact-lists update-v2|--contact-list-id'
+            echo any
+        case 'contact-lists update-v2|--body'
+            echo any
+        case 'contact-lists update-v2|--set'
+            echo set
+            printf '%s\n' 'name=' 'description=' 'allowDuplicates='
+        case 'cases create|--body'
+            echo any
+        case 'cases create|--set'
+            echo set
+            printf '%s\n' 'caseTmp=' 'name=' 'desc=' 'userInfo=' 'userInfo.id=' 'userInfo._id=' 'userInfo.name=' 'emailId=' 'phoneNumber=' 'source=' 'dueDate='
+        case 'cases list|--body'
+            echo any
+        case 'cases list|--set'
+            echo set
+            printf '%s\n' 'searchText=' 'unresolved=' 'unassigned=' 'mycase=' 'priority=' 'status=' 'channel=' 'queues=' 'startDate=' 'endDate=' 'sortBy=' 'dueDate='
+        case 'cases list|--max-items'
+            echo any
+        case 'cases update|--case-id'
+            echo any
+        case 'cases update|--body'
+            echo any
+        case 'cases update|--set'
+            echo set
+            printf '%s\n' 'caseTmp=' 'name=' 'desc=' 'tags=' 'userInfo=' 'status=' 'priority=' 'assigneeType=' 'isActive=' 'dueDate=' 'ETA='
+        case 'tasks create|--body'
+            echo any
+        case 'tasks create|--set'
+            echo set
+            printf '%s\n' 'caseId=' 'caseRefId=' 'taskTmp=' 'name=' 'userInfo=' 'userInfo._id=' 'userInfo.name=' 'userInfo.emailId=' 'userInfo.phoneNumber=' 'source=' 'desc='
+        case 'tasks list|--body'
+            echo any
+        case 'tasks list|--set'
+            echo set
+            printf '%s\n' 'skip=' 'limit=' 'searchText=' 'unresolved=' 'unassigned=' 'mycase=' 'priority=' 'status=' 'channel=' 'queues=' 'startDate=' 'endDate=' 'sortBy=' 'dueDate='
+        case 'tasks list|--max-items'
+            echo any
+        case 'tasks update|--task-id'
+            echo any
+        case 'tasks update|--body'
+            echo any
+        case 'tasks update|--set'
+            echo set
+            printf '%s\n' 'name=' 'desc=' 'tags=' 'userInfo=' 'status=' 'priority=' 'assigneeType=' 'isActive=' 'dueDate=' 'ETA='
+        case 'campaigns-v2 create-sms-simple|--body'
+            echo any
+        case 'campaigns-v2 create-sms-simple|--set'
+            echo set
+            printf '%s\n' 'name=' 'description=' 'contactLists=' 'dncLists=' 'dncLists.name=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message=' 'message.templateId=' 'message.message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'schedule=' 'schedule.isSchedulingEnabled='
+        case 'campaigns-v2 create-sms-template|--body'
+            echo any
+        case 'campaigns-v2 create-sms-template|--set'
+            echo set
+            printf '%s\n' 'name=' 'description=' 'contactLists=' 'dncLists=' 'dncLists.name=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message=' 'message.template_name=' 'message.templateId=' 'message.message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'schedule=' 'schedule.isSchedulingEnabled='
+        case 'campaigns-v2 create-sms-advanced|--body'
+            echo any
+        case 'campaigns-v2 create-sms-advanced|--set'
+            echo set
+            printf '%s\n' 'name=' 'description=' 'contactLists=' 'dncLists=' 'dncLists.name=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message=' 'message.templateId=' 'message.message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'schedule=' 'schedule.isSchedulingEnabled=' 'experienceFlowName='
+        case 'campaigns-v2 create-voice-agentless|--body'
+            echo any
+        case 'campaigns-v2 create-voice-agentless|--set'
+            echo set
+            printf '%s\n' 'name=' 'description=' 'contactLists=' 'dncLists=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingStrategy=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'experienceFlowName=' 'enableMachineDetect=' 'enableMachineDetect=no' 'enableMachineDetect=detect' 'enableMachineDetect=disconnect' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+        case 'campaigns-v2 create-voice-progressive|--body'
+            echo any
+        case 'campaigns-v2 create-voice-progressive|--set'
+            echo set
+            printf '%s\n' 'name=' 'description=' 'contactLists=' 'dncLists=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Progressive' 'dialingStrategy=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+        case 'campaigns-v2 create-voice-preview|--body'
+            echo any
+        case 'campaigns-v2 create-voice-preview|--set'
+            echo set
+            printf '%s\n' 'name=' 'description=' 'contactLists=' 'dncLists=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Preview' 'dialingStrategy=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+        case 'campaigns-v2 get|--campaign-id'
+            echo any
+        case 'campaigns-v2 update-sms|--campaign-id'
+            echo any
+        case 'campaigns-v2 update-sms|--body'
+            echo any
+        case 'campaigns-v2 update-sms|--set'
+            echo set
+            printf '%s\n' 'name=' 'description=' 'contactLists=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'format=' 'campaignType=' 'campaignType=voice' 'campaignType=sms' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'experienceFlowName=' 'schedule.isSchedulingEnabled='
+        case 'campaigns-v2 update-voice|--campaign-id'
+            echo any
+        case 'campaigns-v2 update-voice|--body'
+            echo any
+        case 'campaigns-v2 update-voice|--set'
+            echo set
+            printf '%s\n' 'name=' 'description=' 'contactLists=' 'dncLists=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingMode=Progressive' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+        case 'campaigns-v2 start-sms|--campaign-id'
+            echo any
+        case 'campaigns-v2 start-sms|--body'
+            echo any
+        case 'campaigns-v2 start-sms|--set'
+            echo any
+        case 'campaigns-v2 stop-sms|--campaign-id'
+            echo any
+        case 'campaigns-v2 stop-sms|--body'
+            echo any
+        case 'campaigns-v2 stop-sms|--set'
+            echo any
+        case 'campaigns-v2 start-voice|--campaign-id'
+            echo any
+        case 'campaigns-v2 start-voice|--body'
+            echo any
+        case 'campaigns-v2 start-voice|--set'
+            echo any
+        case 'campaigns-v2 stop-voice|--campaign-id'
+            echo any
+        case 'campaigns-v2 stop-voice|--body'
+            echo any
+        case 'campaigns-v2 stop-voice|--set'
+            echo any
+        case 'campaigns-v2 delete-sms|--campaign-id'
+            echo any
+        case 'campaigns-v2 delete-voice|--campaign-id'
+            echo any
+        case 'campaigns-v2 list|--body'
+            echo any
+        case 'campaigns-v2 list|--set'
+            echo set
+            printf '%s\n' 'skip=' 'page=' 'limit=' 'type=' 'type=voice' 'type=sms' 'startDate=' 'endDate=' 'sortBy.name=' 'sortBy.name=asc' 'sortBy.name=desc' 'sortBy.createdAt=' 'sortBy.createdAt=asc' 'sortBy.createdAt=desc' 'sortBy.updatedAt=' 'sortBy.updatedAt=asc' 'sortBy.updatedAt=desc' 'filters.status=' 'filters.priority=' 'filters.dialingMode='
+        case 'campaigns-v2 list|--max-items'
+            echo any
+        case 'campaigns-v2 status|--campaign-id'
+            echo any
+        case 'campaigns-v2 contacts|--campaign-id'
+            echo any
+        case 'campaigns-v2 contacts|--body'
+            echo any
+        case 'campaigns-v2 contacts|--set'
+            echo set
+            printf '%s\n' 'page=' 'limit='
+        case 'campaigns-v2 contacts|--max-items'
+            echo any
+        case 'dialout call|--body'
+            echo any
+        case 'dialout call|--set'
+            echo set
+            printf '%s\n' 'botId=' 'bot=' 'target=' 'caller=' 'notifyurl=' 'notifyHeaders=' 'timeoutInMs=' 'trunk=' 'metadata=' 'timers=' 'machinedetection=' 'machinedetection=disconnect' 'machinedetection=detect' 'machinedetection=disabled' 'machineDetection=' 'machineDetection=disconnect' 'machineDetection=detect' 'machineDetection=disabled' 'thresholdWordCount=' 'callControlParameter=' 'callControlParameter.sttProvider=' 'callControlParameter.sttLanguage='
+        case 'agent-transfer enable|--body'
+            echo any
+        case 'agent-transfer enable|--set'
+            echo set
+            printf '%s\n' 'connectorEnabled=' 'PIIMaskingDisabledForAgentTransfer=' 'sdkClientId=' 'sdkHostUri=' 'subscribedFor='
+        case 'quality raw-data|--body'
+            echo any
+        case 'quality raw-data|--set'
+            echo set
+            printf '%s\n' 'startDate=' 'endDate=' 'endtDate=' 'limit=' 'page=' 'channel=' 'queues='
+        case 'quality raw-data|--max-items'
+            echo any
+        case 'quality auto-qa|--body'
+            echo any
+        case 'quality auto-qa|--set'
+            echo set
+            printf '%s\n' 'startDate=' 'endDate=' 'endtDate=' 'offset=' 'limit=' 'channel=' 'queues='
+        case 'quality auto-qa|--max-items'
+            echo any
         case 'api|--body'
             echo any
         case 'api|-H' 'api|--header'
@@ -866,7 +1323,7 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'jsonl' 'csv'
         case 'batch|--op'
             echo list
-            printf '%s\n' 'analytics.intent-realtime' 'analytics.agent-status-summary' 'analytics.agent-status-details' 'analytics.call-details' 'analytics.interaction-details' 'conversations.get-by-session' 'conversations.list' 'conversations.get' 'queues.size' 'agents.create' 'agents.list' 'agents.get' 'agents.update' 'agents.delete' 'agents.get-by-custom-id' 'agents.availability' 'skills.create' 'skills.list' 'skills.get' 'skills.update' 'skills.delete' 'skill-groups.create' 'skill-groups.list' 'skill-groups.get' 'skill-groups.update' 'skill-groups.delete' 'agent-groups.create' 'agent-groups.list' 'agent-groups.get' 'agent-groups.update' 'agent-groups.delete' 'contacts.create' 'contacts.import' 'data.import-v1' 'data.import' 'data.export-v1' 'data.export' 'transfer.transfer' 'queues.create' 'queues.list' 'queues.lookup' 'queues.get' 'queues.update' 'queues.delete' 'wfm.list-agents' 'wfm.list-queues' 'wfm.get-agent-activity' 'wfm.get-contact-volume' 'hours.get' 'recordings.fetch-v1' 'recordings.fetch' 'recordings.delete' 'voicemail.fetch' 'sms-campaigns.create-simple' 'sms-campaigns.create-template' 'sms-campaigns.create-advanced' 'sms-campaigns.get' 'sms-campaigns.update' 'sms-campaigns.start' 'sms-campaigns.stop' 'sms-campaigns.delete' 'sms.send' 'voice-campaigns.create-agentless' 'voice-campaigns.create-progressive' 'voice-campaigns.create-preview' 'voice-campaigns.update' 'voice-campaigns.get' 'voice-campaigns.start' 'voice-campaigns.stop' 'voice-campaigns.delete' 'campaigns.status' 'campaigns.list' 'voice-campaigns.list-contacts' 'contact-lists.create' 'contact-lists.update' 'contact-lists.get' 'contact-lists.list' 'contact-lists.add-contacts' 'contact-lists.delete'
+            printf '%s\n' 'analytics.intent-realtime' 'analytics.agent-status-summary' 'analytics.agent-status-details' 'analytics.call-details' 'analytics.interaction-details' 'analytics.call-details-v1' 'conversations.get-by-session' 'conversations.list' 'conversations.get' 'queues.size' 'agents.create' 'agents.list' 'agents.get' 'agents.update' 'agents.delete' 'agents.get-by-custom-id' 'agents.availability' 'skills.create' 'skills.list' 'skills.get' 'skills.update' 'skills.delete' 'skill-groups.create' 'skill-groups.list' 'skill-groups.get' 'skill-groups.update' 'skill-groups.delete' 'agent-groups.create' 'agent-groups.list' 'agent-groups.get' 'agent-groups.update' 'agent-groups.delete' 'contacts.create' 'contacts.import' 'contacts.list' 'contacts.delete' 'contacts.bulk-delete' 'data.import-v1' 'data.import' 'data.export-v1' 'data.export' 'transfer.transfer' 'queues.create' 'queues.list' 'queues.lookup' 'queues.get' 'queues.update' 'queues.delete' 'wfm.list-agents' 'wfm.list-queues' 'wfm.get-agent-activity' 'wfm.get-contact-volume' 'hours.get' 'recordings.fetch-v1' 'recordings.fetch' 'recordings.delete' 'voicemail.fetch' 'sms-campaigns.create-simple' 'sms-campaigns.create-template' 'sms-campaigns.create-advanced' 'sms-campaigns.get' 'sms-campaigns.update' 'sms-campaigns.start' 'sms-campaigns.stop' 'sms-campaigns.delete' 'sms-campaigns.list' 'sms.send' 'voice-campaigns.create-agentless' 'voice-campaigns.create-progressive' 'voice-campaigns.create-preview' 'voice-campaigns.update' 'voice-campaigns.get' 'voice-campaigns.start' 'voice-campaigns.stop' 'voice-campaigns.delete' 'voice-campaigns.list' 'campaigns.status' 'campaigns.list' 'campaign-schedules.enable-daily' 'campaign-schedules.enable-weekly' 'campaign-schedules.disable' 'voice-campaigns.list-contacts' 'contact-lists.create' 'contact-lists.update' 'contact-lists.get' 'contact-lists.list' 'contact-lists.add-contacts' 'contact-lists.delete' 'contact-lists.contacts' 'contact-lists.contacts-v2' 'contact-lists.list-details' 'cases.create' 'cases.list' 'cases.update' 'tasks.create' 'tasks.list' 'tasks.update' 'campaigns-v2.create-sms-simple' 'campaigns-v2.create-sms-template' 'campaigns-v2.create-sms-advanced' 'campaigns-v2.create-voice-agentless' 'campaigns-v2.create-voice-progressive' 'campaigns-v2.create-voice-preview' 'campaigns-v2.get' 'campaigns-v2.update-sms' 'campaigns-v2.update-voice' 'campaigns-v2.start-sms' 'campaigns-v2.stop-sms' 'campaigns-v2.start-voice' 'campaigns-v2.stop-voice' 'campaigns-v2.delete-sms' 'campaigns-v2.delete-voice' 'campaigns-v2.list' 'campaigns-v2.status' 'campaigns-v2.contacts' 'contact-lists.create-v2' 'contact-lists.get-v2' 'contact-lists.list-v2' 'contact-lists.delete-v2' 'contact-lists.update-v2' 'dialout.call' 'agent-transfer.enable' 'quality.raw-data' 'quality.auto-qa'
         case 'batch|--map'
             echo any
         case 'batch|--id-column'

@@ -5,6 +5,7 @@
 // writes OUT_DIR/endpoints_table.cpp (the EndpointSpec table behind ccai::endpoints()) and
 // OUT_DIR/ccai/operations.hpp (typed request structs and per-group accessors). Both are pure data
 // or one-line forwards to Client::call: no request logic is generated, so it lives in one place.
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <iostream>
@@ -119,24 +120,75 @@ public:
     }
     std::string pagination(const json& pg) {
         if (!pg.is_object()) return "ccai::EndpointSpec::kNoPagination";
-        // offsetUnit: whether `offset` counts pages or items. Every offset style must say which; the generated
-        // table carries it, so nothing reads it out of the prose in `notes`.
-        const auto unit = str(pg, "offsetUnit");
-        const bool has_offset = str(pg, "style").find("offset") != std::string::npos;
-        if (has_offset ? unit != "pages" && unit != "items" : !unit.empty())
-            throw std::runtime_error("pagination style '" + str(pg, "style") + "': offsetUnit must be " +
-                                     (has_offset ? "\"pages\" or \"items\"" : "absent") + ", not '" + unit + "'");
+        // unit: what the cursor counts, "items" or "pages", on every paginated row, so nothing reads it out of the
+        // prose in `notes`. The cursor is the style's: skip counts items and page counts pages by their very
+        // names; only offset can count either (the v2 call details' "number of pages to skip").
+        const auto unit = str(pg, "unit");
+        const auto style = str(pg, "style");
+        const std::string cursor = style.find("skip") != std::string::npos     ? "skip"
+                                   : style.find("offset") != std::string::npos ? "offset"
+                                                                               : "page";
+        const bool fits = cursor == "offset" ? unit == "pages" || unit == "items" : unit == (cursor == "skip" ? "items" : "pages");
+        if (!fits)
+            throw std::runtime_error("pagination style '" + style + "': unit must be " +
+                                     (cursor == "offset" ? std::string("\"pages\" or \"items\"")
+                                                         : "\"" + std::string(cursor == "skip" ? "items" : "pages") + "\" (its " + cursor + " cursor)") +
+                                     ", not '" + unit + "'");
         paginations_ += "    {" + text(pg, "style") + ", " + texts(pg["params"]) + ", " + text(pg, "notes") + ", " +
                         (unit == "pages" ? "true" : "false") + "},\n";
         return std::to_string(paginations_n_++);
     }
+    // "one of" groups: the members must be listed (body fields or query parameters) and optional each.
+    std::string one_of(const json& e) {
+        const json& groups = e.value("one_of", json::array());
+        if (!groups.is_array()) throw std::runtime_error(str(e, "id") + ": one_of must be an array");
+        std::string items;
+        for (const auto& g : groups) {
+            const auto where = str(g, "in");
+            const auto count = str(g, "count");
+            if (where != "body" && where != "query")
+                throw std::runtime_error(str(e, "id") + ": one_of 'in' must be \"body\" or \"query\"");
+            if (count != "exactly-one" && count != "at-least-one")
+                throw std::runtime_error(str(e, "id") + ": one_of 'count' must be \"exactly-one\" or \"at-least-one\"");
+            if (!g["names"].is_array() || g["names"].size() < 2)
+                throw std::runtime_error(str(e, "id") + ": a one_of group names two members or more");
+            const json& listed = where == "body" ? e["body"] : e["query_params"];
+            for (const auto& n : g["names"]) {
+                const auto it = std::find_if(listed.begin(), listed.end(), [&](const json& f) { return f["name"] == n; });
+                if (it == listed.end() || n.get<std::string>().find("[]") != std::string::npos)
+                    throw std::runtime_error(str(e, "id") + ": one_of member " + n.dump() + " is not a listed " + where +
+                                             " field outside an array");
+                if (it->value("required", json()) == json(true))
+                    throw std::runtime_error(str(e, "id") + ": one_of member " + n.dump() + " cannot be required itself");
+            }
+            items += "    {" + text(where) + ", " + texts(g["names"]) + ", " + (count == "exactly-one" ? "true" : "false") + "},\n";
+        }
+        return add(one_ofs_, one_ofs_n_, items, groups.size());
+    }
+    // rate_limit: which documented limit's budget the call spends. Every one is the account's 60 per minute
+    // today; `listed` says whether the rate-limit page names the operation or the budget is assumed.
+    std::string rate_limit(const json& e) {
+        const json& r = e.value("rate_limit", json());
+        if (!r.is_object() || str(r, "per") != "account" || str(r, "limit").empty() || !r.value("listed", json()).is_boolean())
+            throw std::runtime_error(str(e, "id") + ": rate_limit must be {\"per\": \"account\", \"limit\": \"N/WINDOW\", \"listed\": bool}");
+        return text(r, "limit") + ", " + (r["listed"].get<bool>() ? "true" : "false");
+    }
     void endpoint(const json& e) {
+        if (!e.value("read_only", json()).is_boolean())
+            throw std::runtime_error(str(e, "id") + ": read_only must be true or false");
+        std::string paging;
+        try {
+            paging = pagination(e["pagination"]);
+        } catch (const std::exception& x) {
+            throw std::runtime_error(str(e, "id") + ": " + x.what());  // which row, not only which style
+        }
         endpoints_ += "    {" + text(e, "id") + ", " + text(e, "group") + ", " + text(e, "action") + ", " + text(e, "title") +
                       ", " + text(e, "doc") + ", " + text(e, "method") + ", " + text(e, "path") + ",\n     " +
                       params(e["path_params"]) + ", " + params(e["query_params"]) + ", " + const_query(e["const_query"]) +
                       ", " + headers(e["headers"]) + ", " + text(e, "content_type") + ", " + fields(e["body"]) + ", " +
                       (e.value("body_is_array", false) ? "true" : "false") + ", " + texts(e["response_fields"]) + ", " +
-                      text(e, "response_list_key") + ", " + pagination(e["pagination"]) + ", " + text(e, "notes") + "},\n";
+                      text(e, "response_list_key") + ", " + paging + ", " + text(e, "notes") + ",\n     " +
+                      one_of(e) + ", " + (e["read_only"].get<bool>() ? "true" : "false") + ", " + rate_limit(e) + "},\n";
     }
     void write(std::ostream& os) {
         // A pool is never empty in C++ (no zero-length arrays): an empty one gets one row of empty values.
@@ -146,6 +198,7 @@ public:
         if (!headers_n_) headers(json::array({json::object()}));
         if (!const_query_n_) const_query(json::object({{"", ""}}));
         if (!paginations_n_) pagination(json::object());
+        if (!one_ofs_n_) add(one_ofs_, one_ofs_n_, "    {{0, 0}, {0, 0}, false},\n", 1);
         // constexpr, not const: with const, GCC 12 initialises such tables at startup (a static constructor
         // that writes every row on every ccai-cli call); constexpr makes them plain data in the image.
         os << "namespace ccai::detail {\n"
@@ -156,6 +209,7 @@ public:
         pool(os, "HeaderSpec", "kCatalogHeaders", headers_);
         pool(os, "ConstQuery", "kCatalogConstQueries", const_query_);
         pool(os, "PaginationSpec", "kCatalogPaginations", paginations_);
+        pool(os, "OneOfSpec", "kCatalogOneOfs", one_ofs_);
         pool(os, "EndpointSpec", "kEndpoints", endpoints_);
         os << "std::span<const EndpointSpec> endpoint_table() { return kEndpoints; }\n}  // namespace ccai::detail\n";
     }
@@ -174,8 +228,9 @@ private:
 
     std::string chars_;
     std::map<std::string, std::size_t> offsets_;
-    std::string texts_, params_, fields_, headers_, const_query_, paginations_, endpoints_;
-    std::size_t texts_n_ = 0, params_n_ = 0, fields_n_ = 0, headers_n_ = 0, const_query_n_ = 0, paginations_n_ = 0;
+    std::string texts_, params_, fields_, headers_, const_query_, paginations_, one_ofs_, endpoints_;
+    std::size_t texts_n_ = 0, params_n_ = 0, fields_n_ = 0, headers_n_ = 0, const_query_n_ = 0, paginations_n_ = 0,
+                one_ofs_n_ = 0;
 };
 
 void write_table(const json& catalog, std::ostream& os) {

@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // What is printed (the error as JSON) never carries a JWT, even when the service echoes one.
     if (ccai::looks_like_jwt(ccai::error_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)))
         __builtin_trap();
-    (void)ccai::is_rate_limit_message(body);
+    (void)ccai::is_rate_limit_response(status, body);
     const auto parsed = ccai::parse_body(body);
     if (parsed) (void)parsed->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return 0;

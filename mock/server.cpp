@@ -21,6 +21,8 @@ MockServer::MockServer(MockOptions options)
     add_config_handlers(handlers_);
     add_contact_handlers(handlers_);
     add_campaign_handlers(handlers_);
+    add_contact_admin_handlers(handlers_);
+    add_case_handlers(handlers_);
     // Keep-alive connections pin a worker each: many workers, short idle keep-alive.
     const int threads = o_.threads;
     svr_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };

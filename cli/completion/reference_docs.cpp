@@ -2,7 +2,10 @@
 // and the endpoint table: every group, action, title, method and path, flag, body field and exit code.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "ccai/config.hpp"
+#include "ccai/request_builder.hpp"
 #include "completion/completion_model.hpp"
 
 namespace ccai::cli {
@@ -86,12 +89,37 @@ void md_endpoint(std::string& s, const EndpointSpec& e) {
             s += "\n";
         }
     }
+    for (const auto& g : e.one_of()) {
+        std::string names;
+        for (const auto n : g.names())
+            names += (names.empty() ? "" : " | ") + (g.where() == "query" ? "`--" + kebab_case(n) + "`" : "`" + std::string(n) + "`");
+        s += fmt::format("One of: {} ({}{}).\n\n", names, g.exactly() ? "exactly one" : "at least one",
+                         g.where() == "body" ? ", body fields" : "");
+    }
+    s += fmt::format("{} · rate limit: the account's {}{}.\n\n",
+                     e.read_only() ? "Read-only: changes nothing, safe to repeat" : "Changes data",
+                     e.rate_limit(), e.rate_limit_listed() ? "" : " (not listed on the rate-limit page: assumed shared)");
     if (e.pagination()) {
         std::string params;
         for (const auto& p : e.pagination()->params()) params += (params.empty() ? "" : ", ") + std::string(p);
-        s += fmt::format("Pagination: {}{} (`--all` follows it).\n\n", e.pagination()->style(),
-                         params.empty() ? "" : " (" + params + ")");
+        s += fmt::format("Pagination: {}{}, counting {} (`--all` follows it).\n\n", e.pagination()->style(),
+                         params.empty() ? "" : " (" + params + ")", e.pagination()->counts_pages() ? "pages" : "items");
     }
+}
+
+// "121 operations in 26 groups: agents (7), ...": the count and the families, from the table itself.
+std::string operation_summary() {
+    std::vector<std::pair<std::string_view, int>> groups;
+    int read_only = 0;
+    for (const auto& e : endpoints()) {
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == e.group(); });
+        if (it == groups.end()) groups.emplace_back(e.group(), 1);
+        else ++it->second;
+        read_only += e.read_only();
+    }
+    std::string list;
+    for (const auto& [g, n] : groups) list += fmt::format("{}{} ({})", list.empty() ? "" : ", ", g, n);
+    return fmt::format("{} operations ({} read-only) in {} groups: {}.", endpoints().size(), read_only, groups.size(), list);
 }
 
 void md_command(std::string& s, const CommandTree& tree, const TreeCommand& c, int level) {
@@ -140,7 +168,9 @@ std::string markdown_reference(const CommandTree& tree) {
         if (c.group != kApiGroup) md_command(s, tree, c, 3);
     }
 
-    s += "## API operations\n\n| Group | Action | Method | Path | Title |\n|---|---|---|---|---|\n";
+    s += "## API operations\n\n";
+    s += operation_summary() + "\n\n";
+    s += "| Group | Action | Method | Path | Title |\n|---|---|---|---|---|\n";
     for (int i : root.children) {
         const auto& g = tree.commands[static_cast<size_t>(i)];
         if (g.group != kApiGroup) continue;
@@ -242,7 +272,7 @@ std::string man_reference(const CommandTree& tree, const std::string& version) {
          "Results are printed as JSON, JSON Lines or a table (\\-o).\n";
     s += ".SH GLOBAL OPTIONS\nValid before or after the subcommand.\n";
     man_options(s, root.options);
-    s += ".SH COMMANDS\n";
+    s += ".SH COMMANDS\n" + roff(operation_summary()) + "\n";
     for (int i : root.children) man_command(s, tree, tree.commands[static_cast<size_t>(i)]);
     s += ".SH EXIT STATUS\n";
     for (const auto& e : exit_code_docs()) s += fmt::format(".TP\n.B {}\n{}\n", e.code, roff(e.meaning));

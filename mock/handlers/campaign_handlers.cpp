@@ -40,7 +40,8 @@ Reply create(const Call& c) {
     if (!rec.contains("schedule")) rec["schedule"] = {{"isSchedulingEnabled", false}};
     rec["schedule"]["isRecurrenceEnabled"] = false;
     if (rec.contains("experienceFlowName")) rec["experienceFlow"] = "cf-" + id.substr(3);
-    if (c.spec->id() == "sms-campaigns.create-template") rec["message"]["templateId"] = "cmt-" + id.substr(3);
+    if (c.spec->id().ends_with("create-template") || c.spec->id().ends_with("create-sms-template"))
+        rec["message"]["templateId"] = "cmt-" + id.substr(3);
     if (type == "sms") rec["totalMessagesSent"] = 0;
     c.store->put(c.coll("campaigns"), id, rec);
     json data = view(rec);
@@ -49,7 +50,7 @@ Reply create(const Call& c) {
     json body = {{"status", "success"},
                  {"message", "Campaign " + c.body.value("name", std::string()) + " creation in progress"},
                  {"data", data}};
-    if (c.spec->id() == "voice-campaigns.create-preview") body["id"] = id;
+    if (c.spec->id().ends_with("create-preview")) body["id"] = id;
     return ok(body);
 }
 
@@ -168,8 +169,21 @@ void add_campaign_handlers(HandlerMap& m) {
     m["sms-campaigns.delete"] = m["voice-campaigns.delete"] = remove;
     m["sms-campaigns.start"] = m["voice-campaigns.start"] = [](const Call& c) { return trigger(c, true); };
     m["sms-campaigns.stop"] = m["voice-campaigns.stop"] = [](const Call& c) { return trigger(c, false); };
+    // The v2 family: the same campaigns under /campaign/api/v2/public (one store for both paths, as one service).
+    for (const char* id : {"campaigns-v2.create-sms-simple", "campaigns-v2.create-sms-template", "campaigns-v2.create-sms-advanced",
+                           "campaigns-v2.create-voice-agentless", "campaigns-v2.create-voice-progressive",
+                           "campaigns-v2.create-voice-preview"})
+        m[id] = create;
+    m["campaigns-v2.get"] = get;
+    m["campaigns-v2.update-sms"] = m["campaigns-v2.update-voice"] = update;
+    m["campaigns-v2.delete-sms"] = m["campaigns-v2.delete-voice"] = remove;
+    m["campaigns-v2.start-sms"] = m["campaigns-v2.start-voice"] = [](const Call& c) { return trigger(c, true); };
+    m["campaigns-v2.stop-sms"] = m["campaigns-v2.stop-voice"] = [](const Call& c) { return trigger(c, false); };
+    m["campaigns-v2.status"] = status;
+    m["campaigns-v2.list"] = list;
+    m["campaigns-v2.contacts"] = contacts;
     m["campaigns.status"] = status;
-    m["campaigns.list"] = list;
+    m["campaigns.list"] = m["sms-campaigns.list"] = m["voice-campaigns.list"] = list;
     m["voice-campaigns.list-contacts"] = contacts;
 }
 

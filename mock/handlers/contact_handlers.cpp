@@ -181,6 +181,11 @@ void add_contact_handlers(HandlerMap& m) {
     m["contact-lists.update"] = cl_update;
     m["contact-lists.add-contacts"] = cl_add_contacts;
     m["contact-lists.delete"] = cl_delete;
+    // v2 paths (/campaign/api/v2/public/...): the same lists.
+    m["contact-lists.create-v2"] = cl_create;
+    m["contact-lists.get-v2"] = cl_get;
+    m["contact-lists.list-v2"] = cl_list;
+    m["contact-lists.delete-v2"] = cl_delete;
 }
 
 }  // namespace ccai::mock

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "ccai/request_builder.hpp"
+
 namespace ccai::test {
 
 namespace {
@@ -18,10 +20,19 @@ nlohmann::json value_for(const FieldSpec& f) {
     return "x1";
 }
 
-// Walks "a.b[].c" into `root`, creating objects and one-element arrays; false when a parent is absent
-// (an optional parent: its required children are only required when it is sent).
-bool place(nlohmann::json& root, std::string_view path, const nlohmann::json& value) {
+bool listed(const EndpointSpec& spec, std::string_view name) {
+    if (name.ends_with("[]")) name.remove_suffix(2);
+    for (const auto& f : spec.body())
+        if (f.name() == name) return true;
+    return false;
+}
+
+// Walks "a.b[].c" into `root`, creating objects and one-element arrays. False when a parent is absent that
+// the catalog lists (an optional one: its required children are only required when it is sent) or that is
+// top-level and unlisted; an unlisted inner parent is created (the required field inside implies it).
+bool place(const EndpointSpec& spec, nlohmann::json& root, std::string_view full, const nlohmann::json& value) {
     nlohmann::json* node = &root;
+    std::string_view path = full;
     while (true) {
         const auto dot = path.find('.');
         std::string seg(path.substr(0, dot));
@@ -32,7 +43,11 @@ bool place(nlohmann::json& root, std::string_view path, const nlohmann::json& va
             (*node)[seg] = value;
             return true;
         }
-        if (!node->contains(seg)) return false;
+        if (!node->contains(seg)) {
+            const auto prefix = full.substr(0, full.size() - path.size() + dot);
+            if (node == &root || listed(spec, prefix)) return false;
+            (*node)[seg] = is_array ? nlohmann::json::array() : nlohmann::json::object();
+        }
         node = &(*node)[seg];
         if (is_array) {
             if (!node->is_array()) return false;
@@ -57,13 +72,39 @@ std::string sample_value(const ParamSpec& p) {
 nlohmann::json sample_body(const EndpointSpec& spec) {
     // For an array body the catalog's fields describe one item.
     nlohmann::json b = nlohmann::json::object();
-    for (const auto& f : spec.body()) {
-        if (f.required() != Required::yes) continue;
-        // Parents come before their children in the catalog, so children land inside them; a child
-        // of an absent (optional) parent is skipped.
-        place(b, f.name(), value_for(f));
+    const auto required_fields = [&] {
+        for (const auto& f : spec.body()) {
+            // Parents come before their children in the catalog, so children land inside them; a child
+            // of an absent (optional) parent is skipped.
+            if (f.required() == Required::yes && !b.contains(std::string(f.name()))) place(spec, b, f.name(), value_for(f));
+        }
+    };
+    required_fields();
+    // A "one of" group: its first member (the others stay out, so an exactly-one group is satisfied), then
+    // the required fields inside it.
+    for (const auto& group : spec.one_of()) {
+        if (group.where() != "body") continue;
+        for (const auto& f : spec.body())
+            if (f.name() == group.names().front()) place(spec, b, f.name(), value_for(f));
     }
+    required_fields();
     return spec.body_is_array() ? nlohmann::json::array({b}) : b;
+}
+
+std::map<std::string, std::string> sample_params(const EndpointSpec& spec, bool optional_query) {
+    std::map<std::string, std::string> out;
+    for (const auto& p : spec.path_params())
+        if (profile_key_for(p.name()).empty()) out[std::string(p.name())] = sample_value(p);
+    for (const auto& p : spec.query_params())
+        if (profile_key_for(p.name()).empty() && (optional_query || p.required() == Required::yes))
+            out[std::string(p.name())] = sample_value(p);
+    for (const auto& group : spec.one_of()) {
+        if (group.where() != "query") continue;
+        for (const auto name : group.names()) out.erase(std::string(name));
+        for (const auto& p : spec.query_params())
+            if (p.name() == group.names().front()) out[std::string(p.name())] = sample_value(p);
+    }
+    return out;
 }
 
 }  // namespace ccai::test

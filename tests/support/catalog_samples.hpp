@@ -1,5 +1,6 @@
 #pragma once
 // Sample inputs that satisfy the catalog: used to drive every operation in table-driven tests.
+#include <map>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -12,7 +13,11 @@ namespace ccai::test {
 std::string sample_value(const ParamSpec& p);
 
 /// The smallest body the catalog accepts: every required field whose parents are required too, nested
-/// ("a.b", "list[].x") included, each with a value of its type.
+/// ("a.b", "list[].x") included, each with a value of its type, and the first member of each body "one of" group.
 nlohmann::json sample_body(const EndpointSpec& spec);
+
+/// Values for the path parameters and the required query parameters (all query parameters with
+/// `optional_query`), account-wide ones left to the profile; of a query "one of" group, the first member only.
+std::map<std::string, std::string> sample_params(const EndpointSpec& spec, bool optional_query);
 
 }  // namespace ccai::test

@@ -116,11 +116,13 @@ TEST_CASE("cli: an operation sends the catalog's request and prints the answer a
 TEST_CASE("cli: --set builds the body, flags override the environment") {
     Cli cli;
     cli.transport->push(201, R"({"id":"q-1"})");
-    const auto r = cli({"--bot-id", "st-2", "queues", "create", "--set", "name=Sales", "--set", "isActive=true"});
+    const auto r = cli({"--bot-id", "st-2", "queues", "create", "--set", "name=Sales", "--set", "isActive=true", "--set",
+                        "hoursOfOperation.id=h-1"});
     CHECK(r.code == 0);
     REQUIRE(cli.transport->requests.size() == 1);
     CHECK(cli.request(0).url == "https://cc.example/agentassist/api/v1/public/st-2/queues");
-    CHECK(json::parse(cli.request(0).body) == json{{"name", "Sales"}, {"isActive", true}});
+    CHECK(json::parse(cli.request(0).body) ==
+          json{{"name", "Sales"}, {"isActive", true}, {"hoursOfOperation", {{"id", "h-1"}}}});
 }
 
 TEST_CASE("cli: each failure kind has its documented exit code and one JSON error on stderr") {

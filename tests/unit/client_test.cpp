@@ -170,3 +170,54 @@ TEST_CASE("before_first_send runs once, with the slot granted; its error stops t
         CHECK(h.transport->requests.empty());
     }
 }
+
+TEST_CASE("the older rate-limit message on a 400 is paced and retried; an SMS quoting it is not") {
+    {
+        Harness h;
+        h.transport->push(400, R"({"errors":[{"msg":"Rate limit for this API has been reached. Please try again later","code":400}]})");
+        h.transport->push(200);
+        CallStats stats;
+        auto r = h.client->call(*find_endpoint("queues.list"), CallArgs{}, &stats);
+        REQUIRE(r.ok());
+        CHECK(stats.attempts == 2);
+        CHECK(h.clock->slept() >= std::chrono::seconds(1));
+    }
+    {
+        // The service echoes what was sent: a text that quotes the message is a success, answered once. An
+        // account of its own: the memory pacer's budget is per account and process, and the block above
+        // paused "acc".
+        test::FakeClient h({{"host", "http://127.0.0.1:1"}, {"bot_id", "st-1"}, {"account_id", "acc-sms-quote"},
+                            {"client_id", "cs-1"}, {"client_secret", "sekrit"}, {"rate_limit", "60/1m"}, {"pacer", "memory"}},
+                           Harness::seeded({}), nullptr);
+        h.transport->push(200, R"({"status":"sent","message":"You've exceeded the per-minute rate limit. Please wait for sometime before retrying."})");
+        h.transport->push(400, R"({"errors":[{"msg":"Invalid toNo"}],"data":{"message":"Rate limit for this API has been reached"}})");
+        CallStats stats;
+        const auto body = nlohmann::json{{"fromNo", "+15550100"}, {"toNo", "+15550101"}, {"message", "You've exceeded the per-minute rate limit."}};
+        auto r = h.client->call(*find_endpoint("sms.send"), CallArgs{.body = body}, &stats);
+        CHECK(r.ok());
+        CHECK(stats.attempts == 1);
+        CallStats stats400;
+        auto bad = h.client->call(*find_endpoint("sms.send"), CallArgs{.body = body}, &stats400);
+        REQUIRE_FALSE(bad.ok());
+        CHECK(bad.error().kind == ErrorKind::client);  // a client error, not a rate limit (exit 6)
+        CHECK(stats400.attempts == 1);
+        CHECK(h.transport->requests.size() == 2);
+        CHECK(h.clock->slept() == std::chrono::seconds(0));  // no pause: nothing was taken for a rejection
+    }
+}
+
+TEST_CASE("a read-only POST whose outcome is unknown is re-sent, like a GET") {
+    ApiError timeout;
+    timeout.kind = ErrorKind::network;
+    timeout.message = "timeout";
+    timeout.maybe_reached_server = true;
+    Harness h;
+    h.transport->push_error(timeout);
+    h.transport->push(200, R"({"data":[]})");
+    const auto& spec = *find_endpoint("analytics.agent-status-details");
+    REQUIRE(spec.method() == "POST");
+    auto body = nlohmann::json::parse(R"({"filter":{"dateFilter":{"startDate":"2026-01-01","endDate":"2026-01-02","timeZoneOffSet":0}}})");
+    auto r = h.client->call(spec, CallArgs{.body = body});
+    REQUIRE(r.ok());
+    CHECK(h.transport->requests.size() == 2);
+}

@@ -106,9 +106,19 @@ TEST_CASE("the generated endpoint table reads back as endpoints.json") {
             CHECK(e.pagination()->style() == str(want["pagination"], "style"));
             CHECK(strings(e.pagination()->params()) == strings(want["pagination"]["params"]));
             CHECK(e.pagination()->notes() == str(want["pagination"], "notes"));
-            CHECK(e.pagination()->offset_counts_pages() == (str(want["pagination"], "offsetUnit") == "pages"));
+            CHECK(e.pagination()->counts_pages() == (str(want["pagination"], "unit") == "pages"));
         }
         CHECK(e.notes() == str(want, "notes"));
+        CHECK(e.read_only() == want.at("read_only").get<bool>());
+        CHECK(e.rate_limit() == str(want["rate_limit"], "limit"));
+        CHECK(e.rate_limit_listed() == want["rate_limit"].at("listed").get<bool>());
+        const json groups = want.value("one_of", json::array());
+        REQUIRE(e.one_of().size() == groups.size());
+        for (i = 0; i < groups.size(); ++i) {
+            CHECK(e.one_of()[i].where() == str(groups[i], "in"));
+            CHECK(strings(e.one_of()[i].names()) == strings(groups[i]["names"]));
+            CHECK(e.one_of()[i].exactly() == (str(groups[i], "count") == "exactly-one"));
+        }
     }
 }
 

@@ -31,10 +31,7 @@ std::vector<std::pair<const EndpointSpec*, std::string>> own_path_params() {
 
 CallArgs sample_args(const EndpointSpec& spec) {
     CallArgs a;
-    for (const auto& p : spec.path_params())
-        if (profile_key_for(p.name()).empty()) a.params[std::string(p.name())] = test::sample_value(p);
-    for (const auto& p : spec.query_params())
-        if (p.required() == Required::yes) a.params[std::string(p.name())] = test::sample_value(p);
+    for (auto& [k, v] : test::sample_params(spec, false)) a.params[k] = v;
     if (spec.takes_body() && !spec.is_multipart()) a.body = test::sample_body(spec);
     return a;
 }

@@ -1,6 +1,9 @@
 // Which outcomes are retried, which requests may be re-sent, and Retry-After parsing.
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "ccai/error.hpp"
 #include "ccai/retry.hpp"
 
 using namespace ccai;
@@ -15,7 +18,7 @@ Result<HttpResponse> network(bool reached) {
     e.maybe_reached_server = reached;
     return e;
 }
-HttpRequest req(std::string method) { return HttpRequest{std::move(method), "https://h/x", {}, "", std::nullopt}; }
+HttpRequest req(std::string method) { return HttpRequest{std::move(method), "https://h/x", {}, "", std::nullopt, false}; }
 const std::string kMinute = R"({"errors":[{"msg":"You've exceeded the per-minute rate limit. Please wait for sometime before retrying."}]})";
 const std::string kHourly = R"({"errors":[{"msg":"You've exceeded the hourly rate limit. Please wait for sometime before retrying."}]})";
 }  // namespace
@@ -76,4 +79,38 @@ TEST_CASE("retry: backoff doubles from the base and is capped") {
     CHECK(rate_limit_pause(o, 1, 7s, 2s) == 7s);
     CHECK(rate_limit_pause(o, 1, 0s, 3s) == 3s);
     CHECK(rate_limit_pause(o, 3, 1s, 2s) == 4s);
+}
+
+TEST_CASE("rate-limit messages are read where the service puts errors, in a bounded body") {
+    const std::string older = "Rate limit for this API has been reached. Please try again later";
+    const auto errors = [](const std::string& key, const std::string& msg) {
+        return nlohmann::json{{"errors", nlohmann::json::array({{{key, msg}, {"code", 400}}})}}.dump();
+    };
+    // Recognised: the three messages, in errors[].msg / errors[].message, a 4xx's message, a plain-text 4xx.
+    CHECK(classify(response(400, errors("msg", older))) == RetryClass::rate_limited);
+    CHECK(classify(response(400, errors("message", older))) == RetryClass::rate_limited);
+    CHECK(classify(response(200, errors("msg", "You've exceeded the hourly rate limit. Please wait"))) == RetryClass::rate_limited);
+    CHECK(classify(response(400, nlohmann::json{{"message", older}}.dump())) == RetryClass::rate_limited);
+    CHECK(classify(response(400, nlohmann::json{{"error", {{"message", older}}}}.dump())) == RetryClass::rate_limited);
+    CHECK(classify(response(400, "  " + older)) == RetryClass::rate_limited);
+    CHECK(classify(response(400, R"({"errors":["rate limit for this api has been reached"]})")) == RetryClass::rate_limited);
+    CHECK(error_from_response(400, errors("msg", older)).kind == ErrorKind::rate_limited);
+    CHECK(is_rate_limit_message("You\u2019ve exceeded the per-minute rate limit."));
+
+    // Not recognised: the phrase quoted inside data, inside another error, in a success's message, or in a
+    // body too big to be an error object.
+    const std::string sms = "Reminder: " + older;
+    CHECK(classify(response(200, nlohmann::json{{"status", "sent"}, {"message", older}}.dump())) == RetryClass::done);
+    CHECK(classify(response(200, nlohmann::json{{"data", {{"text", older}}}}.dump())) == RetryClass::done);
+    CHECK(classify(response(400, nlohmann::json{{"data", {{"text", older}}}, {"message", "invalid toNo"}}.dump())) ==
+          RetryClass::done);
+    CHECK(classify(response(400, errors("msg", "SMS text is too long: " + older))) == RetryClass::done);
+    CHECK(classify(response(400, errors("field", older))) == RetryClass::done);
+    CHECK(classify(response(400, sms)) == RetryClass::done);
+    CHECK(classify(response(400, errors("msg", older) + std::string(5000, ' '))) == RetryClass::done);
+    CHECK(error_from_response(400, errors("msg", sms)).kind == ErrorKind::client);
+    // Wrong types and empty values where a message would be.
+    for (const char* body : {R"({"errors":[{"msg":42}]})", R"({"errors":{"msg":"Rate limit for this API has been reached"}})",
+                             R"({"message":null})", R"({"errors":[null,[],""]})", "", "[]", "\"Rate limit\""})
+        CHECK(classify(response(400, body)) == RetryClass::done);
 }

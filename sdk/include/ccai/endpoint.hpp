@@ -152,18 +152,38 @@ private:
 class PaginationSpec {
 public:
     using Text = detail::CatalogText;
-    constexpr PaginationSpec(Text style, detail::CatalogRows params, Text notes, bool offset_counts_pages)
-        : style_(style), notes_(notes), params_(params), offset_counts_pages_(offset_counts_pages) {}
+    constexpr PaginationSpec(Text style, detail::CatalogRows params, Text notes, bool counts_pages)
+        : style_(style), notes_(notes), params_(params), counts_pages_(counts_pages) {}
     std::string_view style() const { return detail::text(style_); }
     TextList params() const { return detail::texts(params_); }
     std::string_view notes() const { return detail::text(notes_); }
-    /// @brief The catalog's `offsetUnit` is "pages": `offset` skips pages, not items.
-    bool offset_counts_pages() const { return offset_counts_pages_; }
+    /// @brief The catalog's `unit` is "pages": the cursor (page, or an offset that skips pages) counts pages,
+    /// not items.
+    bool counts_pages() const { return counts_pages_; }
 
 private:
     Text style_, notes_;
     detail::CatalogRows params_;
-    bool offset_counts_pages_;
+    bool counts_pages_;
+};
+
+/// @brief Fields or parameters of which exactly one (or at least one) must be given: transfer's `aId` |
+/// `queueId`, recordings fetch-v1's `userId` | `sessionId`. Each member is optional on its own.
+class OneOfSpec {
+public:
+    using Text = detail::CatalogText;
+    constexpr OneOfSpec(Text where, detail::CatalogRows names, bool exactly)
+        : where_(where), names_(names), exactly_(exactly) {}
+    /// "body" (dotted field names) or "query" (query parameter names)
+    std::string_view where() const { return detail::text(where_); }
+    TextList names() const { return detail::texts(names_); }
+    /// @brief True: exactly one may be given; false: at least one.
+    bool exactly() const { return exactly_; }
+
+private:
+    Text where_;
+    detail::CatalogRows names_;
+    bool exactly_;
 };
 
 namespace detail {
@@ -172,6 +192,7 @@ extern const FieldSpec kCatalogFields[];
 extern const HeaderSpec kCatalogHeaders[];
 extern const ConstQuery kCatalogConstQueries[];
 extern const PaginationSpec kCatalogPaginations[];
+extern const OneOfSpec kCatalogOneOfs[];
 }  // namespace detail
 
 /// @brief One operation of the catalog.
@@ -184,11 +205,13 @@ public:
     constexpr EndpointSpec(Text id, Text group, Text action, Text title, Text doc, Text method, Text path,
                            Rows path_params, Rows query_params, Rows const_query, Rows headers, Text content_type,
                            Rows body, bool body_is_array, Rows response_fields, Text response_list_key,
-                           std::uint32_t pagination, Text notes)
+                           std::uint32_t pagination, Text notes, Rows one_of, bool read_only, Text rate_limit,
+                           bool rate_limit_listed)
         : id_(id), group_(group), action_(action), title_(title), doc_(doc), method_(method), path_(path),
-          content_type_(content_type), response_list_key_(response_list_key), notes_(notes),
+          content_type_(content_type), response_list_key_(response_list_key), notes_(notes), rate_limit_(rate_limit),
           path_params_(path_params), query_params_(query_params), const_query_(const_query), headers_(headers),
-          body_(body), response_fields_(response_fields), pagination_(pagination), body_is_array_(body_is_array) {}
+          body_(body), response_fields_(response_fields), one_of_(one_of), pagination_(pagination),
+          body_is_array_(body_is_array), read_only_(read_only), rate_limit_listed_(rate_limit_listed) {}
 
     std::string_view id() const { return detail::text(id_); }          ///< "group.action"
     std::string_view group() const { return detail::text(group_); }    ///< CLI group, e.g. "skill-groups"
@@ -215,6 +238,17 @@ public:
         return pagination_ == kNoPagination ? nullptr : &detail::kCatalogPaginations[pagination_];
     }
     std::string_view notes() const { return detail::text(notes_); }
+    /// @brief Groups of which one member must be given (see OneOfSpec); empty for most operations.
+    std::span<const OneOfSpec> one_of() const { return detail::rows(detail::kCatalogOneOfs, one_of_); }
+    /// @brief The call changes nothing: safe to re-send, repeat and cache, whatever its method (several
+    /// reads are POSTs: analytics, call details, lists with a filter body).
+    bool read_only() const { return read_only_; }
+    /// @brief The documented limit whose budget the call spends, as N/WINDOW ("60/1m"); always the
+    /// account's budget.
+    std::string_view rate_limit() const { return detail::text(rate_limit_); }
+    /// @brief True when the rate-limit page lists this operation; false when the page is silent and the
+    /// account's budget is assumed (v2 campaigns, case management).
+    bool rate_limit_listed() const { return rate_limit_listed_; }
 
     /// @brief True for a multipart upload (the request takes a file, not a JSON body).
     [[nodiscard]] bool is_multipart() const { return content_type() == "multipart/form-data"; }
@@ -224,10 +258,10 @@ public:
     }
 
 private:
-    Text id_, group_, action_, title_, doc_, method_, path_, content_type_, response_list_key_, notes_;
-    Rows path_params_, query_params_, const_query_, headers_, body_, response_fields_;
+    Text id_, group_, action_, title_, doc_, method_, path_, content_type_, response_list_key_, notes_, rate_limit_;
+    Rows path_params_, query_params_, const_query_, headers_, body_, response_fields_, one_of_;
     std::uint32_t pagination_;
-    bool body_is_array_;
+    bool body_is_array_, read_only_, rate_limit_listed_;
 };
 
 /// @brief All operations, in catalog order.

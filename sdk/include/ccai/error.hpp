@@ -56,8 +56,21 @@ ApiError error_from_response(int http_status, const std::string& body);
 /// or a header), and a message may quote a value of ours.
 nlohmann::json error_json(const ApiError& error);
 
-/// @brief True when the body carries the service's rate-limit message (per-minute or hourly).
-bool is_rate_limit_message(const std::string& body);
+/// @brief True when `message` is one of the service's rate-limit messages: it starts (case aside, after
+/// blanks) with "You've exceeded the per-minute rate limit", "You've exceeded the hourly rate limit" or
+/// the older "Rate limit for this API has been reached". A text that only quotes one is not.
+bool is_rate_limit_message(std::string_view message);
+
+/// @brief Bodies longer than this are never read as a rate-limit rejection: the rejection is a short
+/// error object, and a list of records that quotes the message is data.
+inline constexpr std::size_t kMaxRateLimitBody = 4096;
+
+/// @brief True when a response is the service's rate-limit rejection by its body: a rate-limit message
+/// (is_rate_limit_message) where the service puts errors, in a body of at most kMaxRateLimitBody bytes:
+/// `errors[].msg` / `errors[].message` (any status), or, on a status of 400 or more, the top-level
+/// `message` / `msg` / `error` (a string, or an object's `message` / `msg`), or the whole body when it is
+/// plain text. The message anywhere else (an SMS text in a record, a 200's `message`) is not.
+bool is_rate_limit_response(int http_status, std::string_view body);
 
 /// @brief A value or an ApiError.
 template <class T>

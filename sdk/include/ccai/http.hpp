@@ -29,10 +29,12 @@ struct HttpRequest {
     std::string body;
     /// @brief For multipart uploads: the file sent as form field `file` (streamed from disk).
     std::optional<std::string> upload_file;
+    /// @brief The catalog says the operation changes nothing (EndpointSpec::read_only), whatever its method.
+    bool read_only = false;
 
     /// @brief Value of the first header with this name (case-insensitive), or "".
     [[nodiscard]] std::string header(std::string_view name) const;
-    /// @brief idempotent_method(method).
+    /// @brief idempotent_method(method), or a read-only call (a POST that only reads may be re-sent).
     [[nodiscard]] bool idempotent() const;
 };
 

@@ -2,6 +2,7 @@
 /// @file request_builder.hpp
 /// @brief Turns an EndpointSpec and CallArgs into an HttpRequest, checking every input before any I/O.
 
+#include <functional>
 #include <string>
 
 #include "ccai/call_args.hpp"
@@ -15,7 +16,9 @@ namespace ccai {
 ///
 /// Fills and URL-encodes {placeholders}, fills botId/accountId/orgId from the config wherever they occur,
 /// adds const query values and the `accountid` / `iid` headers, checks required path/query parameters,
-/// integer/boolean/enum values, and the body's required top-level fields and their JSON types.
+/// integer/boolean/enum values, query "one of" groups, and the body with check_body(). A required body field
+/// with a single allowed value (the action's constant, e.g. sms-campaigns list's `type`) is filled when the
+/// body leaves it out.
 /// Every path value must stay one path segment (path_segment_problem), the host must pass base_url(), and
 /// every header (settings and CallArgs::extra_headers alike) must pass check_headers().
 /// Errors are invalid_input or config (e.g. no host; see setting_error).
@@ -42,8 +45,16 @@ Result<Unit> check_header_settings(const Config& config);
 /// profile or the credentials file is configuration (config).
 ApiError setting_error(const Config& config, std::string_view key, std::string_view problem);
 
-/// @brief Checks a body against the catalog's top-level fields (required present, types, enums).
+/// @brief Checks a body against the catalog's fields: required ones present (a nested one wherever its parent
+/// is present; a required parent must itself be present), JSON types, enums and the body's "one of" groups.
+/// For an array body, every item. Errors are invalid_input and name the field.
 Result<Unit> check_body(const EndpointSpec& spec, const nlohmann::json& body);
+
+/// @brief Checks the operation's "one of" groups of `where` ("body" or "query"): `given(name)` says whether
+/// a member was given. None given, or more than one for an exactly-one group, is invalid_input; `context`
+/// prefixes the message's detail (e.g. "item 2: ").
+Result<Unit> check_one_of(const EndpointSpec& spec, std::string_view where,
+                          const std::function<bool(std::string_view)>& given, std::string_view context = "");
 
 /// @brief Percent-encodes everything but RFC 3986 unreserved characters.
 std::string url_encode(std::string_view text);

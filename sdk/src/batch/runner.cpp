@@ -17,7 +17,8 @@ namespace ccai::batch {
 
 namespace {
 
-bool idempotent(const EndpointSpec& spec) { return idempotent_method(spec.method()); }
+// A read-only POST (analytics, call details) is as safe to re-send as a GET.
+bool idempotent(const EndpointSpec& spec) { return spec.read_only() || idempotent_method(spec.method()); }
 
 Record base_record(const Item& item) {
     Record r;

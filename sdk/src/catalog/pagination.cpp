@@ -60,8 +60,8 @@ Cursor cursor_for(const EndpointSpec& spec, const CallArgs& args) {
     if (style.find("skip") != std::string_view::npos) c.name = "skip";
     else if (style.find("offset") != std::string_view::npos) c.name = "offset";
     else c.name = "page";
-    const bool offset_counts_pages = c.name == "offset" && spec.pagination()->offset_counts_pages();
-    c.unit = c.name == "page" || offset_counts_pages ? Unit_::pages : Unit_::records;
+    // The catalog says what the cursor counts (the generator checks it agrees with the cursor's name).
+    c.unit = spec.pagination()->counts_pages() ? Unit_::pages : Unit_::records;
     c.place = place_of(spec, c.name);
     c.value = given(spec, args, c.name).value_or(c.name == "page" ? 1 : 0);
     c.limit = given(spec, args, "limit");

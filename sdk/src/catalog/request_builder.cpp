@@ -88,15 +88,16 @@ Result<Unit> check_value(const EndpointSpec& spec, const ParamSpec& p, const std
     return Unit{};
 }
 
-bool json_type_matches(std::string_view type, const nlohmann::json& v) {
-    if (v.is_null()) return true;  // an explicit null clears a field on update; let the service judge it
-    if (type == "string" || type == "date" || type == "datetime") return v.is_string();
-    if (type == "boolean") return v.is_boolean();
-    if (type == "integer") return v.is_number_integer();
-    if (type == "number") return v.is_number();
-    if (type == "object") return v.is_object();
-    if (type.starts_with("array")) return v.is_array();
-    return true;  // undocumented or free-form types
+// A required top-level field with a single allowed value is the action's own constant (sms-campaigns list's
+// type, each voice create's dialingMode): when the body leaves it out, the action says what it is. A value
+// given stays, so a wrong one is still refused.
+void fill_action_constants(const EndpointSpec& spec, nlohmann::json& body) {
+    if (!body.is_object()) return;
+    for (const auto& f : spec.body()) {
+        if (f.required() != Required::yes || f.type() != "string" || f.enums().size() != 1) continue;
+        if (f.name().find_first_of(".[") != std::string_view::npos || body.contains(std::string(f.name()))) continue;
+        body[std::string(f.name())] = std::string(f.enums().front());
+    }
 }
 
 }  // namespace
@@ -184,30 +185,6 @@ std::string url_encode(std::string_view text) {
     return out;
 }
 
-Result<Unit> check_body(const EndpointSpec& spec, const nlohmann::json& body) {
-    if (spec.body_is_array()) {
-        if (!body.is_array()) return invalid_input(fmt::format("{}: the body must be a JSON array", spec.id()));
-        return Unit{};
-    }
-    if (!body.is_object()) return invalid_input(fmt::format("{}: the body must be a JSON object", spec.id()));
-    for (const auto& f : spec.body()) {
-        if (f.name().find_first_of(".[") != std::string_view::npos) continue;  // nested: the service checks those
-        const auto it = body.find(std::string(f.name()));
-        if (it == body.end()) {
-            if (f.required() == Required::yes)
-                return invalid_input(fmt::format("{}: the body lacks required field '{}' ({})", spec.id(), f.name(), f.desc()));
-            continue;
-        }
-        if (!json_type_matches(f.type(), *it))
-            return invalid_input(fmt::format("{}: body field '{}' must be of type {}, got {}", spec.id(), f.name(), f.type(),
-                                             it->type_name()));
-        if (const auto enums = f.enums(); !enums.empty() && it->is_string() &&
-            std::find(enums.begin(), enums.end(), it->get<std::string>()) == enums.end())
-            return invalid_input(fmt::format("{}: body field '{}' must be one of: {}", spec.id(), f.name(), fmt::join(enums, ", ")));
-    }
-    return Unit{};
-}
-
 // The catalog lists accountid only where the documents show it; it is sent on every call all the same.
 Result<HttpRequest> start_request(std::string method, std::string_view path_and_query, const Config& config) {
     const auto base = base_url(config);
@@ -267,10 +244,18 @@ Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args
         if (auto ok = check_value(spec, p, v); !ok) return ok.error();
         add_query(p.name(), v);
     }
+    if (auto ok = check_one_of(spec, "query", [&](std::string_view name) {
+            const auto it = std::find_if(spec.query_params().begin(), spec.query_params().end(),
+                                         [&](const ParamSpec& p) { return p.name() == name; });
+            return it != spec.query_params().end() && !value_of(*it, args, config).empty();
+        });
+        !ok)
+        return ok.error();
 
     auto started = start_request(std::string(spec.method()), path + query, config);
     if (!started) return started.error();
     HttpRequest req = std::move(*started);
+    req.read_only = spec.read_only();
     for (const auto& h : spec.headers()) {
         if (!req.header(h.name()).empty()) continue;  // accountid: start_request added it
         const auto& v = config.get(h.from());
@@ -287,7 +272,8 @@ Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args
             return invalid_input(fmt::format("{}: --file {}: not a readable file", spec.id(), *args.file));
         req.upload_file = *args.file;
     } else if (spec.takes_body()) {
-        const nlohmann::json body = args.body.value_or(spec.body_is_array() ? nlohmann::json::array() : nlohmann::json::object());
+        nlohmann::json body = args.body.value_or(spec.body_is_array() ? nlohmann::json::array() : nlohmann::json::object());
+        fill_action_constants(spec, body);
         if (auto ok = check_body(spec, body); !ok) return ok.error();
         req.body = body.dump();
         req.headers.emplace_back("content-type", "application/json");

@@ -72,7 +72,7 @@ std::string HttpRequest::header(std::string_view name) const {
 
 bool idempotent_method(std::string_view method) { return method == "GET" || method == "PUT" || method == "DELETE"; }
 
-bool HttpRequest::idempotent() const { return idempotent_method(method); }
+bool HttpRequest::idempotent() const { return read_only || idempotent_method(method); }
 
 std::string HttpResponse::header(const std::string& lower_name) const {
     const auto it = headers.find(lower_name);

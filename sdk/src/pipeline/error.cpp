@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
+
 #include "ccai/limits.hpp"
 #include "ccai/redact.hpp"
 
@@ -31,10 +33,52 @@ nlohmann::json error_json(const ApiError& e) {
     return redact_json(std::move(j));
 }
 
-bool is_rate_limit_message(const std::string& body) {
-    // The service's only documented signal; status codes and headers are not documented.
-    return body.find("exceeded the per-minute rate limit") != std::string::npos ||
-           body.find("exceeded the hourly rate limit") != std::string::npos;
+namespace {
+
+bool starts_with_nocase(std::string_view text, std::string_view prefix) {
+    if (text.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(text[i])) != std::tolower(static_cast<unsigned char>(prefix[i])))
+            return false;
+    return true;
+}
+
+bool message_at(const nlohmann::json& j, const char* key) {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_string() && is_rate_limit_message(it->get_ref<const std::string&>());
+}
+
+}  // namespace
+
+bool is_rate_limit_message(std::string_view message) {
+    // The service's only documented signal; status codes and headers are not documented. The rate-limit
+    // page gives the per-minute text; sibling APIs say "hourly"; older pages "Rate limit for this API has
+    // been reached. Please try again later".
+    while (!message.empty() && std::isspace(static_cast<unsigned char>(message.front()))) message.remove_prefix(1);
+    for (std::string_view you : {"You've ", "You\u2019ve ", "You have "})
+        if (starts_with_nocase(message, you)) {
+            message.remove_prefix(you.size());
+            return starts_with_nocase(message, "exceeded the per-minute rate limit") ||
+                   starts_with_nocase(message, "exceeded the hourly rate limit");
+        }
+    return starts_with_nocase(message, "Rate limit for this API has been reached");
+}
+
+bool is_rate_limit_response(int status, std::string_view body) {
+    if (body.size() > kMaxRateLimitBody) return false;
+    const auto j = parse_json_bounded(body);
+    if (j.is_discarded()) return status >= 400 && is_rate_limit_message(body);  // a plain-text error body
+    if (!j.is_object()) return false;
+    if (const auto errors = j.find("errors"); errors != j.end() && errors->is_array())
+        for (const auto& e : *errors)
+            if (e.is_string() ? is_rate_limit_message(e.get_ref<const std::string&>())
+                              : e.is_object() && (message_at(e, "msg") || message_at(e, "message")))
+                return true;
+    // A success's "message" may be anything the caller sent (an SMS text): only an error's counts.
+    if (status < 400) return false;
+    if (message_at(j, "message") || message_at(j, "msg") || message_at(j, "error")) return true;
+    const auto error = j.find("error");
+    return error != j.end() && error->is_object() && (message_at(*error, "message") || message_at(*error, "msg"));
 }
 
 ErrorKind kind_for_status(int status, bool rate_limit_message) {
@@ -49,7 +93,7 @@ ErrorKind kind_for_status(int status, bool rate_limit_message) {
 ApiError error_from_response(int status, const std::string& body) {
     ApiError e;
     e.http_status = status;
-    e.kind = kind_for_status(status, is_rate_limit_message(body));
+    e.kind = kind_for_status(status, is_rate_limit_response(status, body));
     // Bounded: a deeply nested "code" would overflow the stack in dump() below.
     const auto j = parse_json_bounded(body);
     if (j.is_object()) {

@@ -17,9 +17,8 @@ RetryClass classify(const Result<HttpResponse>& outcome) {
     }
     const int s = outcome->status;
     if (s == 429) return RetryClass::rate_limited;
-    // The documented signal is the message; check it only on small bodies (a list of records can't be one).
-    if (outcome->body.size() < 4096 && is_rate_limit_message(outcome->body) && (s >= 400 || s == 200))
-        return RetryClass::rate_limited;
+    // The documented signal is the message, where the service puts errors, in a small body.
+    if ((s >= 400 || s == 200) && is_rate_limit_response(s, outcome->body)) return RetryClass::rate_limited;
     if (s == 502 || s == 503 || s == 504) return RetryClass::transient;
     return RetryClass::done;
 }

@@ -76,7 +76,8 @@ TEST_CASE("cli: --version names ccai-cli, libcurl and the TLS library") {
 TEST_CASE("cli: output formats, --fields, and global flags after the subcommand") {
     MockProcess mock({"--rate-limit", "none"});
     auto env = test::cli_env(mock);
-    for (const char* name : {"Alpha", "Beta"}) REQUIRE(test::cli({"queues", "create", "--set", std::string("name=") + name}, env).exit_code == 0);
+    for (const char* name : {"Alpha", "Beta"})
+        REQUIRE(test::cli({"queues", "create", "--set", std::string("name=") + name, "--set", "hoursOfOperation.id=h-1"}, env).exit_code == 0);
 
     auto json = test::cli({"queues", "list"}, env);  // piped: compact, one line
     REQUIRE(json.exit_code == 0);
@@ -114,7 +115,7 @@ TEST_CASE("cli: a named action, a group without one, and a word that is both sti
     // Only the commands named on the command line are registered (start-up time); these must not notice.
     MockProcess mock({"--rate-limit", "none"});
     auto env = test::cli_env(mock);
-    REQUIRE(test::cli({"queues", "create", "--set", "name=list"}, env).exit_code == 0);  // "list" as a value
+    REQUIRE(test::cli({"queues", "create", "--set", "name=list", "--set", "hoursOfOperation.id=h-1"}, env).exit_code == 0);  // "list" as a value
     auto listed = test::cli({"queues", "list", "-o", "jsonl", "--fields", "name"}, env);
     CHECK(listed.out == "{\"name\":\"list\"}\n");
     auto group = test::cli({"queues"}, env);

@@ -58,7 +58,7 @@ TEST_CASE("pagination --all over created items: page in the query and undocument
     for (int i = 0; i < 23; ++i) {
         lines += json{{"op", "skill-groups.create"}, {"body", {{"name", "sg" + std::to_string(i)}}}}.dump() + "\n";
         lines += json{{"op", "agent-groups.create"}, {"body", {{"name", "ag" + std::to_string(i)}, {"description", "d"}}}}.dump() + "\n";
-        lines += json{{"op", "queues.create"}, {"body", {{"name", "q" + std::to_string(i)}}}}.dump() + "\n";
+        lines += json{{"op", "queues.create"}, {"body", {{"name", "q" + std::to_string(i)}, {"hoursOfOperation", {{"id", "h-1"}}}}}}.dump() + "\n";
     }
     auto created = test::cli({"batch", "--input", "-", "--concurrency", "2"}, env, lines);
     INFO(created.err);

@@ -44,6 +44,13 @@ TEST_CASE("reference: every operation appears with its method, path and title") 
     for (const char* section : {".SH NAME", ".SH SYNOPSIS", ".SH GLOBAL OPTIONS", ".SH COMMANDS", ".SH EXIT STATUS", ".SH ENVIRONMENT"})
         CHECK(man.out.find(section) != std::string::npos);
     CHECK(md.out.find("## Exit codes") != std::string::npos);
+    // The count and the families, in both.
+    const auto count = std::to_string(ccai::endpoints().size()) + " operations (";
+    CHECK(md.out.find("## API operations\n\n" + count) != std::string::npos);
+    CHECK(man.out.find(count) != std::string::npos);
+    CHECK(md.out.find("transfer (1)") != std::string::npos);
+    CHECK(md.out.find("One of: `aId` | `queueId` (exactly one, body fields).") != std::string::npos);
+    CHECK(md.out.find("One of: `--user-id` | `--session-id` (exactly one).") != std::string::npos);
     CHECK(md.out.find("| 10 | batch finished") != std::string::npos);
 }
 

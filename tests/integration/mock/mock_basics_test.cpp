@@ -123,12 +123,23 @@ TEST_CASE("mock: every catalog operation is routed to itself") {
         CHECK(r->status != 401);
         ++checked;
     }
-    CHECK(checked == 79);
+    CHECK(checked == static_cast<int>(ccai::endpoints().size()));
     // The log names the operation each request was routed to: every id appears (create variants pick by body).
     std::set<std::string> ops;
     for (const auto& line : mock.log()) ops.insert(line["op"].get<std::string>());
-    // 79 operations, less the ones only the body tells apart: 2 more sms creates, 2 more voice creates, voice get.
-    CHECK(ops.size() == 74);
+    // Every operation but the ones only the body tells apart (create variants, the sms and voice lists on
+    // campaigns.list's path, the schedule variants): each of those shares its method and path with one logged.
+    std::size_t shared = 0;
+    for (const auto& e : ccai::endpoints()) {
+        if (ops.count(std::string(e.id()))) continue;
+        CAPTURE(e.id());
+        const bool twin = std::any_of(ccai::endpoints().begin(), ccai::endpoints().end(), [&](const ccai::EndpointSpec& o) {
+            return ops.count(std::string(o.id())) && o.method() == e.method() && o.path() == e.path();
+        });
+        CHECK(twin);
+        ++shared;
+    }
+    CHECK(shared < 16);  // the create and list variants only
     CHECK(ops.count("") == 0);
 }
 

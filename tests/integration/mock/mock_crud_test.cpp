@@ -133,7 +133,15 @@ TEST_CASE("mock state: contacts are created from a JSON array") {
                                      {"cellPhone", {{"phoneNumber", "5550100"}, {"countryCode", "+1"}, {"extension", ""}}}}})));
     REQUIRE(out.size() == 1);
     CHECK(out[0]["cellPhone"]["phoneNumber"] == "+15550100");
-    CHECK(status_of(call(*sdk, "contacts.create", {}, json::array({{{"firstName", "A"}}}))) == 400);
+    // An item missing required fields: refused by the SDK before sending, and by the mock when sent anyway.
+    const auto refused = call(*sdk, "contacts.create", {}, json::array({{{"firstName", "A"}}}));
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().kind == ccai::ErrorKind::invalid_input);
+    CHECK(refused.error().message.find("item 1") != std::string::npos);
+    auto raw = mock.http()->Post("/agentassist/api/v1/public/" + std::string(kBot) + "/contacts", MockProcess::auth(),
+                                 R"([{"firstName":"A"}])", "application/json");
+    REQUIRE(raw);
+    CHECK(raw->status == 400);
 }
 
 TEST_CASE("mock state: sms campaigns: create get update start stop status delete") {
@@ -215,7 +223,7 @@ TEST_CASE("mock pagination: every style reaches every item exactly once") {
     auto sdk = mock.sdk();
     for (int i = 0; i < 23; ++i) {
         ok(call(*sdk, "agent-groups.create", {}, json{{"name", "g" + std::to_string(i)}, {"description", "d"}}));
-        ok(call(*sdk, "queues.create", {}, json{{"name", "q" + std::to_string(i)}}));
+        ok(call(*sdk, "queues.create", {}, json{{"name", "q" + std::to_string(i)}, {"hoursOfOperation", {{"id", "h-1"}}}}));
         ok(call(*sdk, "agents.create", {},
                 json{{"emailId", std::to_string(i) + "@x.io"}, {"firstName", "F"}, {"lastName", "L"}, {"roleId", "r"}}));
         ok(call(*sdk, "sms-campaigns.create-simple", {}, sms_campaign("c" + std::to_string(i))));
