@@ -39,6 +39,8 @@ std::string retry_notice_text(const RetryNotice& notice, const std::string& rate
 struct Context {
     GlobalFlags flags;
     Console console;
+    /// The process's Ctrl-C, for ending pacer waits (main sets it; in-process tests leave it unset).
+    Interruption* interruption = nullptr;
     /// Where settings come from besides the flags (flags.settings fill its `flags`): by default the process's
     /// environment and ~/.config/ccai; tests give a map and a directory of their own.
     ConfigSources sources;

@@ -16,6 +16,7 @@ int exit_code_for(ErrorKind kind) {
         case ErrorKind::rate_limited: return kRateLimited;
         case ErrorKind::server: return kServerError;
         case ErrorKind::network: return kNetwork;
+        case ErrorKind::interrupted: return kInterrupted;
         case ErrorKind::other: break;
     }
     return kOther;

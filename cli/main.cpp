@@ -2,7 +2,9 @@
 // after one run of it.
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <signal.h>
 
+#include <csignal>
 #include <cstdlib>
 
 #include "context.hpp"
@@ -18,10 +20,28 @@ void make_undumpable() {
     ::setrlimit(RLIMIT_CORE, &none);
 }
 
+ccai::Interruption g_interruption;
+
+// Ctrl-C while a call waits for the pacer ends the wait: the call gives its slot back to the account's
+// other callers and the command exits 130. At any other moment Ctrl-C does what it always does: a request
+// on the wire may have reached the service, and its slot stays counted.
+extern "C" void on_interrupt(int) {
+    if (g_interruption.waiting.load() > 0) {
+        g_interruption.requested = true;
+        return;
+    }
+    std::signal(SIGINT, SIG_DFL);
+    std::raise(SIGINT);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     make_undumpable();
+    struct sigaction sa {};
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGINT, &sa, nullptr);
     // The environment's secrets are masked in every message from the start, including those written before
     // the configuration is read (a secret pasted as a profile name, an unknown key or a flag's value).
     for (const auto& spec : ccai::setting_specs())
@@ -29,6 +49,7 @@ int main(int argc, char** argv) {
             ccai::register_secret(v);
     ccai::cli::Context context;
     context.console = ccai::cli::Console::standard();
+    context.interruption = &g_interruption;
     const int rc = ccai::cli::run_cli(context, argc, argv);
     // The registry's copies of the secrets, now that the command is done with them.
     ccai::forget_secrets();

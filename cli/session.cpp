@@ -69,6 +69,7 @@ Result<Session> open_session(const Context& c, Config config, bool wait_notices)
     ClientOptions o;
     o.config = s.config;
     o.transport_options.insecure = c.flags.insecure;
+    o.interruption = c.interruption;
     std::FILE* err = c.console.err;
     // The client redacts every line before it reaches this sink (ClientOptions::log).
     if (c.flags.verbose) o.log = [err](const std::string& line) { std::fprintf(err, "* %s\n", line.c_str()); };

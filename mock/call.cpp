@@ -1,5 +1,6 @@
 #include "call.hpp"
 
+#include <cctype>
 #include <cstdlib>
 
 namespace ccai::mock {
@@ -73,6 +74,17 @@ json page_of(const std::vector<json>& all, long long skip, long long limit) {
             {"hasMore", skip + limit < total},
             {"totalPages", (total + limit - 1) / limit},
             {"totalResults", total}};
+}
+
+std::string text_of(const json& j, const char* key) {
+    if (!j.is_object()) return "";
+    const auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::string lower(std::string s) {
+    for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return s;
 }
 
 }  // namespace ccai::mock

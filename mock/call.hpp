@@ -61,4 +61,10 @@ void add_case_handlers(HandlerMap& m);      // case_handlers.cpp: cases and task
 /// Deterministic plausible data for the read-only families (analytics, WFM, recordings, ...).
 Reply synthesize(const Call& c);            // readonly_data.cpp
 
+/// A field read leniently: its string, or "" when it is missing or of another type. The catalog lets an
+/// explicit null through (it clears a field), and a variant is chosen before the body is validated.
+std::string text_of(const json& j, const char* key);
+/// ASCII lower case, for values the service compares without regard to case.
+std::string lower(std::string s);
+
 }  // namespace ccai::mock

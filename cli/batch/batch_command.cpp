@@ -35,12 +35,18 @@ struct BatchFlags {
 };
 
 std::atomic<bool> g_interrupted{false};
+Interruption* g_pacer_waits = nullptr;  // the process's (main): set before the handler is installed
 
-extern "C" void on_sigint(int) { g_interrupted = true; }
+extern "C" void on_sigint(int) {
+    g_interrupted = true;
+    if (g_pacer_waits != nullptr) g_pacer_waits->requested = true;
+}
 
-// First Ctrl-C: start nothing new, finish what is in flight, write results. A second one kills at once
+// First Ctrl-C: start nothing new, end the waits for the pacer (those lines were not sent and stay for
+// --resume, their slots given back), finish what is in flight, write results. A second one kills at once
 // (SA_RESETHAND); the journal then marks those lines in doubt, so nothing is lost or repeated.
-void install_sigint() {
+void install_sigint(Interruption* pacer_waits) {
+    g_pacer_waits = pacer_waits;
     struct sigaction sa{};
     sa.sa_handler = on_sigint;
     sa.sa_flags = SA_RESETHAND;
@@ -154,7 +160,7 @@ int run_batch(const BatchFlags& f, const Context& c) {
     if (!session) return c.fail(session.error());
     const bool tty = c.console.err_tty && !c.flags.quiet;
     BatchProgress progress(tty, config->get("rate_limit"), c.console.err);
-    install_sigint();
+    install_sigint(c.interruption);
     const auto start = std::chrono::steady_clock::now();
     auto summary = batch::Runner(*session->client, runner_options(f, std::move(inputs), &progress, c.console.out)).run(*source);
     progress.clear();

@@ -13,10 +13,6 @@ bool has_variant(const std::vector<const EndpointSpec*>& specs, std::string_view
     return std::any_of(specs.begin(), specs.end(), [&](const EndpointSpec* s) { return s->id() == id; });
 }
 
-std::string lower(std::string s) {
-    for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return s;
-}
 
 }  // namespace
 
@@ -33,14 +29,14 @@ const EndpointSpec* choose_variant(const std::vector<const EndpointSpec*>& specs
     const auto sms = [&](std::string_view v) { return pick(std::string(v2 ? "campaigns-v2.create-sms-" : "sms-campaigns.create-") + std::string(v)); };
     const auto voice = [&](std::string_view v) { return pick(std::string(v2 ? "campaigns-v2.create-voice-" : "voice-campaigns.create-") + std::string(v)); };
     if (has_variant(specs, "sms-campaigns.create-simple") || has_variant(specs, "campaigns-v2.create-sms-simple")) {
-        const auto format = lower(b.value("format", std::string()));
+        const auto format = lower(text_of(b, "format"));
         if (format == "advanced" || b.contains("experienceFlowName")) return sms("advanced");
         const bool templ = b.contains("message") && b["message"].is_object() && b["message"].contains("template_name");
         if (format == "template" || templ) return sms("template");
         return sms("simple");
     }
     if (has_variant(specs, "voice-campaigns.create-agentless") || has_variant(specs, "campaigns-v2.create-voice-agentless")) {
-        const auto mode = lower(b.value("dialingMode", std::string()));
+        const auto mode = lower(text_of(b, "dialingMode"));
         if (mode == "preview") return voice("preview");
         if (mode == "progressive") return voice("progressive");
         if (mode == "agentless") return voice("agentless");

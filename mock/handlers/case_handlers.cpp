@@ -8,17 +8,8 @@ namespace ccai::mock {
 
 namespace {
 
-std::string lower(std::string s) {
-    for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return s;
-}
-
-// Values read leniently: the catalog lets an explicit null through (it clears a field), so a key may hold
-// something other than its documented type.
-std::string text_of(const json& j, const char* key) {
-    const auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
+// Values read leniently (text_of): the catalog lets an explicit null through (it clears a field), so a key
+// may hold something other than its documented type.
 bool flag_of(const json& j, const char* key) {
     const auto it = j.find(key);
     return it != j.end() && it->is_boolean() && it->get<bool>();

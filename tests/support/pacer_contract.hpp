@@ -82,6 +82,7 @@ inline std::unique_ptr<Pacer> make(const Setup& s, const std::string& limits, co
         o.margin = customize->margin;
         o.burst = customize->burst;
         o.max_penalty = customize->max_penalty;
+        o.interruption = customize->interruption;
     }
     auto p = make_pacer(o, std::move(clock));
     REQUIRE_MESSAGE(p.ok(), (p.ok() ? "" : p.error().message));
@@ -444,6 +445,29 @@ inline void bulk_defers_its_reservation(const Setup& s) {
     }
 }
 
+// An interruption ends a wait at once: the call fails as interrupted and its reservation goes back.
+inline void interruption_releases_the_slot(const Setup& s) {
+    for (const auto priority : {Priority::interactive, Priority::bulk}) {
+        CAPTURE(to_string(priority));
+        const auto scope = unique_scope();
+        Interruption ctrl_c;
+        auto clock = std::make_shared<InterruptedClock>(2s, [&] { ctrl_c.requested = true; });
+        PacerOptions custom = options(s, "10/10s", scope);
+        custom.interruption = &ctrl_c;
+        auto p = make(s, "10/10s", scope, clock, &custom);
+        auto other = make(s, "10/10s", scope, clock);
+        other->penalize(10s);
+        auto w = p->acquire_within(Duration::max(), priority);
+        REQUIRE_FALSE(w.ok());
+        CHECK(w.error().kind == ErrorKind::interrupted);
+        CHECK_FALSE(w.error().maybe_reached_server);
+        CHECK(clock->now() - clock->start_ <= 2s + 50ms);  // noticed within one slice
+        CHECK(ctrl_c.waiting == 0);
+        CHECK(grants_now(*other) == 0);  // nothing left reserved
+        REQUIRE(other->acquire_within(Duration::max(), priority).ok());  // the account is not stalled
+    }
+}
+
 inline void run_all(const Setup& s) {
     SUBCASE("full demand: a burst, then one grant per interval, over six windows") { full_demand(s, Priority::interactive); }
     SUBCASE("full demand of bulk calls: the same grants") { full_demand(s, Priority::bulk); }
@@ -466,6 +490,7 @@ inline void run_all(const Setup& s) {
     SUBCASE("a slot past the budget fails at once") { beyond_the_budget_fails_at_once(s); }
     SUBCASE("the budget runs out while waiting") { budget_runs_out_while_waiting(s); }
     SUBCASE("a bulk call defers its reservation") { bulk_defers_its_reservation(s); }
+    SUBCASE("an interruption releases the slot") { interruption_releases_the_slot(s); }
 }
 
 }  // namespace ccai::test::pacer_contract

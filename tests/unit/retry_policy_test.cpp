@@ -140,7 +140,7 @@ TEST_CASE("retry policy: max attempts and max wait end in rate_limited with the 
         REQUIRE_FALSE(r.ok());
         CHECK(r.error().kind == ErrorKind::rate_limited);
         CHECK(c.transport->requests.size() == 3);  // ~1.1 + ~2.2 s waited; ~4.4 s more would pass 5 s
-        CHECK(r.error().message.find("retry budget") != std::string::npos);
+        CHECK(r.error().message.find("wait budget (max_wait)") != std::string::npos);
         CHECK(c.clock->slept() <= 5s);
     }
 }
@@ -266,7 +266,7 @@ TEST_CASE("retry policy: max_wait bounds the pacer's waits and the retries' toge
         c.transport->push(429, "{}", {{"retry-after", "7"}});
         auto r = c.send();
         REQUIRE_FALSE(r.ok());
-        CHECK(r.error().message.find("retry budget") != std::string::npos);
+        CHECK(r.error().message.find("wait budget (max_wait)") != std::string::npos);
         CHECK(c.transport->requests.size() == 1);
         CHECK(c.notices.empty());
     }

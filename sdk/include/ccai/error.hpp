@@ -24,6 +24,7 @@ enum class ErrorKind {
     rate_limited,   ///< still rate limited after retries
     server,         ///< 5xx
     network,        ///< connection failure or timeout
+    interrupted,    ///< the program was interrupted (Interruption) while the call waited; nothing was sent
 };
 
 /// @brief The kind's name in JSON output: "invalid_input", "client_error", "server_error", ...; "error" for other.

@@ -3,6 +3,7 @@
 /// @brief Client-side pacing that keeps an account under the service's rolling-window rate limit(s),
 /// shared across threads (memory), processes (file) or hosts (redis).
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -46,6 +47,15 @@ enum class Priority { interactive, bulk };
 /// @brief "interactive" or "bulk".
 std::string_view to_string(Priority p);
 
+/// @brief Lets a signal handler end waits for a slot: a wait in progress gives up, releases its
+/// reservation (it spends no budget it did not use) and fails with ErrorKind::interrupted. The handler may
+/// read `waiting` (are waits in progress?) and set `requested`: both are lock-free atomics, which is all a
+/// handler may touch. Waits notice a request within 50 ms.
+struct Interruption {
+    std::atomic<bool> requested{false};
+    std::atomic<int> waiting{0};
+};
+
 struct PacerOptions {
     std::vector<RateWindow> windows = default_rate_windows();
     std::string scope;             ///< every process with the same scope shares one budget (pacer_scope())
@@ -81,6 +91,8 @@ struct PacerOptions {
     /// redis: compute slots with this process's clock instead of the server's TIME. Only for tests that
     /// drive a fake clock; monotonic clocks of different hosts are unrelated.
     bool use_client_clock = false;
+    /// When set (it must outlive the pacer), waits for a slot end early once it is requested.
+    Interruption* interruption = nullptr;
     /// Called before a wait longer than a second (the CLI prints one line on a terminal).
     std::function<void(Duration)> on_wait;
     /// Called with a line for every decision (--verbose).

@@ -33,8 +33,10 @@ std::string hex(std::uint64_t v) { return fmt::format("{:016x}", v); }
 
 Result<Unit> check_header(const std::string& first, const Scan& scan, const std::string& path) {
     const auto h = parse_json_bounded(first);
-    if (!h.is_object() || h.value("journal", 0) != 1) return invalid_input(fmt::format("{} is not a batch journal", path));
-    if (h.value("fingerprint", "") != hex(scan.fingerprint) || h.value("lines", -1LL) != scan.lines)
+    // Compared as JSON values: value() with a typed default throws when the key holds another type.
+    const auto field = [&](const char* key) { return h.is_object() ? h.value(key, nlohmann::json()) : nlohmann::json(); };
+    if (field("journal") != nlohmann::json(1)) return invalid_input(fmt::format("{} is not a batch journal", path));
+    if (field("fingerprint") != nlohmann::json(hex(scan.fingerprint)) || field("lines") != nlohmann::json(scan.lines))
         return invalid_input(fmt::format("{} belongs to a different input file; use the same input to resume, or "
                                          "remove the journal to start over", path));
     return Unit{};

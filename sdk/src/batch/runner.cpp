@@ -179,6 +179,10 @@ void Run::send(const Item& item) {
     auto request = client_.prepare(*item.spec, item.args);
     auto response = request ? client_.send(std::move(*request), &stats) : Result<HttpResponse>(request.error());
     if (journal_error) return fail(*journal_error);
+    // Interrupted while it waited for the pacer: never sent, so it is left for --resume like a line the
+    // stop held back.
+    if (!response && response.error().kind == ErrorKind::interrupted && !response.error().maybe_reached_server)
+        held_back = true;
     if (held_back) {
         if (!fatal_.load()) {
             std::lock_guard lock(mu_);

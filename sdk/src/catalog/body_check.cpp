@@ -98,10 +98,24 @@ Result<Unit> check_object(const EndpointSpec& spec, const json& body, std::strin
             if (!json_type_matches(type, *it))
                 return invalid_input(fmt::format("{}: {}body field '{}' must be of type {}, got {}", spec.id(), where,
                                                  f.name(), type, it->type_name()));
-            if (const auto enums = f.enums(); !enums.empty() && it->is_string() &&
-                std::find(enums.begin(), enums.end(), it->get<std::string>()) == enums.end())
-                return invalid_input(fmt::format("{}: {}body field '{}' must be one of: {}", spec.id(), where, f.name(),
-                                                 fmt::join(enums, ", ")));
+            const auto enums = f.enums();
+            if (enums.empty()) continue;
+            // A string, or each item of an array of them (filters.status, selectedFields, channels).
+            const auto unknown = [&](const json& v) {
+                const std::string text = v.is_string() ? v.get<std::string>() : v.dump();
+                return std::find(enums.begin(), enums.end(), text) == enums.end();
+            };
+            const json* bad = nullptr;
+            if (it->is_string() && unknown(*it)) bad = &*it;
+            if (it->is_array())
+                for (const auto& item : *it)
+                    if (unknown(item)) {
+                        bad = &item;
+                        break;
+                    }
+            if (bad)
+                return invalid_input(fmt::format("{}: {}body field '{}' must be one of: {} (got {})", spec.id(), where,
+                                                 f.name(), fmt::join(enums, ", "), bad->dump()));
         }
     }
     return check_one_of(spec, "body", [&](std::string_view name) {

@@ -40,9 +40,12 @@ public:
 
     Result<Duration> acquire_within(Duration budget, Priority priority = Priority::interactive) override {
         if (auto* f = active_.load()) return f->acquire_within(budget, priority);
+        const auto start = clock_->now();
         auto r = remote_->acquire(budget, priority);
         if (!r) {
-            if (auto* f = degraded(r.error())) return f->acquire_within(budget, priority);
+            // What the call already waited for redis counts against its budget on the file pacer too.
+            const auto left = budget == Duration::max() ? budget : std::max(Duration(0), budget - (clock_->now() - start));
+            if (auto* f = degraded(r.error())) return f->acquire_within(left, priority);
         }
         return r;
     }

@@ -95,7 +95,6 @@ Result<int> open_dir(const std::string& dir, bool shared) {
     else if ((st.st_mode & S_IWGRP) && !shared)
         why = fmt::format("pacer: state directory {} is group-writable: chmod 700 {}, or set pacer_dir_shared = true "
                           "if your group shares it on purpose; {}", dir, dir, kShareHint);
-    else why = network_filesystem_problem(fd, dir);
     if (!why.empty()) {
         ::close(fd);
         return config_error(why);
@@ -238,11 +237,28 @@ Result<Unit> FilePacer::transact(const Txn& fn) {
 }  // namespace
 
 Result<std::unique_ptr<Pacer>> make_file_pacer(const PacerOptions& o, std::shared_ptr<Clock> c, bool unknown_history) {
-    const auto dir = o.dir.empty() ? default_dir() : o.dir;
+    auto dir = o.dir.empty() ? default_dir() : o.dir;
     if (dir.empty()) return config_error("pacer: no state directory (set XDG_STATE_HOME or HOME, or pacer_dir)");
     if (auto r = make_dirs(dir); !r) return r.error();
     auto dir_fd = open_dir(dir, o.dir_shared);
     if (!dir_fd) return dir_fd.error();
+    if (auto problem = network_filesystem_problem(*dir_fd, dir); !problem.empty()) {
+        ::close(*dir_fd);
+        // Only the default moves: a home shared over the network is common, and most of its users work on one
+        // host at a time. This host's runtime directory (/run/user/UID) is local. A pacer_dir the user chose
+        // is refused instead.
+        const char* runtime = o.dir.empty() ? std::getenv("XDG_RUNTIME_DIR") : nullptr;
+        if (runtime == nullptr || runtime[0] != '/') return config_error(problem);
+        dir = std::string(runtime) + "/ccai/pacer";
+        if (auto r = make_dirs(dir); !r) return r.error();
+        dir_fd = open_dir(dir, o.dir_shared);
+        if (!dir_fd) return dir_fd.error();
+        if (auto again = network_filesystem_problem(*dir_fd, dir); !again.empty()) {
+            ::close(*dir_fd);
+            return config_error(problem);
+        }
+        if (o.log) o.log(fmt::format("pacer: the default state directory is on a network filesystem; using {}", dir));
+    }
     auto pacer = std::make_unique<FilePacer>(o, std::move(c), *dir_fd, dir, sha256_hex(o.scope).substr(0, 32) + ".state");
     // An existing state file is checked now, so a refusal comes before any command starts its work.
     auto existing = pacer->open_state(false);

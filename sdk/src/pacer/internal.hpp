@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ccai/pacer.hpp"
+#include "ccai/redact.hpp"
 
 namespace ccai::detail {
 
@@ -117,7 +118,10 @@ private:
 /// Memory and file backends: the whole algorithm, parameterized by how state is locked and stored.
 class StatePacer : public Pacer {
 public:
-    StatePacer(PacerOptions o, std::shared_ptr<Clock> c) : o_(std::move(o)), clock_(std::move(c)) {}
+    // Only the redis backend uses the password: this copy is cleansed at once.
+    StatePacer(PacerOptions o, std::shared_ptr<Clock> c) : o_(std::move(o)), clock_(std::move(c)) {
+        secure_clear(o_.redis_password);
+    }
     Result<Duration> acquire() override { return acquire_within(Duration::max()); }
     Result<Duration> acquire_within(Duration budget, Priority priority = Priority::interactive) override;
     void complete(bool answered) override;
@@ -141,14 +145,20 @@ protected:
     void log(const std::string& line) const {
         if (o_.log) o_.log(line);
     }
+    /// Gives back the reservation at `slot` after an interruption.
+    ApiError release(TimePoint slot);
 
     PacerOptions o_;
     std::shared_ptr<Clock> clock_;
     PerThread<TimePoint> in_flight_;  ///< the grant (slot, then send time) of this thread's request
 };
 
-/// Announces a wait (on_wait for waits > 1 s, log always), then sleeps until `slot`.
-void wait_for_slot(const PacerOptions& o, Clock& clock, TimePoint slot, Duration wait, const std::string& why);
+/// Sleeps until `until`; false when an interruption was requested first (o.interruption).
+bool sleep_interruptibly(const PacerOptions& o, Clock& clock, TimePoint until);
+/// Announces a wait (on_wait for waits > 1 s, log always), then sleeps until `slot`; false when interrupted.
+bool wait_for_slot(const PacerOptions& o, Clock& clock, TimePoint slot, Duration wait, const std::string& why);
+/// The error of a wait that an interruption ended; its reservation, if any, was released.
+ApiError interrupted_while_waiting();
 
 std::unique_ptr<Pacer> make_memory_pacer(const PacerOptions& o, std::shared_ptr<Clock> c);
 /// `unknown_history`: the budget was kept elsewhere until now (redis, see assume_full_if_unused).

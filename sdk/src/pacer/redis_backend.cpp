@@ -158,9 +158,13 @@ ApiError RedisPacer::refused(std::string_view reply) const {
     else if (reply.find("without any password configured") != std::string_view::npos)
         why = fmt::format("redis at {} has no password for the default user, yet redis_password is set: unset it, or "
                           "name the ACL user it belongs to (redis://USER@HOST:PORT)", o_.backend);
-    else if (starts("NOPERM"))
+    else if (starts("NOPERM") || reply.find("can't run this command") != std::string_view::npos ||
+             reply.find("can't access at least one of the keys") != std::string_view::npos)  // redis 6, in a script
         why = fmt::format("redis at {} refused {} ({}): the pacer needs, on keys ccai:pacer:*, {}", o_.backend, who,
                           reply, kRedisAclNeeds);
+    else if (reply.find("wrong number of arguments for 'auth'") != std::string_view::npos)
+        why = fmt::format("redis at {} has no ACL users (a version before 6): drop the user from the URL "
+                          "(redis://HOST:PORT) and keep the password in {}", o_.backend, kSet);
     if (!why.empty()) return config_error("pacer: " + why);
     return down(std::string(reply));
 }
@@ -224,13 +228,18 @@ Result<Duration> RedisPacer::acquire(Duration budget, Priority priority) {
         if (!announced && wait > std::chrono::seconds(1) && o_.on_wait) o_.on_wait(wait);
         announced = true;
         if (o_.log) o_.log(fmt::format("pacer: bulk call: next slot in {}, asking again then", fmt_seconds(wait)));
-        clock_->sleep_for(wait);
+        if (!sleep_interruptibly(o_, *clock_, clock_->now() + wait)) return interrupted_while_waiting();
     }
     waited = clock_->now() - start;
     const char* why = (*r)[1] > 0 ? "slot (after the account's rate-limit penalty)" : "slot";
     if (wait == Duration(0) && o_.log) o_.log("pacer: slot granted, no wait");
     while (wait > Duration(0)) {
-        wait_for_slot(o_, *clock_, clock_->now() + wait, wait, why);
+        if (!wait_for_slot(o_, *clock_, clock_->now() + wait, wait, why)) {
+            // The reservation goes back to the others; if redis cannot be reached, it ages out.
+            std::lock_guard lock(mu_);
+            (void)command({"ZREM", key_ + ":grants", token});
+            return interrupted_while_waiting();
+        }
         waited += wait;
         const auto left = budget == Duration::max() ? budget : budget - waited;
         auto c = run("confirm", token, Duration(0), left);

@@ -32,7 +32,7 @@ local pen = tonumber(redis.call('GET', KEYS[2]) or '0')
 -- When the penalty and the windows allow a grant, read before pruning: the grant that held a waiting bulk
 -- call back leaves the window the moment it may go, and its reservation must still use up the burst.
 local held_till = pen
-do
+if mode == 'reserve' then
   local n0 = redis.call('ZCARD', KEYS[1])
   for i = first_pair, #ARGV, 2 do
     local limit, w = tonumber(ARGV[i]), tonumber(ARGV[i + 1])

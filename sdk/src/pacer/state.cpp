@@ -5,10 +5,33 @@
 
 namespace ccai::detail {
 
-void wait_for_slot(const PacerOptions& o, Clock& clock, TimePoint slot, Duration wait, const std::string& why) {
+bool sleep_interruptibly(const PacerOptions& o, Clock& clock, TimePoint until) {
+    if (o.interruption == nullptr) {
+        clock.sleep_until(until);
+        return true;
+    }
+    auto& in = *o.interruption;
+    ++in.waiting;
+    // In slices: a clock's sleep cannot be woken, and a person pressing Ctrl-C expects an answer at once.
+    for (auto now = clock.now(); !in.requested && now < until; now = clock.now())
+        clock.sleep_for(std::min<Duration>(until - now, std::chrono::milliseconds(50)));
+    --in.waiting;
+    return !in.requested;
+}
+
+bool wait_for_slot(const PacerOptions& o, Clock& clock, TimePoint slot, Duration wait, const std::string& why) {
     if (o.log) o.log(fmt::format("pacer: {} granted, wait {}", why, fmt_seconds(wait)));
     if (wait > std::chrono::seconds(1) && o.on_wait) o.on_wait(wait);
-    clock.sleep_until(slot);
+    return sleep_interruptibly(o, clock, slot);
+}
+
+ApiError interrupted_while_waiting() {
+    ApiError e;
+    e.kind = ErrorKind::interrupted;
+    e.retryable = false;
+    e.maybe_reached_server = false;
+    e.message = "interrupted while waiting for the pacer: nothing was sent, and the slot was released";
+    return e;
 }
 
 Result<Duration> StatePacer::acquire_within(Duration budget, Priority priority) {
@@ -35,12 +58,14 @@ Result<Duration> StatePacer::acquire_within(Duration budget, Priority priority) 
         if (!announced && slot - reserved_at > std::chrono::seconds(1) && o_.on_wait) o_.on_wait(slot - reserved_at);
         announced = true;
         log(fmt::format("pacer: bulk call: next slot in {}, asking again then", fmt_seconds(slot - reserved_at)));
-        clock_->sleep_until(slot);
+        if (!sleep_interruptibly(o_, *clock_, slot)) return interrupted_while_waiting();
     }
     if (slot <= reserved_at) {
         log("pacer: slot granted, no wait");
     } else {
-        wait_for_slot(o_, *clock_, slot, slot - reserved_at, penalized ? "slot (after the account's rate-limit penalty)" : "slot");
+        if (!wait_for_slot(o_, *clock_, slot, slot - reserved_at,
+                           penalized ? "slot (after the account's rate-limit penalty)" : "slot"))
+            return release(slot);
         // The reservation was computed from slots; by now the grants before it have finished and sit at
         // their completion times. Check again and, if one of them ran late, wait for it to leave.
         for (;;) {
@@ -62,11 +87,17 @@ Result<Duration> StatePacer::acquire_within(Duration budget, Priority priority) 
             slot = next;
             if (next == at) break;
             log(fmt::format("pacer: an earlier request finished or went out late; waiting {} more", fmt_seconds(next - at)));
-            wait_for_slot(o_, *clock_, next, next - at, "slot");
+            if (!wait_for_slot(o_, *clock_, next, next - at, "slot")) return release(next);
         }
     }
     in_flight_.put(slot);
     return std::max(slot, clock_->now()) - start;
+}
+
+ApiError StatePacer::release(TimePoint slot) {
+    auto r = transact([&](PacerState& s, TimePoint) { return take_grant(s, slot); });
+    if (!r) log(fmt::format("pacer: could not release a slot: {}", r.error().message));
+    return interrupted_while_waiting();
 }
 
 void StatePacer::complete(bool answered) {

@@ -114,6 +114,11 @@ Client::Client(ClientOptions options) : options_(std::move(options)) {
     const auto& c = options_.config;
     // Every line reaches the sink redacted, whichever step logs it.
     if (options_.log) options_.log = [log = options_.log](const std::string& line) { log(redact(line)); };
+    if (options_.on_retry)
+        options_.on_retry = [notify = options_.on_retry](RetryNotice n) {
+            n.error = redact(n.error);  // a transport's text may quote what it sent
+            notify(n);
+        };
     const RetryOptions retry = options_.retry.value_or(retry_options(c));
     policies_.push_back(detail::make_retry_policy(retry, options_.pacer, options_.clock, options_.log, options_.on_retry));
     policies_.push_back(detail::make_auth_policy(c));
@@ -138,8 +143,10 @@ Result<std::unique_ptr<Client>> Client::create(ClientOptions options) {
         auto po = pacer_options(options.config);
         if (!po) return po.error();
         po->on_wait = options.on_wait;
+        po->interruption = options.interruption;
         if (options.log) po->log = [log = options.log](const std::string& line) { log(redact(line)); };
         auto pacer = make_pacer(*po, options.clock);
+        secure_clear(po->redis_password);  // the pacer keeps its own copy
         if (!pacer) return pacer.error();
         options.pacer = std::shared_ptr<Pacer>(std::move(*pacer));
     }

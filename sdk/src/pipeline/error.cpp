@@ -19,6 +19,7 @@ std::string_view error_kind_name(ErrorKind kind) {
         case ErrorKind::rate_limited: return "rate_limited";
         case ErrorKind::server: return "server_error";
         case ErrorKind::network: return "network";
+        case ErrorKind::interrupted: return "interrupted";
         case ErrorKind::other: break;
     }
     return "error";

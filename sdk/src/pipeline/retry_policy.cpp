@@ -130,7 +130,7 @@ private:
         e.retry_after = std::chrono::duration_cast<std::chrono::milliseconds>(pause);
         const auto why = p.attempt >= o_.max_attempts
                              ? fmt::format("after {} attempt{}", p.attempt, p.attempt == 1 ? "" : "s")
-                             : fmt::format("and waiting again would pass the {:.0f}s retry budget", seconds(o_.max_wait));
+                             : fmt::format("and waiting again would pass the call's {:.0f}s wait budget (max_wait)", seconds(o_.max_wait));
         e.message = fmt::format("rate limit still exceeded {}{}; retry in {:.0f}s", why,
                                 asked > Duration(0) ? fmt::format(" (the service asked to wait {:.0f} s)", seconds(asked)) : "",
                                 std::ceil(seconds(pause)));

@@ -179,3 +179,37 @@ TEST_CASE("batch resume: SIGINT mid-run exits 130 after finishing in-flight line
     CHECK(names.size() == kLines);
     for (int i = 1; i <= kLines; ++i) CHECK(names.count("g" + std::to_string(i)) == 1);
 }
+
+TEST_CASE("ctrl-c: a call waiting for the pacer exits 130 at once and gives its slot back") {
+    MockProcess mock({"--rate-limit", "none"});
+    auto env = test::cli_env(mock);
+    env["CCAI_RATE_LIMIT"] = "1/1m";
+    env["CCAI_PACER"] = "file";
+    env["CCAI_PACER_DIR"] = test::temp_dir() + "/pacer";
+    const auto grants = [&] {
+        const auto st = test::cli({"-o", "json", "pacer", "status"}, env);
+        return nlohmann::json::parse(st.out)["limits"][0]["grants_in_window"].get<int>();
+    };
+    REQUIRE(test::cli({"queues", "list"}, env).exit_code == 0);  // the window's one call
+    test::Background waiting({test::cli_path(), "queues", "list"}, env, false);
+    REQUIRE(wait_for([&] { return grants() == 2; }, std::chrono::seconds(10)));  // its slot, a minute away
+    const auto start = std::chrono::steady_clock::now();
+    ::kill(waiting.pid(), SIGINT);
+    const int code = exit_code_of(waiting, std::chrono::seconds(10));
+    waiting.kill(SIGKILL);  // reaps the exited process
+    CHECK(code == 130);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+    CHECK(grants() == 1);  // the slot went back to the account
+    CHECK(mock.log().size() == 1);
+}
+
+TEST_CASE("ctrl-c: a call that is not waiting for the pacer ends as Ctrl-C always does") {
+    MockProcess slow({"--rate-limit", "none", "--latency", "5000"});
+    auto env = test::cli_env(slow);
+    test::Background call({test::cli_path(), "queues", "list"}, env, false);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // started; its request on the wire by now
+    ::kill(call.pid(), SIGINT);
+    const int code = exit_code_of(call, std::chrono::seconds(3));
+    call.kill(SIGKILL);
+    CHECK(code == 128 + SIGINT);  // killed by the signal, not waiting for the 5 s answer
+}

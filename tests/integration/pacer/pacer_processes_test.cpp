@@ -125,7 +125,12 @@ TEST_CASE("pacer processes: a call from a shell during a batch goes ahead of the
     auto batch = std::async(std::launch::async, [&] {
         return cli({"batch", "--input", dir + "/in.jsonl", "--concurrency", "16"}, env);
     });
-    while (mock.log().size() < 12) std::this_thread::sleep_for(std::chrono::milliseconds(20));  // past the first window
+    // Past the first window; a batch that ended or a mock that stalled fails here instead of hanging.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (mock.log().size() < 12 && batch.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready &&
+           std::chrono::steady_clock::now() < deadline) {
+    }
+    REQUIRE(mock.log().size() >= 12);
     const auto before = mock.log().size();
     const auto person = cli({"queues", "list"}, env);
     CHECK_MESSAGE(person.exit_code == 0, person.err);

@@ -163,7 +163,7 @@ TEST_CASE("pacer redis: requirepass; no password or a wrong one is a prompt erro
     auto [unneeded, unneeded_took] = refusal(auth_options(redis.url(), pw));
     CHECK(unneeded.kind == ErrorKind::config);
     CHECK(unneeded.message.find("no password for the default user") != std::string::npos);
-    CHECK(unneeded_took < 1.5);
+    CHECK(unneeded_took < 5);  // an answer, not the 10 s command timeout
 
     auto set = redis_cli(redis, {"CONFIG", "SET", "requirepass", pw});
     REQUIRE_MESSAGE(set.exit_code == 0, set.err);
@@ -177,7 +177,7 @@ TEST_CASE("pacer redis: requirepass; no password or a wrong one is a prompt erro
     CHECK(none.kind == ErrorKind::config);  // exit 3, and no fallback: a setting to fix, not an outage
     CHECK(none.message.find("requires a password") != std::string::npos);
     CHECK(none.message.find("CCAI_REDIS_PASSWORD") != std::string::npos);
-    CHECK(none_took < 1.5);
+    CHECK(none_took < 5);  // an answer, not the 10 s command timeout
 
     auto wrong_opts = auth_options(redis.url(), "not-the-password");
     wrong_opts.fallback = "file";
@@ -187,7 +187,7 @@ TEST_CASE("pacer redis: requirepass; no password or a wrong one is a prompt erro
     CHECK(wrong.message.find("refused the password") != std::string::npos);
     CHECK(wrong.message.find("redis_password") != std::string::npos);
     CHECK(wrong.message.find("not-the-password") == std::string::npos);
-    CHECK(wrong_took < 1.5);
+    CHECK(wrong_took < 5);  // an answer, not the 10 s command timeout
 
     // Through the CLI: the password from the environment, or from the credentials file; never printed.
     MockProcess mock({"--rate-limit", "20/2s"});
@@ -247,11 +247,11 @@ TEST_CASE("pacer redis: an ACL user with only the commands and keys the pacer ne
     CHECK(wrong.kind == ErrorKind::config);
     CHECK(wrong.message.find("user 'pacer'") != std::string::npos);
     CHECK(wrong.message.find("redis_password") != std::string::npos);
-    CHECK(wrong_took < 1.5);
+    CHECK(wrong_took < 5);  // an answer, not the 10 s command timeout
     auto [empty, empty_took] = refusal(auth_options(user_url, ""));
     CHECK(empty.kind == ErrorKind::config);
     CHECK(empty.message.find("without a password") != std::string::npos);
-    CHECK(empty_took < 1.5);
+    CHECK(empty_took < 5);  // an answer, not the 10 s command timeout
 
     // A user that may not run scripts: told what to grant, at once.
     auto weak = redis_cli(redis, {"ACL", "SETUSER", "reader", "on", ">" + pw, "~ccai:pacer:*", "-@all", "+get", "+select"});
@@ -261,7 +261,7 @@ TEST_CASE("pacer redis: an ACL user with only the commands and keys the pacer ne
     CHECK(denied.message.find("NOPERM") != std::string::npos);
     CHECK(denied.message.find("+evalsha") != std::string::npos);
     CHECK(denied.message.find(pw) == std::string::npos);
-    CHECK(denied_took < 1.5);
+    CHECK(denied_took < 5);  // an answer, not the 10 s command timeout
 
     // One that may load the script but not run it by its hash: connecting works, the first call says why.
     auto no_evalsha = redis_cli(redis, {"ACL", "SETUSER", "loader", "on", ">" + pw, "~ccai:pacer:*", "+@all", "-evalsha"});
@@ -312,7 +312,7 @@ TEST_CASE("pacer redis: a server that closes the connection is an outage, report
     CHECK(e.kind == ErrorKind::network);
     CHECK(e.message.find("unavailable") != std::string::npos);
     CHECK(e.message.find("secret-pw") == std::string::npos);
-    CHECK(took < 1.5);
+    CHECK(took < 5);  // an answer, not the 10 s command timeout
     o.fallback = "file";
     o.dir = temp_dir();
     auto p = make_pacer(o, std::make_shared<FakeClock>());
