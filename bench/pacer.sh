@@ -6,9 +6,11 @@
 # latency spread (how evenly the waiting is shared between processes).
 #
 # The ideal is the service's first rule, "spread out calls evenly": a burst of B calls, then one per W/L of
-# the window that sets the pace, so the last call goes out (CALLS - B) x W/L after the first. B is the
-# pacer's default burst, a tenth of the smallest limit rounded up. Sending every window's calls at once
-# would finish sooner, and is the traffic spike the service asks its clients not to make.
+# the window that sets the pace, never more than L in any window W. B is the pacer's default burst, a tenth
+# of the smallest limit rounded up. The burst is paid back where the first window ends: (CALLS - B) x W/L
+# alone would put L + B - 1 calls in the first window, which the service rejects. So the last call goes out
+# at about (CALLS - 1) x W/L once CALLS > L. Sending every window's calls at once would finish sooner, and
+# is the traffic spike the service asks its clients not to make.
 #
 # usage: bench/pacer.sh [BUILD_DIR] ; env: LIMITS (default 20/2s), CALLS (200), NS ("1 8 32"),
 # TOOLS ("ccai-cli curl"), DETAIL=1 (a line per window: how far apart calls L places apart, and neighbouring
@@ -41,7 +43,10 @@ for item in sys.argv[1].split(','):
     wins.append((int(n), float(w[:-1] or 1) * unit[w[-1]]))
 L, W = max(wins, key=lambda lw: lw[1] / lw[0])
 B = min((n + 9) // 10 for n, _ in wins)
-print(f"{max(0, calls - B) * W / L:.3f} {B} {L} {W:g}")
+t = []  # when each call goes out at the earliest: the burst, then one per W/L, and every window's bound
+for k in range(calls):
+    t.append(0.0 if k < B else max([t[k - 1] + W / L] + [t[k - n] + w for n, w in wins if k >= n]))
+print(f"{t[-1]:.3f} {B} {L} {W:g}")
 PY
 }
 

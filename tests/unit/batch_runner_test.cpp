@@ -218,6 +218,23 @@ TEST_CASE("batch runner: a journal from another input is refused") {
     CHECK(other.error().message.find("different input") != std::string::npos);
 }
 
+TEST_CASE("batch runner: a journal whose header holds other types is refused, not a crash") {
+    for (const std::string header : {R"({"journal":"1"})", R"({"journal":1,"fingerprint":7,"lines":"x"})", "[1]", "null"}) {
+        CAPTURE(header);
+        Fixture f;
+        auto input = input_of(creates(2));
+        batch::validate(input, f.client->config());
+        batch::Options o;
+        o.results_path = f.results();
+        REQUIRE(batch::Runner(*f.client, o).run(input));
+        std::ofstream(f.results() + ".journal", std::ios::trunc) << header << "\n";
+        o.resume = true;
+        auto resumed = batch::Runner(*f.client, o).run(input);
+        REQUIRE_FALSE(resumed);
+        CHECK(resumed.error().kind == ErrorKind::invalid_input);
+    }
+}
+
 TEST_CASE("batch runner: concurrency and stdout mode give each line exactly one record") {
     Fixture f;
     auto input = input_of(creates(50));

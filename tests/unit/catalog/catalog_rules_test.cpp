@@ -272,6 +272,15 @@ TEST_CASE("every row: an unknown enum value and a missing required nested field 
                 CHECK(r.error().message.find(name) != std::string::npos);
                 ++enums;
             }
+            // The same in an array of enum values (filters.status, selectedFields, channels): each item counts.
+            if (top && !f.enums().empty() && f.type().starts_with("array") && base.body->contains(name)) {
+                auto bad = base;
+                (*bad.body)[name] = nlohmann::json::array({std::string(f.enums().front()), "no-such-value"});
+                const auto r = build_request(spec, bad, config());
+                REQUIRE_FALSE(r.ok());
+                CHECK(r.error().message.find("no-such-value") != std::string::npos);
+                ++enums;
+            }
             // A required member of a required top-level object, left out of the sample's object.
             const auto dot = name.find('.');
             if (f.required() == Required::yes && dot != std::string::npos && name.find('.', dot + 1) == std::string::npos &&
