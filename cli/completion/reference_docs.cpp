@@ -107,7 +107,7 @@ void md_endpoint(std::string& s, const EndpointSpec& e) {
     }
 }
 
-// "121 operations in 26 groups: agents (7), ...": the count and the families, from the table itself.
+// "N operations in M groups: agents (7), ...": the count and the families, from the table itself.
 std::string operation_summary() {
     std::vector<std::pair<std::string_view, int>> groups;
     int read_only = 0;

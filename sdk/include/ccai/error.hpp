@@ -58,8 +58,9 @@ ApiError error_from_response(int http_status, const std::string& body);
 nlohmann::json error_json(const ApiError& error);
 
 /// @brief True when `message` is one of the service's rate-limit messages: it starts (case aside, after
-/// blanks) with "You've exceeded the per-minute rate limit", "You've exceeded the hourly rate limit" or
-/// the older "Rate limit for this API has been reached". A text that only quotes one is not.
+/// blanks) with "You've exceeded the per-minute rate limit" or "... the hourly rate limit" ("You've" also
+/// spelled with a typographic apostrophe, or "You have"), or the older "Rate limit for this API has been
+/// reached". A text that only quotes one is not.
 bool is_rate_limit_message(std::string_view message);
 
 /// @brief Bodies longer than this are never read as a rate-limit rejection: the rejection is a short
