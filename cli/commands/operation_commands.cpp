@@ -47,6 +47,11 @@ struct OperationFlags {
 void add_one(Command group, const EndpointSpec& spec, OperationFlags& v, CommandLine& cl) {
     auto cmd = group.add_command(std::string(spec.action()), std::string(spec.title()));
     std::string footer = body_help(spec);
+    for (const auto& g : spec.one_of()) {
+        std::string names;
+        for (const auto n : g.names()) names += (names.empty() ? "" : " | ") + (g.where() == "query" ? "--" + kebab_case(n) : std::string(n));
+        footer += fmt::format("One of: {} ({}).\n", names, g.exactly() ? "exactly one" : "at least one");
+    }
     if (!spec.notes().empty()) footer += "\nNotes: " + std::string(spec.notes()) + "\n";
     footer += fmt::format("\n{} {}   (docs: {})", spec.method(), spec.path(), spec.doc());
     cmd.footer(footer);

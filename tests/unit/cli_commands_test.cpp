@@ -287,6 +287,8 @@ TEST_CASE("cli: --help and --version print on the console's stdout and exit 0") 
     const auto help = cli({"queues", "get", "--help"});
     CHECK(help.code == 0);
     CHECK(help.out.find("--queue-id") != std::string::npos);
+    // An action's help names its one-of groups: transfer takes an agent or a queue, not both.
+    CHECK(cli({"transfer", "transfer", "--help"}).out.find("One of: aId | queueId (exactly one).") != std::string::npos);
     const auto version = cli({"--version"});
     CHECK(version.code == 0);
     CHECK(version.out.starts_with("ccai-cli "));
