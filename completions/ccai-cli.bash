@@ -14,7 +14,7 @@ _ccai_cli_commands() {
         'skills') _ccai_cli_r='create list get update delete' ;;
         'skill-groups') _ccai_cli_r='create list get update delete' ;;
         'agent-groups') _ccai_cli_r='create list get update delete' ;;
-        'contacts') _ccai_cli_r='create import list delete bulk-delete' ;;
+        'contacts') _ccai_cli_r='create import list delete bulk-delete update bulk-update' ;;
         'data') _ccai_cli_r='import-v1 import export-v1 export' ;;
         'transfer') _ccai_cli_r='transfer' ;;
         'wfm') _ccai_cli_r='list-agents list-queues get-agent-activity get-contact-volume' ;;
@@ -30,7 +30,7 @@ _ccai_cli_commands() {
         'cases') _ccai_cli_r='create list update' ;;
         'tasks') _ccai_cli_r='create list update' ;;
         'campaigns-v2') _ccai_cli_r='create-sms-simple create-sms-template create-sms-advanced create-voice-agentless create-voice-progressive create-voice-preview get update-sms update-voice start-sms stop-sms start-voice stop-voice delete-sms delete-voice list status contacts' ;;
-        'dialout') _ccai_cli_r='call' ;;
+        'dialout') _ccai_cli_r='call call-v2' ;;
         'agent-transfer') _ccai_cli_r='enable' ;;
         'quality') _ccai_cli_r='raw-data auto-qa' ;;
         'config') _ccai_cli_r='list profiles path' ;;
@@ -84,6 +84,8 @@ _ccai_cli_options() {
         'contacts list') _ccai_cli_r='--all --max-items' ;;
         'contacts delete') _ccai_cli_r='--contact-id' ;;
         'contacts bulk-delete') _ccai_cli_r='--body --set' ;;
+        'contacts update') _ccai_cli_r='--contact-id --body --set' ;;
+        'contacts bulk-update') _ccai_cli_r='--body' ;;
         'data import-v1') _ccai_cli_r='--body --set' ;;
         'data import') _ccai_cli_r='--type --body --set' ;;
         'data export-v1') _ccai_cli_r='--type' ;;
@@ -161,6 +163,7 @@ _ccai_cli_options() {
         'campaigns-v2 status') _ccai_cli_r='--campaign-id' ;;
         'campaigns-v2 contacts') _ccai_cli_r='--campaign-id --body --set --all --max-items' ;;
         'dialout call') _ccai_cli_r='--body --set' ;;
+        'dialout call-v2') _ccai_cli_r='--body --set' ;;
         'agent-transfer enable') _ccai_cli_r='--body --set' ;;
         'quality raw-data') _ccai_cli_r='--body --set --all --max-items' ;;
         'quality auto-qa') _ccai_cli_r='--body --set --all --max-items' ;;
@@ -288,6 +291,10 @@ _ccai_cli_value() {
         'contacts delete|--contact-id') _ccai_cli_k=any ;;
         'contacts bulk-delete|--body') _ccai_cli_k=any ;;
         'contacts bulk-delete|--set') _ccai_cli_k=set _ccai_cli_r='ids= id=' ;;
+        'contacts update|--contact-id') _ccai_cli_k=any ;;
+        'contacts update|--body') _ccai_cli_k=any ;;
+        'contacts update|--set') _ccai_cli_k=set _ccai_cli_r='firstName= lastName= salutation= cellPhone= cellPhone.phoneNumber= cellPhone.countryCode= cellPhone.extension=' ;;
+        'contacts bulk-update|--body') _ccai_cli_k=any ;;
         'data import-v1|--body') _ccai_cli_k=any ;;
         'data import-v1|--set') _ccai_cli_k=set _ccai_cli_r='Data= MetaData.orgId= MetaData.accountId= MetaData.type= MetaData.userId= MetaData.appLanguage=' ;;
         'data import|--type') _ccai_cli_k=any ;;
@@ -454,6 +461,8 @@ _ccai_cli_value() {
         'campaigns-v2 contacts|--max-items') _ccai_cli_k=any ;;
         'dialout call|--body') _ccai_cli_k=any ;;
         'dialout call|--set') _ccai_cli_k=set _ccai_cli_r='botId= bot= target= caller= notifyurl= notifyHeaders= timeoutInMs= trunk= metadata= timers= machinedetection= machinedetection=disconnect machinedetection=detect machinedetection=disabled machineDetection= machineDetection=disconnect machineDetection=detect machineDetection=disabled thresholdWordCount= callControlParameter= callControlParameter.sttProvider= callControlParameter.sttLanguage=' ;;
+        'dialout call-v2|--body') _ccai_cli_k=any ;;
+        'dialout call-v2|--set') _ccai_cli_k=set _ccai_cli_r='botId= bot= target= caller= notifyurl= notifyHeaders= timeoutInMs= trunk= metadata= timers= machinedetection= machinedetection=disconnect machinedetection=detect machinedetection=disabled machineDetection= machineDetection=disconnect machineDetection=detect machineDetection=disabled thresholdWordCount= callControlParameter= callControlParameter.sttProvider= callControlParameter.sttLanguage= callControlParameter.sttLabel= callControlParameter.continuousASRTimeoutInMS= callControlParameter.deepgramUtteranceEndMs= callControlParameter.deepgramEndpointing= callControlParameter.interim= amdEventsSubscription=' ;;
         'agent-transfer enable|--body') _ccai_cli_k=any ;;
         'agent-transfer enable|--set') _ccai_cli_k=set _ccai_cli_r='connectorEnabled= PIIMaskingDisabledForAgentTransfer= sdkClientId= sdkHostUri= subscribedFor=' ;;
         'quality raw-data|--body') _ccai_cli_k=any ;;
@@ -466,7 +475,7 @@ _ccai_cli_value() {
         'api|-H'|'api|--header') _ccai_cli_k=any ;;
         'batch|--input') _ccai_cli_k=files ;;
         'batch|--format') _ccai_cli_k=list _ccai_cli_r='jsonl csv' ;;
-        'batch|--op') _ccai_cli_k=list _ccai_cli_r='analytics.intent-realtime analytics.agent-status-summary analytics.agent-status-details analytics.call-details analytics.interaction-details analytics.call-details-v1 conversations.get-by-session conversations.list conversations.get queues.size agents.create agents.list agents.get agents.update agents.delete agents.get-by-custom-id agents.availability skills.create skills.list skills.get skills.update skills.delete skill-groups.create skill-groups.list skill-groups.get skill-groups.update skill-groups.delete agent-groups.create agent-groups.list agent-groups.get agent-groups.update agent-groups.delete contacts.create contacts.import contacts.list contacts.delete contacts.bulk-delete data.import-v1 data.import data.export-v1 data.export transfer.transfer queues.create queues.list queues.lookup queues.get queues.update queues.delete wfm.list-agents wfm.list-queues wfm.get-agent-activity wfm.get-contact-volume hours.get recordings.fetch-v1 recordings.fetch recordings.delete voicemail.fetch sms-campaigns.create-simple sms-campaigns.create-template sms-campaigns.create-advanced sms-campaigns.get sms-campaigns.update sms-campaigns.start sms-campaigns.stop sms-campaigns.delete sms-campaigns.list sms.send voice-campaigns.create-agentless voice-campaigns.create-progressive voice-campaigns.create-preview voice-campaigns.update voice-campaigns.get voice-campaigns.start voice-campaigns.stop voice-campaigns.delete voice-campaigns.list campaigns.status campaigns.list campaign-schedules.enable-daily campaign-schedules.enable-weekly campaign-schedules.disable voice-campaigns.list-contacts contact-lists.create contact-lists.update contact-lists.get contact-lists.list contact-lists.add-contacts contact-lists.delete contact-lists.contacts contact-lists.contacts-v2 contact-lists.list-details cases.create cases.list cases.update tasks.create tasks.list tasks.update campaigns-v2.create-sms-simple campaigns-v2.create-sms-template campaigns-v2.create-sms-advanced campaigns-v2.create-voice-agentless campaigns-v2.create-voice-progressive campaigns-v2.create-voice-preview campaigns-v2.get campaigns-v2.update-sms campaigns-v2.update-voice campaigns-v2.start-sms campaigns-v2.stop-sms campaigns-v2.start-voice campaigns-v2.stop-voice campaigns-v2.delete-sms campaigns-v2.delete-voice campaigns-v2.list campaigns-v2.status campaigns-v2.contacts contact-lists.create-v2 contact-lists.get-v2 contact-lists.list-v2 contact-lists.delete-v2 contact-lists.update-v2 dialout.call agent-transfer.enable quality.raw-data quality.auto-qa' ;;
+        'batch|--op') _ccai_cli_k=list _ccai_cli_r='analytics.intent-realtime analytics.agent-status-summary analytics.agent-status-details analytics.call-details analytics.interaction-details analytics.call-details-v1 conversations.get-by-session conversations.list conversations.get queues.size agents.create agents.list agents.get agents.update agents.delete agents.get-by-custom-id agents.availability skills.create skills.list skills.get skills.update skills.delete skill-groups.create skill-groups.list skill-groups.get skill-groups.update skill-groups.delete agent-groups.create agent-groups.list agent-groups.get agent-groups.update agent-groups.delete contacts.create contacts.import contacts.list contacts.delete contacts.bulk-delete contacts.update contacts.bulk-update data.import-v1 data.import data.export-v1 data.export transfer.transfer queues.create queues.list queues.lookup queues.get queues.update queues.delete wfm.list-agents wfm.list-queues wfm.get-agent-activity wfm.get-contact-volume hours.get recordings.fetch-v1 recordings.fetch recordings.delete voicemail.fetch sms-campaigns.create-simple sms-campaigns.create-template sms-campaigns.create-advanced sms-campaigns.get sms-campaigns.update sms-campaigns.start sms-campaigns.stop sms-campaigns.delete sms-campaigns.list sms.send voice-campaigns.create-agentless voice-campaigns.create-progressive voice-campaigns.create-preview voice-campaigns.update voice-campaigns.get voice-campaigns.start voice-campaigns.stop voice-campaigns.delete voice-campaigns.list campaigns.status campaigns.list campaign-schedules.enable-daily campaign-schedules.enable-weekly campaign-schedules.disable voice-campaigns.list-contacts contact-lists.create contact-lists.update contact-lists.get contact-lists.list contact-lists.add-contacts contact-lists.delete contact-lists.contacts contact-lists.contacts-v2 contact-lists.list-details cases.create cases.list cases.update tasks.create tasks.list tasks.update campaigns-v2.create-sms-simple campaigns-v2.create-sms-template campaigns-v2.create-sms-advanced campaigns-v2.create-voice-agentless campaigns-v2.create-voice-progressive campaigns-v2.create-voice-preview campaigns-v2.get campaigns-v2.update-sms campaigns-v2.update-voice campaigns-v2.start-sms campaigns-v2.stop-sms campaigns-v2.start-voice campaigns-v2.stop-voice campaigns-v2.delete-sms campaigns-v2.delete-voice campaigns-v2.list campaigns-v2.status campaigns-v2.contacts contact-lists.create-v2 contact-lists.get-v2 contact-lists.list-v2 contact-lists.delete-v2 contact-lists.update-v2 dialout.call dialout.call-v2 agent-transfer.enable quality.raw-data quality.auto-qa' ;;
         'batch|--map') _ccai_cli_k=any ;;
         'batch|--id-column') _ccai_cli_k=any ;;
         'batch|--results') _ccai_cli_k=files ;;

@@ -89,6 +89,8 @@ function __ccai_cli_commands --argument-names cmdpath
             printf '%s\n' 'list	Get All Contacts'
             printf '%s\n' 'delete	Delete a Contact'
             printf '%s\n' 'bulk-delete	Bulk Delete Contacts'
+            printf '%s\n' 'update	Update a Contact'
+            printf '%s\n' 'bulk-update	Update Bulk Contacts'
         case 'data'
             printf '%s\n' 'import-v1	Import/Save Data by Giving Details'
             printf '%s\n' 'import	Import/Save Data by Giving Details (v2)'
@@ -183,6 +185,7 @@ function __ccai_cli_commands --argument-names cmdpath
             printf '%s\n' 'contacts	Get All Contact Details of Voice Campaigns - v2'
         case 'dialout'
             printf '%s\n' 'call	Outbound Calling (Voice Gateway)'
+            printf '%s\n' 'call-v2	Outbound Calling (Voice Gateway) v2'
         case 'agent-transfer'
             printf '%s\n' 'enable	Enabling Agent Transfer API'
         case 'quality'
@@ -353,6 +356,12 @@ function __ccai_cli_options --argument-names cmdpath
         case 'contacts bulk-delete'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'contacts update'
+            printf '%s\n' '--contact-id	contact id (id in contacts list results) (required)'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'contacts bulk-update'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
         case 'data import-v1'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field: path=value (repeatable)'
@@ -606,6 +615,9 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
             printf '%s\n' '--max-items	with --all: stop after N items'
         case 'dialout call'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+        case 'dialout call-v2'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field: path=value (repeatable)'
         case 'agent-transfer enable'
@@ -918,6 +930,15 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'contacts bulk-delete|--set'
             echo set
             printf '%s\n' 'ids=' 'id='
+        case 'contacts update|--contact-id'
+            echo any
+        case 'contacts update|--body'
+            echo any
+        case 'contacts update|--set'
+            echo set
+            printf '%s\n' 'firstName=' 'lastName=' 'salutation=' 'cellPhone=' 'cellPhone.phoneNumber=' 'cellPhone.countryCode=' 'cellPhone.extension='
+        case 'contacts bulk-update|--body'
+            echo any
         case 'data import-v1|--body'
             echo any
         case 'data import-v1|--set'
@@ -1293,6 +1314,11 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'dialout call|--set'
             echo set
             printf '%s\n' 'botId=' 'bot=' 'target=' 'caller=' 'notifyurl=' 'notifyHeaders=' 'timeoutInMs=' 'trunk=' 'metadata=' 'timers=' 'machinedetection=' 'machinedetection=disconnect' 'machinedetection=detect' 'machinedetection=disabled' 'machineDetection=' 'machineDetection=disconnect' 'machineDetection=detect' 'machineDetection=disabled' 'thresholdWordCount=' 'callControlParameter=' 'callControlParameter.sttProvider=' 'callControlParameter.sttLanguage='
+        case 'dialout call-v2|--body'
+            echo any
+        case 'dialout call-v2|--set'
+            echo set
+            printf '%s\n' 'botId=' 'bot=' 'target=' 'caller=' 'notifyurl=' 'notifyHeaders=' 'timeoutInMs=' 'trunk=' 'metadata=' 'timers=' 'machinedetection=' 'machinedetection=disconnect' 'machinedetection=detect' 'machinedetection=disabled' 'machineDetection=' 'machineDetection=disconnect' 'machineDetection=detect' 'machineDetection=disabled' 'thresholdWordCount=' 'callControlParameter=' 'callControlParameter.sttProvider=' 'callControlParameter.sttLanguage=' 'callControlParameter.sttLabel=' 'callControlParameter.continuousASRTimeoutInMS=' 'callControlParameter.deepgramUtteranceEndMs=' 'callControlParameter.deepgramEndpointing=' 'callControlParameter.interim=' 'amdEventsSubscription='
         case 'agent-transfer enable|--body'
             echo any
         case 'agent-transfer enable|--set'
@@ -1323,7 +1349,7 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'jsonl' 'csv'
         case 'batch|--op'
             echo list
-            printf '%s\n' 'analytics.intent-realtime' 'analytics.agent-status-summary' 'analytics.agent-status-details' 'analytics.call-details' 'analytics.interaction-details' 'analytics.call-details-v1' 'conversations.get-by-session' 'conversations.list' 'conversations.get' 'queues.size' 'agents.create' 'agents.list' 'agents.get' 'agents.update' 'agents.delete' 'agents.get-by-custom-id' 'agents.availability' 'skills.create' 'skills.list' 'skills.get' 'skills.update' 'skills.delete' 'skill-groups.create' 'skill-groups.list' 'skill-groups.get' 'skill-groups.update' 'skill-groups.delete' 'agent-groups.create' 'agent-groups.list' 'agent-groups.get' 'agent-groups.update' 'agent-groups.delete' 'contacts.create' 'contacts.import' 'contacts.list' 'contacts.delete' 'contacts.bulk-delete' 'data.import-v1' 'data.import' 'data.export-v1' 'data.export' 'transfer.transfer' 'queues.create' 'queues.list' 'queues.lookup' 'queues.get' 'queues.update' 'queues.delete' 'wfm.list-agents' 'wfm.list-queues' 'wfm.get-agent-activity' 'wfm.get-contact-volume' 'hours.get' 'recordings.fetch-v1' 'recordings.fetch' 'recordings.delete' 'voicemail.fetch' 'sms-campaigns.create-simple' 'sms-campaigns.create-template' 'sms-campaigns.create-advanced' 'sms-campaigns.get' 'sms-campaigns.update' 'sms-campaigns.start' 'sms-campaigns.stop' 'sms-campaigns.delete' 'sms-campaigns.list' 'sms.send' 'voice-campaigns.create-agentless' 'voice-campaigns.create-progressive' 'voice-campaigns.create-preview' 'voice-campaigns.update' 'voice-campaigns.get' 'voice-campaigns.start' 'voice-campaigns.stop' 'voice-campaigns.delete' 'voice-campaigns.list' 'campaigns.status' 'campaigns.list' 'campaign-schedules.enable-daily' 'campaign-schedules.enable-weekly' 'campaign-schedules.disable' 'voice-campaigns.list-contacts' 'contact-lists.create' 'contact-lists.update' 'contact-lists.get' 'contact-lists.list' 'contact-lists.add-contacts' 'contact-lists.delete' 'contact-lists.contacts' 'contact-lists.contacts-v2' 'contact-lists.list-details' 'cases.create' 'cases.list' 'cases.update' 'tasks.create' 'tasks.list' 'tasks.update' 'campaigns-v2.create-sms-simple' 'campaigns-v2.create-sms-template' 'campaigns-v2.create-sms-advanced' 'campaigns-v2.create-voice-agentless' 'campaigns-v2.create-voice-progressive' 'campaigns-v2.create-voice-preview' 'campaigns-v2.get' 'campaigns-v2.update-sms' 'campaigns-v2.update-voice' 'campaigns-v2.start-sms' 'campaigns-v2.stop-sms' 'campaigns-v2.start-voice' 'campaigns-v2.stop-voice' 'campaigns-v2.delete-sms' 'campaigns-v2.delete-voice' 'campaigns-v2.list' 'campaigns-v2.status' 'campaigns-v2.contacts' 'contact-lists.create-v2' 'contact-lists.get-v2' 'contact-lists.list-v2' 'contact-lists.delete-v2' 'contact-lists.update-v2' 'dialout.call' 'agent-transfer.enable' 'quality.raw-data' 'quality.auto-qa'
+            printf '%s\n' 'analytics.intent-realtime' 'analytics.agent-status-summary' 'analytics.agent-status-details' 'analytics.call-details' 'analytics.interaction-details' 'analytics.call-details-v1' 'conversations.get-by-session' 'conversations.list' 'conversations.get' 'queues.size' 'agents.create' 'agents.list' 'agents.get' 'agents.update' 'agents.delete' 'agents.get-by-custom-id' 'agents.availability' 'skills.create' 'skills.list' 'skills.get' 'skills.update' 'skills.delete' 'skill-groups.create' 'skill-groups.list' 'skill-groups.get' 'skill-groups.update' 'skill-groups.delete' 'agent-groups.create' 'agent-groups.list' 'agent-groups.get' 'agent-groups.update' 'agent-groups.delete' 'contacts.create' 'contacts.import' 'contacts.list' 'contacts.delete' 'contacts.bulk-delete' 'contacts.update' 'contacts.bulk-update' 'data.import-v1' 'data.import' 'data.export-v1' 'data.export' 'transfer.transfer' 'queues.create' 'queues.list' 'queues.lookup' 'queues.get' 'queues.update' 'queues.delete' 'wfm.list-agents' 'wfm.list-queues' 'wfm.get-agent-activity' 'wfm.get-contact-volume' 'hours.get' 'recordings.fetch-v1' 'recordings.fetch' 'recordings.delete' 'voicemail.fetch' 'sms-campaigns.create-simple' 'sms-campaigns.create-template' 'sms-campaigns.create-advanced' 'sms-campaigns.get' 'sms-campaigns.update' 'sms-campaigns.start' 'sms-campaigns.stop' 'sms-campaigns.delete' 'sms-campaigns.list' 'sms.send' 'voice-campaigns.create-agentless' 'voice-campaigns.create-progressive' 'voice-campaigns.create-preview' 'voice-campaigns.update' 'voice-campaigns.get' 'voice-campaigns.start' 'voice-campaigns.stop' 'voice-campaigns.delete' 'voice-campaigns.list' 'campaigns.status' 'campaigns.list' 'campaign-schedules.enable-daily' 'campaign-schedules.enable-weekly' 'campaign-schedules.disable' 'voice-campaigns.list-contacts' 'contact-lists.create' 'contact-lists.update' 'contact-lists.get' 'contact-lists.list' 'contact-lists.add-contacts' 'contact-lists.delete' 'contact-lists.contacts' 'contact-lists.contacts-v2' 'contact-lists.list-details' 'cases.create' 'cases.list' 'cases.update' 'tasks.create' 'tasks.list' 'tasks.update' 'campaigns-v2.create-sms-simple' 'campaigns-v2.create-sms-template' 'campaigns-v2.create-sms-advanced' 'campaigns-v2.create-voice-agentless' 'campaigns-v2.create-voice-progressive' 'campaigns-v2.create-voice-preview' 'campaigns-v2.get' 'campaigns-v2.update-sms' 'campaigns-v2.update-voice' 'campaigns-v2.start-sms' 'campaigns-v2.stop-sms' 'campaigns-v2.start-voice' 'campaigns-v2.stop-voice' 'campaigns-v2.delete-sms' 'campaigns-v2.delete-voice' 'campaigns-v2.list' 'campaigns-v2.status' 'campaigns-v2.contacts' 'contact-lists.create-v2' 'contact-lists.get-v2' 'contact-lists.list-v2' 'contact-lists.delete-v2' 'contact-lists.update-v2' 'dialout.call' 'dialout.call-v2' 'agent-transfer.enable' 'quality.raw-data' 'quality.auto-qa'
         case 'batch|--map'
             echo any
         case 'batch|--id-column'

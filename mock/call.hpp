@@ -56,7 +56,7 @@ void add_agent_handlers(HandlerMap& m);     // agents_handlers.cpp
 void add_config_handlers(HandlerMap& m);    // config_handlers.cpp: skill groups, skills, agent groups, queues
 void add_contact_handlers(HandlerMap& m);   // contact_handlers.cpp: contacts, contact lists
 void add_campaign_handlers(HandlerMap& m);  // campaign_handlers.cpp: sms and voice campaigns
-void add_contact_admin_handlers(HandlerMap& m);  // contact_admin_handlers.cpp: contacts listed, deleted; list contents
+void add_contact_admin_handlers(HandlerMap& m);  // contact_admin_handlers.cpp: contacts listed, updated, deleted; list contents
 void add_case_handlers(HandlerMap& m);      // case_handlers.cpp: cases and tasks
 /// Deterministic plausible data for the read-only families (analytics, WFM, recordings, ...).
 Reply synthesize(const Call& c);            // readonly_data.cpp

@@ -1,6 +1,7 @@
-// Contacts listed and deleted (one, or in bulk), and what a contact list holds: its contacts (v1 and v2
-// paths) and every list's details by type. Reads the state contact_handlers.cpp writes.
+// Contacts listed, updated and deleted (one, or in bulk), and what a contact list holds: its contacts (v1
+// and v2 paths) and every list's details by type. Reads the state contact_handlers.cpp writes.
 #include <algorithm>
+#include <optional>
 
 #include "call.hpp"
 
@@ -25,6 +26,55 @@ Reply contacts_delete(const Call& c) {
     (*rec)["status"] = "INACTIVE";
     (*rec)["updatedAt"] = iso_now();
     return ok(*rec);
+}
+
+// The sent fields merged into a stored contact, as the service answers: fullName recomputed, updatedAt set.
+// The id is the record's own, whatever an item says.
+void merge_contact(json& rec, const json& in) {
+    for (const auto& [key, value] : in.items()) {
+        if (key == "id" || key == "_id") continue;
+        if (key == "cellPhone" && value.is_object() && rec[key].is_object()) rec[key].update(value);
+        else rec[key] = value;
+    }
+    // A number sent comes back prefixed with the country code, as on create.
+    if (in.contains("cellPhone") && in["cellPhone"].is_object() && in["cellPhone"].contains("phoneNumber")) {
+        auto& cp = rec["cellPhone"];
+        cp["phoneNumber"] = cp.value("countryCode", std::string()) + in["cellPhone"].value("phoneNumber", std::string());
+    }
+    rec["fullName"] = rec.value("firstName", std::string()) + " " + rec.value("lastName", std::string());
+    rec["updatedAt"] = iso_now();
+    rec["updatedBy"] = "u-mock-admin";
+}
+
+Reply contacts_update(const Call& c) {
+    const auto id = c.param("contactId");
+    const auto rec = c.store->modify(c.coll("contacts"), id, [&](json& r) { merge_contact(r, c.body.is_object() ? c.body : json::object()); });
+    if (!rec) return not_found("Contact", id);
+    return ok(*rec);
+}
+
+Reply contacts_bulk_update(const Call& c) {
+    // An array of contacts, each naming its id (the catalog has checked every item's required fields).
+    const json items = c.body.is_array() ? c.body : json::array();
+    json done = json::array(), failed = json::array();
+    for (const auto& item : items) {
+        const json id = item.is_object() && item.contains("id") ? item["id"] : json();
+        std::optional<json> rec;
+        if (id.is_string()) rec = c.store->modify(c.coll("contacts"), id.get<std::string>(), [&](json& r) { merge_contact(r, item); });
+        if (!rec) {
+            failed.push_back({{"id", id}, {"reason", "Contact not found"}});
+            continue;
+        }
+        json contact = *rec;
+        contact["_id"] = id;
+        contact.erase("id");
+        done.push_back({{"id", id}, {"contact", contact}});
+    }
+    return ok({{"totalRequested", items.size()},
+               {"successful", done.size()},
+               {"failed", failed.size()},
+               {"successfulRecords", done},
+               {"failedRecords", failed}});
 }
 
 Reply contacts_bulk_delete(const Call& c) {
@@ -74,6 +124,8 @@ Reply list_details(const Call& c) {
 void add_contact_admin_handlers(HandlerMap& m) {
     m["contacts.list"] = contacts_list;
     m["contacts.delete"] = contacts_delete;
+    m["contacts.update"] = contacts_update;
+    m["contacts.bulk-update"] = contacts_bulk_update;
     m["contacts.bulk-delete"] = contacts_bulk_delete;
     m["contact-lists.contacts"] = m["contact-lists.contacts-v2"] = list_contacts;
     m["contact-lists.list-details"] = list_details;

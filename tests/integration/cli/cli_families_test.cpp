@@ -1,5 +1,5 @@
 // The operations beyond the rate-limit page's list, through the real ccai-cli against ccai-mock: contacts
-// listed and deleted, contact list contents, case management, and the catalog's one-of groups and
+// listed, updated and deleted, contact list contents, the v2 dial-out, case management, and the catalog's one-of groups and
 // per-variant constants refused before anything is sent (exit 2).
 #include <doctest/doctest.h>
 
@@ -167,4 +167,63 @@ TEST_CASE("cli families: a v2 campaign round-trips, and v2 contact lists with it
     CHECK(ccai::test::cli({"campaigns-v2", "get", "--campaign-id", id}, env).exit_code == 5);
     CHECK(out_of(ccai::test::cli({"contact-lists", "delete-v2", "--contact-list-id", list_id}, env))["status"] == "success");
     CHECK(ccai::test::cli({"contact-lists", "get-v2", "--contact-list-id", list_id}, env).exit_code == 5);
+}
+
+TEST_CASE("cli families: contacts are updated one by one and in bulk, each item of a bulk update checked") {
+    MockProcess mock({"--rate-limit", "none"});
+    const auto env = ccai::test::cli_env(mock);
+    const auto made = out_of(ccai::test::cli({"contacts", "create", "--body",
+        R"([{"firstName":"Ada","lastName":"L","salutation":"ms","cellPhone":{"phoneNumber":"5550100","countryCode":"+1","extension":"+"}},
+            {"firstName":"Alan","lastName":"T","salutation":"mr"}])"}, env));
+    REQUIRE(made.size() == 2);
+    const auto ada = made[0]["id"].get<std::string>(), alan = made[1]["id"].get<std::string>();
+
+    // One contact: the fields sent replace the stored ones, the rest stays.
+    const auto updated = out_of(ccai::test::cli({"contacts", "update", "--contact-id", ada, "--set", "lastName=Lovelace"}, env));
+    CHECK(updated["lastName"] == "Lovelace");
+    CHECK(updated["fullName"] == "Ada Lovelace");
+    CHECK(updated["cellPhone"]["phoneNumber"] == "+15550100");
+    CHECK(mock.log().back()["method"] == "PUT");
+    CHECK(mock.log().back()["op"] == "contacts.update");
+    CHECK(ccai::test::cli({"contacts", "update", "--contact-id", "c-none", "--set", "firstName=x"}, env).exit_code == 5);
+
+    // In bulk: every item needs its id and the table's fields; one without is refused before sending.
+    const json good = {{"firstName", "Alan"}, {"lastName", "Turing"}, {"salutation", "mr"},
+                       {"cellPhone", {{"phoneNumber", "5550101"}, {"countryCode", "+44"}, {"extension", "+"}}}};
+    auto first = good, second = good, missing_id = good;
+    first["id"] = alan;
+    second["id"] = "no-such-contact";
+    const auto before = mock.log().size();
+    const auto bad = ccai::test::cli({"contacts", "bulk-update", "--body", json::array({first, missing_id}).dump()}, env);
+    CHECK(bad.exit_code == 2);
+    CHECK(ccai::test::error_of(bad)["kind"] == "invalid_input");
+    CHECK(mock.log().size() == before);
+    const auto bulk = out_of(ccai::test::cli({"contacts", "bulk-update", "--body", json::array({first, second}).dump()}, env));
+    CHECK(bulk["totalRequested"] == 2);
+    CHECK(bulk["successful"] == 1);
+    CHECK(bulk["failed"] == 1);
+    CHECK(bulk["successfulRecords"][0]["contact"]["_id"] == alan);
+    CHECK(bulk["successfulRecords"][0]["contact"]["fullName"] == "Alan Turing");
+    const auto listed = out_of(ccai::test::cli({"contacts", "list"}, env));
+    REQUIRE(listed["results"].size() == 2);
+    CHECK(listed["results"][1]["cellPhone"]["phoneNumber"] == "+445550101");
+}
+
+TEST_CASE("cli families: the v2 dial-out takes the table's path and the v1 body rules") {
+    MockProcess mock({"--rate-limit", "none"});
+    const auto env = ccai::test::cli_env(mock);
+    const json call = {{"bot", "st-1"}, {"target", "tel:911234567890"}, {"caller", "+11234567890"}, {"machineDetection", "detect"},
+                       {"callControlParameter", {{"sttProvider", "deepgram"}, {"sttLanguage", "en-AU"}, {"deepgramEndpointing", 300}}}};
+    const auto placed = out_of(ccai::test::cli({"dialout", "call-v2", "--body", call.dump()}, env));
+    CHECK(placed.contains("sid"));
+    CHECK(mock.log().back()["op"] == "dialout.call-v2");
+    CHECK(mock.log().back()["path"].get<std::string>().ends_with("/V2/smartassist/dialout"));
+
+    // The bot id under both documented names, or a speech-to-text override without its language: refused.
+    auto both = call, no_language = call;
+    both["botId"] = "st-1";
+    no_language["callControlParameter"].erase("sttLanguage");
+    const auto before = mock.log().size();
+    for (const auto& bad : {both, no_language}) CHECK(ccai::test::cli({"dialout", "call-v2", "--body", bad.dump()}, env).exit_code == 2);
+    CHECK(mock.log().size() == before);
 }

@@ -1,5 +1,6 @@
 // The typed SDK reaches the new families the catalog generates for them: v2 campaigns (accountId in the
-// query, from the profile), case management, and the contact deletions, with their checks before sending.
+// query, from the profile), case management, the contact updates and deletions, and the v2 dial-out, with
+// their checks before sending.
 #include <doctest/doctest.h>
 
 #include "ccai/client.hpp"
@@ -47,4 +48,32 @@ TEST_CASE("typed case and contact calls: bodies checked before sending, reads ma
     REQUIRE(h.client->contacts().bulk_delete({.body = json{{"ids", {"c-1"}}}}).ok());
     CHECK(h.transport->requests.at(1).method == "DELETE");
     CHECK(json::parse(h.transport->requests.at(1).body) == json{{"ids", {"c-1"}}});
+}
+
+TEST_CASE("typed contact updates and the v2 dial-out: PUT by id, arrays checked per item, the table's path") {
+    auto h = client();
+    h.transport->push(200, R"({"id":"c-1","firstName":"Ada"})");
+    REQUIRE(h.client->contacts().update({.contact_id = "c-1", .body = json{{"firstName", "Ada"}}}).ok());
+    const auto& one = h.transport->requests.at(0);
+    CHECK(one.method == "PUT");
+    CHECK(one.url == "http://127.0.0.1:1/agentassist/api/v1/public/st-1/contacts/c-1");
+    CHECK(one.header("accountid") == "acc-7");
+
+    // An item without its id is refused before anything is sent.
+    const json item = {{"firstName", "A"}, {"lastName", "L"}, {"salutation", "ms"},
+                       {"cellPhone", {{"phoneNumber", "5550100"}, {"countryCode", "+1"}, {"extension", "+"}}}};
+    auto bad = h.client->contacts().bulk_update({.body = json::array({item})});
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().kind == ErrorKind::invalid_input);
+    CHECK(h.transport->requests.size() == 1);
+    auto with_id = item;
+    with_id["id"] = "c-1";
+    h.transport->push(200, R"({"totalRequested":1,"successful":1,"failed":0,"successfulRecords":[],"failedRecords":[]})");
+    REQUIRE(h.client->contacts().bulk_update({.body = json::array({with_id})}).ok());
+    CHECK(h.transport->requests.at(1).url == "http://127.0.0.1:1/agentassist/api/v1/public/st-1/contacts/bulk-update");
+    CHECK(json::parse(h.transport->requests.at(1).body) == json::array({with_id}));
+
+    h.transport->push(200, R"({"sid":"s-1","callId":"k-1"})");
+    REQUIRE(h.client->dialout().call_v2({.body = json{{"bot", "st-1"}, {"target", "tel:1"}, {"caller", "+1"}}}).ok());
+    CHECK(h.transport->requests.at(2).url == "http://127.0.0.1:1/api/1.1/public/bot/st-1/V2/smartassist/dialout");
 }
