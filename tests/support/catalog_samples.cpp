@@ -107,4 +107,13 @@ std::map<std::string, std::string> sample_params(const EndpointSpec& spec, bool 
     return out;
 }
 
+Config sample_profile() {
+    Config c;
+    c.set("host", "https://cc.example.com", "test");
+    c.set("account_id", "acc-1", "test");
+    c.set("bot_id", "st-9", "test");
+    c.set("org_id", "o-7", "test");
+    return c;
+}
+
 }  // namespace ccai::test

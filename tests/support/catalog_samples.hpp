@@ -5,9 +5,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ccai/config.hpp"
 #include "ccai/endpoint.hpp"
 
 namespace ccai::test {
+
+/// A profile with every account-wide value set (host, account, bot, org), for building requests.
+Config sample_profile();
 
 /// A value of the parameter's type (its first enum value when it has some).
 std::string sample_value(const ParamSpec& p);

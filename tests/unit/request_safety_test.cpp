@@ -11,15 +11,6 @@ using namespace ccai;
 
 namespace {
 
-Config test_config() {
-    Config c;
-    c.set("host", "https://cc.example.com", "test");
-    c.set("account_id", "acc-1", "test");
-    c.set("bot_id", "st-9", "test");
-    c.set("org_id", "o-7", "test");
-    return c;
-}
-
 // Every catalog operation with a path parameter of its own (not botId/accountId/orgId), with sample values.
 std::vector<std::pair<const EndpointSpec*, std::string>> own_path_params() {
     std::vector<std::pair<const EndpointSpec*, std::string>> out;
@@ -59,7 +50,7 @@ const std::vector<std::string> kRetargeting{
 }  // namespace
 
 TEST_CASE("path values: '.', '..' and their disguises are refused for every parameter of every operation") {
-    const auto config = test_config();
+    const auto config = test::sample_profile();
     const auto ops = own_path_params();
     REQUIRE(ops.size() > 20);
     for (const auto& [spec, name] : ops) {
@@ -78,7 +69,7 @@ TEST_CASE("path values: '.', '..' and their disguises are refused for every para
 }
 
 TEST_CASE("path values: ordinary ids, dots inside a name and '/' inside an id stay one encoded segment") {
-    const auto config = test_config();
+    const auto config = test::sample_profile();
     const auto& del = *find_endpoint("skills.delete");
     for (const std::string ok : {"sk-1", "a.b", "...", "..a", "a..", ".hidden", "sip/1001", "a%zz", "100%", "%2", "x;y"}) {
         CAPTURE(ok);
@@ -98,7 +89,7 @@ TEST_CASE("path values: a value is decoded as deep as a server might, and a deep
     const auto build = [&](const std::string& id) {
         CallArgs a;
         a.params["skillGroupId"] = id;
-        return build_request(get, a, test_config());
+        return build_request(get, a, test::sample_profile());
     };
     const auto encoded = [](std::string text, int times) {  // "." -> "%2e" -> "%252e" -> ...
         for (int i = 0; i < times; ++i) {
@@ -124,21 +115,21 @@ TEST_CASE("path values: the account-wide ids from the configuration are configur
     const auto& spec = *find_endpoint("queues.list");
     for (const std::string bad : {"..", ".", "%2e%2e", "a/../b"}) {
         CAPTURE(bad);
-        auto env = test_config();
+        auto env = test::sample_profile();
         env.set("bot_id", bad, "env CCAI_BOT_ID");
         auto req = build_request(spec, CallArgs{}, env);
         REQUIRE_FALSE(req.ok());
         CHECK(req.error().kind == ErrorKind::config);
         CHECK(req.error().message.find("bot_id (env CCAI_BOT_ID)") != std::string::npos);
 
-        auto flag = test_config();
+        auto flag = test::sample_profile();
         flag.set("bot_id", bad, "flag");  // --bot-id on this command line: input
         req = build_request(spec, CallArgs{}, flag);
         REQUIRE_FALSE(req.ok());
         CHECK(req.error().kind == ErrorKind::invalid_input);
         CHECK(req.error().message.find("--bot-id") != std::string::npos);
     }
-    auto org = test_config();
+    auto org = test::sample_profile();
     org.set("org_id", "..", "profile [default] (/c/config.toml)");
     auto req = build_request(*find_endpoint("agents.list"), CallArgs{}, org);
     REQUIRE_FALSE(req.ok());
@@ -147,13 +138,13 @@ TEST_CASE("path values: the account-wide ids from the configuration are configur
     // Given for the call, the same id is the caller's input.
     CallArgs given;
     given.params["orgId"] = "..";
-    req = build_request(*find_endpoint("agents.list"), given, test_config());
+    req = build_request(*find_endpoint("agents.list"), given, test::sample_profile());
     REQUIRE_FALSE(req.ok());
     CHECK(req.error().kind == ErrorKind::invalid_input);
 }
 
 TEST_CASE("path values: no accepted request's path gains a dot segment from any catalog operation") {
-    const auto config = test_config();
+    const auto config = test::sample_profile();
     for (const auto& spec : endpoints()) {
         CAPTURE(spec.id());
         const auto args = sample_args(spec);
@@ -172,7 +163,7 @@ TEST_CASE("header values: a line break or NUL in a setting that becomes a header
                                                      std::string("ac\0ct", 5), "a\x01"}) {
         for (const std::string key : {"account_id", "bot_id", "token"}) {
             CAPTURE(key);
-            auto c = test_config();
+            auto c = test::sample_profile();
             c.set(key, bad, "env CCAI_X");
             auto req = build_request(spec, CallArgs{}, c);
             REQUIRE_FALSE(req.ok());
@@ -181,7 +172,7 @@ TEST_CASE("header values: a line break or NUL in a setting that becomes a header
             CHECK(req.error().message.find("X-Injected") == std::string::npos);  // the value is never repeated
         }
     }
-    auto tab = test_config();
+    auto tab = test::sample_profile();
     tab.set("account_id", "acc\t1", "test");  // HTAB is legal inside a field value
     CHECK(build_request(spec, CallArgs{}, tab).ok());
 }
@@ -196,13 +187,13 @@ TEST_CASE("header values: an SDK caller's extra headers are checked too") {
         CAPTURE(h.first);
         CallArgs a;
         a.extra_headers.push_back(h);
-        auto req = build_request(spec, a, test_config());
+        auto req = build_request(spec, a, test::sample_profile());
         REQUIRE_FALSE(req.ok());
         CHECK(req.error().kind == ErrorKind::invalid_input);
     }
     CallArgs ok;
     ok.extra_headers = {{"X-Trace", "a b\tc"}, {"x-empty", ""}, {"X-Tok_en!#$%&'*+.^`|~", "v"}};
-    CHECK(build_request(spec, ok, test_config()).ok());
+    CHECK(build_request(spec, ok, test::sample_profile()).ok());
 }
 
 TEST_CASE("header checks: names are tokens, values hold no CR, LF, NUL or other control character") {
@@ -285,7 +276,7 @@ TEST_CASE("Client: create refuses an unsafe host or header setting; send never p
 }
 
 TEST_CASE("the host: a base path is kept in front of the API path; http to another machine is refused") {
-    auto c = test_config();
+    auto c = test::sample_profile();
     c.set("host", "https://gw.example/ccai/", "test");
     auto req = build_request(*find_endpoint("queues.list"), CallArgs{}, c);
     REQUIRE(req.ok());

@@ -12,20 +12,11 @@ using nlohmann::json;
 
 namespace {
 
-Config config() {
-    Config c;
-    c.set("host", "https://cc.example.com", "test");
-    c.set("account_id", "acc-1", "test");
-    c.set("bot_id", "st-9", "test");
-    c.set("org_id", "o-7", "test");
-    return c;
-}
-
 Result<HttpRequest> build(std::string_view id, json body, decltype(CallArgs::params) params = {}) {
     CallArgs a;
     a.params = std::move(params);
     a.body = std::move(body);
-    return build_request(*find_endpoint(id), a, config());
+    return build_request(*find_endpoint(id), a, test::sample_profile());
 }
 
 std::string error_of(const Result<HttpRequest>& r) {
@@ -71,13 +62,13 @@ TEST_CASE("transfer: exactly one of aId and queueId, as the page's two samples s
 TEST_CASE("recordings fetch-v1: exactly one of --user-id and --session-id") {
     CallArgs a;
     const auto& spec = *find_endpoint("recordings.fetch-v1");
-    CHECK(error_of(build_request(spec, a, config())).find("--user-id, --session-id") != std::string::npos);
+    CHECK(error_of(build_request(spec, a, test::sample_profile())).find("--user-id, --session-id") != std::string::npos);
     a.params = {{"userId", "u@x"}};
-    CHECK(build_request(spec, a, config()).ok());
+    CHECK(build_request(spec, a, test::sample_profile()).ok());
     a.params = {{"sessionId", "s-1"}};
-    CHECK(build_request(spec, a, config()).ok());
+    CHECK(build_request(spec, a, test::sample_profile()).ok());
     a.params = {{"userId", "u@x"}, {"sessionId", "s-1"}};
-    CHECK(error_of(build_request(spec, a, config())).find("exclude each other") != std::string::npos);
+    CHECK(error_of(build_request(spec, a, test::sample_profile())).find("exclude each other") != std::string::npos);
 }
 
 TEST_CASE("every one-of group: none given and two given are refused, one given passes") {
@@ -89,18 +80,18 @@ TEST_CASE("every one-of group: none given and two given are refused, one given p
             CallArgs base;
             for (auto& [k, v] : test::sample_params(spec, false)) base.params[k] = v;
             if (spec.takes_body()) base.body = test::sample_body(spec);
-            CHECK(build_request(spec, base, config()).ok());  // the sample gives the first member
+            CHECK(build_request(spec, base, test::sample_profile()).ok());  // the sample gives the first member
             auto none = base, two = base;
             for (const auto name : g.names()) {
                 if (g.where() == "query") none.params.erase(std::string(name));
                 else (*none.body).erase(std::string(name.substr(0, name.find('.'))));
             }
-            CHECK_FALSE(build_request(spec, none, config()).ok());
+            CHECK_FALSE(build_request(spec, none, test::sample_profile()).ok());
             const auto second = std::string(g.names()[1]);
             if (g.where() == "query") two.params[second] = "v-2";
             else if (second.find('.') == std::string::npos) (*two.body)[second] = "v-2";
             else continue;  // a nested second member: covered by the family's own test
-            CHECK(build_request(spec, two, config()).ok() == !g.exactly());
+            CHECK(build_request(spec, two, test::sample_profile()).ok() == !g.exactly());
         }
     }
     CHECK(groups >= 2);
@@ -136,10 +127,10 @@ TEST_CASE("nested required fields are checked where their parent is sent, and a 
     upd.params = {{"campaignId", "c-1"}};
     upd.body = test::sample_body(sms_update);
     CHECK_FALSE(upd.body->contains("dialingStrategy"));
-    CHECK(build_request(sms_update, upd, config()).ok());
+    CHECK(build_request(sms_update, upd, test::sample_profile()).ok());
     // ... but once sent, its required members are.
     (*upd.body)["dialingStrategy"] = {{"callingHours", {{"timezone", "UTC"}}}};
-    CHECK(error_of(build_request(sms_update, upd, config())).find("'dialingStrategy.") != std::string::npos);
+    CHECK(error_of(build_request(sms_update, upd, test::sample_profile())).find("'dialingStrategy.") != std::string::npos);
 
     // queues.create: hoursOfOperation is required, and so is its id.
     json queue = {{"name", "q"}};
@@ -151,7 +142,7 @@ TEST_CASE("nested required fields are checked where their parent is sent, and a 
     // analytics: filter.dateFilter under a required filter.
     CallArgs status;
     status.body = json{{"filter", json::object()}};
-    CHECK(error_of(build_request(*find_endpoint("analytics.agent-status-details"), status, config())).find("filter.dateFilter") !=
+    CHECK(error_of(build_request(*find_endpoint("analytics.agent-status-details"), status, test::sample_profile())).find("filter.dateFilter") !=
           std::string::npos);
 }
 
@@ -178,11 +169,11 @@ TEST_CASE("an action's own constant is filled when the body leaves it out, and c
     const auto& list = *find_endpoint("sms-campaigns.list");
     CallArgs a;
     a.body = json::object();
-    auto r = build_request(list, a, config());
+    auto r = build_request(list, a, test::sample_profile());
     REQUIRE(r.ok());
     CHECK(json::parse(r->body) == json{{"type", "sms"}});
     a.body = json{{"type", "voice"}};
-    CHECK_FALSE(build_request(list, a, config()).ok());
+    CHECK_FALSE(build_request(list, a, test::sample_profile()).ok());
     auto progressive = progressive_body();
     progressive.erase("dialingMode");
     const auto made = build("voice-campaigns.create-progressive", progressive);
@@ -218,13 +209,13 @@ TEST_CASE("an array body is checked item by item") {
     const auto& spec = *find_endpoint("contacts.create");
     CallArgs a;
     a.body = test::sample_body(spec);
-    CHECK(build_request(spec, a, config()).ok());
+    CHECK(build_request(spec, a, test::sample_profile()).ok());
     a.body->push_back(json{{"firstName", "only"}});
-    const auto r = build_request(spec, a, config());
+    const auto r = build_request(spec, a, test::sample_profile());
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message.find("item 2") != std::string::npos);
     a.body = json::array({"not an object"});
-    CHECK_FALSE(build_request(spec, a, config()).ok());
+    CHECK_FALSE(build_request(spec, a, test::sample_profile()).ok());
 }
 
 TEST_CASE("read-only operations: every GET, and the POSTs that only read") {
@@ -258,7 +249,7 @@ TEST_CASE("every row: an unknown enum value and a missing required nested field 
         CallArgs base;
         for (auto& [k, v] : test::sample_params(spec, false)) base.params[k] = v;
         base.body = test::sample_body(spec);
-        REQUIRE(build_request(spec, base, config()).ok());
+        REQUIRE(build_request(spec, base, test::sample_profile()).ok());
         for (const auto& f : spec.body()) {
             const std::string name(f.name());
             const bool top = name.find_first_of(".[") == std::string::npos;
@@ -267,7 +258,7 @@ TEST_CASE("every row: an unknown enum value and a missing required nested field 
             if (top && !f.enums().empty() && f.type() == "string" && base.body->contains(name)) {
                 auto bad = base;
                 (*bad.body)[name] = "no-such-value";
-                const auto r = build_request(spec, bad, config());
+                const auto r = build_request(spec, bad, test::sample_profile());
                 REQUIRE_FALSE(r.ok());
                 CHECK(r.error().message.find(name) != std::string::npos);
                 ++enums;
@@ -276,7 +267,7 @@ TEST_CASE("every row: an unknown enum value and a missing required nested field 
             if (top && !f.enums().empty() && f.type().starts_with("array") && base.body->contains(name)) {
                 auto bad = base;
                 (*bad.body)[name] = nlohmann::json::array({std::string(f.enums().front()), "no-such-value"});
-                const auto r = build_request(spec, bad, config());
+                const auto r = build_request(spec, bad, test::sample_profile());
                 REQUIRE_FALSE(r.ok());
                 CHECK(r.error().message.find("no-such-value") != std::string::npos);
                 ++enums;
@@ -288,7 +279,7 @@ TEST_CASE("every row: an unknown enum value and a missing required nested field 
                 (*base.body)[name.substr(0, dot)].is_object()) {
                 auto bad = base;
                 (*bad.body)[name.substr(0, dot)].erase(name.substr(dot + 1));
-                const auto r = build_request(spec, bad, config());
+                const auto r = build_request(spec, bad, test::sample_profile());
                 REQUIRE_FALSE(r.ok());
                 CHECK(r.error().message.find(name) != std::string::npos);
                 ++nested;
@@ -304,7 +295,7 @@ TEST_CASE("bodies that are not what a row expects: wrong root type, huge and emp
     for (const auto& root : {json::array(), json("text"), json(42)}) {
         CallArgs a;
         a.body = root;
-        CHECK_FALSE(build_request(spec, a, config()).ok());
+        CHECK_FALSE(build_request(spec, a, test::sample_profile()).ok());
     }
     // A huge value is the service's to judge; the client only checks the shape.
     auto big = transfer_body();
