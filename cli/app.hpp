@@ -25,8 +25,8 @@ public:
     CommandLine& operator=(const CommandLine&) = delete;
 
     /// The root command, where command families add theirs.
-    Command root() { return Command(app_.get()); }
-    CLI::App& app() { return *app_; }
+    Command root() { return parser_.root(); }
+    CommandParser& parser() { return parser_; }
     Context& context;
     Action action;
 
@@ -40,7 +40,7 @@ public:
 
 private:
     std::vector<std::shared_ptr<void>> owned_;
-    std::unique_ptr<CLI::App> app_;  // after owned_: destroyed first, while what it binds still lives
+    CommandParser parser_;  // after owned_: destroyed first, while what it binds still lives
 };
 
 /// Registers the global flags on `root` (and stores them in `flags`).

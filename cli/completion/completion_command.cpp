@@ -14,7 +14,7 @@ namespace {
 CommandTree whole_command_tree() {
     Context context;
     CommandLine cl(context);
-    return build_command_tree(cl.app());
+    return build_command_tree(cl.parser().describe());
 }
 
 int write_out(const Context& c, const std::string& text) {

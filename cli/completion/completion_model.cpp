@@ -1,7 +1,5 @@
-// Reads the CLI11 command tree into plain data for completions and the command reference.
+// Reads the declared command tree into what completions and the command reference need.
 #include <algorithm>
-
-#include <CLI/CLI.hpp>
 
 #include "app.hpp"
 #include "completion/completion_model.hpp"
@@ -10,31 +8,6 @@
 namespace ccai::cli {
 
 namespace {
-
-// CLI11's IsMember describes itself as "{a,b,c}"; other validators (PositiveNumber, ...) do not.
-std::vector<std::string> member_values(CLI::Option& opt) {
-    for (int i = 0;; ++i) {
-        CLI::Validator* v = nullptr;
-        try {
-            v = opt.get_validator(i);  // throws past the last one
-        } catch (const CLI::OptionNotFound&) {
-        }
-        if (v == nullptr) break;
-        const std::string d = v->get_description();
-        if (d.size() < 2 || d.front() != '{' || d.back() != '}' || d.find("->") != std::string::npos) continue;
-        std::vector<std::string> out;
-        std::string item;
-        for (char c : d.substr(1, d.size() - 2)) {
-            if (c == ',') {
-                out.push_back(item);
-                item.clear();
-            } else item += c;
-        }
-        out.push_back(item);
-        return out;
-    }
-    return {};
-}
 
 // The catalog's enum for an operation's parameter flag (--channel -> queues.size's "channel").
 std::vector<std::string> catalog_enums(const EndpointSpec* spec, const std::string& long_name) {
@@ -63,21 +36,24 @@ std::vector<std::string> set_paths(const EndpointSpec* spec) {
     return out;
 }
 
-TreeOption read_option(CLI::Option& opt, const EndpointSpec* spec) {
+TreeOption read_option(const OptionInfo& opt, const EndpointSpec* spec) {
     TreeOption o;
-    for (const auto& s : opt.get_snames()) o.names.push_back("-" + s);
-    for (const auto& l : opt.get_lnames()) o.names.push_back("--" + l);
-    o.desc = opt.get_description();
-    o.required = opt.get_required();
-    o.repeatable = opt.get_expected_max() > 1;
-    if (opt.get_expected_max() == 0) return o;  // a flag
-    o.type_name = opt.get_type_name();
-    if (const auto colon = o.type_name.find(':'); colon != std::string::npos) o.type_name.resize(colon);
-    const std::string long_name = opt.get_lnames().empty() ? "" : "--" + opt.get_lnames().front();
+    o.names = opt.names;
+    o.desc = opt.desc;
+    o.required = opt.required;
+    o.repeatable = opt.repeatable;
+    if (opt.flag) return o;
+    o.type_name = opt.type_name;
+    std::string long_name;
+    for (const auto& n : opt.names)
+        if (n.starts_with("--")) {
+            long_name = n;
+            break;
+        }
     o.kind = ValueKind::any;
-    if (auto values = member_values(opt); !values.empty()) {
+    if (!opt.values.empty()) {
         o.kind = ValueKind::list;
-        o.values = std::move(values);
+        o.values = opt.values;
     } else if (auto enums = catalog_enums(spec, long_name); !enums.empty()) {
         o.kind = ValueKind::list;
         o.values = std::move(enums);
@@ -95,10 +71,10 @@ TreeOption read_option(CLI::Option& opt, const EndpointSpec* spec) {
     return o;
 }
 
-void walk(CLI::App& app, CommandTree& tree, int parent) {
+void walk(const CommandInfo& info, CommandTree& tree, int parent) {
     const int index = static_cast<int>(tree.commands.size());
     TreeCommand cmd;
-    cmd.name = app.get_name();
+    cmd.name = info.name;
     cmd.parent = parent;
     if (parent >= 0) {
         const auto& p = tree.commands[static_cast<size_t>(parent)];
@@ -106,21 +82,19 @@ void walk(CLI::App& app, CommandTree& tree, int parent) {
         // Two levels below the program: an API action, if the catalog has one by that group and name.
         if (p.parent == 0) cmd.spec = find_endpoint(p.name, cmd.name);
     }
-    cmd.desc = app.get_description();
-    cmd.group = app.get_group();
-    cmd.footer = app.get_footer();
-    for (auto* opt : app.get_options([](CLI::Option*) { return true; })) {
-        if (opt->get_group().empty()) continue;  // hidden
-        if (opt->get_positional() && opt->get_snames().empty() && opt->get_lnames().empty()) {
-            cmd.positionals.push_back({opt->get_name(true), opt->get_description(), opt->get_required(), member_values(*opt)});
-            continue;
-        }
-        cmd.options.push_back(read_option(*opt, cmd.spec));
+    cmd.desc = info.desc;
+    cmd.group = info.group;
+    cmd.footer = info.footer;
+    for (const auto& opt : info.options) {
+        if (opt.names.empty())
+            cmd.positionals.push_back({opt.name, opt.desc, opt.required, opt.values});
+        else
+            cmd.options.push_back(read_option(opt, cmd.spec));
     }
     tree.commands.push_back(std::move(cmd));
-    for (auto* sub : app.get_subcommands([](CLI::App* s) { return !s->get_group().empty(); })) {
+    for (const auto& sub : info.children) {
         tree.commands[static_cast<size_t>(index)].children.push_back(static_cast<int>(tree.commands.size()));
-        walk(*sub, tree, index);
+        walk(sub, tree, index);
     }
 }
 
@@ -140,9 +114,9 @@ std::vector<TreeOption> CommandTree::local_options(int index) const {
     return out;
 }
 
-CommandTree build_command_tree(CLI::App& app) {
+CommandTree build_command_tree(const CommandInfo& program) {
     CommandTree tree;
-    walk(app, tree, -1);
+    walk(program, tree, -1);
     return tree;
 }
 

@@ -1,15 +1,13 @@
 #pragma once
-// The command tree as plain data, read off the CLI11 App after every command is registered. Shell
+// The command tree as plain data, read off the parser after every command is registered. Shell
 // completions (completion_*.cpp) and the command reference (reference_*.cpp) are both printed from
 // it, so neither can drift from what the parser accepts.
 #include <string>
 #include <vector>
 
 #include "ccai/endpoint.hpp"
+#include "command.hpp"
 
-namespace CLI {
-class App;
-}
 
 namespace ccai::cli {
 
@@ -37,7 +35,7 @@ struct TreePositional {
     std::string name;
     std::string desc;
     bool required = false;
-    std::vector<std::string> values;  ///< allowed values (CLI11 IsMember), empty when free
+    std::vector<std::string> values;  ///< allowed values (one_of), empty when free
 };
 
 struct TreeCommand {
@@ -61,8 +59,8 @@ struct CommandTree {
     [[nodiscard]] std::vector<TreeOption> local_options(int index) const;
 };
 
-/// Walks `app` (hidden subcommands, whose group is "", are left out).
-CommandTree build_command_tree(CLI::App& app);
+/// Reads `program` (CommandParser::describe) and classifies each option's values.
+CommandTree build_command_tree(const CommandInfo& program);
 
 /// The documented exit codes, in order: code and meaning.
 struct ExitCodeDoc {

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "support/mock_process.hpp"
+#include "support/process.hpp"
 
 using namespace ccai::mock::testing;
 
@@ -244,5 +245,30 @@ TEST_CASE("mock: SIGTERM and SIGINT stop it cleanly") {
         REQUIRE(waitpid(pid, &status, 0) == pid);
         CHECK(WIFEXITED(status));
         CHECK(WEXITSTATUS(status) == 0);
+    }
+}
+
+TEST_CASE("mock: --help lists the options; a bad option or value exits 2 and names it") {
+    const auto help = ccai::test::run({ccai::test::mock_path(), "--help"});
+    CHECK(help.exit_code == 0);
+    CHECK(help.out.find("--rate-limit") != std::string::npos);
+    CHECK(help.out.find("--drop-after-rate") != std::string::npos);
+    const std::vector<std::pair<std::vector<std::string>, std::string>> bad = {
+        {{"--bogus"}, "--bogus"},
+        {{"--fail-rate", "2"}, "--fail-rate"},
+        {{"--port", "-5"}, "--port"},
+        {{"--seed", "x1"}, "--seed"},
+        {{"--seed", "18446744073709551616"}, "--seed"},  // one past the largest unsigned 64-bit value
+        {{"--rate-limit", "sixty"}, "--rate-limit"},
+        {{"--latency", "9-3"}, "--latency"},
+    };
+    for (const auto& [args, named] : bad) {
+        std::vector<std::string> argv{ccai::test::mock_path()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        CAPTURE(args.front());
+        const auto r = ccai::test::run_for(std::chrono::seconds(10), argv);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());  // no "listening on" line: nothing started
+        CHECK(r.err.find(named) != std::string::npos);
     }
 }
