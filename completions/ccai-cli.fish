@@ -57,6 +57,7 @@ function __ccai_cli_commands --argument-names cmdpath
             printf '%s\n' 'get	Get a Specific Queue'
             printf '%s\n' 'update	Update a Specific Queue'
             printf '%s\n' 'delete	Delete a Queue'
+            printf '%s\n' 'update-priority	Update Queue Priority'
         case 'agents'
             printf '%s\n' 'create	Create an Agent'
             printf '%s\n' 'list	List All Agents'
@@ -274,6 +275,9 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set	set a body field: path=value (repeatable)'
         case 'queues delete'
             printf '%s\n' '--queue-id	queue id to delete (required)'
+        case 'queues update-priority'
+            printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--set	set a body field: path=value (repeatable)'
         case 'agents create'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field: path=value (repeatable)'
@@ -820,6 +824,11 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'queues delete|--queue-id'
             echo any
+        case 'queues update-priority|--body'
+            echo any
+        case 'queues update-priority|--set'
+            echo set
+            printf '%s\n' 'queuePriorityData='
         case 'agents create|--body'
             echo any
         case 'agents create|--set'
@@ -1349,7 +1358,7 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'jsonl' 'csv'
         case 'batch|--op'
             echo list
-            printf '%s\n' 'analytics.intent-realtime' 'analytics.agent-status-summary' 'analytics.agent-status-details' 'analytics.call-details' 'analytics.interaction-details' 'analytics.call-details-v1' 'conversations.get-by-session' 'conversations.list' 'conversations.get' 'queues.size' 'agents.create' 'agents.list' 'agents.get' 'agents.update' 'agents.delete' 'agents.get-by-custom-id' 'agents.availability' 'skills.create' 'skills.list' 'skills.get' 'skills.update' 'skills.delete' 'skill-groups.create' 'skill-groups.list' 'skill-groups.get' 'skill-groups.update' 'skill-groups.delete' 'agent-groups.create' 'agent-groups.list' 'agent-groups.get' 'agent-groups.update' 'agent-groups.delete' 'contacts.create' 'contacts.import' 'contacts.list' 'contacts.delete' 'contacts.bulk-delete' 'contacts.update' 'contacts.bulk-update' 'data.import-v1' 'data.import' 'data.export-v1' 'data.export' 'transfer.transfer' 'queues.create' 'queues.list' 'queues.lookup' 'queues.get' 'queues.update' 'queues.delete' 'wfm.list-agents' 'wfm.list-queues' 'wfm.get-agent-activity' 'wfm.get-contact-volume' 'hours.get' 'recordings.fetch-v1' 'recordings.fetch' 'recordings.delete' 'voicemail.fetch' 'sms-campaigns.create-simple' 'sms-campaigns.create-template' 'sms-campaigns.create-advanced' 'sms-campaigns.get' 'sms-campaigns.update' 'sms-campaigns.start' 'sms-campaigns.stop' 'sms-campaigns.delete' 'sms-campaigns.list' 'sms.send' 'voice-campaigns.create-agentless' 'voice-campaigns.create-progressive' 'voice-campaigns.create-preview' 'voice-campaigns.update' 'voice-campaigns.get' 'voice-campaigns.start' 'voice-campaigns.stop' 'voice-campaigns.delete' 'voice-campaigns.list' 'campaigns.status' 'campaigns.list' 'campaign-schedules.enable-daily' 'campaign-schedules.enable-weekly' 'campaign-schedules.disable' 'voice-campaigns.list-contacts' 'contact-lists.create' 'contact-lists.update' 'contact-lists.get' 'contact-lists.list' 'contact-lists.add-contacts' 'contact-lists.delete' 'contact-lists.contacts' 'contact-lists.contacts-v2' 'contact-lists.list-details' 'cases.create' 'cases.list' 'cases.update' 'tasks.create' 'tasks.list' 'tasks.update' 'campaigns-v2.create-sms-simple' 'campaigns-v2.create-sms-template' 'campaigns-v2.create-sms-advanced' 'campaigns-v2.create-voice-agentless' 'campaigns-v2.create-voice-progressive' 'campaigns-v2.create-voice-preview' 'campaigns-v2.get' 'campaigns-v2.update-sms' 'campaigns-v2.update-voice' 'campaigns-v2.start-sms' 'campaigns-v2.stop-sms' 'campaigns-v2.start-voice' 'campaigns-v2.stop-voice' 'campaigns-v2.delete-sms' 'campaigns-v2.delete-voice' 'campaigns-v2.list' 'campaigns-v2.status' 'campaigns-v2.contacts' 'contact-lists.create-v2' 'contact-lists.get-v2' 'contact-lists.list-v2' 'contact-lists.delete-v2' 'contact-lists.update-v2' 'dialout.call' 'dialout.call-v2' 'agent-transfer.enable' 'quality.raw-data' 'quality.auto-qa'
+            printf '%s\n' 'analytics.intent-realtime' 'analytics.agent-status-summary' 'analytics.agent-status-details' 'analytics.call-details' 'analytics.interaction-details' 'analytics.call-details-v1' 'conversations.get-by-session' 'conversations.list' 'conversations.get' 'queues.size' 'agents.create' 'agents.list' 'agents.get' 'agents.update' 'agents.delete' 'agents.get-by-custom-id' 'agents.availability' 'skills.create' 'skills.list' 'skills.get' 'skills.update' 'skills.delete' 'skill-groups.create' 'skill-groups.list' 'skill-groups.get' 'skill-groups.update' 'skill-groups.delete' 'agent-groups.create' 'agent-groups.list' 'agent-groups.get' 'agent-groups.update' 'agent-groups.delete' 'contacts.create' 'contacts.import' 'contacts.list' 'contacts.delete' 'contacts.bulk-delete' 'contacts.update' 'contacts.bulk-update' 'data.import-v1' 'data.import' 'data.export-v1' 'data.export' 'transfer.transfer' 'queues.create' 'queues.list' 'queues.lookup' 'queues.get' 'queues.update' 'queues.delete' 'queues.update-priority' 'wfm.list-agents' 'wfm.list-queues' 'wfm.get-agent-activity' 'wfm.get-contact-volume' 'hours.get' 'recordings.fetch-v1' 'recordings.fetch' 'recordings.delete' 'voicemail.fetch' 'sms-campaigns.create-simple' 'sms-campaigns.create-template' 'sms-campaigns.create-advanced' 'sms-campaigns.get' 'sms-campaigns.update' 'sms-campaigns.start' 'sms-campaigns.stop' 'sms-campaigns.delete' 'sms-campaigns.list' 'sms.send' 'voice-campaigns.create-agentless' 'voice-campaigns.create-progressive' 'voice-campaigns.create-preview' 'voice-campaigns.update' 'voice-campaigns.get' 'voice-campaigns.start' 'voice-campaigns.stop' 'voice-campaigns.delete' 'voice-campaigns.list' 'campaigns.status' 'campaigns.list' 'campaign-schedules.enable-daily' 'campaign-schedules.enable-weekly' 'campaign-schedules.disable' 'voice-campaigns.list-contacts' 'contact-lists.create' 'contact-lists.update' 'contact-lists.get' 'contact-lists.list' 'contact-lists.add-contacts' 'contact-lists.delete' 'contact-lists.contacts' 'contact-lists.contacts-v2' 'contact-lists.list-details' 'cases.create' 'cases.list' 'cases.update' 'tasks.create' 'tasks.list' 'tasks.update' 'campaigns-v2.create-sms-simple' 'campaigns-v2.create-sms-template' 'campaigns-v2.create-sms-advanced' 'campaigns-v2.create-voice-agentless' 'campaigns-v2.create-voice-progressive' 'campaigns-v2.create-voice-preview' 'campaigns-v2.get' 'campaigns-v2.update-sms' 'campaigns-v2.update-voice' 'campaigns-v2.start-sms' 'campaigns-v2.stop-sms' 'campaigns-v2.start-voice' 'campaigns-v2.stop-voice' 'campaigns-v2.delete-sms' 'campaigns-v2.delete-voice' 'campaigns-v2.list' 'campaigns-v2.status' 'campaigns-v2.contacts' 'contact-lists.create-v2' 'contact-lists.get-v2' 'contact-lists.list-v2' 'contact-lists.delete-v2' 'contact-lists.update-v2' 'dialout.call' 'dialout.call-v2' 'agent-transfer.enable' 'quality.raw-data' 'quality.auto-qa'
         case 'batch|--map'
             echo any
         case 'batch|--id-column'

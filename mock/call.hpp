@@ -53,7 +53,7 @@ json page_of(const std::vector<json>& all, long long skip, long long limit);
 json numbered_page(const Call& c, const std::vector<json>& all, const std::function<json(const json&)>& view);
 
 void add_agent_handlers(HandlerMap& m);     // agents_handlers.cpp
-void add_config_handlers(HandlerMap& m);    // config_handlers.cpp: skill groups, skills, agent groups, queues
+void add_config_handlers(HandlerMap& m);    // config_handlers.cpp: skill groups, skills, agent groups, queues and their priorities
 void add_contact_handlers(HandlerMap& m);   // contact_handlers.cpp: contacts, contact lists
 void add_campaign_handlers(HandlerMap& m);  // campaign_handlers.cpp: sms and voice campaigns
 void add_contact_admin_handlers(HandlerMap& m);  // contact_admin_handlers.cpp: contacts listed, updated, deleted; list contents

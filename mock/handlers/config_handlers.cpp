@@ -1,4 +1,4 @@
-// Skill groups, skills, agent groups and queues: create / list / get / update / delete.
+// Skill groups, skills, agent groups and queues: create / list / get / update / delete; queue priorities.
 #include "call.hpp"
 
 namespace ccai::mock {
@@ -190,6 +190,27 @@ Reply qu_size(const Call& c) {
                             {"noOfAgents", (*q)["agents"].size()},
                             {"queueSummary", {{"avgWait", 42}, {"maxWait", 120}, {"ASA", 30}}}}}));
 }
+// Dynamic queue priorities: each item sets one queue's priority (1 to 10, as the page allows); queues this bot
+// does not have are left out of the answer, which names only the queues whose priority was set.
+Reply qu_priorities(const Call& c) {
+    const json none = json::array();
+    const json& items = c.body.is_object() && c.body.contains("queuePriorityData") ? c.body["queuePriorityData"] : none;
+    for (const auto& item : items) {
+        const json p = item.is_object() ? item.value("priority", json()) : json();
+        if (!p.is_number_integer() || p.get<long long>() < 1 || p.get<long long>() > 10)
+            return error_reply(400, "priority must be an integer from 1 to 10");
+    }
+    json updated = json::array();
+    for (const auto& item : items) {
+        const auto id = text_of(item, "queueId");
+        const auto q = c.store->modify(c.coll("queues"), id, [&](json& rec) {
+            rec["priority"] = item["priority"];
+            rec["updatedAt"] = iso_now();
+        });
+        if (q && std::find(updated.begin(), updated.end(), json(id)) == updated.end()) updated.push_back(id);
+    }
+    return ok({{"updatedCount", updated.size()}, {"updatedQueueIds", updated}});
+}
 Reply qu_lookup(const Call& c) {
     // queueIds -> the agents of those queues; agentIds -> the ids of the queues holding those agents.
     const json none = json::array();
@@ -236,6 +257,7 @@ void add_config_handlers(HandlerMap& m) {
     m["queues.delete"] = qu_delete;
     m["queues.size"] = qu_size;
     m["queues.lookup"] = qu_lookup;
+    m["queues.update-priority"] = qu_priorities;
 }
 
 }  // namespace ccai::mock

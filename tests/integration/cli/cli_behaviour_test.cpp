@@ -120,7 +120,8 @@ TEST_CASE("cli: a named action, a group without one, and a word that is both sti
     CHECK(listed.out == "{\"name\":\"list\"}\n");
     auto group = test::cli({"queues"}, env);
     CHECK(group.exit_code == 2);
-    CHECK(test::error_of(group)["message"] == "queues: missing command; one of: size, create, list, lookup, get, update, delete");
+    CHECK(test::error_of(group)["message"] ==
+          "queues: missing command; one of: size, create, list, lookup, get, update, delete, update-priority");
     auto help = test::cli({"queues", "--help"}, env);
     CHECK(help.exit_code == 0);
     CHECK(help.out.find("delete") != std::string::npos);

@@ -1,6 +1,6 @@
 // The operations beyond the rate-limit page's list, through the real ccai-cli against ccai-mock: contacts
-// listed, updated and deleted, contact list contents, the v2 dial-out, case management, and the catalog's one-of groups and
-// per-variant constants refused before anything is sent (exit 2).
+// listed, updated and deleted, contact list contents, the v2 dial-out, queue priorities, case management, and the
+// catalog's one-of groups and per-variant constants refused before anything is sent (exit 2).
 #include <doctest/doctest.h>
 
 #include "support/cli_support.hpp"
@@ -225,5 +225,32 @@ TEST_CASE("cli families: the v2 dial-out takes the table's path and the v1 body 
     no_language["callControlParameter"].erase("sttLanguage");
     const auto before = mock.log().size();
     for (const auto& bad : {both, no_language}) CHECK(ccai::test::cli({"dialout", "call-v2", "--body", bad.dump()}, env).exit_code == 2);
+    CHECK(mock.log().size() == before);
+}
+
+TEST_CASE("cli families: queue priorities are set in one PUT, each item checked before sending") {
+    MockProcess mock({"--rate-limit", "none"});
+    const auto env = ccai::test::cli_env(mock);
+    const auto queue = [&](const char* name) {
+        return out_of(ccai::test::cli({"queues", "create", "--set", std::string("name=") + name, "--set", "hoursOfOperation.id=h-1"},
+                                      env))["id"].get<std::string>();
+    };
+    const auto q1 = queue("Billing"), q2 = queue("Support");
+
+    const json body = {{"queuePriorityData", {{{"queueId", q1}, {"priority", 2}}, {{"queueId", q2}, {"priority", 9}}}}};
+    const auto set = out_of(ccai::test::cli({"queues", "update-priority", "--body", body.dump()}, env));
+    CHECK(set["updatedCount"] == 2);
+    CHECK(set["updatedQueueIds"] == json::array({q1, q2}));
+    CHECK(mock.log().back()["method"] == "PUT");
+    CHECK(mock.log().back()["op"] == "queues.update-priority");
+    CHECK(mock.log().back()["path"].get<std::string>().ends_with("/queues/dynamicqueues/priorities"));
+
+    // An item without its queue id, or no list at all: refused with nothing sent.
+    const auto before = mock.log().size();
+    for (const char* bad : {R"({"queuePriorityData":[{"priority":4}]})", R"({})"}) {
+        const auto r = ccai::test::cli({"queues", "update-priority", "--body", bad}, env);
+        CHECK(r.exit_code == 2);
+        CHECK(ccai::test::error_of(r)["kind"] == "invalid_input");
+    }
     CHECK(mock.log().size() == before);
 }

@@ -93,7 +93,7 @@ TEST_CASE("mock state: agents round-trip - update takes the full record back") {
     CHECK(status_of(call(*sdk, "agents.update", {{"agentId", id}}, json{{"firstName", "x"}})) != 200);
 }
 
-TEST_CASE("mock state: queues round-trip with qu- ids") {
+TEST_CASE("mock state: queues round-trip with qu- ids, and take priorities") {
     MockProcess mock;
     auto sdk = mock.sdk();
     auto q = ok(call(*sdk, "queues.create", {}, json{{"name", "Support"}, {"hoursOfOperation", {{"id", "h-1"}}}}));
@@ -103,6 +103,13 @@ TEST_CASE("mock state: queues round-trip with qu- ids") {
     CHECK(ok(call(*sdk, "queues.update", {{"queueId", id}}, json{{"description", "d2"}}))["description"] == "d2");
     CHECK(ok(call(*sdk, "queues.size", {{"queueId", id}}))[0]["queueId"] == id);
     CHECK(ok(call(*sdk, "queues.list"))["totalResults"] == 1);
+    // Priorities: the answer names the queues set; an unknown queue is left out, a priority outside 1..10 refused.
+    const auto set = ok(call(*sdk, "queues.update-priority", {},
+                             json{{"queuePriorityData", {{{"queueId", id}, {"priority", 6}}, {{"queueId", "qu-none"}, {"priority", 3}}}}}));
+    CHECK(set["updatedCount"] == 1);
+    CHECK(set["updatedQueueIds"] == json::array({id}));
+    CHECK(status_of(call(*sdk, "queues.update-priority", {},
+                         json{{"queuePriorityData", {{{"queueId", id}, {"priority", 11}}}}})) == 400);
     ok(call(*sdk, "queues.delete", {{"queueId", id}}));
     CHECK(status_of(call(*sdk, "queues.get", {{"queueId", id}})) == 404);
 }

@@ -1,6 +1,6 @@
 // The typed SDK reaches the new families the catalog generates for them: v2 campaigns (accountId in the
-// query, from the profile), case management, the contact updates and deletions, and the v2 dial-out, with
-// their checks before sending.
+// query, from the profile), case management, the contact updates and deletions, the v2 dial-out and the
+// queue priorities, with their checks before sending.
 #include <doctest/doctest.h>
 
 #include "ccai/client.hpp"
@@ -76,4 +76,26 @@ TEST_CASE("typed contact updates and the v2 dial-out: PUT by id, arrays checked 
     h.transport->push(200, R"({"sid":"s-1","callId":"k-1"})");
     REQUIRE(h.client->dialout().call_v2({.body = json{{"bot", "st-1"}, {"target", "tel:1"}, {"caller", "+1"}}}).ok());
     CHECK(h.transport->requests.at(2).url == "http://127.0.0.1:1/api/1.1/public/bot/st-1/V2/smartassist/dialout");
+}
+
+TEST_CASE("typed queue priorities: PUT with the bot id as iid, every item's queue id and priority checked") {
+    auto h = client();
+    // An item without its priority, or a priority that is not an integer: refused before anything is sent.
+    for (const json& bad : {json{{"queuePriorityData", {{{"queueId", "qu-1"}}}}},
+                            json{{"queuePriorityData", {{{"queueId", "qu-1"}, {"priority", "6"}}}}}, json::object()}) {
+        auto r = h.client->queues().update_priority({.body = bad});
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().kind == ErrorKind::invalid_input);
+    }
+    CHECK(h.transport->requests.empty());
+
+    const json body = {{"queuePriorityData", {{{"queueId", "qu-1"}, {"priority", 6}}, {{"queueId", "qu-2"}, {"priority", 3}}}}};
+    h.transport->push(200, R"({"updatedCount":2,"updatedQueueIds":["qu-1","qu-2"]})");
+    REQUIRE(h.client->queues().update_priority({.body = body}).ok());
+    const auto& req = h.transport->requests.at(0);
+    CHECK(req.method == "PUT");
+    CHECK(req.url == "http://127.0.0.1:1/agentassist/api/v1/public/st-1/queues/dynamicqueues/priorities");
+    CHECK(req.header("iid") == "st-1");
+    CHECK(req.header("accountid") == "acc-7");
+    CHECK(json::parse(req.body) == body);
 }
