@@ -221,3 +221,50 @@ TEST_CASE("a read-only POST whose outcome is unknown is re-sent, like a GET") {
     REQUIRE(r.ok());
     CHECK(h.transport->requests.size() == 2);
 }
+
+namespace {
+// Asks for an interruption from inside the first sleep longer than a slice, as Ctrl-C would.
+class CtrlCDuringSleep final : public Clock {
+public:
+    explicit CtrlCDuringSleep(Interruption& in) : in_(in) {}
+    TimePoint now() override { return now_; }
+    void sleep_for(Duration d) override {
+        now_ += std::max(Duration(0), d);
+        slept += std::max(Duration(0), d);
+        in_.requested = true;
+    }
+    Duration slept{0};
+
+private:
+    Interruption& in_;
+    TimePoint now_{std::chrono::hours(1000)};
+};
+}  // namespace
+
+TEST_CASE("Ctrl-C during the pause before a retry ends the call at once: interrupted, nothing re-sent") {
+    Interruption ctrl_c;
+    auto transport = std::make_shared<test::FakeTransport>();
+    auto clock = std::make_shared<CtrlCDuringSleep>(ctrl_c);
+    ClientOptions o;
+    for (const auto& [k, v] : {std::pair{"host", "http://127.0.0.1:1"}, {"bot_id", "st-1"}, {"account_id", "acc"},
+                               {"client_id", "cs-1"}, {"client_secret", "sekrit"}})
+        o.config.set(k, v, "test");
+    o.transport = transport;
+    o.clock = clock;
+    o.pacer = std::make_shared<test::NullPacer>();
+    o.retry = RetryOptions{.max_attempts = 5, .seed = 42};
+    o.interruption = &ctrl_c;
+    auto client = Client::create(std::move(o));
+    REQUIRE(client);
+    transport->push(503);  // a transient failure of a GET: normally retried after a backoff
+    CallStats stats;
+    auto r = (*client)->call(*find_endpoint("skill-groups.list"), CallArgs{}, &stats);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().kind == ErrorKind::interrupted);
+    CHECK(r.error().message.find("interrupted while waiting to retry") != std::string::npos);
+    CHECK(r.error().message.find("503") != std::string::npos);
+    CHECK(transport->requests.size() == 1);      // the retry never went out
+    CHECK(clock->slept <= std::chrono::milliseconds(50));  // one slice, not the whole backoff
+    CHECK(stats.retry_wait == clock->slept);     // the budget counts what was really waited
+    CHECK(ctrl_c.waiting == 0);
+}

@@ -60,7 +60,8 @@ struct ClientOptions {
     std::function<void(Duration)> on_wait;
     /// Called before each retry's pause: a rejection backed off, or a transient failure tried again.
     std::function<void(const RetryNotice&)> on_retry;
-    /// Ends waits for the pacer early (see Interruption); it must outlive the client.
+    /// Ends waits for the pacer and the pauses before retries early (see Interruption); it must outlive
+    /// the client.
     Interruption* interruption = nullptr;
 };
 

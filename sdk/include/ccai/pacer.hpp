@@ -48,13 +48,18 @@ enum class Priority { interactive, bulk };
 std::string_view to_string(Priority p);
 
 /// @brief Lets a signal handler end waits for a slot: a wait in progress gives up, releases its
-/// reservation (it spends no budget it did not use) and fails with ErrorKind::interrupted. The handler may
+/// reservation (it spends no budget it did not use) and fails with ErrorKind::interrupted. A client's
+/// pause before a retry ends the same way. The handler may
 /// read `waiting` (are waits in progress?) and set `requested`: both are lock-free atomics, which is all a
 /// handler may touch. Waits notice a request within 50 ms.
 struct Interruption {
     std::atomic<bool> requested{false};
     std::atomic<int> waiting{0};
 };
+
+/// @brief Sleeps (through `clock`) until `until`, counted in `interruption->waiting` and in slices, so a
+/// request ends it within 50 ms; false when it was ended that way. Without an interruption, a plain sleep.
+bool sleep_interruptibly(Clock& clock, TimePoint until, Interruption* interruption);
 
 struct PacerOptions {
     std::vector<RateWindow> windows = default_rate_windows();

@@ -6,17 +6,7 @@
 namespace ccai::detail {
 
 bool sleep_interruptibly(const PacerOptions& o, Clock& clock, TimePoint until) {
-    if (o.interruption == nullptr) {
-        clock.sleep_until(until);
-        return true;
-    }
-    auto& in = *o.interruption;
-    ++in.waiting;
-    // In slices: a clock's sleep cannot be woken, and a person pressing Ctrl-C expects an answer at once.
-    for (auto now = clock.now(); !in.requested && now < until; now = clock.now())
-        clock.sleep_for(std::min<Duration>(until - now, std::chrono::milliseconds(50)));
-    --in.waiting;
-    return !in.requested;
+    return ccai::sleep_interruptibly(clock, until, o.interruption);
 }
 
 bool wait_for_slot(const PacerOptions& o, Clock& clock, TimePoint slot, Duration wait, const std::string& why) {

@@ -120,7 +120,8 @@ Client::Client(ClientOptions options) : options_(std::move(options)) {
             notify(n);
         };
     const RetryOptions retry = options_.retry.value_or(retry_options(c));
-    policies_.push_back(detail::make_retry_policy(retry, options_.pacer, options_.clock, options_.log, options_.on_retry));
+    policies_.push_back(detail::make_retry_policy(retry, options_.pacer, options_.clock, options_.log, options_.on_retry,
+                                                    options_.interruption));
     policies_.push_back(detail::make_auth_policy(c));
     policies_.push_back(detail::make_pacer_policy(options_.pacer, retry.max_wait));
     if (options_.log) policies_.push_back(detail::make_log_policy(options_.log));

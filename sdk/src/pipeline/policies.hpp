@@ -8,7 +8,8 @@ namespace ccai::detail {
 
 std::unique_ptr<Policy> make_retry_policy(RetryOptions options, std::shared_ptr<Pacer> pacer,
                                           std::shared_ptr<Clock> clock, std::function<void(const std::string&)> log,
-                                          std::function<void(const RetryNotice&)> on_retry = {});
+                                          std::function<void(const RetryNotice&)> on_retry = {},
+                                          Interruption* interruption = nullptr);
 std::unique_ptr<Policy> make_auth_policy(const Config& config);
 /// `max_wait`: the call's whole wait budget; what the call has already waited (pacer and retries) is
 /// taken from it, and a slot beyond the rest fails the call at once (Pacer::acquire_within).

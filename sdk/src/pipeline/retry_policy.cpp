@@ -20,9 +20,9 @@ double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
 class RetryPolicy final : public Policy {
 public:
     RetryPolicy(RetryOptions o, std::shared_ptr<Pacer> p, std::shared_ptr<Clock> c, std::function<void(const std::string&)> log,
-                std::function<void(const RetryNotice&)> on_retry)
+                std::function<void(const RetryNotice&)> on_retry, Interruption* interruption)
         : o_(o), pacer_(std::move(p)), clock_(std::move(c)), log_(std::move(log)), on_retry_(std::move(on_retry)),
-          rng_(o.seed ? o.seed : random_u64()) {}
+          interruption_(interruption), rng_(o.seed ? o.seed : random_u64()) {}
 
     Result<HttpResponse> send(HttpRequest& req, CallStats& stats, const Next& next) override {
         Progress p{stats, clock_->now()};
@@ -87,9 +87,24 @@ private:
         say(fmt::format("transient failure (attempt {}): {}; retrying in {:.1f}s", p.attempt, describe(out), seconds(pause)));
         notify(RetryNotice{false, false, out ? out->status : 0, out ? "" : out.error().message, p.attempt + 1,
                            o_.max_attempts, pause});
-        p.stats.retry_wait += pause;
-        clock_->sleep_for(pause);
+        const auto paused_from = clock_->now();
+        const bool slept = sleep_interruptibly(*clock_, paused_from + pause, interruption_);
+        p.stats.retry_wait += clock_->now() - paused_from;
+        if (!slept) {
+            out = interrupted_before_retry(out);
+            return false;
+        }
         return true;
+    }
+
+    // Ctrl-C during the pause before a retry ends the call at once, as it ends a wait for the pacer.
+    static ApiError interrupted_before_retry(const Result<HttpResponse>& last) {
+        ApiError e;
+        e.kind = ErrorKind::interrupted;
+        e.retryable = false;
+        e.maybe_reached_server = last ? true : last.error().maybe_reached_server;
+        e.message = fmt::format("interrupted while waiting to retry; the last attempt failed: {}", describe(last));
+        return e;
     }
 
     // A transport error that ends the call after retries says how long they took: its own text ("after
@@ -150,6 +165,7 @@ private:
     std::shared_ptr<Clock> clock_;
     std::function<void(const std::string&)> log_;
     std::function<void(const RetryNotice&)> on_retry_;
+    Interruption* interruption_;
     std::mutex mu_;
     std::mt19937_64 rng_;
 };
@@ -158,8 +174,9 @@ private:
 
 std::unique_ptr<Policy> make_retry_policy(RetryOptions o, std::shared_ptr<Pacer> p, std::shared_ptr<Clock> c,
                                           std::function<void(const std::string&)> log,
-                                          std::function<void(const RetryNotice&)> on_retry) {
-    return std::make_unique<RetryPolicy>(o, std::move(p), std::move(c), std::move(log), std::move(on_retry));
+                                          std::function<void(const RetryNotice&)> on_retry, Interruption* interruption) {
+    return std::make_unique<RetryPolicy>(o, std::move(p), std::move(c), std::move(log), std::move(on_retry),
+                                         interruption);
 }
 
 }  // namespace ccai::detail
