@@ -242,16 +242,14 @@ void write_table(const json& catalog, std::ostream& os) {
 }
 
 // The C++ type of a typed request field.
-std::string cpp_type(const json& p, bool in_path) {
+std::string cpp_type(const json& p) {
     const auto t = str(p, "type");
-    const bool req = in_path ? false : p.value("required", json(false)) == json(true);
     std::string base = "std::string";
     if (t == "integer") base = "long long";
     else if (t == "number") base = "double";
     else if (t == "boolean") base = "bool";
     // Path values default from the profile (botId, orgId, accountId) or are checked at call time, so every
     // field is optional in C++ and "required" is enforced once, by the request builder.
-    (void)req;
     return "std::optional<" + base + ">";
 }
 
@@ -272,12 +270,14 @@ void write_operations(const json& catalog, std::ostream& os) {
             for (const auto& p : e[where]) {
                 const auto field = snake(str(p, "name"));
                 if (!seen.insert(field).second) continue;
-                os << "    " << cpp_type(p, where[0] == 'p') << " " << field << ";\n";
+                // "= {}": a caller's designated initializer ({.agent_id = "a-1"}) may leave any field out
+                // without -Wmissing-field-initializers warnings.
+                os << "    " << cpp_type(p) << " " << field << " = {};\n";
                 to_args << "        a.set(" << lit(str(p, "name")) << ", " << field << ");\n";
             }
         }
         if (str(e, "content_type") == "multipart/form-data") {
-            os << "    std::string file;  ///< path of the file to upload\n";
+            os << "    std::string file = {};  ///< path of the file to upload\n";
             to_args << "        a.file = file;\n";
         } else if (str(e, "content_type") == "application/json" || !e["body"].empty()) {
             os << "    nlohmann::json body" << (e.value("body_is_array", false) ? " = nlohmann::json::array()" : " = nlohmann::json::object()") << ";\n";

@@ -12,12 +12,13 @@
 
 namespace ccai {
 
+// "= {}" on each member: a designated initializer ({.body = ...}) may leave any out without warnings.
 struct CallArgs {
     /// Path and query values by catalog name ("skillGroupId"). botId/accountId/orgId default from the profile.
-    std::map<std::string, std::string, std::less<>> params;
-    std::optional<nlohmann::json> body;
-    std::optional<std::string> file;  ///< multipart upload (contacts import)
-    Headers extra_headers;
+    std::map<std::string, std::string, std::less<>> params = {};
+    std::optional<nlohmann::json> body = {};
+    std::optional<std::string> file = {};  ///< multipart upload (contacts import)
+    Headers extra_headers = {};
 
     void set(const std::string& name, const std::optional<std::string>& v) {
         if (v) params[name] = *v;
