@@ -6,7 +6,12 @@ namespace ccai::cli {
 
 namespace {
 constexpr std::size_t kNamesShown = 10;  // a body of a thousand strange keys makes a warning, not a page
+constexpr std::size_t kNameShown = 80;   // and a key of a megabyte, a line
+
+std::string shown_name(std::string_view name) {
+    return name.size() > kNameShown ? fmt::format("'{}...'", name.substr(0, kNameShown)) : fmt::format("'{}'", name);
 }
+}  // namespace
 
 Result<UnknownFields> unknown_fields_policy(bool strict, bool allow) {
     if (strict && allow)
@@ -17,7 +22,7 @@ Result<UnknownFields> unknown_fields_policy(bool strict, bool allow) {
 
 std::string quoted_names(const std::vector<std::string>& names) {
     std::string out;
-    for (std::size_t i = 0; i < names.size() && i < kNamesShown; ++i) out += fmt::format("{}'{}'", i == 0 ? "" : ", ", names[i]);
+    for (std::size_t i = 0; i < names.size() && i < kNamesShown; ++i) out += (i == 0 ? "" : ", ") + shown_name(names[i]);
     if (names.size() > kNamesShown) out += fmt::format(" and {} more", names.size() - kNamesShown);
     return out;
 }

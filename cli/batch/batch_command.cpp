@@ -40,24 +40,34 @@ struct BatchFlags {
 };
 
 // Body fields the catalog does not describe, as the lines show them: per operation, each name once, and the
-// line that first had one. Only the reading thread validates, a pass at a time.
+// line that first had one. Only the reading thread validates, a pass at a time. Memory stays flat however
+// many lines there are: past kKept names an operation only notes that there are others.
 struct UnknownSeen {
+    static constexpr std::size_t kKept = 100;
     struct Op {
         std::string op;
         std::vector<std::string> names;
         long long first_line = 0;
+        bool others = false;
     };
-    std::vector<Op> ops;
+    std::vector<Op> ops;  // one per operation of the catalog at most
     void add(const batch::Item& item, const std::vector<std::string>& names) {
         auto it = std::find_if(ops.begin(), ops.end(), [&](const Op& o) { return o.op == item.op; });
-        if (it == ops.end()) it = ops.insert(ops.end(), Op{item.op, {}, item.line});
-        for (const auto& n : names)
-            if (std::find(it->names.begin(), it->names.end(), n) == it->names.end()) it->names.push_back(n);
+        if (it == ops.end()) it = ops.insert(ops.end(), Op{item.op, {}, item.line, false});
+        for (const auto& n : names) {
+            if (std::find(it->names.begin(), it->names.end(), n) != it->names.end()) continue;
+            if (it->names.size() == kKept) {
+                it->others = true;
+                break;
+            }
+            it->names.push_back(n);
+        }
     }
     std::string text() const {
         std::string out;
         for (const auto& o : ops)
-            out += fmt::format("{}{} {} (first at line {})", out.empty() ? "" : "; ", o.op, quoted_names(o.names), o.first_line);
+            out += fmt::format("{}{} {}{} (first at line {})", out.empty() ? "" : "; ", o.op, quoted_names(o.names),
+                               o.others ? " and others" : "", o.first_line);
         return out;
     }
 };

@@ -223,6 +223,21 @@ TEST_CASE("cli --body: unknown fields draw one warning; --strict refuses them; -
     CHECK(dry_body(cli, {"agents", "create", "--strict", "--body", kAgentBody.dump()}) == kAgentBody);
 }
 
+TEST_CASE("cli --body: a body of many strange keys makes one short warning, quickly") {
+    Cli cli;
+    json body = kAgentBody;
+    for (int i = 0; i < 100000; ++i) body["k" + std::to_string(i)] = i;
+    body[std::string(5000, 'z')] = 1;
+    const auto r = cli({"agents", "create", "--body", body.dump(), "--dry-run"});
+    CHECK(r.code == 0);
+    CHECK(r.err.size() < 1000);
+    CHECK(r.err.find("'k0', 'k1', 'k10', 'k100', 'k1000', 'k10000', 'k10001', 'k10002', 'k10003', 'k10004' and 99991 more\n") !=
+          std::string::npos);
+    // A long mistyped name is shown by its start, and not measured against every field.
+    const auto long_name = refusal(cli, agent({"--set", std::string(100000, 'f') + "=1"}));
+    CHECK(long_name.starts_with("unknown body field '" + std::string(80, 'f') + "...' for agents create ("));
+}
+
 TEST_CASE("cli batch: unknown fields in lines draw one warning; --strict makes the lines invalid") {
     Cli cli;
     const auto input = (cli.dir / "in.jsonl").string();

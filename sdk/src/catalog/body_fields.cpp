@@ -2,6 +2,7 @@
 #include "ccai/body_fields.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -58,12 +59,18 @@ std::vector<std::string> keys_inside(const EndpointSpec& spec, std::string_view 
 
 std::string operation_words(const EndpointSpec& spec) { return fmt::format("{} {}", spec.group(), spec.action()); }
 
-void collect_unknown(const EndpointSpec& spec, const json& node, const std::string& name, std::vector<std::string>& out) {
+// The names found, in order, each once (a body may hold a million distinct keys: no linear search).
+struct Found {
+    std::vector<std::string> names;
+    std::unordered_set<std::string> seen;
+};
+
+void collect_unknown(const EndpointSpec& spec, const json& node, const std::string& name, Found& out) {
     const auto visit = [&](const std::string& inner, const json& value) {
         switch (status_of(spec, name, inner)) {
             case Status::described: collect_unknown(spec, value, inner, out); break;
             case Status::unknown:
-                if (std::find(out.begin(), out.end(), inner) == out.end()) out.push_back(inner);
+                if (out.seen.insert(inner).second) out.names.push_back(inner);
                 break;
             case Status::free: break;
         }
@@ -99,7 +106,9 @@ Result<Unit> check_body_path_known(const EndpointSpec& spec, std::span<const Bod
         const auto status = status_of(spec, parent, name);
         if (status == Status::free) return Unit{};
         if (status == Status::unknown) {
-            auto message = fmt::format("unknown body field '{}' for {}", path.substr(0, steps[i].end), operation_words(spec));
+            const auto named = path.substr(0, steps[i].end);
+            auto message = named.size() > 80 ? fmt::format("unknown body field '{}...' for {}", named.substr(0, 80), operation_words(spec))
+                                             : fmt::format("unknown body field '{}' for {}", named, operation_words(spec));
             const auto keys = keys_inside(spec, parent);
             if (steps[i].kind == BodyPathStep::Kind::key)
                 if (const auto near = detail::closest_name(steps[i].key, keys); !near.empty()) {
@@ -115,12 +124,12 @@ Result<Unit> check_body_path_known(const EndpointSpec& spec, std::span<const Bod
 }
 
 std::vector<std::string> unknown_body_fields(const EndpointSpec& spec, const json& body) {
-    std::vector<std::string> out;
-    if (spec.body().empty()) return out;
+    Found out;
+    if (spec.body().empty()) return {};
     if (spec.body_is_array() && body.is_array())
         for (const auto& item : body) collect_unknown(spec, item, "", out);
     else collect_unknown(spec, body, "", out);
-    return out;
+    return std::move(out.names);
 }
 
 std::optional<json> json_of_type(std::string_view type, std::string_view text) {
