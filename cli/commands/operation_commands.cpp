@@ -33,8 +33,13 @@ std::string body_help(const EndpointSpec& spec) {
     if (!spec.takes_body()) return "";
     std::string out = spec.body_is_array() ? "Body: a JSON array (--body).\n"
                                             : "Body fields (--body JSON|@file|@-, --set PATH=VALUE, --set-json PATH=JSON):\n";
-    for (const auto& f : spec.body())
-        out += fmt::format("  {:<40} {:<14} {}{}\n", f.name(), f.type(), f.required() == Required::yes ? "(required) " : "", f.desc());
+    for (const auto& f : spec.body()) {
+        const auto from = body_field_filled_from(spec, f);
+        const auto required = f.required() != Required::yes ? std::string()
+                              : from.empty()                ? std::string("(required) ")
+                                                            : fmt::format("(required; {} fills it when left out) ", from);
+        out += fmt::format("  {:<40} {:<14} {}{}\n", f.name(), f.type(), required, f.desc());
+    }
     return out;
 }
 

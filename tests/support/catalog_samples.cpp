@@ -64,9 +64,9 @@ bool place(const EndpointSpec& spec, nlohmann::json& root, std::string_view full
 }  // namespace
 
 bool filled_by_sdk(const EndpointSpec& spec, std::string_view field) {
-    if (!profile_key_for(field).empty()) return true;
-    const auto params = spec.path_params();
-    return std::any_of(params.begin(), params.end(), [&](const ParamSpec& p) { return p.name() == field; });
+    const auto body = spec.body();
+    return std::any_of(body.begin(), body.end(),
+                       [&](const FieldSpec& f) { return f.name() == field && !body_field_filled_from(spec, f).empty(); });
 }
 
 std::string sample_value(const ParamSpec& p) {

@@ -21,8 +21,8 @@ std::string sample_value(const ParamSpec& p);
 /// The fields build_request fills (filled_by_sdk) are left to it.
 nlohmann::json sample_body(const EndpointSpec& spec);
 
-/// True for a top-level body field named like one of the operation's path parameters or an account-wide
-/// value (orgId, accountId, iId): build_request fills it from the parameter or the profile when it is absent.
+/// True for a body field build_request fills from a path parameter or the profile when it is absent
+/// (body_field_filled_from).
 bool filled_by_sdk(const EndpointSpec& spec, std::string_view field);
 
 /// Values for the path parameters and the required query parameters (all query parameters with

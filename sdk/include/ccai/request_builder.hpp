@@ -59,6 +59,12 @@ Result<Unit> check_body(const EndpointSpec& spec, const nlohmann::json& body);
 Result<Unit> check_one_of(const EndpointSpec& spec, std::string_view where,
                           const std::function<bool(std::string_view)>& given, std::string_view context = "");
 
+/// @brief What build_request fills the body field `field` from when the body leaves it out: the setting of
+/// the account-wide value it names ("org_id" for orgId, also accountId and iId: profile_key_for), or the
+/// flag of the path parameter it repeats ("--skill-group-id" for skills create's skillGroupId); "" when
+/// nothing does. Only required top-level string fields are filled.
+std::string body_field_filled_from(const EndpointSpec& spec, const FieldSpec& field);
+
 /// @brief Percent-encodes everything but RFC 3986 unreserved characters.
 std::string url_encode(std::string_view text);
 

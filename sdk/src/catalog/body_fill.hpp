@@ -13,11 +13,13 @@ namespace ccai::detail {
 /// given stays, so a wrong one is still refused.
 void fill_action_constants(const EndpointSpec& spec, nlohmann::json& body);
 
-/// A required top-level string field named like a path parameter (skills create's skillGroupId, also in
-/// the path) takes the parameter's value, and one named like an account-wide value (orgId, accountId, iId:
-/// profile_key_for) takes the setting's; both only when the body leaves the field out. A body that gives
-/// another value is refused (invalid_input naming both), rather than one of the two winning unseen.
+/// The fields body_field_filled_from names take the path parameter's value, or the one given for the call
+/// or set (account-wide values), only when the body leaves them out. A body that gives another value is
+/// refused (invalid_input naming both), rather than one of the two winning unseen.
 Result<Unit> fill_body_values(const EndpointSpec& spec, const CallArgs& args, const Config& config, nlohmann::json& body);
+
+/// True for "name", false for "a.b" and "a[]".
+bool top_level(std::string_view name);
 
 /// A value as an error message shows it: the start of it, and only when it holds nothing unprintable.
 std::string shown_value(std::string_view v);
