@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -53,37 +52,6 @@ Result<nlohmann::json> read_body(const std::string& flag) {
         // e.byte is 1-based.
         return invalid_input(fmt::format("{}: invalid JSON at {}", source, position_text(text, e.byte > 0 ? e.byte - 1 : 0)));
     }
-}
-
-Result<nlohmann::json> apply_sets(nlohmann::json body, const std::vector<std::string>& sets) {
-    if (sets.empty()) return body;
-    if (body.is_null()) body = nlohmann::json::object();
-    if (!body.is_object()) return invalid_input("--set needs a JSON object body");
-    for (const auto& s : sets) {
-        const auto eq = s.find('=');
-        if (eq == std::string::npos || eq == 0) return invalid_input(fmt::format("--set {}: expected path=value", s));
-        const std::string path = s.substr(0, eq);
-        const std::string raw = s.substr(eq + 1);
-        // A value too deep to be taken as JSON is refused, not quietly sent as a string.
-        if (json_depth_exceeded_at(raw)) return invalid_input(fmt::format("--set {}: {}", path, json_too_deep_text()));
-        auto value = parse_json_bounded(raw);
-        if (value.is_discarded()) value = raw;
-        nlohmann::json* node = &body;
-        std::stringstream parts(path);
-        std::string part;
-        std::vector<std::string> keys;
-        while (std::getline(parts, part, '.')) {
-            if (part.empty()) return invalid_input(fmt::format("--set {}: empty path segment", s));
-            keys.push_back(part);
-        }
-        for (size_t i = 0; i + 1 < keys.size(); ++i) {
-            node = &(*node)[keys[i]];
-            if (node->is_null()) *node = nlohmann::json::object();
-            if (!node->is_object()) return invalid_input(fmt::format("--set {}: '{}' is not an object", s, keys[i]));
-        }
-        (*node)[keys.back()] = value;
-    }
-    return body;
 }
 
 }  // namespace ccai::cli

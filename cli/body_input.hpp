@@ -1,5 +1,5 @@
 #pragma once
-// --body JSON | @file | @-   and   --set path=value (repeatable), merged into one JSON body.
+// --body JSON | @file | @-. The fields --set and --set-json add on top are body_sets.hpp's.
 #include <string>
 #include <vector>
 
@@ -11,8 +11,5 @@ namespace ccai::cli {
 
 /// Reads --body: inline JSON, @file, or @- (stdin). Syntax errors name the line and column.
 Result<nlohmann::json> read_body(const std::string& body_flag);
-
-/// Applies `a.b=value` assignments; the value is JSON when it parses as JSON, else a string.
-Result<nlohmann::json> apply_sets(nlohmann::json body, const std::vector<std::string>& sets);
 
 }  // namespace ccai::cli

@@ -209,41 +209,59 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--limit	number of agents returned [default: 50]'
             printf '%s\n' '--offset	number of records to skip [default: 0]'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
             printf '%s\n' '--max-items	with --all: stop after N items'
         case 'analytics agent-status-details'
             printf '%s\n' '--limit	max agents returned; maximum 50 [default: 50]'
             printf '%s\n' '--offset	number of agents to skip [default: 0]'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
             printf '%s\n' '--max-items	with --all: stop after N items'
         case 'analytics call-details'
             printf '%s\n' '--limit	records per request; maximum 100'
             printf '%s\n' '--offset	pages to skip; maximum 10 [default: 0]'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
             printf '%s\n' '--max-items	with --all: stop after N items'
         case 'analytics interaction-details'
             printf '%s\n' '--limit	records per request; maximum 100'
             printf '%s\n' '--offset	pages to skip; maximum 10 [default: 0]'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
             printf '%s\n' '--max-items	with --all: stop after N items'
         case 'analytics call-details-v1'
             printf '%s\n' '--limit	records per call; maximum 100'
             printf '%s\n' '--offset	pages to skip; default 0, maximum 10 [default: 0]'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
             printf '%s\n' '--max-items	with --all: stop after N items'
         case 'conversations get-by-session'
             printf '%s\n' '--session-id	parent app session id (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'conversations list'
             printf '%s\n' '--skip	number of conversations to skip (doc types it string) [default: 0]'
             printf '%s\n' '--limit	page size; in URL template only, type undocumented'
@@ -257,30 +275,48 @@ function __ccai_cli_options --argument-names cmdpath
         case 'queues size'
             printf '%s\n' '--queue-id	queue id (from the queues GET API) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'queues create'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'queues list'
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
             printf '%s\n' '--max-items	with --all: stop after N items'
         case 'queues lookup'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'queues get'
             printf '%s\n' '--queue-id	queue id from the queues list API (table calls it \'id\') (required)'
         case 'queues update'
             printf '%s\n' '--queue-id	queue id from the queues list API (table calls it \'id\')'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'queues delete'
             printf '%s\n' '--queue-id	queue id to delete (required)'
         case 'queues update-priority'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'agents create'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'agents list'
             printf '%s\n' '--page	page number [default: 1]'
             printf '%s\n' '--include-queues	include each agent\'s queues in the response'
@@ -291,18 +327,27 @@ function __ccai_cli_options --argument-names cmdpath
         case 'agents update'
             printf '%s\n' '--agent-id	agent id (a-...) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'agents delete'
             printf '%s\n' '--agent-id	agent id (a-...) (required)'
         case 'agents get-by-custom-id'
             printf '%s\n' '--custom-id	agent id in the customer\'s system (e.g. extension) (required)'
         case 'agents availability'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'skills create'
             printf '%s\n' '--skill-group-id	skill group id (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'skills list'
             printf '%s\n' '--skill-group-id	skill group id (required)'
             printf '%s\n' '--page	page number, starts at 1 [default: 1]'
@@ -316,13 +361,19 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--skill-group-id	skill group id (not listed in the path table) (required)'
             printf '%s\n' '--skill-id	skill id (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'skills delete'
             printf '%s\n' '--skill-group-id	skill group id (required)'
             printf '%s\n' '--skill-id	skill id (required)'
         case 'skill-groups create'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'skill-groups list'
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
             printf '%s\n' '--max-items	with --all: stop after N items'
@@ -331,12 +382,18 @@ function __ccai_cli_options --argument-names cmdpath
         case 'skill-groups update'
             printf '%s\n' '--skill-group-id	skill group id (not listed in the doc\'s path-param table) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'skill-groups delete'
             printf '%s\n' '--skill-group-id	skill group id (required)'
         case 'agent-groups create'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'agent-groups list'
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
             printf '%s\n' '--max-items	with --all: stop after N items'
@@ -345,11 +402,16 @@ function __ccai_cli_options --argument-names cmdpath
         case 'agent-groups update'
             printf '%s\n' '--agent-group-id	agent group id (param table calls it \'id\') (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'agent-groups delete'
             printf '%s\n' '--agent-group-id	agent group id (required)'
         case 'contacts create'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'contacts import'
             printf '%s\n' '--file	file to upload'
         case 'contacts list'
@@ -359,27 +421,44 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--contact-id	contact id (id in contacts list results) (required)'
         case 'contacts bulk-delete'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'contacts update'
             printf '%s\n' '--contact-id	contact id (id in contacts list results) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'contacts bulk-update'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'data import-v1'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'data import'
             printf '%s\n' '--type	entity type to import, e.g. skillGroups (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'data export-v1'
             printf '%s\n' '--type	entity type, e.g. skillGroups; in endpoint/sample but not in the table'
         case 'data export'
             printf '%s\n' '--type	entity type to fetch, e.g. skillGroups (required)'
         case 'transfer transfer'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'wfm list-agents'
             printf '%s\n' '--offset	start offset; appears only in sample URL (0)'
             printf '%s\n' '--limit	page size; appears only in sample URL (5)'
@@ -390,7 +469,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--to-time-stamp	window end, ISO-8601 UTC; sample only'
         case 'wfm get-contact-volume'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
             printf '%s\n' '--max-items	with --all: stop after N items'
         case 'hours get'
@@ -408,106 +490,175 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--transcription	true to include machine transcripts of voicemails (required)'
         case 'sms-campaigns create-simple'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'sms-campaigns create-template'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'sms-campaigns create-advanced'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'sms-campaigns get'
             printf '%s\n' '--campaign-id	campaign id, e.g. cd-... (required)'
         case 'sms-campaigns update'
             printf '%s\n' '--campaign-id	campaign id, e.g. cd-... (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'sms-campaigns start'
             printf '%s\n' '--campaign-id	campaign to trigger (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'sms-campaigns stop'
             printf '%s\n' '--campaign-id	campaign to trigger (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'sms-campaigns delete'
             printf '%s\n' '--campaign-id	campaign id to delete (required)'
         case 'sms-campaigns list'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
             printf '%s\n' '--max-items	with --all: stop after N items'
         case 'sms send'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'voice-campaigns create-agentless'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'voice-campaigns create-progressive'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'voice-campaigns create-preview'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'voice-campaigns update'
             printf '%s\n' '--campaign-id	campaign ID, e.g. cd-... (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'voice-campaigns get'
             printf '%s\n' '--campaign-id	campaign ID, e.g. cd-... (required)'
         case 'voice-campaigns start'
             printf '%s\n' '--campaign-id	campaign ID, e.g. cd-... (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'voice-campaigns stop'
             printf '%s\n' '--campaign-id	campaign ID, e.g. cd-... (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'voice-campaigns delete'
             printf '%s\n' '--campaign-id	campaign ID, e.g. cd-... (required)'
         case 'voice-campaigns list'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
             printf '%s\n' '--max-items	with --all: stop after N items'
         case 'voice-campaigns list-contacts'
             printf '%s\n' '--campaign-id	campaign ID, e.g. cd-... (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
             printf '%s\n' '--max-items	with --all: stop after N items'
         case 'campaigns status'
             printf '%s\n' '--campaign-id	campaign ID, e.g. cd-... (required)'
         case 'campaigns list'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
             printf '%s\n' '--max-items	with --all: stop after N items'
         case 'campaign-schedules enable-daily'
             printf '%s\n' '--campaign-name	name of the voice or SMS campaign (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'campaign-schedules enable-weekly'
             printf '%s\n' '--campaign-name	name of the voice or SMS campaign (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'campaign-schedules disable'
             printf '%s\n' '--campaign-name	name of the voice or SMS campaign (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'contact-lists create'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'contact-lists update'
             printf '%s\n' '--contact-list-id	contact list ID, e.g. cl-... (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'contact-lists get'
             printf '%s\n' '--contact-list-id	contact list ID, e.g. cl-... (required)'
         case 'contact-lists list'
             printf '%s\n' '--type	list type filter; call for voice contact lists {call}'
         case 'contact-lists add-contacts'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'contact-lists delete'
             printf '%s\n' '--contact-list-id	contact list ID, e.g. cl-... (required)'
         case 'contact-lists contacts'
@@ -522,7 +673,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--type	list type, e.g. call or sms (the sample\'s {{campaignType}})'
         case 'contact-lists create-v2'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'contact-lists get-v2'
             printf '%s\n' '--contact-list-id	contact list ID, e.g. cl-... (required)'
         case 'contact-lists list-v2'
@@ -532,82 +686,142 @@ function __ccai_cli_options --argument-names cmdpath
         case 'contact-lists update-v2'
             printf '%s\n' '--contact-list-id	contact list ID, e.g. cl-... (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'cases create'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'cases list'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
             printf '%s\n' '--max-items	with --all: stop after N items'
         case 'cases update'
             printf '%s\n' '--case-id	case id (ci-...) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'tasks create'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'tasks list'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
             printf '%s\n' '--max-items	with --all: stop after N items'
         case 'tasks update'
             printf '%s\n' '--task-id	task id (ti-...) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'campaigns-v2 create-sms-simple'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'campaigns-v2 create-sms-template'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'campaigns-v2 create-sms-advanced'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'campaigns-v2 create-voice-agentless'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'campaigns-v2 create-voice-progressive'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'campaigns-v2 create-voice-preview'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'campaigns-v2 get'
             printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
         case 'campaigns-v2 update-sms'
             printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'campaigns-v2 update-voice'
             printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'campaigns-v2 start-sms'
             printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'campaigns-v2 stop-sms'
             printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'campaigns-v2 start-voice'
             printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'campaigns-v2 stop-voice'
             printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'campaigns-v2 delete-sms'
             printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
         case 'campaigns-v2 delete-voice'
             printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
         case 'campaigns-v2 list'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
             printf '%s\n' '--max-items	with --all: stop after N items'
         case 'campaigns-v2 status'
@@ -615,26 +829,44 @@ function __ccai_cli_options --argument-names cmdpath
         case 'campaigns-v2 contacts'
             printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
             printf '%s\n' '--max-items	with --all: stop after N items'
         case 'dialout call'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'dialout call-v2'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'agent-transfer enable'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'quality raw-data'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
             printf '%s\n' '--max-items	with --all: stop after N items'
         case 'quality auto-qa'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
-            printf '%s\n' '--set	set a body field: path=value (repeatable)'
+            printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
+            printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
+            printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
             printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
             printf '%s\n' '--max-items	with --all: stop after N items'
         case 'api'
@@ -652,6 +884,8 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--resume	continue an interrupted run from FILE.journal'
             printf '%s\n' '--retry-in-doubt	re-send lines whose outcome is unknown (may duplicate creates)'
             printf '%s\n' '--skip-invalid	record invalid lines as invalid and run the others'
+            printf '%s\n' '--strict	lines with body fields the catalog does not describe are invalid (else: one warning)'
+            printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a warning'
         case 'config list'
             printf '%s\n' '--show-origin	also say where each value came from'
         case 'reference'
@@ -726,7 +960,10 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'analytics agent-status-summary|--set'
             echo set
-            printf '%s\n' 'filter=' 'filter.agents=' 'filter.dateFilter=' 'filter.dateFilter.startDate=' 'filter.dateFilter.endDate=' 'filter.dateFilter.timeZoneOffSet=' 'granularity='
+            printf '%s\n' 'filter.dateFilter.startDate=' 'filter.dateFilter.endDate=' 'filter.dateFilter.timeZoneOffSet=' 'granularity='
+        case 'analytics agent-status-summary|--set-json'
+            echo set
+            printf '%s\n' 'filter=' 'filter.agents=' 'filter.dateFilter='
         case 'analytics agent-status-summary|--max-items'
             echo any
         case 'analytics agent-status-details|--limit'
@@ -737,7 +974,10 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'analytics agent-status-details|--set'
             echo set
-            printf '%s\n' 'filter=' 'filter.agents=' 'filter.dateFilter=' 'filter.dateFilter.startDate=' 'filter.dateFilter.endDate=' 'filter.dateFilter.timeZoneOffSet='
+            printf '%s\n' 'filter.dateFilter.startDate=' 'filter.dateFilter.endDate=' 'filter.dateFilter.timeZoneOffSet='
+        case 'analytics agent-status-details|--set-json'
+            echo set
+            printf '%s\n' 'filter=' 'filter.agents=' 'filter.dateFilter='
         case 'analytics agent-status-details|--max-items'
             echo any
         case 'analytics call-details|--limit'
@@ -748,7 +988,10 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'analytics call-details|--set'
             echo set
-            printf '%s\n' 'startDate=' 'endDate=' 'timeZoneOffset=' 'selectedFields=' 'channels=' 'direction=' 'queues='
+            printf '%s\n' 'startDate=' 'endDate=' 'timeZoneOffset=' 'direction='
+        case 'analytics call-details|--set-json'
+            echo set
+            printf '%s\n' 'selectedFields=' 'channels=' 'queues='
         case 'analytics call-details|--max-items'
             echo any
         case 'analytics interaction-details|--limit'
@@ -759,7 +1002,10 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'analytics interaction-details|--set'
             echo set
-            printf '%s\n' 'startDate=' 'endDate=' 'timeZoneOffset=' 'selectedFields=' 'channels=' 'direction=' 'queues='
+            printf '%s\n' 'startDate=' 'endDate=' 'timeZoneOffset=' 'direction='
+        case 'analytics interaction-details|--set-json'
+            echo set
+            printf '%s\n' 'selectedFields=' 'channels=' 'queues='
         case 'analytics interaction-details|--max-items'
             echo any
         case 'analytics call-details-v1|--limit'
@@ -770,7 +1016,10 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'analytics call-details-v1|--set'
             echo set
-            printf '%s\n' 'startDate=' 'endDate=' 'timeZoneOffset=' 'channels=' 'selectedFields=' 'queues='
+            printf '%s\n' 'startDate=' 'endDate=' 'timeZoneOffset='
+        case 'analytics call-details-v1|--set-json'
+            echo set
+            printf '%s\n' 'channels=' 'selectedFields=' 'queues='
         case 'analytics call-details-v1|--max-items'
             echo any
         case 'conversations get-by-session|--session-id'
@@ -780,6 +1029,8 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'conversations get-by-session|--set'
             echo set
             printf '%s\n' 'startDate=' 'endDate=' 'timeZoneOffset='
+        case 'conversations get-by-session|--set-json'
+            echo any
         case 'conversations list|--skip'
             echo any
         case 'conversations list|--limit'
@@ -800,18 +1051,25 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'queues size|--body'
             echo any
         case 'queues size|--set'
+            echo any
+        case 'queues size|--set-json'
             echo set
             printf '%s\n' 'channels=' 'languages='
         case 'queues create|--body'
             echo any
         case 'queues create|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'isAdvancedRoutingEnabled=' 'hoursOfOperation=' 'hoursOfOperation.id=' 'hoursOfOperation.name=' 'agentGroups=' 'advancedSettings.preferredAgentTimeout=' 'advancedSettings.isSkillMatchEnabled=' 'advancedSettings.isAffinityMatchEnabled=' 'enableTransferRules=' 'transferQueues='
+            printf '%s\n' 'name=' 'description=' 'isAdvancedRoutingEnabled=' 'hoursOfOperation.id=' 'hoursOfOperation.name=' 'agents[].userId=' 'agents[].aId=' 'agents[].name=' 'agents[].isPreferredAgent=' 'skills[].id=' 'skills[].name=' 'skills[].isExpireEnabled=' 'advancedSettings.isSkillMatchEnabled=' 'advancedSettings.isAffinityMatchEnabled=' 'enableTransferRules='
+        case 'queues create|--set-json'
+            echo set
+            printf '%s\n' 'hoursOfOperation=' 'skills[].expireTime=' 'agentGroups=' 'advancedSettings.preferredAgentTimeout=' 'transferQueues='
         case 'queues list|--max-items'
             echo any
         case 'queues lookup|--body'
             echo any
         case 'queues lookup|--set'
+            echo any
+        case 'queues lookup|--set-json'
             echo set
             printf '%s\n' 'queueIds=' 'agentIds='
         case 'queues get|--queue-id'
@@ -822,18 +1080,26 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'queues update|--set'
             echo any
+        case 'queues update|--set-json'
+            echo any
         case 'queues delete|--queue-id'
             echo any
         case 'queues update-priority|--body'
             echo any
         case 'queues update-priority|--set'
             echo set
+            printf '%s\n' 'queuePriorityData[].queueId=' 'queuePriorityData[].priority='
+        case 'queues update-priority|--set-json'
+            echo set
             printf '%s\n' 'queuePriorityData='
         case 'agents create|--body'
             echo any
         case 'agents create|--set'
             echo set
-            printf '%s\n' 'emailId=' 'firstName=' 'lastName=' 'nickName=' 'phoneNumber=' 'agentGroupId=' 'canSupportChat=' 'maxChatSupport=' 'canSupportVoice=' 'customId=' 'roleId=' 'chatLanguageSupport=' 'voiceLanguageSupport=' 'skills=' 'desktopLayouts=' 'queues=' 'createDefaultLayoutAndAssign='
+            printf '%s\n' 'emailId=' 'firstName=' 'lastName=' 'nickName=' 'phoneNumber=' 'agentGroupId=' 'canSupportChat=' 'maxChatSupport=' 'canSupportVoice=' 'customId=' 'roleId=' 'chatLanguageSupport[].language=' 'chatLanguageSupport[].proficiency=' 'chatLanguageSupport[].isActive=' 'voiceLanguageSupport[].language=' 'voiceLanguageSupport[].proficiency=' 'voiceLanguageSupport[].isActive=' 'queues[].id=' 'queues[].isPreferredAgent=' 'createDefaultLayoutAndAssign='
+        case 'agents create|--set-json'
+            echo set
+            printf '%s\n' 'chatLanguageSupport=' 'voiceLanguageSupport=' 'skills=' 'desktopLayouts=' 'queues='
         case 'agents list|--page'
             echo any
         case 'agents list|--include-queues'
@@ -848,7 +1114,10 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'agents update|--set'
             echo set
-            printf '%s\n' 'firstName=' 'lastName=' 'fullName=' 'lFullName=' 'emailId=' 'nickName=' 'phoneNumber=' 'userId=' 'accountId=' 'isAccountOwner=' 'orgId=' 'customId=' 'agentGroups=' 'canSupportChat=' 'canSupportCase=' 'canSupportVoiceMail=' 'chatLanguageSupport=' 'canSupportVoice=' 'voiceLanguageSupport=' 'attachmentsEnabled=' 'emojisEnabled=' 'createdBy=' 'status=' 'roleId=' 'iId=' 'createdByAId=' 'desktopLayouts=' 'maxDigitalChatSupport=' 'maxEmailChatSupport=' 'maxMessagingChatSupport=' 'markedAutoAway=' 'dAgentGroups=' 'caseLanguageSupport=' 'lastOnlineAt=' 'voiceSupport=' 'createdAt=' 'updatedAt=' 'id=' 'agentGroupId=' 'queues=' 'skills='
+            printf '%s\n' 'firstName=' 'lastName=' 'fullName=' 'lFullName=' 'emailId=' 'nickName=' 'phoneNumber=' 'userId=' 'accountId=' 'isAccountOwner=' 'orgId=' 'customId=' 'agentGroups[].groupId=' 'agentGroups[].role=' 'canSupportChat=' 'canSupportCase=' 'canSupportVoiceMail=' 'chatLanguageSupport[].language=' 'chatLanguageSupport[].proficiency=' 'chatLanguageSupport[].isActive=' 'canSupportVoice=' 'voiceLanguageSupport[].language=' 'voiceLanguageSupport[].proficiency=' 'voiceLanguageSupport[].isActive=' 'attachmentsEnabled=' 'emojisEnabled=' 'createdBy=' 'status=' 'roleId=' 'iId=' 'createdByAId=' 'desktopLayouts[].id=' 'desktopLayouts[].isDefault=' 'maxDigitalChatSupport=' 'maxEmailChatSupport=' 'maxMessagingChatSupport=' 'markedAutoAway=' 'lastOnlineAt=' 'createdAt=' 'updatedAt=' 'id=' 'agentGroupId='
+        case 'agents update|--set-json'
+            echo set
+            printf '%s\n' 'agentGroups=' 'chatLanguageSupport=' 'voiceLanguageSupport=' 'desktopLayouts=' 'dAgentGroups=' 'caseLanguageSupport=' 'voiceSupport=' 'queues=' 'skills='
         case 'agents delete|--agent-id'
             echo any
         case 'agents get-by-custom-id|--custom-id'
@@ -856,6 +1125,8 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'agents availability|--body'
             echo any
         case 'agents availability|--set'
+            echo any
+        case 'agents availability|--set-json'
             echo set
             printf '%s\n' 'skillIds=' 'queueIds=' 'agentIds='
         case 'skills create|--skill-group-id'
@@ -864,7 +1135,10 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'skills create|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'skillGroupId=' 'agents='
+            printf '%s\n' 'name=' 'description=' 'skillGroupId=' 'agents[].userId=' 'agents[].proficiencyLevel=' 'agents[].proficiencyLevel=expert' 'agents[].proficiencyLevel=novice' 'agents[].proficiencyLevel=average' 'agents[].proficiencyLevel=good'
+        case 'skills create|--set-json'
+            echo set
+            printf '%s\n' 'agents='
         case 'skills list|--skill-group-id'
             echo any
         case 'skills list|--page'
@@ -885,7 +1159,10 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'skills update|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'skillGroupId=' 'agents='
+            printf '%s\n' 'name=' 'description=' 'skillGroupId=' 'agents[].userId=' 'agents[].proficiencyLevel=' 'agents[].proficiencyLevel=expert' 'agents[].proficiencyLevel=novice' 'agents[].proficiencyLevel=average' 'agents[].proficiencyLevel=good'
+        case 'skills update|--set-json'
+            echo set
+            printf '%s\n' 'agents='
         case 'skills delete|--skill-group-id'
             echo any
         case 'skills delete|--skill-id'
@@ -895,6 +1172,8 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'skill-groups create|--set'
             echo set
             printf '%s\n' 'name=' 'description=' 'color='
+        case 'skill-groups create|--set-json'
+            echo any
         case 'skill-groups list|--max-items'
             echo any
         case 'skill-groups get|--skill-group-id'
@@ -906,6 +1185,8 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'skill-groups update|--set'
             echo set
             printf '%s\n' 'id=' 'name=' 'description=' 'color='
+        case 'skill-groups update|--set-json'
+            echo any
         case 'skill-groups delete|--skill-group-id'
             echo any
         case 'agent-groups create|--body'
@@ -913,6 +1194,8 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'agent-groups create|--set'
             echo set
             printf '%s\n' 'name=' 'description='
+        case 'agent-groups create|--set-json'
+            echo any
         case 'agent-groups list|--max-items'
             echo any
         case 'agent-groups get|--agent-group-id'
@@ -923,7 +1206,10 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'agent-groups update|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'managers='
+            printf '%s\n' 'name=' 'description=' 'managers[].userId=' 'managers[].accessLevel=' 'managers[].accessLevel=full' 'managers[].accessLevel=view'
+        case 'agent-groups update|--set-json'
+            echo set
+            printf '%s\n' 'managers='
         case 'agent-groups delete|--agent-group-id'
             echo any
         case 'contacts create|--body'
@@ -937,6 +1223,8 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'contacts bulk-delete|--body'
             echo any
         case 'contacts bulk-delete|--set'
+            echo any
+        case 'contacts bulk-delete|--set-json'
             echo set
             printf '%s\n' 'ids=' 'id='
         case 'contacts update|--contact-id'
@@ -945,21 +1233,30 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'contacts update|--set'
             echo set
-            printf '%s\n' 'firstName=' 'lastName=' 'salutation=' 'cellPhone=' 'cellPhone.phoneNumber=' 'cellPhone.countryCode=' 'cellPhone.extension='
+            printf '%s\n' 'firstName=' 'lastName=' 'salutation=' 'cellPhone.phoneNumber=' 'cellPhone.countryCode=' 'cellPhone.extension='
+        case 'contacts update|--set-json'
+            echo set
+            printf '%s\n' 'cellPhone='
         case 'contacts bulk-update|--body'
             echo any
         case 'data import-v1|--body'
             echo any
         case 'data import-v1|--set'
             echo set
-            printf '%s\n' 'Data=' 'MetaData.orgId=' 'MetaData.accountId=' 'MetaData.type=' 'MetaData.userId=' 'MetaData.appLanguage='
+            printf '%s\n' 'MetaData.orgId=' 'MetaData.accountId=' 'MetaData.type=' 'MetaData.userId=' 'MetaData.appLanguage='
+        case 'data import-v1|--set-json'
+            echo set
+            printf '%s\n' 'Data='
         case 'data import|--type'
             echo any
         case 'data import|--body'
             echo any
         case 'data import|--set'
             echo set
-            printf '%s\n' 'data=' 'metaData=' 'metaData.userId=' 'metaData.orgId=' 'metaData.type=' 'metaData.type=skillGroups' 'metaData.accountId='
+            printf '%s\n' 'data[]._id=' 'data[].name=' 'data[].description=' 'data[].status=' 'data[].color=' 'data[].lname=' 'data[].isDefault=' 'data[].iId=' 'data[].createdByAId=' 'data[].skills[]._id=' 'data[].skills[].name=' 'data[].skills[].isDefault=' 'data[].skills[].description=' 'data[].skills[].status=' 'data[].skills[].lname=' 'data[].skills[].iId=' 'data[].skills[].createdByAId=' 'metaData.userId=' 'metaData.orgId=' 'metaData.type=' 'metaData.type=skillGroups' 'metaData.accountId='
+        case 'data import|--set-json'
+            echo set
+            printf '%s\n' 'data=' 'data[].agentGroups=' 'data[].agents=' 'data[].skills=' 'data[].skills[].agents=' 'metaData='
         case 'data export-v1|--type'
             echo any
         case 'data export|--type'
@@ -969,6 +1266,8 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'transfer transfer|--set'
             echo set
             printf '%s\n' 'callbackUrl=' 'orgId=' 'botSessionId=' 'aId=' 'queueId=' 'transferredType='
+        case 'transfer transfer|--set-json'
+            echo any
         case 'wfm list-agents|--offset'
             echo any
         case 'wfm list-agents|--limit'
@@ -984,6 +1283,8 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'wfm get-contact-volume|--set'
             echo set
             printf '%s\n' 'orgId=' 'fromTimeStamp=' 'toTimeStamp=' 'skip=' 'limit='
+        case 'wfm get-contact-volume|--set-json'
+            echo any
         case 'wfm get-contact-volume|--max-items'
             echo any
         case 'hours get|--queue-id'
@@ -1006,17 +1307,26 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'sms-campaigns create-simple|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message=' 'message.templateId=' 'message.message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'schedule=' 'schedule.isSchedulingEnabled='
+            printf '%s\n' 'name=' 'description=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled='
+        case 'sms-campaigns create-simple|--set-json'
+            echo set
+            printf '%s\n' 'contactLists=' 'message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.days=' 'schedule='
         case 'sms-campaigns create-template|--body'
             echo any
         case 'sms-campaigns create-template|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message=' 'message.template_name=' 'message.templateId=' 'message.message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'schedule=' 'schedule.isSchedulingEnabled='
+            printf '%s\n' 'name=' 'description=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.template_name=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled='
+        case 'sms-campaigns create-template|--set-json'
+            echo set
+            printf '%s\n' 'contactLists=' 'message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.days=' 'schedule='
         case 'sms-campaigns create-advanced|--body'
             echo any
         case 'sms-campaigns create-advanced|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message=' 'message.templateId=' 'message.message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'schedule=' 'schedule.isSchedulingEnabled=' 'experienceFlowName='
+            printf '%s\n' 'name=' 'description=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled=' 'experienceFlowName='
+        case 'sms-campaigns create-advanced|--set-json'
+            echo set
+            printf '%s\n' 'contactLists=' 'message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.days=' 'schedule='
         case 'sms-campaigns get|--campaign-id'
             echo any
         case 'sms-campaigns update|--campaign-id'
@@ -1025,18 +1335,25 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'sms-campaigns update|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'format=' 'campaignType=' 'campaignType=voice' 'campaignType=sms' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'experienceFlowName=' 'schedule.isSchedulingEnabled='
+            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'format=' 'campaignType=' 'campaignType=voice' 'campaignType=sms' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'experienceFlowName=' 'schedule.isSchedulingEnabled='
+        case 'sms-campaigns update|--set-json'
+            echo set
+            printf '%s\n' 'contactLists=' 'dialingStrategy.callingHours.days='
         case 'sms-campaigns start|--campaign-id'
             echo any
         case 'sms-campaigns start|--body'
             echo any
         case 'sms-campaigns start|--set'
             echo any
+        case 'sms-campaigns start|--set-json'
+            echo any
         case 'sms-campaigns stop|--campaign-id'
             echo any
         case 'sms-campaigns stop|--body'
             echo any
         case 'sms-campaigns stop|--set'
+            echo any
+        case 'sms-campaigns stop|--set-json'
             echo any
         case 'sms-campaigns delete|--campaign-id'
             echo any
@@ -1045,6 +1362,8 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'sms-campaigns list|--set'
             echo set
             printf '%s\n' 'type=' 'type=sms' 'limit=' 'skip=' 'page='
+        case 'sms-campaigns list|--set-json'
+            echo any
         case 'sms-campaigns list|--max-items'
             echo any
         case 'sms send|--body'
@@ -1052,28 +1371,42 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'sms send|--set'
             echo set
             printf '%s\n' 'fromNo=' 'toNo='
+        case 'sms send|--set-json'
+            echo any
         case 'voice-campaigns create-agentless|--body'
             echo any
         case 'voice-campaigns create-agentless|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingStrategy=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'experienceFlowName=' 'enableMachineDetect=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'experienceFlowName=' 'enableMachineDetect=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+        case 'voice-campaigns create-agentless|--set-json'
+            echo set
+            printf '%s\n' 'contactLists=' 'dialingStrategy=' 'dialingStrategy.callingHours.days='
         case 'voice-campaigns create-progressive|--body'
             echo any
         case 'voice-campaigns create-progressive|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Progressive' 'dialingStrategy=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Progressive' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+        case 'voice-campaigns create-progressive|--set-json'
+            echo set
+            printf '%s\n' 'contactLists=' 'dialingStrategy=' 'dialingStrategy.callingHours.days='
         case 'voice-campaigns create-preview|--body'
             echo any
         case 'voice-campaigns create-preview|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Preview' 'dialingStrategy=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+        case 'voice-campaigns create-preview|--set-json'
+            echo set
+            printf '%s\n' 'contactLists=' 'dialingStrategy=' 'dialingStrategy.callingHours.days='
         case 'voice-campaigns update|--campaign-id'
             echo any
         case 'voice-campaigns update|--body'
             echo any
         case 'voice-campaigns update|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingMode=Progressive' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingMode=Progressive' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+        case 'voice-campaigns update|--set-json'
+            echo set
+            printf '%s\n' 'contactLists=' 'dialingStrategy.callingHours.days='
         case 'voice-campaigns get|--campaign-id'
             echo any
         case 'voice-campaigns start|--campaign-id'
@@ -1082,11 +1415,15 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'voice-campaigns start|--set'
             echo any
+        case 'voice-campaigns start|--set-json'
+            echo any
         case 'voice-campaigns stop|--campaign-id'
             echo any
         case 'voice-campaigns stop|--body'
             echo any
         case 'voice-campaigns stop|--set'
+            echo any
+        case 'voice-campaigns stop|--set-json'
             echo any
         case 'voice-campaigns delete|--campaign-id'
             echo any
@@ -1095,6 +1432,8 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'voice-campaigns list|--set'
             echo set
             printf '%s\n' 'type=' 'type=voice' 'limit=' 'skip=' 'page='
+        case 'voice-campaigns list|--set-json'
+            echo any
         case 'voice-campaigns list|--max-items'
             echo any
         case 'voice-campaigns list-contacts|--campaign-id'
@@ -1104,6 +1443,8 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'voice-campaigns list-contacts|--set'
             echo set
             printf '%s\n' 'page=' 'limit='
+        case 'voice-campaigns list-contacts|--set-json'
+            echo any
         case 'voice-campaigns list-contacts|--max-items'
             echo any
         case 'campaigns status|--campaign-id'
@@ -1112,7 +1453,10 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'campaigns list|--set'
             echo set
-            printf '%s\n' 'skip=' 'page=' 'limit=' 'type=' 'type=voice' 'type=sms' 'startDate=' 'endDate=' 'sortBy.name=' 'sortBy.name=asc' 'sortBy.name=desc' 'sortBy.createdAt=' 'sortBy.createdAt=asc' 'sortBy.createdAt=desc' 'sortBy.updatedAt=' 'sortBy.updatedAt=asc' 'sortBy.updatedAt=desc' 'filters.status=' 'filters.priority=' 'filters.dialingMode='
+            printf '%s\n' 'skip=' 'page=' 'limit=' 'type=' 'type=voice' 'type=sms' 'startDate=' 'endDate=' 'sortBy.name=' 'sortBy.name=asc' 'sortBy.name=desc' 'sortBy.createdAt=' 'sortBy.createdAt=asc' 'sortBy.createdAt=desc' 'sortBy.updatedAt=' 'sortBy.updatedAt=asc' 'sortBy.updatedAt=desc'
+        case 'campaigns list|--set-json'
+            echo set
+            printf '%s\n' 'filters.status=' 'filters.priority=' 'filters.dialingMode='
         case 'campaigns list|--max-items'
             echo any
         case 'campaign-schedules enable-daily|--campaign-name'
@@ -1121,25 +1465,35 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'campaign-schedules enable-daily|--set'
             echo set
-            printf '%s\n' 'startDateTime=' 'endDateTime=' 'recurrenceObject=' 'recurrenceObject.recurType=' 'recurrenceObject.recurType=Daily' 'recurrenceObject.dailyDetails=' 'recurrenceObject.dailyDetails.onceEveryNdays='
+            printf '%s\n' 'startDateTime=' 'endDateTime=' 'recurrenceObject.recurType=' 'recurrenceObject.recurType=Daily' 'recurrenceObject.dailyDetails.onceEveryNdays='
+        case 'campaign-schedules enable-daily|--set-json'
+            echo set
+            printf '%s\n' 'recurrenceObject=' 'recurrenceObject.dailyDetails='
         case 'campaign-schedules enable-weekly|--campaign-name'
             echo any
         case 'campaign-schedules enable-weekly|--body'
             echo any
         case 'campaign-schedules enable-weekly|--set'
             echo set
-            printf '%s\n' 'startDateTime=' 'endDateTime=' 'recurrenceObject=' 'recurrenceObject.recurType=' 'recurrenceObject.recurType=Weekly' 'recurrenceObject.weeklyDetails=' 'recurrenceObject.weeklyDetails.onceEveryNweeks=' 'recurrenceObject.weeklyDetails.whichDays=' 'recurrenceObject.dailyDetails=' 'recurrenceObject.dailyDetails.onceEveryNweeks=' 'recurrenceObject.dailyDetails.whichDays='
+            printf '%s\n' 'startDateTime=' 'endDateTime=' 'recurrenceObject.recurType=' 'recurrenceObject.recurType=Weekly' 'recurrenceObject.weeklyDetails.onceEveryNweeks=' 'recurrenceObject.dailyDetails.onceEveryNweeks='
+        case 'campaign-schedules enable-weekly|--set-json'
+            echo set
+            printf '%s\n' 'recurrenceObject=' 'recurrenceObject.weeklyDetails=' 'recurrenceObject.weeklyDetails.whichDays=' 'recurrenceObject.dailyDetails=' 'recurrenceObject.dailyDetails.whichDays='
         case 'campaign-schedules disable|--campaign-name'
             echo any
         case 'campaign-schedules disable|--body'
             echo any
         case 'campaign-schedules disable|--set'
             echo any
+        case 'campaign-schedules disable|--set-json'
+            echo any
         case 'contact-lists create|--body'
             echo any
         case 'contact-lists create|--set'
             echo set
             printf '%s\n' 'name=' 'description=' 'source=' 'source=passiveApi' 'source=passiveApiIntegration' 'allowDuplicates='
+        case 'contact-lists create|--set-json'
+            echo any
         case 'contact-lists update|--contact-list-id'
             echo any
         case 'contact-lists update|--body'
@@ -1147,6 +1501,8 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'contact-lists update|--set'
             echo set
             printf '%s\n' 'name=' 'description=' 'allowDuplicates='
+        case 'contact-lists update|--set-json'
+            echo any
         case 'contact-lists get|--contact-list-id'
             echo any
         case 'contact-lists list|--type'
@@ -1156,7 +1512,10 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'contact-lists add-contacts|--set'
             echo set
-            printf '%s\n' 'contact_list_name=' 'data='
+            printf '%s\n' 'contact_list_name=' 'data[].phoneNumber='
+        case 'contact-lists add-contacts|--set-json'
+            echo set
+            printf '%s\n' 'data='
         case 'contact-lists delete|--contact-list-id'
             echo any
         case 'contact-lists contacts|--contact-list-id'
@@ -1174,6 +1533,8 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'contact-lists create-v2|--set'
             echo set
             printf '%s\n' 'name=' 'description=' 'source=' 'source=passiveApi' 'source=passiveApiIntegration' 'allowDuplicates='
+        case 'contact-lists create-v2|--set-json'
+            echo any
         case 'contact-lists get-v2|--contact-list-id'
             echo any
         case 'contact-lists list-v2|--type'
@@ -1188,16 +1549,24 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'contact-lists update-v2|--set'
             echo set
             printf '%s\n' 'name=' 'description=' 'allowDuplicates='
+        case 'contact-lists update-v2|--set-json'
+            echo any
         case 'cases create|--body'
             echo any
         case 'cases create|--set'
             echo set
-            printf '%s\n' 'caseTmp=' 'name=' 'desc=' 'userInfo=' 'userInfo.id=' 'userInfo._id=' 'userInfo.name=' 'emailId=' 'phoneNumber=' 'source=' 'dueDate='
+            printf '%s\n' 'caseTmp=' 'name=' 'desc=' 'userInfo.id=' 'userInfo._id=' 'userInfo.name=' 'emailId=' 'phoneNumber=' 'source=' 'dueDate='
+        case 'cases create|--set-json'
+            echo set
+            printf '%s\n' 'userInfo='
         case 'cases list|--body'
             echo any
         case 'cases list|--set'
             echo set
-            printf '%s\n' 'searchText=' 'unresolved=' 'unassigned=' 'mycase=' 'priority=' 'status=' 'channel=' 'queues=' 'startDate=' 'endDate=' 'sortBy=' 'dueDate='
+            printf '%s\n' 'searchText=' 'unresolved=' 'unassigned=' 'mycase=' 'startDate=' 'endDate=' 'sortBy=' 'dueDate='
+        case 'cases list|--set-json'
+            echo set
+            printf '%s\n' 'priority=' 'status=' 'channel=' 'queues='
         case 'cases list|--max-items'
             echo any
         case 'cases update|--case-id'
@@ -1206,17 +1575,26 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'cases update|--set'
             echo set
-            printf '%s\n' 'caseTmp=' 'name=' 'desc=' 'tags=' 'userInfo=' 'status=' 'priority=' 'assigneeType=' 'isActive=' 'dueDate=' 'ETA='
+            printf '%s\n' 'caseTmp=' 'name=' 'desc=' 'assigneeType=' 'isActive=' 'dueDate=' 'ETA='
+        case 'cases update|--set-json'
+            echo set
+            printf '%s\n' 'tags=' 'userInfo=' 'status=' 'priority='
         case 'tasks create|--body'
             echo any
         case 'tasks create|--set'
             echo set
-            printf '%s\n' 'caseId=' 'caseRefId=' 'taskTmp=' 'name=' 'userInfo=' 'userInfo._id=' 'userInfo.name=' 'userInfo.emailId=' 'userInfo.phoneNumber=' 'source=' 'desc='
+            printf '%s\n' 'caseId=' 'caseRefId=' 'taskTmp=' 'name=' 'userInfo._id=' 'userInfo.name=' 'userInfo.emailId=' 'userInfo.phoneNumber=' 'source=' 'desc='
+        case 'tasks create|--set-json'
+            echo set
+            printf '%s\n' 'userInfo='
         case 'tasks list|--body'
             echo any
         case 'tasks list|--set'
             echo set
-            printf '%s\n' 'skip=' 'limit=' 'searchText=' 'unresolved=' 'unassigned=' 'mycase=' 'priority=' 'status=' 'channel=' 'queues=' 'startDate=' 'endDate=' 'sortBy=' 'dueDate='
+            printf '%s\n' 'skip=' 'limit=' 'searchText=' 'unresolved=' 'unassigned=' 'mycase=' 'startDate=' 'endDate=' 'sortBy=' 'dueDate='
+        case 'tasks list|--set-json'
+            echo set
+            printf '%s\n' 'priority=' 'status=' 'channel=' 'queues='
         case 'tasks list|--max-items'
             echo any
         case 'tasks update|--task-id'
@@ -1225,37 +1603,58 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'tasks update|--set'
             echo set
-            printf '%s\n' 'name=' 'desc=' 'tags=' 'userInfo=' 'status=' 'priority=' 'assigneeType=' 'isActive=' 'dueDate=' 'ETA='
+            printf '%s\n' 'name=' 'desc=' 'assigneeType=' 'isActive=' 'dueDate=' 'ETA='
+        case 'tasks update|--set-json'
+            echo set
+            printf '%s\n' 'tags=' 'userInfo=' 'status=' 'priority='
         case 'campaigns-v2 create-sms-simple|--body'
             echo any
         case 'campaigns-v2 create-sms-simple|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'dncLists=' 'dncLists.name=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message=' 'message.templateId=' 'message.message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'schedule=' 'schedule.isSchedulingEnabled='
+            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled='
+        case 'campaigns-v2 create-sms-simple|--set-json'
+            echo set
+            printf '%s\n' 'contactLists=' 'dncLists=' 'message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.days=' 'schedule='
         case 'campaigns-v2 create-sms-template|--body'
             echo any
         case 'campaigns-v2 create-sms-template|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'dncLists=' 'dncLists.name=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message=' 'message.template_name=' 'message.templateId=' 'message.message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'schedule=' 'schedule.isSchedulingEnabled='
+            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.template_name=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled='
+        case 'campaigns-v2 create-sms-template|--set-json'
+            echo set
+            printf '%s\n' 'contactLists=' 'dncLists=' 'message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.days=' 'schedule='
         case 'campaigns-v2 create-sms-advanced|--body'
             echo any
         case 'campaigns-v2 create-sms-advanced|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'dncLists=' 'dncLists.name=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message=' 'message.templateId=' 'message.message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'schedule=' 'schedule.isSchedulingEnabled=' 'experienceFlowName='
+            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled=' 'experienceFlowName='
+        case 'campaigns-v2 create-sms-advanced|--set-json'
+            echo set
+            printf '%s\n' 'contactLists=' 'dncLists=' 'message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.days=' 'schedule='
         case 'campaigns-v2 create-voice-agentless|--body'
             echo any
         case 'campaigns-v2 create-voice-agentless|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'dncLists=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingStrategy=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'experienceFlowName=' 'enableMachineDetect=' 'enableMachineDetect=no' 'enableMachineDetect=detect' 'enableMachineDetect=disconnect' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'experienceFlowName=' 'enableMachineDetect=' 'enableMachineDetect=no' 'enableMachineDetect=detect' 'enableMachineDetect=disconnect' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+        case 'campaigns-v2 create-voice-agentless|--set-json'
+            echo set
+            printf '%s\n' 'contactLists=' 'dncLists=' 'dialingStrategy=' 'dialingStrategy.callingHours.days='
         case 'campaigns-v2 create-voice-progressive|--body'
             echo any
         case 'campaigns-v2 create-voice-progressive|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'dncLists=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Progressive' 'dialingStrategy=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Progressive' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+        case 'campaigns-v2 create-voice-progressive|--set-json'
+            echo set
+            printf '%s\n' 'contactLists=' 'dncLists=' 'dialingStrategy=' 'dialingStrategy.callingHours.days='
         case 'campaigns-v2 create-voice-preview|--body'
             echo any
         case 'campaigns-v2 create-voice-preview|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'dncLists=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Preview' 'dialingStrategy=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+        case 'campaigns-v2 create-voice-preview|--set-json'
+            echo set
+            printf '%s\n' 'contactLists=' 'dncLists=' 'dialingStrategy=' 'dialingStrategy.callingHours.days='
         case 'campaigns-v2 get|--campaign-id'
             echo any
         case 'campaigns-v2 update-sms|--campaign-id'
@@ -1264,19 +1663,27 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'campaigns-v2 update-sms|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'format=' 'campaignType=' 'campaignType=voice' 'campaignType=sms' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'experienceFlowName=' 'schedule.isSchedulingEnabled='
+            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'format=' 'campaignType=' 'campaignType=voice' 'campaignType=sms' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'experienceFlowName=' 'schedule.isSchedulingEnabled='
+        case 'campaigns-v2 update-sms|--set-json'
+            echo set
+            printf '%s\n' 'contactLists=' 'dialingStrategy.callingHours.days='
         case 'campaigns-v2 update-voice|--campaign-id'
             echo any
         case 'campaigns-v2 update-voice|--body'
             echo any
         case 'campaigns-v2 update-voice|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'contactLists=' 'dncLists=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingMode=Progressive' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingMode=Progressive' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+        case 'campaigns-v2 update-voice|--set-json'
+            echo set
+            printf '%s\n' 'contactLists=' 'dncLists=' 'dialingStrategy.callingHours.days='
         case 'campaigns-v2 start-sms|--campaign-id'
             echo any
         case 'campaigns-v2 start-sms|--body'
             echo any
         case 'campaigns-v2 start-sms|--set'
+            echo any
+        case 'campaigns-v2 start-sms|--set-json'
             echo any
         case 'campaigns-v2 stop-sms|--campaign-id'
             echo any
@@ -1284,17 +1691,23 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'campaigns-v2 stop-sms|--set'
             echo any
+        case 'campaigns-v2 stop-sms|--set-json'
+            echo any
         case 'campaigns-v2 start-voice|--campaign-id'
             echo any
         case 'campaigns-v2 start-voice|--body'
             echo any
         case 'campaigns-v2 start-voice|--set'
             echo any
+        case 'campaigns-v2 start-voice|--set-json'
+            echo any
         case 'campaigns-v2 stop-voice|--campaign-id'
             echo any
         case 'campaigns-v2 stop-voice|--body'
             echo any
         case 'campaigns-v2 stop-voice|--set'
+            echo any
+        case 'campaigns-v2 stop-voice|--set-json'
             echo any
         case 'campaigns-v2 delete-sms|--campaign-id'
             echo any
@@ -1304,7 +1717,10 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'campaigns-v2 list|--set'
             echo set
-            printf '%s\n' 'skip=' 'page=' 'limit=' 'type=' 'type=voice' 'type=sms' 'startDate=' 'endDate=' 'sortBy.name=' 'sortBy.name=asc' 'sortBy.name=desc' 'sortBy.createdAt=' 'sortBy.createdAt=asc' 'sortBy.createdAt=desc' 'sortBy.updatedAt=' 'sortBy.updatedAt=asc' 'sortBy.updatedAt=desc' 'filters.status=' 'filters.priority=' 'filters.dialingMode='
+            printf '%s\n' 'skip=' 'page=' 'limit=' 'type=' 'type=voice' 'type=sms' 'startDate=' 'endDate=' 'sortBy.name=' 'sortBy.name=asc' 'sortBy.name=desc' 'sortBy.createdAt=' 'sortBy.createdAt=asc' 'sortBy.createdAt=desc' 'sortBy.updatedAt=' 'sortBy.updatedAt=asc' 'sortBy.updatedAt=desc'
+        case 'campaigns-v2 list|--set-json'
+            echo set
+            printf '%s\n' 'filters.status=' 'filters.priority=' 'filters.dialingMode='
         case 'campaigns-v2 list|--max-items'
             echo any
         case 'campaigns-v2 status|--campaign-id'
@@ -1316,35 +1732,52 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'campaigns-v2 contacts|--set'
             echo set
             printf '%s\n' 'page=' 'limit='
+        case 'campaigns-v2 contacts|--set-json'
+            echo any
         case 'campaigns-v2 contacts|--max-items'
             echo any
         case 'dialout call|--body'
             echo any
         case 'dialout call|--set'
             echo set
-            printf '%s\n' 'botId=' 'bot=' 'target=' 'caller=' 'notifyurl=' 'notifyHeaders=' 'timeoutInMs=' 'trunk=' 'metadata=' 'timers=' 'machinedetection=' 'machinedetection=disconnect' 'machinedetection=detect' 'machinedetection=disabled' 'machineDetection=' 'machineDetection=disconnect' 'machineDetection=detect' 'machineDetection=disabled' 'thresholdWordCount=' 'callControlParameter=' 'callControlParameter.sttProvider=' 'callControlParameter.sttLanguage='
+            printf '%s\n' 'botId=' 'bot=' 'target=' 'caller=' 'notifyurl=' 'timeoutInMs=' 'trunk=' 'machinedetection=' 'machinedetection=disconnect' 'machinedetection=detect' 'machinedetection=disabled' 'machineDetection=' 'machineDetection=disconnect' 'machineDetection=detect' 'machineDetection=disabled' 'thresholdWordCount=' 'callControlParameter.sttProvider=' 'callControlParameter.sttLanguage='
+        case 'dialout call|--set-json'
+            echo set
+            printf '%s\n' 'notifyHeaders=' 'metadata=' 'timers=' 'callControlParameter='
         case 'dialout call-v2|--body'
             echo any
         case 'dialout call-v2|--set'
             echo set
-            printf '%s\n' 'botId=' 'bot=' 'target=' 'caller=' 'notifyurl=' 'notifyHeaders=' 'timeoutInMs=' 'trunk=' 'metadata=' 'timers=' 'machinedetection=' 'machinedetection=disconnect' 'machinedetection=detect' 'machinedetection=disabled' 'machineDetection=' 'machineDetection=disconnect' 'machineDetection=detect' 'machineDetection=disabled' 'thresholdWordCount=' 'callControlParameter=' 'callControlParameter.sttProvider=' 'callControlParameter.sttLanguage=' 'callControlParameter.sttLabel=' 'callControlParameter.continuousASRTimeoutInMS=' 'callControlParameter.deepgramUtteranceEndMs=' 'callControlParameter.deepgramEndpointing=' 'callControlParameter.interim=' 'amdEventsSubscription='
+            printf '%s\n' 'botId=' 'bot=' 'target=' 'caller=' 'notifyurl=' 'timeoutInMs=' 'trunk=' 'machinedetection=' 'machinedetection=disconnect' 'machinedetection=detect' 'machinedetection=disabled' 'machineDetection=' 'machineDetection=disconnect' 'machineDetection=detect' 'machineDetection=disabled' 'thresholdWordCount=' 'callControlParameter.sttProvider=' 'callControlParameter.sttLanguage=' 'callControlParameter.sttLabel=' 'callControlParameter.continuousASRTimeoutInMS=' 'callControlParameter.deepgramUtteranceEndMs=' 'callControlParameter.deepgramEndpointing=' 'callControlParameter.interim='
+        case 'dialout call-v2|--set-json'
+            echo set
+            printf '%s\n' 'notifyHeaders=' 'metadata=' 'timers=' 'callControlParameter=' 'amdEventsSubscription='
         case 'agent-transfer enable|--body'
             echo any
         case 'agent-transfer enable|--set'
             echo set
-            printf '%s\n' 'connectorEnabled=' 'PIIMaskingDisabledForAgentTransfer=' 'sdkClientId=' 'sdkHostUri=' 'subscribedFor='
+            printf '%s\n' 'connectorEnabled=' 'PIIMaskingDisabledForAgentTransfer=' 'sdkClientId=' 'sdkHostUri='
+        case 'agent-transfer enable|--set-json'
+            echo set
+            printf '%s\n' 'subscribedFor='
         case 'quality raw-data|--body'
             echo any
         case 'quality raw-data|--set'
             echo set
-            printf '%s\n' 'startDate=' 'endDate=' 'endtDate=' 'limit=' 'page=' 'channel=' 'queues='
+            printf '%s\n' 'startDate=' 'endDate=' 'endtDate=' 'limit=' 'page='
+        case 'quality raw-data|--set-json'
+            echo set
+            printf '%s\n' 'channel=' 'queues='
         case 'quality raw-data|--max-items'
             echo any
         case 'quality auto-qa|--body'
             echo any
         case 'quality auto-qa|--set'
             echo set
-            printf '%s\n' 'startDate=' 'endDate=' 'endtDate=' 'offset=' 'limit=' 'channel=' 'queues='
+            printf '%s\n' 'startDate=' 'endDate=' 'endtDate=' 'offset=' 'limit='
+        case 'quality auto-qa|--set-json'
+            echo set
+            printf '%s\n' 'channel=' 'queues='
         case 'quality auto-qa|--max-items'
             echo any
         case 'api|--body'

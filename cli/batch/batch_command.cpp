@@ -1,4 +1,5 @@
 // `ccai-cli batch`: a thin layer over ccai::batch::Runner: flags, input, reporting, signals, exit code.
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
@@ -11,10 +12,12 @@
 #include "batch/batch_progress.hpp"
 #include "batch/batch_spool.hpp"
 #include "ccai/batch.hpp"
+#include "ccai/body_fields.hpp"
 #include "ccai/redact.hpp"
 #include "exit_codes.hpp"
 #include "commands/operation_runner.hpp"
 #include "output.hpp"
+#include "unknown_fields.hpp"
 
 namespace ccai::cli {
 
@@ -32,7 +35,55 @@ struct BatchFlags {
     bool resume = false;
     bool retry_in_doubt = false;
     bool skip_invalid = false;
+    bool strict = false;
+    bool allow_unknown = false;
 };
+
+// Body fields the catalog does not describe, as the lines show them: per operation, each name once, and the
+// line that first had one. Only the reading thread validates, a pass at a time. Memory stays flat however
+// many lines there are: past kKept names an operation only notes that there are others.
+struct UnknownSeen {
+    static constexpr std::size_t kKept = 100;
+    struct Op {
+        std::string op;
+        std::vector<std::string> names;
+        long long first_line = 0;
+        bool others = false;
+    };
+    std::vector<Op> ops;  // one per operation of the catalog at most
+    void add(const batch::Item& item, const std::vector<std::string>& names) {
+        auto it = std::find_if(ops.begin(), ops.end(), [&](const Op& o) { return o.op == item.op; });
+        if (it == ops.end()) it = ops.insert(ops.end(), Op{item.op, {}, item.line, false});
+        for (const auto& n : names) {
+            if (std::find(it->names.begin(), it->names.end(), n) != it->names.end()) continue;
+            if (it->names.size() == kKept) {
+                it->others = true;
+                break;
+            }
+            it->names.push_back(n);
+        }
+    }
+    std::string text() const {
+        std::string out;
+        for (const auto& o : ops)
+            out += fmt::format("{}{} {}{} (first at line {})", out.empty() ? "" : "; ", o.op, quoted_names(o.names),
+                               o.others ? " and others" : "", o.first_line);
+        return out;
+    }
+};
+
+// --strict makes a line with such fields invalid; otherwise they are noted for one warning.
+batch::LineCheck unknown_fields_check(UnknownFields policy, UnknownSeen& seen) {
+    if (policy == UnknownFields::allow) return {};
+    return [policy, &seen](const batch::Item& item) -> Result<Unit> {
+        if (!item.args.body) return Unit{};
+        const auto names = unknown_body_fields(*item.spec, *item.args.body);
+        if (names.empty()) return Unit{};
+        if (policy == UnknownFields::refuse) return unknown_fields_error(*item.spec, names);
+        seen.add(item, names);
+        return Unit{};
+    };
+}
 
 std::atomic<bool> g_interrupted{false};
 Interruption* g_pacer_waits = nullptr;  // the process's (main): set before the handler is installed
@@ -85,7 +136,8 @@ Result<batch::Source> make_source(const BatchFlags& f, StdinSpool& spool) {
 }
 
 // Every invalid line, each with its number, before anything is sent (one pass over the whole input).
-Result<int> report_invalid(const batch::Source& source, const Config& config, bool skipping, std::FILE* err) {
+Result<int> report_invalid(const batch::Source& source, const Config& config, bool skipping, const batch::LineCheck& check,
+                           std::FILE* err) {
     int code = kOk;
     auto scan = batch::validate(source, config, [&](const batch::Item& item) {
         auto j = error_with_exit_code(*item.problem);
@@ -95,7 +147,7 @@ Result<int> report_invalid(const batch::Source& source, const Config& config, bo
         const auto line = redact_json(nlohmann::json{{"error", j}});  // the id is the input's: it may hold anything
         std::fprintf(err, "%s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
         if (code == kOk) code = exit_code_for(item.problem->kind);
-    });
+    }, check);
     if (!scan) return scan.error();
     return code;
 }
@@ -114,8 +166,10 @@ Result<int> dry_run(const batch::Source& source, const Config& config, std::FILE
     return kOk;
 }
 
-batch::Options runner_options(const BatchFlags& f, std::vector<batch::FileId> inputs, BatchProgress* progress, std::FILE* out) {
+batch::Options runner_options(const BatchFlags& f, std::vector<batch::FileId> inputs, BatchProgress* progress, std::FILE* out,
+                              batch::LineCheck check = {}) {
     batch::Options o;
+    o.check_line = std::move(check);
     o.concurrency = f.concurrency;
     o.results_path = f.results;
     o.inputs = std::move(inputs);
@@ -138,8 +192,12 @@ int run_batch(const BatchFlags& f, const Context& c) {
         return c.fail(invalid_input("--results: the path is empty; give a file, or leave --results out to get "
                                     "the results on stdout"));
     if (f.resume && f.results.empty()) return c.fail(invalid_input("--resume needs --results FILE (its journal is FILE.journal)"));
+    const auto policy = unknown_fields_policy(f.strict, f.allow_unknown);
+    if (!policy) return c.fail(policy.error());
     auto config = load_config(c);
     if (!config) return c.fail(config.error());
+    UnknownSeen unknown;
+    const auto check = unknown_fields_check(*policy, unknown);
     // Before reading anything: a results path that may not be written fails at once.
     auto inputs = input_ids(f);
     if (auto ok = batch::check_output_files(runner_options(f, inputs, nullptr, c.console.out)); !ok) return c.fail(ok.error());
@@ -148,8 +206,9 @@ int run_batch(const BatchFlags& f, const Context& c) {
     if (!source) return c.fail(source.error());
     if (f.input == "-")
         if (auto id = batch::FileId::of_fd(spool.fd())) inputs.push_back(*id);
-    auto invalid = report_invalid(*source, *config, f.skip_invalid, c.console.err);
+    auto invalid = report_invalid(*source, *config, f.skip_invalid, check, c.console.err);
     if (!invalid) return c.fail(invalid.error());
+    if (!unknown.ops.empty()) warn_unknown_fields(c.console.err, "batch", unknown.text());
     if (*invalid != kOk && !f.skip_invalid) return *invalid;
     if (c.flags.dry_run) {
         auto shown = dry_run(*source, *config, c.console.out);
@@ -162,7 +221,7 @@ int run_batch(const BatchFlags& f, const Context& c) {
     BatchProgress progress(tty, config->get("rate_limit"), c.console.err);
     install_sigint(c.interruption);
     const auto start = std::chrono::steady_clock::now();
-    auto summary = batch::Runner(*session->client, runner_options(f, std::move(inputs), &progress, c.console.out)).run(*source);
+    auto summary = batch::Runner(*session->client, runner_options(f, std::move(inputs), &progress, c.console.out, check)).run(*source);
     progress.clear();
     if (!summary) return c.fail(summary.error());
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -174,9 +233,12 @@ int run_batch(const BatchFlags& f, const Context& c) {
 
 constexpr const char* kFooter = R"(Input: JSON Lines, one call per line: {"op":"agents.create","params":{...},"body":{...},"id":"key"}
   or CSV with --op: a header row; columns map by name to parameters or top-level body fields, or with
-  --map column=field (a parameter, or a body path like a.b or queues[0].id; --map column= ignores it).
+  --map column=field (a parameter, or a body path: a.b, queues[0].id, tags[] to append, tags[-1].x for
+  the last element, a\.b for a key with a dot; --map column= ignores it). Cells are typed by the catalog.
 Every line is validated first; invalid lines are all reported (with line numbers) and nothing is sent
-  (exit 2), unless --skip-invalid (then they are recorded as "invalid").
+  (exit 2), unless --skip-invalid (then they are recorded as "invalid"). Body fields the catalog does not
+  describe draw one warning naming them; --strict makes such lines invalid, --allow-unknown-fields
+  silences the warning.
 Results: one JSON line per input line {line,id,op,outcome,status,response|error,attempts,pacer_wait_ms};
   outcome is ok, failed, in-doubt or invalid. To stdout unless --results FILE.
 Resume: --results FILE keeps FILE.journal; after a crash or Ctrl-C, rerun with --resume. A line sent
@@ -206,6 +268,8 @@ void add_batch_command(CommandLine& cl) {
     cmd.flag("--resume", f.resume, "continue an interrupted run from FILE.journal");
     cmd.flag("--retry-in-doubt", f.retry_in_doubt, "re-send lines whose outcome is unknown (may duplicate creates)");
     cmd.flag("--skip-invalid", f.skip_invalid, "record invalid lines as invalid and run the others");
+    cmd.flag("--strict", f.strict, "lines with body fields the catalog does not describe are invalid (else: one warning)");
+    cmd.flag("--allow-unknown-fields", f.allow_unknown, "send body fields the catalog does not describe without a warning");
     cmd.on_chosen([&cl, &f, results] {
         f.results_given = results.given();
         cl.action = [&f, &c = cl.context] { return run_batch(f, c); };

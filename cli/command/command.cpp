@@ -98,6 +98,14 @@ Option Command::option(const std::string& names, std::function<void(const std::s
                        const std::string& description) {
     return Option(app_->add_option_function<std::string>(names, std::move(each), description));
 }
+Option Command::repeated(const std::string& names, std::function<void(const std::string&)> each,
+                         const std::string& description) {
+    auto* o = app_->add_option_function<std::vector<std::string>>(
+        names, [each = std::move(each)](const std::vector<std::string>& values) {
+            for (const auto& v : values) each(v);
+        }, description);
+    return Option(o->trigger_on_parse());
+}
 Option Command::flag(const std::string& names, bool& into, const std::string& description) {
     return Option(app_->add_flag(names, into, description));
 }

@@ -57,6 +57,9 @@ public:
     Option option(const std::string& names, double& into, const std::string& description);
     /// Each value as given, in order.
     Option option(const std::string& names, std::function<void(const std::string&)> each, const std::string& description);
+    /// Repeatable; `each` runs as each value is parsed, so values of several such options keep the order the
+    /// command line gives them (--set and --set-json build one body, in order).
+    Option repeated(const std::string& names, std::function<void(const std::string&)> each, const std::string& description);
     Option flag(const std::string& names, bool& into, const std::string& description);
     /// A switch whose value, if any (`--flag=VALUE`), is passed as typed ("true" when none is given).
     Option flag(const std::string& names, std::function<void(const std::string&)> each, const std::string& description);

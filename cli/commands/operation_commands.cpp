@@ -7,6 +7,9 @@
 
 #include "app.hpp"
 #include "body_input.hpp"
+#include "body_sets.hpp"
+#include "ccai/body_fields.hpp"
+#include "unknown_fields.hpp"
 #include "exit_codes.hpp"
 #include "commands/operation_runner.hpp"
 
@@ -28,9 +31,15 @@ std::string param_help(const ParamSpec& p) {
 std::string body_help(const EndpointSpec& spec) {
     if (spec.is_multipart()) return "Upload: --file PATH (sent as multipart form field 'file').\n";
     if (!spec.takes_body()) return "";
-    std::string out = spec.body_is_array() ? "Body: a JSON array (--body).\n" : "Body fields (--body JSON|@file|@-, --set path=value):\n";
-    for (const auto& f : spec.body())
-        out += fmt::format("  {:<40} {:<14} {}{}\n", f.name(), f.type(), f.required() == Required::yes ? "(required) " : "", f.desc());
+    std::string out = spec.body_is_array() ? "Body: a JSON array (--body).\n"
+                                            : "Body fields (--body JSON|@file|@-, --set PATH=VALUE, --set-json PATH=JSON):\n";
+    for (const auto& f : spec.body()) {
+        const auto from = body_field_filled_from(spec, f);
+        const auto required = f.required() != Required::yes ? std::string()
+                              : from.empty()                ? std::string("(required) ")
+                                                            : fmt::format("(required; {} fills it when left out) ", from);
+        out += fmt::format("  {:<40} {:<14} {}{}\n", f.name(), f.type(), required, f.desc());
+    }
     return out;
 }
 
@@ -38,11 +47,27 @@ std::string body_help(const EndpointSpec& spec) {
 struct OperationFlags {
     std::map<std::string, std::string> params;
     std::string body;
-    std::vector<std::string> sets;
+    std::vector<BodyAssignment> sets;  // --set and --set-json, in command-line order
+    bool strict = false;
+    bool allow_unknown = false;
     std::string file;
     bool all = false;
     long long max_items = 0;
 };
+
+// --body, checked for fields the catalog does not describe, then --set / --set-json on top.
+Result<nlohmann::json> body_from_flags(const EndpointSpec& spec, const OperationFlags& v, const Context& c) {
+    auto policy = unknown_fields_policy(v.strict, v.allow_unknown);
+    if (!policy) return policy.error();
+    auto body = v.body.empty() ? Result<nlohmann::json>(nlohmann::json()) : read_body(v.body);
+    if (!body) return body.error();
+    if (*policy != UnknownFields::allow)
+        if (const auto unknown = unknown_body_fields(spec, *body); !unknown.empty()) {
+            if (*policy == UnknownFields::refuse) return unknown_fields_error(spec, unknown);
+            warn_unknown_fields(c.console.err, fmt::format("{} {}", spec.group(), spec.action()), quoted_names(unknown));
+        }
+    return apply_assignments(spec, std::move(*body), v.sets, *policy == UnknownFields::allow);
+}
 
 void add_one(Command group, const EndpointSpec& spec, OperationFlags& v, CommandLine& cl) {
     auto cmd = group.add_command(std::string(spec.action()), std::string(spec.title()));
@@ -66,7 +91,18 @@ void add_one(Command group, const EndpointSpec& spec, OperationFlags& v, Command
     if (spec.is_multipart()) cmd.option("--file", v.file, "file to upload").type_name("PATH");
     if (spec.takes_body()) {
         cmd.option("--body", v.body, "JSON body, @file, or @- for stdin").type_name("JSON");
-        if (!spec.body_is_array()) cmd.option("--set", v.sets, "set a body field: path=value (repeatable)").type_name("PATH=VALUE");
+        if (!spec.body_is_array()) {
+            cmd.repeated("--set", [&v](const std::string& s) { v.sets.push_back({false, s}); },
+                         "set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (the last); "
+                         "typed by the catalog")
+                .type_name("PATH=VALUE");
+            cmd.repeated("--set-json", [&v](const std::string& s) { v.sets.push_back({true, s}); },
+                         "set a body field to a JSON value: an object, a list, null, ... (repeatable)")
+                .type_name("PATH=JSON");
+        }
+        cmd.flag("--strict", v.strict, "refuse body fields the catalog does not describe (else --body draws a warning)");
+        cmd.flag("--allow-unknown-fields", v.allow_unknown,
+                 "send body fields the catalog does not describe without a word, in --set too (its documentation is incomplete)");
     }
     if (spec.pagination()) {
         cmd.flag("--all", v.all, "follow pagination to the end, streaming items as JSON Lines");
@@ -77,11 +113,9 @@ void add_one(Command group, const EndpointSpec& spec, OperationFlags& v, Command
             CallArgs args;
             for (const auto& [k, val] : v.params) args.params[k] = val;
             if (!v.body.empty() || !v.sets.empty()) {
-                auto body = v.body.empty() ? Result<nlohmann::json>(nlohmann::json()) : read_body(v.body);
+                auto body = body_from_flags(spec, v, c);
                 if (!body) return c.fail(body.error());
-                auto merged = apply_sets(std::move(*body), v.sets);
-                if (!merged) return c.fail(merged.error());
-                args.body = std::move(*merged);
+                args.body = std::move(*body);
             }
             if (!v.file.empty()) args.file = v.file;
             if (v.all) return run_all_pages(spec, args, c, v.max_items);

@@ -21,16 +21,19 @@ std::vector<std::string> catalog_enums(const EndpointSpec* spec, const std::stri
     return {};
 }
 
-// --set completes the body's settable paths: dotted names ("a.b"); array items ("a[].b") cannot be set.
-std::vector<std::string> set_paths(const EndpointSpec* spec) {
+// --set completes the body's fields that take a value typed by hand, --set-json those that take an object or
+// a list. A name with "[]" is valid input as it stands: it adds a new element.
+std::vector<std::string> set_paths(const EndpointSpec* spec, bool json) {
     std::vector<std::string> out;
     if (spec == nullptr) return out;
     for (const auto& f : spec->body()) {
         const std::string name(f.name());
-        if (name.find('[') != std::string::npos || name.find(' ') != std::string::npos) continue;
+        if (name.find(' ') != std::string::npos) continue;
+        const bool structured = f.type() == "object" || f.type().starts_with("array");
+        if (structured != json) continue;
         out.push_back(name + "=");
         // A value of an enum field; arrays of enums take a JSON array, which is left to the user.
-        if (!f.type().starts_with("array"))
+        if (!json)
             for (const auto& e : f.enums()) out.push_back(name + "=" + std::string(e));
     }
     return out;
@@ -59,8 +62,8 @@ TreeOption read_option(const OptionInfo& opt, const EndpointSpec* spec) {
         o.values = std::move(enums);
     } else if (long_name == "--profile") {
         o.kind = ValueKind::profiles;
-    } else if (long_name == "--set") {
-        o.values = set_paths(spec);
+    } else if (long_name == "--set" || long_name == "--set-json") {
+        o.values = set_paths(spec, long_name == "--set-json");
         if (!o.values.empty()) o.kind = ValueKind::set_path;
     } else if (o.type_name == "PATH" || o.type_name.starts_with("FILE")) {
         o.kind = ValueKind::files;

@@ -18,7 +18,7 @@ enum class ValueKind {
     list,      ///< one of `values`
     files,     ///< a path
     profiles,  ///< a profile name: `ccai-cli config profiles` at completion time
-    set_path,  ///< --set: body field paths followed by '=' (`values` holds "path=" and "path=enum")
+    set_path,  ///< --set, --set-json: body field paths followed by '=' (`values` holds "path=" and "path=enum")
 };
 
 struct TreeOption {

@@ -84,6 +84,8 @@ void md_endpoint(std::string& s, const EndpointSpec& e) {
                     for (const auto& x : f.enums()) v += (v.empty() ? "" : ", ") + std::string(x);
                     desc += " One of: " + md_cell(v) + ".";
                 }
+                if (const auto from = body_field_filled_from(e, f); !from.empty())
+                    desc += fmt::format("; `{}` fills it when left out.", from);
                 s += fmt::format("| `{}` | {} | {} | {} |\n", f.name(), md_cell(f.type()), required_text(f.required()), desc);
             }
             s += "\n";

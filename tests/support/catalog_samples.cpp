@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "ccai/request_builder.hpp"
 
 namespace ccai::test {
@@ -61,6 +63,12 @@ bool place(const EndpointSpec& spec, nlohmann::json& root, std::string_view full
 
 }  // namespace
 
+bool filled_by_sdk(const EndpointSpec& spec, std::string_view field) {
+    const auto body = spec.body();
+    return std::any_of(body.begin(), body.end(),
+                       [&](const FieldSpec& f) { return f.name() == field && !body_field_filled_from(spec, f).empty(); });
+}
+
 std::string sample_value(const ParamSpec& p) {
     if (!p.enums().empty()) return std::string(p.enums().front());
     if (p.type() == "integer" || p.type() == "number") return "1";
@@ -76,7 +84,8 @@ nlohmann::json sample_body(const EndpointSpec& spec) {
         for (const auto& f : spec.body()) {
             // Parents come before their children in the catalog, so children land inside them; a child
             // of an absent (optional) parent is skipped.
-            if (f.required() == Required::yes && !b.contains(std::string(f.name()))) place(spec, b, f.name(), value_for(f));
+            if (f.required() == Required::yes && !b.contains(std::string(f.name())) && !filled_by_sdk(spec, f.name()))
+                place(spec, b, f.name(), value_for(f));
         }
     };
     required_fields();

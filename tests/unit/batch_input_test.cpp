@@ -139,9 +139,24 @@ TEST_CASE("batch CSV: a quoted cell still open at the end of the input is an inv
 TEST_CASE("batch body paths: nested objects and lists are created; bad paths are refused") {
     json body = json::object();
     REQUIRE(batch::set_body_path(body, "a.b", 1));
-    REQUIRE(batch::set_body_path(body, "q[1].id", "x"));
-    REQUIRE(batch::set_body_path(body, "m[0][1]", true));
-    CHECK(body == json{{"a", {{"b", 1}}}, {"q", {nullptr, {{"id", "x"}}}}, {"m", {{nullptr, true}}}});
-    for (const char* bad : {"", ".a", "a.", "a[", "a[]", "a[x]", "a..b", "a[99999999]"}) CHECK_FALSE(batch::set_body_path(body, bad, 1));
+    REQUIRE(batch::set_body_path(body, "q[0].id", "x"));
+    REQUIRE(batch::set_body_path(body, "q[].id", "y"));
+    REQUIRE(batch::set_body_path(body, "m[0][0]", true));
+    CHECK(body == json{{"a", {{"b", 1}}}, {"q", {{{"id", "x"}}, {{"id", "y"}}}}, {"m", {{true}}}});
+    // An index addresses an element or the next one: a gap would send a null element nobody wrote.
+    for (const char* bad : {"", ".a", "a.", "a[", "a[x]", "a..b", "a[99999999]", "q[5].id"})
+        CHECK_FALSE(batch::set_body_path(body, bad, 1));
     CHECK_FALSE(batch::set_body_path(body, "a.b.c", 1));  // a.b is a number
+}
+
+TEST_CASE("batch CSV: --map takes the body path syntax --set takes, and bad paths fail the header") {
+    batch::CsvOptions o{"agents.create", {{"q1", "queues[].id"}, {"q2", "queues[].id"}, {"pref", "queues[-1].isPreferredAgent"},
+                                          {"team", "meta\\.team"}}, ""};
+    auto input = csv("firstName,lastName,emailId,roleId,q1,q2,pref,team\nA,B,a@x,r,q-1,q-2,true,blue\n", o);
+    REQUIRE(input);
+    CHECK((*input->items[0].args.body)["queues"] == json{{{"id", "q-1"}}, {{"id", "q-2"}, {"isPreferredAgent", true}}});
+    CHECK((*input->items[0].args.body)["meta.team"] == "blue");
+    auto bad = csv("firstName,q\nA,x\n", {"agents.create", {{"q", "queues[x].id"}}, ""});
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().message == "column 'q': body path 'queues[x].id': [x] is not an index (use [N], [] to append, or [-1] for the last element)");
 }

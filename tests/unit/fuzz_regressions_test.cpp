@@ -6,6 +6,7 @@
 #include <string>
 
 #include "body_input.hpp"
+#include "body_sets.hpp"
 #include "ccai/batch.hpp"
 #include "ccai/client.hpp"
 #include "ccai/error.hpp"
@@ -62,11 +63,15 @@ TEST_CASE("fuzz regression: JSON nested 100,000 deep is invalid input, never a s
     REQUIRE_FALSE(body);
     CHECK(body.error().kind == ErrorKind::invalid_input);
     CHECK(body.error().message == "--body: JSON nested deeper than 512 levels at line 1, column 513");
-    auto set = cli::apply_sets(nlohmann::json::object(), {"a.b=" + deep});
+    const auto& untyped = *find_endpoint("queues.update");  // its catalog lists no body field
+    auto set = cli::apply_assignments(untyped, nlohmann::json::object(), {{false, "a.b=" + deep}}, false);
     REQUIRE_FALSE(set);
     CHECK(set.error().message == "--set a.b: JSON nested deeper than 512 levels");
+    auto set_json = cli::apply_assignments(untyped, nlohmann::json::object(), {{true, "a.b=" + deep}}, false);
+    REQUIRE_FALSE(set_json);
+    CHECK(set_json.error().message == "--set-json a.b: JSON nested deeper than 512 levels");
     // 512 levels are still JSON, and can be sent.
-    auto ok = cli::apply_sets(nlohmann::json::object(), {"a=" + std::string(512, '[') + std::string(512, ']')});
+    auto ok = cli::apply_assignments(untyped, nlohmann::json::object(), {{false, "a=" + std::string(512, '[') + std::string(512, ']')}}, false);
     REQUIRE(ok);
     CHECK_FALSE((*ok)["a"].dump().empty());
 

@@ -71,7 +71,8 @@ Result<Input> read_jsonl(std::istream& in);
 /// @brief How CSV columns become call values.
 struct CsvOptions {
     std::string op;  ///< every row calls this operation
-    /// column -> field: a catalog path/query parameter name, or a body path ("a.b", "queues[0].id").
+    /// column -> field: a catalog path/query parameter name, or a body path ("a.b", "queues[0].id", "tags[]";
+    /// see body_path.hpp).
     /// An empty field ignores the column. Unmapped columns named like a parameter or top-level body field
     /// map by name; any other unmapped column is an error (before anything is sent).
     std::vector<std::pair<std::string, std::string>> map;
@@ -112,16 +113,22 @@ private:
 /// (unknown op, unknown/unmappable column) fail the whole input; row-level ones are recorded per Item.
 Result<Input> read_csv(std::istream& in, const CsvOptions& options);
 
-/// @brief Sets `value` at a body path ("a.b", "queues[0].id"), creating objects and arrays on the way.
+/// @brief Sets `value` at a body path ("a.b", "queues[0].id", "tags[]", "tags[-1]"; the syntax of
+/// body_path.hpp), creating objects and arrays on the way.
 Result<Unit> set_body_path(nlohmann::json& body, std::string_view path, nlohmann::json value);
 
+/// @brief A check of a line besides build_request's, run on lines that pass it; an error makes the line
+/// invalid. The CLI's: --strict refuses body fields the catalog does not describe.
+using LineCheck = std::function<Result<Unit>(const Item&)>;
+
 /// @brief Validates every line that has no problem yet with build_request (required params, body fields,
-/// types, enums, readable upload file). No I/O besides checking upload files.
-void validate(Input& input, const Config& config);
+/// types, enums, readable upload file), then `check` when given. No I/O besides checking upload files.
+void validate(Input& input, const Config& config, const LineCheck& check = {});
 
 /// @brief One full pass that validates every line (as validate(Input&)) and calls `on_invalid` for each line
 /// with a problem, in input order. Scan::invalid counts them.
-Result<Scan> validate(const Source& source, const Config& config, const std::function<void(const Item&)>& on_invalid = {});
+Result<Scan> validate(const Source& source, const Config& config, const std::function<void(const Item&)>& on_invalid = {},
+                      const LineCheck& check = {});
 
 /// @brief Lines with a problem.
 std::vector<const Item*> invalid_items(const Input& input);
@@ -180,6 +187,7 @@ struct Options {
     bool resume = false;          ///< continue the journal instead of refusing to overwrite it
     bool retry_in_doubt = false;  ///< re-send lines whose earlier outcome is unknown (may duplicate a create)
     bool skip_invalid = false;    ///< record invalid lines as `invalid` and run the rest
+    LineCheck check_line;         ///< run on every line as validate() does, on both passes
     std::function<bool()> stop;   ///< true: start no new lines (in-flight ones finish)
     std::function<void(const Record&)> on_record;      ///< each final record, as it is made
     std::function<void(const Progress&)> on_progress;  ///< after each line (from worker threads, serialized)

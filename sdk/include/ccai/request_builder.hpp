@@ -16,9 +16,12 @@ namespace ccai {
 ///
 /// Fills and URL-encodes {placeholders}, fills botId/accountId/orgId from the config wherever they occur,
 /// adds const query values and the `accountid` / `iid` headers, checks required path/query parameters,
-/// integer/boolean/enum values, query "one of" groups, and the body with check_body(). A required body field
-/// with a single allowed value (the action's constant, e.g. sms-campaigns list's `type`) is filled when the
-/// body leaves it out.
+/// integer/boolean/enum values, query "one of" groups, and the body with check_body(). When the body
+/// leaves them out, it fills a required body field with a single allowed value (the action's constant,
+/// e.g. sms-campaigns list's `type`), one named like a path parameter (skills create's `skillGroupId`)
+/// with the parameter's value, and `orgId`, `accountId`, `iId` with the config's org_id, account_id,
+/// bot_id (profile_key_for). A body value that differs from the parameter or setting is invalid_input
+/// naming both.
 /// Every path value must stay one path segment (path_segment_problem), the host must pass base_url(), and
 /// every header (settings and CallArgs::extra_headers alike) must pass check_headers().
 /// Errors are invalid_input or config (e.g. no host; see setting_error).
@@ -56,6 +59,12 @@ Result<Unit> check_body(const EndpointSpec& spec, const nlohmann::json& body);
 Result<Unit> check_one_of(const EndpointSpec& spec, std::string_view where,
                           const std::function<bool(std::string_view)>& given, std::string_view context = "");
 
+/// @brief What build_request fills the body field `field` from when the body leaves it out: the setting of
+/// the account-wide value it names ("org_id" for orgId, also accountId and iId: profile_key_for), or the
+/// flag of the path parameter it repeats ("--skill-group-id" for skills create's skillGroupId); "" when
+/// nothing does. Only required top-level string fields are filled.
+std::string body_field_filled_from(const EndpointSpec& spec, const FieldSpec& field);
+
 /// @brief Percent-encodes everything but RFC 3986 unreserved characters.
 std::string url_encode(std::string_view text);
 
@@ -63,7 +72,8 @@ std::string url_encode(std::string_view text);
 /// "bot_id" -> "bot-id". Error messages name parameters by their flag.
 std::string kebab_case(std::string_view name);
 
-/// @brief The config key that fills a catalog parameter ("botId" -> "bot_id"), or "" when none does.
+/// @brief The config key that fills a catalog parameter or required body field ("botId" -> "bot_id"; the
+/// body's "iId" is the same app id), or "" when none does.
 std::string_view profile_key_for(std::string_view param_name);
 
 }  // namespace ccai

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "batch/internal.hpp"
+#include "ccai/body_fields.hpp"
 #include "ccai/batch.hpp"
 #include "ccai/limits.hpp"
 
@@ -63,6 +64,7 @@ struct Column {
     std::string name;
     Target target = Target::ignore;
     std::string field;
+    std::vector<BodyPathStep> path = {};  // Target::body and both: the field's path, parsed once from the header
 };
 
 bool is_param(const EndpointSpec& spec, std::string_view name) {
@@ -83,41 +85,29 @@ Result<Column> resolve_column(const EndpointSpec& spec, const CsvOptions& o, con
     const std::string field = mapped != o.map.end() ? mapped->second : name;
     if (mapped != o.map.end() && field.empty()) return c;
     if (mapped == o.map.end() && name == o.id_column) return Column{name, Target::id, ""};
-    if (is_param(spec, field)) return Column{name, is_top_body_field(spec, field) ? Target::both : Target::param, field};
+    if (is_param(spec, field)) {
+        if (!is_top_body_field(spec, field)) return Column{name, Target::param, field};
+        return Column{name, Target::both, field, {BodyPathStep{BodyPathStep::Kind::key, field, 0, field.size()}}};
+    }
     if (mapped != o.map.end() || is_top_body_field(spec, field)) {
         if (!spec.takes_body()) return invalid_input(fmt::format("column '{}': {} takes no body", name, spec.id()));
-        return Column{name, Target::body, field};
+        auto path = parse_body_path(field);
+        if (!path) return invalid_input(fmt::format("column '{}': {}", name, path.error().message));
+        return Column{name, Target::body, field, std::move(*path)};
     }
     return invalid_input(fmt::format("column '{}' is neither a parameter nor a body field of {}: map it with "
                                      "--map '{}=FIELD' or ignore it with --map '{}='", name, spec.id(), name, name));
 }
 
-// "queues[0].id" -> "queues[].id", the catalog's spelling.
-std::string catalog_name(std::string_view path) {
-    std::string out;
-    for (size_t i = 0; i < path.size(); ++i) {
-        out += path[i];
-        if (path[i] == '[')
-            while (i + 1 < path.size() && std::isdigit(static_cast<unsigned char>(path[i + 1]))) ++i;
-    }
-    return out;
-}
-
 // A cell as the JSON the catalog's type asks for; untyped fields stay strings.
 Result<nlohmann::json> typed_cell(const EndpointSpec& spec, const Column& col, const std::string& cell) {
-    const auto name = catalog_name(col.field);
-    const auto f = std::find_if(spec.body().begin(), spec.body().end(), [&](const FieldSpec& s) { return s.name() == name; });
-    const std::string type = f == spec.body().end() ? "" : std::string(f->type());
-    if (type != "integer" && type != "number" && type != "boolean" && type != "object" && !type.starts_with("array"))
-        return nlohmann::json(cell);
+    const std::string type(body_field_type(spec, body_path_catalog_name(col.path)).value_or(""));
+    if (!is_json_type(type)) return nlohmann::json(cell);
     if (json_depth_exceeded_at(cell))
         return invalid_input(fmt::format("column '{}': {} for body field '{}'", col.name, json_too_deep_text(), col.field));
-    auto v = parse_json_bounded(cell);
-    const bool fits = !v.is_discarded() &&
-        (type == "integer" ? v.is_number_integer() : type == "number" ? v.is_number() : type == "boolean" ? v.is_boolean()
-         : type == "object" ? v.is_object() : v.is_array());
-    if (!fits) return invalid_input(fmt::format("column '{}': '{}' is not a valid {} for body field '{}'", col.name, cell, type, col.field));
-    return v;
+    auto v = json_of_type(type, cell);
+    if (!v) return invalid_input(fmt::format("column '{}': '{}' is not a valid {} for body field '{}'", col.name, cell, type, col.field));
+    return std::move(*v);
 }
 
 Result<Unit> fill_row(Item& item, const std::vector<Column>& cols, const CsvRecord& rec) {
@@ -137,7 +127,7 @@ Result<Unit> fill_row(Item& item, const std::vector<Column>& cols, const CsvReco
         auto v = typed_cell(*item.spec, col, cell);
         if (!v) return v.error();
         if (!item.args.body) item.args.body = nlohmann::json::object();
-        if (auto ok = set_body_path(*item.args.body, col.field, std::move(*v)); !ok) return ok.error();
+        if (auto ok = ccai::set_body_path(*item.args.body, col.path, col.field, std::move(*v)); !ok) return ok.error();
     }
     return Unit{};
 }

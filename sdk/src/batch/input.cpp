@@ -131,9 +131,11 @@ Result<Scan> each_jsonl(std::istream& in, const LineVisitor& visit) {
     return scan;
 }
 
-void validate_item(Item& item, const Config& config) {
+void validate_item(Item& item, const Config& config, const LineCheck& check) {
     if (item.problem) return;
     if (auto built = build_request(*item.spec, item.args, config); !built) item.problem = built.error();
+    else if (check)
+        if (auto ok = check(item); !ok) item.problem = ok.error();
 }
 
 }  // namespace detail
@@ -149,14 +151,15 @@ Result<Input> read_jsonl(std::istream& in) {
     return input;
 }
 
-void validate(Input& input, const Config& config) {
-    for (auto& item : input.items) detail::validate_item(item, config);
+void validate(Input& input, const Config& config, const LineCheck& check) {
+    for (auto& item : input.items) detail::validate_item(item, config, check);
 }
 
-Result<Scan> validate(const Source& source, const Config& config, const std::function<void(const Item&)>& on_invalid) {
+Result<Scan> validate(const Source& source, const Config& config, const std::function<void(const Item&)>& on_invalid,
+                      const LineCheck& check) {
     long long invalid = 0;
     auto scan = source.each([&](Item& item) {
-        detail::validate_item(item, config);
+        detail::validate_item(item, config, check);
         if (item.problem) {
             ++invalid;
             if (on_invalid) on_invalid(item);

@@ -33,8 +33,8 @@ Result<Scan> each_csv(std::istream& in, const CsvOptions& o, const LineVisitor& 
 /// kMaxBatchLineBytes, no NUL byte. Errors are invalid_input.
 Result<Unit> check_line_bounds(std::size_t bytes, bool holds_nul);
 
-/// build_request on a line without a problem yet; sets the problem when it fails.
-void validate_item(Item& item, const Config& config);
+/// build_request, then `check` when given, on a line without a problem yet; sets the problem when one fails.
+void validate_item(Item& item, const Config& config, const LineCheck& check = {});
 
 /// What earlier runs left in the journal about one line: 4 bytes, the only per-line memory of a run.
 struct LineState {

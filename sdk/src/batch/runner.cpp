@@ -267,7 +267,7 @@ void Run::run(const Pass& pass, const Scan& first) {
     for (int t = 0; t < n; ++t) threads.emplace_back([this] { worker(); });
     auto second = pass([&](Item& item) {
         if (fatal_.load()) return false;
-        detail::validate_item(item, client_.config());
+        detail::validate_item(item, client_.config(), o_.check_line);
         plan(item);
         return !fatal_.load();
     });
@@ -306,7 +306,7 @@ Result<Summary> run_passes(Client& client, const Options& options, const Pass& p
     long long invalid = 0;
     std::optional<std::pair<long long, std::string>> first_bad;
     auto scan = pass([&](Item& item) {
-        detail::validate_item(item, client.config());
+        detail::validate_item(item, client.config(), options.check_line);
         if (item.problem) {
             ++invalid;
             if (!first_bad) first_bad.emplace(item.line, item.problem->message);

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <filesystem>
 
+#include "catalog/body_fill.hpp"
 #include "ccai/base_url.hpp"
 
 namespace ccai {
@@ -39,12 +40,6 @@ std::string value_of(const ParamSpec& p, const CallArgs& args, const Config& con
     if (auto it = args.params.find(p.name()); it != args.params.end()) return it->second;
     if (auto key = profile_key_for(p.name()); !key.empty()) return config.get(key);
     return "";
-}
-
-// A value as an error message shows it: the start of it, and only when it holds nothing unprintable.
-std::string shown(std::string_view v) {
-    if (std::any_of(v.begin(), v.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; })) return "(value not shown)";
-    return v.size() > 64 ? fmt::format("'{}...'", v.substr(0, 64)) : fmt::format("'{}'", v);
 }
 
 // "%2e" -> "."; an escape that is not one stays as it is.
@@ -88,18 +83,6 @@ Result<Unit> check_value(const EndpointSpec& spec, const ParamSpec& p, const std
     return Unit{};
 }
 
-// A required top-level field with a single allowed value is the action's own constant (sms-campaigns list's
-// type, each voice create's dialingMode): when the body leaves it out, the action says what it is. A value
-// given stays, so a wrong one is still refused.
-void fill_action_constants(const EndpointSpec& spec, nlohmann::json& body) {
-    if (!body.is_object()) return;
-    for (const auto& f : spec.body()) {
-        if (f.required() != Required::yes || f.type() != "string" || f.enums().size() != 1) continue;
-        if (f.name().find_first_of(".[") != std::string_view::npos || body.contains(std::string(f.name()))) continue;
-        body[std::string(f.name())] = std::string(f.enums().front());
-    }
-}
-
 }  // namespace
 
 std::string kebab_case(std::string_view name) {
@@ -118,6 +101,7 @@ std::string_view profile_key_for(std::string_view name) {
     if (name == "botId") return "bot_id";
     if (name == "accountId") return "account_id";
     if (name == "orgId") return "org_id";
+    if (name == "iId") return "bot_id";  // the body's name for the app id the `iid` header carries
     return "";
 }
 
@@ -222,8 +206,8 @@ Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args
             const auto key = profile_key_for(p.name());
             if (!args.params.contains(p.name()) && !key.empty())
                 return setting_error(config, key,
-                                     fmt::format("{} cannot fill {{{}}} in {}: it {}", shown(v), p.name(), spec.id(), why));
-            return invalid_input(fmt::format("{}: {} {} {}", spec.id(), flag(p.name()), shown(v), why));
+                                     fmt::format("{} cannot fill {{{}}} in {}: it {}", detail::shown_value(v), p.name(), spec.id(), why));
+            return invalid_input(fmt::format("{}: {} {} {}", spec.id(), flag(p.name()), detail::shown_value(v), why));
         }
         const auto placeholder = fmt::format("{{{}}}", p.name());
         for (auto pos = path.find(placeholder); pos != std::string::npos; pos = path.find(placeholder))
@@ -273,7 +257,8 @@ Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args
         req.upload_file = *args.file;
     } else if (spec.takes_body()) {
         nlohmann::json body = args.body.value_or(spec.body_is_array() ? nlohmann::json::array() : nlohmann::json::object());
-        fill_action_constants(spec, body);
+        detail::fill_action_constants(spec, body);
+        if (auto ok = detail::fill_body_values(spec, args, config, body); !ok) return ok.error();
         if (auto ok = check_body(spec, body); !ok) return ok.error();
         req.body = body.dump();
         req.headers.emplace_back("content-type", "application/json");

@@ -18,6 +18,7 @@
 #include "ccai/limits.hpp"
 #include "ccai/redact.hpp"
 #include "config/toml_ascii.hpp"
+#include "util/edit_distance.hpp"
 
 namespace ccai {
 
@@ -109,29 +110,13 @@ Result<std::optional<std::string>> read_config_file(const std::string& path, boo
     return std::optional<std::string>(std::move(*text));
 }
 
-// Edit distance with adjacent swaps (optimal string alignment), for "did you mean".
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i)
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-    return d[a.size()][b.size()];
-}
-
 std::string unknown_key_hint(std::string_view key) {
     std::string lower(key.substr(0, 64));  // a longer key is no typo of a setting, and the table stays small
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
     std::replace(lower.begin(), lower.end(), '-', '_');
-    std::string_view best;
-    std::size_t best_distance = 3;  // further than 2 edits away is a different word, not a typo
-    for (const auto& spec : setting_specs())
-        if (const auto d = edit_distance(lower, spec.key); d < best_distance && d < spec.key.size())
-            best = spec.key, best_distance = d;
+    std::vector<std::string_view> keys;
+    for (const auto& spec : setting_specs()) keys.push_back(spec.key);
+    const auto best = detail::closest_name(lower, keys);
     if (!best.empty()) return fmt::format("did you mean {}?", best);
     std::string known;
     for (const auto& spec : setting_specs()) known += (known.empty() ? "" : ", ") + std::string(spec.key);

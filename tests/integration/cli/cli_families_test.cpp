@@ -112,7 +112,8 @@ TEST_CASE("cli families: cases and tasks round-trip, a task needing its case") {
 TEST_CASE("cli families: transfer takes an agent or a queue, and each voice create its own mode") {
     MockProcess mock({"--rate-limit", "none"});
     const auto env = ccai::test::cli_env(mock);
-    const json base = {{"callbackUrl", "https://cb.example.com"}, {"orgId", "o-1"}, {"botSessionId", "s-1"}};
+    // orgId: the profile's, filled by the SDK.
+    const json base = {{"callbackUrl", "https://cb.example.com"}, {"botSessionId", "s-1"}};
     auto agent = base, queue = base, both = base;
     agent["aId"] = "a-1";
     queue["queueId"] = "qu-1";

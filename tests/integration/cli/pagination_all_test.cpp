@@ -38,7 +38,7 @@ TEST_CASE("pagination --all: skip/limit, page, offset (records and pages), and p
     // The mock synthesizes 37 items for read-only lists: not a multiple of any page size used here.
     CHECK(all_items(env, {"conversations", "list", "--limit", "10"}).size() == 37);
     CHECK(all_items(env, {"wfm", "list-agents", "--limit", "5"}).size() == 37);
-    CHECK(all_items(env, {"wfm", "get-contact-volume", "--body", R"({"orgId":"o","toTimeStamp":"2024-01-02T00:00:00Z","limit":8})"}).size() == 37);
+    CHECK(all_items(env, {"wfm", "get-contact-volume", "--body", R"({"toTimeStamp":"2024-01-02T00:00:00Z","limit":8})"}).size() == 37);
     CHECK(all_items(env, {"analytics", "agent-status-summary", "--limit", "10", "--body",
                           R"({"filter":{"dateFilter":{"startDate":"2024-01-01","endDate":"2024-01-02"}},"granularity":"daily"})"})
               .size() == 37);

@@ -199,8 +199,11 @@ TEST_CASE("safety read: JSON nested past 512 levels in --body, --set or a batch 
     expect_refused(test::cli_for(kLimit, {"skill-groups", "create", "--body", "@" + body_file}, s.env), 2,
                    "JSON nested deeper than 512 levels at line 2, column 512");  // the object is level 1
     expect_refused(test::cli_for(kLimit, {"api", "POST", "/x", "--body", deep}, s.env), 2, "nested deeper than 512 levels");
-    expect_refused(test::cli_for(kLimit, {"skill-groups", "create", "--set", "name=" + deep}, s.env), 2,
-                   "--set name: JSON nested deeper than 512 levels");
+    expect_refused(test::cli_for(kLimit, {"skill-groups", "create", "--set-json", "name=" + deep}, s.env), 2,
+                   "--set-json name: JSON nested deeper than 512 levels");
+    // --set reads a value as JSON only for a field the catalog does not type.
+    expect_refused(test::cli_for(kLimit, {"skill-groups", "create", "--allow-unknown-fields", "--set", "extra=" + deep}, s.env), 2,
+                   "--set extra: JSON nested deeper than 512 levels");
     const auto r = test::cli_for(kLimit, {"batch", "--input", batch_file}, s.env);
     expect_refused(r, 2, "JSON nested deeper than 512 levels");
     CHECK(test::error_of(r)["line"] == 2);
