@@ -12,10 +12,11 @@ nlohmann::json waiting_rows(const nlohmann::json& status) {
     auto rows = nlohmann::json::array();
     const auto waiting = status.find("waiting");
     if (waiting == status.end() || !waiting->is_object()) return rows;
-    for (const auto& [cls, w] : waiting->items()) {
+    for (const char* cls : {"interactive", "bulk"}) {  // the order in which they are served
+        const auto w = waiting->value(cls, nlohmann::json::object());
         std::string pids;
         for (const auto& pid : w.value("pids", nlohmann::json::array())) pids += (pids.empty() ? "" : ",") + pid.dump();
-        rows.push_back({{"waiting", cls},
+        rows.push_back({{"class", cls},
                         {"count", w.value("count", 0)},
                         {"oldest_wait_ms", w.value("oldest_wait_ms", 0)},
                         {"pids", pids}});
