@@ -292,6 +292,7 @@ Result<Duration> RedisPacer::acquire(Duration budget, Priority priority) {
     const auto start = clock_->now();
     Result<ScriptReply> r = ScriptReply{};
     Duration wait(0), waited(0);
+    std::size_t dropped = 0;
     for (bool announced = false;;) {
         const auto left = budget == Duration::max() ? budget : std::max(Duration(0), budget - (clock_->now() - start));
         r = run("reserve", token, Duration(0), left, line);
@@ -305,7 +306,9 @@ Result<Duration> RedisPacer::acquire(Duration budget, Priority priority) {
         if (r->flags & 2) return beyond_budget(wait, left, (r->flags & 4) != 0);
         if (!(r->flags & 8)) break;
         // Only redis's own clock can expire a ticket; an owner on this host that is gone is known now.
-        if (!r->front.empty() && owner_gone(r->front)) {
+        // Bounded like the line itself, whatever another client writes meanwhile.
+        if (!r->front.empty() && dropped < kMaxTickets && owner_gone(r->front)) {
+            ++dropped;
             leave_line(r->front);
             continue;
         }
