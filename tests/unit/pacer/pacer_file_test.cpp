@@ -225,6 +225,15 @@ TEST_CASE("pacer file: a hostile line of waiting calls is a corrupt state, never
         const auto far = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::hours(1000 + 48)).count();
         check_conservative(format_three(fmt::format("ticket 00000000000000a1 bulk 1 {} 42 0\n", far)), "a waiting call");
     }
+    SUBCASE("negative times: a ticket long expired, dropped by the next call, which it does not block") {
+        auto clock = std::make_shared<FakeClock>();
+        auto o = with_share(0);
+        auto p = make(Setup{"file", temp_dir() + "/pacer"}, "60/1m", unique_scope(), clock, &o);
+        REQUIRE(p->acquire().ok());
+        write_file(state_path(*p), format_three("ticket 00000000000000a1 bulk -9000000 -5000000 1 0\n"));
+        CHECK(*p->acquire_within(Duration::max(), Priority::bulk) == 0ms);
+        CHECK(read_file(state_path(*p)).find("ticket") == std::string::npos);
+    }
     SUBCASE("a number past any clock") {
         check_conservative(format_three("ticket 00000000000000a1 bulk 1 99999999999999999999 42 0\n"), "bad ticket");
     }
