@@ -88,9 +88,10 @@ struct PacerOptions {
     /// apart, with a pause of about (burst - 1) intervals only where the first window fills.
     int burst = 0;
     /// The share of each window bulk calls keep however busy interactive calls are (0 to 0.5): while the
-    /// bulk grants in the pacing window (the one that sets the interval) number fewer than
-    /// ceil(bulk_min_share x its limit), a bulk call reserves like an interactive one. A batch that
-    /// already gets more than that still leaves every slot not free now to interactive calls.
+    /// bulk grants in the pacing window (the one that sets the interval) that ends at the slot a bulk call
+    /// would take number fewer than ceil(bulk_min_share x its limit), the call reserves it like an
+    /// interactive one. A batch that already gets more than that still leaves every slot not free now to
+    /// interactive calls.
     double bulk_min_share = 0.1;
     /// The longest pause a rate-limit rejection may impose on the account: a longer Retry-After is cut to
     /// this, so one answer cannot stall every process for a day.
