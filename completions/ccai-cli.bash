@@ -177,7 +177,7 @@ _ccai_cli_options() {
 }
 
 # Options valid with every command.
-_ccai_cli_globals='-h --help --version --host --allow-http --ca-bundle --account-id --bot-id --org-id --client-id --jwt-sub --jwt-ttl --jwt-jti --rate-limit --pacer --pacer-dir --pacer-dir-shared --pacer-fallback --pacer-scope --pacer-margin --burst --priority --max-penalty --timeout --connect-timeout --compression --max-attempts --max-wait --profile -o --output --fields -v --verbose --dry-run --insecure -q --quiet'
+_ccai_cli_globals='-h --help --version --host --allow-http --ca-bundle --account-id --bot-id --org-id --client-id --jwt-sub --jwt-ttl --jwt-jti --rate-limit --pacer --pacer-dir --pacer-dir-shared --pacer-fallback --pacer-scope --pacer-margin --burst --bulk-min-share --priority --max-penalty --timeout --connect-timeout --compression --max-attempts --max-wait --profile -o --output --fields -v --verbose --dry-run --insecure -q --quiet'
 
 # Commands that take positional arguments (_ccai_cli_k=1) and the values they allow (in _ccai_cli_r).
 _ccai_cli_args() {
@@ -579,6 +579,7 @@ _ccai_cli_value() {
                 '--pacer-scope') _ccai_cli_k=any ;;
                 '--pacer-margin') _ccai_cli_k=any ;;
                 '--burst') _ccai_cli_k=any ;;
+                '--bulk-min-share') _ccai_cli_k=any ;;
                 '--priority') _ccai_cli_k=any ;;
                 '--max-penalty') _ccai_cli_k=any ;;
                 '--timeout') _ccai_cli_k=any ;;

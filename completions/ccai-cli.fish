@@ -197,7 +197,7 @@ function __ccai_cli_commands --argument-names cmdpath
             printf '%s\n' 'profiles	profile names in config.toml'
             printf '%s\n' 'path	the configuration directory'
         case 'pacer'
-            printf '%s\n' 'status	limits, grants in each window, next free slot, penalty, backend'
+            printf '%s\n' 'status	limits, grants in each window, next free slot, penalty, waiting calls per class, backend'
             printf '%s\n' 'reset	forget the account\'s grants and penalties'
     end
 end
@@ -916,6 +916,7 @@ function __ccai_cli_globals
     printf '%s\n' '--pacer-scope	name of the shared rate-limit budget (default: the account id, whatever the host\'s spel...'
     printf '%s\n' '--pacer-margin	safety margin: windows of requests not yet answered treated as this much longer, e.g. 1%'
     printf '%s\n' '--burst	calls that may go out back to back after idling, then one per interval (default: a tent...'
+    printf '%s\n' '--bulk-min-share	share of each window bulk calls keep however busy interactive ones are, e.g. 10% (0% to...'
     printf '%s\n' '--priority	interactive or bulk: which class of the account\'s budget every call takes (default: bul...'
     printf '%s\n' '--max-penalty	longest pause, seconds, a rate-limit rejection may impose on the account (a longer Retr...'
     printf '%s\n' '--timeout	total request timeout, seconds'
@@ -1838,6 +1839,8 @@ function __ccai_cli_value --argument-names cmdpath opt
                 case '--pacer-margin'
                     echo any
                 case '--burst'
+                    echo any
+                case '--bulk-min-share'
                     echo any
                 case '--priority'
                     echo any

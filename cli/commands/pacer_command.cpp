@@ -6,7 +6,25 @@
 namespace ccai::cli {
 
 namespace {
-int with_pacer(const Context& c, const std::function<Result<nlohmann::json>(Pacer&)>& fn) {
+// The waiting calls as rows, one per class: a table or text line cannot hold the nested object, so those
+// formats print them after the status (json keeps them under "waiting").
+nlohmann::json waiting_rows(const nlohmann::json& status) {
+    auto rows = nlohmann::json::array();
+    const auto waiting = status.find("waiting");
+    if (waiting == status.end() || !waiting->is_object()) return rows;
+    for (const char* cls : {"interactive", "bulk"}) {  // the order in which they are served
+        const auto w = waiting->value(cls, nlohmann::json::object());
+        std::string pids;
+        for (const auto& pid : w.value("pids", nlohmann::json::array())) pids += (pids.empty() ? "" : ",") + pid.dump();
+        rows.push_back({{"class", cls},
+                        {"count", w.value("count", 0)},
+                        {"oldest_wait_ms", w.value("oldest_wait_ms", 0)},
+                        {"pids", pids}});
+    }
+    return rows;
+}
+
+int with_pacer(const Context& c, const std::function<Result<nlohmann::json>(Pacer&)>& fn, bool show_waiting = false) {
     auto config = load_config(c);
     if (!config) return c.fail(config.error());
     auto options = pacer_options(*config);
@@ -15,7 +33,10 @@ int with_pacer(const Context& c, const std::function<Result<nlohmann::json>(Pace
     if (!pacer) return c.fail(pacer.error());
     auto result = fn(**pacer);
     if (!result) return c.fail(result.error());
-    print_result(c.console.out, *result, nullptr, output_options(c.flags.output, config->get("output"), c.flags.fields, c.console.out_tty));
+    const auto out = output_options(c.flags.output, config->get("output"), c.flags.fields, c.console.out_tty);
+    print_result(c.console.out, *result, nullptr, out);
+    if (show_waiting && out.fields.empty() && (out.format == "table" || out.format == "text"))
+        print_result(c.console.out, waiting_rows(*result), nullptr, out);
     return kOk;
 }
 }  // namespace
@@ -23,9 +44,10 @@ int with_pacer(const Context& c, const std::function<Result<nlohmann::json>(Pace
 void add_pacer_command(CommandLine& cl) {
     auto pacer = cl.root().add_command("pacer", "the client-side rate-limit pacer shared by every process on the account");
     pacer.require_command();
-    pacer.add_command("status", "limits, grants in each window, next free slot, penalty, backend").on_chosen([&cl] {
-        cl.action = [&c = cl.context] { return with_pacer(c, [](Pacer& p) { return p.status(); }); };
-    });
+    pacer.add_command("status", "limits, grants in each window, next free slot, penalty, waiting calls per class, backend")
+        .on_chosen([&cl] {
+            cl.action = [&c = cl.context] { return with_pacer(c, [](Pacer& p) { return p.status(); }, true); };
+        });
     pacer.add_command("reset", "forget the account's grants and penalties").on_chosen([&cl] {
         cl.action = [&c = cl.context] {
             return with_pacer(c, [](Pacer& p) -> Result<nlohmann::json> {

@@ -1,6 +1,7 @@
 #pragma once
 // The pacer's contract, checked identically for every backend: the unit tests run it on memory and
 // file, tests/integration/pacer/pacer_redis_test.cpp on a real redis-server. Time is a FakeClock throughout.
+#include "support/pacer_contract_line.hpp"
 #include "support/pacer_contract_support.hpp"
 #include "support/pacer_contract_waits.hpp"
 
@@ -291,6 +292,7 @@ inline void run_all(const Setup& s) {
     SUBCASE("the budget runs out while waiting") { budget_runs_out_while_waiting(s); }
     SUBCASE("a bulk call defers its reservation") { bulk_defers_its_reservation(s); }
     SUBCASE("an interruption releases the slot") { interruption_releases_the_slot(s); }
+    run_line(s);
 }
 
 }  // namespace ccai::test::pacer_contract

@@ -83,10 +83,19 @@ inline std::unique_ptr<Pacer> make(const Setup& s, const std::string& limits, co
         o.burst = customize->burst;
         o.max_penalty = customize->max_penalty;
         o.interruption = customize->interruption;
+        o.bulk_min_share = customize->bulk_min_share;
     }
     auto p = make_pacer(o, std::move(clock));
     REQUIRE_MESSAGE(p.ok(), (p.ok() ? "" : p.error().message));
     return std::move(*p);
+}
+
+/// Options for make(): the contract's margin and a bulk share.
+inline PacerOptions with_share(double share) {
+    PacerOptions o;
+    o.margin = 0.01;
+    o.bulk_min_share = share;
+    return o;
 }
 
 /// The most grants any rolling window of length `w` (closed at its right end) holds.

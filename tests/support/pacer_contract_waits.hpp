@@ -47,22 +47,27 @@ inline void budget_runs_out_while_waiting(const Setup& s) {
 }
 
 // A bulk call whose slot is not free now reserves nothing yet: while it waits, the slot is free for a
-// person's call. It asks again when the slot comes, and then takes it.
+// person's call. It asks again when the slot comes, and then takes it. Below the bulk share, a bulk call
+// reserves like an interactive one.
 inline void bulk_defers_its_reservation(const Setup& s) {
     for (const auto priority : {Priority::interactive, Priority::bulk}) {
-        CAPTURE(to_string(priority));
-        const auto scope = unique_scope();
-        std::unique_ptr<Pacer> other;
-        int held_while_waiting = -1;
-        auto clock = std::make_shared<InterruptedClock>(2s, [&] { held_while_waiting = grants_now(*other); });
-        auto p = make(s, "10/10s", scope, clock);  // interval 10.05 s / 10, burst 1
-        other = make(s, "10/10s", scope, clock);
-        p->penalize(10s);
-        auto w = p->acquire_within(Duration::max(), priority);
-        REQUIRE(w.ok());
-        CHECK(*w == 10s);
-        CHECK(held_while_waiting == (priority == Priority::bulk ? 0 : 1));
-        CHECK(grants_now(*other) == 1);
+        for (const double share : {0.0, 0.1}) {
+            CAPTURE(to_string(priority));
+            CAPTURE(share);
+            const auto scope = unique_scope();
+            std::unique_ptr<Pacer> other;
+            int held_while_waiting = -1;
+            auto clock = std::make_shared<InterruptedClock>(2s, [&] { held_while_waiting = grants_now(*other); });
+            auto o = with_share(share);
+            auto p = make(s, "10/10s", scope, clock, &o);  // interval 10.1 s / 10, burst 1; share 0.1: one call
+            other = make(s, "10/10s", scope, clock, &o);
+            p->penalize(10s);
+            auto w = p->acquire_within(Duration::max(), priority);
+            REQUIRE(w.ok());
+            CHECK(*w == 10s);
+            CHECK(held_while_waiting == (priority == Priority::bulk && share == 0 ? 0 : 1));
+            CHECK(grants_now(*other) == 1);
+        }
     }
 }
 

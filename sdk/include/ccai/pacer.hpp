@@ -41,7 +41,9 @@ std::vector<RateWindow> default_rate_windows();
 
 /// @brief Who waits for a slot. The two classes share one budget; bulk work reserves only slots free now,
 /// so a person's call made while a batch saturates the account waits at most about one interval instead
-/// of queueing behind the batch.
+/// of queueing behind the batch, yet keeps its share of every window (PacerOptions::bulk_min_share). Calls
+/// that wait without a reservation line up in the shared state and are served first come, first served
+/// within their class.
 enum class Priority { interactive, bulk };
 
 /// @brief "interactive" or "bulk".
@@ -90,6 +92,12 @@ struct PacerOptions {
     /// allowance, so a window never begins with a burst: under sustained demand calls go out one interval
     /// apart, with a pause of about (burst - 1) intervals only where the first window fills.
     int burst = 0;
+    /// The share of each window bulk calls keep however busy interactive calls are (0 to 0.5): while the
+    /// bulk grants in the pacing window (the one that sets the interval) that ends at the slot a bulk call
+    /// would take number fewer than ceil(bulk_min_share x its limit), the call reserves it like an
+    /// interactive one. A batch that already gets more than that still leaves every slot not free now to
+    /// interactive calls.
+    double bulk_min_share = 0.1;
     /// The longest pause a rate-limit rejection may impose on the account: a longer Retry-After is cut to
     /// this, so one answer cannot stall every process for a day.
     Duration max_penalty = std::chrono::hours(1);
@@ -115,8 +123,9 @@ public:
     /// penalty recorded while waiting), it fails at once with a rate_limited error that is not retryable
     /// and says when the next slot is and why, and releases its reservation. A pacer that never waits
     /// need not override it.
-    /// `priority` bulk: a slot that is not free now is not reserved; the call sleeps until it comes and
-    /// asks again, leaving it to an interactive call that asked meanwhile.
+    /// `priority` bulk: a slot that is not free now is not reserved (unless bulk calls are below their
+    /// share); the call waits in line until its turn and asks again, leaving the slot to an interactive
+    /// call that asked meanwhile. Only the oldest waiting call of a class takes a slot that frees.
     virtual Result<Duration> acquire_within(Duration /*budget*/, Priority /*priority*/ = Priority::interactive) {
         return acquire();
     }

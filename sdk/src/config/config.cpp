@@ -52,6 +52,8 @@ constexpr SettingSpec kSettings[] = {
     {"pacer_margin", "CCAI_PACER_MARGIN", "0.5%", false, "safety margin: windows of requests not yet answered treated as this much longer, e.g. 1%", K::percent, 0, 100},
     // Unset: a tenth of the smallest limit (pacer.hpp). The pacer refuses more than a window holds.
     {"burst", "CCAI_BURST", "", false, "calls that may go out back to back after idling, then one per interval (default: a tenth of the smallest limit)", K::whole, 1, 10000},
+    // At most half: interactive calls, a person waiting, keep the larger part of every window.
+    {"bulk_min_share", "CCAI_BULK_MIN_SHARE", "10%", false, "share of each window bulk calls keep however busy interactive ones are, e.g. 10% (0% to 50%)", K::percent, 0, 50},
     // Unset: by what runs the call (a batch and --all are bulk, the rest interactive; CallStats::priority).
     {"priority", "CCAI_PRIORITY", "", false, "interactive or bulk: which class of the account's budget every call takes (default: bulk for batch and --all, else interactive)", K::choice, 0, 0, "interactive|bulk"},
     {"max_penalty", "CCAI_MAX_PENALTY", "3600", false, "longest pause, seconds, a rate-limit rejection may impose on the account (a longer Retry-After is cut)", K::seconds, 1, kDay},

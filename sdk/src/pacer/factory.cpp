@@ -13,6 +13,9 @@ Result<std::unique_ptr<Pacer>> make_pacer(const PacerOptions& options, std::shar
         if (w.limit <= 0 || w.window <= Duration(0)) return invalid_input("pacer: rate limit windows must be positive");
     if (options.margin < 0 || options.margin > 1) return invalid_input("pacer: margin must be between 0 and 1");
     if (options.max_penalty <= Duration(0)) return invalid_input("pacer: max_penalty must be positive");
+    // Not !(x >= 0 && x <= 0.5) spelled the other way round: NaN fails every comparison and must be refused.
+    if (!(options.bulk_min_share >= 0 && options.bulk_min_share <= 0.5))
+        return invalid_input("pacer: bulk_min_share must be between 0 and 0.5 (a share of each window)");
     if (options.burst < 0) return invalid_input("pacer: burst must be a positive number of calls (0: the default)");
     int smallest = options.windows.front().limit;
     for (const auto& w : options.windows) smallest = std::min(smallest, w.limit);

@@ -20,8 +20,9 @@ struct DecodedState {
     TimePoint legacy_last{};
 };
 
-/// "ccai-pacer 2 LEN FNV1A64\n" + payload (boot id, scope, penalty, tat, sent, grants in CLOCK_MONOTONIC
-/// us). Format 1 ("ccai-pacer 1", with `last` instead of tat and sent) still reads.
+/// "ccai-pacer 3 LEN FNV1A64\n" + payload (boot id, scope, penalty, tat, sent, grants, bulk grants in
+/// CLOCK_MONOTONIC us, then one "ticket" line per waiting call). Format 2 (no bulk grants, no line) and
+/// format 1 ("ccai-pacer 1", with `last` instead of tat and sent) still read.
 std::string encode_state(const PacerState& s, const std::string& boot_id, const std::string& scope);
 /// An empty file is a fresh scope; anything else that does not check out is an error message.
 std::variant<DecodedState, std::string> decode_state(std::string_view bytes);

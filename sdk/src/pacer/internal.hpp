@@ -14,15 +14,36 @@
 
 namespace ccai::detail {
 
+/// A call waiting for a slot it has not reserved (a bulk call whose slot is not free now): its place in
+/// the line of its class. Only the oldest live ticket of a class may take a free slot, so the order in
+/// which processes happen to get the lock no longer decides who goes first.
+struct Ticket {
+    std::string id;  ///< unique per call: 16 hex digits, fixed width so ties sort alike everywhere
+    Priority priority = Priority::bulk;
+    TimePoint arrived{};  ///< when the call first asked: its place (ties: the id)
+    TimePoint expires{};  ///< after this it blocks nobody: its owner missed its turn by far, or gave up
+    long pid = 0;         ///< the owner, a process of this host
+    unsigned long long started = 0;  ///< the owner's start time (/proc/PID/stat): a reused pid is not it
+    bool operator==(const Ticket&) const = default;
+};
+
+/// At most this many tickets are kept: a call that finds the line full waits without a place in it
+/// (served in the order it gets the lock, as before tickets), and the state stays small.
+inline constexpr std::size_t kMaxTickets = 256;
+
 /// What every backend stores per scope: the grants' times in the windows (ascending: reserved slots, some
 /// in the future, and completion times, an answered request's moved earlier by answered_credit()), the time
 /// before which nobody may send after a rejection, the theoretical arrival time that spaces grants (GCRA:
-/// a grant at t needs t >= tat - (burst - 1) x interval), and when the latest request went out.
+/// a grant at t needs t >= tat - (burst - 1) x interval), when the latest request went out, which of the
+/// grants were bulk calls' (the same times, ascending: the bulk share counts them), and the line of
+/// waiting calls (ascending by arrival, then id).
 struct PacerState {
     std::vector<TimePoint> grants;
     TimePoint penalty_until{};
     TimePoint tat{};
     TimePoint sent{};
+    std::vector<TimePoint> bulk;
+    std::vector<Ticket> tickets;
 };
 
 /// The window as the pacer enforces it: `margin` longer than the server's.
@@ -49,7 +70,7 @@ TimePoint next_slot(const PacerState& s, const std::vector<RateWindow>& windows,
 /// penalty held it back, so the next window does not open with a burst. A slot at `now` goes out at once.
 /// `held_till`: when the penalty and the windows allowed a grant, read before pruning (default: never held).
 void reserve_slot(PacerState& s, const std::vector<RateWindow>& windows, double margin, int burst, TimePoint slot,
-                  TimePoint now, TimePoint held_till = TimePoint{});
+                  TimePoint now, TimePoint held_till = TimePoint{}, bool bulk = false);
 /// The check made right before a paced request goes out, at `at` (>= its slot): earliest t >= at that
 /// respects the penalty, one interval after the latest request that went out, and every window counting
 /// only grants at or before `at` (the caller's own grant taken out). Grants of finished requests sit at
@@ -63,24 +84,97 @@ Duration plausible_lead(const PacerOptions& o);
 std::string implausible(const PacerState& s, TimePoint now, Duration lead);
 /// How far ahead a call of `priority` may reserve: bulk only a slot free now, interactive any distance.
 Duration reservation_horizon(const PacerOptions& o, Priority priority);
-/// One reservation attempt at `now`, under the backend's lock: the next slot is reserved unless it lies
-/// more than `budget_left` away (refused) or more than `horizon` away (deferred: a bulk call asks again
-/// when it comes). Nothing is stored unless the outcome is `reserved`.
+/// The window that sets the interval: the largest window / limit (the first of equals). Not empty.
+const RateWindow& pacing_window(const PacerOptions& o);
+/// The bulk calls' guaranteed grants per window: ceil(bulk_min_share x limit) of the pacing window (the
+/// one that sets the interval).
+int bulk_quota(const PacerOptions& o);
+/// Bulk grants in the pacing window ending at `t`, and any after it (reservations ahead included).
+int bulk_in_window(const PacerState& s, const PacerOptions& o, TimePoint t);
+/// Bulk calls are below their share in the window ending at `t`, the slot a bulk call would take: it may
+/// then reserve it, like an interactive call.
+bool bulk_owed(const PacerState& s, const PacerOptions& o, TimePoint t);
+/// The earliest end of a window in which bulk calls fall below their share, as far as the bulk grants
+/// known tell (`t` when they are below it at `t`; TimePoint::max() without a share).
+TimePoint bulk_owed_at(const PacerState& s, const PacerOptions& o, TimePoint t);
+
+/// Who asks for a slot: its class and, for a call that may wait in line, its ticket (id, arrival and
+/// owner; try_reserve sets its expiry) and when its wait budget ends.
+struct Caller {
+    // A constructor, not an aggregate: most callers name only a class and a ticket, and -Wextra warns of
+    // every aggregate initializer that leaves a member out.
+    Caller(Priority p = Priority::interactive, Ticket* t = nullptr, TimePoint d = TimePoint::max(),
+           std::function<bool(const Ticket&)> a = nullptr)
+        : priority(p), ticket(t), deadline(d), alive(std::move(a)) {}
+    Priority priority = Priority::interactive;
+    Ticket* ticket = nullptr;  ///< null: no place in the line (the call is judged as before tickets)
+    TimePoint deadline = TimePoint::max();
+    /// Whether a ticket's owner still runs; null: every owner does.
+    std::function<bool(const Ticket&)> alive;
+};
+/// One reservation attempt at `now`, under the backend's lock. The next slot is reserved when nobody is
+/// ahead in line (a live older ticket of the class, or any live interactive ticket for a bulk call) and it
+/// lies within the call's horizon: any distance for an interactive call or a bulk call below its share,
+/// else only a slot free now. Otherwise the call is deferred: it waits in line (its ticket stored) until
+/// `slot`, the slot it saw plus one interval per call ahead, and asks again. Refused (its ticket dropped)
+/// when that lies more than `budget_left` away. `changed`: the state must be stored.
 struct Attempt {
     enum Outcome { reserved, deferred, refused } outcome = reserved;
     TimePoint slot{};
     bool penalized = false;  ///< the penalty set the slot
+    int ahead = 0;           ///< live calls ahead in line
+    bool changed = false;
 };
+Attempt try_reserve(PacerState& s, const PacerOptions& o, TimePoint now, Duration budget_left, const Caller& caller);
+/// The same without a line: `horizon` 0 is a bulk call, anything else an interactive one.
 Attempt try_reserve(PacerState& s, const PacerOptions& o, TimePoint now, Duration budget_left, Duration horizon);
 /// The error of a call whose slot lies `wait` away, past its `budget`; `penalized`: the penalty set it.
 ApiError beyond_budget(Duration wait, Duration budget, bool penalized);
 
-/// Removes one grant at exactly `t` (false if none: pruned, reset or repaired meanwhile).
-bool take_grant(PacerState& s, TimePoint t);
-/// Records a grant at `t` (a slot, or a completion time) in the log at t - credit, keeping it sorted.
-void put_grant(PacerState& s, TimePoint t, Duration credit = Duration(0));
+/// Removes one grant at exactly `t` (false if none: pruned, reset or repaired meanwhile); a bulk call's
+/// also from the bulk grants.
+bool take_grant(PacerState& s, TimePoint t, bool bulk = false);
+/// Records a grant at `t` (a slot, or a completion time) in the log at t - credit, keeping it sorted; a bulk
+/// call's also among the bulk grants.
+void put_grant(PacerState& s, TimePoint t, Duration credit = Duration(0), bool bulk = false);
 /// Drops grants that left the longest window (future reservations are always kept).
 void prune(PacerState& s, const std::vector<RateWindow>& windows, double margin, TimePoint now);
+
+// The line of waiting calls (queue.cpp).
+/// A ticket's owner: this process, unless a test says otherwise (set_owner_for_testing).
+struct Owner {
+    long pid = 0;
+    unsigned long long started = 0;
+};
+Owner current_owner();
+/// Tests: the owner this thread's tickets name (a dead process, a reused pid); nullopt: the real one.
+void set_owner_for_testing(std::optional<Owner> owner);
+/// The start time of process `pid` (clock ticks since boot, /proc/PID/stat field 22); 0 when unknown.
+unsigned long long process_start_time(long pid);
+/// False only when the owner is surely gone: no such process, or another process under its pid.
+bool owner_alive(long pid, unsigned long long started);
+bool owner_alive(const Ticket& t);
+/// A fresh ticket id: 16 hex digits.
+std::string new_ticket_id();
+/// Whether `a` is ahead of `b` in line: an interactive ticket ahead of any bulk one, else the older one
+/// (ties: the smaller id).
+bool ahead_of(const Ticket& a, const Ticket& b);
+/// Drops expired tickets; then, while the first ticket ahead of `me` (or the first of all) has an owner that
+/// `alive` says is gone, drops it too. Only the front of the line is checked: asking about every owner
+/// at every call would read /proc for each under the lock. True when any was dropped.
+bool prune_tickets(PacerState& s, TimePoint now, const std::function<bool(const Ticket&)>& alive,
+                   const Ticket* me = nullptr);
+/// Calls ahead of `me` in line (`me` itself, stored or not, does not count).
+int tickets_ahead(const PacerState& s, const Ticket& me);
+/// Stores `t` (replacing the ticket of the same id), keeping the line sorted; false when the line is full.
+bool put_ticket(PacerState& s, const Ticket& t);
+/// Removes the ticket `id`; false when it was not there.
+bool drop_ticket(PacerState& s, const std::string& id);
+/// How long a waiting call's ticket outlives the moment it means to ask again: a live owner asks by then,
+/// a stopped or vanished one stops blocking the others (two intervals, between 1 s and 1 min).
+Duration ticket_grace(const PacerOptions& o);
+/// Per class: how many calls wait, how long the oldest has, and their owners' pids.
+nlohmann::json waiting_json(const std::vector<Ticket>& tickets, TimePoint now);
 /// Grants after t - effective window (reservations beyond t included: they will count).
 int grants_in_window(const PacerState& s, const RateWindow& w, double margin, TimePoint t);
 /// State of unknown history (corrupt file, reboot): every window treated as full at `now`, using the
@@ -91,6 +185,11 @@ void fill_conservatively(PacerState& s, const std::vector<RateWindow>& windows, 
 /// Status fields common to all backends.
 nlohmann::json status_json(const PacerOptions& o, const std::string& backend, const std::vector<int>& counts,
                            Duration next_free, Duration penalty);
+/// The grant a thread holds for its request in flight, and whether a bulk call holds it.
+struct Held {
+    TimePoint slot{};
+    bool bulk = false;
+};
 
 /// Each thread's request in flight: the grant it holds, so complete() can move it. A Pacer is shared by
 /// the threads of a batch; each thread sends one request at a time.
@@ -146,11 +245,13 @@ protected:
         if (o_.log) o_.log(line);
     }
     /// Gives back the reservation at `slot` after an interruption.
-    ApiError release(TimePoint slot);
+    ApiError release(TimePoint slot, bool bulk);
 
     PacerOptions o_;
     std::shared_ptr<Clock> clock_;
-    PerThread<TimePoint> in_flight_;  ///< the grant (slot, then send time) of this thread's request
+    PerThread<Held> in_flight_;  ///< the grant (slot, then send time) of this thread's request
+    /// Gives up a place in line (after an interruption or an error); a failure leaves it to expire.
+    void leave_line(const Ticket& t);
 };
 
 /// Sleeps until `until`; false when an interruption was requested first (o.interruption).

@@ -10,6 +10,7 @@
 
 #include "ccai/redact.hpp"
 #include "secrets/entropy.hpp"
+#include "pacer/file_format.hpp"
 #include "pacer/internal.hpp"
 #include "pacer/redis_script.hpp"
 
@@ -34,6 +35,47 @@ struct ContextDeleter {
     void operator()(redisContext* c) const { if (c) redisFree(c); }
 };
 
+/// What the pacer script returns (redis_script.hpp).
+struct ScriptReply {
+    long long delay = 0, penalty = 0, flags = 0, now = 0, ahead = 0;
+    std::string front;  ///< the ticket at the front of those ahead in line
+    std::vector<int> counts;
+};
+
+/// The line's extra arguments of one script run: the call's class, ticket and arrival.
+struct InLine {
+    Priority priority = Priority::interactive;
+    std::string member;   ///< "" = no place in line
+    std::string arrival;  ///< "" = now, on the server's clock
+};
+
+/// A ticket as the script stores it: "i|b:ID:BOOT-ID:PID:START". Parsed for liveness and status.
+std::optional<Ticket> parse_member(std::string_view m, TimePoint arrived, std::string* boot) {
+    std::vector<std::string_view> f;
+    for (size_t from = 0;;) {
+        const auto to = m.find(':', from);
+        f.push_back(m.substr(from, to == std::string_view::npos ? std::string_view::npos : to - from));
+        if (to == std::string_view::npos) break;
+        from = to + 1;
+    }
+    if (f.size() != 5 || (f[0] != "i" && f[0] != "b")) return std::nullopt;
+    Ticket t;
+    t.priority = f[0] == "b" ? Priority::bulk : Priority::interactive;
+    t.id = std::string(f[1]);
+    t.arrived = arrived;
+    t.pid = std::atol(std::string(f[3]).c_str());
+    t.started = std::strtoull(std::string(f[4]).c_str(), nullptr, 10);
+    if (boot) *boot = std::string(f[2]);
+    return t;
+}
+
+/// Whether the ticket's owner is surely gone: it ran on this host (same boot) and no longer does.
+bool owner_gone(const std::string& member) {
+    std::string boot;
+    const auto t = parse_member(member, TimePoint{}, &boot);
+    return t && boot == current_boot_id() && !owner_alive(*t);
+}
+
 class RedisPacer final : public RemotePacer {
 public:
     RedisPacer(PacerOptions o, std::shared_ptr<Clock> c, RedisUrl u)
@@ -51,8 +93,13 @@ public:
     Result<Unit> reset() override;
 
 private:
-    Result<std::vector<long long>> run(const char* mode, const std::string& token = "", Duration amount = Duration(0),
-                                       Duration budget = Duration::max());
+    Result<ScriptReply> run(const char* mode, const std::string& token = "", Duration amount = Duration(0),
+                            Duration budget = Duration::max(), const InLine& line = InLine{});
+    std::vector<std::string> keys() const {
+        return {key_ + ":grants", key_ + ":penalty", key_ + ":tat", key_ + ":sent", key_ + ":bulk", key_ + ":line",
+                key_ + ":line-expiry"};
+    }
+    void leave_line(const std::string& member);
     std::string new_token();
     Result<Reply> command(const std::vector<std::string>& argv);
     /// A reply the server gave: an authentication or permission refusal is a setting to fix (config, never
@@ -174,20 +221,31 @@ std::string RedisPacer::new_token() {
     return fmt::format("{:016x}", rng_());
 }
 
-Result<std::vector<long long>> RedisPacer::run(const char* mode, const std::string& token, Duration amount, Duration budget) {
+Result<ScriptReply> RedisPacer::run(const char* mode, const std::string& token, Duration amount, Duration budget,
+                                    const InLine& line) {
     std::lock_guard lock(mu_);
     if (!ctx_) {
         if (auto c = connect(); !c) return c.error();
     }
-    std::vector<std::string> argv{"EVALSHA", sha_, "4", key_ + ":grants", key_ + ":penalty", key_ + ":tat", key_ + ":sent", mode,
-                                  std::to_string(spacing_of(o_.windows, o_.margin).count()),
-                                  std::to_string(longest_window(o_.windows, o_.margin).count()),
-                                  std::to_string(amount.count()),
-                                  o_.use_client_clock ? std::to_string(clock_->now().time_since_epoch().count()) : "",
-                                  token,
-                                  std::to_string(burst_of(o_)),
-                                  std::to_string(plausible_lead(o_).count()),
-                                  budget == Duration::max() ? "" : std::to_string(std::max(Duration(0), budget).count())};
+    std::vector<std::string> argv{"EVALSHA", sha_, "7"};
+    for (auto& k : keys()) argv.push_back(std::move(k));
+    for (auto a : {std::string(mode),
+                   std::to_string(spacing_of(o_.windows, o_.margin).count()),
+                   std::to_string(longest_window(o_.windows, o_.margin).count()),
+                   std::to_string(amount.count()),
+                   o_.use_client_clock ? std::to_string(clock_->now().time_since_epoch().count()) : "",
+                   token,
+                   std::to_string(burst_of(o_)),
+                   std::to_string(plausible_lead(o_).count()),
+                   budget == Duration::max() ? "" : std::to_string(std::max(Duration(0), budget).count()),
+                   std::string(to_string(line.priority)),
+                   line.member,
+                   line.arrival,
+                   std::to_string(bulk_quota(o_)),
+                   std::to_string(effective_window(pacing_window(o_), o_.margin).count()),
+                   std::to_string(ticket_grace(o_).count()),
+                   std::to_string(kMaxTickets)})
+        argv.push_back(std::move(a));
     for (const auto& w : o_.windows) {
         argv.push_back(std::to_string(w.limit));
         argv.push_back(std::to_string(effective_window(w, o_.margin).count()));
@@ -199,13 +257,25 @@ Result<std::vector<long long>> RedisPacer::run(const char* mode, const std::stri
         r = command(argv);
     }
     if (!r) return r.error();
-    std::vector<long long> out;
-    for (size_t i = 0; (*r)->type == REDIS_REPLY_ARRAY && i < (*r)->elements; ++i) out.push_back((*r)->element[i]->integer);
-    if (out.size() < 3) return down("unexpected reply from the pacer script");
-    if ((out[2] & 1) && o_.log)
+    const auto* reply = r->get();
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 6) return down("unexpected reply from the pacer script");
+    ScriptReply out;
+    long long* head[] = {&out.delay, &out.penalty, &out.flags, &out.now, &out.ahead};
+    for (size_t i = 0; i < 5; ++i) *head[i] = reply->element[i]->integer;
+    if (reply->element[5]->type == REDIS_REPLY_STRING) out.front.assign(reply->element[5]->str, reply->element[5]->len);
+    for (size_t i = 6; i < reply->elements; ++i) out.counts.push_back(static_cast<int>(reply->element[i]->integer));
+    if ((out.flags & 1) && o_.log)
         o_.log(fmt::format("warning: pacer state in redis at {} unusable (times further ahead than any wait or "
                            "penalty allows); treating the window as full", o_.backend));
     return out;
+}
+
+void RedisPacer::leave_line(const std::string& member) {
+    InLine drop;
+    drop.member = member;
+    // Best effort: a ticket that cannot be dropped now expires on its own.
+    if (auto r = run("drop", "", Duration(0), Duration::max(), drop); !r && o_.log)
+        o_.log(fmt::format("pacer: could not leave the line (it expires on its own): {}", r.error().message));
 }
 
 // Same steps as StatePacer::acquire_within: reserve, sleep until the slot, then confirm against the grants'
@@ -214,38 +284,61 @@ Result<std::vector<long long>> RedisPacer::run(const char* mode, const std::stri
 // the slot it saw comes.
 Result<Duration> RedisPacer::acquire(Duration budget, Priority priority) {
     const auto token = new_token();
-    const auto horizon = reservation_horizon(o_, priority);
+    const auto owner = current_owner();
+    InLine line;
+    line.priority = priority;
+    line.member = fmt::format("{}:{}:{}:{}:{}", priority == Priority::bulk ? 'b' : 'i', new_ticket_id(), current_boot_id(),
+                              owner.pid, owner.started);
     const auto start = clock_->now();
-    Result<std::vector<long long>> r = std::vector<long long>{};
+    Result<ScriptReply> r = ScriptReply{};
     Duration wait(0), waited(0);
+    std::size_t dropped = 0;
     for (bool announced = false;;) {
         const auto left = budget == Duration::max() ? budget : std::max(Duration(0), budget - (clock_->now() - start));
-        r = run("reserve", token, Duration(0), std::min(left, horizon));
-        if (!r) return r.error();
-        wait = Duration((*r)[0]);
-        if (!((*r)[2] & 2)) break;
-        if (wait > left) return beyond_budget(wait, left, ((*r)[2] & 4) != 0);
+        r = run("reserve", token, Duration(0), left, line);
+        if (!r) {
+            if (!line.arrival.empty()) leave_line(line.member);
+            return r.error();
+        }
+        // The first ask sets the call's place in line, on the server's clock.
+        if (line.arrival.empty()) line.arrival = std::to_string(r->now);
+        wait = Duration(r->delay);
+        if (r->flags & 2) return beyond_budget(wait, left, (r->flags & 4) != 0);
+        if (!(r->flags & 8)) break;
+        // Only redis's own clock can expire a ticket; an owner on this host that is gone is known now.
+        // Bounded like the line itself, whatever another client writes meanwhile.
+        if (!r->front.empty() && dropped < kMaxTickets && owner_gone(r->front)) {
+            ++dropped;
+            leave_line(r->front);
+            continue;
+        }
         if (!announced && wait > std::chrono::seconds(1) && o_.on_wait) o_.on_wait(wait);
         announced = true;
-        if (o_.log) o_.log(fmt::format("pacer: bulk call: next slot in {}, asking again then", fmt_seconds(wait)));
-        if (!sleep_interruptibly(o_, *clock_, clock_->now() + wait)) return interrupted_while_waiting();
+        if (o_.log)
+            o_.log(fmt::format("pacer: {} call: next slot in {}, {} ahead in line, asking again then", to_string(priority),
+                               fmt_seconds(wait), r->ahead));
+        if (!sleep_interruptibly(o_, *clock_, clock_->now() + wait)) {
+            leave_line(line.member);
+            return interrupted_while_waiting();
+        }
     }
     waited = clock_->now() - start;
-    const char* why = (*r)[1] > 0 ? "slot (after the account's rate-limit penalty)" : "slot";
+    const char* why = r->penalty > 0 ? "slot (after the account's rate-limit penalty)" : "slot";
     if (wait == Duration(0) && o_.log) o_.log("pacer: slot granted, no wait");
     while (wait > Duration(0)) {
         if (!wait_for_slot(o_, *clock_, clock_->now() + wait, wait, why)) {
             // The reservation goes back to the others; if redis cannot be reached, it ages out.
             std::lock_guard lock(mu_);
             (void)command({"ZREM", key_ + ":grants", token});
+            (void)command({"ZREM", key_ + ":bulk", token});
             return interrupted_while_waiting();
         }
         waited += wait;
         const auto left = budget == Duration::max() ? budget : budget - waited;
         auto c = run("confirm", token, Duration(0), left);
         if (!c) return c.error();
-        wait = Duration((*c)[0]);
-        if ((*c)[2] & 2) return beyond_budget(wait, left, ((*c)[2] & 4) != 0);
+        wait = Duration(c->delay);
+        if (c->flags & 2) return beyond_budget(wait, left, (c->flags & 4) != 0);
         if (wait > Duration(0) && o_.log)
             o_.log(fmt::format("pacer: an earlier request finished or went out late; waiting {} more", fmt_seconds(wait)));
         why = "slot";
@@ -275,23 +368,46 @@ Result<Unit> RedisPacer::penalize(Duration pause) {
 Result<Duration> RedisPacer::time_until_free() {
     auto r = run("peek");
     if (!r) return r.error();
-    return Duration((*r)[0]);
+    return Duration(r->delay);
 }
 
 Result<nlohmann::json> RedisPacer::status() {
-    auto r = run("peek");
+    auto r = run("peek");  // also drops expired tickets
     if (!r) return r.error();
-    const std::vector<int> counts(r->begin() + 3, r->end());
-    auto j = status_json(o_, "redis", counts, Duration((*r)[0]), Duration((*r)[1]));
+    auto j = status_json(o_, "redis", r->counts, Duration(r->delay), Duration(r->penalty));
     j["url"] = o_.backend;
     j["key"] = key_;
+    std::vector<Ticket> line;
+    std::vector<std::string> gone;
+    {
+        std::lock_guard lock(mu_);
+        const auto from = r->now - effective_window(pacing_window(o_), o_.margin).count();
+        auto b = command({"ZCOUNT", key_ + ":bulk", fmt::format("({}", from), "+inf"});
+        if (!b) return b.error();
+        j["bulk_in_window"] = (*b)->integer;
+        auto l = command({"ZRANGE", key_ + ":line", "0", "-1", "WITHSCORES"});
+        if (!l) return l.error();
+        const auto* a = l->get();
+        for (size_t i = 0; a->type == REDIS_REPLY_ARRAY && i + 1 < a->elements; i += 2) {
+            const std::string m(a->element[i]->str, a->element[i]->len);
+            const auto t = parse_member(m, TimePoint(Duration(std::atoll(a->element[i + 1]->str))), nullptr);
+            if (!t) continue;
+            if (owner_gone(m)) gone.push_back(m);
+            else line.push_back(*t);
+        }
+    }
+    for (const auto& m : gone) leave_line(m);
+    j["waiting"] = waiting_json(line, TimePoint(Duration(r->now)));
     return j;
 }
 
 Result<Unit> RedisPacer::reset() {
     std::lock_guard lock(mu_);
     // ":last" is an older version's key: reset clears it too.
-    auto r = command({"DEL", key_ + ":grants", key_ + ":penalty", key_ + ":tat", key_ + ":sent", key_ + ":last"});
+    auto argv = keys();
+    argv.insert(argv.begin(), "DEL");
+    argv.push_back(key_ + ":last");
+    auto r = command(argv);
     if (!r) return r.error();
     return Unit{};
 }

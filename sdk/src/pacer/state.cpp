@@ -26,49 +26,61 @@ ApiError interrupted_while_waiting() {
 
 Result<Duration> StatePacer::acquire_within(Duration budget, Priority priority) {
     const auto start = clock_->now();
-    const auto horizon = reservation_horizon(o_, priority);
+    const bool bulk = priority == Priority::bulk;
+    // The call's place in line, should it have to wait unreserved: it arrived when it first asked.
+    const auto owner = current_owner();
+    Ticket ticket{new_ticket_id(), priority, start, TimePoint{}, owner.pid, owner.started};
+    Caller caller{priority, &ticket, budget == Duration::max() || budget > kLongestWait ? start + kLongestWait : start + budget,
+                  [](const Ticket& t) { return owner_alive(t); }};
     TimePoint slot{}, reserved_at{};
     bool penalized = false, refused = false;
     for (bool announced = false;;) {
         Attempt a;
         auto r = transact([&](PacerState& s, TimePoint now) {
             reserved_at = now;
-            // Under the lock: first come, first served. The budget left is never below 0: a slot free now
-            // is granted even with no budget (max_wait 0), whatever the lock took.
-            a = try_reserve(s, o_, now, std::max(Duration(0), budget - (now - start)), horizon);
-            return a.outcome == Attempt::reserved;
+            // The budget left is never below 0: a slot free now is granted even with no budget (max_wait 0),
+            // whatever the lock took.
+            a = try_reserve(s, o_, now, std::max(Duration(0), budget - (now - start)), caller);
+            return a.changed;
         });
-        if (!r) return r.error();
+        if (!r) {
+            leave_line(ticket);
+            return r.error();
+        }
         slot = a.slot;
         penalized = a.penalized;
         if (a.outcome == Attempt::refused) return beyond_budget(slot - reserved_at, budget - (reserved_at - start), penalized);
         if (a.outcome == Attempt::reserved) break;
-        // Bulk: ask again when the slot comes. Meanwhile it is free for a person's call, which then waits
-        // at most one interval behind a batch.
+        // Wait in line: ask again when the slot comes. Meanwhile it is free for a person's call, which then
+        // waits at most one interval behind a batch; and only the oldest waiting bulk call may take it.
         if (!announced && slot - reserved_at > std::chrono::seconds(1) && o_.on_wait) o_.on_wait(slot - reserved_at);
         announced = true;
-        log(fmt::format("pacer: bulk call: next slot in {}, asking again then", fmt_seconds(slot - reserved_at)));
-        if (!sleep_interruptibly(o_, *clock_, slot)) return interrupted_while_waiting();
+        log(fmt::format("pacer: {} call: next slot in {}, {} ahead in line, asking again then", to_string(priority),
+                        fmt_seconds(slot - reserved_at), a.ahead));
+        if (!sleep_interruptibly(o_, *clock_, slot)) {
+            leave_line(ticket);
+            return interrupted_while_waiting();
+        }
     }
     if (slot <= reserved_at) {
         log("pacer: slot granted, no wait");
     } else {
         if (!wait_for_slot(o_, *clock_, slot, slot - reserved_at,
                            penalized ? "slot (after the account's rate-limit penalty)" : "slot"))
-            return release(slot);
+            return release(slot, bulk);
         // The reservation was computed from slots; by now the grants before it have finished and sit at
         // their completion times. Check again and, if one of them ran late, wait for it to leave.
         for (;;) {
             TimePoint at{}, next{};
             auto c = transact([&](PacerState& s, TimePoint now) {
                 at = std::max(now, slot);  // never before the slot, whatever the clock says
-                take_grant(s, slot);
+                take_grant(s, slot, bulk);
                 next = confirm_slot(s, o_.windows, o_.margin, at);
                 penalized = s.penalty_until >= next;
                 // A penalty recorded meanwhile may push the slot past the budget: give it up for the others.
                 refused = next > at && next - start > budget;
                 if (refused) return true;
-                put_grant(s, next);
+                put_grant(s, next, Duration(0), bulk);
                 if (next == at) s.sent = std::max(s.sent, at);
                 return true;
             });
@@ -77,29 +89,34 @@ Result<Duration> StatePacer::acquire_within(Duration budget, Priority priority) 
             slot = next;
             if (next == at) break;
             log(fmt::format("pacer: an earlier request finished or went out late; waiting {} more", fmt_seconds(next - at)));
-            if (!wait_for_slot(o_, *clock_, next, next - at, "slot")) return release(next);
+            if (!wait_for_slot(o_, *clock_, next, next - at, "slot")) return release(next, bulk);
         }
     }
-    in_flight_.put(slot);
+    in_flight_.put(Held{slot, bulk});
     return std::max(slot, clock_->now()) - start;
 }
 
-ApiError StatePacer::release(TimePoint slot) {
-    auto r = transact([&](PacerState& s, TimePoint) { return take_grant(s, slot); });
+ApiError StatePacer::release(TimePoint slot, bool bulk) {
+    auto r = transact([&](PacerState& s, TimePoint) { return take_grant(s, slot, bulk); });
     if (!r) log(fmt::format("pacer: could not release a slot: {}", r.error().message));
     return interrupted_while_waiting();
 }
 
+void StatePacer::leave_line(const Ticket& t) {
+    auto r = transact([&](PacerState& s, TimePoint) { return drop_ticket(s, t.id); });
+    if (!r) log(fmt::format("pacer: could not leave the line (it expires on its own): {}", r.error().message));
+}
+
 void StatePacer::complete(bool answered) {
-    const auto slot = in_flight_.take();
-    if (!slot) return;
+    const auto held = in_flight_.take();
+    if (!held) return;
     // The request is over: if answered, the server counted it before now. Read the clock before waiting for
     // the lock, which other processes may hold; that wait would only push the next window's calls later.
     const auto done = clock_->now();
     const auto credit = answered ? answered_credit(o_.windows, o_.margin) : Duration(0);
     auto r = transact([&](PacerState& s, TimePoint) {
-        take_grant(s, *slot);  // gone only if reset or repaired meanwhile: record the request anyway
-        put_grant(s, std::max(done, *slot), credit);
+        take_grant(s, held->slot, held->bulk);  // gone only if reset or repaired meanwhile: record the request anyway
+        put_grant(s, std::max(done, held->slot), credit, held->bulk);
         return true;
     });
     if (!r) log(fmt::format("pacer: could not record a completion: {}", r.error().message));
@@ -131,15 +148,24 @@ Duration StatePacer::time_until_free() {
 Result<nlohmann::json> StatePacer::status() {
     std::vector<int> counts;
     Duration next_free{0}, penalty{0};
+    nlohmann::json waiting;
+    int bulk_grants = 0;
     auto r = transact([&](PacerState& s, TimePoint now) {
         prune(s, o_.windows, o_.margin, now);
+        // Every owner is asked here, not only the front's: status is rare, and should show only live calls.
+        const auto before = s.tickets.size();
+        std::erase_if(s.tickets, [&](const Ticket& t) { return t.expires < now || !owner_alive(t); });
         for (const auto& w : o_.windows) counts.push_back(grants_in_window(s, w, o_.margin, now));
         next_free = next_slot(s, o_.windows, o_.margin, burst_of(o_), now) - now;
         penalty = s.penalty_until - now;
-        return false;
+        waiting = waiting_json(s.tickets, now);
+        bulk_grants = bulk_in_window(s, o_, now);
+        return s.tickets.size() != before;
     });
     if (!r) return r.error();
     auto j = status_json(o_, backend_name(), counts, next_free, penalty);
+    j["waiting"] = waiting;
+    j["bulk_in_window"] = bulk_grants;
     describe(j);
     return j;
 }

@@ -81,7 +81,7 @@ std::string pacer_scope(const Config& config) {
 }
 
 Result<PacerOptions> pacer_options(const Config& config) {
-    for (const auto* key : {"rate_limit", "pacer", "pacer_fallback", "pacer_margin", "burst", "max_penalty"})
+    for (const auto* key : {"rate_limit", "pacer", "pacer_fallback", "pacer_margin", "burst", "bulk_min_share", "max_penalty"})
         if (auto valid = detail::validate_setting(config, key); !valid) return valid.error();
     PacerOptions o;
     auto windows = parse_rate_limits(config.get("rate_limit"));
@@ -94,6 +94,7 @@ Result<PacerOptions> pacer_options(const Config& config) {
     o.fallback = config.get("pacer_fallback");
     o.redis_password = config.get("redis_password");
     o.margin = config.number("pacer_margin");  // validated with the other settings (validate_settings)
+    o.bulk_min_share = config.number("bulk_min_share");
     o.max_penalty = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(config.number("max_penalty")));
     if (config.has("burst")) {
         o.burst = static_cast<int>(config.number("burst"));

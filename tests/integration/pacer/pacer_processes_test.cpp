@@ -148,3 +148,32 @@ TEST_CASE("pacer processes: a call from a shell during a batch goes ahead of the
     CHECK(ahead <= 8);
     CHECK(log.end() - at > 15);  // not after the batch: most of it was still to come
 }
+
+TEST_CASE("pacer processes: pacer status shows a bulk call waiting in line, and forgets it once its process is killed") {
+    MockProcess mock({"--rate-limit", "20/2s"});
+    auto env = env_for(mock);
+    env["CCAI_PACER_DIR"] = temp_dir() + "/pacer";
+    env["CCAI_RATE_LIMIT"] = "1/30s";
+    env["CCAI_BULK_MIN_SHARE"] = "0";  // else the bulk call, below its share, would reserve instead of waiting
+    const auto first = cli({"queues", "list"}, env);  // the window's only slot
+    REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+    Background waiting({cli_path(), "--priority", "bulk", "queues", "list"}, env, false);
+    const auto bulk_line = [&] {
+        const auto st = cli({"-o", "json", "pacer", "status"}, env);
+        REQUIRE_MESSAGE(st.exit_code == 0, st.err);
+        return nlohmann::json::parse(st.out)["waiting"]["bulk"];
+    };
+    nlohmann::json line;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while ((line = bulk_line())["count"] != 1 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    CHECK(line["count"] == 1);
+    CHECK(line["pids"] == nlohmann::json::array({waiting.pid()}));
+    const auto text = cli({"-o", "text", "pacer", "status"}, env);
+    CHECK(text.out.find("interactive\t0\t0\t\n") != std::string::npos);
+    CHECK(text.out.find("bulk\t1\t") != std::string::npos);
+    CHECK(text.out.find("\t" + std::to_string(waiting.pid()) + "\n") != std::string::npos);
+    waiting.kill(SIGKILL);
+    CHECK(bulk_line()["count"] == 0);  // its process is gone: out of the line at once, not when it expires
+    CHECK(count_status(mock.log(), 200) == 1);
+}

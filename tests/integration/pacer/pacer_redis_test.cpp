@@ -112,6 +112,27 @@ TEST_CASE("pacer redis: times further ahead than any wait or penalty mean full w
     CHECK(warnings.find("unusable") != std::string::npos);
 }
 
+TEST_CASE("pacer redis: a ticket in line expiring further ahead than any wait is distrusted like the rest") {
+    RedisServer redis;
+    auto o = pacer_contract::options({redis.url(), ""}, "60/1m", pacer_contract::unique_scope());
+    std::string warnings;
+    o.log = [&](const std::string& l) { warnings += l + "\n"; };
+    auto clock = std::make_shared<FakeClock>();
+    auto p = make_pacer(o, clock);
+    REQUIRE(p.ok());
+    const auto key = (*(*p)->status())["key"].get<std::string>();
+    const auto now = clock->now().time_since_epoch().count();
+    const auto far = (clock->now() + 48h).time_since_epoch().count();
+    const std::string member = "b:00000000000000a1:other-host:42:0";
+    REQUIRE(run({"redis-cli", "-u", redis.url(), "ZADD", key + ":line", std::to_string(now), member}).exit_code == 0);
+    REQUIRE(run({"redis-cli", "-u", redis.url(), "ZADD", key + ":line-expiry", std::to_string(far), member}).exit_code == 0);
+    auto w = (*p)->acquire_within(Duration::max(), Priority::bulk);
+    REQUIRE(w.ok());
+    CHECK(*w == 60600ms);  // the line and the windows replaced: 60 grants assumed now, and nobody in line
+    CHECK(warnings.find("unusable") != std::string::npos);
+    CHECK((*(*p)->status())["waiting"]["bulk"]["count"] == 0);
+}
+
 namespace {
 
 // redis-cli against `redis` (as the default user, whose password REDISCLI_AUTH gives once one is set):

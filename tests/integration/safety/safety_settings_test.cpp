@@ -45,6 +45,8 @@ const BadValue kBad[] = {
     {"pacer", "disk", R"("disk")", "file, memory or redis://"},
     {"pacer_margin", "lots", R"("lots")", "percentage"},
     {"burst", "0", "0", "from 1 to 10000"},
+    {"bulk_min_share", "60%", R"("60%")", "from 0% to 50%"},
+    {"bulk_min_share", "nan", "nan", "percentage"},
     {"max_penalty", "0", "0", "from 1 to 86400"},
     {"rate_limit", "fast", R"("fast")", "60/1m"},
     {"allow_http", "yes", R"("yes")", "true or false"},

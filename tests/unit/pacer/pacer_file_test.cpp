@@ -133,7 +133,7 @@ TEST_CASE("pacer file: format round trip; leftover bytes past the length are ign
     s.tat = TimePoint(7s);
     s.sent = TimePoint(6s);
     const auto bytes = encode_state(s, current_boot_id(), "https://h|a b");
-    CHECK(bytes.rfind("ccai-pacer 2 ", 0) == 0);
+    CHECK(bytes.rfind("ccai-pacer 3 ", 0) == 0);
     auto d = decode_state(bytes + "stale tail from a longer state");
     REQUIRE(std::holds_alternative<DecodedState>(d));
     CHECK(std::get<DecodedState>(d).has_tat);
@@ -149,10 +149,95 @@ TEST_CASE("pacer file: format round trip; leftover bytes past the length are ign
 }
 
 namespace {
-std::string format_one(const std::string& payload) {
-    return fmt::format("ccai-pacer 1 {} {:016x}\n{}", payload.size(), ccai::detail::state_checksum(payload), payload);
+std::string format_n(int n, const std::string& payload) {
+    return fmt::format("ccai-pacer {} {} {:016x}\n{}", n, payload.size(), ccai::detail::state_checksum(payload), payload);
+}
+std::string format_one(const std::string& payload) { return format_n(1, payload); }
+std::string format_three(const std::string& lines) {
+    return format_n(3, "boot " + ccai::detail::current_boot_id() + "\nscope x\npenalty 0\ntat 0\nsent 0\ngrants\nbulk\n" + lines);
 }
 }  // namespace
+
+TEST_CASE("pacer file: format 3 keeps the bulk grants and the line of waiting calls") {
+    using namespace ccai::detail;
+    PacerState s;
+    s.grants = {TimePoint(5s), TimePoint(6s)};
+    s.bulk = {TimePoint(6s)};
+    s.tickets = {Ticket{"00000000000000a1", Priority::bulk, TimePoint(4s), TimePoint(9s), 42, 777},
+                 Ticket{"00000000000000b2", Priority::interactive, TimePoint(4500ms), TimePoint(8s), 43, 0}};
+    const auto d = decode_state(encode_state(s, current_boot_id(), "x"));
+    REQUIRE(std::holds_alternative<DecodedState>(d));
+    const auto& back = std::get<DecodedState>(d).state;
+    CHECK(back.grants == s.grants);
+    CHECK(back.bulk == s.bulk);
+    CHECK(back.tickets == s.tickets);
+}
+
+TEST_CASE("pacer file: format 2, written by the previous version, still reads: no bulk grants, nobody in line") {
+    using namespace ccai::detail;
+    const auto d = decode_state(format_n(2, "boot " + current_boot_id() +
+                                               "\nscope x\npenalty 9000000\ntat 7000000\nsent 6000000\ngrants 5000000 6000000\n"));
+    REQUIRE(std::holds_alternative<DecodedState>(d));
+    const auto& decoded = std::get<DecodedState>(d);
+    CHECK(decoded.has_tat);
+    CHECK(decoded.state.grants == std::vector<TimePoint>{TimePoint(5s), TimePoint(6s)});
+    CHECK(decoded.state.tat == TimePoint(7s));
+    CHECK(decoded.state.bulk.empty());
+    CHECK(decoded.state.tickets.empty());
+    // Keys of format 3 in a format 2 file are not format 2.
+    CHECK(std::holds_alternative<std::string>(decode_state(format_n(2, "boot " + current_boot_id() + "\nbulk 5\n"))));
+    // A format 2 file in use: the next call reads it and writes format 3 back.
+    auto clock = std::make_shared<FakeClock>();
+    PacerOptions hooks;
+    hooks.margin = 0.01;
+    auto p = make(Setup{"file", temp_dir() + "/pacer"}, "20/2s", unique_scope(), clock, &hooks);
+    REQUIRE(p->acquire().ok());
+    const auto now_us = clock->now().time_since_epoch().count();
+    write_file(state_path(*p), format_n(2, fmt::format("boot {}\nscope x\npenalty 0\ntat {}\nsent {}\ngrants {}\n",
+                                                         current_boot_id(), now_us + 101000, now_us, now_us)));
+    CHECK(*p->acquire() == 0ms);  // the burst's second call: the format 2 state was trusted
+    CHECK(read_file(state_path(*p)).rfind("ccai-pacer 3 ", 0) == 0);
+}
+
+TEST_CASE("pacer file: a hostile line of waiting calls is a corrupt state, never obeyed") {
+    using namespace ccai::detail;
+    const std::string ok = "ticket 00000000000000a1 bulk 1 2 42 0\n";
+    SUBCASE("garbage in a ticket") { check_conservative(format_three("ticket zz bulk 1 2 42 0\n"), "bad ticket"); }
+    SUBCASE("a class that does not exist") { check_conservative(format_three("ticket 00000000000000a1 vip 1 2 42 0\n"), "bad ticket"); }
+    SUBCASE("no owner") { check_conservative(format_three("ticket 00000000000000a1 bulk 1 2 0 0\n"), "bad ticket"); }
+    SUBCASE("a negative pid") { check_conservative(format_three("ticket 00000000000000a1 bulk 1 2 -7 0\n"), "bad ticket"); }
+    SUBCASE("expiring before it arrived") { check_conservative(format_three("ticket 00000000000000a1 bulk 5 2 42 0\n"), "bad ticket"); }
+    SUBCASE("a field too many") { check_conservative(format_three("ticket 00000000000000a1 bulk 1 2 42 0 9\n"), "bad ticket"); }
+    SUBCASE("twice the same") { check_conservative(format_three(ok + ok), "a ticket twice"); }
+    SUBCASE("out of order") {
+        check_conservative(format_three("ticket 00000000000000b1 bulk 9 10 42 0\n" + ok), "tickets out of order");
+    }
+    SUBCASE("more bulk grants than grants") {
+        check_conservative(format_n(3, "boot " + current_boot_id() + "\nscope x\npenalty 0\ntat 0\nsent 0\ngrants\nbulk 5\n"),
+                           "more bulk grants than grants");
+    }
+    SUBCASE("a line longer than any pacer keeps") {
+        std::string lines;
+        for (size_t i = 0; i <= kMaxTickets; ++i) lines += fmt::format("ticket {:016x} bulk 1 2 42 0\n", i);
+        check_conservative(format_three(lines), "too many waiting calls");
+    }
+    SUBCASE("a ticket that expires two days ahead") {
+        const auto far = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::hours(1000 + 48)).count();
+        check_conservative(format_three(fmt::format("ticket 00000000000000a1 bulk 1 {} 42 0\n", far)), "a waiting call");
+    }
+    SUBCASE("negative times: a ticket long expired, dropped by the next call, which it does not block") {
+        auto clock = std::make_shared<FakeClock>();
+        auto o = with_share(0);
+        auto p = make(Setup{"file", temp_dir() + "/pacer"}, "60/1m", unique_scope(), clock, &o);
+        REQUIRE(p->acquire().ok());
+        write_file(state_path(*p), format_three("ticket 00000000000000a1 bulk -9000000 -5000000 1 0\n"));
+        CHECK(*p->acquire_within(Duration::max(), Priority::bulk) == 0ms);
+        CHECK(read_file(state_path(*p)).find("ticket") == std::string::npos);
+    }
+    SUBCASE("a number past any clock") {
+        check_conservative(format_three("ticket 00000000000000a1 bulk 1 99999999999999999999 42 0\n"), "bad ticket");
+    }
+}
 
 TEST_CASE("pacer file: format 1 still reads, with no burst allowance left") {
     using namespace ccai::detail;

@@ -1,6 +1,8 @@
 // Rate-limit specs and the pure slot computation shared by the memory and file backends.
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include "pacer/internal.hpp"
 #include "ccai/client.hpp"
 #include "ccai/pacer.hpp"
@@ -90,6 +92,43 @@ TEST_CASE("pacer: pacer_margin setting") {
         REQUIRE_FALSE(r.ok());
         CHECK(r.error().kind == ErrorKind::invalid_input);
         CHECK(r.error().message.find("pacer_margin") != std::string::npos);
+    }
+}
+
+TEST_CASE("pacer: bulk_min_share setting") {
+    auto share_of = [](const std::string& v, const char* origin = "flag") {
+        Config c;
+        c.set("rate_limit", "60/1m", "test");
+        c.set("bulk_min_share", v, origin);
+        return pacer_options(c);
+    };
+    CHECK(share_of("10%")->bulk_min_share == doctest::Approx(0.1));
+    CHECK(share_of("0.25")->bulk_min_share == doctest::Approx(0.25));
+    CHECK(share_of("0")->bulk_min_share == 0.0);
+    CHECK(share_of("50%")->bulk_min_share == doctest::Approx(0.5));
+    Config unset;
+    unset.set("rate_limit", "60/1m", "test");
+    CHECK(pacer_options(unset)->bulk_min_share == doctest::Approx(0.1));  // not set: the default, 10 %
+    for (const char* bad : {"x", "-1%", "-0.1", "51%", "0.6", "1.5", "nan", "nan%", "inf", "1e400", "10 %", ""}) {
+        CAPTURE(bad);
+        auto r = share_of(bad);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().kind == ErrorKind::invalid_input);
+        CHECK(r.error().message.find("bulk_min_share") != std::string::npos);
+    }
+    auto from_env = share_of("90%", "env CCAI_BULK_MIN_SHARE");
+    REQUIRE_FALSE(from_env.ok());
+    CHECK(from_env.error().kind == ErrorKind::config);
+    // The SDK's own check, for programs that fill PacerOptions themselves.
+    for (const double bad : {-0.1, 0.51, 2.0, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+        CAPTURE(bad);
+        PacerOptions o;
+        o.backend = "memory";
+        o.bulk_min_share = bad;
+        auto p = make_pacer(o, system_clock());
+        REQUIRE_FALSE(p.ok());
+        CHECK(p.error().kind == ErrorKind::invalid_input);
+        CHECK(p.error().message.find("bulk_min_share") != std::string::npos);
     }
 }
 
