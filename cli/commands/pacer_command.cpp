@@ -15,8 +15,7 @@ int with_pacer(const Context& c, const std::function<Result<nlohmann::json>(Pace
     if (!pacer) return c.fail(pacer.error());
     auto result = fn(**pacer);
     if (!result) return c.fail(result.error());
-    print_result(c.console.out, *result, nullptr, output_options(c.flags.output, config->get("output"), c.flags.fields, c.console.out_tty));
-    return kOk;
+    return show_result(c, *result, nullptr, output_options(c, config->get("output")));
 }
 }  // namespace
 
