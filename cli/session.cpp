@@ -40,7 +40,7 @@ void add_global_flags(Command app, GlobalFlags& f) {
         .group("Global options");
     app.option("-o,--output", f.output,
                "output format: json (pretty on a terminal), jsonl, csv (RFC 4180), yaml, table (cut to the terminal's "
-               "width), text (tab-separated values; tab, newline, CR and backslash escaped as \\t \\n \\r \\\\)")
+               "width), text (tab-separated values, backslash-escaped so that a record is one line)")
         .one_of({"json", "jsonl", "csv", "yaml", "table", "text"})
         .group("Global options");
     app.option("--fields", f.fields, "only these fields, comma-separated (dotted paths allowed); csv, text and table columns "
