@@ -1,8 +1,12 @@
 #include "output/jq_program.hpp"
 
+#include <cstdio>
+
 extern "C" {
 #include <jq.h>
 }
+
+#include "ccai/redact.hpp"
 
 namespace ccai::cli {
 
@@ -70,8 +74,24 @@ std::variant<JqProgram, std::string> JqProgram::compile(const std::string& expre
             auto& errors = *static_cast<std::string*>(data);
             if (!errors.empty()) errors += '\n';
             errors += error_text(message);
+            while (errors.ends_with('\n')) errors.pop_back();
         },
         &state->errors);
+    // What jq's command line sets up and libjq assumes, each of which otherwise crashes the process:
+    // - a module search path (empty: `import` and `include` fail with jq's "module not found" error; there
+    //   is no ~/.jq for a program that runs inside another tool);
+    // - an input callback that says there is no more input, as jq's does at the end of its input (`inputs`
+    //   is empty, `input` fails as it does in jq): the response is the only input;
+    // - a debug callback, writing `["DEBUG:",value]` on stderr as jq does, redacted like every output.
+    jq_set_attr(state->jq, jv_string("JQ_LIBRARY_PATH"), jv_array());
+    jq_set_input_cb(state->jq, [](jq_state*, void*) { return jv_invalid(); }, nullptr);
+    jq_set_debug_cb(
+        state->jq,
+        [](void*, jv value) {
+            Jv line(jv_dump_string(JV_ARRAY(jv_string("DEBUG:"), value), 0));
+            std::fprintf(stderr, "%s\n", redact(line.string()).c_str());
+        },
+        nullptr);
     if (!jq_compile(state->jq, expression.c_str()))
         return state->errors.empty() ? std::string("jq: the program does not compile") : state->errors;
     return JqProgram(std::move(state));

@@ -32,6 +32,15 @@ void emit_string(YAML::Emitter& out, const std::string& s) {
     out << text;
 }
 
+// A number as -o json writes it, except that an exponent without a fraction gets one: "1e+308" is a float
+// to a YAML 1.2 reader but a string to a YAML 1.1 reader (PyYAML), while "1.0e+308" is a float to both.
+std::string number_text(const nlohmann::json& v) {
+    auto text = v.dump();
+    if (v.is_number_float() && text.find('.') == std::string::npos)
+        if (const auto e = text.find_first_of("eE"); e != std::string::npos) text.insert(e, ".0");
+    return text;
+}
+
 void emit(YAML::Emitter& out, const nlohmann::json& v) {
     if (v.is_structured() && v.empty()) out << YAML::Flow;  // `key: {}` rather than `{}` on a line of its own
     switch (v.type()) {
@@ -53,7 +62,7 @@ void emit(YAML::Emitter& out, const nlohmann::json& v) {
     case nlohmann::json::value_t::string: emit_string(out, v.get_ref<const std::string&>()); break;
     case nlohmann::json::value_t::null: out << YAML::Null; break;
     case nlohmann::json::value_t::boolean: out << (v.get<bool>() ? "true" : "false"); break;
-    default: out << v.dump(); break;  // numbers, written as -o json writes them
+    default: out << number_text(v); break;
     }
 }
 

@@ -161,3 +161,34 @@ TEST_CASE("cli: --dry-run with --jq runs the program on the request it would sen
     CHECK(r.out == "GET\n***\n");
     CHECK(cli.transport->requests.empty());
 }
+
+TEST_CASE("cli: odd values from the server in every row format: NUL, empty, huge, long, nested") {
+    Cli cli;
+    cli.out_tty = true;
+    cli.out_columns = 40;
+    const std::string body = R"({"results":[{"id":"q","nul":"a\u0000b","empty":{},"list":[],"n":1e308,"big":)"
+                             "123456789012345678901234567890"
+                             R"(,"long":")" + std::string(5000, 'x') + R"("}],"page":1,"totalPages":1})";
+    for (const std::string format : {"csv", "yaml", "table", "text", "json", "jsonl"}) {
+        CAPTURE(format);
+        cli.transport->push(200, body);
+        const auto r = cli({"-o", format, "queues", "list"});
+        CHECK(r.code == 0);
+        if (format == "table") CHECK(r.out.size() < 200);
+        if (format == "csv") CHECK(ccai::test::read_csv(r.out).at(1).size() == 7);
+        if (format == "text") CHECK(r.out.find("a\\0b") != std::string::npos);
+        if (format == "yaml") CHECK(YAML::Load(r.out)["results"][0]["nul"].as<std::string>() == std::string("a\0b", 3));
+    }
+}
+
+TEST_CASE("cli: a body that is not UTF-8 is printed as a string, and never as a broken UTF-8 sequence") {
+    Cli cli;
+    for (const std::string format : {"csv", "yaml", "table", "text"}) {
+        CAPTURE(format);
+        cli.transport->push(200, "{\"id\":\"bad\xff\xfe\"}");
+        const auto r = cli({"-o", format, "queues", "get", "--queue-id", "q"});
+        CHECK(r.code == 0);
+        CHECK(r.out.find("bad\xEF\xBF\xBD\xEF\xBF\xBD") != std::string::npos);
+        CHECK(r.out.find('\xff') == std::string::npos);
+    }
+}

@@ -144,6 +144,8 @@ TEST_CASE("yaml: block style, keys in -o json's order, non-ASCII written as is")
     const auto text = to_yaml(json::parse(R"({"b": "Zoë", "a": [1, "0012"], "c": {}})"));
     CHECK(text == "a:\n  - 1\n  - \"0012\"\nb: Zoë\nc: {}\n");
     CHECK(to_yaml(json("\xff")) == "\xEF\xBF\xBD\n");  // invalid UTF-8 replaced, as -o json does
+    CHECK(to_yaml(json::parse("[1e308, 1.5e-7, 2.5, -0.0, 18446744073709551615]")) ==
+          "- 1.0e+308\n- 1.5e-07\n- 2.5\n- -0.0\n- 18446744073709551615\n");
 }
 
 TEST_CASE("yaml: deep nesting is emitted, up to the SDK's limit on a response's depth") {
@@ -220,6 +222,11 @@ TEST_CASE("jq: a program that does not compile gives jq's message; a run-time er
     CHECK(message.find("syntax error") != std::string::npos);
     CHECK(message.find("compile error") != std::string::npos);
     CHECK(std::holds_alternative<std::string>(JqProgram::compile("nosuchfunction(1)")));
+    // What jq's command line sets up and libjq would otherwise crash without: modules, input.
+    auto module = JqProgram::compile(R"(import "nosuchmodule" as m; .)");
+    REQUIRE(std::holds_alternative<std::string>(module));
+    CHECK(std::get<std::string>(module).find("module not found") != std::string::npos);
+    CHECK(jq_outputs("[inputs]", json::object()) == std::vector<std::string>{"[]"});
 
     std::optional<std::string> error;
     CHECK(jq_outputs("1, (.a | .b), 2", json{{"a", "text"}}, &error) == std::vector<std::string>{"1"});
@@ -229,6 +236,8 @@ TEST_CASE("jq: a program that does not compile gives jq's message; a run-time er
     CHECK(error == "jq: error: {\"not\":\"a string\"} (not a string)");
     CHECK(jq_outputs(R"("x" | halt_error(1))", json::object(), &error).empty());
     CHECK(error == "x");
+    CHECK(jq_outputs("input", json::object(), &error).empty());
+    CHECK(error);
 }
 
 TEST_CASE("jq: one compiled program runs again and again; a sink that fails stops an endless program") {
