@@ -118,6 +118,7 @@ int run_cli(Context& context, int argc, const char* const* argv) {
     if (!cl.action) return kUsage;
     if (const auto conflict = output_flags_conflict(context.flags)) return context.fail(invalid_input(*conflict));
     // Compiled before the command runs: a program with a syntax error sends nothing.
+    context.jq = nullptr;
     if (!context.flags.jq.empty()) {
         auto compiled = JqProgram::compile(context.flags.jq);
         if (auto* errors = std::get_if<std::string>(&compiled)) return context.fail(invalid_input("--jq: " + *errors));

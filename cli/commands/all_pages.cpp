@@ -23,7 +23,10 @@ int run_all_pages(const EndpointSpec& spec, const CallArgs& args, const Context&
         *session->client, spec, args,
         [&](const nlohmann::json& item) {
             // --jq runs on each item as it comes (whole pages are never gathered): the first error stops the walk.
-            if (c.jq) return !(jq_error = print_jq(c.console.out, *c.jq, item));
+            if (c.jq) {
+                jq_error = print_jq(c.console.out, *c.jq, item);
+                return !jq_error;
+            }
             print_line(c.console.out, select_fields(item, fields));
             return true;
         },

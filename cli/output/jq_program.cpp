@@ -55,7 +55,9 @@ std::string error_text(jv taken) {
 struct JqProgram::State {
     jq_state* jq = jq_init();
     std::string errors;  // compile errors, gathered by the error callback
-    ~State() { jq_teardown(&jq); }
+    ~State() {
+        if (jq) jq_teardown(&jq);
+    }
 };
 
 JqProgram::JqProgram(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -121,7 +123,7 @@ std::optional<std::string> JqProgram::run(const nlohmann::json& input, const Sin
         Jv code(jq_get_exit_code(jq));
         Jv message(jq_get_error_message(jq));
         if (code.kind() == JV_KIND_NUMBER && jv_number_value(code.copy()) != 0)
-            return message.kind() == JV_KIND_STRING ? std::string(message.string()) : "jq: halted with an error";
+            return message.kind() == JV_KIND_STRING ? std::string(message.string()) : output_text(message);
     }
     return std::nullopt;
 }

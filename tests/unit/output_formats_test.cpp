@@ -236,6 +236,10 @@ TEST_CASE("jq: a program that does not compile gives jq's message; a run-time er
     CHECK(error == "jq: error: {\"not\":\"a string\"} (not a string)");
     CHECK(jq_outputs(R"("x" | halt_error(1))", json::object(), &error).empty());
     CHECK(error == "x");
+    CHECK(jq_outputs(R"({"code": 3} | halt_error)", json::object(), &error).empty());
+    CHECK(error == "{\"code\":3}");
+    CHECK(jq_outputs("1, halt, 2", json::object(), &error) == std::vector<std::string>{"1"});
+    CHECK(!error);
     CHECK(jq_outputs("input", json::object(), &error).empty());
     CHECK(error);
 }
