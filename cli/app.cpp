@@ -1,13 +1,19 @@
 // The command tree: the root's description and flags, then each command family; and one run of it.
 #include "app.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
+
+#include <cstdlib>
+#include <variant>
 
 #include <fmt/format.h>
 
 #include "ccai/base_url.hpp"
 #include "ccai/version.hpp"
 #include "exit_codes.hpp"
+#include "output.hpp"
+#include "output/jq_program.hpp"
 
 namespace ccai::cli {
 
@@ -17,9 +23,27 @@ namespace {
 // A person reads stderr only when it is a terminal and this process is in its foreground: a job sent to the
 // background (`cmd &`, a loop of 20 of them) keeps its notices to itself instead of scribbling over the shell.
 bool person_reads(int fd) { return ::isatty(fd) != 0 && ::tcgetpgrp(fd) == ::getpgrp(); }
+
+// The width of the terminal on `fd`: COLUMNS when the shell exports it (and a user can set it to get a
+// table as wide as they like), else the terminal's own; 0 when `fd` is not a terminal, so that a table
+// written to a file or a pipe is never cut.
+std::size_t terminal_columns(int fd) {
+    if (::isatty(fd) == 0) return 0;
+    if (const char* env = std::getenv("COLUMNS")) {
+        char* end = nullptr;
+        const long n = std::strtol(env, &end, 10);
+        if (end != env && *end == '\0' && n > 0) return static_cast<std::size_t>(n);
+    }
+    winsize size{};
+    return ::ioctl(fd, TIOCGWINSZ, &size) == 0 ? size.ws_col : 0;
+}
 }  // namespace
 
-Console Console::standard() { return Console{stdout, stderr, ::isatty(1) != 0, person_reads(2)}; }
+Console Console::standard() {
+    Console c{stdout, stderr, ::isatty(1) != 0, person_reads(2)};
+    c.out_columns = terminal_columns(1);
+    return c;
+}
 
 int Context::fail(const ApiError& error) const { return report_error(console.err, error); }
 
@@ -92,6 +116,14 @@ int run_cli(Context& context, int argc, const char* const* argv) {
         break;
     }
     if (!cl.action) return kUsage;
+    if (const auto conflict = output_flags_conflict(context.flags)) return context.fail(invalid_input(*conflict));
+    // Compiled before the command runs: a program with a syntax error sends nothing.
+    context.jq = nullptr;
+    if (!context.flags.jq.empty()) {
+        auto compiled = JqProgram::compile(context.flags.jq);
+        if (auto* errors = std::get_if<std::string>(&compiled)) return context.fail(invalid_input("--jq: " + *errors));
+        context.jq = std::make_shared<JqProgram>(std::move(std::get<JqProgram>(compiled)));
+    }
     return run_action(context, cl.action);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // What a command runs with: the global flags, the console, where settings come from, how clients are made;
 // and run_cli, the CLI's entry point. Free of CLI11, which only the files that register commands include.
+#include <cstddef>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -11,11 +12,18 @@
 
 namespace ccai::cli {
 
+class JqProgram;
+
 /// Flags every command accepts, before or after the subcommand.
 struct GlobalFlags {
     std::map<std::string, std::string> settings;  ///< config keys given as flags (host, bot_id, ...)
-    std::string output;                           ///< json, jsonl, table ("" = from config / default)
+    std::string output;                           ///< json, jsonl, csv, yaml, table, text ("" = from config / default)
     std::string fields;                           ///< --fields a,b
+    std::string jq;                               ///< --jq EXPR ("" = none)
+    bool no_headers = false;                      ///< csv, table: no header row
+    bool headers = false;                         ///< text: a header line
+    bool bom = false;                             ///< csv: a UTF-8 byte-order mark
+    bool wide = false;                            ///< table: never cut to the terminal's width
     bool verbose = false;
     bool dry_run = false;
     bool insecure = false;
@@ -28,6 +36,7 @@ struct Console {
     std::FILE* err = stderr;
     bool out_tty = false;  ///< pretty JSON on stdout
     bool err_tty = false;  ///< progress lines and wait notices on stderr (a terminal, and we are its foreground)
+    std::size_t out_columns = 0;  ///< the width of the terminal on stdout (COLUMNS, else the tty's); 0: no terminal
     /// The process's stdout and stderr, with isatty.
     static Console standard();
 };
@@ -47,6 +56,9 @@ struct Context {
     /// Completes the options of each client a command makes: tests put a FakeTransport, a FakeClock or a
     /// pacer there. Unset: libcurl, the system clock and the configured pacer.
     std::function<void(ClientOptions&)> client_setup;
+    /// The --jq program, compiled by run_cli before the command runs: a program that does not compile is a
+    /// usage error before any request.
+    std::shared_ptr<JqProgram> jq;
 
     /// Prints the error as one JSON object on the console's stderr and returns its exit code.
     int fail(const ApiError& error) const;

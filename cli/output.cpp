@@ -5,73 +5,27 @@
 #include <fmt/format.h>
 
 #include "ccai/redact.hpp"
+#include "exit_codes.hpp"
+#include "output/csv_writer.hpp"
+#include "output/jq_program.hpp"
+#include "output/table_layout.hpp"
+#include "output/text_writer.hpp"
+#include "output/yaml_emitter.hpp"
 
 namespace ccai::cli {
 
 namespace {
 
-std::string cell(const nlohmann::json& v) {
-    if (v.is_string()) return v.get<std::string>();
-    if (v.is_null()) return "";
-    return v.dump();
-}
-
-void print_table(std::FILE* out, const nlohmann::json& rows_in, const std::vector<std::string>& fields) {
-    const nlohmann::json rows = rows_in.is_array() ? rows_in : nlohmann::json::array({rows_in});
-    std::vector<std::string> cols = fields;
-    if (cols.empty())
-        for (const auto& r : rows)
-            if (r.is_object())
-                for (const auto& [k, v] : r.items())
-                    if (!v.is_structured() && std::find(cols.begin(), cols.end(), k) == cols.end()) cols.push_back(k);
-    if (cols.empty()) {  // scalars or nested-only objects: one value per line
-        for (const auto& r : rows) fmt::print(out, "{}\n", cell(r));
-        return;
-    }
-    std::vector<std::vector<std::string>> grid{cols};
-    for (const auto& r : rows) {
-        std::vector<std::string> line;
-        for (const auto& c : cols) {
-            const auto* v = json_at_path(r, c);
-            line.push_back(v ? cell(*v) : "");
-        }
-        grid.push_back(std::move(line));
-    }
-    std::vector<size_t> width(cols.size(), 0);
-    for (const auto& line : grid)
-        for (size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], std::min<size_t>(line[i].size(), 60));
-    for (size_t r = 0; r < grid.size(); ++r) {
-        std::string text;
-        for (size_t i = 0; i < cols.size(); ++i) {
-            auto v = grid[r][i].size() > 60 ? grid[r][i].substr(0, 59) + "…" : grid[r][i];
-            text += i + 1 == cols.size() ? v : fmt::format("{:<{}}  ", v, width[i]);
-        }
-        while (!text.empty() && text.back() == ' ') text.pop_back();
-        fmt::print(out, "{}\n", r == 0 ? [&] { std::string u = text; std::transform(u.begin(), u.end(), u.begin(), ::toupper); return u; }() : text);
-    }
-}
-
-// Like `aws --output text`: one line per row, values tab-separated, no header, strings unquoted.
-void print_text(std::FILE* out, const nlohmann::json& rows_in, const std::vector<std::string>& fields) {
-    const nlohmann::json rows = rows_in.is_array() ? rows_in : nlohmann::json::array({rows_in});
-    for (const auto& r : rows) {
-        std::string line;
-        if (!r.is_object()) line = cell(r);
-        else if (fields.empty()) {
-            for (const auto& [k, v] : r.items()) line += (line.empty() ? "" : "\t") + cell(v);
-        } else {
-            for (size_t i = 0; i < fields.size(); ++i) {
-                const auto* v = json_at_path(r, fields[i]);
-                line += (i ? "\t" : "") + (v ? cell(*v) : std::string());
-            }
-        }
-        fmt::print(out, "{}\n", line);
-    }
-}
-
 // One value on one line, as it is: callers have redacted it.
 void write_line(std::FILE* out, const nlohmann::json& value) {
     fmt::print(out, "{}\n", value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+// A copy only when there is something to mask.
+template <class Fn>
+auto with_redacted(const nlohmann::json& value, Fn&& fn) {
+    if (needs_redaction(value)) return fn(redact_json(value));
+    return fn(value);
 }
 
 }  // namespace
@@ -87,12 +41,29 @@ std::vector<std::string> split_fields(const std::string& csv) {
     return out;
 }
 
-OutputOptions output_options(const std::string& flag, const std::string& config_value, const std::string& fields, bool tty) {
+OutputOptions output_options(const Context& c, const std::string& config_value) {
+    const auto& f = c.flags;
     OutputOptions o;
-    o.format = !flag.empty() ? flag : !config_value.empty() ? config_value : "json";
-    o.fields = split_fields(fields);
-    o.tty = tty;
+    o.format = !f.output.empty() ? f.output : !config_value.empty() ? config_value : "json";
+    o.fields = split_fields(f.fields);
+    o.tty = c.console.out_tty;
+    o.no_headers = f.no_headers;
+    o.headers = f.headers;
+    o.bom = f.bom;
+    o.table_width = f.wide ? 0 : c.console.out_columns;
+    o.jq = c.jq;
     return o;
+}
+
+std::optional<std::string> output_flags_conflict(const GlobalFlags& f) {
+    if (f.headers && f.no_headers) return "--headers and --no-headers contradict each other";
+    if (f.jq.empty()) return std::nullopt;
+    // jq prints its own outputs; a format or a selection besides would be silently ignored or applied in an
+    // order nobody could guess. JSON and JSON Lines are what jq reads, so they are accepted.
+    if (!f.output.empty() && f.output != "json" && f.output != "jsonl")
+        return fmt::format("--jq prints the program's outputs as `jq -r` does: it does not combine with -o {}", f.output);
+    if (!f.fields.empty()) return "--jq selects what to print itself: it does not combine with --fields";
+    return std::nullopt;
 }
 
 nlohmann::json select_fields(const nlohmann::json& value, const std::vector<std::string>& fields) {
@@ -104,11 +75,23 @@ nlohmann::json select_fields(const nlohmann::json& value, const std::vector<std:
 }
 
 void print_line(std::FILE* out, const nlohmann::json& value) {
-    if (needs_redaction(value)) write_line(out, redact_json(value));
-    else write_line(out, value);
+    with_redacted(value, [&](const nlohmann::json& v) { write_line(out, v); });
 }
 
-void print_result(std::FILE* out, const nlohmann::json& result_in, const EndpointSpec* spec, const OutputOptions& o) {
+std::optional<std::string> print_jq(std::FILE* out, JqProgram& jq, const nlohmann::json& value) {
+    return with_redacted(value, [&](const nlohmann::json& v) {
+        return jq.run(v, [out](std::string_view text) {
+            const auto line = redact(text) + "\n";
+            // A write error (a closed pipe with SIGPIPE ignored, a full disk) stops a program that might
+            // never end on its own (`repeat(1)`).
+            return std::fwrite(line.data(), 1, line.size(), out) == line.size() && !std::ferror(out);
+        });
+    });
+}
+
+std::optional<std::string> print_result(std::FILE* out, const nlohmann::json& result_in, const EndpointSpec* spec,
+                                        const OutputOptions& o) {
+    if (o.jq) return print_jq(out, *o.jq, result_in);
     // Redacted before anything is selected or cut (a table cuts long cells): a secret or a token the server
     // echoes, or one the user put in a request (--dry-run), is never printed, not even half of it. Copied
     // only when there is something to mask.
@@ -125,20 +108,37 @@ void print_result(std::FILE* out, const nlohmann::json& result_in, const Endpoin
     } else {
         shown = select_fields(result, o.fields);
     }
+    // The row formats show the list's items, not the page around them.
+    const auto& rows = items ? (o.fields.empty() ? *items : shown) : shown;
     if (o.format == "jsonl") {
-        const auto& rows = items ? (o.fields.empty() ? *items : shown) : shown;
         if (rows.is_array())
             for (const auto& r : rows) write_line(out, r);
         else write_line(out, rows);
+    } else if (o.format == "csv") {
+        write_csv(out, rows, o.fields, CsvOptions{!o.no_headers, o.bom});
     } else if (o.format == "text") {
-        print_text(out, items ? (o.fields.empty() ? *items : shown) : shown, o.fields);
+        write_text(out, rows, o.fields, o.headers);
     } else if (o.format == "table") {
-        print_table(out, items ? (o.fields.empty() ? *items : shown) : shown, o.fields);
+        write_table(out, rows, o.fields, TableOptions{o.table_width, !o.no_headers});
+    } else if (o.format == "yaml") {
+        fmt::print(out, "{}", to_yaml(shown));
     } else if (o.tty) {
         fmt::print(out, "{}\n", shown.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     } else {
         write_line(out, shown);
     }
+    return std::nullopt;
+}
+
+int show_result(const Context& c, const nlohmann::json& result, const EndpointSpec* spec, const OutputOptions& o) {
+    const auto jq_error = print_result(c.console.out, result, spec, o);
+    return jq_error ? jq_failed(c, *jq_error) : kOk;
+}
+
+int jq_failed(const Context& c, const std::string& message) {
+    ApiError e;  // ErrorKind::other: exit 1
+    e.message = message;
+    return c.fail(e);
 }
 
 }  // namespace ccai::cli

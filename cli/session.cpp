@@ -38,10 +38,24 @@ void add_global_flags(Command app, GlobalFlags& f) {
     }
     app.option("--profile", [&f](const std::string& v) { f.settings["profile"] = v; }, "configuration profile (CCAI_PROFILE)")
         .group("Global options");
-    app.option("-o,--output", f.output, "output format: json (pretty on a terminal), jsonl, table, text (tab-separated values)")
-        .one_of({"json", "jsonl", "table", "text"})
+    app.option("-o,--output", f.output,
+               "output format: json (pretty on a terminal), jsonl, csv (RFC 4180), yaml, table (cut to the terminal's "
+               "width), text (tab-separated values, backslash-escaped so that a record is one line)")
+        .one_of({"json", "jsonl", "csv", "yaml", "table", "text"})
         .group("Global options");
-    app.option("--fields", f.fields, "only these fields, comma-separated (dotted paths allowed)").group("Global options");
+    app.option("--fields", f.fields, "only these fields, comma-separated (dotted paths allowed); csv, text and table columns "
+                                     "in this order")
+        .group("Global options");
+    app.flag("--no-headers", f.no_headers, "csv, table: no header row").group("Global options");
+    app.flag("--headers", f.headers, "text: a header line of column names first (none by default)").group("Global options");
+    app.flag("--bom", f.bom, "csv: start with a UTF-8 byte-order mark, for Excel").group("Global options");
+    app.flag("--wide", f.wide, "table: show every cell whole instead of cutting to the terminal's width").group("Global options");
+    app.option("--jq", f.jq,
+               "run this jq program on the response (on each item with --all) and print its outputs as `jq -r` does; "
+               "not with -o csv|yaml|table|text or --fields. For aggregates across --all pages, pipe JSON Lines to `jq -s`")
+        .not_empty()
+        .type_name("EXPR")
+        .group("Global options");
     app.flag("-v,--verbose", f.verbose, "log the HTTP exchange and pacing decisions on stderr").group("Global options");
     app.flag("--dry-run", f.dry_run, "print the request as JSON and send nothing").group("Global options");
     app.flag("--insecure", f.insecure, "skip TLS certificate verification (warns every time)").group("Global options");

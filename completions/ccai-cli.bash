@@ -177,7 +177,7 @@ _ccai_cli_options() {
 }
 
 # Options valid with every command.
-_ccai_cli_globals='-h --help --version --host --allow-http --ca-bundle --account-id --bot-id --org-id --client-id --jwt-sub --jwt-ttl --jwt-jti --rate-limit --pacer --pacer-dir --pacer-dir-shared --pacer-fallback --pacer-scope --pacer-margin --burst --bulk-min-share --priority --max-penalty --timeout --connect-timeout --compression --max-attempts --max-wait --profile -o --output --fields -v --verbose --dry-run --insecure -q --quiet'
+_ccai_cli_globals='-h --help --version --host --allow-http --ca-bundle --account-id --bot-id --org-id --client-id --jwt-sub --jwt-ttl --jwt-jti --rate-limit --pacer --pacer-dir --pacer-dir-shared --pacer-fallback --pacer-scope --pacer-margin --burst --bulk-min-share --priority --max-penalty --timeout --connect-timeout --compression --max-attempts --max-wait --profile -o --output --fields --no-headers --headers --bom --wide --jq -v --verbose --dry-run --insecure -q --quiet'
 
 # Commands that take positional arguments (_ccai_cli_k=1) and the values they allow (in _ccai_cli_r).
 _ccai_cli_args() {
@@ -588,8 +588,9 @@ _ccai_cli_value() {
                 '--max-attempts') _ccai_cli_k=any ;;
                 '--max-wait') _ccai_cli_k=any ;;
                 '--profile') _ccai_cli_k=profiles ;;
-                '-o'|'--output') _ccai_cli_k=list _ccai_cli_r='json jsonl table text' ;;
+                '-o'|'--output') _ccai_cli_k=list _ccai_cli_r='json jsonl csv yaml table text' ;;
                 '--fields') _ccai_cli_k=any ;;
+                '--jq') _ccai_cli_k=any ;;
                 *) _ccai_cli_k='' ;;
             esac ;;
     esac

@@ -925,9 +925,14 @@ function __ccai_cli_globals
     printf '%s\n' '--max-attempts	attempts per call, the first included'
     printf '%s\n' '--max-wait	seconds a call may spend waiting, for the pacer and between retries together'
     printf '%s\n' '--profile	configuration profile (CCAI_PROFILE)'
-    printf '%s\n' '-o	output format: json (pretty on a terminal), jsonl, table, text (tab-separated values)'
-    printf '%s\n' '--output	output format: json (pretty on a terminal), jsonl, table, text (tab-separated values)'
-    printf '%s\n' '--fields	only these fields, comma-separated (dotted paths allowed)'
+    printf '%s\n' '-o	output format: json (pretty on a terminal), jsonl, csv (RFC 4180), yaml, table (cut to ...'
+    printf '%s\n' '--output	output format: json (pretty on a terminal), jsonl, csv (RFC 4180), yaml, table (cut to ...'
+    printf '%s\n' '--fields	only these fields, comma-separated (dotted paths allowed); csv, text and table columns ...'
+    printf '%s\n' '--no-headers	csv, table: no header row'
+    printf '%s\n' '--headers	text: a header line of column names first (none by default)'
+    printf '%s\n' '--bom	csv: start with a UTF-8 byte-order mark, for Excel'
+    printf '%s\n' '--wide	table: show every cell whole instead of cutting to the terminal\'s width'
+    printf '%s\n' '--jq	run this jq program on the response (on each item with --all) and print its outputs as ...'
     printf '%s\n' '-v	log the HTTP exchange and pacing decisions on stderr'
     printf '%s\n' '--verbose	log the HTTP exchange and pacing decisions on stderr'
     printf '%s\n' '--dry-run	print the request as JSON and send nothing'
@@ -1860,8 +1865,10 @@ function __ccai_cli_value --argument-names cmdpath opt
                     echo profiles
                 case '-o' '--output'
                     echo list
-                    printf '%s\n' 'json' 'jsonl' 'table' 'text'
+                    printf '%s\n' 'json' 'jsonl' 'csv' 'yaml' 'table' 'text'
                 case '--fields'
+                    echo any
+                case '--jq'
                     echo any
                 case '*'
                     echo ''

@@ -6,7 +6,8 @@ set -euo pipefail
 #                                       + the libFuzzer build
 BUILD=(cmake ninja-build g++ pkg-config ccache
   libcurl4-openssl-dev libcli11-dev nlohmann-json3-dev libfmt-dev libssl-dev
-  libcpp-httplib-dev libhiredis-dev libtomlplusplus-dev)
+  libcpp-httplib-dev libhiredis-dev libtomlplusplus-dev
+  libjq-dev libyaml-cpp-dev)  # --jq, -o yaml
 TEST=(doctest-dev redis-server curl openssl zsh fish groff-base
   dpkg-dev)  # dpkg-shlibdeps: the .deb's dependencies (cpack -G DEB)
 FUZZ=(clang libclang-rt-dev)

@@ -1,4 +1,5 @@
-// `<group> list --all`: every page, streamed as JSON Lines, one page in memory at a time.
+// `<group> list --all`: every page, streamed as JSON Lines (or through --jq, item by item), one page in
+// memory at a time.
 #include <cstdio>
 
 #include "ccai/pagination.hpp"
@@ -17,15 +18,22 @@ int run_all_pages(const EndpointSpec& spec, const CallArgs& args, const Context&
     auto session = open_session(c, *config);
     if (!session) return c.fail(session.error());
     const auto fields = split_fields(c.flags.fields);
+    std::optional<std::string> jq_error;
     auto stats = for_each_item(
         *session->client, spec, args,
         [&](const nlohmann::json& item) {
+            // --jq runs on each item as it comes (whole pages are never gathered): the first error stops the walk.
+            if (c.jq) {
+                jq_error = print_jq(c.console.out, *c.jq, item);
+                return !jq_error;
+            }
             print_line(c.console.out, select_fields(item, fields));
             return true;
         },
         max_items);
     std::fflush(c.console.out);
     if (!stats) return c.fail(stats.error());
+    if (jq_error) return jq_failed(c, *jq_error);
     if (c.flags.verbose) std::fprintf(c.console.err, "* --all: %lld items in %lld pages\n", stats->items, stats->pages);
     return kOk;
 }

@@ -40,9 +40,7 @@ void add_config_command(CommandLine& cl) {
                 rows.push_back(row);
             }
             // A table for people by default; json/jsonl when asked.
-            auto out = output_options(c.flags.output.empty() ? "table" : c.flags.output, "", c.flags.fields, c.console.out_tty);
-            print_result(c.console.out, rows, nullptr, out);
-            return static_cast<int>(kOk);
+            return show_result(c, rows, nullptr, output_options(c, "table"));
         };
     });
     add_config_query(cfg, "profiles", "profile names in config.toml", cl, [](const Config& c) {

@@ -18,17 +18,19 @@ nlohmann::json dry_run_json(const HttpRequest& r) {
 
 int send_and_print(Result<HttpRequest> request, const EndpointSpec* spec, const Config& config, const Context& c) {
     if (!request) return c.fail(request.error());
-    const auto out = output_options(c.flags.output, config.get("output"), c.flags.fields, c.console.out_tty);
+    const auto out = output_options(c, config.get("output"));
     if (c.flags.dry_run) {
-        print_result(c.console.out, dry_run_json(*request), nullptr, OutputOptions{"json", {}, out.tty});
-        return kOk;
+        // The request as JSON whatever -o says (a --jq program still applies: `--dry-run --jq .url`).
+        auto as_json = out;
+        as_json.format = "json";
+        as_json.fields.clear();
+        return show_result(c, dry_run_json(*request), nullptr, as_json);
     }
     auto session = open_session(c, config);
     if (!session) return c.fail(session.error());
     auto result = to_result(session->client->send(std::move(*request)));
     if (!result) return c.fail(result.error());
-    print_result(c.console.out, *result, spec, out);
-    return kOk;
+    return show_result(c, *result, spec, out);
 }
 
 int run_operation(const EndpointSpec& spec, const CallArgs& args, const Context& c) {

@@ -33,10 +33,10 @@ int with_pacer(const Context& c, const std::function<Result<nlohmann::json>(Pace
     if (!pacer) return c.fail(pacer.error());
     auto result = fn(**pacer);
     if (!result) return c.fail(result.error());
-    const auto out = output_options(c.flags.output, config->get("output"), c.flags.fields, c.console.out_tty);
-    print_result(c.console.out, *result, nullptr, out);
+    const auto out = output_options(c, config->get("output"));
+    if (const int rc = show_result(c, *result, nullptr, out); rc != kOk) return rc;
     if (show_waiting && out.fields.empty() && (out.format == "table" || out.format == "text"))
-        print_result(c.console.out, waiting_rows(*result), nullptr, out);
+        return show_result(c, waiting_rows(*result), nullptr, out);
     return kOk;
 }
 }  // namespace

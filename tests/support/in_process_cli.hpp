@@ -1,15 +1,16 @@
 #pragma once
-// CLI commands run in-process (run_cli) over a FakeTransport and a FakeClock: what a user types, what goes on
-// the wire, what lands on stdout and stderr, and the exit code. For unit tests, which link the CLI library.
-#include <unistd.h>
-
+// The CLI's commands run in-process (run_cli) over a FakeTransport and a FakeClock: what a user types, what
+// goes on the wire, what lands on stdout and stderr, and the exit code. No process, no socket, no sleep.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -18,6 +19,8 @@
 #include "support/fakes.hpp"
 
 namespace ccai::test {
+
+using nlohmann::json;
 
 // A memory stream for the console: everything written to it, as one string.
 class Capture {
@@ -44,8 +47,8 @@ private:
 struct Run {
     int code;
     std::string out, err;
-    nlohmann::json out_json() const { return nlohmann::json::parse(out); }
-    nlohmann::json error() const { return nlohmann::json::parse(err).at("error"); }
+    json out_json() const { return json::parse(out); }
+    json error() const { return json::parse(err).at("error"); }
 };
 
 // One profile's worth of settings from a fake environment, a config directory of its own, and every client
@@ -59,6 +62,8 @@ struct Cli {
                                               {"CCAI_PACER", "memory"}};
     std::filesystem::path dir = std::filesystem::temp_directory_path() / ("ccai-cli-test-" + std::to_string(::getpid()));
     bool err_tty = false;  ///< stderr is a terminal in the foreground: notices are shown
+    bool out_tty = false;  ///< stdout is a terminal: pretty JSON
+    std::size_t out_columns = 0;  ///< the terminal's width on stdout (-o table); 0: not a terminal
 
     Cli() {
         std::filesystem::create_directories(dir / "config");
@@ -71,7 +76,8 @@ struct Cli {
     Run operator()(std::vector<std::string> words) {
         Capture out, err;
         cli::Context c;
-        c.console = cli::Console{out.file(), err.file(), false, err_tty};
+        c.console = cli::Console{out.file(), err.file(), out_tty, err_tty};
+        c.console.out_columns = out_columns;
         c.sources.getenv = [this](const char* name) -> std::optional<std::string> {
             const auto it = env.find(name);
             return it == env.end() ? std::nullopt : std::optional(it->second);

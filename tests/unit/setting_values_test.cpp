@@ -48,7 +48,7 @@ TEST_CASE("bad values of every checked setting are refused, with the setting, va
         {"jwt_ttl", "3600.5", "whole number"},          {"jwt_jti", "maybe", "true or false"},
         {"jwt_jti", "TRUE", "true or false"},           {"allow_http", "yes", "true or false"},
         {"pacer_dir_shared", "1", "true or false"},     {"pacer_fallback", "bogus", "one of file"},
-        {"compression", "zip", "one of gzip, none"},    {"output", "xml", "one of json, jsonl, table, text"},
+        {"compression", "zip", "one of gzip, none"},    {"output", "xml", "one of json, jsonl, csv, yaml, table, text"},
         {"pacer", "disk", "file, memory or redis://"},  {"pacer", "redis://", "redis://[USER@]HOST"},
         {"pacer", "rediss://h:6380", "TLS tunnel"},
         {"pacer_margin", "lots", "percentage"},         {"pacer_margin", "200%", "from 0% to 100%"},

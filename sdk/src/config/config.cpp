@@ -57,7 +57,7 @@ constexpr SettingSpec kSettings[] = {
     // Unset: by what runs the call (a batch and --all are bulk, the rest interactive; CallStats::priority).
     {"priority", "CCAI_PRIORITY", "", false, "interactive or bulk: which class of the account's budget every call takes (default: bulk for batch and --all, else interactive)", K::choice, 0, 0, "interactive|bulk"},
     {"max_penalty", "CCAI_MAX_PENALTY", "3600", false, "longest pause, seconds, a rate-limit rejection may impose on the account (a longer Retry-After is cut)", K::seconds, 1, kDay},
-    {"output", "CCAI_OUTPUT", "", false, "json, jsonl, table or text", K::choice, 0, 0, "json|jsonl|table|text"},
+    {"output", "CCAI_OUTPUT", "", false, "json, jsonl, csv, yaml, table or text", K::choice, 0, 0, "json|jsonl|csv|yaml|table|text"},
     {"timeout", "CCAI_TIMEOUT", "60", false, "total request timeout, seconds", K::seconds, 0.001, kDay},
     {"connect_timeout", "CCAI_CONNECT_TIMEOUT", "10", false, "connect timeout, seconds", K::seconds, 0.001, kDay},
     {"compression", "CCAI_COMPRESSION", "gzip", false, "gzip: ask for compressed answers (list pages); none: do not", K::choice, 0, 0, "gzip|none"},

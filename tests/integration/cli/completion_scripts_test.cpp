@@ -122,7 +122,7 @@ TEST_CASE("completion: bash completes groups, actions, flags and values") {
         CHECK(bash_complete({"ccai-cli", "skills", "get", "-o", "j"}) == std::vector<std::string>{"json", "jsonl"});
         // bash splits "--output=j" at '='.
         CHECK(bash_complete({"ccai-cli", "skills", "get", "--output", "=", "j"}) == std::vector<std::string>{"json", "jsonl"});
-        CHECK(bash_complete({"ccai-cli", "skills", "get", "--output", "="}) == std::vector<std::string>{"json", "jsonl", "table", "text"});
+        CHECK(bash_complete({"ccai-cli", "skills", "get", "--output", "="}) == std::vector<std::string>{"json", "jsonl", "csv", "yaml", "table", "text"});
         CHECK(bash_complete({"ccai-cli", "completion", ""}) == std::vector<std::string>{"bash", "zsh", "fish"});
         CHECK(bash_complete({"ccai-cli", "reference", "--format", ""}) == std::vector<std::string>{"markdown", "man"});
     }
@@ -172,6 +172,7 @@ TEST_CASE("completion: fish script parses and completes") {
     CHECK(complete("ccai-cli sk") == std::vector<std::string>{"skills", "skill-groups"});
     CHECK(has(complete("ccai-cli skills "), "create"));
     CHECK(has(complete("ccai-cli skills get --"), "--skill-id"));
-    CHECK(complete("ccai-cli skills get --output=") == std::vector<std::string>{"--output=json", "--output=jsonl", "--output=table", "--output=text"});
+    // fish sorts the values.
+    CHECK(complete("ccai-cli skills get --output=") == std::vector<std::string>{"--output=csv", "--output=json", "--output=jsonl", "--output=table", "--output=text", "--output=yaml"});
     CHECK(complete("ccai-cli --profile ") == std::vector<std::string>{"default", "staging"});
 }

@@ -60,11 +60,15 @@ TEST_CASE("hardening secrets: neither the secret nor the token is ever printed")
         auto api = test::cli({"api", "GET", "/agentassist/api/v1/public/{botId}/skill-groups", "-v"}, *e);
         CHECK(api.exit_code == 0);
         expect_clean(label + " api -v", api, token);
-        for (const auto* fmt : {"json", "table", "text"}) {
+        for (const auto* fmt : {"json", "table", "text", "csv", "yaml"}) {
             auto list = test::cli({"config", "list", "--show-origin", "-o", fmt}, *e);
             CHECK(list.exit_code == 0);
             expect_clean(label + " config list -o " + fmt, list, token);
         }
+        // A jq program sees the redacted values, and its outputs are redacted too (`env` reads the secrets).
+        auto jq = test::cli({"config", "list", "--jq", ".[].value, env.CCAI_CLIENT_SECRET, env.CCAI_TOKEN"}, *e);
+        CHECK(jq.exit_code == 0);
+        expect_clean(label + " config list --jq", jq, token);
     }
 
     // 401: a secret or token the service does not accept.

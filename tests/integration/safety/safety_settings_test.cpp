@@ -52,7 +52,7 @@ const BadValue kBad[] = {
     {"allow_http", "yes", R"("yes")", "true or false"},
     {"pacer_dir_shared", "1", "1", "true or false"},
     {"ca_bundle", "/nonexistent/ca.pem", R"("/nonexistent/ca.pem")", "no such file"},
-    {"output", "xml", R"("xml")", "json, jsonl, table, text", false},
+    {"output", "xml", R"("xml")", "json, jsonl, csv, yaml, table, text", false},
 };
 
 std::string env_name(const std::string& key) {
