@@ -52,6 +52,7 @@ OutputOptions output_options(const Context& c, const std::string& config_value) 
     o.bom = f.bom;
     o.table_width = f.wide ? 0 : c.console.out_columns;
     o.jq = c.jq;
+    if (o.jq) o.format = "json";  // an `output` setting gives way to --jq (the flags cannot disagree: see below)
     return o;
 }
 

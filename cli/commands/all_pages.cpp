@@ -2,6 +2,8 @@
 // memory at a time.
 #include <cstdio>
 
+#include <fmt/format.h>
+
 #include "ccai/pagination.hpp"
 #include "exit_codes.hpp"
 #include "commands/operation_runner.hpp"
@@ -10,6 +12,12 @@
 namespace ccai::cli {
 
 int run_all_pages(const EndpointSpec& spec, const CallArgs& args, const Context& c, long long max_items) {
+    // Streaming the row formats needs columns fixed before the last page is seen; until then they are
+    // refused rather than silently replaced by JSON Lines.
+    if (const auto& o = c.flags.output; !o.empty() && o != "json" && o != "jsonl")
+        return c.fail(invalid_input(fmt::format(
+            "--all prints JSON Lines, one item a line; -o {} does not combine with it: use -o jsonl (or --jq), "
+            "or convert the lines, e.g. with jq -r '[.a, .b] | @csv'", o)));
     if (c.flags.dry_run) return run_operation(spec, args, c);  // shows the first page's request
     auto config = load_config(c);
     if (!config) return c.fail(config.error());

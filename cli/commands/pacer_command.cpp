@@ -35,7 +35,7 @@ int with_pacer(const Context& c, const std::function<Result<nlohmann::json>(Pace
     if (!result) return c.fail(result.error());
     const auto out = output_options(c, config->get("output"));
     if (const int rc = show_result(c, *result, nullptr, out); rc != kOk) return rc;
-    if (show_waiting && out.fields.empty() && (out.format == "table" || out.format == "text"))
+    if (show_waiting && !out.jq && out.fields.empty() && (out.format == "table" || out.format == "text"))
         return show_result(c, waiting_rows(*result), nullptr, out);
     return kOk;
 }

@@ -79,13 +79,17 @@ std::variant<JqProgram, std::string> JqProgram::compile(const std::string& expre
             while (errors.ends_with('\n')) errors.pop_back();
         },
         &state->errors);
-    // What jq's command line sets up and libjq assumes, each of which otherwise crashes the process:
+    // What jq's command line sets up and libjq assumes (without them, `import` or `input` crashed the
+    // process):
     // - a module search path (empty: `import` and `include` fail with jq's "module not found" error; there
-    //   is no ~/.jq for a program that runs inside another tool);
+    //   is no ~/.jq for a program that runs inside another tool), and the origins a search path may name
+    //   ($ORIGIN, relative paths): /dev/null, which is no directory, so they find nothing either;
     // - an input callback that says there is no more input, as jq's does at the end of its input (`inputs`
     //   is empty, `input` fails as it does in jq): the response is the only input;
     // - a debug callback, writing `["DEBUG:",value]` on stderr as jq does, redacted like every output.
     jq_set_attr(state->jq, jv_string("JQ_LIBRARY_PATH"), jv_array());
+    jq_set_attr(state->jq, jv_string("JQ_ORIGIN"), jv_string("/dev/null"));
+    jq_set_attr(state->jq, jv_string("JQ_PROG_ORIGIN"), jv_string("/dev/null"));
     jq_set_input_cb(state->jq, [](jq_state*, void*) { return jv_invalid(); }, nullptr);
     jq_set_debug_cb(
         state->jq,
@@ -100,7 +104,7 @@ std::variant<JqProgram, std::string> JqProgram::compile(const std::string& expre
 }
 
 std::optional<std::string> JqProgram::run(const nlohmann::json& input, const Sink& sink) {
-    // Through JSON text: libjq reads it as `jq` reads its input (numbers become doubles, as in jq 1.6).
+    // Through JSON text: libjq reads it as `jq` reads its input (jq 1.6 reads numbers as doubles).
     const auto text = input.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     Jv value(jv_parse_sized(text.data(), static_cast<int>(text.size())));
     if (value.kind() == JV_KIND_INVALID) {

@@ -1,5 +1,7 @@
 #include "output/text_writer.hpp"
 
+#include <fmt/format.h>
+
 #include "output/table_rows.hpp"
 
 namespace ccai::cli {
@@ -14,7 +16,13 @@ std::string escape_text(std::string_view value) {
         case '\r': out += "\\r"; break;
         case '\\': out += "\\\\"; break;
         case '\0': out += "\\0"; break;
-        default: out += ch;
+        default:
+            // Other control bytes (ESC above all) would act on the terminal instead of being shown.
+            if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) {
+                out += fmt::format("\\x{:02x}", static_cast<unsigned char>(ch));
+            } else {
+                out += ch;
+            }
         }
     }
     return out;

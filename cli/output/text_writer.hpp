@@ -12,8 +12,9 @@
 namespace ccai::cli {
 
 /// `value` with tab, newline, carriage return, backslash and NUL written as `\t`, `\n`, `\r`, `\\` and `\0`
-/// (NUL too: a shell's `read` drops it silently). Every other byte is kept: read left to right, each
-/// backslash starts an escape, so the value reads back exactly.
+/// (NUL too: a shell's `read` drops it silently), and the other control bytes (below 0x20, and DEL) as
+/// `\xNN`, so a server's text cannot move a terminal's cursor or change its colours. Every other byte is
+/// kept: read left to right, each backslash starts an escape, so the value reads back exactly.
 std::string escape_text(std::string_view value);
 
 /// The rows of `result` (table_rows.hpp), each on one line, its cells escaped and tab-separated. With

@@ -263,6 +263,8 @@ TEST_CASE("Ctrl-C during the pause before a retry ends the call at once: interru
     CHECK(r.error().kind == ErrorKind::interrupted);
     CHECK(r.error().message.find("interrupted while waiting to retry") != std::string::npos);
     CHECK(r.error().message.find("503") != std::string::npos);
+    CHECK(r.error().http_status == 503);
+    CHECK_FALSE(r.error().maybe_reached_server);  // re-sending was judged safe: a batch keeps the line for --resume
     CHECK(transport->requests.size() == 1);      // the retry never went out
     CHECK(clock->slept <= std::chrono::milliseconds(50));  // one slice, not the whole backoff
     CHECK(stats.retry_wait == clock->slept);     // the budget counts what was really waited

@@ -161,6 +161,7 @@ TEST_CASE("yaml: deep nesting is emitted, up to the SDK's limit on a response's 
 TEST_CASE("text: tab, newline, CR, backslash and NUL are escaped, one record per line") {
     CHECK(escape_text("a\tb\nc\rd\\e") == "a\\tb\\nc\\rd\\\\e");
     CHECK(escape_text(std::string("x\0y", 3)) == "x\\0y");
+    CHECK(escape_text("\x1b[2Jred\x07\x7f") == "\\x1b[2Jred\\x07\\x7f");  // a terminal sees no escape sequence
     CHECK(escape_text("Zoë 日本") == "Zoë 日本");
     const json rows = json::parse(R"([{"id": "a", "note": "x\ty\nz"}, {"id": "b", "extra": [1]}])");
     // Columns in the order first seen; a row without one has an empty cell there.
@@ -226,6 +227,12 @@ TEST_CASE("jq: a program that does not compile gives jq's message; a run-time er
     auto module = JqProgram::compile(R"(import "nosuchmodule" as m; .)");
     REQUIRE(std::holds_alternative<std::string>(module));
     CHECK(std::get<std::string>(module).find("module not found") != std::string::npos);
+    for (const char* search : {"$ORIGIN/lib", "./lib", "lib"}) {  // search paths relative to an origin find nothing
+        CAPTURE(search);
+        auto origin = JqProgram::compile(std::string(R"(import "m" as m {search: ")") + search + R"("}; .)");
+        REQUIRE(std::holds_alternative<std::string>(origin));
+        CHECK(std::get<std::string>(origin).find("module not found") != std::string::npos);
+    }
     CHECK(jq_outputs("[inputs]", json::object()) == std::vector<std::string>{"[]"});
 
     std::optional<std::string> error;

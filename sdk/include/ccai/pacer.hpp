@@ -60,7 +60,7 @@ struct Interruption {
 };
 
 /// @brief Sleeps (through `clock`) until `until`, counted in `interruption->waiting` and in slices, so a
-/// request ends it within 50 ms; false when it was ended that way. Without an interruption, a plain sleep.
+/// request ends it within one slice; false when it was ended that way. Without an interruption, a plain sleep.
 bool sleep_interruptibly(Clock& clock, TimePoint until, Interruption* interruption);
 
 struct PacerOptions {

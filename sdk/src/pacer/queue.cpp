@@ -90,7 +90,7 @@ bool prune_tickets(PacerState& s, TimePoint now, const std::function<bool(const 
                 if (!front || ahead_of(t, *front)) front = &t;
             }
             if (!front || alive(*front)) break;
-            drop_ticket(s, front->id);
+            drop_ticket(s, std::string(front->id));  // a copy: the erase moves tickets over *front
         }
     }
     return line.size() != before;

@@ -205,6 +205,9 @@ elseif mode == 'reserve' then
   if member ~= '' and (redis.call('ZSCORE', KEYS[6], member) or redis.call('ZCARD', KEYS[6]) < max_line) then
     local expires = wake + grace
     if budget then expires = math.min(expires, now + budget) end
+    -- Never as far ahead as the plausibility check looks (a long line at a slow limit could reach it):
+    -- the next call would take the whole state for corrupt.
+    expires = math.min(expires, now + lead - longest)
     redis.call('ZADD', KEYS[6], s(arrival), member)
     redis.call('ZADD', KEYS[7], s(expires), member)
     local ms = s(math.ceil((newest_of(KEYS[7]) - now) / 1000) + 1000)

@@ -97,12 +97,15 @@ private:
         return true;
     }
 
-    // Ctrl-C during the pause before a retry ends the call at once, as it ends a wait for the pacer.
+    // Ctrl-C during the pause before a retry ends the call at once, as it ends a wait for the pacer. The
+    // pause only comes when sending again is safe (safe_to_resend), so the call counts as not done: a batch
+    // leaves its line for --resume instead of recording a failure.
     static ApiError interrupted_before_retry(const Result<HttpResponse>& last) {
         ApiError e;
         e.kind = ErrorKind::interrupted;
         e.retryable = false;
-        e.maybe_reached_server = last ? true : last.error().maybe_reached_server;
+        e.maybe_reached_server = false;
+        e.http_status = last ? last->status : last.error().http_status;
         e.message = fmt::format("interrupted while waiting to retry; the last attempt failed: {}", describe(last));
         return e;
     }
