@@ -15,9 +15,7 @@ using nlohmann::json;
 std::string flag_of(const BodyAssignment& a) { return a.json ? "--set-json" : "--set"; }
 
 // The start of what the user typed, for a message: whole values may be long, and a value is theirs anyway.
-std::string shown(std::string_view text) {
-    return text.size() > 64 ? fmt::format("'{}...'", text.substr(0, 64)) : fmt::format("'{}'", text);
-}
+std::string shown(std::string_view text) { return quoted_excerpt(text, 64); }
 
 // nlohmann's parse error without the "last read" echo of the value: where, and what was expected there.
 std::string parse_problem(const json::parse_error& e) {

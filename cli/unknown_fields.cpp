@@ -8,9 +8,7 @@ namespace {
 constexpr std::size_t kNamesShown = 10;  // a body of a thousand strange keys makes a warning, not a page
 constexpr std::size_t kNameShown = 80;   // and a key of a megabyte, a line
 
-std::string shown_name(std::string_view name) {
-    return name.size() > kNameShown ? fmt::format("'{}...'", name.substr(0, kNameShown)) : fmt::format("'{}'", name);
-}
+std::string shown_name(std::string_view name) { return quoted_excerpt(name, kNameShown); }
 }  // namespace
 
 Result<UnknownFields> unknown_fields_policy(bool strict, bool allow) {

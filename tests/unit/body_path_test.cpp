@@ -149,3 +149,11 @@ TEST_CASE("body path: the '=' of PATH=VALUE is the first one no backslash escape
     CHECK(body_assignment_split("") == std::string_view::npos);
     CHECK(body_assignment_split("=v") == 0);
 }
+
+TEST_CASE("quoted_excerpt: what a user gave, quoted, cut at a bound, with control bytes that cannot reach a terminal") {
+    CHECK(ccai::quoted_excerpt("firstName") == "'firstName'");
+    CHECK(ccai::quoted_excerpt(std::string(100, 'f'), 80) == "'" + std::string(80, 'f') + "...'");
+    CHECK(ccai::quoted_excerpt("a\x1b[31mb\x7f") == "'a\\x1b[31mb\\x7f'");
+    CHECK(ccai::quoted_excerpt(std::string("n\0l", 3)) == "'n\\x00l'");
+    CHECK(ccai::quoted_excerpt("") == "''");
+}

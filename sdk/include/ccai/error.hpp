@@ -95,6 +95,11 @@ private:
     std::variant<T, ApiError> v_;
 };
 
+/// @brief Something the user gave, quoted for a message: 'text', or its first `max` bytes and '...' when
+/// longer (a CSV header cell or a pasted file can be huge); control bytes are written \xNN, so a message
+/// cannot act on the terminal that shows it.
+std::string quoted_excerpt(std::string_view text, std::size_t max = 80);
+
 /// @brief Shorthand for an invalid-input error (nothing sent).
 inline ApiError invalid_input(std::string message) {
     ApiError e;

@@ -107,8 +107,7 @@ Result<Unit> check_body_path_known(const EndpointSpec& spec, std::span<const Bod
         if (status == Status::free) return Unit{};
         if (status == Status::unknown) {
             const auto named = path.substr(0, steps[i].end);
-            auto message = named.size() > 80 ? fmt::format("unknown body field '{}...' for {}", named.substr(0, 80), operation_words(spec))
-                                             : fmt::format("unknown body field '{}' for {}", named, operation_words(spec));
+            auto message = fmt::format("unknown body field {} for {}", quoted_excerpt(named), operation_words(spec));
             const auto keys = keys_inside(spec, parent);
             if (steps[i].kind == BodyPathStep::Kind::key)
                 if (const auto near = detail::closest_name(steps[i].key, keys); !near.empty()) {

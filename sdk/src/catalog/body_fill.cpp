@@ -51,9 +51,11 @@ std::string body_field_filled_from(const EndpointSpec& spec, const FieldSpec& f)
 
 namespace ccai::detail {
 
+// A value holding a control byte is not repeated at all: it is most likely an attempt to inject a header
+// line, which the message should not carry on.
 std::string shown_value(std::string_view v) {
     if (std::any_of(v.begin(), v.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; })) return "(value not shown)";
-    return v.size() > 64 ? fmt::format("'{}...'", v.substr(0, 64)) : fmt::format("'{}'", v);
+    return quoted_excerpt(v, 64);
 }
 
 void fill_action_constants(const EndpointSpec& spec, nlohmann::json& body) {

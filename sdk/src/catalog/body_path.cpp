@@ -19,8 +19,7 @@ bool escapable(char c) { return c == '.' || c == '[' || c == ']' || c == '=' || 
 constexpr std::size_t kPathShown = 80;
 
 ApiError bad_path(std::string_view path, std::string_view why) {
-    if (path.size() > kPathShown) return invalid_input(fmt::format("body path '{}...': {}", path.substr(0, kPathShown), why));
-    return invalid_input(fmt::format("body path '{}': {}", path, why));
+    return invalid_input(fmt::format("body path {}: {}", quoted_excerpt(path, kPathShown), why));
 }
 
 // The step inside "[...]" that starts at `open`; `close` is its ']'.

@@ -114,4 +114,20 @@ ApiError error_from_response(int status, const std::string& body) {
     return e;
 }
 
+std::string quoted_excerpt(std::string_view text, std::size_t max) {
+    std::string out = "'";
+    for (const char c : text.substr(0, max)) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f) {
+            static constexpr char kHex[] = "0123456789abcdef";
+            out += "\\x";
+            out += kHex[u >> 4];
+            out += kHex[u & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    return out + (text.size() > max ? "...'" : "'");
+}
+
 }  // namespace ccai
