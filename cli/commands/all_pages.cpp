@@ -1,7 +1,9 @@
 // `<group> list --all`: every page, streamed in the chosen format (JSON Lines by default) or through --jq
 // item by item, one page in memory at a time.
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -12,6 +14,16 @@
 #include "output/item_stream.hpp"
 
 namespace ccai::cli {
+
+namespace {
+
+ApiError output_failed() {
+    ApiError e;  // ErrorKind::other: exit 1
+    e.message = fmt::format("--all: the output could not be written ({}); no more pages were fetched", std::strerror(errno));
+    return e;
+}
+
+}  // namespace
 
 int run_all_pages(const EndpointSpec& spec, const CallArgs& args, const Context& c, long long max_items) {
     if (c.flags.dry_run) return run_operation(spec, args, c);  // shows the first page's request
@@ -45,11 +57,13 @@ int run_all_pages(const EndpointSpec& spec, const CallArgs& args, const Context&
             ++printed;
         }
         std::fflush(c.console.out);  // a page at a time to whoever reads the pipe
+        if (stream.failed()) return false;
         return max_items <= 0 || printed < max_items;
     });
     // A later page's failure still closes what was printed (a json array stays valid); the exit code tells.
     // When the first page failed, nothing was printed.
     if (started) stream.finish();
+    if (stream.failed()) return c.fail(output_failed());
     if (!stats) return c.fail(stats.error());
     if (jq_error) return jq_failed(c, *jq_error);
     if (c.flags.verbose) std::fprintf(c.console.err, "* --all: %lld items in %lld pages\n", printed, stats->pages);

@@ -37,14 +37,15 @@ struct WatchLoop {
     bool every = false;                          ///< a line at every poll, not only when the answer changes
     /// One poll: the text of the answer (one line), or the call's failure.
     std::function<Result<std::string>()> poll;
-    /// Reports the failure of the first poll (the watch then ends with its exit code).
+    /// Reports what ends the watch with an error (the first poll's failure, an output that cannot be
+    /// written) and returns its exit code.
     std::function<int(const ApiError&)> fail;
 };
 
 /// Polls every `interval` (counted from the previous poll's start; a slow call is never caught up with a
 /// burst) until interrupted, and returns 0 then. The first poll's failure ends the watch with its exit code;
 /// a later one is printed as a timestamped line on `err` and the watch goes on (a network blip does not end
-/// an unattended watch).
+/// an unattended watch). An output that cannot be written ends it with exit 1.
 int run_watch_loop(const WatchLoop& loop);
 
 /// `<group> <action> --watch INTERVAL [--every]`: checks (read-only is enforced by registering the flag only

@@ -1,7 +1,9 @@
 // The --watch loop and its interval arithmetic, free of I/O besides the two streams it is given.
 #include <algorithm>
 #include <charconv>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <optional>
 
 #include <fmt/format.h>
@@ -69,7 +71,12 @@ int run_watch_loop(const WatchLoop& w) {
             std::fflush(w.err);
         } else if (w.every || !last || *answer != *last) {
             std::fprintf(w.out, "%s %s\n", w.timestamp().c_str(), answer->c_str());
-            std::fflush(w.out);
+            if (std::fflush(w.out) != 0 || std::ferror(w.out)) {
+                // A closed pipe (SIGPIPE ignored) or a full disk: polling on would be for nobody.
+                ApiError e;  // ErrorKind::other: exit 1
+                e.message = fmt::format("--watch: the output could not be written ({})", std::strerror(errno));
+                return w.fail(e);
+            }
             last = std::move(*answer);
         }
         first = false;

@@ -56,10 +56,21 @@ void ItemStream::start(const nlohmann::json& first_items_in) {
 }
 
 void ItemStream::warn_unseen_fields(const nlohmann::json& item) {
+    // A server that invents a field per item would otherwise fill stderr and this set: after kMostNamed
+    // fields, one last line says more were left out, and no more are tracked.
+    constexpr std::size_t kMostNamed = 20;
     if (!warn_ || !item.is_object()) return;
     for (const auto& [k, v] : item.items()) {
         if (o_.format == "table" && v.is_structured()) continue;  // a table leaves those out on every page
-        if (!known_.insert(k).second) continue;
+        if (known_.count(k)) continue;
+        if (warned_ == kMostNamed) {
+            std::fprintf(err_, "warning: --all: more fields are not among the columns; they are not named one by one "
+                               "(name the columns with --fields, or use -o jsonl for every field)\n");
+            warn_ = false;
+            return;
+        }
+        known_.insert(k);
+        ++warned_;
         std::fprintf(err_,
                      "warning: --all: item %lld holds the field '%s', which is not among the columns fixed from the first "
                      "page: it is not shown (name the columns with --fields, or use -o jsonl for every field)\n",

@@ -27,6 +27,9 @@ public:
     std::optional<std::string> item(const nlohmann::json& item);
     /// Ends the output (json's closing bracket, an empty yaml sequence) and flushes.
     void finish();
+    /// The output could not be written (a closed pipe with SIGPIPE ignored, a full disk): fetching more
+    /// pages would be for nothing.
+    bool failed() const { return std::ferror(out_) != 0; }
 
 private:
     void write(const std::string& text);
@@ -37,6 +40,7 @@ private:
     OutputOptions o_;
     std::vector<std::string> columns_;
     std::unordered_set<std::string> known_;  ///< columns_ and the fields already warned about
+    std::size_t warned_ = 0;                 ///< fields named so far (bounded: a server may invent one per item)
     bool warn_ = false;                      ///< columns came from the first page, not --fields
     std::vector<std::size_t> widths_;        ///< table
     long long written_ = 0;

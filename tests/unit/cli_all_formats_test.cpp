@@ -173,3 +173,19 @@ TEST_CASE("cli --all: a secret the server echoes is masked in every format") {
         CHECK(r.out.find("***") != std::string::npos);
     }
 }
+
+TEST_CASE("cli --all: a server that invents a field per item gets 20 fields named, then one line, not one per item") {
+    Cli cli;
+    json page2 = {{"page", 2}, {"totalPages", 2}, {"results", json::array()}};
+    for (int i = 0; i < 30; ++i) page2["results"].push_back({{"id", "b-" + std::to_string(i)}, {"f" + std::to_string(100 + i), i}});
+    cli.transport->push(200, kPage1);
+    cli.transport->push(200, page2.dump());
+    const auto r = cli({"-o", "csv", "--no-headers", "agents", "list", "--all"});
+    CHECK(r.code == 0);
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 32);
+    std::string expected;
+    for (int i = 0; i < 20; ++i) expected += warning(3 + i, "f" + std::to_string(100 + i));
+    expected += "warning: --all: more fields are not among the columns; they are not named one by one (name the columns "
+                "with --fields, or use -o jsonl for every field)\n";
+    CHECK(r.err == expected);
+}

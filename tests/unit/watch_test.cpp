@@ -134,6 +134,29 @@ TEST_CASE("watch loop: the first poll's failure ends it with its code; later one
     }
 }
 
+TEST_CASE("watch loop: an output that cannot be written ends it with exit 1 instead of polling for nobody") {
+    ccai::test::FakeClock clock;
+    ccai::Interruption interruption;
+    ccai::test::Capture err;
+    std::FILE* closed = std::fopen("/dev/null", "r");  // every write fails, as on a closed pipe
+    REQUIRE(closed);
+    int polls = 0;
+    std::string reported;
+    ccai::cli::WatchLoop loop{clock, [] { return std::string("T"); }, &interruption, closed, err.file(), 10s, true, {}, {}};
+    loop.poll = [&]() -> ccai::Result<std::string> {
+        if (++polls > 3) interruption.requested = true;  // the test's own stop, should the loop go on
+        return std::string("a");
+    };
+    loop.fail = [&](const ccai::ApiError& e) {
+        reported = e.message;
+        return ccai::cli::exit_code_for(e.kind);
+    };
+    CHECK(ccai::cli::run_watch_loop(loop) == 1);
+    CHECK(polls == 1);
+    CHECK(reported.starts_with("--watch: the output could not be written ("));
+    std::fclose(closed);
+}
+
 TEST_CASE("cli --watch: raised to the floor with a notice, a line per change, bulk calls, ends on an interrupted call") {
     ccai::test::Cli cli;
     cli.env["CCAI_RATE_LIMIT"] = "60/1m";

@@ -197,3 +197,17 @@ TEST_CASE("--all -o csv over 1,000 synthetic items: every record once, in order,
     CHECK(records[0] == std::vector<std::string>{"_id", "userId"});
     for (int i = 1; i <= 1000; ++i) CHECK(records[static_cast<std::size_t>(i)][1] == "u-mock-" + std::to_string(i));
 }
+
+TEST_CASE("--all stops fetching pages when its output cannot be written, and says so (exit 1)") {
+    MockProcess mock({"--rate-limit", "none", "--list-items", "1000"});
+    auto env = test::cli_env(mock);
+    // stdout open for reading only: every write fails (EBADF), as on a pipe whose reader left while SIGPIPE is
+    // ignored.
+    const auto r = test::run({"/bin/sh", "-c", "exec \"$0\" \"$@\" 1</dev/null", test::cli_path(), "conversations", "list",
+                              "--limit", "10", "--all", "-o", "csv"}, env);
+    CHECK(r.exit_code == 1);
+    CHECK(test::error_of(r)["message"].get<std::string>().starts_with("--all: the output could not be written ("));
+    long long pages = 0;
+    for (const auto& e : mock.log()) pages += e.value("op", "") == "conversations.list";
+    CHECK(pages <= 2);  // not the 100 pages of the list
+}

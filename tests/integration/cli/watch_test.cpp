@@ -121,3 +121,26 @@ TEST_CASE("--watch: refused on an operation that changes data, and with --all (e
     CHECK(test::error_of(both)["message"] == "--watch repeats one call: it does not combine with --all");
     CHECK(mock.log().empty());
 }
+
+TEST_CASE("--watch: Ctrl-C with a request on the wire waits for its answer and exits 0; a second Ctrl-C kills") {
+    MockProcess slow({"--rate-limit", "none", "--latency", "1500"});
+    auto env = test::cli_env(slow);
+    {
+        Watch w(env, {"conversations", "list", "--watch", "10s"});
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));  // its first request is on the wire
+        const auto start = std::chrono::steady_clock::now();
+        CHECK(w.interrupt() == 0);
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+        CHECK(w.lines().empty());  // the answer that came after Ctrl-C is not printed
+        CHECK(read_file(w.err).empty());
+    }
+    {
+        Watch w(env, {"conversations", "list", "--watch", "10s"});
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        ::kill(w.process.pid(), SIGINT);
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        const auto start = std::chrono::steady_clock::now();
+        CHECK(w.interrupt() == 128 + SIGINT);  // the second one: killed, not waiting for the answer
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(800));
+    }
+}
