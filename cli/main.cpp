@@ -23,13 +23,11 @@ void make_undumpable() {
 ccai::Interruption g_interruption;
 
 // Ctrl-C while a call waits for the pacer ends the wait: the call gives its slot back to the account's
-// other callers and the command exits 130. At any other moment Ctrl-C does what it always does: a request
+// other callers and the command exits 130 (a --watch counts as one long wait and exits 0). At any other
+// moment, and at a second Ctrl-C (a watch's request that hangs), Ctrl-C does what it always does: a request
 // on the wire may have reached the service, and its slot stays counted.
 extern "C" void on_interrupt(int) {
-    if (g_interruption.waiting.load() > 0) {
-        g_interruption.requested = true;
-        return;
-    }
+    if (g_interruption.waiting.load() > 0 && !g_interruption.requested.exchange(true)) return;
     std::signal(SIGINT, SIG_DFL);
     std::raise(SIGINT);
 }

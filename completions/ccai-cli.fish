@@ -205,6 +205,9 @@ end
 # Options of a command path besides the global ones.
 function __ccai_cli_options --argument-names cmdpath
     switch $cmdpath
+        case 'analytics intent-realtime'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'analytics agent-status-summary'
             printf '%s\n' '--limit	number of agents returned [default: 50]'
             printf '%s\n' '--offset	number of records to skip [default: 0]'
@@ -213,8 +216,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'analytics agent-status-details'
             printf '%s\n' '--limit	max agents returned; maximum 50 [default: 50]'
             printf '%s\n' '--offset	number of agents to skip [default: 0]'
@@ -223,8 +228,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'analytics call-details'
             printf '%s\n' '--limit	records per request; maximum 100'
             printf '%s\n' '--offset	pages to skip; maximum 10 [default: 0]'
@@ -233,8 +240,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'analytics interaction-details'
             printf '%s\n' '--limit	records per request; maximum 100'
             printf '%s\n' '--offset	pages to skip; maximum 10 [default: 0]'
@@ -243,8 +252,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'analytics call-details-v1'
             printf '%s\n' '--limit	records per call; maximum 100'
             printf '%s\n' '--offset	pages to skip; default 0, maximum 10 [default: 0]'
@@ -253,8 +264,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'conversations get-by-session'
             printf '%s\n' '--session-id	parent app session id (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -262,16 +275,22 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'conversations list'
             printf '%s\n' '--skip	number of conversations to skip (doc types it string) [default: 0]'
             printf '%s\n' '--limit	page size; in URL template only, type undocumented'
             printf '%s\n' '--status	filter by conversation status {ACTIVE,CLOSED,IDLE,OPEN,OVERDUE,TERMINATED}'
             printf '%s\n' '--source	channel of the conversation'
             printf '%s\n' '--language	language of returned conversation details'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'conversations get'
             printf '%s\n' '--conversation-id	conversation id (doc lists it under Query Parameters) (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'queues size'
             printf '%s\n' '--queue-id	queue id (from the queues GET API) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -279,6 +298,8 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'queues create'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
@@ -286,16 +307,22 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'queues list'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'queues lookup'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'queues get'
             printf '%s\n' '--queue-id	queue id from the queues list API (table calls it \'id\') (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'queues update'
             printf '%s\n' '--queue-id	queue id from the queues list API (table calls it \'id\')'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -320,10 +347,14 @@ function __ccai_cli_options --argument-names cmdpath
         case 'agents list'
             printf '%s\n' '--page	page number [default: 1]'
             printf '%s\n' '--include-queues	include each agent\'s queues in the response'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'agents get'
             printf '%s\n' '--agent-id	agent id (a-...), from the agents list API (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'agents update'
             printf '%s\n' '--agent-id	agent id (a-...) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -335,12 +366,16 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--agent-id	agent id (a-...) (required)'
         case 'agents get-by-custom-id'
             printf '%s\n' '--custom-id	agent id in the customer\'s system (e.g. extension) (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'agents availability'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'skills create'
             printf '%s\n' '--skill-group-id	skill group id (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -352,11 +387,15 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--skill-group-id	skill group id (required)'
             printf '%s\n' '--page	page number, starts at 1 [default: 1]'
             printf '%s\n' '--limit	records per page [default: 10]'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'skills get'
             printf '%s\n' '--skill-group-id	skill group id (required)'
             printf '%s\n' '--skill-id	skill id (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'skills update'
             printf '%s\n' '--skill-group-id	skill group id (not listed in the path table) (required)'
             printf '%s\n' '--skill-id	skill id (required)'
@@ -375,10 +414,14 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'skill-groups list'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'skill-groups get'
             printf '%s\n' '--skill-group-id	skill group id (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'skill-groups update'
             printf '%s\n' '--skill-group-id	skill group id (not listed in the doc\'s path-param table) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -395,10 +438,14 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'agent-groups list'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'agent-groups get'
             printf '%s\n' '--agent-group-id	agent group id (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'agent-groups update'
             printf '%s\n' '--agent-group-id	agent group id (param table calls it \'id\') (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -415,8 +462,10 @@ function __ccai_cli_options --argument-names cmdpath
         case 'contacts import'
             printf '%s\n' '--file	file to upload'
         case 'contacts list'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'contacts delete'
             printf '%s\n' '--contact-id	contact id (id in contacts list results) (required)'
         case 'contacts bulk-delete'
@@ -451,8 +500,12 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'data export-v1'
             printf '%s\n' '--type	entity type, e.g. skillGroups; in endpoint/sample but not in the table'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'data export'
             printf '%s\n' '--type	entity type to fetch, e.g. skillGroups (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'transfer transfer'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
@@ -462,32 +515,49 @@ function __ccai_cli_options --argument-names cmdpath
         case 'wfm list-agents'
             printf '%s\n' '--offset	start offset; appears only in sample URL (0)'
             printf '%s\n' '--limit	page size; appears only in sample URL (5)'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
+        case 'wfm list-queues'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'wfm get-agent-activity'
             printf '%s\n' '--from-time-stamp	window start, ISO-8601 UTC e.g. 2023-04-02T09:45:00Z; sample only'
             printf '%s\n' '--to-time-stamp	window end, ISO-8601 UTC; sample only'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'wfm get-contact-volume'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'hours get'
             printf '%s\n' '--queue-id	queue id (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'recordings fetch-v1'
             printf '%s\n' '--user-id	user email or enterprise user id; alternative to sessionId'
             printf '%s\n' '--session-id	session record id; alternative to userId'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'recordings fetch'
             printf '%s\n' '--session-id	session record id from conversation logs (required)'
             printf '%s\n' '--user-id	user email or enterprise id; in table only, not in endpoint/sample'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'recordings delete'
             printf '%s\n' '--session-id	session record id from conversation logs (required)'
         case 'voicemail fetch'
             printf '%s\n' '--session-id	session record id from conversation logs (required)'
             printf '%s\n' '--transcription	true to include machine transcripts of voicemails (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'sms-campaigns create-simple'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
@@ -508,6 +578,8 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'sms-campaigns get'
             printf '%s\n' '--campaign-id	campaign id, e.g. cd-... (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'sms-campaigns update'
             printf '%s\n' '--campaign-id	campaign id, e.g. cd-... (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -537,8 +609,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'sms send'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
@@ -572,6 +646,8 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'voice-campaigns get'
             printf '%s\n' '--campaign-id	campaign ID, e.g. cd-... (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'voice-campaigns start'
             printf '%s\n' '--campaign-id	campaign ID, e.g. cd-... (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -594,8 +670,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'voice-campaigns list-contacts'
             printf '%s\n' '--campaign-id	campaign ID, e.g. cd-... (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -603,18 +681,24 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'campaigns status'
             printf '%s\n' '--campaign-id	campaign ID, e.g. cd-... (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'campaigns list'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'campaign-schedules enable-daily'
             printf '%s\n' '--campaign-name	name of the voice or SMS campaign (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -651,8 +735,12 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'contact-lists get'
             printf '%s\n' '--contact-list-id	contact list ID, e.g. cl-... (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'contact-lists list'
             printf '%s\n' '--type	list type filter; call for voice contact lists {call}'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'contact-lists add-contacts'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
@@ -663,14 +751,20 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--contact-list-id	contact list ID, e.g. cl-... (required)'
         case 'contact-lists contacts'
             printf '%s\n' '--contact-list-id	contact list id (required)'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'contact-lists contacts-v2'
             printf '%s\n' '--contact-list-id	contact list id (the endpoint writes {contactList}) (required)'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'contact-lists list-details'
             printf '%s\n' '--type	list type, e.g. call or sms (the sample\'s {{campaignType}})'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'contact-lists create-v2'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
@@ -679,8 +773,12 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'contact-lists get-v2'
             printf '%s\n' '--contact-list-id	contact list ID, e.g. cl-... (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'contact-lists list-v2'
             printf '%s\n' '--type	list type; call per the page {call,sms}'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'contact-lists delete-v2'
             printf '%s\n' '--contact-list-id	contact list ID, e.g. cl-... (required)'
         case 'contact-lists update-v2'
@@ -702,8 +800,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'cases update'
             printf '%s\n' '--case-id	case id (ci-...) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -723,8 +823,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'tasks update'
             printf '%s\n' '--task-id	task id (ti-...) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -770,6 +872,8 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'campaigns-v2 get'
             printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'campaigns-v2 update-sms'
             printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -822,10 +926,14 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'campaigns-v2 status'
             printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'campaigns-v2 contacts'
             printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -833,8 +941,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'dialout call'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
@@ -859,16 +969,20 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'quality auto-qa'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'api'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '-H	extra header name:value (repeatable)'
@@ -958,6 +1072,8 @@ end
 # profiles, any (free text) or empty (a flag or an unknown option); then the words of list and set.
 function __ccai_cli_value --argument-names cmdpath opt
     switch "$cmdpath|$opt"
+        case 'analytics intent-realtime|--watch'
+            echo any
         case 'analytics agent-status-summary|--limit'
             echo any
         case 'analytics agent-status-summary|--offset'
@@ -971,6 +1087,8 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo set
             printf '%s\n' 'filter=' 'filter.agents=' 'filter.dateFilter='
         case 'analytics agent-status-summary|--max-items'
+            echo any
+        case 'analytics agent-status-summary|--watch'
             echo any
         case 'analytics agent-status-details|--limit'
             echo any
@@ -986,6 +1104,8 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'filter=' 'filter.agents=' 'filter.dateFilter='
         case 'analytics agent-status-details|--max-items'
             echo any
+        case 'analytics agent-status-details|--watch'
+            echo any
         case 'analytics call-details|--limit'
             echo any
         case 'analytics call-details|--offset'
@@ -999,6 +1119,8 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo set
             printf '%s\n' 'selectedFields=' 'channels=' 'queues='
         case 'analytics call-details|--max-items'
+            echo any
+        case 'analytics call-details|--watch'
             echo any
         case 'analytics interaction-details|--limit'
             echo any
@@ -1014,6 +1136,8 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'selectedFields=' 'channels=' 'queues='
         case 'analytics interaction-details|--max-items'
             echo any
+        case 'analytics interaction-details|--watch'
+            echo any
         case 'analytics call-details-v1|--limit'
             echo any
         case 'analytics call-details-v1|--offset'
@@ -1028,6 +1152,8 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'channels=' 'selectedFields=' 'queues='
         case 'analytics call-details-v1|--max-items'
             echo any
+        case 'analytics call-details-v1|--watch'
+            echo any
         case 'conversations get-by-session|--session-id'
             echo any
         case 'conversations get-by-session|--body'
@@ -1036,6 +1162,8 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo set
             printf '%s\n' 'startDate=' 'endDate=' 'timeZoneOffset='
         case 'conversations get-by-session|--set-json'
+            echo any
+        case 'conversations get-by-session|--watch'
             echo any
         case 'conversations list|--skip'
             echo any
@@ -1050,7 +1178,11 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'conversations list|--max-items'
             echo any
+        case 'conversations list|--watch'
+            echo any
         case 'conversations get|--conversation-id'
+            echo any
+        case 'conversations get|--watch'
             echo any
         case 'queues size|--queue-id'
             echo any
@@ -1061,6 +1193,8 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'queues size|--set-json'
             echo set
             printf '%s\n' 'channels=' 'languages='
+        case 'queues size|--watch'
+            echo any
         case 'queues create|--body'
             echo any
         case 'queues create|--set'
@@ -1071,6 +1205,8 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'hoursOfOperation=' 'skills[].expireTime=' 'agentGroups=' 'advancedSettings.preferredAgentTimeout=' 'transferQueues='
         case 'queues list|--max-items'
             echo any
+        case 'queues list|--watch'
+            echo any
         case 'queues lookup|--body'
             echo any
         case 'queues lookup|--set'
@@ -1078,7 +1214,11 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'queues lookup|--set-json'
             echo set
             printf '%s\n' 'queueIds=' 'agentIds='
+        case 'queues lookup|--watch'
+            echo any
         case 'queues get|--queue-id'
+            echo any
+        case 'queues get|--watch'
             echo any
         case 'queues update|--queue-id'
             echo any
@@ -1112,7 +1252,11 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'agents list|--max-items'
             echo any
+        case 'agents list|--watch'
+            echo any
         case 'agents get|--agent-id'
+            echo any
+        case 'agents get|--watch'
             echo any
         case 'agents update|--agent-id'
             echo any
@@ -1128,6 +1272,8 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'agents get-by-custom-id|--custom-id'
             echo any
+        case 'agents get-by-custom-id|--watch'
+            echo any
         case 'agents availability|--body'
             echo any
         case 'agents availability|--set'
@@ -1135,6 +1281,8 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'agents availability|--set-json'
             echo set
             printf '%s\n' 'skillIds=' 'queueIds=' 'agentIds='
+        case 'agents availability|--watch'
+            echo any
         case 'skills create|--skill-group-id'
             echo any
         case 'skills create|--body'
@@ -1153,9 +1301,13 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'skills list|--max-items'
             echo any
+        case 'skills list|--watch'
+            echo any
         case 'skills get|--skill-group-id'
             echo any
         case 'skills get|--skill-id'
+            echo any
+        case 'skills get|--watch'
             echo any
         case 'skills update|--skill-group-id'
             echo any
@@ -1182,7 +1334,11 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'skill-groups list|--max-items'
             echo any
+        case 'skill-groups list|--watch'
+            echo any
         case 'skill-groups get|--skill-group-id'
+            echo any
+        case 'skill-groups get|--watch'
             echo any
         case 'skill-groups update|--skill-group-id'
             echo any
@@ -1204,7 +1360,11 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'agent-groups list|--max-items'
             echo any
+        case 'agent-groups list|--watch'
+            echo any
         case 'agent-groups get|--agent-group-id'
+            echo any
+        case 'agent-groups get|--watch'
             echo any
         case 'agent-groups update|--agent-group-id'
             echo any
@@ -1223,6 +1383,8 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'contacts import|--file'
             echo files
         case 'contacts list|--max-items'
+            echo any
+        case 'contacts list|--watch'
             echo any
         case 'contacts delete|--contact-id'
             echo any
@@ -1265,7 +1427,11 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'data=' 'data[].agentGroups=' 'data[].agents=' 'data[].skills=' 'data[].skills[].agents=' 'metaData='
         case 'data export-v1|--type'
             echo any
+        case 'data export-v1|--watch'
+            echo any
         case 'data export|--type'
+            echo any
+        case 'data export|--watch'
             echo any
         case 'transfer transfer|--body'
             echo any
@@ -1280,9 +1446,15 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'wfm list-agents|--max-items'
             echo any
+        case 'wfm list-agents|--watch'
+            echo any
+        case 'wfm list-queues|--watch'
+            echo any
         case 'wfm get-agent-activity|--from-time-stamp'
             echo any
         case 'wfm get-agent-activity|--to-time-stamp'
+            echo any
+        case 'wfm get-agent-activity|--watch'
             echo any
         case 'wfm get-contact-volume|--body'
             echo any
@@ -1293,21 +1465,31 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'wfm get-contact-volume|--max-items'
             echo any
+        case 'wfm get-contact-volume|--watch'
+            echo any
         case 'hours get|--queue-id'
+            echo any
+        case 'hours get|--watch'
             echo any
         case 'recordings fetch-v1|--user-id'
             echo any
         case 'recordings fetch-v1|--session-id'
             echo any
+        case 'recordings fetch-v1|--watch'
+            echo any
         case 'recordings fetch|--session-id'
             echo any
         case 'recordings fetch|--user-id'
+            echo any
+        case 'recordings fetch|--watch'
             echo any
         case 'recordings delete|--session-id'
             echo any
         case 'voicemail fetch|--session-id'
             echo any
         case 'voicemail fetch|--transcription'
+            echo any
+        case 'voicemail fetch|--watch'
             echo any
         case 'sms-campaigns create-simple|--body'
             echo any
@@ -1334,6 +1516,8 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo set
             printf '%s\n' 'contactLists=' 'message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.days=' 'schedule='
         case 'sms-campaigns get|--campaign-id'
+            echo any
+        case 'sms-campaigns get|--watch'
             echo any
         case 'sms-campaigns update|--campaign-id'
             echo any
@@ -1371,6 +1555,8 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'sms-campaigns list|--set-json'
             echo any
         case 'sms-campaigns list|--max-items'
+            echo any
+        case 'sms-campaigns list|--watch'
             echo any
         case 'sms send|--body'
             echo any
@@ -1415,6 +1601,8 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'contactLists=' 'dialingStrategy.callingHours.days='
         case 'voice-campaigns get|--campaign-id'
             echo any
+        case 'voice-campaigns get|--watch'
+            echo any
         case 'voice-campaigns start|--campaign-id'
             echo any
         case 'voice-campaigns start|--body'
@@ -1442,6 +1630,8 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'voice-campaigns list|--max-items'
             echo any
+        case 'voice-campaigns list|--watch'
+            echo any
         case 'voice-campaigns list-contacts|--campaign-id'
             echo any
         case 'voice-campaigns list-contacts|--body'
@@ -1453,7 +1643,11 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'voice-campaigns list-contacts|--max-items'
             echo any
+        case 'voice-campaigns list-contacts|--watch'
+            echo any
         case 'campaigns status|--campaign-id'
+            echo any
+        case 'campaigns status|--watch'
             echo any
         case 'campaigns list|--body'
             echo any
@@ -1464,6 +1658,8 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo set
             printf '%s\n' 'filters.status=' 'filters.priority=' 'filters.dialingMode='
         case 'campaigns list|--max-items'
+            echo any
+        case 'campaigns list|--watch'
             echo any
         case 'campaign-schedules enable-daily|--campaign-name'
             echo any
@@ -1511,9 +1707,13 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'contact-lists get|--contact-list-id'
             echo any
+        case 'contact-lists get|--watch'
+            echo any
         case 'contact-lists list|--type'
             echo list
             printf '%s\n' 'call'
+        case 'contact-lists list|--watch'
+            echo any
         case 'contact-lists add-contacts|--body'
             echo any
         case 'contact-lists add-contacts|--set'
@@ -1528,11 +1728,17 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'contact-lists contacts|--max-items'
             echo any
+        case 'contact-lists contacts|--watch'
+            echo any
         case 'contact-lists contacts-v2|--contact-list-id'
             echo any
         case 'contact-lists contacts-v2|--max-items'
             echo any
+        case 'contact-lists contacts-v2|--watch'
+            echo any
         case 'contact-lists list-details|--type'
+            echo any
+        case 'contact-lists list-details|--watch'
             echo any
         case 'contact-lists create-v2|--body'
             echo any
@@ -1543,9 +1749,13 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'contact-lists get-v2|--contact-list-id'
             echo any
+        case 'contact-lists get-v2|--watch'
+            echo any
         case 'contact-lists list-v2|--type'
             echo list
             printf '%s\n' 'call' 'sms'
+        case 'contact-lists list-v2|--watch'
+            echo any
         case 'contact-lists delete-v2|--contact-list-id'
             echo any
         case 'contact-lists update-v2|--contact-list-id'
@@ -1575,6 +1785,8 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'priority=' 'status=' 'channel=' 'queues='
         case 'cases list|--max-items'
             echo any
+        case 'cases list|--watch'
+            echo any
         case 'cases update|--case-id'
             echo any
         case 'cases update|--body'
@@ -1602,6 +1814,8 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo set
             printf '%s\n' 'priority=' 'status=' 'channel=' 'queues='
         case 'tasks list|--max-items'
+            echo any
+        case 'tasks list|--watch'
             echo any
         case 'tasks update|--task-id'
             echo any
@@ -1662,6 +1876,8 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo set
             printf '%s\n' 'contactLists=' 'dncLists=' 'dialingStrategy=' 'dialingStrategy.callingHours.days='
         case 'campaigns-v2 get|--campaign-id'
+            echo any
+        case 'campaigns-v2 get|--watch'
             echo any
         case 'campaigns-v2 update-sms|--campaign-id'
             echo any
@@ -1729,7 +1945,11 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'filters.status=' 'filters.priority=' 'filters.dialingMode='
         case 'campaigns-v2 list|--max-items'
             echo any
+        case 'campaigns-v2 list|--watch'
+            echo any
         case 'campaigns-v2 status|--campaign-id'
+            echo any
+        case 'campaigns-v2 status|--watch'
             echo any
         case 'campaigns-v2 contacts|--campaign-id'
             echo any
@@ -1741,6 +1961,8 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'campaigns-v2 contacts|--set-json'
             echo any
         case 'campaigns-v2 contacts|--max-items'
+            echo any
+        case 'campaigns-v2 contacts|--watch'
             echo any
         case 'dialout call|--body'
             echo any
@@ -1776,6 +1998,8 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'channel=' 'queues='
         case 'quality raw-data|--max-items'
             echo any
+        case 'quality raw-data|--watch'
+            echo any
         case 'quality auto-qa|--body'
             echo any
         case 'quality auto-qa|--set'
@@ -1785,6 +2009,8 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo set
             printf '%s\n' 'channel=' 'queues='
         case 'quality auto-qa|--max-items'
+            echo any
+        case 'quality auto-qa|--watch'
             echo any
         case 'api|--body'
             echo any

@@ -22,6 +22,7 @@ struct Call {
     std::string upload;  ///< multipart upload content (contacts import)
     std::string account;
     Store* store = nullptr;
+    long long synthetic_items = 37;  ///< size of the read-only families' paged lists (--list-items)
 
     /// A path value, else a query value, else `fallback`.
     [[nodiscard]] std::string param(std::string_view name, std::string fallback = "") const;

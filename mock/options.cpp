@@ -62,6 +62,9 @@ std::optional<MockOptions> parse_options(int argc, char** argv, int& exit_code) 
         .range(0.0, 1.0);
     root.option("--seed", seed, "seed of the fault dice (repeatable runs)").type_name("UINT");
     root.option("--log", o.log_file, "append one JSON line per request to this file");
+    root.option("--list-items", o.list_items, "items in each synthetic paged list (conversations, analytics, WFM)")
+        .range(0, 10000000)
+        .show_default();
     root.option("--threads", o.threads, "worker threads (simultaneous connections)").range(1, 4096).show_default();
     const auto parsed = parser.parse(argc, argv);
     if (parsed.kind == cli::ParseOutcome::Kind::printed) {  // --help

@@ -26,6 +26,7 @@ struct MockOptions {
     bool seed_given = false;
     std::string log_file;
     int threads = 128;
+    long long list_items = 37;  ///< items in the read-only families' paged lists: not a multiple of common page sizes
 };
 
 /// Parses argv; on error or --help returns nullopt after printing (exit code in `exit_code`).

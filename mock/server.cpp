@@ -127,6 +127,7 @@ Reply MockServer::process(const httplib::Request& req, LogEntry& entry, bool& dr
     call.query = req.params;
     call.account = account;
     call.store = &store_;
+    call.synthetic_items = o_.list_items;
     if (req.is_multipart_form_data()) {
         for (const auto& [name, file] : req.files)
             if (!file.content.empty()) call.upload = file.content;

@@ -12,6 +12,7 @@
 #include "unknown_fields.hpp"
 #include "exit_codes.hpp"
 #include "commands/operation_runner.hpp"
+#include "commands/watch.hpp"
 
 namespace ccai::cli {
 
@@ -53,6 +54,8 @@ struct OperationFlags {
     std::string file;
     bool all = false;
     long long max_items = 0;
+    std::string watch;  ///< --watch INTERVAL ("" = no watch)
+    bool every = false;
 };
 
 // --body, checked for fields the catalog does not describe, then --set / --set-json on top.
@@ -105,8 +108,16 @@ void add_one(Command group, const EndpointSpec& spec, OperationFlags& v, Command
                  "send body fields the catalog does not describe without a word, in --set too (its documentation is incomplete)");
     }
     if (spec.pagination()) {
-        cmd.flag("--all", v.all, "follow pagination to the end, streaming items as JSON Lines");
+        cmd.flag("--all", v.all, "follow pagination to the end, streaming items in the -o format (JSON Lines by default)");
         cmd.option("--max-items", v.max_items, "with --all: stop after N items").positive();
+    }
+    if (spec.read_only()) {
+        cmd.option("--watch", v.watch,
+                   "call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestamped line when "
+                   "the answer changes, until Ctrl-C")
+            .type_name("INTERVAL")
+            .not_empty();
+        cmd.flag("--every", v.every, "with --watch: a line at every poll, changed or not");
     }
     cmd.on_chosen([&spec, &v, &cl] {
         cl.action = [&spec, &v, &c = cl.context] {
@@ -118,6 +129,11 @@ void add_one(Command group, const EndpointSpec& spec, OperationFlags& v, Command
                 args.body = std::move(*body);
             }
             if (!v.file.empty()) args.file = v.file;
+            if (!v.watch.empty()) {
+                if (v.all) return c.fail(invalid_input("--watch repeats one call: it does not combine with --all"));
+                return run_watch(spec, args, c, v.watch, v.every);
+            }
+            if (v.every) return c.fail(invalid_input("--every goes with --watch"));
             if (v.all) return run_all_pages(spec, args, c, v.max_items);
             return run_operation(spec, args, c);
         };

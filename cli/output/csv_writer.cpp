@@ -30,13 +30,7 @@ void write_csv(std::FILE* out, const nlohmann::json& result, const std::vector<s
     const auto cols = columns_of(rows, fields, ColumnKeys::all);
     std::string text = options.bom ? "\xEF\xBB\xBF" : "";
     if (options.header && !cols.empty()) text += csv_record(cols);
-    for (const auto& r : rows) {
-        std::vector<std::string> record;
-        if (cols.empty()) record.push_back(cell_text(r));
-        else
-            for (const auto& c : cols) record.push_back(cell_at(r, c));
-        text += csv_record(record);
-    }
+    for (const auto& r : rows) text += csv_record(row_cells(r, cols));
     std::fwrite(text.data(), 1, text.size(), out);
 }
 

@@ -54,41 +54,62 @@ std::vector<std::size_t> fit_columns(const std::vector<std::size_t>& natural, st
     return widths;
 }
 
+std::vector<std::string> table_header(const std::vector<std::string>& columns) {
+    std::vector<std::string> cells;
+    for (const auto& c : columns) cells.push_back(upper_ascii(escape_text(valid_utf8(c))));
+    return cells;
+}
+
+std::vector<std::string> table_cells(const nlohmann::json& row, const std::vector<std::string>& columns) {
+    auto cells = row_cells(row, columns);
+    for (auto& cell : cells) cell = escape_text(cell);
+    return cells;
+}
+
+void widen_to_fit(std::vector<std::size_t>& widths, const std::vector<std::string>& cells) {
+    if (widths.size() < cells.size()) widths.resize(cells.size(), 0);
+    for (std::size_t i = 0; i < cells.size(); ++i) widths[i] = std::max(widths[i], display_width(cells[i]));
+}
+
+std::string table_line(const std::vector<std::string>& cells, const std::vector<std::size_t>& widths, bool cut) {
+    std::string row;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        const auto width = i < widths.size() ? widths[i] : 0;
+        const auto shown = cut ? fit_width(cells[i], width) : cells[i];
+        row += shown;
+        const auto used = display_width(shown);
+        if (i + 1 < cells.size()) row.append((width > used ? width - used : 0) + kGap, ' ');
+    }
+    while (!row.empty() && row.back() == ' ') row.pop_back();
+    return row + "\n";
+}
+
+std::string table_value_line(const nlohmann::json& row, std::size_t width) {
+    const auto cell = escape_text(cell_text(row));
+    return (width ? fit_width(cell, width) : cell) + "\n";
+}
+
+std::vector<std::size_t> fit_table(const std::vector<std::size_t>& natural, std::size_t limit) {
+    return fit_columns(natural, kGap, limit);
+}
+
 void write_table(std::FILE* out, const nlohmann::json& result, const std::vector<std::string>& fields, const TableOptions& options) {
     const auto rows = as_rows(result);
     const auto cols = columns_of(rows, fields, ColumnKeys::scalars);
     std::string text;
     if (cols.empty()) {  // scalars, or objects holding only nested values: one value per line
-        for (const auto& r : rows) {
-            const auto cell = escape_text(cell_text(r));
-            text += (options.width ? fit_width(cell, options.width) : cell) + "\n";
-        }
+        for (const auto& r : rows) text += table_value_line(r, options.width);
         std::fwrite(text.data(), 1, text.size(), out);
         return;
     }
     std::vector<std::vector<std::string>> grid;
-    if (options.header) {
-        grid.emplace_back();
-        for (const auto& c : cols) grid.back().push_back(upper_ascii(escape_text(valid_utf8(c))));
-    }
-    for (const auto& r : rows) {
-        grid.emplace_back();
-        for (const auto& c : cols) grid.back().push_back(escape_text(cell_at(r, c)));
-    }
+    if (options.header) grid.push_back(table_header(cols));
+    for (const auto& r : rows) grid.push_back(table_cells(r, cols));
     std::vector<std::size_t> natural(cols.size(), 0);
-    for (const auto& line : grid)
-        for (std::size_t i = 0; i < line.size(); ++i) natural[i] = std::max(natural[i], display_width(line[i]));
-    const auto widths = fit_columns(natural, kGap, options.width);
-    for (const auto& line : grid) {
-        std::string row;
-        for (std::size_t i = 0; i < line.size(); ++i) {
-            const auto shown = fit_width(line[i], widths[i]);
-            row += shown;
-            if (i + 1 < line.size()) row.append(widths[i] - display_width(shown) + kGap, ' ');
-        }
-        while (!row.empty() && row.back() == ' ') row.pop_back();
-        text += row + "\n";
-    }
+    for (const auto& line : grid) widen_to_fit(natural, line);
+    // Every cell fits its column unless the terminal made it narrower: cutting is a no-op otherwise.
+    const auto widths = fit_table(natural, options.width);
+    for (const auto& line : grid) text += table_line(line, widths, true);
     std::fwrite(text.data(), 1, text.size(), out);
 }
 

@@ -33,4 +33,12 @@ std::string cell_at(const nlohmann::json& row, const std::string& column) {
     return v ? cell_text(*v) : "";
 }
 
+std::vector<std::string> row_cells(const nlohmann::json& row, const std::vector<std::string>& columns) {
+    if (columns.empty()) return {cell_text(row)};
+    std::vector<std::string> cells;
+    cells.reserve(columns.size());
+    for (const auto& c : columns) cells.push_back(cell_at(row, c));
+    return cells;
+}
+
 }  // namespace ccai::cli

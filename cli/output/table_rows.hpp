@@ -26,4 +26,7 @@ std::string cell_text(const nlohmann::json& value);
 /// The cell of `row` under `column` (a key, or a dotted path into nested objects); "" when there is none.
 std::string cell_at(const nlohmann::json& row, const std::string& column);
 
+/// The cells of one row under `columns`; a row with no columns (not an object) is its own one cell.
+std::vector<std::string> row_cells(const nlohmann::json& row, const std::vector<std::string>& columns);
+
 }  // namespace ccai::cli

@@ -28,26 +28,18 @@ std::string escape_text(std::string_view value) {
     return out;
 }
 
-namespace {
 std::string text_line(const std::vector<std::string>& cells) {
     std::string line;
     for (std::size_t i = 0; i < cells.size(); ++i) (line += i ? "\t" : "") += escape_text(cells[i]);
     return line + "\n";
 }
-}  // namespace
 
 void write_text(std::FILE* out, const nlohmann::json& result, const std::vector<std::string>& fields, bool header) {
     const auto rows = as_rows(result);
     const auto cols = columns_of(rows, fields, ColumnKeys::all);
     std::string text;
     if (header && !cols.empty()) text += text_line(cols);
-    for (const auto& r : rows) {
-        std::vector<std::string> cells;
-        if (cols.empty()) cells.push_back(cell_text(r));
-        else
-            for (const auto& c : cols) cells.push_back(cell_at(r, c));
-        text += text_line(cells);
-    }
+    for (const auto& r : rows) text += text_line(row_cells(r, cols));
     std::fwrite(text.data(), 1, text.size(), out);
 }
 

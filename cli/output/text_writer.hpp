@@ -17,6 +17,9 @@ namespace ccai::cli {
 /// kept: read left to right, each backslash starts an escape, so the value reads back exactly.
 std::string escape_text(std::string_view value);
 
+/// One line of -o text: the cells escaped, tab-separated, and a newline.
+std::string text_line(const std::vector<std::string>& cells);
+
 /// The rows of `result` (table_rows.hpp), each on one line, its cells escaped and tab-separated. With
 /// `header` (--headers) the column names come first; rows that are not objects are one value per line.
 void write_text(std::FILE* out, const nlohmann::json& result, const std::vector<std::string>& fields, bool header);

@@ -1,5 +1,6 @@
 // Deterministic plausible answers for the read-only families (analytics, WFM, conversations, recordings,
 // voicemail, hours, data export) and the one-shot actions (sms.send, transfer, data import, recording delete).
+#include <algorithm>
 #include <cstdio>
 
 #include "call.hpp"
@@ -7,8 +8,6 @@
 namespace ccai::mock {
 
 namespace {
-
-constexpr long long kSyntheticItems = 37;  // list sizes: not a multiple of common page sizes
 
 std::string two(long long n) {
     char buf[8];
@@ -74,18 +73,19 @@ std::vector<json> items(const Call& c, long long n, std::initializer_list<std::s
     return out;
 }
 
-json slice(const std::vector<json>& all, long long skip, long long limit) {
+// Items [skip, skip + limit) of a synthetic list of c.synthetic_items, made on demand: a list of millions
+// (--list-items) costs one page per request, not the whole list.
+json slice(const Call& c, long long skip, long long limit, std::initializer_list<std::string_view> keys) {
     json out = json::array();
-    for (long long i = std::max(0LL, skip); i < static_cast<long long>(all.size()) && i < skip + limit; ++i)
-        out.push_back(all[static_cast<size_t>(i)]);
+    for (long long i = std::max(0LL, skip); i < c.synthetic_items && i < skip + limit; ++i)
+        out.push_back(keys.size() ? item(c, keys, i) : item_of_fields(c, i));
     return out;
 }
 
 Reply offset_page(const Call& c, std::initializer_list<std::string_view> keys) {
     const long long limit = c.number("limit", 50), offset = c.number("offset", 0);
-    const auto all = items(c, kSyntheticItems, keys);
-    return ok({{"hasMore", offset + limit < kSyntheticItems}, {"limit", limit}, {"offset", offset},
-               {"data", slice(all, offset, limit)}});
+    return ok({{"hasMore", offset + limit < c.synthetic_items}, {"limit", limit}, {"offset", offset},
+               {"data", slice(c, offset, limit, keys)}});
 }
 
 // call/interaction details: limit <= 100; offset counts pages (0..10) per the doc.
@@ -93,9 +93,8 @@ Reply details(const Call& c) {
     const long long limit = c.number("limit", 100), offset = c.number("offset", 0);
     if (limit < 1 || limit > 100) return error_reply(400, "limit must be between 1 and 100");
     if (offset < 0 || offset > 10) return error_reply(400, "offset must be between 0 and 10");
-    const auto all = items(c, kSyntheticItems, {"sessionId", "channel", "sessionStartTime", "sessionEndTime", "botId",
-                                                "userId", "orgId", "queueId", "agentId"});
-    auto data = slice(all, offset * limit, limit);
+    auto data = slice(c, offset * limit, limit, {"sessionId", "channel", "sessionStartTime", "sessionEndTime", "botId",
+                                                 "userId", "orgId", "queueId", "agentId"});
     return ok({{"numResults", data.size()}, {"data", data}});
 }
 
@@ -110,16 +109,19 @@ Reply synthesize(const Call& c) {
     if (id == "analytics.call-details" || id == "analytics.interaction-details") return details(c);
     if (id == "analytics.intent-realtime") return ok(items(c, 25, {}));
     if (id == "conversations.list") {
-        auto all = items(c, kSyntheticItems, {"_id", "botSessionId", "botId", "userId", "orgId", "source", "waitTime",
-                                              "startTime", "endTime", "participants", "dispositions"});
-        for (auto& it : all) it["status"] = "closed";
-        auto body = page_of(all, c.number("skip", 0), c.number("limit", 10));
-        body.erase("page");
-        return ok(body);
+        // page_of's answer, with only the page's items made.
+        const long long skip = std::max(0LL, c.number("skip", 0)), n = c.synthetic_items;
+        long long limit = c.number("limit", 10);
+        if (limit <= 0) limit = 10;
+        auto page = slice(c, skip, limit, {"_id", "botSessionId", "botId", "userId", "orgId", "source", "waitTime",
+                                           "startTime", "endTime", "participants", "dispositions"});
+        for (auto& it : page) it["status"] = "closed";
+        return ok({{"results", std::move(page)}, {"skip", skip}, {"limit", limit}, {"hasMore", skip + limit < n},
+                   {"totalPages", (n + limit - 1) / limit}, {"totalResults", n}});
     }
     if (id == "wfm.list-agents") {
-        const long long limit = c.number("limit", kSyntheticItems), offset = c.number("offset", 0);
-        return ok(slice(items(c, kSyntheticItems, {}), offset, limit));
+        const long long limit = c.number("limit", c.synthetic_items), offset = c.number("offset", 0);
+        return ok(slice(c, offset, limit, {}));
     }
     if (id == "wfm.list-queues") return ok(items(c, 5, {}));
     if (id == "wfm.get-agent-activity")
@@ -127,11 +129,11 @@ Reply synthesize(const Call& c) {
                    {"AgentUpdates", items(c, 12, {"AgentId", "EventTime", "Activity", "ReasonCode"})}});
     if (id == "wfm.get-contact-volume") {
         const long long limit = c.number("limit", 10, true), skip = c.number("skip", 0, true);
-        const auto all = items(c, kSyntheticItems, {"_id", "intervalStartTimeStamp", "intervalEndTimeStamp", "orgId",
-                                                    "queueId", "offeredContacts", "answeredContacts",
-                                                    "completedContacts", "holdDuration"});
-        return ok({{"hasMore", skip + limit < kSyntheticItems}, {"CallVolumeUpdate", slice(all, skip, limit)},
-                   {"totalCount", kSyntheticItems}});
+        return ok({{"hasMore", skip + limit < c.synthetic_items},
+                   {"CallVolumeUpdate", slice(c, skip, limit, {"_id", "intervalStartTimeStamp", "intervalEndTimeStamp", "orgId",
+                                                               "queueId", "offeredContacts", "answeredContacts",
+                                                               "completedContacts", "holdDuration"})},
+                   {"totalCount", c.synthetic_items}});
     }
     if (id == "recordings.fetch" || id == "recordings.fetch-v1") {
         json body = {{"recording", items(c, 2, {"fileName", "fileUrl"})}};

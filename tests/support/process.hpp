@@ -3,6 +3,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -53,6 +54,14 @@ private:
     pid_t pid_ = -1;
     std::string first_line_;
 };
+
+/// Polls `done` every 10 ms until it holds (true) or `timeout` passes (false).
+bool wait_for(const std::function<bool()>& done, std::chrono::milliseconds timeout);
+
+/// The exit code (128+N when killed by signal N) of a Background process that is exiting on its own, or -1
+/// when it has not within `timeout`. Leaves it to Background to reap (WNOWAIT: the zombie keeps its pid, so
+/// Background's own kill-and-reap later cannot hit another process).
+int exit_code_of(Background& process, std::chrono::milliseconds timeout);
 
 /// A free TCP port on 127.0.0.1.
 int free_port();

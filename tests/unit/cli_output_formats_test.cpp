@@ -193,21 +193,6 @@ TEST_CASE("cli: a body that is not UTF-8 is printed as a string, and never as a 
     }
 }
 
-TEST_CASE("cli: --all with a row format is refused before anything is sent; -o jsonl and -o json stream lines") {
-    Cli cli;
-    for (const std::string format : {"csv", "yaml", "table", "text"}) {
-        CAPTURE(format);
-        const auto r = cli({"-o", format, "agents", "list", "--all"});
-        CHECK(r.code == 2);
-        CHECK(r.err.find("-o " + format + " does not combine with it") != std::string::npos);
-        CHECK(cli.transport->requests.empty());
-    }
-    cli.transport->push(200, R"({"results":[{"id":1},{"id":2}],"page":1,"totalPages":1})");
-    const auto r = cli({"-o", "jsonl", "agents", "list", "--all"});
-    CHECK(r.code == 0);
-    CHECK(r.out == "{\"id\":1}\n{\"id\":2}\n");
-}
-
 TEST_CASE("cli: an output setting of table gives way to --jq, also for pacer status") {
     Cli cli;
     cli.env["CCAI_OUTPUT"] = "table";

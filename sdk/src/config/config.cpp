@@ -55,7 +55,7 @@ constexpr SettingSpec kSettings[] = {
     // At most half: interactive calls, a person waiting, keep the larger part of every window.
     {"bulk_min_share", "CCAI_BULK_MIN_SHARE", "10%", false, "share of each window bulk calls keep however busy interactive ones are, e.g. 10% (0% to 50%)", K::percent, 0, 50},
     // Unset: by what runs the call (a batch and --all are bulk, the rest interactive; CallStats::priority).
-    {"priority", "CCAI_PRIORITY", "", false, "interactive or bulk: which class of the account's budget every call takes (default: bulk for batch and --all, else interactive)", K::choice, 0, 0, "interactive|bulk"},
+    {"priority", "CCAI_PRIORITY", "", false, "interactive or bulk: which class of the account's budget every call takes (default: bulk for batch, --all and --watch, else interactive)", K::choice, 0, 0, "interactive|bulk"},
     {"max_penalty", "CCAI_MAX_PENALTY", "3600", false, "longest pause, seconds, a rate-limit rejection may impose on the account (a longer Retry-After is cut)", K::seconds, 1, kDay},
     {"output", "CCAI_OUTPUT", "", false, "json, jsonl, csv, yaml, table or text", K::choice, 0, 0, "json|jsonl|csv|yaml|table|text"},
     {"timeout", "CCAI_TIMEOUT", "60", false, "total request timeout, seconds", K::seconds, 0.001, kDay},

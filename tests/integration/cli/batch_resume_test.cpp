@@ -16,6 +16,8 @@
 
 using namespace ccai;
 using ccai::mock::testing::MockProcess;
+using ccai::test::exit_code_of;
+using ccai::test::wait_for;
 using nlohmann::json;
 
 namespace {
@@ -57,28 +59,6 @@ long long posts(const MockProcess& mock) {
     long long n = 0;
     for (const auto& e : mock.log()) n += e.value("op", "") == "skill-groups.create";
     return n;
-}
-
-// Polls `done` every 10 ms until it holds or `timeout` passes.
-bool wait_for(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > end) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return true;
-}
-
-// The exit code of a Background process that is exiting on its own, leaving it to Background to reap
-// (WNOWAIT: the zombie keeps its pid, so Background's own kill-and-reap later cannot hit another process).
-int exit_code_of(test::Background& process, std::chrono::milliseconds timeout) {
-    siginfo_t info{};
-    const bool exited = wait_for([&] {
-        info = {};
-        return ::waitid(P_PID, static_cast<id_t>(process.pid()), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid != 0;
-    }, timeout);
-    if (!exited) return -1;
-    return info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
 }
 
 }  // namespace

@@ -1,0 +1,56 @@
+#pragma once
+// --watch INTERVAL: a read-only operation called again and again, a timestamped line printed when its
+// answer changes (or at every poll with --every), until Ctrl-C (exit 0). The loop is apart from the command
+// so that tests drive it with a fake clock and a fake call.
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ccai/clock.hpp"
+#include "ccai/error.hpp"
+#include "ccai/pacer.hpp"
+#include "context.hpp"
+
+namespace ccai::cli {
+
+/// "30" (seconds), "30s", "1.5s", "500ms", "2m", "1h": positive, at most a day. Anything else is
+/// invalid_input naming the forms accepted.
+Result<Duration> parse_watch_interval(std::string_view text);
+
+/// The shortest interval one watch may poll at: 10 x the pacer's interval for `windows` (the largest
+/// window / limit), so a watch takes at most a tenth of the account's budget. 0 without limits.
+Duration watch_floor(const std::vector<RateWindow>& windows);
+
+/// "10s", "1.5s", "2m", "1h30m": a duration as the notice prints it.
+std::string duration_text(Duration d);
+
+/// What the loop runs with.
+struct WatchLoop {
+    Clock& clock;                                ///< paces the polls and sleeps between them
+    std::function<std::string()> timestamp;      ///< the wall time that starts each printed line
+    Interruption* interruption = nullptr;        ///< Ctrl-C: the loop ends at once, exit 0
+    std::FILE* out = stdout;
+    std::FILE* err = stderr;
+    Duration interval{0};
+    bool every = false;                          ///< a line at every poll, not only when the answer changes
+    /// One poll: the text of the answer (one line), or the call's failure.
+    std::function<Result<std::string>()> poll;
+    /// Reports what ends the watch with an error (the first poll's failure, an output that cannot be
+    /// written) and returns its exit code.
+    std::function<int(const ApiError&)> fail;
+};
+
+/// Polls every `interval` (counted from the previous poll's start; a slow call is never caught up with a
+/// burst) until interrupted, and returns 0 then. The first poll's failure ends the watch with its exit code;
+/// a later one is printed as a timestamped line on `err` and the watch goes on (a network blip does not end
+/// an unattended watch). An output that cannot be written ends it with exit 1.
+int run_watch_loop(const WatchLoop& loop);
+
+/// `<group> <action> --watch INTERVAL [--every]`: checks (read-only is enforced by registering the flag only
+/// there; -o json or jsonl, or --jq, or --fields), then runs the loop through the pacer in the bulk class.
+int run_watch(const EndpointSpec& spec, const CallArgs& args, const Context& context, const std::string& interval,
+              bool every);
+
+}  // namespace ccai::cli
