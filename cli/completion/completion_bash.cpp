@@ -94,6 +94,14 @@ std::string bash_completion(const CommandTree& tree) {
             list) COMPREPLY=($(compgen -W "$_ccai_cli_r" -- "$cur")); return 0 ;;
             set) compopt -o nospace 2>/dev/null; COMPREPLY=($(compgen -W "$_ccai_cli_r" -- "$cur")); return 0 ;;
             files) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
+            body)
+                # --body @FILE (or @- for stdin); inline JSON is the user's to type.
+                if [[ -z $cur || $cur == @* ]]; then
+                    compopt -o filenames 2>/dev/null
+                    COMPREPLY=($(compgen -f -P @ -- "${cur#@}"))
+                    [[ @- == "$cur"* ]] && COMPREPLY+=(@-)
+                fi
+                return 0 ;;
             profiles)
                 local prog=${COMP_WORDS[0]}
                 [[ $prog == */* && -x $prog ]] || prog=ccai-cli

@@ -140,6 +140,16 @@ std::string fish_completion(const CommandTree& tree) {
                     printf '%s%s\n' $prefix $w
                 end
                 return
+            case body
+                # --body @FILE (or @- for stdin); inline JSON is the user's to type.
+                if test -z "$cur"; or string match -q -- '@*' $cur
+                    set -l path (string sub -s 2 -- $cur)
+                    string match -q -- "$path*" -; and printf '%s@-\n' $prefix
+                    for w in (__fish_complete_path $path)
+                        printf '%s@%s\n' $prefix $w
+                    end
+                end
+                return
             case profiles
                 for w in ($tokens[1] config profiles 2>/dev/null)
                     printf '%s%s\n' $prefix $w

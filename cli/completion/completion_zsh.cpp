@@ -129,6 +129,13 @@ std::string zsh_completion(const CommandTree& tree) {
             (list) items=($reply); compadd -a items; return ;;
             (set) items=($reply); compadd -S '' -a items; return ;;
             (files) _files; return ;;
+            (body)
+                # --body @FILE (or @- for stdin); inline JSON is the user's to type.
+                if [[ -z $PREFIX ]]; then compadd -S '' @; return; fi
+                [[ $PREFIX == @* ]] || return
+                compset -P '@'
+                compadd -- -
+                _files; return ;;
             (profiles)
                 items=(${(f)"$(_call_program profiles ${(q)words[1]} config profiles 2>/dev/null)"})
                 compadd -a items; return ;;
