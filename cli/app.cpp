@@ -50,7 +50,7 @@ Console Console::standard() {
 int Context::fail(const ApiError& error) const {
     if (error.kind == ErrorKind::auth && !credentials_in_use.empty()) {
         ApiError e = error;
-        e.message += fmt::format(" ({})", credentials_in_use);
+        e.message += "; " + credentials_in_use;
         return fail_as_is(e);
     }
     return fail_as_is(error);

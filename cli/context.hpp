@@ -65,7 +65,8 @@ struct Context {
     std::shared_ptr<JqProgram> jq;
     /// The chosen command ("agents get"), for the hint under an error.
     std::string command;
-    /// Whose credentials the session sends ("profile 'prod', client secret from /home/u/.config/ccai/credentials"),
+    /// Whose credentials the session sends ("credentials of profile 'prod': client_id from ..., client_secret from
+    /// credentials [prod] (/home/u/.config/ccai/credentials)"),
     /// set by open_session: a 401 or 403 names them, since that is where a wrong secret is fixed.
     mutable std::string credentials_in_use;
 

@@ -84,16 +84,17 @@ Result<Config> load_config(const Context& c) {
 }
 
 namespace {
-// "profile 'prod', client_id from env CCAI_CLIENT_ID, client_secret from credentials [prod] (/home/u/.config/ccai/credentials)":
+// "credentials of profile 'prod': client_id from env CCAI_CLIENT_ID, client_secret from credentials [prod]
+// (/home/u/.config/ccai/credentials)":
 // where a rejected secret has to be fixed.
 std::string credentials_in_use(const Config& config) {
     const auto origin = [&](std::string_view key) {
         const auto it = config.all().find(key);
         return it == config.all().end() ? std::string("nowhere") : it->second.origin;
     };
-    if (config.has("token")) return fmt::format("profile '{}', token from {}", config.profile(), origin("token"));
-    return fmt::format("profile '{}', client_id from {}, client_secret from {}", config.profile(), origin("client_id"),
-                       origin("client_secret"));
+    if (config.has("token")) return fmt::format("credentials of profile '{}': token from {}", config.profile(), origin("token"));
+    return fmt::format("credentials of profile '{}': client_id from {}, client_secret from {}", config.profile(),
+                       origin("client_id"), origin("client_secret"));
 }
 }  // namespace
 

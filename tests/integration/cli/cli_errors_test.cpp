@@ -203,8 +203,8 @@ TEST_CASE("errors: a rejected secret names the profile and the credentials file 
     CHECK(e["kind"] == "auth");
     CHECK(e["status"] == 401);
     const std::string message = e["message"];
-    CHECK(message.ends_with("(profile 'prod', client_id from profile [prod] (" + home + "/ccai/config.toml), client_secret "
-                            "from credentials [prod] (" + home + "/ccai/credentials))"));
+    CHECK(message.ends_with("; credentials of profile 'prod': client_id from profile [prod] (" + home +
+                            "/ccai/config.toml), client_secret from credentials [prod] (" + home + "/ccai/credentials)"));
     CHECK(r.err.find("not-the-secret") == std::string::npos);
 
     // From the environment: it says so.
@@ -213,5 +213,5 @@ TEST_CASE("errors: a rejected secret names the profile and the credentials file 
     const auto r2 = test::cli_for(kLimit, {"queues", "list"}, from_env);
     CHECK(r2.exit_code == 4);
     CHECK(test::error_of(r2)["message"].get<std::string>().ends_with(
-        "(profile 'default', client_id from env CCAI_CLIENT_ID, client_secret from env CCAI_CLIENT_SECRET)"));
+        "; credentials of profile 'default': client_id from env CCAI_CLIENT_ID, client_secret from env CCAI_CLIENT_SECRET"));
 }
