@@ -19,6 +19,15 @@ bool contains(std::string_view text, std::string_view part) {
     return lower.find(part) != std::string::npos;
 }
 
+// "startDate", "date": the name's last word is `word` (not "updatedBy", which only holds "date").
+bool ends_with_word(std::string_view name, std::string_view word) {
+    std::string lower(name);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (!lower.ends_with(word)) return false;
+    const auto at = name.size() - word.size();
+    return at == 0 || std::isupper(static_cast<unsigned char>(name[at])) || name[at - 1] == '_';
+}
+
 // "skillGroupId" -> "SKILL_GROUP_ID": a placeholder anyone reads as "put yours here".
 std::string placeholder(std::string_view name) {
     std::string out;
@@ -40,11 +49,11 @@ std::string example_value(std::string_view path, std::string_view type, TextList
         if (contains(name, "offset") || contains(name, "skip")) return "0";
         if (contains(name, "page")) return "1";
         if (contains(name, "limit") || contains(name, "size")) return "50";
-        if (contains(name, "time")) return "1767225600000";
+        if (ends_with_word(name, "time") || ends_with_word(name, "timestamp")) return "1767225600000";
         return "1";
     }
-    if (type == "date" || contains(name, "date")) return "2026-01-01";
-    if (type == "datetime" || contains(name, "timestamp")) return "2026-01-01T09:00:00Z";
+    if (type == "datetime" || ends_with_word(name, "datetime") || contains(name, "timestamp")) return "2026-01-01T09:00:00Z";
+    if (type == "date" || ends_with_word(name, "date")) return "2026-01-01";
     if (contains(name, "email")) return "ada@example.com";
     if (contains(name, "phone")) return "+14155550100";
     if (name == "firstName") return "Ada";
