@@ -161,7 +161,7 @@ const std::string& files_dir() {
     return dir;
 }
 
-TEST_CASE("completion: bash completes files after --body @ and --file, booleans, setting choices, --set list fields and --op ids") {
+TEST_CASE("completion: bash completes files after --body @ and --file, booleans, setting choices, --set list fields, --op ids and help's words") {
     const auto& d = files_dir();
     CHECK(sorted(bash_complete({"ccai-cli", "queues", "create", "--body", "@" + d + "/"})) ==
           std::vector<std::string>{"@" + d + "/agent.json", "@" + d + "/queue.json"});
@@ -180,6 +180,10 @@ TEST_CASE("completion: bash completes files after --body @ and --file, booleans,
           std::vector<std::string>{"enableTransferRules=true"});
     CHECK(bash_complete({"ccai-cli", "batch", "--op", "skill-groups.c"}) == std::vector<std::string>{"skill-groups.create"});
     CHECK(bash_complete({"ccai-cli", "he"}) == std::vector<std::string>{"help"});
+    // help GROUP ACTION: the words after help complete as the command they name, and nothing after an action.
+    CHECK(bash_complete({"ccai-cli", "help", "skill-g"}) == std::vector<std::string>{"skill-groups"});
+    CHECK(bash_complete({"ccai-cli", "help", "agents", "g"}) == std::vector<std::string>{"get", "get-by-custom-id"});
+    CHECK(bash_complete({"ccai-cli", "help", "agents", "get", ""}).empty());
     CHECK(bash_complete({"ccai-cli", "--error-format", ""}) == std::vector<std::string>{"auto", "json", "text"});
 }
 
@@ -254,6 +258,8 @@ TEST_CASE("completion: zsh completes commands, flags and values") {
           std::vector<std::string>{"agents[].isPreferredAgent=", "agents[].isPreferredAgent=true", "agents[].isPreferredAgent=false"});
     CHECK(zsh_complete({"ccai-cli", "queues", "create", "--body", "@-"}) == std::vector<std::string>{"@-"});
     CHECK(zsh_complete({"ccai-cli", "batch", "--op", "skill-groups.c"}) == std::vector<std::string>{"skill-groups.create"});
+    CHECK(zsh_complete({"ccai-cli", "help", "agents", "g"}) == std::vector<std::string>{"get", "get-by-custom-id"});
+    CHECK(zsh_complete({"ccai-cli", "help", "agents", "get", ""}).empty());
 }
 
 TEST_CASE("completion: zsh script parses") {
@@ -295,4 +301,6 @@ TEST_CASE("completion: fish script parses and completes") {
     CHECK(complete("ccai-cli queues create --set agents[].isPreferredAgent=") ==
           std::vector<std::string>{"agents[].isPreferredAgent=", "agents[].isPreferredAgent=false", "agents[].isPreferredAgent=true"});
     CHECK(complete("ccai-cli batch --op skill-groups.c") == std::vector<std::string>{"skill-groups.create"});
+    CHECK(complete("ccai-cli help agents g") == std::vector<std::string>{"get", "get-by-custom-id"});
+    CHECK(complete("ccai-cli help agents get ").empty());
 }
