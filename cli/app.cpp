@@ -42,20 +42,42 @@ std::size_t terminal_columns(int fd) {
 Console Console::standard() {
     Console c{stdout, stderr, ::isatty(1) != 0, person_reads(2)};
     c.out_columns = terminal_columns(1);
+    // Unlike notices, an error is for whoever reads the terminal, in the foreground or not.
+    c.err_text = ::isatty(2) != 0;
     return c;
 }
 
-int Context::fail(const ApiError& error) const { return report_error(console.err, error); }
+int Context::fail(const ApiError& error) const {
+    if (error.kind == ErrorKind::auth && !credentials_in_use.empty()) {
+        ApiError e = error;
+        e.message += "; " + credentials_in_use;
+        return fail_as_is(e);
+    }
+    return fail_as_is(error);
+}
+
+int Context::fail_as_is(const ApiError& error) const {
+    if (!console.err_text) return report_error(console.err, error);
+    return report_error(console.err, error, ErrorFormat::text, error_hint(error, command));
+}
+
+std::string version_text() { return fmt::format("ccai-cli {} {}\n", version(), http_library_version()); }
 
 CommandLine::CommandLine(Context& c)
     : context(c),
       parser_("ccai-cli", "ccai-cli: the Kore.ai Contact Center AI API from your shell, paced to your account's rate limit") {
     root().require_command();
     // Like curl --version: the libcurl and TLS library a bug report needs to name.
-    parser_.version_flag([] { return fmt::format("ccai-cli {} {}", version(), http_library_version()); });
+    parser_.version_flag([] {
+        auto text = version_text();
+        text.pop_back();  // CLI11 ends the line itself
+        return text;
+    });
     root().footer("Exit codes: 0 ok, 1 error, 2 usage/invalid input, 3 configuration, 4 auth rejected, 5 not found,\n"
                  "6 other 4xx, 7 rate limited after retries, 8 server error, 9 network, 10 batch with failures,\n"
-                 "130 interrupted. Errors are one JSON object on stderr.");
+                 "130 interrupted. Errors go to stderr: a message and a hint on a terminal, else one JSON object\n"
+                 "(--error-format json|text, CCAI_ERROR_FORMAT).\n"
+                 "'ccai-cli help GROUP ACTION' shows an action's flags, body fields and an example.");
     add_global_flags(root(), context.flags);
     add_operation_commands(*this);
     add_api_command(*this);
@@ -63,6 +85,7 @@ CommandLine::CommandLine(Context& c)
     add_config_command(*this);
     add_pacer_command(*this);
     add_completion_command(*this);
+    add_help_commands(*this);
 }
 
 CommandLine::~CommandLine() = default;
@@ -97,12 +120,37 @@ int run_action(const Context& c, const Action& action) {
     return rc;
 }
 
+// --error-format, else CCAI_ERROR_FORMAT, else "auto" (text on a terminal). Read before the parse, whose own
+// errors are written in it.
+std::optional<std::string> choose_error_format(Context& c, int argc, const char* const* argv) {
+    std::optional<std::string> value;
+    std::string source = "--error-format";
+    for (int i = 1; i < argc && std::string_view(argv[i]) != "--"; ++i) {
+        const std::string_view w = argv[i];
+        if (w == "--error-format" && i + 1 < argc) value = argv[++i];
+        else if (w.starts_with("--error-format=")) value = std::string(w.substr(w.find('=') + 1));
+    }
+    if (!value) {
+        source = "CCAI_ERROR_FORMAT";
+        if (c.sources.getenv) value = c.sources.getenv(source.c_str());
+        else if (const char* env = std::getenv(source.c_str())) value = env;
+    }
+    if (!value || value->empty() || *value == "auto") return std::nullopt;
+    if (*value == "json" || *value == "text") {
+        c.console.err_text = *value == "text";
+        return std::nullopt;
+    }
+    return fmt::format("{}: {} is not an error format: json, text or auto", source, quoted_excerpt(*value));
+}
+
 }  // namespace
 
 int run_cli(Context& context, int argc, const char* const* argv) {
+    if (const auto bad = choose_error_format(context, argc, argv)) return context.fail(invalid_input(*bad));
     if (const auto misuse = empty_switch_value(argc, argv)) return context.fail(invalid_input(*misuse));
     CommandLine cl(context);
     const auto parsed = cl.parser().parse(argc, argv);
+    context.command = fmt::format("{}", fmt::join(parsed.command_path, " "));
     switch (parsed.kind) {
     case ParseOutcome::Kind::printed:  // --help, --version
         std::fputs(parsed.out.c_str(), context.console.out);

@@ -55,5 +55,7 @@ void add_config_command(CommandLine& cl);
 void add_pacer_command(CommandLine& cl);
 void add_batch_command(CommandLine& cl);
 void add_completion_command(CommandLine& cl);
+/// `help [GROUP [ACTION]]` and `version`.
+void add_help_commands(CommandLine& cl);
 
 }  // namespace ccai::cli

@@ -28,6 +28,7 @@ struct GlobalFlags {
     bool dry_run = false;
     bool insecure = false;
     bool quiet = false;
+    std::string error_format;                     ///< --error-format: json, text or auto ("" = auto)
 };
 
 /// Where a command writes, and whether a person reads it.
@@ -37,6 +38,9 @@ struct Console {
     bool out_tty = false;  ///< pretty JSON on stdout
     bool err_tty = false;  ///< progress lines and wait notices on stderr (a terminal, and we are its foreground)
     std::size_t out_columns = 0;  ///< the width of the terminal on stdout (COLUMNS, else the tty's); 0: no terminal
+    /// Errors as lines for a person ("error: ...", "hint: ..."), not JSON: stderr is a terminal (run_cli then
+    /// applies --error-format and CCAI_ERROR_FORMAT).
+    bool err_text = false;
     /// The process's stdout and stderr, with isatty.
     static Console standard();
 };
@@ -59,10 +63,23 @@ struct Context {
     /// The --jq program, compiled by run_cli before the command runs: a program that does not compile is a
     /// usage error before any request.
     std::shared_ptr<JqProgram> jq;
+    /// The chosen command ("agents get"), for the hint under an error.
+    std::string command;
+    /// Whose credentials the session sends ("credentials of profile 'prod': client_id from ..., client_secret from
+    /// credentials [prod] (/home/u/.config/ccai/credentials)"),
+    /// set by open_session: a 401 or 403 names them, since that is where a wrong secret is fixed.
+    mutable std::string credentials_in_use;
 
-    /// Prints the error as one JSON object on the console's stderr and returns its exit code.
+    /// Prints the error on the console's stderr (one JSON object, or lines and a hint for a person: see
+    /// Console::err_text) and returns its exit code.
     int fail(const ApiError& error) const;
+
+private:
+    int fail_as_is(const ApiError& error) const;
 };
+
+/// What --version and `ccai-cli version` print: "ccai-cli VERSION libcurl/... OpenSSL/...\n".
+std::string version_text();
 
 /// Loads the configuration (flags > env > profile > default).
 Result<Config> load_config(const Context& context);
@@ -77,8 +94,8 @@ struct Session {
 /// terminal, wait notices (`wait_notices` false: a batch shows its own progress instead).
 Result<Session> open_session(const Context& context, Config config, bool wait_notices = true);
 
-/// Parses `argv`, runs the chosen command and returns the documented exit code. Usage errors are JSON on
-/// the console's stderr (exit 2); --help and --version print on its stdout.
+/// Parses `argv`, runs the chosen command and returns the documented exit code. Usage errors go to the
+/// console's stderr like every error (exit 2); --help, `help` and --version print on its stdout.
 int run_cli(Context& context, int argc, const char* const* argv);
 
 }  // namespace ccai::cli

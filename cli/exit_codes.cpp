@@ -2,7 +2,14 @@
 
 #include <cstdio>
 
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
+
+#include "output/text_writer.hpp"
 
 namespace ccai::cli {
 
@@ -28,10 +35,60 @@ nlohmann::json error_with_exit_code(const ApiError& e) {
     return j;
 }
 
-int report_error(std::FILE* err, const ApiError& e) {
-    const auto line = nlohmann::json{{"error", error_with_exit_code(e)}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    std::fprintf(err, "%s\n", line.c_str());
+int report_error(std::FILE* err, const ApiError& e) { return report_error(err, e, ErrorFormat::json, ""); }
+
+namespace {
+
+// What a person reads: the redacted message, then what the service said about it, in brackets.
+std::string error_lines(const nlohmann::json& j, const std::string& hint) {
+    std::vector<std::string> about;
+    if (j.contains("status")) about.push_back(fmt::format("HTTP {}", j["status"].get<int>()));
+    // A code that only repeats the status says nothing more.
+    if (j.contains("code") && (!j.contains("status") || j["code"] != std::to_string(j["status"].get<int>())))
+        about.push_back(fmt::format("code {}", escape_text(j["code"].get<std::string>())));
+    if (j.contains("request_id")) about.push_back(fmt::format("request id {}", escape_text(j["request_id"].get<std::string>())));
+    std::string text = "error: " + escape_text(j.value("message", std::string()));
+    if (!about.empty()) text += fmt::format(" ({})", fmt::join(about, ", "));
+    text += "\n";
+    if (!hint.empty()) text += "hint: " + escape_text(hint) + "\n";
+    return text;
+}
+
+}  // namespace
+
+int report_error(std::FILE* err, const ApiError& e, ErrorFormat format, const std::string& hint) {
+    const auto j = error_with_exit_code(e);
+    const auto text = format == ErrorFormat::text
+                          ? error_lines(j, hint)
+                          : nlohmann::json{{"error", j}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    std::fputs(text.c_str(), err);
     return exit_code_for(e.kind);
+}
+
+std::string error_hint(const ApiError& e, const std::string& command) {
+    switch (e.kind) {
+    case ErrorKind::invalid_input:
+        if (command.empty()) return "'ccai-cli help' lists the commands";
+        return fmt::format("'ccai-cli help {}' shows {}", command,
+                           command.find(' ') == std::string::npos ? "what it takes" : "its flags and an example");
+    case ErrorKind::config:
+        return "'ccai-cli config init' sets up a profile; 'ccai-cli config list --show-origin' shows each setting and "
+               "where it comes from";
+    case ErrorKind::auth:
+        return "check the client id and secret: 'ccai-cli config list --show-origin' shows where they come from";
+    case ErrorKind::not_found:
+        return "check the id, and the account, bot and org the profile names";
+    case ErrorKind::rate_limited:
+        return e.retry_after ? fmt::format("try again in {} s", (e.retry_after->count() + 999) / 1000)
+                             : "try again later, or lower rate_limit";
+    case ErrorKind::server: return "the service failed; trying again later may work";
+    case ErrorKind::network: return "check the host ('ccai-cli config list --show-origin') and the network";
+    case ErrorKind::client:
+        return command.empty() ? "" : fmt::format("'ccai-cli help {}' describes the request", command);
+    case ErrorKind::interrupted:
+    case ErrorKind::other: break;
+    }
+    return "";
 }
 
 }  // namespace ccai::cli

@@ -60,6 +60,12 @@ void add_global_flags(Command app, GlobalFlags& f) {
     app.flag("--dry-run", f.dry_run, "print the request as JSON and send nothing").group("Global options");
     app.flag("--insecure", f.insecure, "skip TLS certificate verification (warns every time)").group("Global options");
     app.flag("-q,--quiet", f.quiet, "no progress or wait notices on stderr").group("Global options");
+    // Read by run_cli before the parse (its errors use it); declared here for --help and completion.
+    app.option("--error-format", f.error_format,
+               "errors on stderr: text (a message and a hint) or json (one object a line); auto, the default: text "
+               "when stderr is a terminal (CCAI_ERROR_FORMAT)")
+        .one_of({"auto", "json", "text"})
+        .group("Global options");
 }
 
 std::string retry_notice_text(const RetryNotice& n, const std::string& rate_limit, const std::string& host) {
@@ -77,9 +83,25 @@ Result<Config> load_config(const Context& c) {
     return Config::load(sources);
 }
 
+namespace {
+// "credentials of profile 'prod': client_id from env CCAI_CLIENT_ID, client_secret from credentials [prod]
+// (/home/u/.config/ccai/credentials)":
+// where a rejected secret has to be fixed.
+std::string credentials_in_use(const Config& config) {
+    const auto origin = [&](std::string_view key) {
+        const auto it = config.all().find(key);
+        return it == config.all().end() ? std::string("nowhere") : it->second.origin;
+    };
+    if (config.has("token")) return fmt::format("credentials of profile '{}': token from {}", config.profile(), origin("token"));
+    return fmt::format("credentials of profile '{}': client_id from {}, client_secret from {}", config.profile(),
+                       origin("client_id"), origin("client_secret"));
+}
+}  // namespace
+
 Result<Session> open_session(const Context& c, Config config, bool wait_notices) {
     Session s;
     s.config = std::move(config);
+    c.credentials_in_use = credentials_in_use(s.config);
     ClientOptions o;
     o.config = s.config;
     o.transport_options.insecure = c.flags.insecure;

@@ -6,7 +6,7 @@
 # Subcommands of a command path (in _ccai_cli_r).
 _ccai_cli_commands() {
     case $1 in
-        '') _ccai_cli_r='analytics conversations queues agents skills skill-groups agent-groups contacts data transfer wfm hours recordings voicemail sms-campaigns sms voice-campaigns campaigns campaign-schedules contact-lists cases tasks campaigns-v2 dialout agent-transfer quality api batch config pacer completion reference' ;;
+        '') _ccai_cli_r='analytics conversations queues agents skills skill-groups agent-groups contacts data transfer wfm hours recordings voicemail sms-campaigns sms voice-campaigns campaigns campaign-schedules contact-lists cases tasks campaigns-v2 dialout agent-transfer quality api batch config pacer completion reference help version' ;;
         'analytics') _ccai_cli_r='intent-realtime agent-status-summary agent-status-details call-details interaction-details call-details-v1' ;;
         'conversations') _ccai_cli_r='get-by-session list get' ;;
         'queues') _ccai_cli_r='size create list lookup get update delete update-priority' ;;
@@ -179,7 +179,7 @@ _ccai_cli_options() {
 }
 
 # Options valid with every command.
-_ccai_cli_globals='-h --help --version --host --allow-http --ca-bundle --account-id --bot-id --org-id --client-id --jwt-sub --jwt-ttl --jwt-jti --rate-limit --pacer --pacer-dir --pacer-dir-shared --pacer-fallback --pacer-scope --pacer-margin --burst --bulk-min-share --priority --max-penalty --timeout --connect-timeout --compression --max-attempts --max-wait --profile -o --output --fields --no-headers --headers --bom --wide --jq -v --verbose --dry-run --insecure -q --quiet'
+_ccai_cli_globals='-h --help --version --host --allow-http --ca-bundle --account-id --bot-id --org-id --client-id --jwt-sub --jwt-ttl --jwt-jti --rate-limit --pacer --pacer-dir --pacer-dir-shared --pacer-fallback --pacer-scope --pacer-margin --burst --bulk-min-share --priority --max-penalty --timeout --connect-timeout --compression --max-attempts --max-wait --profile -o --output --fields --no-headers --headers --bom --wide --jq -v --verbose --dry-run --insecure -q --quiet --error-format'
 
 # Commands that take positional arguments (_ccai_cli_k=1) and the values they allow (in _ccai_cli_r).
 _ccai_cli_args() {
@@ -187,6 +187,7 @@ _ccai_cli_args() {
     case $1 in
         'api') _ccai_cli_r='' ;;
         'completion') _ccai_cli_r='bash zsh fish' ;;
+        'help') _ccai_cli_r='' ;;
         *) _ccai_cli_k='' _ccai_cli_r='' ;;
     esac
 }
@@ -199,41 +200,41 @@ _ccai_cli_value() {
         'analytics intent-realtime|--watch') _ccai_cli_k=any ;;
         'analytics agent-status-summary|--limit') _ccai_cli_k=any ;;
         'analytics agent-status-summary|--offset') _ccai_cli_k=any ;;
-        'analytics agent-status-summary|--body') _ccai_cli_k=any ;;
+        'analytics agent-status-summary|--body') _ccai_cli_k=body ;;
         'analytics agent-status-summary|--set') _ccai_cli_k=set _ccai_cli_r='filter.dateFilter.startDate= filter.dateFilter.endDate= filter.dateFilter.timeZoneOffSet= granularity=' ;;
         'analytics agent-status-summary|--set-json') _ccai_cli_k=set _ccai_cli_r='filter= filter.agents= filter.dateFilter=' ;;
         'analytics agent-status-summary|--max-items') _ccai_cli_k=any ;;
         'analytics agent-status-summary|--watch') _ccai_cli_k=any ;;
         'analytics agent-status-details|--limit') _ccai_cli_k=any ;;
         'analytics agent-status-details|--offset') _ccai_cli_k=any ;;
-        'analytics agent-status-details|--body') _ccai_cli_k=any ;;
+        'analytics agent-status-details|--body') _ccai_cli_k=body ;;
         'analytics agent-status-details|--set') _ccai_cli_k=set _ccai_cli_r='filter.dateFilter.startDate= filter.dateFilter.endDate= filter.dateFilter.timeZoneOffSet=' ;;
         'analytics agent-status-details|--set-json') _ccai_cli_k=set _ccai_cli_r='filter= filter.agents= filter.dateFilter=' ;;
         'analytics agent-status-details|--max-items') _ccai_cli_k=any ;;
         'analytics agent-status-details|--watch') _ccai_cli_k=any ;;
         'analytics call-details|--limit') _ccai_cli_k=any ;;
         'analytics call-details|--offset') _ccai_cli_k=any ;;
-        'analytics call-details|--body') _ccai_cli_k=any ;;
+        'analytics call-details|--body') _ccai_cli_k=body ;;
         'analytics call-details|--set') _ccai_cli_k=set _ccai_cli_r='startDate= endDate= timeZoneOffset= direction=' ;;
         'analytics call-details|--set-json') _ccai_cli_k=set _ccai_cli_r='selectedFields= channels= queues=' ;;
         'analytics call-details|--max-items') _ccai_cli_k=any ;;
         'analytics call-details|--watch') _ccai_cli_k=any ;;
         'analytics interaction-details|--limit') _ccai_cli_k=any ;;
         'analytics interaction-details|--offset') _ccai_cli_k=any ;;
-        'analytics interaction-details|--body') _ccai_cli_k=any ;;
+        'analytics interaction-details|--body') _ccai_cli_k=body ;;
         'analytics interaction-details|--set') _ccai_cli_k=set _ccai_cli_r='startDate= endDate= timeZoneOffset= direction=' ;;
         'analytics interaction-details|--set-json') _ccai_cli_k=set _ccai_cli_r='selectedFields= channels= queues=' ;;
         'analytics interaction-details|--max-items') _ccai_cli_k=any ;;
         'analytics interaction-details|--watch') _ccai_cli_k=any ;;
         'analytics call-details-v1|--limit') _ccai_cli_k=any ;;
         'analytics call-details-v1|--offset') _ccai_cli_k=any ;;
-        'analytics call-details-v1|--body') _ccai_cli_k=any ;;
+        'analytics call-details-v1|--body') _ccai_cli_k=body ;;
         'analytics call-details-v1|--set') _ccai_cli_k=set _ccai_cli_r='startDate= endDate= timeZoneOffset=' ;;
         'analytics call-details-v1|--set-json') _ccai_cli_k=set _ccai_cli_r='channels= selectedFields= queues=' ;;
         'analytics call-details-v1|--max-items') _ccai_cli_k=any ;;
         'analytics call-details-v1|--watch') _ccai_cli_k=any ;;
         'conversations get-by-session|--session-id') _ccai_cli_k=any ;;
-        'conversations get-by-session|--body') _ccai_cli_k=any ;;
+        'conversations get-by-session|--body') _ccai_cli_k=body ;;
         'conversations get-by-session|--set') _ccai_cli_k=set _ccai_cli_r='startDate= endDate= timeZoneOffset=' ;;
         'conversations get-by-session|--set-json') _ccai_cli_k=any ;;
         'conversations get-by-session|--watch') _ccai_cli_k=any ;;
@@ -247,51 +248,51 @@ _ccai_cli_value() {
         'conversations get|--conversation-id') _ccai_cli_k=any ;;
         'conversations get|--watch') _ccai_cli_k=any ;;
         'queues size|--queue-id') _ccai_cli_k=any ;;
-        'queues size|--body') _ccai_cli_k=any ;;
+        'queues size|--body') _ccai_cli_k=body ;;
         'queues size|--set') _ccai_cli_k=any ;;
         'queues size|--set-json') _ccai_cli_k=set _ccai_cli_r='channels= languages=' ;;
         'queues size|--watch') _ccai_cli_k=any ;;
-        'queues create|--body') _ccai_cli_k=any ;;
-        'queues create|--set') _ccai_cli_k=set _ccai_cli_r='name= description= isAdvancedRoutingEnabled= hoursOfOperation.id= hoursOfOperation.name= agents[].userId= agents[].aId= agents[].name= agents[].isPreferredAgent= skills[].id= skills[].name= skills[].isExpireEnabled= advancedSettings.isSkillMatchEnabled= advancedSettings.isAffinityMatchEnabled= enableTransferRules=' ;;
+        'queues create|--body') _ccai_cli_k=body ;;
+        'queues create|--set') _ccai_cli_k=set _ccai_cli_r='name= description= isAdvancedRoutingEnabled= isAdvancedRoutingEnabled=true isAdvancedRoutingEnabled=false hoursOfOperation.id= hoursOfOperation.name= agents[].userId= agents[].aId= agents[].name= agents[].isPreferredAgent= agents[].isPreferredAgent=true agents[].isPreferredAgent=false skills[].id= skills[].name= skills[].isExpireEnabled= skills[].isExpireEnabled=true skills[].isExpireEnabled=false advancedSettings.isSkillMatchEnabled= advancedSettings.isSkillMatchEnabled=true advancedSettings.isSkillMatchEnabled=false advancedSettings.isAffinityMatchEnabled= advancedSettings.isAffinityMatchEnabled=true advancedSettings.isAffinityMatchEnabled=false enableTransferRules= enableTransferRules=true enableTransferRules=false' ;;
         'queues create|--set-json') _ccai_cli_k=set _ccai_cli_r='hoursOfOperation= skills[].expireTime= agentGroups= advancedSettings.preferredAgentTimeout= transferQueues=' ;;
         'queues list|--max-items') _ccai_cli_k=any ;;
         'queues list|--watch') _ccai_cli_k=any ;;
-        'queues lookup|--body') _ccai_cli_k=any ;;
+        'queues lookup|--body') _ccai_cli_k=body ;;
         'queues lookup|--set') _ccai_cli_k=any ;;
         'queues lookup|--set-json') _ccai_cli_k=set _ccai_cli_r='queueIds= agentIds=' ;;
         'queues lookup|--watch') _ccai_cli_k=any ;;
         'queues get|--queue-id') _ccai_cli_k=any ;;
         'queues get|--watch') _ccai_cli_k=any ;;
         'queues update|--queue-id') _ccai_cli_k=any ;;
-        'queues update|--body') _ccai_cli_k=any ;;
+        'queues update|--body') _ccai_cli_k=body ;;
         'queues update|--set') _ccai_cli_k=any ;;
         'queues update|--set-json') _ccai_cli_k=any ;;
         'queues delete|--queue-id') _ccai_cli_k=any ;;
-        'queues update-priority|--body') _ccai_cli_k=any ;;
+        'queues update-priority|--body') _ccai_cli_k=body ;;
         'queues update-priority|--set') _ccai_cli_k=set _ccai_cli_r='queuePriorityData[].queueId= queuePriorityData[].priority=' ;;
         'queues update-priority|--set-json') _ccai_cli_k=set _ccai_cli_r='queuePriorityData=' ;;
-        'agents create|--body') _ccai_cli_k=any ;;
-        'agents create|--set') _ccai_cli_k=set _ccai_cli_r='emailId= firstName= lastName= nickName= phoneNumber= agentGroupId= canSupportChat= maxChatSupport= canSupportVoice= customId= roleId= chatLanguageSupport[].language= chatLanguageSupport[].proficiency= chatLanguageSupport[].isActive= voiceLanguageSupport[].language= voiceLanguageSupport[].proficiency= voiceLanguageSupport[].isActive= queues[].id= queues[].isPreferredAgent= createDefaultLayoutAndAssign=' ;;
+        'agents create|--body') _ccai_cli_k=body ;;
+        'agents create|--set') _ccai_cli_k=set _ccai_cli_r='emailId= firstName= lastName= nickName= phoneNumber= agentGroupId= canSupportChat= canSupportChat=true canSupportChat=false maxChatSupport= canSupportVoice= canSupportVoice=true canSupportVoice=false customId= roleId= chatLanguageSupport[].language= chatLanguageSupport[].proficiency= chatLanguageSupport[].isActive= chatLanguageSupport[].isActive=true chatLanguageSupport[].isActive=false voiceLanguageSupport[].language= voiceLanguageSupport[].proficiency= voiceLanguageSupport[].isActive= voiceLanguageSupport[].isActive=true voiceLanguageSupport[].isActive=false queues[].id= queues[].isPreferredAgent= queues[].isPreferredAgent=true queues[].isPreferredAgent=false createDefaultLayoutAndAssign= createDefaultLayoutAndAssign=true createDefaultLayoutAndAssign=false' ;;
         'agents create|--set-json') _ccai_cli_k=set _ccai_cli_r='chatLanguageSupport= voiceLanguageSupport= skills= desktopLayouts= queues=' ;;
         'agents list|--page') _ccai_cli_k=any ;;
-        'agents list|--include-queues') _ccai_cli_k=any ;;
+        'agents list|--include-queues') _ccai_cli_k=list _ccai_cli_r='true false' ;;
         'agents list|--max-items') _ccai_cli_k=any ;;
         'agents list|--watch') _ccai_cli_k=any ;;
         'agents get|--agent-id') _ccai_cli_k=any ;;
         'agents get|--watch') _ccai_cli_k=any ;;
         'agents update|--agent-id') _ccai_cli_k=any ;;
-        'agents update|--body') _ccai_cli_k=any ;;
-        'agents update|--set') _ccai_cli_k=set _ccai_cli_r='firstName= lastName= fullName= lFullName= emailId= nickName= phoneNumber= userId= accountId= isAccountOwner= orgId= customId= agentGroups[].groupId= agentGroups[].role= canSupportChat= canSupportCase= canSupportVoiceMail= chatLanguageSupport[].language= chatLanguageSupport[].proficiency= chatLanguageSupport[].isActive= canSupportVoice= voiceLanguageSupport[].language= voiceLanguageSupport[].proficiency= voiceLanguageSupport[].isActive= attachmentsEnabled= emojisEnabled= createdBy= status= roleId= iId= createdByAId= desktopLayouts[].id= desktopLayouts[].isDefault= maxDigitalChatSupport= maxEmailChatSupport= maxMessagingChatSupport= markedAutoAway= lastOnlineAt= createdAt= updatedAt= id= agentGroupId=' ;;
+        'agents update|--body') _ccai_cli_k=body ;;
+        'agents update|--set') _ccai_cli_k=set _ccai_cli_r='firstName= lastName= fullName= lFullName= emailId= nickName= phoneNumber= userId= accountId= isAccountOwner= isAccountOwner=true isAccountOwner=false orgId= customId= agentGroups[].groupId= agentGroups[].role= canSupportChat= canSupportChat=true canSupportChat=false canSupportCase= canSupportCase=true canSupportCase=false canSupportVoiceMail= canSupportVoiceMail=true canSupportVoiceMail=false chatLanguageSupport[].language= chatLanguageSupport[].proficiency= chatLanguageSupport[].isActive= chatLanguageSupport[].isActive=true chatLanguageSupport[].isActive=false canSupportVoice= canSupportVoice=true canSupportVoice=false voiceLanguageSupport[].language= voiceLanguageSupport[].proficiency= voiceLanguageSupport[].isActive= voiceLanguageSupport[].isActive=true voiceLanguageSupport[].isActive=false attachmentsEnabled= attachmentsEnabled=true attachmentsEnabled=false emojisEnabled= emojisEnabled=true emojisEnabled=false createdBy= status= roleId= iId= createdByAId= desktopLayouts[].id= desktopLayouts[].isDefault= desktopLayouts[].isDefault=true desktopLayouts[].isDefault=false maxDigitalChatSupport= maxEmailChatSupport= maxMessagingChatSupport= markedAutoAway= markedAutoAway=true markedAutoAway=false lastOnlineAt= createdAt= updatedAt= id= agentGroupId=' ;;
         'agents update|--set-json') _ccai_cli_k=set _ccai_cli_r='agentGroups= chatLanguageSupport= voiceLanguageSupport= desktopLayouts= dAgentGroups= caseLanguageSupport= voiceSupport= queues= skills=' ;;
         'agents delete|--agent-id') _ccai_cli_k=any ;;
         'agents get-by-custom-id|--custom-id') _ccai_cli_k=any ;;
         'agents get-by-custom-id|--watch') _ccai_cli_k=any ;;
-        'agents availability|--body') _ccai_cli_k=any ;;
+        'agents availability|--body') _ccai_cli_k=body ;;
         'agents availability|--set') _ccai_cli_k=any ;;
         'agents availability|--set-json') _ccai_cli_k=set _ccai_cli_r='skillIds= queueIds= agentIds=' ;;
         'agents availability|--watch') _ccai_cli_k=any ;;
         'skills create|--skill-group-id') _ccai_cli_k=any ;;
-        'skills create|--body') _ccai_cli_k=any ;;
+        'skills create|--body') _ccai_cli_k=body ;;
         'skills create|--set') _ccai_cli_k=set _ccai_cli_r='name= description= skillGroupId= agents[].userId= agents[].proficiencyLevel= agents[].proficiencyLevel=expert agents[].proficiencyLevel=novice agents[].proficiencyLevel=average agents[].proficiencyLevel=good' ;;
         'skills create|--set-json') _ccai_cli_k=set _ccai_cli_r='agents=' ;;
         'skills list|--skill-group-id') _ccai_cli_k=any ;;
@@ -304,12 +305,12 @@ _ccai_cli_value() {
         'skills get|--watch') _ccai_cli_k=any ;;
         'skills update|--skill-group-id') _ccai_cli_k=any ;;
         'skills update|--skill-id') _ccai_cli_k=any ;;
-        'skills update|--body') _ccai_cli_k=any ;;
+        'skills update|--body') _ccai_cli_k=body ;;
         'skills update|--set') _ccai_cli_k=set _ccai_cli_r='name= description= skillGroupId= agents[].userId= agents[].proficiencyLevel= agents[].proficiencyLevel=expert agents[].proficiencyLevel=novice agents[].proficiencyLevel=average agents[].proficiencyLevel=good' ;;
         'skills update|--set-json') _ccai_cli_k=set _ccai_cli_r='agents=' ;;
         'skills delete|--skill-group-id') _ccai_cli_k=any ;;
         'skills delete|--skill-id') _ccai_cli_k=any ;;
-        'skill-groups create|--body') _ccai_cli_k=any ;;
+        'skill-groups create|--body') _ccai_cli_k=body ;;
         'skill-groups create|--set') _ccai_cli_k=set _ccai_cli_r='name= description= color=' ;;
         'skill-groups create|--set-json') _ccai_cli_k=any ;;
         'skill-groups list|--max-items') _ccai_cli_k=any ;;
@@ -317,11 +318,11 @@ _ccai_cli_value() {
         'skill-groups get|--skill-group-id') _ccai_cli_k=any ;;
         'skill-groups get|--watch') _ccai_cli_k=any ;;
         'skill-groups update|--skill-group-id') _ccai_cli_k=any ;;
-        'skill-groups update|--body') _ccai_cli_k=any ;;
+        'skill-groups update|--body') _ccai_cli_k=body ;;
         'skill-groups update|--set') _ccai_cli_k=set _ccai_cli_r='id= name= description= color=' ;;
         'skill-groups update|--set-json') _ccai_cli_k=any ;;
         'skill-groups delete|--skill-group-id') _ccai_cli_k=any ;;
-        'agent-groups create|--body') _ccai_cli_k=any ;;
+        'agent-groups create|--body') _ccai_cli_k=body ;;
         'agent-groups create|--set') _ccai_cli_k=set _ccai_cli_r='name= description=' ;;
         'agent-groups create|--set-json') _ccai_cli_k=any ;;
         'agent-groups list|--max-items') _ccai_cli_k=any ;;
@@ -329,35 +330,35 @@ _ccai_cli_value() {
         'agent-groups get|--agent-group-id') _ccai_cli_k=any ;;
         'agent-groups get|--watch') _ccai_cli_k=any ;;
         'agent-groups update|--agent-group-id') _ccai_cli_k=any ;;
-        'agent-groups update|--body') _ccai_cli_k=any ;;
+        'agent-groups update|--body') _ccai_cli_k=body ;;
         'agent-groups update|--set') _ccai_cli_k=set _ccai_cli_r='name= description= managers[].userId= managers[].accessLevel= managers[].accessLevel=full managers[].accessLevel=view' ;;
         'agent-groups update|--set-json') _ccai_cli_k=set _ccai_cli_r='managers=' ;;
         'agent-groups delete|--agent-group-id') _ccai_cli_k=any ;;
-        'contacts create|--body') _ccai_cli_k=any ;;
+        'contacts create|--body') _ccai_cli_k=body ;;
         'contacts import|--file') _ccai_cli_k=files ;;
         'contacts list|--max-items') _ccai_cli_k=any ;;
         'contacts list|--watch') _ccai_cli_k=any ;;
         'contacts delete|--contact-id') _ccai_cli_k=any ;;
-        'contacts bulk-delete|--body') _ccai_cli_k=any ;;
+        'contacts bulk-delete|--body') _ccai_cli_k=body ;;
         'contacts bulk-delete|--set') _ccai_cli_k=any ;;
         'contacts bulk-delete|--set-json') _ccai_cli_k=set _ccai_cli_r='ids= id=' ;;
         'contacts update|--contact-id') _ccai_cli_k=any ;;
-        'contacts update|--body') _ccai_cli_k=any ;;
+        'contacts update|--body') _ccai_cli_k=body ;;
         'contacts update|--set') _ccai_cli_k=set _ccai_cli_r='firstName= lastName= salutation= cellPhone.phoneNumber= cellPhone.countryCode= cellPhone.extension=' ;;
         'contacts update|--set-json') _ccai_cli_k=set _ccai_cli_r='cellPhone=' ;;
-        'contacts bulk-update|--body') _ccai_cli_k=any ;;
-        'data import-v1|--body') _ccai_cli_k=any ;;
+        'contacts bulk-update|--body') _ccai_cli_k=body ;;
+        'data import-v1|--body') _ccai_cli_k=body ;;
         'data import-v1|--set') _ccai_cli_k=set _ccai_cli_r='MetaData.orgId= MetaData.accountId= MetaData.type= MetaData.userId= MetaData.appLanguage=' ;;
         'data import-v1|--set-json') _ccai_cli_k=set _ccai_cli_r='Data=' ;;
         'data import|--type') _ccai_cli_k=any ;;
-        'data import|--body') _ccai_cli_k=any ;;
-        'data import|--set') _ccai_cli_k=set _ccai_cli_r='data[]._id= data[].name= data[].description= data[].status= data[].color= data[].lname= data[].isDefault= data[].iId= data[].createdByAId= data[].skills[]._id= data[].skills[].name= data[].skills[].isDefault= data[].skills[].description= data[].skills[].status= data[].skills[].lname= data[].skills[].iId= data[].skills[].createdByAId= metaData.userId= metaData.orgId= metaData.type= metaData.type=skillGroups metaData.accountId=' ;;
+        'data import|--body') _ccai_cli_k=body ;;
+        'data import|--set') _ccai_cli_k=set _ccai_cli_r='data[]._id= data[].name= data[].description= data[].status= data[].color= data[].lname= data[].isDefault= data[].isDefault=true data[].isDefault=false data[].iId= data[].createdByAId= data[].skills[]._id= data[].skills[].name= data[].skills[].isDefault= data[].skills[].isDefault=true data[].skills[].isDefault=false data[].skills[].description= data[].skills[].status= data[].skills[].lname= data[].skills[].iId= data[].skills[].createdByAId= metaData.userId= metaData.orgId= metaData.type= metaData.type=skillGroups metaData.accountId=' ;;
         'data import|--set-json') _ccai_cli_k=set _ccai_cli_r='data= data[].agentGroups= data[].agents= data[].skills= data[].skills[].agents= metaData=' ;;
         'data export-v1|--type') _ccai_cli_k=any ;;
         'data export-v1|--watch') _ccai_cli_k=any ;;
         'data export|--type') _ccai_cli_k=any ;;
         'data export|--watch') _ccai_cli_k=any ;;
-        'transfer transfer|--body') _ccai_cli_k=any ;;
+        'transfer transfer|--body') _ccai_cli_k=body ;;
         'transfer transfer|--set') _ccai_cli_k=set _ccai_cli_r='callbackUrl= orgId= botSessionId= aId= queueId= transferredType=' ;;
         'transfer transfer|--set-json') _ccai_cli_k=any ;;
         'wfm list-agents|--offset') _ccai_cli_k=any ;;
@@ -368,7 +369,7 @@ _ccai_cli_value() {
         'wfm get-agent-activity|--from-time-stamp') _ccai_cli_k=any ;;
         'wfm get-agent-activity|--to-time-stamp') _ccai_cli_k=any ;;
         'wfm get-agent-activity|--watch') _ccai_cli_k=any ;;
-        'wfm get-contact-volume|--body') _ccai_cli_k=any ;;
+        'wfm get-contact-volume|--body') _ccai_cli_k=body ;;
         'wfm get-contact-volume|--set') _ccai_cli_k=set _ccai_cli_r='orgId= fromTimeStamp= toTimeStamp= skip= limit=' ;;
         'wfm get-contact-volume|--set-json') _ccai_cli_k=any ;;
         'wfm get-contact-volume|--max-items') _ccai_cli_k=any ;;
@@ -383,106 +384,106 @@ _ccai_cli_value() {
         'recordings fetch|--watch') _ccai_cli_k=any ;;
         'recordings delete|--session-id') _ccai_cli_k=any ;;
         'voicemail fetch|--session-id') _ccai_cli_k=any ;;
-        'voicemail fetch|--transcription') _ccai_cli_k=any ;;
+        'voicemail fetch|--transcription') _ccai_cli_k=list _ccai_cli_r='true false' ;;
         'voicemail fetch|--watch') _ccai_cli_k=any ;;
-        'sms-campaigns create-simple|--body') _ccai_cli_k=any ;;
-        'sms-campaigns create-simple|--set') _ccai_cli_k=set _ccai_cli_r='name= description= campaignType= campaignType=sms priority= format= message.templateId= message.message= dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= schedule.isSchedulingEnabled=' ;;
+        'sms-campaigns create-simple|--body') _ccai_cli_k=body ;;
+        'sms-campaigns create-simple|--set') _ccai_cli_k=set _ccai_cli_r='name= description= campaignType= campaignType=sms priority= format= message.templateId= message.message= dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= schedule.isSchedulingEnabled= schedule.isSchedulingEnabled=true schedule.isSchedulingEnabled=false' ;;
         'sms-campaigns create-simple|--set-json') _ccai_cli_k=set _ccai_cli_r='contactLists= message= dialingStrategy= dialingStrategy.callerId= dialingStrategy.callingHours= dialingStrategy.callingHours.days= schedule=' ;;
-        'sms-campaigns create-template|--body') _ccai_cli_k=any ;;
-        'sms-campaigns create-template|--set') _ccai_cli_k=set _ccai_cli_r='name= description= campaignType= campaignType=sms priority= format= message.template_name= message.templateId= message.message= dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= schedule.isSchedulingEnabled=' ;;
+        'sms-campaigns create-template|--body') _ccai_cli_k=body ;;
+        'sms-campaigns create-template|--set') _ccai_cli_k=set _ccai_cli_r='name= description= campaignType= campaignType=sms priority= format= message.template_name= message.templateId= message.message= dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= schedule.isSchedulingEnabled= schedule.isSchedulingEnabled=true schedule.isSchedulingEnabled=false' ;;
         'sms-campaigns create-template|--set-json') _ccai_cli_k=set _ccai_cli_r='contactLists= message= dialingStrategy= dialingStrategy.callerId= dialingStrategy.callingHours= dialingStrategy.callingHours.days= schedule=' ;;
-        'sms-campaigns create-advanced|--body') _ccai_cli_k=any ;;
-        'sms-campaigns create-advanced|--set') _ccai_cli_k=set _ccai_cli_r='name= description= campaignType= campaignType=sms priority= format= message.templateId= message.message= dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= schedule.isSchedulingEnabled= experienceFlowName=' ;;
+        'sms-campaigns create-advanced|--body') _ccai_cli_k=body ;;
+        'sms-campaigns create-advanced|--set') _ccai_cli_k=set _ccai_cli_r='name= description= campaignType= campaignType=sms priority= format= message.templateId= message.message= dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= schedule.isSchedulingEnabled= schedule.isSchedulingEnabled=true schedule.isSchedulingEnabled=false experienceFlowName=' ;;
         'sms-campaigns create-advanced|--set-json') _ccai_cli_k=set _ccai_cli_r='contactLists= message= dialingStrategy= dialingStrategy.callerId= dialingStrategy.callingHours= dialingStrategy.callingHours.days= schedule=' ;;
         'sms-campaigns get|--campaign-id') _ccai_cli_k=any ;;
         'sms-campaigns get|--watch') _ccai_cli_k=any ;;
         'sms-campaigns update|--campaign-id') _ccai_cli_k=any ;;
-        'sms-campaigns update|--body') _ccai_cli_k=any ;;
-        'sms-campaigns update|--set') _ccai_cli_k=set _ccai_cli_r='name= description= priority= priority=1 priority=2 priority=3 priority=4 priority=5 format= campaignType= campaignType=voice campaignType=sms dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.frequency=WEEKLY dialingStrategy.callingHours.frequency=DAILY dialingStrategy.callingHours.frequency=CUSTOM dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= experienceFlowName= schedule.isSchedulingEnabled=' ;;
+        'sms-campaigns update|--body') _ccai_cli_k=body ;;
+        'sms-campaigns update|--set') _ccai_cli_k=set _ccai_cli_r='name= description= priority= priority=1 priority=2 priority=3 priority=4 priority=5 format= campaignType= campaignType=voice campaignType=sms dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.frequency=WEEKLY dialingStrategy.callingHours.frequency=DAILY dialingStrategy.callingHours.frequency=CUSTOM dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= experienceFlowName= schedule.isSchedulingEnabled= schedule.isSchedulingEnabled=true schedule.isSchedulingEnabled=false' ;;
         'sms-campaigns update|--set-json') _ccai_cli_k=set _ccai_cli_r='contactLists= dialingStrategy.callingHours.days=' ;;
         'sms-campaigns start|--campaign-id') _ccai_cli_k=any ;;
-        'sms-campaigns start|--body') _ccai_cli_k=any ;;
+        'sms-campaigns start|--body') _ccai_cli_k=body ;;
         'sms-campaigns start|--set') _ccai_cli_k=any ;;
         'sms-campaigns start|--set-json') _ccai_cli_k=any ;;
         'sms-campaigns stop|--campaign-id') _ccai_cli_k=any ;;
-        'sms-campaigns stop|--body') _ccai_cli_k=any ;;
+        'sms-campaigns stop|--body') _ccai_cli_k=body ;;
         'sms-campaigns stop|--set') _ccai_cli_k=any ;;
         'sms-campaigns stop|--set-json') _ccai_cli_k=any ;;
         'sms-campaigns delete|--campaign-id') _ccai_cli_k=any ;;
-        'sms-campaigns list|--body') _ccai_cli_k=any ;;
+        'sms-campaigns list|--body') _ccai_cli_k=body ;;
         'sms-campaigns list|--set') _ccai_cli_k=set _ccai_cli_r='type= type=sms limit= skip= page=' ;;
         'sms-campaigns list|--set-json') _ccai_cli_k=any ;;
         'sms-campaigns list|--max-items') _ccai_cli_k=any ;;
         'sms-campaigns list|--watch') _ccai_cli_k=any ;;
-        'sms send|--body') _ccai_cli_k=any ;;
+        'sms send|--body') _ccai_cli_k=body ;;
         'sms send|--set') _ccai_cli_k=set _ccai_cli_r='fromNo= toNo=' ;;
         'sms send|--set-json') _ccai_cli_k=any ;;
-        'voice-campaigns create-agentless|--body') _ccai_cli_k=any ;;
-        'voice-campaigns create-agentless|--set') _ccai_cli_k=set _ccai_cli_r='name= description= priority= priority=1 priority=2 priority=3 priority=4 priority=5 dialingMode= dialingMode=Agentless dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.frequency=WEEKLY dialingStrategy.callingHours.frequency=DAILY dialingStrategy.callingHours.frequency=CUSTOM dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].day=MO dialingStrategy.callingHours.days[].day=TU dialingStrategy.callingHours.days[].day=WE dialingStrategy.callingHours.days[].day=TH dialingStrategy.callingHours.days[].day=FR dialingStrategy.callingHours.days[].day=SA dialingStrategy.callingHours.days[].day=SU dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= dialingStrategy.dialingOrder= dialingStrategy.maxAttemptsPerRecord= dialingStrategy.defaultRetryPeriod= dialingStrategy.maxRingTime= schedule.isSchedulingEnabled= experienceFlowName= enableMachineDetect= campaignType= campaignType=voice campaignType=sms' ;;
+        'voice-campaigns create-agentless|--body') _ccai_cli_k=body ;;
+        'voice-campaigns create-agentless|--set') _ccai_cli_k=set _ccai_cli_r='name= description= priority= priority=1 priority=2 priority=3 priority=4 priority=5 dialingMode= dialingMode=Agentless dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.frequency=WEEKLY dialingStrategy.callingHours.frequency=DAILY dialingStrategy.callingHours.frequency=CUSTOM dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].day=MO dialingStrategy.callingHours.days[].day=TU dialingStrategy.callingHours.days[].day=WE dialingStrategy.callingHours.days[].day=TH dialingStrategy.callingHours.days[].day=FR dialingStrategy.callingHours.days[].day=SA dialingStrategy.callingHours.days[].day=SU dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= dialingStrategy.dialingOrder= dialingStrategy.maxAttemptsPerRecord= dialingStrategy.defaultRetryPeriod= dialingStrategy.maxRingTime= schedule.isSchedulingEnabled= schedule.isSchedulingEnabled=true schedule.isSchedulingEnabled=false experienceFlowName= enableMachineDetect= enableMachineDetect=true enableMachineDetect=false campaignType= campaignType=voice campaignType=sms' ;;
         'voice-campaigns create-agentless|--set-json') _ccai_cli_k=set _ccai_cli_r='contactLists= dialingStrategy= dialingStrategy.callingHours.days=' ;;
-        'voice-campaigns create-progressive|--body') _ccai_cli_k=any ;;
-        'voice-campaigns create-progressive|--set') _ccai_cli_k=set _ccai_cli_r='name= description= priority= priority=1 priority=2 priority=3 priority=4 priority=5 dialingMode= dialingMode=Progressive dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.frequency=WEEKLY dialingStrategy.callingHours.frequency=DAILY dialingStrategy.callingHours.frequency=CUSTOM dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].day=MO dialingStrategy.callingHours.days[].day=TU dialingStrategy.callingHours.days[].day=WE dialingStrategy.callingHours.days[].day=TH dialingStrategy.callingHours.days[].day=FR dialingStrategy.callingHours.days[].day=SA dialingStrategy.callingHours.days[].day=SU dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= dialingStrategy.dialingOrder= dialingStrategy.maxAttemptsPerRecord= dialingStrategy.defaultRetryPeriod= dialingStrategy.maxRingTime= schedule.isSchedulingEnabled= queue_name= enableMachineDetect= campaignType= campaignType=voice campaignType=sms' ;;
+        'voice-campaigns create-progressive|--body') _ccai_cli_k=body ;;
+        'voice-campaigns create-progressive|--set') _ccai_cli_k=set _ccai_cli_r='name= description= priority= priority=1 priority=2 priority=3 priority=4 priority=5 dialingMode= dialingMode=Progressive dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.frequency=WEEKLY dialingStrategy.callingHours.frequency=DAILY dialingStrategy.callingHours.frequency=CUSTOM dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].day=MO dialingStrategy.callingHours.days[].day=TU dialingStrategy.callingHours.days[].day=WE dialingStrategy.callingHours.days[].day=TH dialingStrategy.callingHours.days[].day=FR dialingStrategy.callingHours.days[].day=SA dialingStrategy.callingHours.days[].day=SU dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= dialingStrategy.dialingOrder= dialingStrategy.maxAttemptsPerRecord= dialingStrategy.defaultRetryPeriod= dialingStrategy.maxRingTime= schedule.isSchedulingEnabled= schedule.isSchedulingEnabled=true schedule.isSchedulingEnabled=false queue_name= enableMachineDetect= enableMachineDetect=true enableMachineDetect=false campaignType= campaignType=voice campaignType=sms' ;;
         'voice-campaigns create-progressive|--set-json') _ccai_cli_k=set _ccai_cli_r='contactLists= dialingStrategy= dialingStrategy.callingHours.days=' ;;
-        'voice-campaigns create-preview|--body') _ccai_cli_k=any ;;
-        'voice-campaigns create-preview|--set') _ccai_cli_k=set _ccai_cli_r='name= description= priority= priority=1 priority=2 priority=3 priority=4 priority=5 dialingMode= dialingMode=Preview dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.frequency=WEEKLY dialingStrategy.callingHours.frequency=DAILY dialingStrategy.callingHours.frequency=CUSTOM dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].day=MO dialingStrategy.callingHours.days[].day=TU dialingStrategy.callingHours.days[].day=WE dialingStrategy.callingHours.days[].day=TH dialingStrategy.callingHours.days[].day=FR dialingStrategy.callingHours.days[].day=SA dialingStrategy.callingHours.days[].day=SU dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= dialingStrategy.dialingOrder= dialingStrategy.dialingOrder=FIFO dialingStrategy.dialingOrder=LIFO dialingStrategy.maxAttemptsPerRecord= dialingStrategy.defaultRetryPeriod= dialingStrategy.maxRingTime= schedule.isSchedulingEnabled= queue_name= enableMachineDetect= maxSkips= campaignType= campaignType=voice campaignType=sms' ;;
+        'voice-campaigns create-preview|--body') _ccai_cli_k=body ;;
+        'voice-campaigns create-preview|--set') _ccai_cli_k=set _ccai_cli_r='name= description= priority= priority=1 priority=2 priority=3 priority=4 priority=5 dialingMode= dialingMode=Preview dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.frequency=WEEKLY dialingStrategy.callingHours.frequency=DAILY dialingStrategy.callingHours.frequency=CUSTOM dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].day=MO dialingStrategy.callingHours.days[].day=TU dialingStrategy.callingHours.days[].day=WE dialingStrategy.callingHours.days[].day=TH dialingStrategy.callingHours.days[].day=FR dialingStrategy.callingHours.days[].day=SA dialingStrategy.callingHours.days[].day=SU dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= dialingStrategy.dialingOrder= dialingStrategy.dialingOrder=FIFO dialingStrategy.dialingOrder=LIFO dialingStrategy.maxAttemptsPerRecord= dialingStrategy.defaultRetryPeriod= dialingStrategy.maxRingTime= schedule.isSchedulingEnabled= schedule.isSchedulingEnabled=true schedule.isSchedulingEnabled=false queue_name= enableMachineDetect= enableMachineDetect=true enableMachineDetect=false maxSkips= campaignType= campaignType=voice campaignType=sms' ;;
         'voice-campaigns create-preview|--set-json') _ccai_cli_k=set _ccai_cli_r='contactLists= dialingStrategy= dialingStrategy.callingHours.days=' ;;
         'voice-campaigns update|--campaign-id') _ccai_cli_k=any ;;
-        'voice-campaigns update|--body') _ccai_cli_k=any ;;
-        'voice-campaigns update|--set') _ccai_cli_k=set _ccai_cli_r='name= description= priority= priority=1 priority=2 priority=3 priority=4 priority=5 dialingMode= dialingMode=Agentless dialingMode=Progressive dialingMode=Preview dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.frequency=WEEKLY dialingStrategy.callingHours.frequency=DAILY dialingStrategy.callingHours.frequency=CUSTOM dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].day=MO dialingStrategy.callingHours.days[].day=TU dialingStrategy.callingHours.days[].day=WE dialingStrategy.callingHours.days[].day=TH dialingStrategy.callingHours.days[].day=FR dialingStrategy.callingHours.days[].day=SA dialingStrategy.callingHours.days[].day=SU dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= dialingStrategy.dialingOrder= dialingStrategy.dialingOrder=FIFO dialingStrategy.dialingOrder=LIFO dialingStrategy.maxAttemptsPerRecord= dialingStrategy.defaultRetryPeriod= dialingStrategy.maxRingTime= schedule.isSchedulingEnabled= queue_name= enableMachineDetect= maxSkips= campaignType= campaignType=voice campaignType=sms' ;;
+        'voice-campaigns update|--body') _ccai_cli_k=body ;;
+        'voice-campaigns update|--set') _ccai_cli_k=set _ccai_cli_r='name= description= priority= priority=1 priority=2 priority=3 priority=4 priority=5 dialingMode= dialingMode=Agentless dialingMode=Progressive dialingMode=Preview dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.frequency=WEEKLY dialingStrategy.callingHours.frequency=DAILY dialingStrategy.callingHours.frequency=CUSTOM dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].day=MO dialingStrategy.callingHours.days[].day=TU dialingStrategy.callingHours.days[].day=WE dialingStrategy.callingHours.days[].day=TH dialingStrategy.callingHours.days[].day=FR dialingStrategy.callingHours.days[].day=SA dialingStrategy.callingHours.days[].day=SU dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= dialingStrategy.dialingOrder= dialingStrategy.dialingOrder=FIFO dialingStrategy.dialingOrder=LIFO dialingStrategy.maxAttemptsPerRecord= dialingStrategy.defaultRetryPeriod= dialingStrategy.maxRingTime= schedule.isSchedulingEnabled= schedule.isSchedulingEnabled=true schedule.isSchedulingEnabled=false queue_name= enableMachineDetect= enableMachineDetect=true enableMachineDetect=false maxSkips= campaignType= campaignType=voice campaignType=sms' ;;
         'voice-campaigns update|--set-json') _ccai_cli_k=set _ccai_cli_r='contactLists= dialingStrategy.callingHours.days=' ;;
         'voice-campaigns get|--campaign-id') _ccai_cli_k=any ;;
         'voice-campaigns get|--watch') _ccai_cli_k=any ;;
         'voice-campaigns start|--campaign-id') _ccai_cli_k=any ;;
-        'voice-campaigns start|--body') _ccai_cli_k=any ;;
+        'voice-campaigns start|--body') _ccai_cli_k=body ;;
         'voice-campaigns start|--set') _ccai_cli_k=any ;;
         'voice-campaigns start|--set-json') _ccai_cli_k=any ;;
         'voice-campaigns stop|--campaign-id') _ccai_cli_k=any ;;
-        'voice-campaigns stop|--body') _ccai_cli_k=any ;;
+        'voice-campaigns stop|--body') _ccai_cli_k=body ;;
         'voice-campaigns stop|--set') _ccai_cli_k=any ;;
         'voice-campaigns stop|--set-json') _ccai_cli_k=any ;;
         'voice-campaigns delete|--campaign-id') _ccai_cli_k=any ;;
-        'voice-campaigns list|--body') _ccai_cli_k=any ;;
+        'voice-campaigns list|--body') _ccai_cli_k=body ;;
         'voice-campaigns list|--set') _ccai_cli_k=set _ccai_cli_r='type= type=voice limit= skip= page=' ;;
         'voice-campaigns list|--set-json') _ccai_cli_k=any ;;
         'voice-campaigns list|--max-items') _ccai_cli_k=any ;;
         'voice-campaigns list|--watch') _ccai_cli_k=any ;;
         'voice-campaigns list-contacts|--campaign-id') _ccai_cli_k=any ;;
-        'voice-campaigns list-contacts|--body') _ccai_cli_k=any ;;
+        'voice-campaigns list-contacts|--body') _ccai_cli_k=body ;;
         'voice-campaigns list-contacts|--set') _ccai_cli_k=set _ccai_cli_r='page= limit=' ;;
         'voice-campaigns list-contacts|--set-json') _ccai_cli_k=any ;;
         'voice-campaigns list-contacts|--max-items') _ccai_cli_k=any ;;
         'voice-campaigns list-contacts|--watch') _ccai_cli_k=any ;;
         'campaigns status|--campaign-id') _ccai_cli_k=any ;;
         'campaigns status|--watch') _ccai_cli_k=any ;;
-        'campaigns list|--body') _ccai_cli_k=any ;;
+        'campaigns list|--body') _ccai_cli_k=body ;;
         'campaigns list|--set') _ccai_cli_k=set _ccai_cli_r='skip= page= limit= type= type=voice type=sms startDate= endDate= sortBy.name= sortBy.name=asc sortBy.name=desc sortBy.createdAt= sortBy.createdAt=asc sortBy.createdAt=desc sortBy.updatedAt= sortBy.updatedAt=asc sortBy.updatedAt=desc' ;;
         'campaigns list|--set-json') _ccai_cli_k=set _ccai_cli_r='filters.status= filters.priority= filters.dialingMode=' ;;
         'campaigns list|--max-items') _ccai_cli_k=any ;;
         'campaigns list|--watch') _ccai_cli_k=any ;;
         'campaign-schedules enable-daily|--campaign-name') _ccai_cli_k=any ;;
-        'campaign-schedules enable-daily|--body') _ccai_cli_k=any ;;
+        'campaign-schedules enable-daily|--body') _ccai_cli_k=body ;;
         'campaign-schedules enable-daily|--set') _ccai_cli_k=set _ccai_cli_r='startDateTime= endDateTime= recurrenceObject.recurType= recurrenceObject.recurType=Daily recurrenceObject.dailyDetails.onceEveryNdays=' ;;
         'campaign-schedules enable-daily|--set-json') _ccai_cli_k=set _ccai_cli_r='recurrenceObject= recurrenceObject.dailyDetails=' ;;
         'campaign-schedules enable-weekly|--campaign-name') _ccai_cli_k=any ;;
-        'campaign-schedules enable-weekly|--body') _ccai_cli_k=any ;;
+        'campaign-schedules enable-weekly|--body') _ccai_cli_k=body ;;
         'campaign-schedules enable-weekly|--set') _ccai_cli_k=set _ccai_cli_r='startDateTime= endDateTime= recurrenceObject.recurType= recurrenceObject.recurType=Weekly recurrenceObject.weeklyDetails.onceEveryNweeks= recurrenceObject.dailyDetails.onceEveryNweeks=' ;;
         'campaign-schedules enable-weekly|--set-json') _ccai_cli_k=set _ccai_cli_r='recurrenceObject= recurrenceObject.weeklyDetails= recurrenceObject.weeklyDetails.whichDays= recurrenceObject.dailyDetails= recurrenceObject.dailyDetails.whichDays=' ;;
         'campaign-schedules disable|--campaign-name') _ccai_cli_k=any ;;
-        'campaign-schedules disable|--body') _ccai_cli_k=any ;;
+        'campaign-schedules disable|--body') _ccai_cli_k=body ;;
         'campaign-schedules disable|--set') _ccai_cli_k=any ;;
         'campaign-schedules disable|--set-json') _ccai_cli_k=any ;;
-        'contact-lists create|--body') _ccai_cli_k=any ;;
-        'contact-lists create|--set') _ccai_cli_k=set _ccai_cli_r='name= description= source= source=passiveApi source=passiveApiIntegration allowDuplicates=' ;;
+        'contact-lists create|--body') _ccai_cli_k=body ;;
+        'contact-lists create|--set') _ccai_cli_k=set _ccai_cli_r='name= description= source= source=passiveApi source=passiveApiIntegration allowDuplicates= allowDuplicates=true allowDuplicates=false' ;;
         'contact-lists create|--set-json') _ccai_cli_k=any ;;
         'contact-lists update|--contact-list-id') _ccai_cli_k=any ;;
-        'contact-lists update|--body') _ccai_cli_k=any ;;
-        'contact-lists update|--set') _ccai_cli_k=set _ccai_cli_r='name= description= allowDuplicates=' ;;
+        'contact-lists update|--body') _ccai_cli_k=body ;;
+        'contact-lists update|--set') _ccai_cli_k=set _ccai_cli_r='name= description= allowDuplicates= allowDuplicates=true allowDuplicates=false' ;;
         'contact-lists update|--set-json') _ccai_cli_k=any ;;
         'contact-lists get|--contact-list-id') _ccai_cli_k=any ;;
         'contact-lists get|--watch') _ccai_cli_k=any ;;
         'contact-lists list|--type') _ccai_cli_k=list _ccai_cli_r='call' ;;
         'contact-lists list|--watch') _ccai_cli_k=any ;;
-        'contact-lists add-contacts|--body') _ccai_cli_k=any ;;
+        'contact-lists add-contacts|--body') _ccai_cli_k=body ;;
         'contact-lists add-contacts|--set') _ccai_cli_k=set _ccai_cli_r='contact_list_name= data[].phoneNumber=' ;;
         'contact-lists add-contacts|--set-json') _ccai_cli_k=set _ccai_cli_r='data=' ;;
         'contact-lists delete|--contact-list-id') _ccai_cli_k=any ;;
@@ -494,8 +495,8 @@ _ccai_cli_value() {
         'contact-lists contacts-v2|--watch') _ccai_cli_k=any ;;
         'contact-lists list-details|--type') _ccai_cli_k=any ;;
         'contact-lists list-details|--watch') _ccai_cli_k=any ;;
-        'contact-lists create-v2|--body') _ccai_cli_k=any ;;
-        'contact-lists create-v2|--set') _ccai_cli_k=set _ccai_cli_r='name= description= source= source=passiveApi source=passiveApiIntegration allowDuplicates=' ;;
+        'contact-lists create-v2|--body') _ccai_cli_k=body ;;
+        'contact-lists create-v2|--set') _ccai_cli_k=set _ccai_cli_r='name= description= source= source=passiveApi source=passiveApiIntegration allowDuplicates= allowDuplicates=true allowDuplicates=false' ;;
         'contact-lists create-v2|--set-json') _ccai_cli_k=any ;;
         'contact-lists get-v2|--contact-list-id') _ccai_cli_k=any ;;
         'contact-lists get-v2|--watch') _ccai_cli_k=any ;;
@@ -503,80 +504,80 @@ _ccai_cli_value() {
         'contact-lists list-v2|--watch') _ccai_cli_k=any ;;
         'contact-lists delete-v2|--contact-list-id') _ccai_cli_k=any ;;
         'contact-lists update-v2|--contact-list-id') _ccai_cli_k=any ;;
-        'contact-lists update-v2|--body') _ccai_cli_k=any ;;
-        'contact-lists update-v2|--set') _ccai_cli_k=set _ccai_cli_r='name= description= allowDuplicates=' ;;
+        'contact-lists update-v2|--body') _ccai_cli_k=body ;;
+        'contact-lists update-v2|--set') _ccai_cli_k=set _ccai_cli_r='name= description= allowDuplicates= allowDuplicates=true allowDuplicates=false' ;;
         'contact-lists update-v2|--set-json') _ccai_cli_k=any ;;
-        'cases create|--body') _ccai_cli_k=any ;;
+        'cases create|--body') _ccai_cli_k=body ;;
         'cases create|--set') _ccai_cli_k=set _ccai_cli_r='caseTmp= name= desc= userInfo.id= userInfo._id= userInfo.name= emailId= phoneNumber= source= dueDate=' ;;
         'cases create|--set-json') _ccai_cli_k=set _ccai_cli_r='userInfo=' ;;
-        'cases list|--body') _ccai_cli_k=any ;;
-        'cases list|--set') _ccai_cli_k=set _ccai_cli_r='searchText= unresolved= unassigned= mycase= startDate= endDate= sortBy= dueDate=' ;;
+        'cases list|--body') _ccai_cli_k=body ;;
+        'cases list|--set') _ccai_cli_k=set _ccai_cli_r='searchText= unresolved= unresolved=true unresolved=false unassigned= unassigned=true unassigned=false mycase= mycase=true mycase=false startDate= endDate= sortBy= dueDate=' ;;
         'cases list|--set-json') _ccai_cli_k=set _ccai_cli_r='priority= status= channel= queues=' ;;
         'cases list|--max-items') _ccai_cli_k=any ;;
         'cases list|--watch') _ccai_cli_k=any ;;
         'cases update|--case-id') _ccai_cli_k=any ;;
-        'cases update|--body') _ccai_cli_k=any ;;
-        'cases update|--set') _ccai_cli_k=set _ccai_cli_r='caseTmp= name= desc= assigneeType= isActive= dueDate= ETA=' ;;
+        'cases update|--body') _ccai_cli_k=body ;;
+        'cases update|--set') _ccai_cli_k=set _ccai_cli_r='caseTmp= name= desc= assigneeType= isActive= isActive=true isActive=false dueDate= ETA=' ;;
         'cases update|--set-json') _ccai_cli_k=set _ccai_cli_r='tags= userInfo= status= priority=' ;;
-        'tasks create|--body') _ccai_cli_k=any ;;
+        'tasks create|--body') _ccai_cli_k=body ;;
         'tasks create|--set') _ccai_cli_k=set _ccai_cli_r='caseId= caseRefId= taskTmp= name= userInfo._id= userInfo.name= userInfo.emailId= userInfo.phoneNumber= source= desc=' ;;
         'tasks create|--set-json') _ccai_cli_k=set _ccai_cli_r='userInfo=' ;;
-        'tasks list|--body') _ccai_cli_k=any ;;
-        'tasks list|--set') _ccai_cli_k=set _ccai_cli_r='skip= limit= searchText= unresolved= unassigned= mycase= startDate= endDate= sortBy= dueDate=' ;;
+        'tasks list|--body') _ccai_cli_k=body ;;
+        'tasks list|--set') _ccai_cli_k=set _ccai_cli_r='skip= limit= searchText= unresolved= unresolved=true unresolved=false unassigned= unassigned=true unassigned=false mycase= mycase=true mycase=false startDate= endDate= sortBy= dueDate=' ;;
         'tasks list|--set-json') _ccai_cli_k=set _ccai_cli_r='priority= status= channel= queues=' ;;
         'tasks list|--max-items') _ccai_cli_k=any ;;
         'tasks list|--watch') _ccai_cli_k=any ;;
         'tasks update|--task-id') _ccai_cli_k=any ;;
-        'tasks update|--body') _ccai_cli_k=any ;;
-        'tasks update|--set') _ccai_cli_k=set _ccai_cli_r='name= desc= assigneeType= isActive= dueDate= ETA=' ;;
+        'tasks update|--body') _ccai_cli_k=body ;;
+        'tasks update|--set') _ccai_cli_k=set _ccai_cli_r='name= desc= assigneeType= isActive= isActive=true isActive=false dueDate= ETA=' ;;
         'tasks update|--set-json') _ccai_cli_k=set _ccai_cli_r='tags= userInfo= status= priority=' ;;
-        'campaigns-v2 create-sms-simple|--body') _ccai_cli_k=any ;;
-        'campaigns-v2 create-sms-simple|--set') _ccai_cli_k=set _ccai_cli_r='name= description= dncLists.name= campaignType= campaignType=sms priority= format= message.templateId= message.message= dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= schedule.isSchedulingEnabled=' ;;
+        'campaigns-v2 create-sms-simple|--body') _ccai_cli_k=body ;;
+        'campaigns-v2 create-sms-simple|--set') _ccai_cli_k=set _ccai_cli_r='name= description= dncLists.name= campaignType= campaignType=sms priority= format= message.templateId= message.message= dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= schedule.isSchedulingEnabled= schedule.isSchedulingEnabled=true schedule.isSchedulingEnabled=false' ;;
         'campaigns-v2 create-sms-simple|--set-json') _ccai_cli_k=set _ccai_cli_r='contactLists= dncLists= message= dialingStrategy= dialingStrategy.callerId= dialingStrategy.callingHours= dialingStrategy.callingHours.days= schedule=' ;;
-        'campaigns-v2 create-sms-template|--body') _ccai_cli_k=any ;;
-        'campaigns-v2 create-sms-template|--set') _ccai_cli_k=set _ccai_cli_r='name= description= dncLists.name= campaignType= campaignType=sms priority= format= message.template_name= message.templateId= message.message= dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= schedule.isSchedulingEnabled=' ;;
+        'campaigns-v2 create-sms-template|--body') _ccai_cli_k=body ;;
+        'campaigns-v2 create-sms-template|--set') _ccai_cli_k=set _ccai_cli_r='name= description= dncLists.name= campaignType= campaignType=sms priority= format= message.template_name= message.templateId= message.message= dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= schedule.isSchedulingEnabled= schedule.isSchedulingEnabled=true schedule.isSchedulingEnabled=false' ;;
         'campaigns-v2 create-sms-template|--set-json') _ccai_cli_k=set _ccai_cli_r='contactLists= dncLists= message= dialingStrategy= dialingStrategy.callerId= dialingStrategy.callingHours= dialingStrategy.callingHours.days= schedule=' ;;
-        'campaigns-v2 create-sms-advanced|--body') _ccai_cli_k=any ;;
-        'campaigns-v2 create-sms-advanced|--set') _ccai_cli_k=set _ccai_cli_r='name= description= dncLists.name= campaignType= campaignType=sms priority= format= message.templateId= message.message= dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= schedule.isSchedulingEnabled= experienceFlowName=' ;;
+        'campaigns-v2 create-sms-advanced|--body') _ccai_cli_k=body ;;
+        'campaigns-v2 create-sms-advanced|--set') _ccai_cli_k=set _ccai_cli_r='name= description= dncLists.name= campaignType= campaignType=sms priority= format= message.templateId= message.message= dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= schedule.isSchedulingEnabled= schedule.isSchedulingEnabled=true schedule.isSchedulingEnabled=false experienceFlowName=' ;;
         'campaigns-v2 create-sms-advanced|--set-json') _ccai_cli_k=set _ccai_cli_r='contactLists= dncLists= message= dialingStrategy= dialingStrategy.callerId= dialingStrategy.callingHours= dialingStrategy.callingHours.days= schedule=' ;;
-        'campaigns-v2 create-voice-agentless|--body') _ccai_cli_k=any ;;
-        'campaigns-v2 create-voice-agentless|--set') _ccai_cli_k=set _ccai_cli_r='name= description= dncLists.name= priority= priority=1 priority=2 priority=3 priority=4 priority=5 dialingMode= dialingMode=Agentless dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.frequency=WEEKLY dialingStrategy.callingHours.frequency=DAILY dialingStrategy.callingHours.frequency=CUSTOM dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].day=MO dialingStrategy.callingHours.days[].day=TU dialingStrategy.callingHours.days[].day=WE dialingStrategy.callingHours.days[].day=TH dialingStrategy.callingHours.days[].day=FR dialingStrategy.callingHours.days[].day=SA dialingStrategy.callingHours.days[].day=SU dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= dialingStrategy.dialingOrder= dialingStrategy.maxAttemptsPerRecord= dialingStrategy.defaultRetryPeriod= dialingStrategy.maxRingTime= schedule.isSchedulingEnabled= experienceFlowName= enableMachineDetect= enableMachineDetect=no enableMachineDetect=detect enableMachineDetect=disconnect campaignType= campaignType=voice campaignType=sms' ;;
+        'campaigns-v2 create-voice-agentless|--body') _ccai_cli_k=body ;;
+        'campaigns-v2 create-voice-agentless|--set') _ccai_cli_k=set _ccai_cli_r='name= description= dncLists.name= priority= priority=1 priority=2 priority=3 priority=4 priority=5 dialingMode= dialingMode=Agentless dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.frequency=WEEKLY dialingStrategy.callingHours.frequency=DAILY dialingStrategy.callingHours.frequency=CUSTOM dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].day=MO dialingStrategy.callingHours.days[].day=TU dialingStrategy.callingHours.days[].day=WE dialingStrategy.callingHours.days[].day=TH dialingStrategy.callingHours.days[].day=FR dialingStrategy.callingHours.days[].day=SA dialingStrategy.callingHours.days[].day=SU dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= dialingStrategy.dialingOrder= dialingStrategy.maxAttemptsPerRecord= dialingStrategy.defaultRetryPeriod= dialingStrategy.maxRingTime= schedule.isSchedulingEnabled= schedule.isSchedulingEnabled=true schedule.isSchedulingEnabled=false experienceFlowName= enableMachineDetect= enableMachineDetect=no enableMachineDetect=detect enableMachineDetect=disconnect campaignType= campaignType=voice campaignType=sms' ;;
         'campaigns-v2 create-voice-agentless|--set-json') _ccai_cli_k=set _ccai_cli_r='contactLists= dncLists= dialingStrategy= dialingStrategy.callingHours.days=' ;;
-        'campaigns-v2 create-voice-progressive|--body') _ccai_cli_k=any ;;
-        'campaigns-v2 create-voice-progressive|--set') _ccai_cli_k=set _ccai_cli_r='name= description= dncLists.name= priority= priority=1 priority=2 priority=3 priority=4 priority=5 dialingMode= dialingMode=Progressive dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.frequency=WEEKLY dialingStrategy.callingHours.frequency=DAILY dialingStrategy.callingHours.frequency=CUSTOM dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].day=MO dialingStrategy.callingHours.days[].day=TU dialingStrategy.callingHours.days[].day=WE dialingStrategy.callingHours.days[].day=TH dialingStrategy.callingHours.days[].day=FR dialingStrategy.callingHours.days[].day=SA dialingStrategy.callingHours.days[].day=SU dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= dialingStrategy.dialingOrder= dialingStrategy.maxAttemptsPerRecord= dialingStrategy.defaultRetryPeriod= dialingStrategy.maxRingTime= schedule.isSchedulingEnabled= queue_name= campaignType= campaignType=voice campaignType=sms' ;;
+        'campaigns-v2 create-voice-progressive|--body') _ccai_cli_k=body ;;
+        'campaigns-v2 create-voice-progressive|--set') _ccai_cli_k=set _ccai_cli_r='name= description= dncLists.name= priority= priority=1 priority=2 priority=3 priority=4 priority=5 dialingMode= dialingMode=Progressive dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.frequency=WEEKLY dialingStrategy.callingHours.frequency=DAILY dialingStrategy.callingHours.frequency=CUSTOM dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].day=MO dialingStrategy.callingHours.days[].day=TU dialingStrategy.callingHours.days[].day=WE dialingStrategy.callingHours.days[].day=TH dialingStrategy.callingHours.days[].day=FR dialingStrategy.callingHours.days[].day=SA dialingStrategy.callingHours.days[].day=SU dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= dialingStrategy.dialingOrder= dialingStrategy.maxAttemptsPerRecord= dialingStrategy.defaultRetryPeriod= dialingStrategy.maxRingTime= schedule.isSchedulingEnabled= schedule.isSchedulingEnabled=true schedule.isSchedulingEnabled=false queue_name= campaignType= campaignType=voice campaignType=sms' ;;
         'campaigns-v2 create-voice-progressive|--set-json') _ccai_cli_k=set _ccai_cli_r='contactLists= dncLists= dialingStrategy= dialingStrategy.callingHours.days=' ;;
-        'campaigns-v2 create-voice-preview|--body') _ccai_cli_k=any ;;
-        'campaigns-v2 create-voice-preview|--set') _ccai_cli_k=set _ccai_cli_r='name= description= dncLists.name= priority= priority=1 priority=2 priority=3 priority=4 priority=5 dialingMode= dialingMode=Preview dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.frequency=WEEKLY dialingStrategy.callingHours.frequency=DAILY dialingStrategy.callingHours.frequency=CUSTOM dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].day=MO dialingStrategy.callingHours.days[].day=TU dialingStrategy.callingHours.days[].day=WE dialingStrategy.callingHours.days[].day=TH dialingStrategy.callingHours.days[].day=FR dialingStrategy.callingHours.days[].day=SA dialingStrategy.callingHours.days[].day=SU dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= dialingStrategy.dialingOrder= dialingStrategy.dialingOrder=FIFO dialingStrategy.dialingOrder=LIFO dialingStrategy.maxAttemptsPerRecord= dialingStrategy.defaultRetryPeriod= dialingStrategy.maxRingTime= schedule.isSchedulingEnabled= queue_name= maxSkips= campaignType= campaignType=voice campaignType=sms' ;;
+        'campaigns-v2 create-voice-preview|--body') _ccai_cli_k=body ;;
+        'campaigns-v2 create-voice-preview|--set') _ccai_cli_k=set _ccai_cli_r='name= description= dncLists.name= priority= priority=1 priority=2 priority=3 priority=4 priority=5 dialingMode= dialingMode=Preview dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.frequency=WEEKLY dialingStrategy.callingHours.frequency=DAILY dialingStrategy.callingHours.frequency=CUSTOM dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].day=MO dialingStrategy.callingHours.days[].day=TU dialingStrategy.callingHours.days[].day=WE dialingStrategy.callingHours.days[].day=TH dialingStrategy.callingHours.days[].day=FR dialingStrategy.callingHours.days[].day=SA dialingStrategy.callingHours.days[].day=SU dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= dialingStrategy.dialingOrder= dialingStrategy.dialingOrder=FIFO dialingStrategy.dialingOrder=LIFO dialingStrategy.maxAttemptsPerRecord= dialingStrategy.defaultRetryPeriod= dialingStrategy.maxRingTime= schedule.isSchedulingEnabled= schedule.isSchedulingEnabled=true schedule.isSchedulingEnabled=false queue_name= maxSkips= campaignType= campaignType=voice campaignType=sms' ;;
         'campaigns-v2 create-voice-preview|--set-json') _ccai_cli_k=set _ccai_cli_r='contactLists= dncLists= dialingStrategy= dialingStrategy.callingHours.days=' ;;
         'campaigns-v2 get|--campaign-id') _ccai_cli_k=any ;;
         'campaigns-v2 get|--watch') _ccai_cli_k=any ;;
         'campaigns-v2 update-sms|--campaign-id') _ccai_cli_k=any ;;
-        'campaigns-v2 update-sms|--body') _ccai_cli_k=any ;;
-        'campaigns-v2 update-sms|--set') _ccai_cli_k=set _ccai_cli_r='name= description= priority= priority=1 priority=2 priority=3 priority=4 priority=5 format= campaignType= campaignType=voice campaignType=sms dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.frequency=WEEKLY dialingStrategy.callingHours.frequency=DAILY dialingStrategy.callingHours.frequency=CUSTOM dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= experienceFlowName= schedule.isSchedulingEnabled=' ;;
+        'campaigns-v2 update-sms|--body') _ccai_cli_k=body ;;
+        'campaigns-v2 update-sms|--set') _ccai_cli_k=set _ccai_cli_r='name= description= priority= priority=1 priority=2 priority=3 priority=4 priority=5 format= campaignType= campaignType=voice campaignType=sms dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.frequency=WEEKLY dialingStrategy.callingHours.frequency=DAILY dialingStrategy.callingHours.frequency=CUSTOM dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= experienceFlowName= schedule.isSchedulingEnabled= schedule.isSchedulingEnabled=true schedule.isSchedulingEnabled=false' ;;
         'campaigns-v2 update-sms|--set-json') _ccai_cli_k=set _ccai_cli_r='contactLists= dialingStrategy.callingHours.days=' ;;
         'campaigns-v2 update-voice|--campaign-id') _ccai_cli_k=any ;;
-        'campaigns-v2 update-voice|--body') _ccai_cli_k=any ;;
-        'campaigns-v2 update-voice|--set') _ccai_cli_k=set _ccai_cli_r='name= description= dncLists.name= priority= priority=1 priority=2 priority=3 priority=4 priority=5 dialingMode= dialingMode=Agentless dialingMode=Progressive dialingMode=Preview dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.frequency=WEEKLY dialingStrategy.callingHours.frequency=DAILY dialingStrategy.callingHours.frequency=CUSTOM dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].day=MO dialingStrategy.callingHours.days[].day=TU dialingStrategy.callingHours.days[].day=WE dialingStrategy.callingHours.days[].day=TH dialingStrategy.callingHours.days[].day=FR dialingStrategy.callingHours.days[].day=SA dialingStrategy.callingHours.days[].day=SU dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= dialingStrategy.dialingOrder= dialingStrategy.dialingOrder=FIFO dialingStrategy.dialingOrder=LIFO dialingStrategy.maxAttemptsPerRecord= dialingStrategy.defaultRetryPeriod= dialingStrategy.maxRingTime= schedule.isSchedulingEnabled= queue_name= enableMachineDetect= maxSkips= campaignType= campaignType=voice campaignType=sms' ;;
+        'campaigns-v2 update-voice|--body') _ccai_cli_k=body ;;
+        'campaigns-v2 update-voice|--set') _ccai_cli_k=set _ccai_cli_r='name= description= dncLists.name= priority= priority=1 priority=2 priority=3 priority=4 priority=5 dialingMode= dialingMode=Agentless dialingMode=Progressive dialingMode=Preview dialingStrategy.callerId.phoneNumber= dialingStrategy.callingHours.frequency= dialingStrategy.callingHours.frequency=WEEKLY dialingStrategy.callingHours.frequency=DAILY dialingStrategy.callingHours.frequency=CUSTOM dialingStrategy.callingHours.timezone= dialingStrategy.callingHours.days[].day= dialingStrategy.callingHours.days[].day=MO dialingStrategy.callingHours.days[].day=TU dialingStrategy.callingHours.days[].day=WE dialingStrategy.callingHours.days[].day=TH dialingStrategy.callingHours.days[].day=FR dialingStrategy.callingHours.days[].day=SA dialingStrategy.callingHours.days[].day=SU dialingStrategy.callingHours.days[].start= dialingStrategy.callingHours.days[].end= dialingStrategy.dialingOrder= dialingStrategy.dialingOrder=FIFO dialingStrategy.dialingOrder=LIFO dialingStrategy.maxAttemptsPerRecord= dialingStrategy.defaultRetryPeriod= dialingStrategy.maxRingTime= schedule.isSchedulingEnabled= schedule.isSchedulingEnabled=true schedule.isSchedulingEnabled=false queue_name= enableMachineDetect= enableMachineDetect=true enableMachineDetect=false maxSkips= campaignType= campaignType=voice campaignType=sms' ;;
         'campaigns-v2 update-voice|--set-json') _ccai_cli_k=set _ccai_cli_r='contactLists= dncLists= dialingStrategy.callingHours.days=' ;;
         'campaigns-v2 start-sms|--campaign-id') _ccai_cli_k=any ;;
-        'campaigns-v2 start-sms|--body') _ccai_cli_k=any ;;
+        'campaigns-v2 start-sms|--body') _ccai_cli_k=body ;;
         'campaigns-v2 start-sms|--set') _ccai_cli_k=any ;;
         'campaigns-v2 start-sms|--set-json') _ccai_cli_k=any ;;
         'campaigns-v2 stop-sms|--campaign-id') _ccai_cli_k=any ;;
-        'campaigns-v2 stop-sms|--body') _ccai_cli_k=any ;;
+        'campaigns-v2 stop-sms|--body') _ccai_cli_k=body ;;
         'campaigns-v2 stop-sms|--set') _ccai_cli_k=any ;;
         'campaigns-v2 stop-sms|--set-json') _ccai_cli_k=any ;;
         'campaigns-v2 start-voice|--campaign-id') _ccai_cli_k=any ;;
-        'campaigns-v2 start-voice|--body') _ccai_cli_k=any ;;
+        'campaigns-v2 start-voice|--body') _ccai_cli_k=body ;;
         'campaigns-v2 start-voice|--set') _ccai_cli_k=any ;;
         'campaigns-v2 start-voice|--set-json') _ccai_cli_k=any ;;
         'campaigns-v2 stop-voice|--campaign-id') _ccai_cli_k=any ;;
-        'campaigns-v2 stop-voice|--body') _ccai_cli_k=any ;;
+        'campaigns-v2 stop-voice|--body') _ccai_cli_k=body ;;
         'campaigns-v2 stop-voice|--set') _ccai_cli_k=any ;;
         'campaigns-v2 stop-voice|--set-json') _ccai_cli_k=any ;;
         'campaigns-v2 delete-sms|--campaign-id') _ccai_cli_k=any ;;
         'campaigns-v2 delete-voice|--campaign-id') _ccai_cli_k=any ;;
-        'campaigns-v2 list|--body') _ccai_cli_k=any ;;
+        'campaigns-v2 list|--body') _ccai_cli_k=body ;;
         'campaigns-v2 list|--set') _ccai_cli_k=set _ccai_cli_r='skip= page= limit= type= type=voice type=sms startDate= endDate= sortBy.name= sortBy.name=asc sortBy.name=desc sortBy.createdAt= sortBy.createdAt=asc sortBy.createdAt=desc sortBy.updatedAt= sortBy.updatedAt=asc sortBy.updatedAt=desc' ;;
         'campaigns-v2 list|--set-json') _ccai_cli_k=set _ccai_cli_r='filters.status= filters.priority= filters.dialingMode=' ;;
         'campaigns-v2 list|--max-items') _ccai_cli_k=any ;;
@@ -584,31 +585,31 @@ _ccai_cli_value() {
         'campaigns-v2 status|--campaign-id') _ccai_cli_k=any ;;
         'campaigns-v2 status|--watch') _ccai_cli_k=any ;;
         'campaigns-v2 contacts|--campaign-id') _ccai_cli_k=any ;;
-        'campaigns-v2 contacts|--body') _ccai_cli_k=any ;;
+        'campaigns-v2 contacts|--body') _ccai_cli_k=body ;;
         'campaigns-v2 contacts|--set') _ccai_cli_k=set _ccai_cli_r='page= limit=' ;;
         'campaigns-v2 contacts|--set-json') _ccai_cli_k=any ;;
         'campaigns-v2 contacts|--max-items') _ccai_cli_k=any ;;
         'campaigns-v2 contacts|--watch') _ccai_cli_k=any ;;
-        'dialout call|--body') _ccai_cli_k=any ;;
+        'dialout call|--body') _ccai_cli_k=body ;;
         'dialout call|--set') _ccai_cli_k=set _ccai_cli_r='botId= bot= target= caller= notifyurl= timeoutInMs= trunk= machinedetection= machinedetection=disconnect machinedetection=detect machinedetection=disabled machineDetection= machineDetection=disconnect machineDetection=detect machineDetection=disabled thresholdWordCount= callControlParameter.sttProvider= callControlParameter.sttLanguage=' ;;
         'dialout call|--set-json') _ccai_cli_k=set _ccai_cli_r='notifyHeaders= metadata= timers= callControlParameter=' ;;
-        'dialout call-v2|--body') _ccai_cli_k=any ;;
-        'dialout call-v2|--set') _ccai_cli_k=set _ccai_cli_r='botId= bot= target= caller= notifyurl= timeoutInMs= trunk= machinedetection= machinedetection=disconnect machinedetection=detect machinedetection=disabled machineDetection= machineDetection=disconnect machineDetection=detect machineDetection=disabled thresholdWordCount= callControlParameter.sttProvider= callControlParameter.sttLanguage= callControlParameter.sttLabel= callControlParameter.continuousASRTimeoutInMS= callControlParameter.deepgramUtteranceEndMs= callControlParameter.deepgramEndpointing= callControlParameter.interim=' ;;
+        'dialout call-v2|--body') _ccai_cli_k=body ;;
+        'dialout call-v2|--set') _ccai_cli_k=set _ccai_cli_r='botId= bot= target= caller= notifyurl= timeoutInMs= trunk= machinedetection= machinedetection=disconnect machinedetection=detect machinedetection=disabled machineDetection= machineDetection=disconnect machineDetection=detect machineDetection=disabled thresholdWordCount= callControlParameter.sttProvider= callControlParameter.sttLanguage= callControlParameter.sttLabel= callControlParameter.continuousASRTimeoutInMS= callControlParameter.deepgramUtteranceEndMs= callControlParameter.deepgramEndpointing= callControlParameter.interim= callControlParameter.interim=true callControlParameter.interim=false' ;;
         'dialout call-v2|--set-json') _ccai_cli_k=set _ccai_cli_r='notifyHeaders= metadata= timers= callControlParameter= amdEventsSubscription=' ;;
-        'agent-transfer enable|--body') _ccai_cli_k=any ;;
-        'agent-transfer enable|--set') _ccai_cli_k=set _ccai_cli_r='connectorEnabled= PIIMaskingDisabledForAgentTransfer= sdkClientId= sdkHostUri=' ;;
+        'agent-transfer enable|--body') _ccai_cli_k=body ;;
+        'agent-transfer enable|--set') _ccai_cli_k=set _ccai_cli_r='connectorEnabled= connectorEnabled=true connectorEnabled=false PIIMaskingDisabledForAgentTransfer= PIIMaskingDisabledForAgentTransfer=true PIIMaskingDisabledForAgentTransfer=false sdkClientId= sdkHostUri=' ;;
         'agent-transfer enable|--set-json') _ccai_cli_k=set _ccai_cli_r='subscribedFor=' ;;
-        'quality raw-data|--body') _ccai_cli_k=any ;;
+        'quality raw-data|--body') _ccai_cli_k=body ;;
         'quality raw-data|--set') _ccai_cli_k=set _ccai_cli_r='startDate= endDate= endtDate= limit= page=' ;;
         'quality raw-data|--set-json') _ccai_cli_k=set _ccai_cli_r='channel= queues=' ;;
         'quality raw-data|--max-items') _ccai_cli_k=any ;;
         'quality raw-data|--watch') _ccai_cli_k=any ;;
-        'quality auto-qa|--body') _ccai_cli_k=any ;;
+        'quality auto-qa|--body') _ccai_cli_k=body ;;
         'quality auto-qa|--set') _ccai_cli_k=set _ccai_cli_r='startDate= endDate= endtDate= offset= limit=' ;;
         'quality auto-qa|--set-json') _ccai_cli_k=set _ccai_cli_r='channel= queues=' ;;
         'quality auto-qa|--max-items') _ccai_cli_k=any ;;
         'quality auto-qa|--watch') _ccai_cli_k=any ;;
-        'api|--body') _ccai_cli_k=any ;;
+        'api|--body') _ccai_cli_k=body ;;
         'api|-H'|'api|--header') _ccai_cli_k=any ;;
         'batch|--input') _ccai_cli_k=files ;;
         'batch|--format') _ccai_cli_k=list _ccai_cli_r='jsonl csv' ;;
@@ -628,34 +629,35 @@ _ccai_cli_value() {
                 '--client-id') _ccai_cli_k=any ;;
                 '--jwt-sub') _ccai_cli_k=any ;;
                 '--jwt-ttl') _ccai_cli_k=any ;;
-                '--jwt-jti') _ccai_cli_k=any ;;
+                '--jwt-jti') _ccai_cli_k=list _ccai_cli_r='true false' ;;
                 '--rate-limit') _ccai_cli_k=any ;;
                 '--pacer') _ccai_cli_k=any ;;
                 '--pacer-dir') _ccai_cli_k=any ;;
-                '--pacer-dir-shared') _ccai_cli_k=any ;;
-                '--pacer-fallback') _ccai_cli_k=any ;;
+                '--pacer-dir-shared') _ccai_cli_k=list _ccai_cli_r='true false' ;;
+                '--pacer-fallback') _ccai_cli_k=list _ccai_cli_r='file' ;;
                 '--pacer-scope') _ccai_cli_k=any ;;
                 '--pacer-margin') _ccai_cli_k=any ;;
                 '--burst') _ccai_cli_k=any ;;
                 '--bulk-min-share') _ccai_cli_k=any ;;
-                '--priority') _ccai_cli_k=any ;;
+                '--priority') _ccai_cli_k=list _ccai_cli_r='interactive bulk' ;;
                 '--max-penalty') _ccai_cli_k=any ;;
                 '--timeout') _ccai_cli_k=any ;;
                 '--connect-timeout') _ccai_cli_k=any ;;
-                '--compression') _ccai_cli_k=any ;;
+                '--compression') _ccai_cli_k=list _ccai_cli_r='gzip none' ;;
                 '--max-attempts') _ccai_cli_k=any ;;
                 '--max-wait') _ccai_cli_k=any ;;
                 '--profile') _ccai_cli_k=profiles ;;
                 '-o'|'--output') _ccai_cli_k=list _ccai_cli_r='json jsonl csv yaml table text' ;;
                 '--fields') _ccai_cli_k=any ;;
                 '--jq') _ccai_cli_k=any ;;
+                '--error-format') _ccai_cli_k=list _ccai_cli_r='auto json text' ;;
                 *) _ccai_cli_k='' ;;
             esac ;;
     esac
 }
 
 _ccai_cli() {
-    local cur=${COMP_WORDS[COMP_CWORD]} prev='' cmdpath='' opt='' w i=1 _ccai_cli_r _ccai_cli_k
+    local cur=${COMP_WORDS[COMP_CWORD]} prev='' cmdpath='' helppath='' opt='' w i=1 _ccai_cli_r _ccai_cli_k
     [ "$COMP_CWORD" -ge 1 ] && prev=${COMP_WORDS[COMP_CWORD-1]}
     COMPREPLY=()
     # Walk the words before the cursor: subcommands extend the path, options skip their value
@@ -672,8 +674,13 @@ _ccai_cli() {
                     [ -n "$_ccai_cli_k" ] && i=$((i + 1))
                 fi ;;
             *)
-                _ccai_cli_commands "$cmdpath"
-                case " $_ccai_cli_r " in *" $w "*) cmdpath=${cmdpath:+$cmdpath }$w ;; esac ;;
+                if [ "$cmdpath" = help ]; then  # help GROUP ACTION: the words after help name a command
+                    _ccai_cli_commands "$helppath"
+                    case " $_ccai_cli_r " in *" $w "*) helppath=${helppath:+$helppath }$w ;; esac
+                else
+                    _ccai_cli_commands "$cmdpath"
+                    case " $_ccai_cli_r " in *" $w "*) cmdpath=${cmdpath:+$cmdpath }$w ;; esac
+                fi ;;
         esac
         i=$((i + 1))
     done
@@ -693,6 +700,14 @@ _ccai_cli() {
             list) COMPREPLY=($(compgen -W "$_ccai_cli_r" -- "$cur")); return 0 ;;
             set) compopt -o nospace 2>/dev/null; COMPREPLY=($(compgen -W "$_ccai_cli_r" -- "$cur")); return 0 ;;
             files) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
+            body)
+                # --body @FILE (or @- for stdin); inline JSON is the user's to type.
+                if [[ -z $cur || $cur == @* ]]; then
+                    compopt -o filenames 2>/dev/null
+                    COMPREPLY=($(compgen -f -P @ -- "${cur#@}"))
+                    [[ @- == "$cur"* ]] && COMPREPLY+=(@-)
+                fi
+                return 0 ;;
             profiles)
                 local prog=${COMP_WORDS[0]}
                 [[ $prog == */* && -x $prog ]] || prog=ccai-cli
@@ -705,11 +720,13 @@ _ccai_cli() {
         COMPREPLY=($(compgen -W "$_ccai_cli_r $_ccai_cli_globals" -- "$cur"))
         return 0
     fi
+    [ "$cmdpath" = help ] && cmdpath=$helppath
     _ccai_cli_commands "$cmdpath"
     if [ -n "$_ccai_cli_r" ]; then
         COMPREPLY=($(compgen -W "$_ccai_cli_r" -- "$cur"))
         return 0
     fi
+    [ -n "$helppath" ] && return 0
     # A command without subcommands: the values of its positional arguments, or else its options.
     _ccai_cli_args "$cmdpath"
     if [ -n "$_ccai_cli_k" ]; then

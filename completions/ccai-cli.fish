@@ -38,6 +38,8 @@ function __ccai_cli_commands --argument-names cmdpath
             printf '%s\n' 'pacer	the client-side rate-limit pacer shared by every process on the account'
             printf '%s\n' 'completion	print a shell completion script (bash, zsh or fish)'
             printf '%s\n' 'reference	print the command reference (markdown, or a man page)'
+            printf '%s\n' 'help	show the help of a command: help, help GROUP, help GROUP ACTION'
+            printf '%s\n' 'version	print the version, and the libcurl and TLS library it uses (as --version)'
         case 'analytics'
             printf '%s\n' 'intent-realtime	Get Intent Real-Time Data'
             printf '%s\n' 'agent-status-summary	Historical Agent Status Summary'
@@ -1053,6 +1055,7 @@ function __ccai_cli_globals
     printf '%s\n' '--insecure	skip TLS certificate verification (warns every time)'
     printf '%s\n' '-q	no progress or wait notices on stderr'
     printf '%s\n' '--quiet	no progress or wait notices on stderr'
+    printf '%s\n' '--error-format	errors on stderr: text (a message and a hint) or json (one object a line); auto, the de...'
 end
 
 # Commands that take positional arguments: the first line is 1, then the values they allow.
@@ -1063,6 +1066,8 @@ function __ccai_cli_args --argument-names cmdpath
         case 'completion'
             echo 1
             printf '%s\n' 'bash' 'zsh' 'fish'
+        case 'help'
+            echo 1
         case '*'
             echo ''
     end
@@ -1079,7 +1084,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'analytics agent-status-summary|--offset'
             echo any
         case 'analytics agent-status-summary|--body'
-            echo any
+            echo body
         case 'analytics agent-status-summary|--set'
             echo set
             printf '%s\n' 'filter.dateFilter.startDate=' 'filter.dateFilter.endDate=' 'filter.dateFilter.timeZoneOffSet=' 'granularity='
@@ -1095,7 +1100,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'analytics agent-status-details|--offset'
             echo any
         case 'analytics agent-status-details|--body'
-            echo any
+            echo body
         case 'analytics agent-status-details|--set'
             echo set
             printf '%s\n' 'filter.dateFilter.startDate=' 'filter.dateFilter.endDate=' 'filter.dateFilter.timeZoneOffSet='
@@ -1111,7 +1116,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'analytics call-details|--offset'
             echo any
         case 'analytics call-details|--body'
-            echo any
+            echo body
         case 'analytics call-details|--set'
             echo set
             printf '%s\n' 'startDate=' 'endDate=' 'timeZoneOffset=' 'direction='
@@ -1127,7 +1132,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'analytics interaction-details|--offset'
             echo any
         case 'analytics interaction-details|--body'
-            echo any
+            echo body
         case 'analytics interaction-details|--set'
             echo set
             printf '%s\n' 'startDate=' 'endDate=' 'timeZoneOffset=' 'direction='
@@ -1143,7 +1148,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'analytics call-details-v1|--offset'
             echo any
         case 'analytics call-details-v1|--body'
-            echo any
+            echo body
         case 'analytics call-details-v1|--set'
             echo set
             printf '%s\n' 'startDate=' 'endDate=' 'timeZoneOffset='
@@ -1157,7 +1162,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'conversations get-by-session|--session-id'
             echo any
         case 'conversations get-by-session|--body'
-            echo any
+            echo body
         case 'conversations get-by-session|--set'
             echo set
             printf '%s\n' 'startDate=' 'endDate=' 'timeZoneOffset='
@@ -1187,7 +1192,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'queues size|--queue-id'
             echo any
         case 'queues size|--body'
-            echo any
+            echo body
         case 'queues size|--set'
             echo any
         case 'queues size|--set-json'
@@ -1196,10 +1201,10 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'queues size|--watch'
             echo any
         case 'queues create|--body'
-            echo any
+            echo body
         case 'queues create|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'isAdvancedRoutingEnabled=' 'hoursOfOperation.id=' 'hoursOfOperation.name=' 'agents[].userId=' 'agents[].aId=' 'agents[].name=' 'agents[].isPreferredAgent=' 'skills[].id=' 'skills[].name=' 'skills[].isExpireEnabled=' 'advancedSettings.isSkillMatchEnabled=' 'advancedSettings.isAffinityMatchEnabled=' 'enableTransferRules='
+            printf '%s\n' 'name=' 'description=' 'isAdvancedRoutingEnabled=' 'isAdvancedRoutingEnabled=true' 'isAdvancedRoutingEnabled=false' 'hoursOfOperation.id=' 'hoursOfOperation.name=' 'agents[].userId=' 'agents[].aId=' 'agents[].name=' 'agents[].isPreferredAgent=' 'agents[].isPreferredAgent=true' 'agents[].isPreferredAgent=false' 'skills[].id=' 'skills[].name=' 'skills[].isExpireEnabled=' 'skills[].isExpireEnabled=true' 'skills[].isExpireEnabled=false' 'advancedSettings.isSkillMatchEnabled=' 'advancedSettings.isSkillMatchEnabled=true' 'advancedSettings.isSkillMatchEnabled=false' 'advancedSettings.isAffinityMatchEnabled=' 'advancedSettings.isAffinityMatchEnabled=true' 'advancedSettings.isAffinityMatchEnabled=false' 'enableTransferRules=' 'enableTransferRules=true' 'enableTransferRules=false'
         case 'queues create|--set-json'
             echo set
             printf '%s\n' 'hoursOfOperation=' 'skills[].expireTime=' 'agentGroups=' 'advancedSettings.preferredAgentTimeout=' 'transferQueues='
@@ -1208,7 +1213,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'queues list|--watch'
             echo any
         case 'queues lookup|--body'
-            echo any
+            echo body
         case 'queues lookup|--set'
             echo any
         case 'queues lookup|--set-json'
@@ -1223,7 +1228,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'queues update|--queue-id'
             echo any
         case 'queues update|--body'
-            echo any
+            echo body
         case 'queues update|--set'
             echo any
         case 'queues update|--set-json'
@@ -1231,7 +1236,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'queues delete|--queue-id'
             echo any
         case 'queues update-priority|--body'
-            echo any
+            echo body
         case 'queues update-priority|--set'
             echo set
             printf '%s\n' 'queuePriorityData[].queueId=' 'queuePriorityData[].priority='
@@ -1239,17 +1244,18 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo set
             printf '%s\n' 'queuePriorityData='
         case 'agents create|--body'
-            echo any
+            echo body
         case 'agents create|--set'
             echo set
-            printf '%s\n' 'emailId=' 'firstName=' 'lastName=' 'nickName=' 'phoneNumber=' 'agentGroupId=' 'canSupportChat=' 'maxChatSupport=' 'canSupportVoice=' 'customId=' 'roleId=' 'chatLanguageSupport[].language=' 'chatLanguageSupport[].proficiency=' 'chatLanguageSupport[].isActive=' 'voiceLanguageSupport[].language=' 'voiceLanguageSupport[].proficiency=' 'voiceLanguageSupport[].isActive=' 'queues[].id=' 'queues[].isPreferredAgent=' 'createDefaultLayoutAndAssign='
+            printf '%s\n' 'emailId=' 'firstName=' 'lastName=' 'nickName=' 'phoneNumber=' 'agentGroupId=' 'canSupportChat=' 'canSupportChat=true' 'canSupportChat=false' 'maxChatSupport=' 'canSupportVoice=' 'canSupportVoice=true' 'canSupportVoice=false' 'customId=' 'roleId=' 'chatLanguageSupport[].language=' 'chatLanguageSupport[].proficiency=' 'chatLanguageSupport[].isActive=' 'chatLanguageSupport[].isActive=true' 'chatLanguageSupport[].isActive=false' 'voiceLanguageSupport[].language=' 'voiceLanguageSupport[].proficiency=' 'voiceLanguageSupport[].isActive=' 'voiceLanguageSupport[].isActive=true' 'voiceLanguageSupport[].isActive=false' 'queues[].id=' 'queues[].isPreferredAgent=' 'queues[].isPreferredAgent=true' 'queues[].isPreferredAgent=false' 'createDefaultLayoutAndAssign=' 'createDefaultLayoutAndAssign=true' 'createDefaultLayoutAndAssign=false'
         case 'agents create|--set-json'
             echo set
             printf '%s\n' 'chatLanguageSupport=' 'voiceLanguageSupport=' 'skills=' 'desktopLayouts=' 'queues='
         case 'agents list|--page'
             echo any
         case 'agents list|--include-queues'
-            echo any
+            echo list
+            printf '%s\n' 'true' 'false'
         case 'agents list|--max-items'
             echo any
         case 'agents list|--watch'
@@ -1261,10 +1267,10 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'agents update|--agent-id'
             echo any
         case 'agents update|--body'
-            echo any
+            echo body
         case 'agents update|--set'
             echo set
-            printf '%s\n' 'firstName=' 'lastName=' 'fullName=' 'lFullName=' 'emailId=' 'nickName=' 'phoneNumber=' 'userId=' 'accountId=' 'isAccountOwner=' 'orgId=' 'customId=' 'agentGroups[].groupId=' 'agentGroups[].role=' 'canSupportChat=' 'canSupportCase=' 'canSupportVoiceMail=' 'chatLanguageSupport[].language=' 'chatLanguageSupport[].proficiency=' 'chatLanguageSupport[].isActive=' 'canSupportVoice=' 'voiceLanguageSupport[].language=' 'voiceLanguageSupport[].proficiency=' 'voiceLanguageSupport[].isActive=' 'attachmentsEnabled=' 'emojisEnabled=' 'createdBy=' 'status=' 'roleId=' 'iId=' 'createdByAId=' 'desktopLayouts[].id=' 'desktopLayouts[].isDefault=' 'maxDigitalChatSupport=' 'maxEmailChatSupport=' 'maxMessagingChatSupport=' 'markedAutoAway=' 'lastOnlineAt=' 'createdAt=' 'updatedAt=' 'id=' 'agentGroupId='
+            printf '%s\n' 'firstName=' 'lastName=' 'fullName=' 'lFullName=' 'emailId=' 'nickName=' 'phoneNumber=' 'userId=' 'accountId=' 'isAccountOwner=' 'isAccountOwner=true' 'isAccountOwner=false' 'orgId=' 'customId=' 'agentGroups[].groupId=' 'agentGroups[].role=' 'canSupportChat=' 'canSupportChat=true' 'canSupportChat=false' 'canSupportCase=' 'canSupportCase=true' 'canSupportCase=false' 'canSupportVoiceMail=' 'canSupportVoiceMail=true' 'canSupportVoiceMail=false' 'chatLanguageSupport[].language=' 'chatLanguageSupport[].proficiency=' 'chatLanguageSupport[].isActive=' 'chatLanguageSupport[].isActive=true' 'chatLanguageSupport[].isActive=false' 'canSupportVoice=' 'canSupportVoice=true' 'canSupportVoice=false' 'voiceLanguageSupport[].language=' 'voiceLanguageSupport[].proficiency=' 'voiceLanguageSupport[].isActive=' 'voiceLanguageSupport[].isActive=true' 'voiceLanguageSupport[].isActive=false' 'attachmentsEnabled=' 'attachmentsEnabled=true' 'attachmentsEnabled=false' 'emojisEnabled=' 'emojisEnabled=true' 'emojisEnabled=false' 'createdBy=' 'status=' 'roleId=' 'iId=' 'createdByAId=' 'desktopLayouts[].id=' 'desktopLayouts[].isDefault=' 'desktopLayouts[].isDefault=true' 'desktopLayouts[].isDefault=false' 'maxDigitalChatSupport=' 'maxEmailChatSupport=' 'maxMessagingChatSupport=' 'markedAutoAway=' 'markedAutoAway=true' 'markedAutoAway=false' 'lastOnlineAt=' 'createdAt=' 'updatedAt=' 'id=' 'agentGroupId='
         case 'agents update|--set-json'
             echo set
             printf '%s\n' 'agentGroups=' 'chatLanguageSupport=' 'voiceLanguageSupport=' 'desktopLayouts=' 'dAgentGroups=' 'caseLanguageSupport=' 'voiceSupport=' 'queues=' 'skills='
@@ -1275,7 +1281,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'agents get-by-custom-id|--watch'
             echo any
         case 'agents availability|--body'
-            echo any
+            echo body
         case 'agents availability|--set'
             echo any
         case 'agents availability|--set-json'
@@ -1286,7 +1292,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'skills create|--skill-group-id'
             echo any
         case 'skills create|--body'
-            echo any
+            echo body
         case 'skills create|--set'
             echo set
             printf '%s\n' 'name=' 'description=' 'skillGroupId=' 'agents[].userId=' 'agents[].proficiencyLevel=' 'agents[].proficiencyLevel=expert' 'agents[].proficiencyLevel=novice' 'agents[].proficiencyLevel=average' 'agents[].proficiencyLevel=good'
@@ -1314,7 +1320,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'skills update|--skill-id'
             echo any
         case 'skills update|--body'
-            echo any
+            echo body
         case 'skills update|--set'
             echo set
             printf '%s\n' 'name=' 'description=' 'skillGroupId=' 'agents[].userId=' 'agents[].proficiencyLevel=' 'agents[].proficiencyLevel=expert' 'agents[].proficiencyLevel=novice' 'agents[].proficiencyLevel=average' 'agents[].proficiencyLevel=good'
@@ -1326,7 +1332,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'skills delete|--skill-id'
             echo any
         case 'skill-groups create|--body'
-            echo any
+            echo body
         case 'skill-groups create|--set'
             echo set
             printf '%s\n' 'name=' 'description=' 'color='
@@ -1343,7 +1349,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'skill-groups update|--skill-group-id'
             echo any
         case 'skill-groups update|--body'
-            echo any
+            echo body
         case 'skill-groups update|--set'
             echo set
             printf '%s\n' 'id=' 'name=' 'description=' 'color='
@@ -1352,7 +1358,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'skill-groups delete|--skill-group-id'
             echo any
         case 'agent-groups create|--body'
-            echo any
+            echo body
         case 'agent-groups create|--set'
             echo set
             printf '%s\n' 'name=' 'description='
@@ -1369,7 +1375,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'agent-groups update|--agent-group-id'
             echo any
         case 'agent-groups update|--body'
-            echo any
+            echo body
         case 'agent-groups update|--set'
             echo set
             printf '%s\n' 'name=' 'description=' 'managers[].userId=' 'managers[].accessLevel=' 'managers[].accessLevel=full' 'managers[].accessLevel=view'
@@ -1379,7 +1385,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'agent-groups delete|--agent-group-id'
             echo any
         case 'contacts create|--body'
-            echo any
+            echo body
         case 'contacts import|--file'
             echo files
         case 'contacts list|--max-items'
@@ -1389,7 +1395,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'contacts delete|--contact-id'
             echo any
         case 'contacts bulk-delete|--body'
-            echo any
+            echo body
         case 'contacts bulk-delete|--set'
             echo any
         case 'contacts bulk-delete|--set-json'
@@ -1398,7 +1404,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'contacts update|--contact-id'
             echo any
         case 'contacts update|--body'
-            echo any
+            echo body
         case 'contacts update|--set'
             echo set
             printf '%s\n' 'firstName=' 'lastName=' 'salutation=' 'cellPhone.phoneNumber=' 'cellPhone.countryCode=' 'cellPhone.extension='
@@ -1406,9 +1412,9 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo set
             printf '%s\n' 'cellPhone='
         case 'contacts bulk-update|--body'
-            echo any
+            echo body
         case 'data import-v1|--body'
-            echo any
+            echo body
         case 'data import-v1|--set'
             echo set
             printf '%s\n' 'MetaData.orgId=' 'MetaData.accountId=' 'MetaData.type=' 'MetaData.userId=' 'MetaData.appLanguage='
@@ -1418,10 +1424,10 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'data import|--type'
             echo any
         case 'data import|--body'
-            echo any
+            echo body
         case 'data import|--set'
             echo set
-            printf '%s\n' 'data[]._id=' 'data[].name=' 'data[].description=' 'data[].status=' 'data[].color=' 'data[].lname=' 'data[].isDefault=' 'data[].iId=' 'data[].createdByAId=' 'data[].skills[]._id=' 'data[].skills[].name=' 'data[].skills[].isDefault=' 'data[].skills[].description=' 'data[].skills[].status=' 'data[].skills[].lname=' 'data[].skills[].iId=' 'data[].skills[].createdByAId=' 'metaData.userId=' 'metaData.orgId=' 'metaData.type=' 'metaData.type=skillGroups' 'metaData.accountId='
+            printf '%s\n' 'data[]._id=' 'data[].name=' 'data[].description=' 'data[].status=' 'data[].color=' 'data[].lname=' 'data[].isDefault=' 'data[].isDefault=true' 'data[].isDefault=false' 'data[].iId=' 'data[].createdByAId=' 'data[].skills[]._id=' 'data[].skills[].name=' 'data[].skills[].isDefault=' 'data[].skills[].isDefault=true' 'data[].skills[].isDefault=false' 'data[].skills[].description=' 'data[].skills[].status=' 'data[].skills[].lname=' 'data[].skills[].iId=' 'data[].skills[].createdByAId=' 'metaData.userId=' 'metaData.orgId=' 'metaData.type=' 'metaData.type=skillGroups' 'metaData.accountId='
         case 'data import|--set-json'
             echo set
             printf '%s\n' 'data=' 'data[].agentGroups=' 'data[].agents=' 'data[].skills=' 'data[].skills[].agents=' 'metaData='
@@ -1434,7 +1440,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'data export|--watch'
             echo any
         case 'transfer transfer|--body'
-            echo any
+            echo body
         case 'transfer transfer|--set'
             echo set
             printf '%s\n' 'callbackUrl=' 'orgId=' 'botSessionId=' 'aId=' 'queueId=' 'transferredType='
@@ -1457,7 +1463,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'wfm get-agent-activity|--watch'
             echo any
         case 'wfm get-contact-volume|--body'
-            echo any
+            echo body
         case 'wfm get-contact-volume|--set'
             echo set
             printf '%s\n' 'orgId=' 'fromTimeStamp=' 'toTimeStamp=' 'skip=' 'limit='
@@ -1488,30 +1494,31 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'voicemail fetch|--session-id'
             echo any
         case 'voicemail fetch|--transcription'
-            echo any
+            echo list
+            printf '%s\n' 'true' 'false'
         case 'voicemail fetch|--watch'
             echo any
         case 'sms-campaigns create-simple|--body'
-            echo any
+            echo body
         case 'sms-campaigns create-simple|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled='
+            printf '%s\n' 'name=' 'description=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false'
         case 'sms-campaigns create-simple|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.days=' 'schedule='
         case 'sms-campaigns create-template|--body'
-            echo any
+            echo body
         case 'sms-campaigns create-template|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.template_name=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled='
+            printf '%s\n' 'name=' 'description=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.template_name=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false'
         case 'sms-campaigns create-template|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.days=' 'schedule='
         case 'sms-campaigns create-advanced|--body'
-            echo any
+            echo body
         case 'sms-campaigns create-advanced|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled=' 'experienceFlowName='
+            printf '%s\n' 'name=' 'description=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false' 'experienceFlowName='
         case 'sms-campaigns create-advanced|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.days=' 'schedule='
@@ -1522,17 +1529,17 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'sms-campaigns update|--campaign-id'
             echo any
         case 'sms-campaigns update|--body'
-            echo any
+            echo body
         case 'sms-campaigns update|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'format=' 'campaignType=' 'campaignType=voice' 'campaignType=sms' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'experienceFlowName=' 'schedule.isSchedulingEnabled='
+            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'format=' 'campaignType=' 'campaignType=voice' 'campaignType=sms' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'experienceFlowName=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false'
         case 'sms-campaigns update|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dialingStrategy.callingHours.days='
         case 'sms-campaigns start|--campaign-id'
             echo any
         case 'sms-campaigns start|--body'
-            echo any
+            echo body
         case 'sms-campaigns start|--set'
             echo any
         case 'sms-campaigns start|--set-json'
@@ -1540,7 +1547,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'sms-campaigns stop|--campaign-id'
             echo any
         case 'sms-campaigns stop|--body'
-            echo any
+            echo body
         case 'sms-campaigns stop|--set'
             echo any
         case 'sms-campaigns stop|--set-json'
@@ -1548,7 +1555,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'sms-campaigns delete|--campaign-id'
             echo any
         case 'sms-campaigns list|--body'
-            echo any
+            echo body
         case 'sms-campaigns list|--set'
             echo set
             printf '%s\n' 'type=' 'type=sms' 'limit=' 'skip=' 'page='
@@ -1559,43 +1566,43 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'sms-campaigns list|--watch'
             echo any
         case 'sms send|--body'
-            echo any
+            echo body
         case 'sms send|--set'
             echo set
             printf '%s\n' 'fromNo=' 'toNo='
         case 'sms send|--set-json'
             echo any
         case 'voice-campaigns create-agentless|--body'
-            echo any
+            echo body
         case 'voice-campaigns create-agentless|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'experienceFlowName=' 'enableMachineDetect=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false' 'experienceFlowName=' 'enableMachineDetect=' 'enableMachineDetect=true' 'enableMachineDetect=false' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'voice-campaigns create-agentless|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dialingStrategy=' 'dialingStrategy.callingHours.days='
         case 'voice-campaigns create-progressive|--body'
-            echo any
+            echo body
         case 'voice-campaigns create-progressive|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Progressive' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Progressive' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false' 'queue_name=' 'enableMachineDetect=' 'enableMachineDetect=true' 'enableMachineDetect=false' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'voice-campaigns create-progressive|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dialingStrategy=' 'dialingStrategy.callingHours.days='
         case 'voice-campaigns create-preview|--body'
-            echo any
+            echo body
         case 'voice-campaigns create-preview|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false' 'queue_name=' 'enableMachineDetect=' 'enableMachineDetect=true' 'enableMachineDetect=false' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'voice-campaigns create-preview|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dialingStrategy=' 'dialingStrategy.callingHours.days='
         case 'voice-campaigns update|--campaign-id'
             echo any
         case 'voice-campaigns update|--body'
-            echo any
+            echo body
         case 'voice-campaigns update|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingMode=Progressive' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingMode=Progressive' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false' 'queue_name=' 'enableMachineDetect=' 'enableMachineDetect=true' 'enableMachineDetect=false' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'voice-campaigns update|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dialingStrategy.callingHours.days='
@@ -1606,7 +1613,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'voice-campaigns start|--campaign-id'
             echo any
         case 'voice-campaigns start|--body'
-            echo any
+            echo body
         case 'voice-campaigns start|--set'
             echo any
         case 'voice-campaigns start|--set-json'
@@ -1614,7 +1621,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'voice-campaigns stop|--campaign-id'
             echo any
         case 'voice-campaigns stop|--body'
-            echo any
+            echo body
         case 'voice-campaigns stop|--set'
             echo any
         case 'voice-campaigns stop|--set-json'
@@ -1622,7 +1629,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'voice-campaigns delete|--campaign-id'
             echo any
         case 'voice-campaigns list|--body'
-            echo any
+            echo body
         case 'voice-campaigns list|--set'
             echo set
             printf '%s\n' 'type=' 'type=voice' 'limit=' 'skip=' 'page='
@@ -1635,7 +1642,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'voice-campaigns list-contacts|--campaign-id'
             echo any
         case 'voice-campaigns list-contacts|--body'
-            echo any
+            echo body
         case 'voice-campaigns list-contacts|--set'
             echo set
             printf '%s\n' 'page=' 'limit='
@@ -1650,7 +1657,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'campaigns status|--watch'
             echo any
         case 'campaigns list|--body'
-            echo any
+            echo body
         case 'campaigns list|--set'
             echo set
             printf '%s\n' 'skip=' 'page=' 'limit=' 'type=' 'type=voice' 'type=sms' 'startDate=' 'endDate=' 'sortBy.name=' 'sortBy.name=asc' 'sortBy.name=desc' 'sortBy.createdAt=' 'sortBy.createdAt=asc' 'sortBy.createdAt=desc' 'sortBy.updatedAt=' 'sortBy.updatedAt=asc' 'sortBy.updatedAt=desc'
@@ -1664,7 +1671,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'campaign-schedules enable-daily|--campaign-name'
             echo any
         case 'campaign-schedules enable-daily|--body'
-            echo any
+            echo body
         case 'campaign-schedules enable-daily|--set'
             echo set
             printf '%s\n' 'startDateTime=' 'endDateTime=' 'recurrenceObject.recurType=' 'recurrenceObject.recurType=Daily' 'recurrenceObject.dailyDetails.onceEveryNdays='
@@ -1674,7 +1681,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'campaign-schedules enable-weekly|--campaign-name'
             echo any
         case 'campaign-schedules enable-weekly|--body'
-            echo any
+            echo body
         case 'campaign-schedules enable-weekly|--set'
             echo set
             printf '%s\n' 'startDateTime=' 'endDateTime=' 'recurrenceObject.recurType=' 'recurrenceObject.recurType=Weekly' 'recurrenceObject.weeklyDetails.onceEveryNweeks=' 'recurrenceObject.dailyDetails.onceEveryNweeks='
@@ -1684,25 +1691,25 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'campaign-schedules disable|--campaign-name'
             echo any
         case 'campaign-schedules disable|--body'
-            echo any
+            echo body
         case 'campaign-schedules disable|--set'
             echo any
         case 'campaign-schedules disable|--set-json'
             echo any
         case 'contact-lists create|--body'
-            echo any
+            echo body
         case 'contact-lists create|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'source=' 'source=passiveApi' 'source=passiveApiIntegration' 'allowDuplicates='
+            printf '%s\n' 'name=' 'description=' 'source=' 'source=passiveApi' 'source=passiveApiIntegration' 'allowDuplicates=' 'allowDuplicates=true' 'allowDuplicates=false'
         case 'contact-lists create|--set-json'
             echo any
         case 'contact-lists update|--contact-list-id'
             echo any
         case 'contact-lists update|--body'
-            echo any
+            echo body
         case 'contact-lists update|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'allowDuplicates='
+            printf '%s\n' 'name=' 'description=' 'allowDuplicates=' 'allowDuplicates=true' 'allowDuplicates=false'
         case 'contact-lists update|--set-json'
             echo any
         case 'contact-lists get|--contact-list-id'
@@ -1715,7 +1722,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'contact-lists list|--watch'
             echo any
         case 'contact-lists add-contacts|--body'
-            echo any
+            echo body
         case 'contact-lists add-contacts|--set'
             echo set
             printf '%s\n' 'contact_list_name=' 'data[].phoneNumber='
@@ -1741,10 +1748,10 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'contact-lists list-details|--watch'
             echo any
         case 'contact-lists create-v2|--body'
-            echo any
+            echo body
         case 'contact-lists create-v2|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'source=' 'source=passiveApi' 'source=passiveApiIntegration' 'allowDuplicates='
+            printf '%s\n' 'name=' 'description=' 'source=' 'source=passiveApi' 'source=passiveApiIntegration' 'allowDuplicates=' 'allowDuplicates=true' 'allowDuplicates=false'
         case 'contact-lists create-v2|--set-json'
             echo any
         case 'contact-lists get-v2|--contact-list-id'
@@ -1761,14 +1768,14 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'contact-lists update-v2|--contact-list-id'
             echo any
         case 'contact-lists update-v2|--body'
-            echo any
+            echo body
         case 'contact-lists update-v2|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'allowDuplicates='
+            printf '%s\n' 'name=' 'description=' 'allowDuplicates=' 'allowDuplicates=true' 'allowDuplicates=false'
         case 'contact-lists update-v2|--set-json'
             echo any
         case 'cases create|--body'
-            echo any
+            echo body
         case 'cases create|--set'
             echo set
             printf '%s\n' 'caseTmp=' 'name=' 'desc=' 'userInfo.id=' 'userInfo._id=' 'userInfo.name=' 'emailId=' 'phoneNumber=' 'source=' 'dueDate='
@@ -1776,10 +1783,10 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo set
             printf '%s\n' 'userInfo='
         case 'cases list|--body'
-            echo any
+            echo body
         case 'cases list|--set'
             echo set
-            printf '%s\n' 'searchText=' 'unresolved=' 'unassigned=' 'mycase=' 'startDate=' 'endDate=' 'sortBy=' 'dueDate='
+            printf '%s\n' 'searchText=' 'unresolved=' 'unresolved=true' 'unresolved=false' 'unassigned=' 'unassigned=true' 'unassigned=false' 'mycase=' 'mycase=true' 'mycase=false' 'startDate=' 'endDate=' 'sortBy=' 'dueDate='
         case 'cases list|--set-json'
             echo set
             printf '%s\n' 'priority=' 'status=' 'channel=' 'queues='
@@ -1790,15 +1797,15 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'cases update|--case-id'
             echo any
         case 'cases update|--body'
-            echo any
+            echo body
         case 'cases update|--set'
             echo set
-            printf '%s\n' 'caseTmp=' 'name=' 'desc=' 'assigneeType=' 'isActive=' 'dueDate=' 'ETA='
+            printf '%s\n' 'caseTmp=' 'name=' 'desc=' 'assigneeType=' 'isActive=' 'isActive=true' 'isActive=false' 'dueDate=' 'ETA='
         case 'cases update|--set-json'
             echo set
             printf '%s\n' 'tags=' 'userInfo=' 'status=' 'priority='
         case 'tasks create|--body'
-            echo any
+            echo body
         case 'tasks create|--set'
             echo set
             printf '%s\n' 'caseId=' 'caseRefId=' 'taskTmp=' 'name=' 'userInfo._id=' 'userInfo.name=' 'userInfo.emailId=' 'userInfo.phoneNumber=' 'source=' 'desc='
@@ -1806,10 +1813,10 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo set
             printf '%s\n' 'userInfo='
         case 'tasks list|--body'
-            echo any
+            echo body
         case 'tasks list|--set'
             echo set
-            printf '%s\n' 'skip=' 'limit=' 'searchText=' 'unresolved=' 'unassigned=' 'mycase=' 'startDate=' 'endDate=' 'sortBy=' 'dueDate='
+            printf '%s\n' 'skip=' 'limit=' 'searchText=' 'unresolved=' 'unresolved=true' 'unresolved=false' 'unassigned=' 'unassigned=true' 'unassigned=false' 'mycase=' 'mycase=true' 'mycase=false' 'startDate=' 'endDate=' 'sortBy=' 'dueDate='
         case 'tasks list|--set-json'
             echo set
             printf '%s\n' 'priority=' 'status=' 'channel=' 'queues='
@@ -1820,58 +1827,58 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'tasks update|--task-id'
             echo any
         case 'tasks update|--body'
-            echo any
+            echo body
         case 'tasks update|--set'
             echo set
-            printf '%s\n' 'name=' 'desc=' 'assigneeType=' 'isActive=' 'dueDate=' 'ETA='
+            printf '%s\n' 'name=' 'desc=' 'assigneeType=' 'isActive=' 'isActive=true' 'isActive=false' 'dueDate=' 'ETA='
         case 'tasks update|--set-json'
             echo set
             printf '%s\n' 'tags=' 'userInfo=' 'status=' 'priority='
         case 'campaigns-v2 create-sms-simple|--body'
-            echo any
+            echo body
         case 'campaigns-v2 create-sms-simple|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled='
+            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false'
         case 'campaigns-v2 create-sms-simple|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dncLists=' 'message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.days=' 'schedule='
         case 'campaigns-v2 create-sms-template|--body'
-            echo any
+            echo body
         case 'campaigns-v2 create-sms-template|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.template_name=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled='
+            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.template_name=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false'
         case 'campaigns-v2 create-sms-template|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dncLists=' 'message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.days=' 'schedule='
         case 'campaigns-v2 create-sms-advanced|--body'
-            echo any
+            echo body
         case 'campaigns-v2 create-sms-advanced|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled=' 'experienceFlowName='
+            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false' 'experienceFlowName='
         case 'campaigns-v2 create-sms-advanced|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dncLists=' 'message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.days=' 'schedule='
         case 'campaigns-v2 create-voice-agentless|--body'
-            echo any
+            echo body
         case 'campaigns-v2 create-voice-agentless|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'experienceFlowName=' 'enableMachineDetect=' 'enableMachineDetect=no' 'enableMachineDetect=detect' 'enableMachineDetect=disconnect' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false' 'experienceFlowName=' 'enableMachineDetect=' 'enableMachineDetect=no' 'enableMachineDetect=detect' 'enableMachineDetect=disconnect' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'campaigns-v2 create-voice-agentless|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dncLists=' 'dialingStrategy=' 'dialingStrategy.callingHours.days='
         case 'campaigns-v2 create-voice-progressive|--body'
-            echo any
+            echo body
         case 'campaigns-v2 create-voice-progressive|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Progressive' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Progressive' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false' 'queue_name=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'campaigns-v2 create-voice-progressive|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dncLists=' 'dialingStrategy=' 'dialingStrategy.callingHours.days='
         case 'campaigns-v2 create-voice-preview|--body'
-            echo any
+            echo body
         case 'campaigns-v2 create-voice-preview|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false' 'queue_name=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'campaigns-v2 create-voice-preview|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dncLists=' 'dialingStrategy=' 'dialingStrategy.callingHours.days='
@@ -1882,27 +1889,27 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'campaigns-v2 update-sms|--campaign-id'
             echo any
         case 'campaigns-v2 update-sms|--body'
-            echo any
+            echo body
         case 'campaigns-v2 update-sms|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'format=' 'campaignType=' 'campaignType=voice' 'campaignType=sms' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'experienceFlowName=' 'schedule.isSchedulingEnabled='
+            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'format=' 'campaignType=' 'campaignType=voice' 'campaignType=sms' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'experienceFlowName=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false'
         case 'campaigns-v2 update-sms|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dialingStrategy.callingHours.days='
         case 'campaigns-v2 update-voice|--campaign-id'
             echo any
         case 'campaigns-v2 update-voice|--body'
-            echo any
+            echo body
         case 'campaigns-v2 update-voice|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingMode=Progressive' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingMode=Progressive' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false' 'queue_name=' 'enableMachineDetect=' 'enableMachineDetect=true' 'enableMachineDetect=false' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'campaigns-v2 update-voice|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dncLists=' 'dialingStrategy.callingHours.days='
         case 'campaigns-v2 start-sms|--campaign-id'
             echo any
         case 'campaigns-v2 start-sms|--body'
-            echo any
+            echo body
         case 'campaigns-v2 start-sms|--set'
             echo any
         case 'campaigns-v2 start-sms|--set-json'
@@ -1910,7 +1917,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'campaigns-v2 stop-sms|--campaign-id'
             echo any
         case 'campaigns-v2 stop-sms|--body'
-            echo any
+            echo body
         case 'campaigns-v2 stop-sms|--set'
             echo any
         case 'campaigns-v2 stop-sms|--set-json'
@@ -1918,7 +1925,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'campaigns-v2 start-voice|--campaign-id'
             echo any
         case 'campaigns-v2 start-voice|--body'
-            echo any
+            echo body
         case 'campaigns-v2 start-voice|--set'
             echo any
         case 'campaigns-v2 start-voice|--set-json'
@@ -1926,7 +1933,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'campaigns-v2 stop-voice|--campaign-id'
             echo any
         case 'campaigns-v2 stop-voice|--body'
-            echo any
+            echo body
         case 'campaigns-v2 stop-voice|--set'
             echo any
         case 'campaigns-v2 stop-voice|--set-json'
@@ -1936,7 +1943,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'campaigns-v2 delete-voice|--campaign-id'
             echo any
         case 'campaigns-v2 list|--body'
-            echo any
+            echo body
         case 'campaigns-v2 list|--set'
             echo set
             printf '%s\n' 'skip=' 'page=' 'limit=' 'type=' 'type=voice' 'type=sms' 'startDate=' 'endDate=' 'sortBy.name=' 'sortBy.name=asc' 'sortBy.name=desc' 'sortBy.createdAt=' 'sortBy.createdAt=asc' 'sortBy.createdAt=desc' 'sortBy.updatedAt=' 'sortBy.updatedAt=asc' 'sortBy.updatedAt=desc'
@@ -1954,7 +1961,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'campaigns-v2 contacts|--campaign-id'
             echo any
         case 'campaigns-v2 contacts|--body'
-            echo any
+            echo body
         case 'campaigns-v2 contacts|--set'
             echo set
             printf '%s\n' 'page=' 'limit='
@@ -1965,7 +1972,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'campaigns-v2 contacts|--watch'
             echo any
         case 'dialout call|--body'
-            echo any
+            echo body
         case 'dialout call|--set'
             echo set
             printf '%s\n' 'botId=' 'bot=' 'target=' 'caller=' 'notifyurl=' 'timeoutInMs=' 'trunk=' 'machinedetection=' 'machinedetection=disconnect' 'machinedetection=detect' 'machinedetection=disabled' 'machineDetection=' 'machineDetection=disconnect' 'machineDetection=detect' 'machineDetection=disabled' 'thresholdWordCount=' 'callControlParameter.sttProvider=' 'callControlParameter.sttLanguage='
@@ -1973,23 +1980,23 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo set
             printf '%s\n' 'notifyHeaders=' 'metadata=' 'timers=' 'callControlParameter='
         case 'dialout call-v2|--body'
-            echo any
+            echo body
         case 'dialout call-v2|--set'
             echo set
-            printf '%s\n' 'botId=' 'bot=' 'target=' 'caller=' 'notifyurl=' 'timeoutInMs=' 'trunk=' 'machinedetection=' 'machinedetection=disconnect' 'machinedetection=detect' 'machinedetection=disabled' 'machineDetection=' 'machineDetection=disconnect' 'machineDetection=detect' 'machineDetection=disabled' 'thresholdWordCount=' 'callControlParameter.sttProvider=' 'callControlParameter.sttLanguage=' 'callControlParameter.sttLabel=' 'callControlParameter.continuousASRTimeoutInMS=' 'callControlParameter.deepgramUtteranceEndMs=' 'callControlParameter.deepgramEndpointing=' 'callControlParameter.interim='
+            printf '%s\n' 'botId=' 'bot=' 'target=' 'caller=' 'notifyurl=' 'timeoutInMs=' 'trunk=' 'machinedetection=' 'machinedetection=disconnect' 'machinedetection=detect' 'machinedetection=disabled' 'machineDetection=' 'machineDetection=disconnect' 'machineDetection=detect' 'machineDetection=disabled' 'thresholdWordCount=' 'callControlParameter.sttProvider=' 'callControlParameter.sttLanguage=' 'callControlParameter.sttLabel=' 'callControlParameter.continuousASRTimeoutInMS=' 'callControlParameter.deepgramUtteranceEndMs=' 'callControlParameter.deepgramEndpointing=' 'callControlParameter.interim=' 'callControlParameter.interim=true' 'callControlParameter.interim=false'
         case 'dialout call-v2|--set-json'
             echo set
             printf '%s\n' 'notifyHeaders=' 'metadata=' 'timers=' 'callControlParameter=' 'amdEventsSubscription='
         case 'agent-transfer enable|--body'
-            echo any
+            echo body
         case 'agent-transfer enable|--set'
             echo set
-            printf '%s\n' 'connectorEnabled=' 'PIIMaskingDisabledForAgentTransfer=' 'sdkClientId=' 'sdkHostUri='
+            printf '%s\n' 'connectorEnabled=' 'connectorEnabled=true' 'connectorEnabled=false' 'PIIMaskingDisabledForAgentTransfer=' 'PIIMaskingDisabledForAgentTransfer=true' 'PIIMaskingDisabledForAgentTransfer=false' 'sdkClientId=' 'sdkHostUri='
         case 'agent-transfer enable|--set-json'
             echo set
             printf '%s\n' 'subscribedFor='
         case 'quality raw-data|--body'
-            echo any
+            echo body
         case 'quality raw-data|--set'
             echo set
             printf '%s\n' 'startDate=' 'endDate=' 'endtDate=' 'limit=' 'page='
@@ -2001,7 +2008,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'quality raw-data|--watch'
             echo any
         case 'quality auto-qa|--body'
-            echo any
+            echo body
         case 'quality auto-qa|--set'
             echo set
             printf '%s\n' 'startDate=' 'endDate=' 'endtDate=' 'offset=' 'limit='
@@ -2013,7 +2020,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'quality auto-qa|--watch'
             echo any
         case 'api|--body'
-            echo any
+            echo body
         case 'api|-H' 'api|--header'
             echo any
         case 'batch|--input'
@@ -2054,7 +2061,8 @@ function __ccai_cli_value --argument-names cmdpath opt
                 case '--jwt-ttl'
                     echo any
                 case '--jwt-jti'
-                    echo any
+                    echo list
+                    printf '%s\n' 'true' 'false'
                 case '--rate-limit'
                     echo any
                 case '--pacer'
@@ -2062,9 +2070,11 @@ function __ccai_cli_value --argument-names cmdpath opt
                 case '--pacer-dir'
                     echo any
                 case '--pacer-dir-shared'
-                    echo any
+                    echo list
+                    printf '%s\n' 'true' 'false'
                 case '--pacer-fallback'
-                    echo any
+                    echo list
+                    printf '%s\n' 'file'
                 case '--pacer-scope'
                     echo any
                 case '--pacer-margin'
@@ -2074,7 +2084,8 @@ function __ccai_cli_value --argument-names cmdpath opt
                 case '--bulk-min-share'
                     echo any
                 case '--priority'
-                    echo any
+                    echo list
+                    printf '%s\n' 'interactive' 'bulk'
                 case '--max-penalty'
                     echo any
                 case '--timeout'
@@ -2082,7 +2093,8 @@ function __ccai_cli_value --argument-names cmdpath opt
                 case '--connect-timeout'
                     echo any
                 case '--compression'
-                    echo any
+                    echo list
+                    printf '%s\n' 'gzip' 'none'
                 case '--max-attempts'
                     echo any
                 case '--max-wait'
@@ -2096,6 +2108,9 @@ function __ccai_cli_value --argument-names cmdpath opt
                     echo any
                 case '--jq'
                     echo any
+                case '--error-format'
+                    echo list
+                    printf '%s\n' 'auto' 'json' 'text'
                 case '*'
                     echo ''
             end
@@ -2106,6 +2121,7 @@ function __ccai_cli_complete
     set -l tokens (commandline -opc)
     set -l cur (commandline -ct)
     set -l cmdpath ''
+    set -l helppath ''
     set -l n (count $tokens)
     set -l i 2
     # Walk the words before the cursor: subcommands extend the path, options skip their value.
@@ -2117,7 +2133,11 @@ function __ccai_cli_complete
                 set -l v (__ccai_cli_value "$cmdpath" $w)
                 test -n "$v[1]"; and set i (math $i + 1)
             case '*'
-                if contains -- $w (__ccai_cli_commands "$cmdpath" | string replace -r '\t.*' '')
+                if test "$cmdpath" = help  # help GROUP ACTION: the words after help name a command
+                    if contains -- $w (__ccai_cli_commands "$helppath" | string replace -r '\t.*' '')
+                        set helppath (string join ' ' -- $helppath $w | string trim)
+                    end
+                else if contains -- $w (__ccai_cli_commands "$cmdpath" | string replace -r '\t.*' '')
                     set cmdpath (string join ' ' -- $cmdpath $w | string trim)
                 end
         end
@@ -2146,6 +2166,16 @@ function __ccai_cli_complete
                     printf '%s%s\n' $prefix $w
                 end
                 return
+            case body
+                # --body @FILE (or @- for stdin); inline JSON is the user's to type.
+                if test -z "$cur"; or string match -q -- '@*' $cur
+                    set -l path (string sub -s 2 -- $cur)
+                    string match -q -- "$path*" -; and printf '%s@-\n' $prefix
+                    for w in (__fish_complete_path $path)
+                        printf '%s@%s\n' $prefix $w
+                    end
+                end
+                return
             case profiles
                 for w in ($tokens[1] config profiles 2>/dev/null)
                     printf '%s%s\n' $prefix $w
@@ -2160,11 +2190,13 @@ function __ccai_cli_complete
         __ccai_cli_globals
         return
     end
+    test "$cmdpath" = help; and set cmdpath $helppath
     set -l commands (__ccai_cli_commands "$cmdpath")
     if test (count $commands) -gt 0
         printf '%s\n' $commands
         return
     end
+    test -n "$helppath"; and return
     set -l args (__ccai_cli_args "$cmdpath")
     if test -n "$args[1]"
         for w in $args[2..-1]

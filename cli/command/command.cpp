@@ -1,9 +1,14 @@
 // Every use of CLI11 in the project: the builder (command.hpp), one parse, and the declared tree read back.
 #include "command.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "ccai/error.hpp"
+#include "util/edit_distance.hpp"
 
 namespace ccai::cli {
 
@@ -127,27 +132,88 @@ void CommandParser::version_flag(std::function<std::string()> text) { app_->set_
 
 namespace {
 
-// CLI11 says only "A subcommand is required" for `ccai-cli queues frobnicate`; name the word and the
-// choices instead.
-std::string usage_message(CLI::App& app, const CLI::ParseError& e) {
+// The deepest command the words chose ("agents get"), and its names from the program down.
+CLI::App* deepest_parsed(CLI::App& app, std::vector<std::string>& path) {
     CLI::App* deepest = &app;
     for (bool descended = true; descended;) {
         descended = false;
         for (auto* sub : deepest->get_subcommands())
             if (sub->parsed()) {
                 deepest = sub;
+                path.push_back(sub->get_name());
                 descended = true;
                 break;
             }
     }
+    return deepest;
+}
+
+// The words the parse could not place, in the order they were typed. CLI11 collects them while it takes
+// the command line from the end, so its list (and its "not expected" message) runs backwards.
+std::vector<std::string> unplaced_words(const CLI::App& app, int argc, const char* const* argv) {
+    auto left = app.remaining(true);
+    std::vector<std::string> out;
+    for (int i = 1; i < argc && !left.empty(); ++i)
+        if (const auto it = std::find(left.begin(), left.end(), argv[i]); it != left.end()) {
+            out.push_back(*it);
+            left.erase(it);
+        }
+    out.insert(out.end(), left.begin(), left.end());
+    return out;
+}
+
+std::string did_you_mean(std::string_view typed, const std::vector<std::string>& candidates) {
+    const auto near = detail::closest_name(typed, candidates);
+    return near.empty() ? std::string() : fmt::format("; did you mean '{}'?", near);
+}
+
+// The long flags valid at `cmd`: its own and, through fallthrough, those of the commands above it.
+std::vector<std::string> flags_at(const CLI::App* cmd) {
+    std::vector<std::string> names;
+    for (; cmd != nullptr; cmd = cmd->get_parent())
+        for (const auto* opt : cmd->get_options())
+            for (const auto& l : opt->get_lnames()) names.push_back("--" + l);
+    return names;
+}
+
+std::string joined(const std::vector<std::string>& words, std::string_view separator) {
+    std::string out;
+    for (const auto& w : words) out += (out.empty() ? "" : std::string(separator)) + w;
+    return out;
+}
+
+// CLI11 says only "A subcommand is required" for `ccai-cli agents lst`, and lists the unexpected words of
+// `--agentid a-1` backwards with no hint: name the first word that went wrong, what it may have meant, or
+// the choices.
+std::string usage_message(CLI::App& app, const CLI::ParseError& e, int argc, const char* const* argv,
+                          std::vector<std::string>& path) {
+    CLI::App* deepest = deepest_parsed(app, path);
+    const std::string where = path.empty() ? app.get_name() : joined(path, " ");
+    const auto words = unplaced_words(app, argc, argv);
+    // An unknown flag first: the words after it are most likely its value.
+    for (const auto& w : words) {
+        if (w.size() < 2 || w.front() != '-' || w == "--") continue;
+        const std::string name = w.substr(0, w.find('='));
+        return fmt::format("unknown flag {} for {}{}", quoted_excerpt(name), where, did_you_mean(name, flags_at(deepest)));
+    }
     const auto choices = deepest->get_subcommands({});
-    if (choices.empty() || deepest->get_subcommands().size() > 0) return e.what();
-    std::string names;
-    for (const auto* c : choices) names += (names.empty() ? "" : ", ") + c->get_name();
-    const auto rest = app.remaining(true);  // extras fall through to the root
-    const std::string where = deepest == &app ? app.get_name() : deepest->get_name();
-    return rest.empty() ? where + ": missing command; one of: " + names
-                        : where + ": unknown command '" + rest.front() + "'; one of: " + names;
+    std::vector<std::string> names;
+    for (const auto* c : choices)
+        if (!c->get_group().empty()) names.push_back(c->get_name());
+    if (!names.empty() && deepest->get_subcommands().empty()) {
+        const std::string what = path.empty() ? "command" : "action";
+        if (words.empty()) return fmt::format("{}: missing {}; one of: {}", where, what, joined(names, ", "));
+        const auto& typed = words.front();
+        const auto hint = did_you_mean(typed, names);
+        return fmt::format("unknown {} {} for {}{}", what, quoted_excerpt(typed), where,
+                           hint.empty() ? "; one of: " + joined(names, ", ") : hint);
+    }
+    if (!words.empty() && dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+        std::vector<std::string> quoted;
+        for (const auto& w : words) quoted.push_back(quoted_excerpt(w));
+        return fmt::format("{}: unexpected argument{} {}", where, words.size() > 1 ? "s" : "", joined(quoted, " "));
+    }
+    return e.what();
 }
 
 // --help and --version: CLI11 prints on streams; the caller decides where the text goes.
@@ -176,10 +242,43 @@ ParseOutcome CommandParser::parse(int argc, const char* const* argv) {
         ParseOutcome o;
         o.kind = ParseOutcome::Kind::usage_error;
         o.exit_code = e.get_exit_code();
-        o.message = usage_message(*app_, e);
+        o.message = usage_message(*app_, e, argc, argv, o.command_path);
         return o;
     }
-    return {};
+    ParseOutcome o;
+    deepest_parsed(*app_, o.command_path);
+    return o;
+}
+
+ParseOutcome CommandParser::help_for(const std::vector<std::string>& words) const {
+    ParseOutcome o;
+    const CLI::App* at = app_.get();
+    std::string prefix;
+    for (const auto& w : words) {
+        const CLI::App* next = nullptr;
+        std::vector<std::string> names;
+        for (const auto* sub : at->get_subcommands({})) {
+            if (sub->get_name() == w) next = sub;
+            if (!sub->get_group().empty()) names.push_back(sub->get_name());
+        }
+        if (next == nullptr) {
+            o.kind = ParseOutcome::Kind::usage_error;
+            o.exit_code = 2;
+            const std::string where = o.command_path.empty() ? at->get_name() : joined(o.command_path, " ");
+            const std::string what = o.command_path.empty() ? "command" : "action";
+            const auto hint = names.empty() ? std::string() : did_you_mean(w, names);
+            o.message = names.empty() ? fmt::format("{} has no {}s; {} names none", where, what, quoted_excerpt(w))
+                                      : fmt::format("unknown {} {} for {}{}", what, quoted_excerpt(w), where,
+                                                    hint.empty() ? "; one of: " + joined(names, ", ") : hint);
+            return o;
+        }
+        prefix += (prefix.empty() ? "" : " ") + at->get_name();
+        o.command_path.push_back(w);
+        at = next;
+    }
+    o.kind = ParseOutcome::Kind::printed;
+    o.out = at->help(prefix);
+    return o;
 }
 
 // --- The tree, read back ---

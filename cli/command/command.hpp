@@ -78,6 +78,9 @@ struct ParseOutcome {
     Kind kind = Kind::run;
     int exit_code = 0;
     std::string out, err, message;
+    /// The commands the words chose, below the program ("agents get"): also when the parse failed, so that
+    /// an error can point to that command's help.
+    std::vector<std::string> command_path;
 };
 
 /// A command's declaration as plain data, for completions and reference pages. Hidden commands and
@@ -111,6 +114,9 @@ public:
     void version_flag(std::function<std::string()> text);
     /// Parses argv and runs the chosen commands' callbacks. Once only.
     ParseOutcome parse(int argc, const char* const* argv);
+    /// What `PROGRAM WORDS... --help` prints (`ccai-cli help agents get`); a usage_error outcome, with a
+    /// did-you-mean, when a word names no command.
+    ParseOutcome help_for(const std::vector<std::string>& words) const;
     CommandInfo describe() const;
 
 private:

@@ -9,6 +9,7 @@
 
 #include "ccai/pagination.hpp"
 #include "exit_codes.hpp"
+#include "missing_settings.hpp"
 #include "commands/operation_runner.hpp"
 #include "output.hpp"
 #include "output/item_stream.hpp"
@@ -29,6 +30,7 @@ int run_all_pages(const EndpointSpec& spec, const CallArgs& args, const Context&
     if (c.flags.dry_run) return run_operation(spec, args, c);  // shows the first page's request
     auto config = load_config(c);
     if (!config) return c.fail(config.error());
+    if (const auto missing = missing_settings(*config, spec, args, true)) return c.fail(*missing);
     // Everything is checked before the first page goes out, like a single call.
     if (auto first = build_request(spec, args, *config); !first) return c.fail(first.error());
     auto session = open_session(c, *config);

@@ -11,6 +11,7 @@
 #include "ccai/body_fields.hpp"
 #include "unknown_fields.hpp"
 #include "exit_codes.hpp"
+#include "commands/operation_examples.hpp"
 #include "commands/operation_runner.hpp"
 #include "commands/watch.hpp"
 
@@ -74,14 +75,21 @@ Result<nlohmann::json> body_from_flags(const EndpointSpec& spec, const Operation
 
 void add_one(Command group, const EndpointSpec& spec, OperationFlags& v, CommandLine& cl) {
     auto cmd = group.add_command(std::string(spec.action()), std::string(spec.title()));
+    cmd.group("Actions");
     std::string footer = body_help(spec);
     for (const auto& g : spec.one_of()) {
         std::string names;
         for (const auto n : g.names()) names += (names.empty() ? "" : " | ") + (g.where() == "query" ? "--" + kebab_case(n) : std::string(n));
         footer += fmt::format("One of: {} ({}).\n", names, g.exactly() ? "exactly one" : "at least one");
     }
-    if (!spec.notes().empty()) footer += "\nNotes: " + std::string(spec.notes()) + "\n";
-    footer += fmt::format("\n{} {}   (docs: {})", spec.method(), spec.path(), spec.doc());
+    // The catalog's notes are for whoever maintains it (endpoints/CATALOG.md), not for the command's users.
+    footer += fmt::format("\n{} {}   (docs: {})\n", spec.method(), spec.path(), spec.doc());
+    footer += fmt::format("\nEnvironment: {}; a flag wins over its variable, and `ccai-cli config list` shows the rest.\n",
+                          fmt::join(operation_environment(spec), ", "));
+    const auto examples = operation_examples(spec);
+    footer += examples.size() == 1 ? "\nExample:\n" : "\nExamples:\n";
+    for (const auto& e : examples) footer += "  " + e + "\n";
+    footer.pop_back();  // CLI11 ends the footer's line
     cmd.footer(footer);
     for (const auto params : {spec.path_params(), spec.query_params()}) {
         for (const auto& p : params) {

@@ -1,6 +1,7 @@
 #include "commands/operation_runner.hpp"
 
 #include "exit_codes.hpp"
+#include "missing_settings.hpp"
 #include "output.hpp"
 #include "ccai/limits.hpp"
 
@@ -36,6 +37,7 @@ int send_and_print(Result<HttpRequest> request, const EndpointSpec* spec, const 
 int run_operation(const EndpointSpec& spec, const CallArgs& args, const Context& c) {
     auto config = load_config(c);
     if (!config) return c.fail(config.error());
+    if (const auto missing = missing_settings(*config, spec, args, !c.flags.dry_run)) return c.fail(*missing);
     // Every check happens in build_request, before any I/O.
     return send_and_print(build_request(spec, args, *config), &spec, *config, c);
 }

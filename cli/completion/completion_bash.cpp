@@ -56,7 +56,7 @@ std::string bash_completion(const CommandTree& tree) {
     s += "                *) _ccai_cli_k='' ;;\n            esac ;;\n    esac\n}\n\n";
 
     s += R"SH(_ccai_cli() {
-    local cur=${COMP_WORDS[COMP_CWORD]} prev='' cmdpath='' opt='' w i=1 _ccai_cli_r _ccai_cli_k
+    local cur=${COMP_WORDS[COMP_CWORD]} prev='' cmdpath='' helppath='' opt='' w i=1 _ccai_cli_r _ccai_cli_k
     [ "$COMP_CWORD" -ge 1 ] && prev=${COMP_WORDS[COMP_CWORD-1]}
     COMPREPLY=()
     # Walk the words before the cursor: subcommands extend the path, options skip their value
@@ -73,8 +73,13 @@ std::string bash_completion(const CommandTree& tree) {
                     [ -n "$_ccai_cli_k" ] && i=$((i + 1))
                 fi ;;
             *)
-                _ccai_cli_commands "$cmdpath"
-                case " $_ccai_cli_r " in *" $w "*) cmdpath=${cmdpath:+$cmdpath }$w ;; esac ;;
+                if [ "$cmdpath" = help ]; then  # help GROUP ACTION: the words after help name a command
+                    _ccai_cli_commands "$helppath"
+                    case " $_ccai_cli_r " in *" $w "*) helppath=${helppath:+$helppath }$w ;; esac
+                else
+                    _ccai_cli_commands "$cmdpath"
+                    case " $_ccai_cli_r " in *" $w "*) cmdpath=${cmdpath:+$cmdpath }$w ;; esac
+                fi ;;
         esac
         i=$((i + 1))
     done
@@ -94,6 +99,14 @@ std::string bash_completion(const CommandTree& tree) {
             list) COMPREPLY=($(compgen -W "$_ccai_cli_r" -- "$cur")); return 0 ;;
             set) compopt -o nospace 2>/dev/null; COMPREPLY=($(compgen -W "$_ccai_cli_r" -- "$cur")); return 0 ;;
             files) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
+            body)
+                # --body @FILE (or @- for stdin); inline JSON is the user's to type.
+                if [[ -z $cur || $cur == @* ]]; then
+                    compopt -o filenames 2>/dev/null
+                    COMPREPLY=($(compgen -f -P @ -- "${cur#@}"))
+                    [[ @- == "$cur"* ]] && COMPREPLY+=(@-)
+                fi
+                return 0 ;;
             profiles)
                 local prog=${COMP_WORDS[0]}
                 [[ $prog == */* && -x $prog ]] || prog=ccai-cli
@@ -106,11 +119,13 @@ std::string bash_completion(const CommandTree& tree) {
         COMPREPLY=($(compgen -W "$_ccai_cli_r $_ccai_cli_globals" -- "$cur"))
         return 0
     fi
+    [ "$cmdpath" = help ] && cmdpath=$helppath
     _ccai_cli_commands "$cmdpath"
     if [ -n "$_ccai_cli_r" ]; then
         COMPREPLY=($(compgen -W "$_ccai_cli_r" -- "$cur"))
         return 0
     fi
+    [ -n "$helppath" ] && return 0
     # A command without subcommands: the values of its positional arguments, or else its options.
     _ccai_cli_args "$cmdpath"
     if [ -n "$_ccai_cli_k" ]; then

@@ -100,6 +100,7 @@ std::string fish_completion(const CommandTree& tree) {
     set -l tokens (commandline -opc)
     set -l cur (commandline -ct)
     set -l cmdpath ''
+    set -l helppath ''
     set -l n (count $tokens)
     set -l i 2
     # Walk the words before the cursor: subcommands extend the path, options skip their value.
@@ -111,7 +112,11 @@ std::string fish_completion(const CommandTree& tree) {
                 set -l v (__ccai_cli_value "$cmdpath" $w)
                 test -n "$v[1]"; and set i (math $i + 1)
             case '*'
-                if contains -- $w (__ccai_cli_commands "$cmdpath" | string replace -r '\t.*' '')
+                if test "$cmdpath" = help  # help GROUP ACTION: the words after help name a command
+                    if contains -- $w (__ccai_cli_commands "$helppath" | string replace -r '\t.*' '')
+                        set helppath (string join ' ' -- $helppath $w | string trim)
+                    end
+                else if contains -- $w (__ccai_cli_commands "$cmdpath" | string replace -r '\t.*' '')
                     set cmdpath (string join ' ' -- $cmdpath $w | string trim)
                 end
         end
@@ -140,6 +145,16 @@ std::string fish_completion(const CommandTree& tree) {
                     printf '%s%s\n' $prefix $w
                 end
                 return
+            case body
+                # --body @FILE (or @- for stdin); inline JSON is the user's to type.
+                if test -z "$cur"; or string match -q -- '@*' $cur
+                    set -l path (string sub -s 2 -- $cur)
+                    string match -q -- "$path*" -; and printf '%s@-\n' $prefix
+                    for w in (__fish_complete_path $path)
+                        printf '%s@%s\n' $prefix $w
+                    end
+                end
+                return
             case profiles
                 for w in ($tokens[1] config profiles 2>/dev/null)
                     printf '%s%s\n' $prefix $w
@@ -154,11 +169,13 @@ std::string fish_completion(const CommandTree& tree) {
         __ccai_cli_globals
         return
     end
+    test "$cmdpath" = help; and set cmdpath $helppath
     set -l commands (__ccai_cli_commands "$cmdpath")
     if test (count $commands) -gt 0
         printf '%s\n' $commands
         return
     end
+    test -n "$helppath"; and return
     set -l args (__ccai_cli_args "$cmdpath")
     if test -n "$args[1]"
         for w in $args[2..-1]

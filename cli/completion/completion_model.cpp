@@ -9,15 +9,35 @@ namespace ccai::cli {
 
 namespace {
 
-// The catalog's enum for an operation's parameter flag (--channel -> queues.size's "channel").
+// The catalog's enum for an operation's parameter flag (--channel -> queues.size's "channel"); true and
+// false for a boolean one.
 std::vector<std::string> catalog_enums(const EndpointSpec* spec, const std::string& long_name) {
     if (spec == nullptr) return {};
     for (const auto params : {spec->path_params(), spec->query_params()})
         for (const auto& p : params)
             if ("--" + kebab_case(p.name()) == long_name) {
+                if (p.type() == "boolean") return {"true", "false"};
                 const auto enums = p.enums();
                 return {enums.begin(), enums.end()};
             }
+    return {};
+}
+
+// The values a global setting flag accepts, from the settings table: true and false for a boolean one,
+// the choices of a choice one; none when free.
+std::vector<std::string> setting_values(const std::string& long_name) {
+    for (const auto& s : setting_specs()) {
+        if ("--" + kebab_case(s.key) != long_name) continue;
+        if (s.kind == SettingKind::boolean) return {"true", "false"};
+        if (s.kind != SettingKind::choice) return {};
+        std::vector<std::string> out;
+        for (std::size_t start = 0; start <= s.choices.size();) {
+            const auto end = std::min(s.choices.find('|', start), s.choices.size());
+            if (end > start) out.emplace_back(s.choices.substr(start, end - start));
+            start = end + 1;
+        }
+        return out;
+    }
     return {};
 }
 
@@ -32,9 +52,12 @@ std::vector<std::string> set_paths(const EndpointSpec* spec, bool json) {
         const bool structured = f.type() == "object" || f.type().starts_with("array");
         if (structured != json) continue;
         out.push_back(name + "=");
-        // A value of an enum field; arrays of enums take a JSON array, which is left to the user.
-        if (!json)
+        // A value of an enum or boolean field; arrays of enums take a JSON array, which is left to the user.
+        if (!json) {
             for (const auto& e : f.enums()) out.push_back(name + "=" + std::string(e));
+            if (f.type() == "boolean")
+                for (const char* v : {"true", "false"}) out.push_back(name + "=" + v);
+        }
     }
     return out;
 }
@@ -60,6 +83,11 @@ TreeOption read_option(const OptionInfo& opt, const EndpointSpec* spec) {
     } else if (auto enums = catalog_enums(spec, long_name); !enums.empty()) {
         o.kind = ValueKind::list;
         o.values = std::move(enums);
+    } else if (auto values = spec == nullptr ? setting_values(long_name) : std::vector<std::string>{}; !values.empty()) {
+        o.kind = ValueKind::list;
+        o.values = std::move(values);
+    } else if (long_name == "--body") {
+        o.kind = ValueKind::body;
     } else if (long_name == "--profile") {
         o.kind = ValueKind::profiles;
     } else if (long_name == "--set" || long_name == "--set-json") {

@@ -17,6 +17,7 @@ enum class ValueKind {
     any,       ///< free text: nothing to complete
     list,      ///< one of `values`
     files,     ///< a path
+    body,      ///< --body: a path after '@' (or @- for stdin); inline JSON otherwise
     profiles,  ///< a profile name: `ccai-cli config profiles` at completion time
     set_path,  ///< --set, --set-json: body field paths followed by '=' (`values` holds "path=" and "path=enum")
 };

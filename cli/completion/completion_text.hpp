@@ -54,6 +54,7 @@ inline const char* kind_name(ValueKind k) {
         case ValueKind::any: return "any";
         case ValueKind::list: return "list";
         case ValueKind::files: return "files";
+        case ValueKind::body: return "body";
         case ValueKind::profiles: return "profiles";
         case ValueKind::set_path: return "set";
     }

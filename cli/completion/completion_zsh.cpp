@@ -99,7 +99,7 @@ std::string zsh_completion(const CommandTree& tree) {
     s += "                (*) REPLY='' ;;\n            esac ;;\n    esac\n}\n\n";
 
     s += R"SH(_ccai-cli() {
-    local cmdpath='' w opt='' REPLY
+    local cmdpath='' helppath='' w opt='' REPLY
     local -a reply items
     local -i i=2
     # Walk the words before the cursor: subcommands extend the path, options skip their value.
@@ -111,8 +111,13 @@ std::string zsh_completion(const CommandTree& tree) {
                 _ccai_cli_value "$cmdpath" "$w"
                 [[ -n $REPLY ]] && (( i++ )) ;;
             (*)
-                _ccai_cli_commands "$cmdpath"
-                (( ${reply[(I)${(b)w}:*]} )) && cmdpath=${cmdpath:+$cmdpath }$w ;;
+                if [[ $cmdpath == help ]]; then  # help GROUP ACTION: the words after help name a command
+                    _ccai_cli_commands "$helppath"
+                    (( ${reply[(I)${(b)w}:*]} )) && helppath=${helppath:+$helppath }$w
+                else
+                    _ccai_cli_commands "$cmdpath"
+                    (( ${reply[(I)${(b)w}:*]} )) && cmdpath=${cmdpath:+$cmdpath }$w
+                fi ;;
         esac
         (( i++ ))
     done
@@ -129,6 +134,13 @@ std::string zsh_completion(const CommandTree& tree) {
             (list) items=($reply); compadd -a items; return ;;
             (set) items=($reply); compadd -S '' -a items; return ;;
             (files) _files; return ;;
+            (body)
+                # --body @FILE (or @- for stdin); inline JSON is the user's to type.
+                if [[ -z $PREFIX ]]; then compadd -S '' @; return; fi
+                [[ $PREFIX == @* ]] || return
+                compset -P '@'
+                compadd -- -
+                _files; return ;;
             (profiles)
                 items=(${(f)"$(_call_program profiles ${(q)words[1]} config profiles 2>/dev/null)"})
                 compadd -a items; return ;;
@@ -141,12 +153,14 @@ std::string zsh_completion(const CommandTree& tree) {
         _describe -t options option items
         return
     fi
+    [[ $cmdpath == help ]] && cmdpath=$helppath
     _ccai_cli_commands "$cmdpath"
     if (( $#reply )); then
         items=($reply)
         _describe -t commands command items
         return
     fi
+    [[ -n $helppath ]] && return
     _ccai_cli_args "$cmdpath"
     if [[ -n $REPLY ]]; then
         items=($reply)

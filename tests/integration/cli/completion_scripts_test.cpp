@@ -61,6 +61,12 @@ std::vector<std::string> bash_complete(const std::vector<std::string>& words) {
 
 bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
+// Shells list files in the directory's order.
+std::vector<std::string> sorted(std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
 std::string joined(const std::vector<std::string>& v) {
     std::string out;
     for (const auto& s : v) out += s + " ";
@@ -144,6 +150,118 @@ TEST_CASE("completion: bash completes groups, actions, flags and values") {
     }
 }
 
+// A directory with two JSON files, for completing paths.
+const std::string& files_dir() {
+    static const std::string dir = [] {
+        const auto d = temp_dir();
+        std::ofstream(d + "/agent.json") << "{}";
+        std::ofstream(d + "/queue.json") << "{}";
+        return d;
+    }();
+    return dir;
+}
+
+TEST_CASE("completion: bash completes files after --body @ and --file, booleans, setting choices, --set list fields, --op ids and help's words") {
+    const auto& d = files_dir();
+    CHECK(sorted(bash_complete({"ccai-cli", "queues", "create", "--body", "@" + d + "/"})) ==
+          std::vector<std::string>{"@" + d + "/agent.json", "@" + d + "/queue.json"});
+    CHECK(bash_complete({"ccai-cli", "queues", "create", "--body", "@" + d + "/q"}) == std::vector<std::string>{"@" + d + "/queue.json"});
+    CHECK(bash_complete({"ccai-cli", "queues", "create", "--body", "@-"}) == std::vector<std::string>{"@-"});
+    CHECK(bash_complete({"ccai-cli", "queues", "create", "--body", "{"}).empty());  // inline JSON: nothing to offer
+    CHECK(bash_complete({"ccai-cli", "contacts", "import", "--file", d + "/a"}) == std::vector<std::string>{d + "/agent.json"});
+    CHECK(bash_complete({"ccai-cli", "agents", "list", "--include-queues", ""}) == std::vector<std::string>{"true", "false"});
+    CHECK(bash_complete({"ccai-cli", "--jwt-jti", ""}) == std::vector<std::string>{"true", "false"});
+    CHECK(bash_complete({"ccai-cli", "agents", "list", "--priority", ""}) == std::vector<std::string>{"interactive", "bulk"});
+    // A field of the elements of a list, then its values: the catalog's boolean as true and false.
+    CHECK(bash_complete({"ccai-cli", "queues", "create", "--set", "agents[].i"}) ==
+          std::vector<std::string>{"agents[].isPreferredAgent=", "agents[].isPreferredAgent=true", "agents[].isPreferredAgent=false"});
+    CHECK(bash_complete({"ccai-cli", "queues", "create", "--set", "agents[].u"}) == std::vector<std::string>{"agents[].userId="});
+    CHECK(bash_complete({"ccai-cli", "queues", "create", "--set", "enableTransferRules=t"}) ==
+          std::vector<std::string>{"enableTransferRules=true"});
+    CHECK(bash_complete({"ccai-cli", "batch", "--op", "skill-groups.c"}) == std::vector<std::string>{"skill-groups.create"});
+    CHECK(bash_complete({"ccai-cli", "he"}) == std::vector<std::string>{"help"});
+    // help GROUP ACTION: the words after help complete as the command they name, and nothing after an action.
+    CHECK(bash_complete({"ccai-cli", "help", "skill-g"}) == std::vector<std::string>{"skill-groups"});
+    CHECK(bash_complete({"ccai-cli", "help", "agents", "g"}) == std::vector<std::string>{"get", "get-by-custom-id"});
+    CHECK(bash_complete({"ccai-cli", "help", "agents", "get", ""}).empty());
+    CHECK(bash_complete({"ccai-cli", "--error-format", ""}) == std::vector<std::string>{"auto", "json", "text"});
+}
+
+// Sources the zsh script in a real zsh and calls its completion function with the completion system's
+// builtins replaced by functions that print what they are given (they exist only inside a completion
+// widget): compadd prints its words, _describe the names of its items, _files the files matching the
+// prefix, compset -P moves a matched prefix to IPREFIX as zsh does.
+std::vector<std::string> zsh_complete(const std::vector<std::string>& words) {
+    static const std::string driver = R"ZSH(
+compdef() { : }
+source "$1" || exit 99
+shift
+compadd() {
+    local -a _words
+    while (( $# )); do
+        case $1 in
+            (-a) _words+=(${(P)2}); shift 2 ;;
+            (-S|-P|-J|-X|-M) shift 2 ;;
+            (--) shift; _words+=("$@"); break ;;
+            (-*) shift ;;
+            (*) _words+=("$1"); shift ;;
+        esac
+    done
+    _words=(${(M)_words:#${PREFIX}*})
+    (( ${#_words} )) && print -rl -- ${IPREFIX}${^_words}
+    return 0
+}
+compset() {
+    [[ $1 == -P && $PREFIX == ${~2}* ]] || return 1
+    local rest=${PREFIX#${~2}}
+    IPREFIX+=${PREFIX[1,$#PREFIX-$#rest]}
+    PREFIX=$rest
+}
+_describe() { local -a names=(${${(P)4}%%:*}); print -rl -- ${(M)names:#${PREFIX}*} }
+_files() { local f; for f in ${PREFIX}*(N); do print -r -- "$IPREFIX$f"; done }
+_message() { : }
+_call_program() { shift; eval "$@" }
+words=("$@")
+CURRENT=$#
+PREFIX=$words[CURRENT]
+IPREFIX=''
+_ccai-cli
+)ZSH";
+    std::vector<std::string> argv{"zsh", "-f", "-c", driver, "zsh", source_file("completions/_ccai-cli")};
+    argv.insert(argv.end(), words.begin(), words.end());
+    const auto r = run(argv, shell_env());
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    std::vector<std::string> out;
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) out.push_back(line);
+    return out;
+}
+
+TEST_CASE("completion: zsh completes commands, flags and values") {
+    if (!have("zsh")) {
+        MESSAGE("zsh is not installed (apt-get install zsh); skipping");
+        return;
+    }
+    const auto& d = files_dir();
+    CHECK(zsh_complete({"ccai-cli", "sk"}) == std::vector<std::string>{"skills", "skill-groups"});
+    CHECK(zsh_complete({"ccai-cli", "agents", "l"}) == std::vector<std::string>{"list"});
+    CHECK(has(zsh_complete({"ccai-cli", "skills", "get", "--"}), "--skill-id"));
+    CHECK(zsh_complete({"ccai-cli", "skills", "get", "-o", ""}) ==
+          std::vector<std::string>{"json", "jsonl", "csv", "yaml", "table", "text"});
+    CHECK(zsh_complete({"ccai-cli", "--profile", ""}) == std::vector<std::string>{"default", "staging"});
+    CHECK(sorted(zsh_complete({"ccai-cli", "queues", "create", "--body", "@" + d + "/"})) ==
+          std::vector<std::string>{"@" + d + "/agent.json", "@" + d + "/queue.json"});
+    CHECK(zsh_complete({"ccai-cli", "contacts", "import", "--file", d + "/q"}) == std::vector<std::string>{d + "/queue.json"});
+    CHECK(zsh_complete({"ccai-cli", "agents", "list", "--include-queues", ""}) == std::vector<std::string>{"true", "false"});
+    CHECK(zsh_complete({"ccai-cli", "queues", "create", "--set", "agents[].isPreferredAgent="}) ==
+          std::vector<std::string>{"agents[].isPreferredAgent=", "agents[].isPreferredAgent=true", "agents[].isPreferredAgent=false"});
+    CHECK(zsh_complete({"ccai-cli", "queues", "create", "--body", "@-"}) == std::vector<std::string>{"@-"});
+    CHECK(zsh_complete({"ccai-cli", "batch", "--op", "skill-groups.c"}) == std::vector<std::string>{"skill-groups.create"});
+    CHECK(zsh_complete({"ccai-cli", "help", "agents", "g"}) == std::vector<std::string>{"get", "get-by-custom-id"});
+    CHECK(zsh_complete({"ccai-cli", "help", "agents", "get", ""}).empty());
+}
+
 TEST_CASE("completion: zsh script parses") {
     if (!have("zsh")) {
         MESSAGE("zsh is not installed (apt-get install zsh); skipping");
@@ -175,4 +293,14 @@ TEST_CASE("completion: fish script parses and completes") {
     // fish sorts the values.
     CHECK(complete("ccai-cli skills get --output=") == std::vector<std::string>{"--output=csv", "--output=json", "--output=jsonl", "--output=table", "--output=text", "--output=yaml"});
     CHECK(complete("ccai-cli --profile ") == std::vector<std::string>{"default", "staging"});
+    const auto& d = files_dir();
+    CHECK(complete("ccai-cli queues create --body @" + d + "/") ==
+          std::vector<std::string>{"@" + d + "/agent.json", "@" + d + "/queue.json"});
+    CHECK(complete("ccai-cli contacts import --file " + d + "/q") == std::vector<std::string>{d + "/queue.json"});
+    CHECK(complete("ccai-cli agents list --include-queues ") == std::vector<std::string>{"false", "true"});
+    CHECK(complete("ccai-cli queues create --set agents[].isPreferredAgent=") ==
+          std::vector<std::string>{"agents[].isPreferredAgent=", "agents[].isPreferredAgent=false", "agents[].isPreferredAgent=true"});
+    CHECK(complete("ccai-cli batch --op skill-groups.c") == std::vector<std::string>{"skill-groups.create"});
+    CHECK(complete("ccai-cli help agents g") == std::vector<std::string>{"get", "get-by-custom-id"});
+    CHECK(complete("ccai-cli help agents get ").empty());
 }

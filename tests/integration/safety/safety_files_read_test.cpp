@@ -153,7 +153,7 @@ TEST_CASE("safety read: --body from a FIFO with no writer, a directory or a devi
     const auto fifo = s.home + "/body.fifo";
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
     const auto before = snapshot(s.home);
-    expect_refused(test::cli_for(kLimit, {"skill-groups", "create", "--body", "@" + fifo}, s.env), 2, "empty, expected JSON");
+    expect_refused(test::cli_for(kLimit, {"skill-groups", "create", "--body", "@" + fifo}, s.env), 2, "a FIFO that no program was writing to");
     expect_refused(test::cli_for(kLimit, {"skill-groups", "create", "--body", "@" + s.conf}, s.env), 2, "is a directory");
     expect_refused(test::cli_for(kLimit, {"skill-groups", "create", "--body", "@/dev/zero"}, s.env), 2,
                    "--body @/dev/zero: is a device, not a file or a pipe");
