@@ -1,7 +1,10 @@
 // `ccai-cli batch`: a thin layer over ccai::batch::Runner: flags, input, reporting, signals, exit code.
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <csignal>
+#include <mutex>
+#include <thread>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -9,6 +12,8 @@
 #include <fmt/format.h>
 
 #include "app.hpp"
+#include "batch/batch_constants.hpp"
+#include "batch/batch_invalid_report.hpp"
 #include "batch/batch_progress.hpp"
 #include "batch/batch_spool.hpp"
 #include "ccai/batch.hpp"
@@ -37,7 +42,15 @@ struct BatchFlags {
     bool skip_invalid = false;
     bool strict = false;
     bool allow_unknown = false;
+    std::vector<BodyAssignment> sets;  // --set and --set-json, in command-line order
+    long long errors_limit = 0;        // 0: no limit
+    bool rerun = false;
+    std::string skip_existing;
 };
+
+bool csv_input(const BatchFlags& f) {
+    return f.format == "csv" || (f.format.empty() && (!f.op.empty() || f.input.ends_with(".csv")));
+}
 
 // Body fields the catalog does not describe, as the lines show them: per operation, each name once, and the
 // line that first had one. Only the reading thread validates, a pass at a time. Memory stays flat however
@@ -85,6 +98,31 @@ batch::LineCheck unknown_fields_check(UnknownFields policy, UnknownSeen& seen) {
     };
 }
 
+// Redraws the progress line once a second while the pacer holds every call back (nothing else would).
+class ProgressTimer {
+public:
+    explicit ProgressTimer(BatchProgress& p) : thread_([this, &p] {
+        std::unique_lock lock(mu_);
+        while (!cv_.wait_for(lock, std::chrono::seconds(1), [this] { return done_; })) p.tick();
+    }) {}
+    ~ProgressTimer() {
+        {
+            std::lock_guard lock(mu_);
+            done_ = true;
+        }
+        cv_.notify_all();
+        thread_.join();
+    }
+    ProgressTimer(const ProgressTimer&) = delete;
+    ProgressTimer& operator=(const ProgressTimer&) = delete;
+
+private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool done_ = false;
+    std::thread thread_;
+};
+
 std::atomic<bool> g_interrupted{false};
 Interruption* g_pacer_waits = nullptr;  // the process's (main): set before the handler is installed
 
@@ -120,10 +158,10 @@ Result<batch::Source> make_source(const BatchFlags& f, StdinSpool& spool) {
         if (auto filled = spool.fill(0); !filled) return filled.error();
         open = spool.opener();
     }  // a file is opened by the source itself, without hanging on a FIFO that has no writer
-    const bool csv = f.format == "csv" || (f.format.empty() && (!f.op.empty() || f.input.ends_with(".csv")));
-    if (!csv) {
+    auto transform = constants_transform(f.sets, f.allow_unknown);
+    if (!csv_input(f)) {
         if (!f.op.empty() || !f.maps.empty()) return invalid_input("--op and --map apply to CSV input (--format csv)");
-        return open ? batch::Source::jsonl(open) : batch::Source::jsonl_file(f.input);
+        return (open ? batch::Source::jsonl(open) : batch::Source::jsonl_file(f.input)).with_transform(std::move(transform));
     }
     if (f.op.empty()) return invalid_input("CSV input needs --op OPERATION (e.g. --op agents.create)");
     batch::CsvOptions o{f.op, {}, f.id_column};
@@ -132,24 +170,39 @@ Result<batch::Source> make_source(const BatchFlags& f, StdinSpool& spool) {
         if (eq == std::string::npos) return invalid_input(fmt::format("--map {}: expected COLUMN=FIELD", m));
         o.map.emplace_back(m.substr(0, eq), m.substr(eq + 1));
     }
-    return open ? batch::Source::csv(open, o) : batch::Source::csv_file(f.input, o);
+    return (open ? batch::Source::csv(open, o) : batch::Source::csv_file(f.input, o)).with_transform(std::move(transform));
 }
 
-// Every invalid line, each with its number, before anything is sent (one pass over the whole input).
-Result<int> report_invalid(const batch::Source& source, const Config& config, bool skipping, const batch::LineCheck& check,
-                           std::FILE* err) {
-    int code = kOk;
-    auto scan = batch::validate(source, config, [&](const batch::Item& item) {
-        auto j = error_with_exit_code(*item.problem);
-        j["line"] = item.line;
-        if (!item.id.empty()) j["id"] = item.id;
-        if (skipping) j["skipped"] = true;
-        const auto line = redact_json(nlohmann::json{{"error", j}});  // the id is the input's: it may hold anything
-        std::fprintf(err, "%s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
-        if (code == kOk) code = exit_code_for(item.problem->kind);
-    }, check);
+// Every line is validated before anything is sent (one pass over the whole input); the invalid ones are
+// reported grouped by problem. --errors-limit N ends the pass at the N-th invalid line.
+Result<int> report_invalid(const batch::Source& source, const Config& config, const BatchFlags& f,
+                           const batch::LineCheck& check, std::FILE* err) {
+    InvalidReport report(csv_input(f));
+    long long ordinal = 0, stopped_at = 0;
+    auto scan = source.each([&](batch::Item& item) {
+        ++ordinal;
+        batch::validate(item, config, check);
+        if (!item.problem) return true;
+        report.add(item, ordinal);
+        if (f.errors_limit > 0 && report.lines() >= f.errors_limit) {
+            stopped_at = item.line;
+            return false;
+        }
+        return true;
+    });
     if (!scan) return scan.error();
-    return code;
+    for (auto& line : report.report(f.skip_invalid && stopped_at == 0)) {
+        line = redact_json(std::move(line));  // the problem quotes the input: it may hold anything
+        std::fprintf(err, "%s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    }
+    if (stopped_at > 0) {
+        report_error(err, invalid_input(fmt::format("stopped reading at line {} after {} invalid line{} (--errors-limit {}): "
+                                                    "the lines after it were not checked, and nothing was sent",
+                                                    stopped_at, f.errors_limit, f.errors_limit == 1 ? "" : "s", f.errors_limit)));
+        return kUsage;
+    }
+    if (report.lines() == 0) return kOk;
+    return report.report(false).front()["error"].value("exit_code", static_cast<int>(kUsage));
 }
 
 Result<int> dry_run(const batch::Source& source, const Config& config, std::FILE* out) {
@@ -166,9 +219,21 @@ Result<int> dry_run(const batch::Source& source, const Config& config, std::FILE
     return kOk;
 }
 
+// The record of sent lines lives beside the file pacer's state, per account (docs/usage.md#batch).
+batch::DuplicateGuard duplicate_guard(const BatchFlags& f, const Config& config, const Context& c) {
+    batch::DuplicateGuard g;
+    g.dir = config.get("pacer_dir");
+    g.dir_shared = config.enabled("pacer_dir_shared");
+    g.getenv = c.sources.getenv;
+    g.scope = pacer_scope(config);
+    g.rerun = f.rerun;
+    return g;
+}
+
 batch::Options runner_options(const BatchFlags& f, std::vector<batch::FileId> inputs, BatchProgress* progress, std::FILE* out,
                               batch::LineCheck check = {}) {
     batch::Options o;
+    o.skip_existing = f.skip_existing;
     o.check_line = std::move(check);
     o.concurrency = f.concurrency;
     o.results_path = f.results;
@@ -192,6 +257,18 @@ int run_batch(const BatchFlags& f, const Context& c) {
         return c.fail(invalid_input("--results: the path is empty; give a file, or leave --results out to get "
                                     "the results on stdout"));
     if (f.resume && f.results.empty()) return c.fail(invalid_input("--resume needs --results FILE (its journal is FILE.journal)"));
+    // The results are JSON Lines, one record per input line, whatever -o says: refused rather than ignored.
+    if (!c.flags.jq.empty())
+        return c.fail(invalid_input("batch: --jq does not apply to batch results; filter them with jq: ccai-cli batch "
+                                    "... | jq 'select(.outcome != \"ok\")'"));
+    if (!c.flags.output.empty() && c.flags.output != "jsonl")
+        return c.fail(invalid_input(fmt::format("batch: -o {} does not apply: batch results are JSON Lines (one record per "
+                                                "line); convert them with jq, e.g. ccai-cli batch ... | jq -r '[.line,"
+                                                ".outcome] | @csv'", c.flags.output)));
+    if (auto ok = check_constants(f.sets); !ok) return c.fail(ok.error());
+    if (!f.skip_existing.empty() && !f.op.empty())
+        if (const auto* spec = find_endpoint(f.op))
+            if (auto list = batch::existing_lookup(*spec, f.skip_existing); !list) return c.fail(list.error());
     const auto policy = unknown_fields_policy(f.strict, f.allow_unknown);
     if (!policy) return c.fail(policy.error());
     auto config = load_config(c);
@@ -206,7 +283,7 @@ int run_batch(const BatchFlags& f, const Context& c) {
     if (!source) return c.fail(source.error());
     if (f.input == "-")
         if (auto id = batch::FileId::of_fd(spool.fd())) inputs.push_back(*id);
-    auto invalid = report_invalid(*source, *config, f.skip_invalid, check, c.console.err);
+    auto invalid = report_invalid(*source, *config, f, check, c.console.err);
     if (!invalid) return c.fail(invalid.error());
     if (!unknown.ops.empty()) warn_unknown_fields(c.console.err, "batch", unknown.text());
     if (*invalid != kOk && !f.skip_invalid) return *invalid;
@@ -214,18 +291,26 @@ int run_batch(const BatchFlags& f, const Context& c) {
         auto shown = dry_run(*source, *config, c.console.out);
         return shown ? *shown : c.fail(shown.error());
     }
-    // No per-call wait notices: they would drown the progress line, and the pacing is expected here.
-    auto session = open_session(c, *config, /*wait_notices=*/false);
-    if (!session) return c.fail(session.error());
     const bool tty = c.console.err_tty && !c.flags.quiet;
     BatchProgress progress(tty, config->get("rate_limit"), c.console.err);
+    // No per-call wait notices: they would drown the progress line, which says when the pacer holds calls back.
+    auto session = open_session(c, *config, /*wait_notices=*/false, [&progress](Duration d) { progress.waiting(d); });
+    if (!session) return c.fail(session.error());
     install_sigint(c.interruption);
     const auto start = std::chrono::steady_clock::now();
-    auto summary = batch::Runner(*session->client, runner_options(f, std::move(inputs), &progress, c.console.out, check)).run(*source);
+    auto options = runner_options(f, std::move(inputs), &progress, c.console.out, check);
+    options.guard = duplicate_guard(f, *config, c);
+    std::optional<ProgressTimer> timer;
+    if (tty) timer.emplace(progress);
+    auto summary = batch::Runner(*session->client, std::move(options)).run(*source);
+    timer.reset();
     progress.clear();
     if (!summary) return c.fail(summary.error());
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (tty) std::fprintf(c.console.err, "%s\n", BatchProgress::summary_text(*summary, seconds).c_str());
+    if (summary->counts.skipped > 0 && !c.flags.quiet && !tty)
+        std::fprintf(c.console.err, "batch: %lld line(s) skipped (already sent, or existing): see \"skipped\" in their "
+                     "results; --rerun sends lines already sent\n", summary->counts.skipped);
     else if (c.flags.verbose) std::fprintf(c.console.err, "%s\n", nlohmann::json{{"summary", summary->to_json()}}.dump().c_str());
     if (g_interrupted) return kInterrupted;
     return summary->all_ok() ? kOk : kBatchFailures;
@@ -270,6 +355,21 @@ void add_batch_command(CommandLine& cl) {
     cmd.flag("--skip-invalid", f.skip_invalid, "record invalid lines as invalid and run the others");
     cmd.flag("--strict", f.strict, "lines with body fields the catalog does not describe are invalid (else: one warning)");
     cmd.flag("--allow-unknown-fields", f.allow_unknown, "send body fields the catalog does not describe without a warning");
+    cmd.repeated("--set", [&f](const std::string& s) { f.sets.push_back({false, s}); },
+                 "set a field on every line, typed by the catalog (repeatable; replaces the line's value): a parameter, "
+                 "or a body path as in --map")
+        .type_name("PATH=VALUE");
+    cmd.repeated("--set-json", [&f](const std::string& s) { f.sets.push_back({true, s}); },
+                 "set a body field on every line to a JSON value (repeatable)")
+        .type_name("PATH=JSON");
+    cmd.option("--errors-limit", f.errors_limit, "stop checking the input at the N-th invalid line (nothing is sent)")
+        .range(1, 1000000000)
+        .type_name("N");
+    cmd.flag("--rerun", f.rerun, "send lines an earlier batch of this account already sent (creates them again)");
+    cmd.option("--skip-existing", f.skip_existing,
+               "creates: list what exists first (one call per page) and skip lines whose FIELD value is there")
+        .type_name("FIELD")
+        .not_empty();
     cmd.on_chosen([&cl, &f, results] {
         f.results_given = results.given();
         cl.action = [&f, &c = cl.context] { return run_batch(f, c); };
