@@ -320,12 +320,20 @@ constexpr const char* kFooter = R"(Input: JSON Lines, one call per line: {"op":"
   or CSV with --op: a header row; columns map by name to parameters or top-level body fields, or with
   --map column=field (a parameter, or a body path: a.b, queues[0].id, tags[] to append, tags[-1].x for
   the last element, a\.b for a key with a dot; --map column= ignores it). Cells are typed by the catalog.
-Every line is validated first; invalid lines are all reported (with line numbers) and nothing is sent
-  (exit 2), unless --skip-invalid (then they are recorded as "invalid"). Body fields the catalog does not
+Constants: --set PATH=VALUE / --set-json PATH=JSON on every line, typed by the catalog; a parameter name
+  sets the parameter, any other path the body. The constant replaces the line's own value.
+Every line is validated first; invalid lines are reported on stderr, one JSON line per problem with its
+  count, line ranges and a hint, and nothing is sent (exit 2), unless --skip-invalid (then they are
+  recorded as "invalid"). --errors-limit N stops the check at the N-th invalid line. Body fields the catalog does not
   describe draw one warning naming them; --strict makes such lines invalid, --allow-unknown-fields
   silences the warning.
-Results: one JSON line per input line {line,id,op,outcome,status,response|error,attempts,pacer_wait_ms};
-  outcome is ok, failed, in-doubt or invalid. To stdout unless --results FILE.
+Results: one JSON line per input line {line,id,op,outcome,status,response|error|skipped,attempts,pacer_wait_ms};
+  outcome is ok, failed, in-doubt, invalid or skipped. To stdout unless --results FILE; always JSON Lines
+  (-o and --jq are refused: pipe the results to jq).
+Duplicates: each create (any non-idempotent line) the service accepted is recorded per account in the
+  state directory; a later batch skips it as "already sent on DATE", whatever its results file (--rerun
+  sends it again). --skip-existing FIELD lists the group's items first (one call per page) and skips
+  lines whose FIELD is there.
 Resume: --results FILE keeps FILE.journal; after a crash or Ctrl-C, rerun with --resume. A line sent
   without a recorded outcome is in-doubt and not re-sent (unless --retry-in-doubt, or GET/PUT/DELETE).
   A new run creates FILE and FILE.journal and never overwrites an existing file. Either is refused when
@@ -334,8 +342,8 @@ Resume: --results FILE keeps FILE.journal; after a crash or Ctrl-C, rerun with -
 The first authentication failure (401/403) stops the run (exit 4); fix the credentials, then --resume.
 stderr: a progress line and a summary when stderr is a terminal; nothing when piped, except errors
   and, with --verbose, a final {"summary":{...}} line.
-Exit: 0 every line ok; 10 some line failed, in doubt or invalid; 2 invalid input; 4 authentication
-  failed; 130 interrupted.)";
+Exit: 0 every line ok or skipped; 10 some line failed, in doubt or invalid; 2 invalid input; 3 the record
+  of sent lines cannot be used; 4 authentication failed; 130 interrupted.)";
 
 }  // namespace
 

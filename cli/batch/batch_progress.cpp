@@ -26,7 +26,7 @@ BatchProgress::BatchProgress(bool enabled, const std::string& rate_limit, std::F
 }
 
 double BatchProgress::rate_locked(Clock::time_point now) {
-    while (!finished_.empty() && now - finished_.front() > kWindow) finished_.pop_front();
+    while (!finished_.empty() && now - finished_.front() >= kWindow) finished_.pop_front();
     if (finished_.size() < 2) return -1;
     const auto span = std::clamp<Clock::duration>(now - std::max(start_, now - kWindow), kMinSpan, kWindow);
     return static_cast<double>(finished_.size()) / std::chrono::duration<double>(span).count() * 60;
