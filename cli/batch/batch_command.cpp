@@ -307,10 +307,11 @@ int run_batch(const BatchFlags& f, const Context& c) {
     progress.clear();
     if (!summary) return c.fail(summary.error());
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (tty) std::fprintf(c.console.err, "%s\n", BatchProgress::summary_text(*summary, seconds).c_str());
+    // Skipped lines are said on stderr even when piped: a run that sent nothing must not look like one that did.
     if (summary->counts.skipped > 0 && !c.flags.quiet && !tty)
         std::fprintf(c.console.err, "batch: %lld line(s) skipped (already sent, or existing): see \"skipped\" in their "
                      "results; --rerun sends lines already sent\n", summary->counts.skipped);
+    if (tty) std::fprintf(c.console.err, "%s\n", BatchProgress::summary_text(*summary, seconds).c_str());
     else if (c.flags.verbose) std::fprintf(c.console.err, "%s\n", nlohmann::json{{"summary", summary->to_json()}}.dump().c_str());
     if (g_interrupted) return kInterrupted;
     return summary->all_ok() ? kOk : kBatchFailures;

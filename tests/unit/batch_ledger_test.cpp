@@ -66,12 +66,14 @@ TEST_CASE("ledger: a claim holds the line for every other user of the record unt
     CHECK((*now_sent)->sent);
     CHECK(!(*(*two)->lookup(failed)));  // released: free again
     CHECK(!(*(*two)->claim(sent, true)));  // forced (--rerun): claimed whatever is there
+    REQUIRE((*two)->resolve(sent, false));  // and released: the line stays sent
     // A third user, opened later, reads the whole record.
     auto three = Ledger::open(guard(dir, 1796300200));
     REQUIRE(three);
     auto later = (*three)->lookup(sent);
     REQUIRE(*later);
-    CHECK(!(*later)->sent);  // the forced claim is the newest entry
+    CHECK((*later)->sent);  // a claim after a success leaves the line sent, with the date it was
+    CHECK((*later)->at == 1796300000);
     std::ifstream in((*three)->path());
     std::string header;
     std::getline(in, header);

@@ -31,7 +31,7 @@ struct Screen {
     }
 };
 
-struct Clock {
+struct TestClock {
     BatchProgress::Clock::time_point t{std::chrono::hours(1)};
     BatchProgress::Now now() {
         return [this] { return t; };
@@ -49,7 +49,7 @@ batch::Progress sent(long long n, long long total) {
 
 TEST_CASE("batch progress: a burst at the start does not show as the rate") {
     Screen screen;
-    Clock clock;
+    TestClock clock;
     BatchProgress progress(true, "60/1m", screen.file, clock.now());
     // The pacer's burst allowance lets 10 lines go in the first 100 ms.
     for (int i = 1; i <= 10; ++i) {
@@ -63,7 +63,7 @@ TEST_CASE("batch progress: a burst at the start does not show as the rate") {
 
 TEST_CASE("batch progress: the rate is the last minute's, not the average since the start") {
     Screen screen;
-    Clock clock;
+    TestClock clock;
     BatchProgress progress(true, "600/1m", screen.file, clock.now());
     long long n = 0;
     for (int i = 0; i < 120; ++i) {  // two minutes at 2 lines a second
@@ -83,7 +83,7 @@ TEST_CASE("batch progress: the rate is the last minute's, not the average since 
 
 TEST_CASE("batch progress: during a long pacer wait the line says it is waiting, and the timer redraws it") {
     Screen screen;
-    Clock clock;
+    TestClock clock;
     BatchProgress progress(true, "60/1m", screen.file, clock.now());
     clock.t += 1s;
     progress.update(sent(1, 5));
@@ -107,7 +107,7 @@ TEST_CASE("batch progress: during a long pacer wait the line says it is waiting,
 
 TEST_CASE("batch progress: disabled (stderr not a terminal) it draws nothing") {
     Screen screen;
-    Clock clock;
+    TestClock clock;
     BatchProgress progress(false, "60/1m", screen.file, clock.now());
     progress.update(sent(1, 2));
     progress.waiting(10s);

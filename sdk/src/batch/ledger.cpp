@@ -168,8 +168,9 @@ Result<Unit> Ledger::read_from(int fd, off_t from, off_t size) {
         if (!shaped || (line[0] != 'c' && line[0] != 's' && line[0] != 'r'))
             return damaged(fmt::format("line {} is not an entry", lines_));
         const long long at = std::stoll(line.substr(kEntryBytes));
-        if (line[0] == 'r') entries_.erase(key);
-        else if (line[0] == 's') entries_[key] = Entry{at, true};
+        if (line[0] == 'r') {
+            if (auto it = entries_.find(key); it != entries_.end() && !it->second.sent) entries_.erase(it);
+        } else if (line[0] == 's') entries_[key] = Entry{at, true};
         else if (auto it = entries_.find(key); it == entries_.end() || !it->second.sent) entries_[key] = Entry{at, false};
     }
     read_ = reader.consumed();  // a torn last line (a writer killed mid-entry) is left for append to cut
@@ -248,8 +249,11 @@ Result<Unit> Ledger::append(char kind, const LineKey& key, long long at) {
     if (kind != 'r' && ::fdatasync(fd) != 0) return fail("sync");
     read_ = end + static_cast<off_t>(text.size());
     ++lines_;
-    if (kind == 'r') entries_.erase(key);
-    else entries_[key] = Entry{at, kind == 's'};
+    // As read_from reads it: a claim after a success, and its release (--rerun), leave the line sent.
+    if (kind == 'r') {
+        if (auto it = entries_.find(key); it != entries_.end() && !it->second.sent) entries_.erase(it);
+    } else if (kind == 's') entries_[key] = Entry{at, true};
+    else if (auto it = entries_.find(key); it == entries_.end() || !it->second.sent) entries_[key] = Entry{at, false};
     return Unit{};
 }
 

@@ -11,6 +11,8 @@
 #include <set>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "support/cli_support.hpp"
 
 using namespace ccai;
@@ -80,7 +82,7 @@ TEST_CASE("batch --set: 300 rows without a required field are one grouped error 
     CHECK(missing.err ==
           R"({"error":{"count":300,"exit_code":2,"first_line":2,"kind":"invalid_input","lines":"2-301","message":)"
           R"("300 lines lack required field 'roleId' (lines 2-301): add a column and --map it, or --set roleId=VALUE",)"
-          R"("problem":"agents.create: the body lacks required field 'roleId' (role id)"}})" "\n");
+          R"j("problem":"agents.create: the body lacks required field 'roleId' (role id)"}})j" "\n");
     CHECK(mock.log().empty());
 
     // Typed by the catalog as a single call's --set: canSupportChat is a boolean, maxChatSupport an integer,
@@ -156,7 +158,7 @@ TEST_CASE("batch: invalid lines are grouped per problem with line ranges; --erro
     CHECK(r.err ==
           R"({"error":{"count":3,"exit_code":2,"first_line":1,"kind":"invalid_input","lines":"1-2, 5","message":)"
           R"("3 lines lack required field 'name' (lines 1-2, 5): add it to each line's \"body\", or --set name=VALUE",)"
-          R"("problem":"skill-groups.create: the body lacks required field 'name' (skill group name)"}})" "\n"
+          R"j("problem":"skill-groups.create: the body lacks required field 'name' (skill group name)"}})j" "\n"
           R"({"error":{"count":2,"exit_code":2,"first_line":3,"kind":"invalid_input","lines":"3, 6","message":)"
           R"("2 lines (lines 3, 6): not valid JSON: each line must be one JSON object","problem":"not valid JSON"}})" "\n");
     CHECK(mock.log().empty());
