@@ -274,7 +274,13 @@ int run_batch(const BatchFlags& f, const Context& c) {
     auto config = load_config(c);
     if (!config) return c.fail(config.error());
     UnknownSeen unknown;
-    const auto check = unknown_fields_check(*policy, unknown);
+    auto check = unknown_fields_check(*policy, unknown);
+    // --skip-existing on JSON Lines: a line whose operation no listing can look up is invalid, before any send.
+    if (!f.skip_existing.empty())
+        check = [inner = std::move(check), field = f.skip_existing](const batch::Item& item) -> Result<Unit> {
+            if (auto list = batch::existing_lookup(*item.spec, field); !list) return list.error();
+            return inner ? inner(item) : Result<Unit>(Unit{});
+        };
     // Before reading anything: a results path that may not be written fails at once.
     auto inputs = input_ids(f);
     if (auto ok = batch::check_output_files(runner_options(f, inputs, nullptr, c.console.out)); !ok) return c.fail(ok.error());

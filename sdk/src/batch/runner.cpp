@@ -263,6 +263,13 @@ void Run::send(const Item& item, bool force) {
             held_back = true;
             return invalid_input("the batch is stopping");
         }
+        // Journal first: a run killed between the two leaves the line in doubt (never sent twice by --resume),
+        // not claimed in the record while the journal calls it unsent (which --resume would then skip).
+        if (journal_)
+            if (auto ok = journal_->started(item.line); !ok) {
+                journal_error = ok.error();
+                return ok;
+            }
         if (guard) {
             auto seen = ledger_->claim(key, force || o_.guard->rerun);
             if (!seen) {
@@ -275,10 +282,7 @@ void Run::send(const Item& item, bool force) {
             }
             claimed = true;
         }
-        if (!journal_) return Unit{};
-        auto ok = journal_->started(item.line);
-        if (!ok) journal_error = ok.error();
-        return ok;
+        return Unit{};
     };
     // The claim ends with the call: sent, or released when the call provably did not create anything.
     const auto settle = [&](bool sent) {
