@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fmt/format.h>
+
 #include "batch/ledger.hpp"
 #include "support/process.hpp"
 
@@ -88,4 +90,34 @@ TEST_CASE("ledger: no state directory is a clear error") {
     REQUIRE(!none);
     CHECK(none.error().message ==
           "batch: no state directory for the record of sent lines (set XDG_STATE_HOME or HOME, or pacer_dir)");
+}
+
+TEST_CASE("ledger: past its bound the record is compacted to its newest entries, by a new file renamed over it") {
+    const auto dir = test::temp_dir() + "/state";
+    auto first = Ledger::open(guard(dir, 1000));
+    REQUIRE(first);
+    const auto path = (*first)->path();
+    const auto key_of = [](std::size_t i) { return line_key(item("agents.create", {{"n", i}})); };
+    {
+        // Written as ccai-cli writes it: one "s" entry per line, older first.
+        std::ofstream out(path);
+        out << "ccai-sent 1\n";
+        for (std::size_t i = 0; i <= batch::detail::kLedgerMaxEntries; ++i) {
+            const auto k = key_of(i);
+            out << fmt::format("s {:016x}{:016x} {}\n", k[0], k[1], 1000 + i);
+        }
+    }
+    auto reopened = Ledger::open(guard(dir, 2000000));
+    REQUIRE(reopened);
+    std::ifstream in(path);
+    std::size_t lines = 0;
+    for (std::string l; std::getline(in, l);) ++lines;
+    CHECK(lines == batch::detail::kLedgerKeep + 1);
+    CHECK(!(*(*reopened)->lookup(key_of(0))));  // the oldest are gone
+    const auto newest = (*(*reopened)->lookup(key_of(batch::detail::kLedgerMaxEntries)));
+    REQUIRE(newest);
+    CHECK(newest->at == static_cast<long long>(1000 + batch::detail::kLedgerMaxEntries));
+    // The first user, opened before, notices the new file and reads it whole.
+    CHECK(!(*(*first)->lookup(key_of(0))));
+    CHECK(*(*first)->lookup(key_of(batch::detail::kLedgerMaxEntries - 1)));
 }
