@@ -151,11 +151,10 @@ Result<Unit> Ledger::refresh() {
 }
 
 Result<Unit> Ledger::read_from(int fd, off_t from, off_t size) {
-    LineReader reader(fd, size);
+    LineReader reader(fd, size, from);  // only what was appended since the last look
     std::string line;
     for (int got; (got = reader.next(line)) != 0;) {
         if (got < 0) return config_error(fmt::format("{}: cannot read {}: {}", kWhat, path_, std::strerror(errno)));
-        if (reader.consumed() <= from) continue;  // read before (LineReader starts at 0; `from` is a line start)
         ++lines_;
         if (reader.consumed() == static_cast<off_t>(line.size()) + 1) {  // the first line
             if (line + "\n" != kHeader) return damaged("its first line is not \"ccai-sent 1\"");
