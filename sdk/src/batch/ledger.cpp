@@ -98,8 +98,8 @@ Ledger::~Ledger() {
 }
 
 ApiError Ledger::damaged(const std::string& why) const {
-    return config_error(fmt::format("{} {} is damaged ({}): nothing was sent. Move it away (mv {} {}.bad) to start a "
-                                    "new record; lines it recorded are then no longer recognized as sent",
+    return config_error(fmt::format("{} {} is damaged ({}): the batch sends nothing more. Move it away (mv {} {}.bad) "
+                                    "to start a new record; lines it recorded are then no longer recognized as sent",
                                     kWhat, path_, why, path_, path_));
 }
 

@@ -278,7 +278,7 @@ TEST_CASE("batch: a damaged, hostile or misplaced record of sent lines stops the
         int n = 1;
         for (std::string l; std::getline(lines, l);) ++n;
         std::ofstream(ledger, std::ios::app) << "s not-hex 12\n";
-        refused(fmt::format("is damaged (line {} is not an entry): nothing was sent. Move it away (mv {} {}.bad)", n,
+        refused(fmt::format("is damaged (line {} is not an entry): the batch sends nothing more. Move it away (mv {} {}.bad)", n,
                             ledger, ledger));
     }
     SUBCASE("another header") {
