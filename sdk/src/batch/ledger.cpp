@@ -161,7 +161,8 @@ Result<Unit> Ledger::read_from(int fd, off_t from, off_t size) {
             continue;
         }
         LineKey key{};
-        const bool shaped = line.size() > kEntryBytes && line.size() <= kEntryBytes + 19 && line[1] == ' ' &&
+        // At most 18 digits of seconds: every such number fits a long long, so no entry can overflow it.
+        const bool shaped = line.size() > kEntryBytes && line.size() <= kEntryBytes + 18 && line[1] == ' ' &&
                             line[kEntryBytes - 1] == ' ' && parse_hex(std::string_view(line).substr(2, 32), key) &&
                             std::all_of(line.begin() + kEntryBytes, line.end(), [](char c) { return c >= '0' && c <= '9'; });
         if (!shaped || (line[0] != 'c' && line[0] != 's' && line[0] != 'r'))

@@ -281,6 +281,10 @@ TEST_CASE("batch: a damaged, hostile or misplaced record of sent lines stops the
         refused(fmt::format("is damaged (line {} is not an entry): the batch sends nothing more. Move it away (mv {} {}.bad)", n,
                             ledger, ledger));
     }
+    SUBCASE("a date past what a number holds") {
+        std::ofstream(ledger, std::ios::app) << "s 0123456789abcdef0123456789abcdef 99999999999999999999\n";
+        refused("is not an entry");
+    }
     SUBCASE("another header") {
         std::ofstream(ledger) << "hello\n";
         refused("is damaged (its first line is not \"ccai-sent 1\")");
