@@ -53,11 +53,12 @@ for i in $(seq 1 "$LINES"); do echo "{\"op\":\"skill-groups.create\",\"body\":{\
 
 export CCAI_CLIENT_ID=cs-mock CCAI_CLIENT_SECRET=mock-secret XDG_CONFIG_HOME=$TMP/cfg XDG_STATE_HOME=$TMP/state
 echo "lines=$LINES limit=100/1s latency=30ms host=$HOST"
+# --rerun: every round sends the same creates again (the record of sent lines would skip them).
 for c in $CONCS; do
   rm -f "$TMP/r.jsonl" "$TMP/r.jsonl.journal"
   start=$(date +%s.%N)
   /usr/bin/time -v "$CLI" --host "$HOST" --account-id acc-bench --bot-id st-bench --org-id o-bench \
-      --rate-limit 100/1s --pacer memory batch --input "$TMP/in.jsonl" --results "$TMP/r.jsonl" --concurrency "$c" \
+      --rate-limit 100/1s --pacer memory batch --input "$TMP/in.jsonl" --results "$TMP/r.jsonl" --concurrency "$c" --rerun \
       2> "$TMP/time.txt" || echo "exit $?"
   end=$(date +%s.%N)
   secs=$(echo "$end - $start" | bc -l)

@@ -92,7 +92,9 @@ struct Session {
 
 /// The client for `config` (from load_config: each command loads it once), with --verbose logging and, on a
 /// terminal, wait notices (`wait_notices` false: a batch shows its own progress instead).
-Result<Session> open_session(const Context& context, Config config, bool wait_notices = true);
+/// `on_wait`, when given, hears of every long pacer wait (batch's progress line), in place of the notices.
+Result<Session> open_session(const Context& context, Config config, bool wait_notices = true,
+                             std::function<void(Duration)> on_wait = {});
 
 /// Parses `argv`, runs the chosen command and returns the documented exit code. Usage errors go to the
 /// console's stderr like every error (exit 2); --help, `help` and --version print on its stdout.

@@ -98,7 +98,7 @@ std::string credentials_in_use(const Config& config) {
 }
 }  // namespace
 
-Result<Session> open_session(const Context& c, Config config, bool wait_notices) {
+Result<Session> open_session(const Context& c, Config config, bool wait_notices, std::function<void(Duration)> on_wait) {
     Session s;
     s.config = std::move(config);
     c.credentials_in_use = credentials_in_use(s.config);
@@ -118,6 +118,7 @@ Result<Session> open_session(const Context& c, Config config, bool wait_notices)
             std::fprintf(err, "%s\n", retry_notice_text(n, limit, host).c_str());
         };
     }
+    if (on_wait) o.on_wait = std::move(on_wait);
     if (c.client_setup) c.client_setup(o);
     auto client = Client::create(std::move(o));
     if (!client) return client.error();

@@ -171,7 +171,7 @@ _ccai_cli_options() {
         'quality raw-data') _ccai_cli_r='--body --set --set-json --strict --allow-unknown-fields --all --max-items --watch --every' ;;
         'quality auto-qa') _ccai_cli_r='--body --set --set-json --strict --allow-unknown-fields --all --max-items --watch --every' ;;
         'api') _ccai_cli_r='--body -H --header' ;;
-        'batch') _ccai_cli_r='--input --format --op --map --id-column --results --concurrency --resume --retry-in-doubt --skip-invalid --strict --allow-unknown-fields' ;;
+        'batch') _ccai_cli_r='--input --format --op --map --id-column --results --concurrency --resume --retry-in-doubt --skip-invalid --strict --allow-unknown-fields --set --set-json --errors-limit --rerun --skip-existing' ;;
         'config list') _ccai_cli_r='--show-origin' ;;
         'reference') _ccai_cli_r='--format' ;;
         *) _ccai_cli_r='' ;;
@@ -618,6 +618,10 @@ _ccai_cli_value() {
         'batch|--id-column') _ccai_cli_k=any ;;
         'batch|--results') _ccai_cli_k=files ;;
         'batch|--concurrency') _ccai_cli_k=any ;;
+        'batch|--set') _ccai_cli_k=any ;;
+        'batch|--set-json') _ccai_cli_k=any ;;
+        'batch|--errors-limit') _ccai_cli_k=any ;;
+        'batch|--skip-existing') _ccai_cli_k=any ;;
         'reference|--format') _ccai_cli_k=list _ccai_cli_r='markdown man' ;;
         *)
             case $2 in

@@ -1002,6 +1002,11 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--skip-invalid	record invalid lines as invalid and run the others'
             printf '%s\n' '--strict	lines with body fields the catalog does not describe are invalid (else: one warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a warning'
+            printf '%s\n' '--set	set a field on every line, typed by the catalog (repeatable; replaces the line\'s value)...'
+            printf '%s\n' '--set-json	set a body field on every line to a JSON value (repeatable)'
+            printf '%s\n' '--errors-limit	stop checking the input at the N-th invalid line (nothing is sent)'
+            printf '%s\n' '--rerun	send lines an earlier batch of this account already sent (creates them again)'
+            printf '%s\n' '--skip-existing	creates: list what exists first (one call per page) and skip lines whose FIELD value is...'
         case 'config list'
             printf '%s\n' '--show-origin	also say where each value came from'
         case 'reference'
@@ -2038,6 +2043,14 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'batch|--results'
             echo files
         case 'batch|--concurrency'
+            echo any
+        case 'batch|--set'
+            echo any
+        case 'batch|--set-json'
+            echo any
+        case 'batch|--errors-limit'
+            echo any
+        case 'batch|--skip-existing'
             echo any
         case 'reference|--format'
             echo list

@@ -1,7 +1,10 @@
 // `ccai-cli batch`: a thin layer over ccai::batch::Runner: flags, input, reporting, signals, exit code.
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <csignal>
+#include <mutex>
+#include <thread>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -9,6 +12,8 @@
 #include <fmt/format.h>
 
 #include "app.hpp"
+#include "batch/batch_constants.hpp"
+#include "batch/batch_invalid_report.hpp"
 #include "batch/batch_progress.hpp"
 #include "batch/batch_spool.hpp"
 #include "ccai/batch.hpp"
@@ -37,7 +42,15 @@ struct BatchFlags {
     bool skip_invalid = false;
     bool strict = false;
     bool allow_unknown = false;
+    std::vector<BodyAssignment> sets;  // --set and --set-json, in command-line order
+    long long errors_limit = 0;        // 0: no limit
+    bool rerun = false;
+    std::string skip_existing;
 };
+
+bool csv_input(const BatchFlags& f) {
+    return f.format == "csv" || (f.format.empty() && (!f.op.empty() || f.input.ends_with(".csv")));
+}
 
 // Body fields the catalog does not describe, as the lines show them: per operation, each name once, and the
 // line that first had one. Only the reading thread validates, a pass at a time. Memory stays flat however
@@ -85,6 +98,31 @@ batch::LineCheck unknown_fields_check(UnknownFields policy, UnknownSeen& seen) {
     };
 }
 
+// Redraws the progress line once a second while the pacer holds every call back (nothing else would).
+class ProgressTimer {
+public:
+    explicit ProgressTimer(BatchProgress& p) : thread_([this, &p] {
+        std::unique_lock lock(mu_);
+        while (!cv_.wait_for(lock, std::chrono::seconds(1), [this] { return done_; })) p.tick();
+    }) {}
+    ~ProgressTimer() {
+        {
+            std::lock_guard lock(mu_);
+            done_ = true;
+        }
+        cv_.notify_all();
+        thread_.join();
+    }
+    ProgressTimer(const ProgressTimer&) = delete;
+    ProgressTimer& operator=(const ProgressTimer&) = delete;
+
+private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool done_ = false;
+    std::thread thread_;
+};
+
 std::atomic<bool> g_interrupted{false};
 Interruption* g_pacer_waits = nullptr;  // the process's (main): set before the handler is installed
 
@@ -120,10 +158,10 @@ Result<batch::Source> make_source(const BatchFlags& f, StdinSpool& spool) {
         if (auto filled = spool.fill(0); !filled) return filled.error();
         open = spool.opener();
     }  // a file is opened by the source itself, without hanging on a FIFO that has no writer
-    const bool csv = f.format == "csv" || (f.format.empty() && (!f.op.empty() || f.input.ends_with(".csv")));
-    if (!csv) {
+    auto transform = constants_transform(f.sets, f.allow_unknown);
+    if (!csv_input(f)) {
         if (!f.op.empty() || !f.maps.empty()) return invalid_input("--op and --map apply to CSV input (--format csv)");
-        return open ? batch::Source::jsonl(open) : batch::Source::jsonl_file(f.input);
+        return (open ? batch::Source::jsonl(open) : batch::Source::jsonl_file(f.input)).with_transform(std::move(transform));
     }
     if (f.op.empty()) return invalid_input("CSV input needs --op OPERATION (e.g. --op agents.create)");
     batch::CsvOptions o{f.op, {}, f.id_column};
@@ -132,24 +170,39 @@ Result<batch::Source> make_source(const BatchFlags& f, StdinSpool& spool) {
         if (eq == std::string::npos) return invalid_input(fmt::format("--map {}: expected COLUMN=FIELD", m));
         o.map.emplace_back(m.substr(0, eq), m.substr(eq + 1));
     }
-    return open ? batch::Source::csv(open, o) : batch::Source::csv_file(f.input, o);
+    return (open ? batch::Source::csv(open, o) : batch::Source::csv_file(f.input, o)).with_transform(std::move(transform));
 }
 
-// Every invalid line, each with its number, before anything is sent (one pass over the whole input).
-Result<int> report_invalid(const batch::Source& source, const Config& config, bool skipping, const batch::LineCheck& check,
-                           std::FILE* err) {
-    int code = kOk;
-    auto scan = batch::validate(source, config, [&](const batch::Item& item) {
-        auto j = error_with_exit_code(*item.problem);
-        j["line"] = item.line;
-        if (!item.id.empty()) j["id"] = item.id;
-        if (skipping) j["skipped"] = true;
-        const auto line = redact_json(nlohmann::json{{"error", j}});  // the id is the input's: it may hold anything
-        std::fprintf(err, "%s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
-        if (code == kOk) code = exit_code_for(item.problem->kind);
-    }, check);
+// Every line is validated before anything is sent (one pass over the whole input); the invalid ones are
+// reported grouped by problem. --errors-limit N ends the pass at the N-th invalid line.
+Result<int> report_invalid(const batch::Source& source, const Config& config, const BatchFlags& f,
+                           const batch::LineCheck& check, std::FILE* err) {
+    InvalidReport report(csv_input(f));
+    long long ordinal = 0, stopped_at = 0;
+    auto scan = source.each([&](batch::Item& item) {
+        ++ordinal;
+        batch::validate(item, config, check);
+        if (!item.problem) return true;
+        report.add(item, ordinal);
+        if (f.errors_limit > 0 && report.lines() >= f.errors_limit) {
+            stopped_at = item.line;
+            return false;
+        }
+        return true;
+    });
     if (!scan) return scan.error();
-    return code;
+    for (auto& line : report.report(f.skip_invalid && stopped_at == 0)) {
+        line = redact_json(std::move(line));  // the problem quotes the input: it may hold anything
+        std::fprintf(err, "%s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    }
+    if (stopped_at > 0) {
+        report_error(err, invalid_input(fmt::format("stopped reading at line {} after {} invalid line{} (--errors-limit {}): "
+                                                    "the lines after it were not checked, and nothing was sent",
+                                                    stopped_at, f.errors_limit, f.errors_limit == 1 ? "" : "s", f.errors_limit)));
+        return kUsage;
+    }
+    if (report.lines() == 0) return kOk;
+    return report.report(false).front()["error"].value("exit_code", static_cast<int>(kUsage));
 }
 
 Result<int> dry_run(const batch::Source& source, const Config& config, std::FILE* out) {
@@ -166,9 +219,21 @@ Result<int> dry_run(const batch::Source& source, const Config& config, std::FILE
     return kOk;
 }
 
+// The record of sent lines lives beside the file pacer's state, per account (docs/usage.md#batch).
+batch::DuplicateGuard duplicate_guard(const BatchFlags& f, const Config& config, const Context& c) {
+    batch::DuplicateGuard g;
+    g.dir = config.get("pacer_dir");
+    g.dir_shared = config.enabled("pacer_dir_shared");
+    g.getenv = c.sources.getenv;
+    g.scope = pacer_scope(config);
+    g.rerun = f.rerun;
+    return g;
+}
+
 batch::Options runner_options(const BatchFlags& f, std::vector<batch::FileId> inputs, BatchProgress* progress, std::FILE* out,
                               batch::LineCheck check = {}) {
     batch::Options o;
+    o.skip_existing = f.skip_existing;
     o.check_line = std::move(check);
     o.concurrency = f.concurrency;
     o.results_path = f.results;
@@ -192,12 +257,30 @@ int run_batch(const BatchFlags& f, const Context& c) {
         return c.fail(invalid_input("--results: the path is empty; give a file, or leave --results out to get "
                                     "the results on stdout"));
     if (f.resume && f.results.empty()) return c.fail(invalid_input("--resume needs --results FILE (its journal is FILE.journal)"));
+    // The results are JSON Lines, one record per input line, whatever -o says: refused rather than ignored.
+    if (!c.flags.jq.empty())
+        return c.fail(invalid_input("batch: --jq does not apply to batch results; filter them with jq: ccai-cli batch "
+                                    "... | jq 'select(.outcome != \"ok\")'"));
+    if (!c.flags.output.empty() && c.flags.output != "jsonl")
+        return c.fail(invalid_input(fmt::format("batch: -o {} does not apply: batch results are JSON Lines (one record per "
+                                                "line); convert them with jq, e.g. ccai-cli batch ... | jq -r '[.line,"
+                                                ".outcome] | @csv'", c.flags.output)));
+    if (auto ok = check_constants(f.sets); !ok) return c.fail(ok.error());
+    if (!f.skip_existing.empty() && !f.op.empty())
+        if (const auto* spec = find_endpoint(f.op))
+            if (auto list = batch::existing_lookup(*spec, f.skip_existing); !list) return c.fail(list.error());
     const auto policy = unknown_fields_policy(f.strict, f.allow_unknown);
     if (!policy) return c.fail(policy.error());
     auto config = load_config(c);
     if (!config) return c.fail(config.error());
     UnknownSeen unknown;
-    const auto check = unknown_fields_check(*policy, unknown);
+    auto check = unknown_fields_check(*policy, unknown);
+    // --skip-existing on JSON Lines: a line whose operation no listing can look up is invalid, before any send.
+    if (!f.skip_existing.empty())
+        check = [inner = std::move(check), field = f.skip_existing](const batch::Item& item) -> Result<Unit> {
+            if (auto list = batch::existing_lookup(*item.spec, field); !list) return list.error();
+            return inner ? inner(item) : Result<Unit>(Unit{});
+        };
     // Before reading anything: a results path that may not be written fails at once.
     auto inputs = input_ids(f);
     if (auto ok = batch::check_output_files(runner_options(f, inputs, nullptr, c.console.out)); !ok) return c.fail(ok.error());
@@ -206,7 +289,7 @@ int run_batch(const BatchFlags& f, const Context& c) {
     if (!source) return c.fail(source.error());
     if (f.input == "-")
         if (auto id = batch::FileId::of_fd(spool.fd())) inputs.push_back(*id);
-    auto invalid = report_invalid(*source, *config, f.skip_invalid, check, c.console.err);
+    auto invalid = report_invalid(*source, *config, f, check, c.console.err);
     if (!invalid) return c.fail(invalid.error());
     if (!unknown.ops.empty()) warn_unknown_fields(c.console.err, "batch", unknown.text());
     if (*invalid != kOk && !f.skip_invalid) return *invalid;
@@ -214,17 +297,26 @@ int run_batch(const BatchFlags& f, const Context& c) {
         auto shown = dry_run(*source, *config, c.console.out);
         return shown ? *shown : c.fail(shown.error());
     }
-    // No per-call wait notices: they would drown the progress line, and the pacing is expected here.
-    auto session = open_session(c, *config, /*wait_notices=*/false);
-    if (!session) return c.fail(session.error());
     const bool tty = c.console.err_tty && !c.flags.quiet;
     BatchProgress progress(tty, config->get("rate_limit"), c.console.err);
+    // No per-call wait notices: they would drown the progress line, which says when the pacer holds calls back.
+    auto session = open_session(c, *config, /*wait_notices=*/false, [&progress](Duration d) { progress.waiting(d); });
+    if (!session) return c.fail(session.error());
     install_sigint(c.interruption);
     const auto start = std::chrono::steady_clock::now();
-    auto summary = batch::Runner(*session->client, runner_options(f, std::move(inputs), &progress, c.console.out, check)).run(*source);
+    auto options = runner_options(f, std::move(inputs), &progress, c.console.out, check);
+    options.guard = duplicate_guard(f, *config, c);
+    std::optional<ProgressTimer> timer;
+    if (tty) timer.emplace(progress);
+    auto summary = batch::Runner(*session->client, std::move(options)).run(*source);
+    timer.reset();
     progress.clear();
     if (!summary) return c.fail(summary.error());
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    // Skipped lines are said on stderr even when piped: a run that sent nothing must not look like one that did.
+    if (summary->counts.skipped > 0 && !c.flags.quiet && !tty)
+        std::fprintf(c.console.err, "batch: %lld line(s) skipped (already sent, or existing): see \"skipped\" in their "
+                     "results; --rerun sends lines already sent\n", summary->counts.skipped);
     if (tty) std::fprintf(c.console.err, "%s\n", BatchProgress::summary_text(*summary, seconds).c_str());
     else if (c.flags.verbose) std::fprintf(c.console.err, "%s\n", nlohmann::json{{"summary", summary->to_json()}}.dump().c_str());
     if (g_interrupted) return kInterrupted;
@@ -235,12 +327,20 @@ constexpr const char* kFooter = R"(Input: JSON Lines, one call per line: {"op":"
   or CSV with --op: a header row; columns map by name to parameters or top-level body fields, or with
   --map column=field (a parameter, or a body path: a.b, queues[0].id, tags[] to append, tags[-1].x for
   the last element, a\.b for a key with a dot; --map column= ignores it). Cells are typed by the catalog.
-Every line is validated first; invalid lines are all reported (with line numbers) and nothing is sent
-  (exit 2), unless --skip-invalid (then they are recorded as "invalid"). Body fields the catalog does not
+Constants: --set PATH=VALUE / --set-json PATH=JSON on every line, typed by the catalog; a parameter name
+  sets the parameter, any other path the body. The constant replaces the line's own value.
+Every line is validated first; invalid lines are reported on stderr, one JSON line per problem with its
+  count, line ranges and a hint, and nothing is sent (exit 2), unless --skip-invalid (then they are
+  recorded as "invalid"). --errors-limit N stops the check at the N-th invalid line. Body fields the catalog does not
   describe draw one warning naming them; --strict makes such lines invalid, --allow-unknown-fields
   silences the warning.
-Results: one JSON line per input line {line,id,op,outcome,status,response|error,attempts,pacer_wait_ms};
-  outcome is ok, failed, in-doubt or invalid. To stdout unless --results FILE.
+Results: one JSON line per input line {line,id,op,outcome,status,response|error|skipped,attempts,pacer_wait_ms};
+  outcome is ok, failed, in-doubt, invalid or skipped. To stdout unless --results FILE; always JSON Lines
+  (-o and --jq are refused: pipe the results to jq).
+Duplicates: each create (any non-idempotent line) the service accepted is recorded per account in the
+  state directory; a later batch skips it as "already sent on DATE", whatever its results file (--rerun
+  sends it again). --skip-existing FIELD lists the group's items first (one call per page) and skips
+  lines whose FIELD is there.
 Resume: --results FILE keeps FILE.journal; after a crash or Ctrl-C, rerun with --resume. A line sent
   without a recorded outcome is in-doubt and not re-sent (unless --retry-in-doubt, or GET/PUT/DELETE).
   A new run creates FILE and FILE.journal and never overwrites an existing file. Either is refused when
@@ -249,8 +349,8 @@ Resume: --results FILE keeps FILE.journal; after a crash or Ctrl-C, rerun with -
 The first authentication failure (401/403) stops the run (exit 4); fix the credentials, then --resume.
 stderr: a progress line and a summary when stderr is a terminal; nothing when piped, except errors
   and, with --verbose, a final {"summary":{...}} line.
-Exit: 0 every line ok; 10 some line failed, in doubt or invalid; 2 invalid input; 4 authentication
-  failed; 130 interrupted.)";
+Exit: 0 every line ok or skipped; 10 some line failed, in doubt or invalid; 2 invalid input; 3 the record
+  of sent lines cannot be used; 4 authentication failed; 130 interrupted.)";
 
 }  // namespace
 
@@ -270,6 +370,21 @@ void add_batch_command(CommandLine& cl) {
     cmd.flag("--skip-invalid", f.skip_invalid, "record invalid lines as invalid and run the others");
     cmd.flag("--strict", f.strict, "lines with body fields the catalog does not describe are invalid (else: one warning)");
     cmd.flag("--allow-unknown-fields", f.allow_unknown, "send body fields the catalog does not describe without a warning");
+    cmd.repeated("--set", [&f](const std::string& s) { f.sets.push_back({false, s}); },
+                 "set a field on every line, typed by the catalog (repeatable; replaces the line's value): a parameter, "
+                 "or a body path as in --map")
+        .type_name("PATH=VALUE");
+    cmd.repeated("--set-json", [&f](const std::string& s) { f.sets.push_back({true, s}); },
+                 "set a body field on every line to a JSON value (repeatable)")
+        .type_name("PATH=JSON");
+    cmd.option("--errors-limit", f.errors_limit, "stop checking the input at the N-th invalid line (nothing is sent)")
+        .range(1, 1000000000)
+        .type_name("N");
+    cmd.flag("--rerun", f.rerun, "send lines an earlier batch of this account already sent (creates them again)");
+    cmd.option("--skip-existing", f.skip_existing,
+               "creates: list what exists first (one call per page) and skip lines whose FIELD value is there")
+        .type_name("FIELD")
+        .not_empty();
     cmd.on_chosen([&cl, &f, results] {
         f.results_given = results.given();
         cl.action = [&f, &c = cl.context] { return run_batch(f, c); };

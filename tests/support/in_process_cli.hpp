@@ -70,6 +70,8 @@ struct Cli {
         // The memory pacer's state lives as long as the process: each test paces an account of its own.
         static int n = 0;
         env["CCAI_PACER_SCOPE"] = "cli-test-" + std::to_string(++n);
+        // State files (batch's record of sent lines) go to the test's own directory, never the user's.
+        env["XDG_STATE_HOME"] = (dir / "state").string();
     }
     ~Cli() { std::filesystem::remove_all(dir); }
 

@@ -277,10 +277,10 @@ TEST_CASE("cli batch: unknown fields in lines draw one warning; --strict makes t
         for (std::size_t at = 0, nl; (nl = r.err.find('\n', at)) != std::string::npos; at = nl + 1) lines.push_back(r.err.substr(at, nl - at));
         REQUIRE(lines.size() == 3);
         const auto first = json::parse(lines[0]).at("error");
-        CHECK(first.at("line") == 1);
-        CHECK(first.at("message") == "agents.create: body fields the catalog does not describe: 'shoeSize' (refused by --strict; "
+        CHECK(first.at("first_line") == 1);
+        CHECK(first.at("problem") == "agents.create: body fields the catalog does not describe: 'shoeSize' (refused by --strict; "
                                      "--allow-unknown-fields sends them)");
-        CHECK(json::parse(lines[2]).at("error").at("message") ==
+        CHECK(json::parse(lines[2]).at("error").at("problem") ==
               "skill-groups.create: body fields the catalog does not describe: 'colour' (refused by --strict; "
               "--allow-unknown-fields sends them)");
     }
@@ -351,7 +351,7 @@ TEST_CASE("cli batch: lines get the same filled body, and --dry-run shows it") {
                          << R"({"op":"skills.create","params":{"skillGroupId":"sg-7"},"body":{"name":"T","skillGroupId":"sg-8"}})" "\n";
     const auto r = cli({"batch", "--input", input, "--dry-run"});
     CHECK(r.code == 2);
-    CHECK(r.err.find("\"line\":2") != std::string::npos);
+    CHECK(r.err.find("\"first_line\":2") != std::string::npos);
     CHECK(r.err.find("body field 'skillGroupId' is 'sg-8' but --skill-group-id is 'sg-7'") != std::string::npos);
     const auto skipped = cli({"batch", "--input", input, "--dry-run", "--skip-invalid"});
     CHECK(skipped.code == 0);

@@ -41,9 +41,10 @@ enum class Outcome {
     failed,    ///< the service answered with an error, or the call provably never reached it
     in_doubt,  ///< sent (or maybe sent) but the outcome is unknown: not re-sent unless asked or idempotent
     invalid,   ///< rejected before sending (bad JSON, unknown op, missing required values)
+    skipped,   ///< not sent on purpose: an earlier batch sent it (Options::guard), or it exists (skip_existing)
 };
 
-/// @brief "ok", "failed", "in-doubt", "invalid".
+/// @brief "ok", "failed", "in-doubt", "invalid", "skipped".
 std::string_view to_string(Outcome outcome);
 /// @brief The inverse of to_string; nullopt for anything else.
 std::optional<Outcome> outcome_from_string(std::string_view text);
@@ -90,6 +91,10 @@ struct Scan {
 /// @brief Visits one parsed line; return false to stop the pass.
 using LineVisitor = std::function<bool(Item&)>;
 
+/// @brief Changes a parsed line before it is validated (the CLI's --set / --set-json); an error makes the
+/// line invalid. Runs on every pass, on lines that parsed.
+using ItemTransform = std::function<Result<Unit>(Item&)>;
+
 /// @brief A re-readable input, parsed one line at a time on every pass: memory does not grow with it.
 class Source {
 public:
@@ -104,9 +109,13 @@ public:
     /// Fails when the input cannot be opened or read, or on a CSV header mistake (then nothing is visited).
     Result<Scan> each(const LineVisitor& visit) const;
 
+    /// @brief The same input, each line that parsed passed through `transform` first.
+    [[nodiscard]] Source with_transform(ItemTransform transform) const;
+
 private:
     Opener open_;
     std::optional<CsvOptions> csv_;
+    ItemTransform transform_;
 };
 
 /// @brief Parses RFC 4180 CSV (header row, quoted fields, embedded newlines). Header-level mistakes
@@ -120,6 +129,9 @@ Result<Unit> set_body_path(nlohmann::json& body, std::string_view path, nlohmann
 /// @brief A check of a line besides build_request's, run on lines that pass it; an error makes the line
 /// invalid. The CLI's: --strict refuses body fields the catalog does not describe.
 using LineCheck = std::function<Result<Unit>(const Item&)>;
+
+/// @brief Validates one line that has no problem yet, as validate(Input&) does each.
+void validate(Item& item, const Config& config, const LineCheck& check = {});
 
 /// @brief Validates every line that has no problem yet with build_request (required params, body fields,
 /// types, enums, readable upload file), then `check` when given. No I/O besides checking upload files.
@@ -144,6 +156,7 @@ struct Record {
     nlohmann::json error;            ///< otherwise (the error as JSON)
     int attempts = 0;
     long long pacer_wait_ms = 0;
+    nlohmann::json skipped;          ///< on skipped: {"reason": "already_sent"|"exists", "message", ...}
 
     [[nodiscard]] nlohmann::json to_json() const;
     static std::optional<Record> from_json(const nlohmann::json& j);
@@ -157,6 +170,7 @@ struct Progress {
     long long failed = 0;
     long long in_doubt = 0;
     long long invalid = 0;
+    long long skipped = 0;    ///< not sent on purpose (already sent by an earlier batch, or existing)
     long long retries = 0;    ///< extra attempts this run (rate-limit rejections and transient errors)
     long long sent_this_run = 0;
     Duration pacer_wait{0};   ///< summed over this run's calls
@@ -173,6 +187,23 @@ struct FileId {
     static std::optional<FileId> of_fd(int fd);
 };
 
+/// @brief The record of lines sent, per account, that keeps a later batch from sending them again: see
+/// docs/usage.md#batch. Lines of read-only and idempotent (GET/PUT/DELETE) operations are not guarded.
+struct DuplicateGuard {
+    std::string dir;          ///< the state directory (the file pacer's: pacer_dir, else $XDG_STATE_HOME/ccai/pacer)
+    Getenv getenv;            ///< reads XDG_STATE_HOME and HOME when `dir` is empty; default ::getenv
+    bool dir_shared = false;  ///< accept a group-writable directory (pacer_dir_shared)
+    std::string scope;        ///< the account (pacer_scope(config)); the ledger's file is named after its hash
+    bool rerun = false;       ///< send lines sent before anyway (they are recorded again)
+    /// The wall clock (seconds since the epoch) stamped on each entry; default: the system's.
+    std::function<long long()> now;
+};
+
+/// @brief The list operation --skip-existing uses for a create and a body field (agents.create, emailId ->
+/// agents.list): same group, action "list", read-only, paged, taking no parameter the profile does not
+/// fill. An invalid_input error says why there is none.
+Result<const EndpointSpec*> existing_lookup(const EndpointSpec& create, std::string_view field);
+
 /// @brief How a Runner runs.
 struct Options {
     int concurrency = 4;  ///< requests in flight; all share the Client's pacer
@@ -188,6 +219,13 @@ struct Options {
     bool retry_in_doubt = false;  ///< re-send lines whose earlier outcome is unknown (may duplicate a create)
     bool skip_invalid = false;    ///< record invalid lines as `invalid` and run the rest
     LineCheck check_line;         ///< run on every line as validate() does, on both passes
+    /// Set: lines of non-idempotent operations already sent (by any batch of this account) are skipped, and
+    /// each line sent with success is recorded. Refused before anything is sent when the record cannot be
+    /// used (see DuplicateGuard).
+    std::optional<DuplicateGuard> guard;
+    /// Non-empty: before sending, each line whose body has this field is looked up through the operation's
+    /// list (existing_lookup; listed once per operation, all pages) and skipped when an item has the same value.
+    std::string skip_existing;
     std::function<bool()> stop;   ///< true: start no new lines (in-flight ones finish)
     std::function<void(const Record&)> on_record;      ///< each final record, as it is made
     std::function<void(const Progress&)> on_progress;  ///< after each line (from worker threads, serialized)
@@ -199,7 +237,9 @@ struct Summary {
     Progress counts;
     long long not_started = 0;  ///< lines left for a later --resume (interrupted runs)
     bool interrupted = false;
-    [[nodiscard]] bool all_ok() const { return !interrupted && not_started == 0 && counts.ok == counts.total; }
+    [[nodiscard]] bool all_ok() const {
+        return !interrupted && not_started == 0 && counts.ok + counts.skipped == counts.total;
+    }
     [[nodiscard]] nlohmann::json to_json() const;
 };
 

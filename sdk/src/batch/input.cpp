@@ -151,6 +151,8 @@ Result<Input> read_jsonl(std::istream& in) {
     return input;
 }
 
+void validate(Item& item, const Config& config, const LineCheck& check) { detail::validate_item(item, config, check); }
+
 void validate(Input& input, const Config& config, const LineCheck& check) {
     for (auto& item : input.items) detail::validate_item(item, config, check);
 }
@@ -273,7 +275,21 @@ Result<Scan> Source::each(const LineVisitor& visit) const {
     if (!open_) return invalid_input("no input");
     auto in = open_();
     if (!in) return in.error();
-    return csv_ ? detail::each_csv(**in, *csv_, visit) : detail::each_jsonl(**in, visit);
+    LineVisitor transformed;
+    if (transform_)
+        transformed = [&](Item& item) {
+            if (!item.problem)
+                if (auto ok = transform_(item); !ok) item.problem = ok.error();
+            return visit(item);
+        };
+    const auto& v = transform_ ? transformed : visit;
+    return csv_ ? detail::each_csv(**in, *csv_, v) : detail::each_jsonl(**in, v);
+}
+
+Source Source::with_transform(ItemTransform transform) const {
+    Source s = *this;
+    s.transform_ = std::move(transform);
+    return s;
 }
 
 std::vector<const Item*> invalid_items(const Input& input) {
@@ -289,12 +305,13 @@ std::string_view to_string(Outcome o) {
         case Outcome::failed: return "failed";
         case Outcome::in_doubt: return "in-doubt";
         case Outcome::invalid: return "invalid";
+        case Outcome::skipped: return "skipped";
     }
     return "failed";
 }
 
 std::optional<Outcome> outcome_from_string(std::string_view t) {
-    for (auto o : {Outcome::ok, Outcome::failed, Outcome::in_doubt, Outcome::invalid})
+    for (auto o : {Outcome::ok, Outcome::failed, Outcome::in_doubt, Outcome::invalid, Outcome::skipped})
         if (to_string(o) == t) return o;
     return std::nullopt;
 }
@@ -303,6 +320,7 @@ nlohmann::json Record::to_json() const {
     nlohmann::json j = {{"line", line}, {"id", id.empty() ? nlohmann::json() : nlohmann::json(id)}, {"op", op},
                         {"outcome", to_string(outcome)}, {"status", status}};
     if (outcome == Outcome::ok) j["response"] = response;
+    else if (outcome == Outcome::skipped) j["skipped"] = skipped;
     else j["error"] = error;
     j["attempts"] = attempts;
     j["pacer_wait_ms"] = pacer_wait_ms;
@@ -321,6 +339,7 @@ std::optional<Record> Record::from_json(const nlohmann::json& j) {
     r.status = j.value("status", 0);
     r.response = j.value("response", nlohmann::json());
     r.error = j.value("error", nlohmann::json());
+    r.skipped = j.value("skipped", nlohmann::json());
     r.attempts = j.value("attempts", 0);
     r.pacer_wait_ms = j.value("pacer_wait_ms", 0LL);
     return r;
@@ -328,7 +347,7 @@ std::optional<Record> Record::from_json(const nlohmann::json& j) {
 
 nlohmann::json Summary::to_json() const {
     return {{"total", counts.total},       {"ok", counts.ok},         {"failed", counts.failed},
-            {"in_doubt", counts.in_doubt}, {"invalid", counts.invalid}, {"not_started", not_started},
+            {"in_doubt", counts.in_doubt}, {"invalid", counts.invalid}, {"skipped", counts.skipped}, {"not_started", not_started},
             {"retries", counts.retries},   {"sent", counts.sent_this_run}, {"interrupted", interrupted}};
 }
 

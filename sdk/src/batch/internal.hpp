@@ -105,7 +105,8 @@ private:
 /// the descriptor's offset is left alone. A torn last line is never returned.
 class LineReader {
 public:
-    LineReader(int fd, off_t limit) : fd_(fd), limit_(limit) {}
+    /// `start` must be where a line starts (0, or what consumed() said before); consumed() counts from 0.
+    LineReader(int fd, off_t limit, off_t start = 0) : fd_(fd), limit_(limit), read_(start), consumed_(start) {}
     /// 1: `line` holds the next line; 0: no more complete lines; -1: a read error (errno says which).
     int next(std::string& line);
     /// Bytes covered by the lines returned so far.

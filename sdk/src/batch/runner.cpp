@@ -7,11 +7,16 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <ctime>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
 #include "batch/internal.hpp"
+#include "batch/ledger.hpp"
+#include "ccai/pagination.hpp"
 
 namespace ccai::batch {
 
@@ -19,6 +24,35 @@ namespace {
 
 // A read-only POST (analytics, call details) is as safe to re-send as a GET.
 bool idempotent(const EndpointSpec& spec) { return spec.read_only() || idempotent_method(spec.method()); }
+
+// "2026-12-03T15:20:11Z"
+std::string utc_text(long long seconds) {
+    const std::time_t t = static_cast<std::time_t>(seconds);
+    std::tm tm{};
+    char buf[32];
+    if (!::gmtime_r(&t, &tm) || std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) return std::to_string(seconds);
+    return buf;
+}
+
+nlohmann::json already_sent(const detail::Ledger::Seen& seen) {
+    const auto when = utc_text(seen.at);
+    if (seen.sent)
+        return {{"reason", "already_sent"}, {"sent_at", when},
+                {"message", fmt::format("already sent on {} by a batch of this account: not sent again (--rerun sends "
+                                        "it)", when)}};
+    return {{"reason", "maybe_sent"}, {"sent_at", when},
+            {"message", fmt::format("a batch of this account began sending it on {} and its outcome is unknown (it may "
+                                    "exist now, or another batch is sending it): not sent again; check, then --rerun "
+                                    "sends it", when)}};
+}
+
+// A line's value for a field, as text to compare with a listed item's.
+std::optional<std::string> field_text(const nlohmann::json* body, const std::string& field) {
+    if (!body || !body->is_object()) return std::nullopt;
+    const auto it = body->find(field);
+    if (it == body->end()) return std::nullopt;
+    return detail::param_text(*it);
+}
 
 Record base_record(const Item& item) {
     Record r;
@@ -35,8 +69,8 @@ using Pass = std::function<Result<Scan>(const LineVisitor&)>;
 class Run {
 public:
     Run(Client& client, const Options& o, detail::Journal* journal, std::unique_ptr<detail::ResultsAppender> results,
-        detail::JournalState& state, long long total)
-        : client_(client), o_(o), journal_(journal), results_(std::move(results)), state_(state) {
+        detail::JournalState& state, long long total, detail::Ledger* ledger)
+        : client_(client), o_(o), journal_(journal), results_(std::move(results)), state_(state), ledger_(ledger) {
         progress_.total = total;
         for (const auto& s : state_.lines)
             if (auto last = s.last()) count(*last, +1);
@@ -49,12 +83,15 @@ private:
     void count(Outcome o, int delta);
     void record(Record r);
     void plan(Item& item);
-    void send(const Item& item);
+    void send(const Item& item, bool force);
+    bool guarded(const Item& item) const { return ledger_ && !idempotent(*item.spec); }
+    void skip(const Item& item, nlohmann::json why);
+    Result<bool> exists(const Item& item);
     void worker();
     void fail(const ApiError& e);
     bool stopping();
-    void push(Item item);
-    bool pop(Item& item);
+    void push(Item item, bool force = false);
+    bool pop(Item& item, bool& force);
     nlohmann::json error_json(const ApiError& e) const { return o_.error_json ? o_.error_json(e) : ccai::error_json(e); }
 
     Client& client_;
@@ -62,6 +99,9 @@ private:
     detail::Journal* journal_;
     std::unique_ptr<detail::ResultsAppender> results_;
     detail::JournalState& state_;
+    detail::Ledger* ledger_;
+    // --skip-existing: per create operation, the field's values its list holds (listed at its first line).
+    std::unordered_map<std::string, std::unordered_set<std::string>> existing_;
     std::mutex mu_;
     Progress progress_;
     long long not_started_ = 0;
@@ -72,14 +112,14 @@ private:
     // The lines waiting for a worker: at most 2 x concurrency, so memory stays flat.
     std::mutex qmu_;
     std::condition_variable qcv_;
-    std::deque<Item> queue_;
+    std::deque<std::pair<Item, bool>> queue_;  // a line, and whether it is re-sent whatever the ledger says
     size_t capacity_ = 8;
     bool closed_ = false;
 };
 
 void Run::count(Outcome o, int delta) {
     auto& c = o == Outcome::ok ? progress_.ok : o == Outcome::failed ? progress_.failed
-            : o == Outcome::in_doubt ? progress_.in_doubt : progress_.invalid;
+            : o == Outcome::in_doubt ? progress_.in_doubt : o == Outcome::skipped ? progress_.skipped : progress_.invalid;
     c += delta;
     progress_.done += delta;
 }
@@ -141,7 +181,7 @@ void Run::plan(Item& item) {
             record(std::move(r));
         }
     } else if (doubt && (o_.retry_in_doubt || idempotent(*item.spec))) {
-        push(std::move(item));
+        push(std::move(item), /*force=*/true);  // the user asked for it: the ledger's claim is this line's own
     } else if (doubt) {
         if (!done) {
             auto r = base_record(item);
@@ -153,11 +193,57 @@ void Run::plan(Item& item) {
             record(std::move(r));
         }
     } else if (!done) {
+        if (!o_.skip_existing.empty()) {
+            auto found = exists(item);
+            if (!found) return fail(found.error());
+            if (*found)
+                return skip(item, {{"reason", "exists"},
+                                   {"message", fmt::format("{} '{}' already exists (--skip-existing): not sent", o_.skip_existing,
+                                                           *field_text(item.args.body ? &*item.args.body : nullptr,
+                                                                       o_.skip_existing))}});
+        }
+        // Known as sent before it waits for the pacer: a skipped line costs no slot.
+        if (guarded(item) && !o_.guard->rerun) {
+            auto seen = ledger_->lookup(detail::line_key(item));
+            if (!seen) return fail(seen.error());
+            if (*seen) return skip(item, already_sent(**seen));
+        }
         push(std::move(item));
     }
 }
 
-void Run::send(const Item& item) {
+void Run::skip(const Item& item, nlohmann::json why) {
+    auto r = base_record(item);
+    r.outcome = Outcome::skipped;
+    r.skipped = std::move(why);
+    record(std::move(r));
+}
+
+// The create's list, fetched whole at its first line (one call per page), then looked up in memory.
+Result<bool> Run::exists(const Item& item) {
+    const auto value = field_text(item.args.body ? &*item.args.body : nullptr, o_.skip_existing);
+    if (!value) return false;
+    auto it = existing_.find(item.op);
+    if (it == existing_.end()) {
+        auto list = existing_lookup(*item.spec, o_.skip_existing);
+        if (!list) return list.error();
+        std::unordered_set<std::string> values;
+        auto walked = for_each_item(client_, **list, CallArgs{}, [&](const nlohmann::json& listed) {
+            if (auto v = field_text(&listed, o_.skip_existing)) values.insert(std::move(*v));
+            return !stopping();
+        });
+        if (!walked) {
+            auto e = walked.error();
+            e.message = fmt::format("--skip-existing: listing {} failed: {}; nothing more was sent (--resume continues)",
+                                    (*list)->id(), e.message);
+            return e;
+        }
+        it = existing_.emplace(item.op, std::move(values)).first;
+    }
+    return it->second.contains(*value);
+}
+
+void Run::send(const Item& item, bool force) {
     auto r = base_record(item);
     CallStats stats;
     stats.priority = Priority::bulk;  // a person's call made meanwhile goes first (pacer.hpp)
@@ -166,24 +252,56 @@ void Run::send(const Item& item) {
     // for during that wait leaves it unsent too.
     bool held_back = false;
     std::optional<ApiError> journal_error;
+    // The ledger is asked again with the slot in hand, under its lock: another batch may have sent the same
+    // line while this one waited (two runs of one input at once).
+    const bool guard = guarded(item);
+    const auto key = guard ? detail::line_key(item) : detail::LineKey{};
+    bool claimed = false;
+    std::optional<detail::Ledger::Seen> seen_meanwhile;
     stats.before_first_send = [&]() -> Result<Unit> {
         if (stopping()) {
             held_back = true;
             return invalid_input("the batch is stopping");
         }
-        if (!journal_) return Unit{};
-        auto ok = journal_->started(item.line);
-        if (!ok) journal_error = ok.error();
-        return ok;
+        // Journal first: a run killed between the two leaves the line in doubt (never sent twice by --resume),
+        // not claimed in the record while the journal calls it unsent (which --resume would then skip).
+        if (journal_)
+            if (auto ok = journal_->started(item.line); !ok) {
+                journal_error = ok.error();
+                return ok;
+            }
+        if (guard) {
+            auto seen = ledger_->claim(key, force || o_.guard->rerun);
+            if (!seen) {
+                journal_error = seen.error();
+                return seen.error();
+            }
+            if (*seen) {
+                seen_meanwhile = *seen;
+                return invalid_input("already sent");
+            }
+            claimed = true;
+        }
+        return Unit{};
+    };
+    // The claim ends with the call: sent, or released when the call provably did not create anything.
+    const auto settle = [&](bool sent) {
+        if (!claimed) return;
+        if (auto ok = ledger_->resolve(key, sent); !ok) fail(ok.error());
     };
     auto request = client_.prepare(*item.spec, item.args);
     auto response = request ? client_.send(std::move(*request), &stats) : Result<HttpResponse>(request.error());
-    if (journal_error) return fail(*journal_error);
+    if (seen_meanwhile) return skip(item, already_sent(*seen_meanwhile));
+    if (journal_error) {
+        settle(false);
+        return fail(*journal_error);
+    }
     // Interrupted while it waited for the pacer: never sent, so it is left for --resume like a line the
     // stop held back.
     if (!response && response.error().kind == ErrorKind::interrupted && !response.error().maybe_reached_server)
         held_back = true;
     if (held_back) {
+        settle(false);
         if (!fatal_.load()) {
             std::lock_guard lock(mu_);
             ++not_started_;
@@ -205,6 +323,8 @@ void Run::send(const Item& item) {
         r.status = e.http_status;
         r.error = error_json(e);
     }
+    // In doubt: the claim stays, so no later batch re-sends what may exist (--rerun does).
+    if (r.outcome != Outcome::in_doubt) settle(r.outcome == Outcome::ok);
     {
         std::lock_guard lock(mu_);
         progress_.retries += std::max(0, stats.attempts - 1);
@@ -223,7 +343,7 @@ void Run::send(const Item& item) {
 }
 
 // A line to send. Once stopping, it is only counted: it is left for a later --resume.
-void Run::push(Item item) {
+void Run::push(Item item, bool force) {
     if (stopping()) {
         std::lock_guard lock(mu_);
         ++not_started_;
@@ -232,15 +352,16 @@ void Run::push(Item item) {
     std::unique_lock lock(qmu_);
     qcv_.wait(lock, [&] { return queue_.size() < capacity_ || fatal_.load(); });
     if (fatal_.load()) return;
-    queue_.push_back(std::move(item));
+    queue_.emplace_back(std::move(item), force);
     qcv_.notify_all();
 }
 
-bool Run::pop(Item& item) {
+bool Run::pop(Item& item, bool& force) {
     std::unique_lock lock(qmu_);
     qcv_.wait(lock, [&] { return !queue_.empty() || closed_; });
     if (queue_.empty()) return false;
-    item = std::move(queue_.front());
+    item = std::move(queue_.front().first);
+    force = queue_.front().second;
     queue_.pop_front();
     qcv_.notify_all();
     return true;
@@ -248,7 +369,8 @@ bool Run::pop(Item& item) {
 
 void Run::worker() {
     Item item;
-    while (pop(item)) {
+    bool force = false;
+    while (pop(item, force)) {
         if (stopping()) {  // queued but not started: the same as never queued
             if (!fatal_.load()) {
                 std::lock_guard lock(mu_);
@@ -256,7 +378,7 @@ void Run::worker() {
             }
             continue;
         }
-        send(item);
+        send(item, force);
     }
 }
 
@@ -303,10 +425,13 @@ Result<Summary> Run::finish(const Scan& scan) {
 Result<Summary> run_passes(Client& client, const Options& options, const Pass& pass) {
     if (auto ok = check_output_files(options); !ok) return ok.error();
     // Pass 1: every line is validated before anything is sent.
-    long long invalid = 0;
+    long long invalid = 0, guarded = 0;
     std::optional<std::pair<long long, std::string>> first_bad;
     auto scan = pass([&](Item& item) {
         detail::validate_item(item, client.config(), options.check_line);
+        if (!item.problem && !idempotent(*item.spec)) ++guarded;
+        if (!item.problem && !options.skip_existing.empty())
+            if (auto list = existing_lookup(*item.spec, options.skip_existing); !list) item.problem = list.error();
         if (item.problem) {
             ++invalid;
             if (!first_bad) first_bad.emplace(item.line, item.problem->message);
@@ -317,6 +442,13 @@ Result<Summary> run_passes(Client& client, const Options& options, const Pass& p
     if (invalid > 0 && !options.skip_invalid)
         return invalid_input(fmt::format("{} invalid line(s), first at line {}: {}; nothing was sent", invalid,
                                          first_bad->first, first_bad->second));
+    // Opened before anything is sent, and only when a line needs it: a damaged record stops the run here.
+    std::unique_ptr<detail::Ledger> ledger;
+    if (options.guard && guarded > 0) {
+        auto l = detail::Ledger::open(*options.guard);
+        if (!l) return l.error();
+        ledger = std::move(*l);
+    }
     detail::JournalState state;
     std::unique_ptr<detail::Journal> journal;
     std::unique_ptr<detail::ResultsAppender> results;
@@ -337,7 +469,7 @@ Result<Summary> run_passes(Client& client, const Options& options, const Pass& p
             if (auto ok = journal->cut_torn_tail(state.journal_bytes); !ok) return ok.error();
     }
     // Pass 2: plan and send.
-    Run run(client, options, journal.get(), std::move(results), state, scan->lines);
+    Run run(client, options, journal.get(), std::move(results), state, scan->lines, ledger.get());
     run.run(pass, *scan);
     return run.finish(*scan);
 }

@@ -28,18 +28,19 @@ const char* network_filesystem(unsigned long f_type) {
     }
 }
 
-namespace {
-
-std::string default_dir() {
-    const char* xdg = std::getenv("XDG_STATE_HOME");
-    if (xdg && xdg[0] == '/') return std::string(xdg) + "/ccai/pacer";
-    const char* home = std::getenv("HOME");
-    if (home && home[0] == '/') return std::string(home) + "/.local/state/ccai/pacer";
+std::string default_state_dir(const std::function<std::optional<std::string>(const char*)>& getenv) {
+    const auto get = [&](const char* name) -> std::string {
+        if (getenv) return getenv(name).value_or("");
+        const char* v = std::getenv(name);
+        return v ? v : "";
+    };
+    if (const auto xdg = get("XDG_STATE_HOME"); xdg.starts_with('/')) return xdg + "/ccai/pacer";
+    if (const auto home = get("HOME"); home.starts_with('/')) return home + "/.local/state/ccai/pacer";
     return "";
 }
 
 // mkdir -p, creating missing components 0700 (the XDG spec's mode for state directories).
-Result<Unit> make_dirs(const std::string& dir) {
+Result<Unit> make_state_dirs(const std::string& dir) {
     for (size_t pos = 1; pos <= dir.size(); ++pos) {
         if (pos != dir.size() && dir[pos] != '/') continue;
         const auto part = dir.substr(0, pos);
@@ -48,6 +49,8 @@ Result<Unit> make_dirs(const std::string& dir) {
     }
     return Unit{};
 }
+
+namespace {
 
 const char* kind_of(mode_t mode) {
     if (S_ISDIR(mode)) return "a directory";
@@ -73,11 +76,13 @@ std::string network_filesystem_problem(int fd, const std::string& dir) {
                        "budget between hosts with --pacer redis://HOST:PORT", dir, name, ::geteuid());
 }
 
+}  // namespace
+
 // Anyone who can write the directory can replace our state file, or plant a symlink or a hard link to
 // one of their victim's files for us to overwrite: it must be ours and writable by nobody else, unless
 // the user says the group shares it on purpose. Opened once: every state file is then reached through
 // this descriptor, so the path cannot be swapped for another directory after the check.
-Result<int> open_dir(const std::string& dir, bool shared) {
+Result<int> open_state_dir(const std::string& dir, bool shared) {
     const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOTDIR) return config_error(fmt::format("pacer: {} is not a directory: set pacer_dir to a directory", dir));
@@ -101,6 +106,43 @@ Result<int> open_dir(const std::string& dir, bool shared) {
     }
     return fd;
 }
+
+// The file is overwritten or appended in place under a lock, so it must be ours alone: never a symlink,
+// never a second name of another file, never readable by others.
+Result<int> open_private_state_file(int dir_fd, const std::string& name, const std::string& path, bool create,
+                                    std::string_view what) {
+    const int flags = O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (create ? O_CREAT : 0);
+    const int fd = ::openat(dir_fd, name.c_str(), flags, 0600);
+    if (fd < 0) {
+        if (errno == ENOENT && !create) return -1;
+        if (errno == ELOOP)
+            return config_error(fmt::format("{} {} is a symbolic link: remove it (ccai-cli creates a new one)", what, path));
+        return config_error(fmt::format("{} {}: cannot open it: {}", what, path, std::strerror(errno)));
+    }
+    struct stat st {};
+    std::string why;
+    if (::fstat(fd, &st) != 0)
+        why = fmt::format("{} {}: cannot check it: {}", what, path, std::strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        why = fmt::format("{} {} is {}: remove it (ccai-cli creates a new one)", what, path, kind_of(st.st_mode));
+    else if (st.st_uid != ::geteuid())
+        why = fmt::format("{} {} belongs to uid {}, not to you (uid {}): remove it, or set pacer_dir to a directory "
+                          "of your own; {}", what, path, st.st_uid, ::geteuid(), kShareHint);
+    else if (st.st_nlink > 1)
+        why = fmt::format("{} {} has {} hard links, so writing it would change another file: remove {} (ccai-cli "
+                          "creates a new one)", what, path, st.st_nlink, path);
+    else if ((st.st_mode & 077) && ::fchmod(fd, 0600) != 0)
+        why = fmt::format("{} {}: cannot make it private (chmod 600): {}", what, path, std::strerror(errno));
+    else if (::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
+        why = fmt::format("{} {}: cannot use it: {}", what, path, std::strerror(errno));
+    if (!why.empty()) {
+        ::close(fd);
+        return config_error(why);
+    }
+    return fd;
+}
+
+namespace {
 
 // fcntl locks belong to the process, not the descriptor: two pacers of one process would both "hold"
 // the lock, and closing either descriptor would drop it. So the process serializes its own users first.
@@ -139,38 +181,9 @@ private:
 };
 
 // The state is overwritten in place under the lock (a rename would leave other processes locking the old
-// file), so the file itself must be ours alone: never a symlink, never a second name of another file.
+// file), so the file itself must be ours alone (open_private_state_file).
 Result<int> FilePacer::open_state(bool create) const {
-    const int flags = O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (create ? O_CREAT : 0);
-    const int fd = ::openat(dir_fd_, name_.c_str(), flags, 0600);
-    if (fd < 0) {
-        if (errno == ENOENT && !create) return -1;
-        if (errno == ELOOP)
-            return config_error(fmt::format("pacer: state file {} is a symbolic link: remove it (ccai-cli creates a new "
-                                            "one)", path_));
-        return io_error("open");
-    }
-    struct stat st {};
-    std::string why;
-    if (::fstat(fd, &st) != 0)
-        why = fmt::format("pacer: cannot check {}: {}", path_, std::strerror(errno));
-    else if (!S_ISREG(st.st_mode))
-        why = fmt::format("pacer: state file {} is {}: remove it (ccai-cli creates a new one)", path_, kind_of(st.st_mode));
-    else if (st.st_uid != ::geteuid())
-        why = fmt::format("pacer: state file {} belongs to uid {}, not to you (uid {}): remove it, or set pacer_dir "
-                          "to a directory of your own; {}", path_, st.st_uid, ::geteuid(), kShareHint);
-    else if (st.st_nlink > 1)
-        why = fmt::format("pacer: state file {} has {} hard links, so writing it would change another file: remove "
-                          "{} (ccai-cli creates a new one)", path_, st.st_nlink, path_);
-    else if ((st.st_mode & 077) && ::fchmod(fd, 0600) != 0)
-        why = fmt::format("pacer: cannot make {} private (chmod 600): {}", path_, std::strerror(errno));
-    else if (::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
-        why = fmt::format("pacer: cannot use {}: {}", path_, std::strerror(errno));
-    if (!why.empty()) {
-        ::close(fd);
-        return config_error(why);
-    }
-    return fd;
+    return open_private_state_file(dir_fd_, name_, path_, create, "pacer: state file");
 }
 
 Result<Unit> FilePacer::lock(int fd) const {
@@ -237,10 +250,10 @@ Result<Unit> FilePacer::transact(const Txn& fn) {
 }  // namespace
 
 Result<std::unique_ptr<Pacer>> make_file_pacer(const PacerOptions& o, std::shared_ptr<Clock> c, bool unknown_history) {
-    auto dir = o.dir.empty() ? default_dir() : o.dir;
+    auto dir = o.dir.empty() ? default_state_dir() : o.dir;
     if (dir.empty()) return config_error("pacer: no state directory (set XDG_STATE_HOME or HOME, or pacer_dir)");
-    if (auto r = make_dirs(dir); !r) return r.error();
-    auto dir_fd = open_dir(dir, o.dir_shared);
+    if (auto r = make_state_dirs(dir); !r) return r.error();
+    auto dir_fd = open_state_dir(dir, o.dir_shared);
     if (!dir_fd) return dir_fd.error();
     if (auto problem = network_filesystem_problem(*dir_fd, dir); !problem.empty()) {
         ::close(*dir_fd);
@@ -250,8 +263,8 @@ Result<std::unique_ptr<Pacer>> make_file_pacer(const PacerOptions& o, std::share
         const char* runtime = o.dir.empty() ? std::getenv("XDG_RUNTIME_DIR") : nullptr;
         if (runtime == nullptr || runtime[0] != '/') return config_error(problem);
         dir = std::string(runtime) + "/ccai/pacer";
-        if (auto r = make_dirs(dir); !r) return r.error();
-        dir_fd = open_dir(dir, o.dir_shared);
+        if (auto r = make_state_dirs(dir); !r) return r.error();
+        dir_fd = open_state_dir(dir, o.dir_shared);
         if (!dir_fd) return dir_fd.error();
         if (auto again = network_filesystem_problem(*dir_fd, dir); !again.empty()) {
             ::close(*dir_fd);

@@ -307,6 +307,20 @@ std::string scope_key(const std::string& scope);
 /// them: hosts sharing a state file there fight over it instead of sharing a budget.
 const char* network_filesystem(unsigned long f_type);
 
+/// The file pacer's default state directory ($XDG_STATE_HOME/ccai/pacer, else ~/.local/state/ccai/pacer);
+/// "" when neither variable holds an absolute path. `getenv` reads them (default: ::getenv).
+std::string default_state_dir(const std::function<std::optional<std::string>(const char*)>& getenv = {});
+/// mkdir -p, missing components created 0700.
+Result<Unit> make_state_dirs(const std::string& dir);
+/// Opens a state directory after checking it is the user's and writable by nobody else (group: when
+/// `shared`); every state file is then reached through the descriptor. Errors are config errors.
+Result<int> open_state_dir(const std::string& dir, bool shared);
+/// Opens (or, with `create`, creates 0600) the state file `name` in `dir_fd` read-write: refused when it is
+/// a symlink, not a regular file, another user's, or has other hard links; made private when it is not.
+/// -1 when it does not exist and !create. `what` starts each message ("pacer: state file").
+Result<int> open_private_state_file(int dir_fd, const std::string& name, const std::string& path, bool create,
+                                    std::string_view what);
+
 /// Seconds with one decimal, for messages.
 std::string fmt_seconds(Duration d);
 

@@ -77,7 +77,7 @@ TEST_CASE("batch cli: JSON Lines to stdout, one record per line; exit 10 when a 
     CHECK(json_lines(slurp(dir + "/r.jsonl")).size() == 3);
 }
 
-TEST_CASE("batch cli: every invalid line is reported with its number and nothing is sent (exit 2)") {
+TEST_CASE("batch cli: every invalid line is reported with its line number and nothing is sent (exit 2)") {
     MockProcess mock({"--rate-limit", "none"});
     auto env = test::cli_env(mock);
     const auto dir = test::temp_dir();
@@ -88,8 +88,12 @@ TEST_CASE("batch cli: every invalid line is reported with its number and nothing
         R"({"op":"skills.nope"})" "\n");
     auto r = test::cli({"batch", "--input", input, "--results", dir + "/r.jsonl"}, env);
     CHECK(r.exit_code == 2);
+    // One report line per distinct problem (here each has one line).
     std::vector<long long> lines;
-    for (const auto& e : json_lines(r.err)) lines.push_back(e["error"]["line"]);
+    for (const auto& e : json_lines(r.err)) {
+        lines.push_back(e["error"]["first_line"]);
+        CHECK(e["error"]["count"] == 1);
+    }
     CHECK(lines == std::vector<long long>{2, 3, 4});
     CHECK(mock.log().empty());
 

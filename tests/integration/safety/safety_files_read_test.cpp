@@ -206,7 +206,7 @@ TEST_CASE("safety read: JSON nested past 512 levels in --body, --set or a batch 
                    "--set extra: JSON nested deeper than 512 levels");
     const auto r = test::cli_for(kLimit, {"batch", "--input", batch_file}, s.env);
     expect_refused(r, 2, "JSON nested deeper than 512 levels");
-    CHECK(test::error_of(r)["line"] == 2);
+    CHECK(test::error_of(r)["first_line"] == 2);
     CHECK(snapshot(s.home) == before);
     CHECK(s.mock.log().empty());
 }
@@ -222,14 +222,14 @@ TEST_CASE("safety read: batch lines over 1 MiB, holding a NUL or nested too deep
     write_file(input, text);
     auto before = snapshot(s.home);
 
-    // Without --skip-invalid: each invalid line reported with its number, nothing sent.
+    // Without --skip-invalid: each problem reported with its lines, nothing sent.
     auto r = test::cli_for(kLimit, {"batch", "--input", input}, s.env);
     expect_refused(r, 2, "longer than 1048576 bytes, the most a batch line may hold");
-    CHECK(r.err.find(R"("line":2)") != std::string::npos);
+    CHECK(r.err.find(R"("first_line":2)") != std::string::npos);
     CHECK(r.err.find("the line holds a NUL byte") != std::string::npos);
-    CHECK(r.err.find(R"("line":3)") != std::string::npos);
+    CHECK(r.err.find(R"("first_line":3)") != std::string::npos);
     CHECK(r.err.find("JSON nested deeper than 512 levels") != std::string::npos);
-    CHECK(r.err.find(R"("line":4)") != std::string::npos);
+    CHECK(r.err.find(R"("first_line":4)") != std::string::npos);
     CHECK(snapshot(s.home) == before);
     CHECK(s.mock.log().empty());
 

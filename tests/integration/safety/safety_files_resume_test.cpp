@@ -266,7 +266,8 @@ TEST_CASE("safety files resume: a stdin input leaves no copy in TMPDIR, while ru
     CHECK(names_in(tmp) == std::set<std::string>{".", ".."});
 
     env["CCAI_RATE_LIMIT"] = "10/1s";  // a run of about two seconds: killed in the middle
-    test::Background running({"/bin/sh", "-c", R"(exec "$0" batch --input - --results "$2" < "$1")", ccai::test::cli_path(), input,
+    // --rerun: the same creates again (the record of sent lines would skip them all).
+    test::Background running({"/bin/sh", "-c", R"(exec "$0" batch --input - --rerun --results "$2" < "$1")", ccai::test::cli_path(), input,
                               dir + "/results.jsonl"},
                              env, false);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
