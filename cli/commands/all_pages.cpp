@@ -6,6 +6,7 @@
 
 #include "ccai/pagination.hpp"
 #include "exit_codes.hpp"
+#include "flag_names.hpp"
 #include "commands/operation_runner.hpp"
 #include "output.hpp"
 
@@ -22,7 +23,7 @@ int run_all_pages(const EndpointSpec& spec, const CallArgs& args, const Context&
     auto config = load_config(c);
     if (!config) return c.fail(config.error());
     // Everything is checked before the first page goes out, like a single call.
-    if (auto first = build_request(spec, args, *config); !first) return c.fail(first.error());
+    if (auto first = build_request(spec, args, *config); !first) return c.fail(with_flag_names(first.error()));
     auto session = open_session(c, *config);
     if (!session) return c.fail(session.error());
     const auto fields = split_fields(c.flags.fields);
