@@ -25,7 +25,7 @@ volatile sig_atomic_t g_echo_off = 0;
 struct sigaction g_previous{};
 
 extern "C" void restore_and_reraise(int sig) {
-    if (g_echo_off) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved);
+    if (g_echo_off) ::tcsetattr(STDIN_FILENO, TCSADRAIN, &g_saved);
     ::sigaction(sig, &g_previous, nullptr);
     ::raise(sig);
 }
@@ -64,8 +64,8 @@ Result<std::string> ask(std::FILE* err, const std::string& question) {
 }
 
 Result<std::string> ask_secret(std::FILE* err, const std::string& question) {
-    std::fputs(question.c_str(), err);
-    std::fflush(err);
+    // Echo goes off before the question shows, so nothing typed after it is echoed; and without flushing the
+    // input (TCSADRAIN, not TCSAFLUSH), so an answer typed as soon as the question shows is not thrown away.
     termios quiet{};
     const bool terminal = ::tcgetattr(STDIN_FILENO, &g_saved) == 0;
     struct sigaction on_interrupt{};
@@ -76,11 +76,13 @@ Result<std::string> ask_secret(std::FILE* err, const std::string& question) {
         quiet = g_saved;
         quiet.c_lflag &= static_cast<tcflag_t>(~ECHO);
         quiet.c_lflag |= ECHONL;  // the Enter key still moves to the next line
-        g_echo_off = ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+        g_echo_off = ::tcsetattr(STDIN_FILENO, TCSADRAIN, &quiet) == 0;
     }
+    std::fputs(question.c_str(), err);
+    std::fflush(err);
     auto line = read_line();
     if (terminal) {
-        if (g_echo_off) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved);
+        if (g_echo_off) ::tcsetattr(STDIN_FILENO, TCSADRAIN, &g_saved);
         g_echo_off = 0;
         ::sigaction(SIGINT, &g_previous, nullptr);
     }
