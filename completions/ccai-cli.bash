@@ -33,7 +33,7 @@ _ccai_cli_commands() {
         'dialout') _ccai_cli_r='call call-v2' ;;
         'agent-transfer') _ccai_cli_r='enable' ;;
         'quality') _ccai_cli_r='raw-data auto-qa' ;;
-        'config') _ccai_cli_r='list profiles path' ;;
+        'config') _ccai_cli_r='init set get unset list profiles path' ;;
         'pacer') _ccai_cli_r='status reset' ;;
         *) _ccai_cli_r='' ;;
     esac
@@ -170,6 +170,7 @@ _ccai_cli_options() {
         'quality auto-qa') _ccai_cli_r='--body --set --set-json --strict --allow-unknown-fields --all --max-items' ;;
         'api') _ccai_cli_r='--body -H --header' ;;
         'batch') _ccai_cli_r='--input --format --op --map --id-column --results --concurrency --resume --retry-in-doubt --skip-invalid --strict --allow-unknown-fields' ;;
+        'config init') _ccai_cli_r='--force --client-secret-stdin' ;;
         'config list') _ccai_cli_r='--show-origin' ;;
         'reference') _ccai_cli_r='--format' ;;
         *) _ccai_cli_r='' ;;
@@ -184,6 +185,9 @@ _ccai_cli_args() {
     _ccai_cli_k=1
     case $1 in
         'api') _ccai_cli_r='' ;;
+        'config set') _ccai_cli_r='' ;;
+        'config get') _ccai_cli_r='' ;;
+        'config unset') _ccai_cli_r='' ;;
         'completion') _ccai_cli_r='bash zsh fish' ;;
         *) _ccai_cli_k='' _ccai_cli_r='' ;;
     esac

@@ -34,7 +34,7 @@ function __ccai_cli_commands --argument-names cmdpath
             printf '%s\n' 'quality	quality operations'
             printf '%s\n' 'api	send any request through the same auth, pacing and retries'
             printf '%s\n' 'batch	run many calls from a JSON Lines or CSV file, paced and resumable'
-            printf '%s\n' 'config	show the resolved configuration'
+            printf '%s\n' 'config	show and change the configuration'
             printf '%s\n' 'pacer	the client-side rate-limit pacer shared by every process on the account'
             printf '%s\n' 'completion	print a shell completion script (bash, zsh or fish)'
             printf '%s\n' 'reference	print the command reference (markdown, or a man page)'
@@ -193,6 +193,10 @@ function __ccai_cli_commands --argument-names cmdpath
             printf '%s\n' 'raw-data	Quality AI Raw Data'
             printf '%s\n' 'auto-qa	Auto QA Reporting'
         case 'config'
+            printf '%s\n' 'init	create a profile: asks at a terminal, else takes --host, --account-id, --bot-id, --org-...'
+            printf '%s\n' 'set	set one setting of the profile (a secret is typed, or read from stdin)'
+            printf '%s\n' 'get	print the value in effect of one setting (secrets masked)'
+            printf '%s\n' 'unset	remove one setting from the profile'
             printf '%s\n' 'list	every setting with its value (secrets masked)'
             printf '%s\n' 'profiles	profile names in config.toml'
             printf '%s\n' 'path	the configuration directory'
@@ -886,6 +890,9 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--skip-invalid	record invalid lines as invalid and run the others'
             printf '%s\n' '--strict	lines with body fields the catalog does not describe are invalid (else: one warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a warning'
+        case 'config init'
+            printf '%s\n' '--force	change a profile that already exists (the settings given; the others stay)'
+            printf '%s\n' '--client-secret-stdin	read the client secret from stdin (nothing is asked)'
         case 'config list'
             printf '%s\n' '--show-origin	also say where each value came from'
         case 'reference'
@@ -945,6 +952,12 @@ end
 function __ccai_cli_args --argument-names cmdpath
     switch $cmdpath
         case 'api'
+            echo 1
+        case 'config set'
+            echo 1
+        case 'config get'
+            echo 1
+        case 'config unset'
             echo 1
         case 'completion'
             echo 1
