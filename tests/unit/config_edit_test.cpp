@@ -105,6 +105,7 @@ TEST_CASE("config edit: a key's own line changes; comments, order, spacing and o
 TEST_CASE("config edit: values are written as TOML reads them back") {
     CHECK(edit("[default]\njwt_ttl = 3600\n", "jwt_ttl", "7200") == "[default]\njwt_ttl = 7200\n");
     CHECK(edit("[default]\njwt_jti = false\n", "jwt_jti", "true") == "[default]\njwt_jti = true\n");
+    CHECK(edit("", "burst", "007") == "[default]\nburst = \"007\"\n");  // TOML has no leading zeros
     CHECK(edit("[default]\ntimeout = \"60\"\n", "timeout", "2.5") == "[default]\ntimeout = \"2.5\"\n");
     CHECK(edit("", "jwt_sub", R"(a "quoted" \ name)") == "[default]\njwt_sub = \"a \\\"quoted\\\" \\\\ name\"\n");
     CHECK(edit("", "jwt_sub", "caf\xC3\xA9") == "[default]\njwt_sub = \"caf\xC3\xA9\"\n");

@@ -157,8 +157,8 @@ std::size_t header_line(const std::vector<Line>& lines, std::string_view profile
 // How a value is written: true/false and whole numbers bare, the rest as a "basic string".
 std::string toml_text(const SettingSpec* spec, const std::string& value) {
     if (spec && ((spec->kind == SettingKind::boolean && (value == "true" || value == "false")) ||
-                 (spec->kind == SettingKind::whole && !value.empty() &&
-                  std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); }) && value.size() < 16)))
+                 (spec->kind == SettingKind::whole && !value.empty() && value.size() < 16 && (value == "0" || value[0] != '0') &&
+                  std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); }))))  // TOML: no leading zero
         return value;
     std::string out = "\"";
     for (const char c : value) {
