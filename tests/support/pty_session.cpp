@@ -72,6 +72,11 @@ void PtySession::type(const std::string& text) {
     }
 }
 
+bool PtySession::echoes() const {
+    termios t{};
+    return ::tcgetattr(master_, &t) == 0 && (t.c_lflag & ECHO) != 0;
+}
+
 int PtySession::wait(std::chrono::milliseconds limit) {
     const auto deadline = std::chrono::steady_clock::now() + limit;
     while (status_ < 0) {

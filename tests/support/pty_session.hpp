@@ -28,6 +28,8 @@ public:
     int wait(std::chrono::milliseconds limit = std::chrono::seconds(20));
     /// Everything the terminal has shown so far.
     const std::string& shown() const { return shown_; }
+    /// Whether the terminal echoes what is typed now (its settings outlive the program while the session lasts).
+    bool echoes() const;
 
 private:
     bool read_some(std::chrono::milliseconds limit);

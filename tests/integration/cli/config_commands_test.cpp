@@ -1,6 +1,7 @@
 // `config init`, `config set`, `config get`, `config unset` as a user runs them: the real ccai-cli, a real
 // ccai-mock, secrets from stdin, the environment or a terminal (a pseudo-terminal), never from argv.
 #include <doctest/doctest.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <fstream>
@@ -158,6 +159,17 @@ TEST_CASE("config commands: init at a terminal asks for each setting, and the se
     CHECK(slurp(dir + "/config.toml") ==
           "[eu]\nhost = \"https://platform.kore.ai\"\naccount_id = \"acc-9\"\nbot_id = \"st-9\"\nclient_id = \"cs-9\"\n");
     CHECK(slurp(dir + "/credentials") == "[eu]\nclient_secret = \"typed-secret-value\"\n");
+}
+
+TEST_CASE("config commands: Ctrl-C at the secret's question ends the program and gives the terminal its echo back") {
+    const auto home = test::temp_dir();
+    test::PtySession s({test::cli_path(), "config", "set", "client_secret"}, bare_env(home));
+    REQUIRE(s.expect("client_secret for [default]: "));
+    CHECK_FALSE(s.echoes());
+    s.type("half-typ\x03");  // Ctrl-C
+    CHECK(s.wait() == 128 + SIGINT);
+    CHECK(s.echoes());
+    CHECK_FALSE(std::filesystem::exists(home + "/ccai/credentials"));
 }
 
 TEST_CASE("config commands: config set at a terminal reads a secret without echo") {
