@@ -6,6 +6,7 @@
 // Settings as for ccai-cli (CCAI_* variables, else the profile in ~/.config/ccai).
 #include <cstdio>
 #include <string>
+#include <utility>
 
 #include <ccai/client.hpp>
 
@@ -43,7 +44,9 @@ int main(int argc, char** argv) {
     }
     auto config = ccai::Config::load({});
     if (!config) return report("settings", config.error());
-    auto made = ccai::Client::create({.config = *config});
+    ccai::ClientOptions options;  // the rest (transport, pacer, clock, retries) from the config
+    options.config = *config;
+    auto made = ccai::Client::create(std::move(options));
     if (!made) return report("settings", made.error());
     ccai::Client& client = *made;
 

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <utility>
 
 #include <ccai/client.hpp>
 #include <ccai/pagination.hpp>
@@ -18,7 +19,9 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s: %s\n", std::string(to_string(config.error().kind)).c_str(), config.error().message.c_str());
         return 1;
     }
-    auto made = ccai::Client::create({.config = *config});
+    ccai::ClientOptions options;  // the rest (transport, pacer, clock, retries) from the config
+    options.config = *config;
+    auto made = ccai::Client::create(std::move(options));
     if (!made) {
         std::fprintf(stderr, "%s: %s\n", std::string(to_string(made.error().kind)).c_str(), made.error().message.c_str());
         return 1;
