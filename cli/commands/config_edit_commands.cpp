@@ -34,6 +34,16 @@ void note_environment(const Context& c, const SettingSpec& spec) {
                      std::string(spec.env).c_str());
 }
 
+// A setting in config.toml that the credentials file also holds: Config::load reads the credentials' value.
+void note_credentials(const Context& c, const SettingSpec& spec, const std::string& dir, const std::string& profile) {
+    if (spec.secret) return;
+    const auto creds = dir + "/credentials";
+    auto values = read_profile_values(creds, profile, true);
+    if (values && *values && (*values)->contains(std::string(spec.key)))
+        std::fprintf(c.console.err, "note: %s is also set in [%s] of %s, which takes precedence\n",
+                     std::string(spec.key).c_str(), profile.c_str(), creds.c_str());
+}
+
 // The secret for `config set`: typed without echo at a terminal, else the whole of stdin.
 Result<std::string> secret_value(const Context& c, const SettingSpec& spec, const std::string& profile) {
     const std::string key(spec.key);
@@ -68,10 +78,12 @@ int run_set(const Context& c, const EditArgs& a) {
         ~Cleanse() { secure_clear(v); }
     } cleanse{value};
     if (auto ok = check_setting_value(**spec, value); !ok) return c.fail(ok.error());
-    const auto path = settings_file_for(config_directory(config_sources(c)), **spec);
+    const auto dir = config_directory(config_sources(c));
+    const auto path = settings_file_for(dir, **spec);
     const SettingChange change{key, value};
     if (auto ok = edit_settings_file(path, *profile, {&change, 1}, (*spec)->secret); !ok) return c.fail(ok.error());
     note_environment(c, **spec);
+    note_credentials(c, **spec, dir, *profile);
     return kOk;
 }
 

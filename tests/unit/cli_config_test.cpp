@@ -93,6 +93,14 @@ TEST_CASE("cli config: the environment's value wins, and set says so; get prints
     CHECK(set.err == "note: CCAI_HOST is set in the environment and takes precedence over the profile\n");
     CHECK(cli({"config", "get", "host"}).out == "https://cc.example\n");  // CCAI_HOST
     CHECK(cli({"config", "get", "client_secret"}).out == "s3****\n");     // masked
+    // The credentials file's value wins over config.toml's too.
+    const auto creds = cli.dir / "config" / "credentials";
+    std::ofstream(creds) << "[default]\njwt_sub = \"from-credentials\"\n";
+    ::chmod(creds.c_str(), 0600);
+    auto shadowed = cli({"config", "set", "jwt_sub", "from-config"});
+    CHECK(shadowed.code == 0);
+    CHECK(shadowed.err == "note: jwt_sub is also set in [default] of " + creds.string() + ", which takes precedence\n");
+    CHECK(cli({"config", "get", "jwt_sub"}).out == "from-credentials\n");
     cli.env.erase("CCAI_ORG_ID");
     auto unset = cli({"config", "get", "org_id"});
     CHECK(unset.code == 1);
