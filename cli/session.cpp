@@ -122,7 +122,7 @@ Result<Session> open_session(const Context& c, Config config, bool wait_notices,
     if (c.client_setup) c.client_setup(o);
     auto client = Client::create(std::move(o));
     if (!client) return client.error();
-    s.client = std::move(*client);
+    s.client = std::make_unique<Client>(std::move(*client));
     return s;
 }
 

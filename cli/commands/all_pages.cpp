@@ -9,6 +9,7 @@
 
 #include "ccai/pagination.hpp"
 #include "exit_codes.hpp"
+#include "flag_names.hpp"
 #include "missing_settings.hpp"
 #include "commands/operation_runner.hpp"
 #include "output.hpp"
@@ -32,7 +33,7 @@ int run_all_pages(const EndpointSpec& spec, const CallArgs& args, const Context&
     if (!config) return c.fail(config.error());
     if (const auto missing = missing_settings(*config, spec, args, true)) return c.fail(*missing);
     // Everything is checked before the first page goes out, like a single call.
-    if (auto first = build_request(spec, args, *config); !first) return c.fail(first.error());
+    if (auto first = build_request(spec, args, *config); !first) return c.fail(with_flag_names(first.error()));
     auto session = open_session(c, *config);
     if (!session) return c.fail(session.error());
     // -o, else the `output` setting, else JSON Lines: a stream's natural form, and what --all always printed.

@@ -1,5 +1,9 @@
-// `ccai-cli config list [--show-origin]`, `config profiles`, `config path`.
+// `ccai-cli config list [--show-origin]`, `config profiles`, `config path`; and the tree the other config
+// commands join (config_edit_commands.cpp, config_init.cpp).
+#include <cstdlib>
+
 #include "app.hpp"
+#include "commands/config_commands.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
 
@@ -22,8 +26,10 @@ void add_config_query(Command parent, const char* name, const char* desc, Comman
 
 void add_config_command(CommandLine& cl) {
     auto& show_origin = cl.own<bool>();
-    auto cfg = cl.root().add_command("config", "show the resolved configuration");
+    auto cfg = cl.root().add_command("config", "show and change the configuration");
     cfg.require_command();
+    add_config_init_command(cfg, cl);
+    add_config_edit_commands(cfg, cl);
     auto list = cfg.add_command("list", "every setting with its value (secrets masked)");
     list.flag("--show-origin", show_origin, "also say where each value came from");
     list.on_chosen([&cl, &show_origin] {
@@ -49,6 +55,20 @@ void add_config_command(CommandLine& cl) {
         return names;
     });
     add_config_query(cfg, "path", "the configuration directory", cl, [](const Config& c) { return c.config_dir() + "\n"; });
+}
+
+ConfigSources config_sources(const Context& c) {
+    ConfigSources sources = c.sources;
+    sources.flags = c.flags.settings;
+    return sources;
+}
+
+std::optional<std::string> environment_value(const Context& c, const char* name) {
+    std::optional<std::string> value;
+    if (c.sources.getenv) value = c.sources.getenv(name);
+    else if (const char* v = std::getenv(name)) value = v;
+    if (value && value->empty()) value.reset();
+    return value;
 }
 
 }  // namespace ccai::cli

@@ -1,6 +1,7 @@
 #include "commands/operation_runner.hpp"
 
 #include "exit_codes.hpp"
+#include "flag_names.hpp"
 #include "missing_settings.hpp"
 #include "output.hpp"
 #include "ccai/limits.hpp"
@@ -18,7 +19,7 @@ nlohmann::json dry_run_json(const HttpRequest& r) {
 }
 
 int send_and_print(Result<HttpRequest> request, const EndpointSpec* spec, const Config& config, const Context& c) {
-    if (!request) return c.fail(request.error());
+    if (!request) return c.fail(with_flag_names(request.error()));  // the parameters were given as flags
     const auto out = output_options(c, config.get("output"));
     if (c.flags.dry_run) {
         // The request as JSON whatever -o says (a --jq program still applies: `--dry-run --jq .url`).

@@ -61,3 +61,18 @@ if(NOT rc EQUAL 0 OR NOT out MATCHES "/skills/")
   message(FATAL_ERROR "the consumer failed (${rc}): ${out}${err}")
 endif()
 message(STATUS "consumer printed: ${out}")
+
+# The programs of examples/ build against the installed SDK too, warnings as errors, as their
+# CMakeLists.txt says they do on their own.
+execute_process(
+  COMMAND "${CMAKE_COMMAND}" -S "${EXAMPLES_DIR}" -B "${WORK_DIR}/examples" -G "${GENERATOR}"
+          "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}" "-DCMAKE_PREFIX_PATH=${prefix}" "-DCMAKE_CXX_FLAGS=-Wall -Wextra -Werror"
+          ${extra}
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "configuring examples/ failed (${rc}):\n${out}\n${err}")
+endif()
+execute_process(COMMAND "${CMAKE_COMMAND}" --build "${WORK_DIR}/examples" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "building examples/ against the installed SDK failed (${rc}):\n${out}\n${err}")
+endif()

@@ -115,7 +115,7 @@ struct FakeClient {
         o.retry = retry;
         auto c = Client::create(std::move(o));
         if (!c) throw std::runtime_error("FakeClient: " + c.error().message);
-        client = std::move(*c);
+        client = std::make_unique<Client>(std::move(*c));
     }
 };
 

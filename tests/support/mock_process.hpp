@@ -87,7 +87,7 @@ public:
         o.config = c;
         auto client = ccai::Client::create(std::move(o));
         if (!client) throw std::runtime_error("sdk client: " + client.error().message);
-        return std::move(*client);
+        return std::make_unique<ccai::Client>(std::move(*client));
     }
 
 private:

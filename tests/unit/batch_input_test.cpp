@@ -67,7 +67,7 @@ TEST_CASE("batch JSONL: every invalid line is reported with its number") {
     CHECK(bad[0]->problem->message.find("JSON") != std::string::npos);
     CHECK(bad[1]->problem->message.find("agents.frobnicate") != std::string::npos);
     CHECK(bad[2]->problem->message.find("emailId") != std::string::npos);
-    CHECK(bad[3]->problem->message.find("--skill-group-id") != std::string::npos);
+    CHECK(bad[3]->problem->message.find("parameter skillGroupId") != std::string::npos);  // as the line spells it
     CHECK(bad[4]->problem->message.find("prams") != std::string::npos);
     for (const auto* i : bad) CHECK(i->problem->kind == ErrorKind::invalid_input);
 }

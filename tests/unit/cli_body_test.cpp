@@ -305,7 +305,7 @@ TEST_CASE("cli: a path parameter the body also needs is copied into it; given bo
     CHECK(dry_body(cli, {"skills", "create", "--skill-group-id", "sg-1", "--set", "name=S", "--set", "skillGroupId=sg-1"}) ==
           json{{"name", "S"}, {"skillGroupId", "sg-1"}});
     CHECK(refusal(cli, {"skills", "create", "--skill-group-id", "sg-1", "--set", "name=S", "--set", "skillGroupId=sg-2"}) ==
-          "skills.create: body field 'skillGroupId' is 'sg-2' but --skill-group-id is 'sg-1': give the value once");
+          "skills.create: body field 'skillGroupId' is 'sg-2' but parameter --skill-group-id is 'sg-1': give the value once");
     // And the request really goes out with it.
     cli.transport->push(201, R"({"id":"sk-1"})");
     const auto r = cli({"skills", "update", "--skill-group-id", "sg-1", "--skill-id", "sk-1", "--set", "name=S"});
@@ -352,7 +352,7 @@ TEST_CASE("cli batch: lines get the same filled body, and --dry-run shows it") {
     const auto r = cli({"batch", "--input", input, "--dry-run"});
     CHECK(r.code == 2);
     CHECK(r.err.find("\"first_line\":2") != std::string::npos);
-    CHECK(r.err.find("body field 'skillGroupId' is 'sg-8' but --skill-group-id is 'sg-7'") != std::string::npos);
+    CHECK(r.err.find("body field 'skillGroupId' is 'sg-8' but parameter skillGroupId is 'sg-7'") != std::string::npos);
     const auto skipped = cli({"batch", "--input", input, "--dry-run", "--skip-invalid"});
     CHECK(skipped.code == 0);
     CHECK(json::parse(skipped.out.substr(0, skipped.out.find('\n'))).at("body") == json{{"name", "S"}, {"skillGroupId", "sg-7"}});

@@ -51,7 +51,7 @@ TEST_CASE("jwt_jti=true gives the token a unique jti") {
         transport->push(200);
         auto c = Client::create(std::move(o));
         REQUIRE(c.ok());
-        REQUIRE((*c)->queues().list().ok());
+        REQUIRE(c->queues().list().ok());
         return (*verify_jwt(transport->requests.at(0).header("auth"), "s"))["jti"].get<std::string>();
     };
     const auto a = make(), b = make();
@@ -258,7 +258,7 @@ TEST_CASE("Ctrl-C during the pause before a retry ends the call at once: interru
     REQUIRE(client);
     transport->push(503);  // a transient failure of a GET: normally retried after a backoff
     CallStats stats;
-    auto r = (*client)->call(*find_endpoint("skill-groups.list"), CallArgs{}, &stats);
+    auto r = client->call(*find_endpoint("skill-groups.list"), CallArgs{}, &stats);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().kind == ErrorKind::interrupted);
     CHECK(r.error().message.find("interrupted while waiting to retry") != std::string::npos);

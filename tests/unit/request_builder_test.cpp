@@ -94,7 +94,9 @@ TEST_CASE("a missing required path or query parameter fails before any I/O, nami
                 REQUIRE_FALSE(req.ok());
                 CHECK(req.error().kind == ErrorKind::invalid_input);
                 CHECK_FALSE(req.error().maybe_reached_server);
-                CHECK(req.error().message.find("--") != std::string::npos);
+                // Named as the catalog spells it, for a program to show its own way (ccai-cli: as a flag).
+                CHECK(req.error().message.find("parameter " + std::string(p.name())) != std::string::npos);
+                CHECK(req.error().parameters == std::vector<std::string>{std::string(p.name())});
                 ++checked;
             }
         }
@@ -145,8 +147,9 @@ TEST_CASE("account-wide ids come from the profile unless given; missing ones say
     bare.set("host", "https://h", "test");
     auto missing = build_request(spec, CallArgs{}, bare);
     REQUIRE_FALSE(missing.ok());
-    CHECK(missing.error().message.find("--bot-id") != std::string::npos);
-    CHECK(missing.error().message.find("CCAI_BOT_ID") != std::string::npos);
+    CHECK(missing.error().message ==
+          "agents.list: missing required parameter botId (or set bot_id in the profile, env CCAI_BOT_ID)");
+    CHECK(missing.error().parameters == std::vector<std::string>{"botId"});
 }
 
 TEST_CASE("values are type- and enum-checked and URL-encoded") {
@@ -156,7 +159,8 @@ TEST_CASE("values are type- and enum-checked and URL-encoded") {
     a.params = {{"skillGroupId", "a b/c?d"}, {"page", "two"}};
     auto bad = build_request(list, a, config);
     REQUIRE_FALSE(bad.ok());
-    CHECK(bad.error().message.find("--page") != std::string::npos);
+    CHECK(bad.error().message == "skills.list: parameter page 'two': must be a whole number");
+    CHECK(bad.error().parameters == std::vector<std::string>{"page"});
     a.params["page"] = "2";
     auto good = build_request(list, a, config);
     REQUIRE(good.ok());

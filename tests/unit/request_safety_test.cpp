@@ -63,7 +63,8 @@ TEST_CASE("path values: '.', '..' and their disguises are refused for every para
             auto req = build_request(*spec, args, config);
             REQUIRE_FALSE(req.ok());
             CHECK(req.error().kind == ErrorKind::invalid_input);
-            CHECK(req.error().message.find("--" + kebab_case(name)) != std::string::npos);
+            CHECK(req.error().message.find("parameter " + std::string(name)) != std::string::npos);
+            CHECK(req.error().parameters == std::vector<std::string>{std::string(name)});
         }
     }
 }

@@ -72,12 +72,28 @@ struct ClientOptions {
 /// business: a library must not change process-wide state, so the SDK does not make the process
 /// non-dumpable. A program that handles secrets should, before it reads one:
 /// `prctl(PR_SET_DUMPABLE, 0)` and `setrlimit(RLIMIT_CORE, {0, 0})` (ccai-cli does).
+///
+/// A client is a value that can be moved, not copied: `auto made = ccai::Client::create(options);` then, once
+/// `made` holds one, `ccai::Client& client = *made;` and `client.agents().get({.agent_id = "a-1"})`, or
+/// `made->agents()...` straight on the Result. Do not move a client while one of its calls runs.
 class Client : public GroupAccessors<Client> {
 public:
     /// @brief Builds a client, the only way to get one: every part set, from `options` or the config. Fails
     /// on a setting validate_settings() refuses (invalid_input from a flag, else config), on CA files that
     /// cannot be used (transport_options()) and on a pacer that cannot be made.
-    static Result<std::unique_ptr<Client>> create(ClientOptions options);
+    static Result<Client> create(ClientOptions options);
+
+    Client(Client&&) noexcept = default;
+    Client& operator=(Client&&) noexcept = default;
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    /// @brief The spellings of the time create() returned a pointer, `(**made).agents()` and
+    /// `(*made)->agents()`, still compile: both are the client itself.
+    [[deprecated("use made->agents() or (*made).agents(): create() returns the client, not a pointer")]]
+    Client& operator*() { return *this; }
+    [[deprecated("use made->agents() or (*made).agents(): create() returns the client, not a pointer")]]
+    Client* operator->() { return this; }
 
     /// @brief Calls an operation of the catalog: builds, validates, sends through the pipeline, parses.
     /// `stats`, when given, receives this call's statistics.

@@ -8,6 +8,7 @@
 #include <utility>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -27,8 +28,12 @@ enum class ErrorKind {
     interrupted,    ///< the program was interrupted (Interruption) while the call waited; nothing was sent
 };
 
-/// @brief The kind's name in JSON output: "invalid_input", "client_error", "server_error", ...; "error" for other.
-std::string_view error_kind_name(ErrorKind kind);
+/// @brief The kind's name, as error output and batch results spell it: "invalid_input", "config", "auth",
+/// "not_found", "client_error", "rate_limited", "server_error", "network", "interrupted"; "error" for other.
+std::string_view to_string(ErrorKind kind);
+
+/// @brief The same as to_string(kind), its earlier name.
+inline std::string_view error_kind_name(ErrorKind kind) { return to_string(kind); }
 
 /// @brief A failed call. `http_status` is 0 when no HTTP response was received.
 struct ApiError {
@@ -43,6 +48,10 @@ struct ApiError {
     /// @brief network: false when another attempt cannot help (a refused certificate, an unsupported
     /// scheme), so the call fails at once instead of after the retry budget.
     bool retryable = true;
+    /// @brief The operation's path or query parameters the message names, spelled as the catalog spells
+    /// them ("agentId"), each named once. A program that shows them under other names (ccai-cli's flags,
+    /// --agent-id) can rewrite those words in the message.
+    std::vector<std::string> parameters;
 };
 
 /// @brief Classify an HTTP status (and body) into an ErrorKind.

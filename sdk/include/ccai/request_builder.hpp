@@ -69,7 +69,8 @@ std::string body_field_filled_from(const EndpointSpec& spec, const FieldSpec& fi
 std::string url_encode(std::string_view text);
 
 /// @brief The CLI spelling of a catalog parameter or setting: "skillGroupId" -> "skill-group-id",
-/// "bot_id" -> "bot-id". Error messages name parameters by their flag.
+/// "bot_id" -> "bot-id". The SDK's messages name parameters as the catalog does (ApiError::parameters);
+/// ccai-cli shows them as flags.
 std::string kebab_case(std::string_view name);
 
 /// @brief The config key that fills a catalog parameter or required body field ("botId" -> "bot_id"; the

@@ -135,18 +135,27 @@ Result<Unit> check_one_of(const EndpointSpec& spec, std::string_view where,
                           const std::function<bool(std::string_view)>& given, std::string_view context) {
     for (const auto& group : spec.one_of()) {
         if (group.where() != where) continue;
+        // Query parameters by their bare names (ApiError::parameters), body fields quoted.
+        const bool query = where == "query";
         std::vector<std::string> names, present;
         for (const auto name : group.names()) {
-            names.push_back(where == "query" ? "--" + kebab_case(name) : fmt::format("'{}'", name));
+            names.push_back(query ? std::string(name) : fmt::format("'{}'", name));
             if (given(name)) present.push_back(names.back());
         }
-        const auto place = where == "query" ? std::string_view("") : std::string_view(" in the body");
+        const auto place = query ? std::string_view("") : std::string_view(" in the body");
+        const auto refused = [&](std::string message, const std::vector<std::string>& named) {
+            auto e = invalid_input(std::move(message));
+            if (query) e.parameters = named;
+            return e;
+        };
         if (present.empty())
-            return invalid_input(fmt::format("{}: {}give {} of {}{}", spec.id(), context,
-                                             group.exactly() ? "exactly one" : "at least one", fmt::join(names, ", "), place));
+            return refused(fmt::format("{}: {}give {} of {}{}", spec.id(), context,
+                                       group.exactly() ? "exactly one" : "at least one", fmt::join(names, ", "), place),
+                           names);
         if (group.exactly() && present.size() > 1)
-            return invalid_input(fmt::format("{}: {}{} exclude each other{}: give only one", spec.id(), context,
-                                             fmt::join(present, " and "), place));
+            return refused(fmt::format("{}: {}{} exclude each other{}: give only one", spec.id(), context,
+                                       fmt::join(present, " and "), place),
+                           present);
     }
     return Unit{};
 }

@@ -15,16 +15,19 @@ bool top_level(std::string_view name) { return name.find_first_of(".[") == std::
 
 namespace {
 
-// Where a value for the field comes from, and how a message names that place.
+// Where a value for the field comes from, and how a message names that place; `parameter`: the operation's
+// parameter it came from, when it did.
 struct Source {
     std::string value;
     std::string named;
+    std::string parameter;
 };
 
 Source source_for(const FieldSpec& f, std::string_view from, const CallArgs& args, const Config& config) {
     const auto given = args.params.find(f.name());
-    if (from.starts_with("--")) return given == args.params.end() ? Source{} : Source{given->second, std::string(from)};
-    if (given != args.params.end()) return {given->second, "--" + kebab_case(f.name())};  // given for this call
+    const std::string name(f.name());
+    if (given != args.params.end()) return {given->second, "parameter " + name, name};  // given for this call
+    if (from.starts_with("--")) return {};  // a path parameter, not given
     if (!config.has(from)) return {};
     const auto it = config.all().find(from);
     const std::string origin = it == config.all().end() ? "" : it->second.origin;
@@ -81,9 +84,12 @@ Result<Unit> fill_body_values(const EndpointSpec& spec, const CallArgs& args, co
             continue;
         }
         // A value of another type is check_body's to refuse; an explicit null is the caller's choice.
-        if (it->is_string() && it->get_ref<const std::string&>() != from.value)
-            return invalid_input(fmt::format("{}: body field '{}' is {} but {} is {}: give the value once", spec.id(), name,
-                                             shown_value(it->get_ref<const std::string&>()), from.named, shown_value(from.value)));
+        if (it->is_string() && it->get_ref<const std::string&>() != from.value) {
+            auto e = invalid_input(fmt::format("{}: body field '{}' is {} but {} is {}: give the value once", spec.id(), name,
+                                               shown_value(it->get_ref<const std::string&>()), from.named, shown_value(from.value)));
+            if (!from.parameter.empty()) e.parameters.push_back(from.parameter);
+            return e;
+        }
     }
     return Unit{};
 }

@@ -15,8 +15,13 @@ namespace ccai {
 
 namespace {
 
-// The CLI flag that carries a parameter: "skillGroupId" -> "--skill-group-id".
-std::string flag(std::string_view name) { return "--" + kebab_case(name); }
+// An invalid-input error about the operation's parameter `name`, which the message names as the catalog
+// spells it ("agentId"); ApiError::parameters lets a program show its own name for it (ccai-cli: --agent-id).
+ApiError parameter_error(std::string_view name, std::string message) {
+    auto e = invalid_input(std::move(message));
+    e.parameters.emplace_back(name);
+    return e;
+}
 
 std::string upper(std::string_view s) {
     std::string out(s);
@@ -64,7 +69,7 @@ constexpr int kMaxDecodings = 8;
 
 Result<Unit> check_value(const EndpointSpec& spec, const ParamSpec& p, const std::string& v) {
     const auto bad = [&](std::string_view why) {
-        return invalid_input(fmt::format("{}: {} {}: {}", spec.id(), flag(p.name()), v, why));
+        return parameter_error(p.name(), fmt::format("{}: parameter {} {}: {}", spec.id(), p.name(), detail::shown_value(v), why));
     };
     if (p.type() == "integer" && !is_integer(v)) return bad("must be a whole number");
     if (p.type() == "number" && !is_number(v)) return bad("must be a number");
@@ -184,7 +189,7 @@ Result<HttpRequest> start_request(std::string method, std::string_view path_and_
 
 Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args, const Config& config) {
     for (const auto& [name, value] : args.params) {
-        if (value.empty()) return invalid_input(fmt::format("{}: {} needs a value", spec.id(), flag(name)));
+        if (value.empty()) return parameter_error(name, fmt::format("{}: parameter {} needs a value", spec.id(), name));
         const auto known = [&n = name](std::span<const ParamSpec> ps) {  // clang 14: no structured-binding captures
             return std::any_of(ps.begin(), ps.end(), [&n](const ParamSpec& p) { return p.name() == n; });
         };
@@ -196,10 +201,10 @@ Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args
         const auto v = value_of(p, args, config);
         if (v.empty()) {
             const auto key = profile_key_for(p.name());
-            return invalid_input(key.empty()
-                ? fmt::format("{}: missing required parameter {}", spec.id(), flag(p.name()))
-                : fmt::format("{}: missing {}: pass {} or set {} in the profile (env CCAI_{})", spec.id(), p.name(),
-                              flag(p.name()), key, upper(key)));
+            return parameter_error(p.name(), key.empty()
+                ? fmt::format("{}: missing required parameter {}", spec.id(), p.name())
+                : fmt::format("{}: missing required parameter {} (or set {} in the profile, env CCAI_{})", spec.id(),
+                              p.name(), key, upper(key)));
         }
         if (auto ok = check_value(spec, p, v); !ok) return ok.error();
         if (const auto why = path_segment_problem(v); !why.empty()) {
@@ -207,7 +212,7 @@ Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args
             if (!args.params.contains(p.name()) && !key.empty())
                 return setting_error(config, key,
                                      fmt::format("{} cannot fill {{{}}} in {}: it {}", detail::shown_value(v), p.name(), spec.id(), why));
-            return invalid_input(fmt::format("{}: {} {} {}", spec.id(), flag(p.name()), detail::shown_value(v), why));
+            return parameter_error(p.name(), fmt::format("{}: parameter {} {} {}", spec.id(), p.name(), detail::shown_value(v), why));
         }
         const auto placeholder = fmt::format("{{{}}}", p.name());
         for (auto pos = path.find(placeholder); pos != std::string::npos; pos = path.find(placeholder))
@@ -222,7 +227,7 @@ Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args
         const auto v = value_of(p, args, config);
         if (v.empty()) {
             if (p.required() == Required::yes)
-                return invalid_input(fmt::format("{}: missing required parameter {} ({})", spec.id(), flag(p.name()), p.desc()));
+                return parameter_error(p.name(), fmt::format("{}: missing required parameter {} ({})", spec.id(), p.name(), p.desc()));
             continue;
         }
         if (auto ok = check_value(spec, p, v); !ok) return ok.error();

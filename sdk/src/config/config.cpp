@@ -17,6 +17,9 @@
 #include "ccai/defaults.hpp"
 #include "ccai/limits.hpp"
 #include "ccai/redact.hpp"
+#include "ccai/config_edit.hpp"
+#include "config/config_files.hpp"
+#include "config/setting_values.hpp"
 #include "config/toml_ascii.hpp"
 #include "util/edit_distance.hpp"
 
@@ -65,12 +68,6 @@ constexpr SettingSpec kSettings[] = {
     {"max_wait", "CCAI_MAX_WAIT", "300", false, "seconds a call may spend waiting, for the pacer and between retries together", K::seconds, 0, kDay},
 };
 
-std::string default_config_dir(const ConfigSources& s) {
-    if (auto x = s.getenv("XDG_CONFIG_HOME"); x && !x->empty()) return *x + "/ccai";
-    if (auto h = s.getenv("HOME"); h && !h->empty()) return *h + "/.config/ccai";
-    return ".ccai";
-}
-
 // A profile file holds a few tables of short values: anything larger is not one.
 constexpr std::size_t kMaxConfigFileBytes = std::size_t{1} << 20;
 
@@ -82,9 +79,11 @@ std::string file_kind(mode_t mode) {
     return "not a regular file";
 }
 
-// The text of a config or credentials file; nullopt when there is none. One descriptor is opened, checked
-// and read, so what is checked is what is read. O_NONBLOCK: a FIFO at the path must not hang the open.
-Result<std::optional<std::string>> read_config_file(const std::string& path, bool secrets) {
+}  // namespace
+
+// One descriptor is opened, checked and read, so what is checked is what is read. O_NONBLOCK: a FIFO at the
+// path must not hang the open.
+Result<std::optional<std::string>> detail::read_config_file(const std::string& path, bool secrets) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
         if (errno == ENOENT || errno == ENOTDIR) return std::optional<std::string>();
@@ -112,7 +111,7 @@ Result<std::optional<std::string>> read_config_file(const std::string& path, boo
     return std::optional<std::string>(std::move(*text));
 }
 
-std::string unknown_key_hint(std::string_view key) {
+std::string detail::unknown_key_hint(std::string_view key) {
     std::string lower(key.substr(0, 64));  // a longer key is no typo of a setting, and the table stays small
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
     std::replace(lower.begin(), lower.end(), '-', '_');
@@ -124,6 +123,8 @@ std::string unknown_key_hint(std::string_view key) {
     for (const auto& spec : setting_specs()) known += (known.empty() ? "" : ", ") + std::string(spec.key);
     return "the keys are: " + known;
 }
+
+namespace {
 
 // Every table of the file, not only the selected profile's: a typo in [prod] is found before someone
 // selects prod. A key outside any table belongs to no profile and would never be read. Of several
@@ -152,12 +153,13 @@ Result<Unit> check_keys(const std::string& path, const toml::table& doc) {
         return config_error(fmt::format("{}:{}: '{}' is outside any [profile] table: put it under one, e.g. [default]",
                                         path, line, first->str()));
     return config_error(fmt::format("{}:{}: unknown key '{}' in [{}]; {}", path, line, first->str(), first_table->str(),
-                                    unknown_key_hint(first->str())));
+                                    detail::unknown_key_hint(first->str())));
 }
 
-// Reads one [profile] table of a TOML file into `out` (string, integer, float and boolean values).
-Result<bool> read_profile(const std::string& path, const std::string& profile, bool secrets,
-                          std::map<std::string, std::string>& out, std::vector<std::string>* names) {
+}  // namespace
+
+Result<bool> detail::read_profile(const std::string& path, const std::string& profile, bool secrets,
+                                  std::map<std::string, std::string>& out, std::vector<std::string>* names) {
     auto read = read_config_file(path, secrets);
     if (!read) return read.error();
     if (!*read) return false;
@@ -191,8 +193,6 @@ Result<bool> read_profile(const std::string& path, const std::string& profile, b
     }
     return true;
 }
-
-}  // namespace
 
 std::span<const SettingSpec> setting_specs() { return kSettings; }
 
@@ -282,18 +282,38 @@ Config& Config::operator=(Config&& other) noexcept {
 
 Config::~Config() { cleanse_secrets(); }
 
-Result<Config> Config::load(const ConfigSources& in) {
+namespace {
+ConfigSources with_getenv(const ConfigSources& in) {
     ConfigSources s = in;
     if (!s.getenv) s.getenv = [](const char* n) -> std::optional<std::string> {
         const char* v = std::getenv(n);
         return v ? std::optional<std::string>(v) : std::nullopt;
     };
+    return s;
+}
+}  // namespace
+
+std::string config_directory(const ConfigSources& in) {
+    if (!in.config_dir.empty()) return in.config_dir;
+    const auto s = with_getenv(in);
+    if (auto x = s.getenv("XDG_CONFIG_HOME"); x && !x->empty()) return *x + "/ccai";
+    if (auto h = s.getenv("HOME"); h && !h->empty()) return *h + "/.config/ccai";
+    return ".ccai";
+}
+
+std::string selected_profile(const ConfigSources& in) {
+    const auto s = with_getenv(in);
+    if (auto f = s.flags.find("profile"); f != s.flags.end()) return f->second;
+    if (auto e = s.getenv("CCAI_PROFILE"); e && !e->empty()) return *e;
+    return "default";
+}
+
+Result<Config> Config::load(const ConfigSources& in) {
+    const ConfigSources s = with_getenv(in);
     Config c;
-    c.config_dir_ = s.config_dir.empty() ? default_config_dir(s) : s.config_dir;
-    bool explicit_profile = true;
-    if (auto f = s.flags.find("profile"); f != s.flags.end()) c.profile_ = f->second;
-    else if (auto e = s.getenv("CCAI_PROFILE"); e && !e->empty()) c.profile_ = *e;
-    else explicit_profile = false;
+    c.config_dir_ = config_directory(s);
+    c.profile_ = selected_profile(s);
+    const bool explicit_profile = s.flags.contains("profile") || s.getenv("CCAI_PROFILE").value_or("") != "";
 
     std::map<std::string, std::string> profile, creds;
     // Both maps may hold a secret (config.toml is refused when it does): cleansed on every way out.
@@ -307,9 +327,9 @@ Result<Config> Config::load(const ConfigSources& in) {
     } cleanse_maps{profile, creds};
     const auto config_path = c.config_dir_ + "/config.toml";
     const auto creds_path = c.config_dir_ + "/credentials";
-    auto found = read_profile(config_path, c.profile_, false, profile, &c.profiles_);
+    auto found = detail::read_profile(config_path, c.profile_, false, profile, &c.profiles_);
     if (!found) return found.error();
-    auto found_creds = read_profile(creds_path, c.profile_, true, creds, nullptr);
+    auto found_creds = detail::read_profile(creds_path, c.profile_, true, creds, nullptr);
     if (!found_creds) return found_creds.error();
     if (explicit_profile && !*found && !*found_creds)
         return config_error(fmt::format("profile '{}' not found in {} or {}", c.profile_, config_path, creds_path));

@@ -128,7 +128,7 @@ Client::Client(ClientOptions options) : options_(std::move(options)) {
     if (options_.log) policies_.push_back(detail::make_log_policy(options_.log));
 }
 
-Result<std::unique_ptr<Client>> Client::create(ClientOptions options) {
+Result<Client> Client::create(ClientOptions options) {
     // Every value checked before anything is built: nothing is sent with a setting that is wrong.
     if (auto valid = validate_settings(options.config); !valid) return valid.error();
     // Where requests go and what their headers carry, refused before the pacer or a connection is set up.
@@ -152,7 +152,7 @@ Result<std::unique_ptr<Client>> Client::create(ClientOptions options) {
         if (!pacer) return pacer.error();
         options.pacer = std::shared_ptr<Pacer>(std::move(*pacer));
     }
-    return std::unique_ptr<Client>(new Client(std::move(options)));
+    return Client(std::move(options));
 }
 
 Result<HttpRequest> Client::prepare(const EndpointSpec& spec, const CallArgs& args) const {

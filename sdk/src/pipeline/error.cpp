@@ -9,7 +9,7 @@
 
 namespace ccai {
 
-std::string_view error_kind_name(ErrorKind kind) {
+std::string_view to_string(ErrorKind kind) {
     switch (kind) {
         case ErrorKind::invalid_input: return "invalid_input";
         case ErrorKind::config: return "config";
@@ -26,7 +26,7 @@ std::string_view error_kind_name(ErrorKind kind) {
 }
 
 nlohmann::json error_json(const ApiError& e) {
-    nlohmann::json j = {{"kind", error_kind_name(e.kind)}, {"message", e.message}};
+    nlohmann::json j = {{"kind", to_string(e.kind)}, {"message", e.message}};
     if (e.http_status) j["status"] = e.http_status;
     if (!e.code.empty()) j["code"] = e.code;
     if (!e.request_id.empty()) j["request_id"] = e.request_id;

@@ -104,7 +104,9 @@ TEST_CASE("request safety: a '.' or '..' path value is refused, and the skill gr
     bad_env["CCAI_ORG_ID"] = "%2e%2e";
     expect_rejected(test::cli({"agents", "list"}, bad_env), 3, "env CCAI_ORG_ID");
     // Batch lines go through the same checks, every line before anything is sent.
-    expect_rejected(test::cli({"batch", "--input", batch_input, "--results", dir + "/out.jsonl"}, env), 2, "--skill-id");
+    // A batch line names the parameter as its "params" spell it.
+    expect_rejected(test::cli({"batch", "--input", batch_input, "--results", dir + "/out.jsonl"}, env), 2,
+                    "parameter skillId '..'");
     // `api`: a dot segment in PATH, or in a value filled into it, is refused instead of resolved away.
     const auto api_base = std::string("/agentassist/api/v1/public/{botId}/skill-groups/") + sg;
     for (const std::string path : {api_base + "/skills/..", api_base + "/skills/.", api_base + "/skills/%2e%2e",

@@ -68,7 +68,7 @@ TEST_CASE("transport: compression setting decides Accept-Encoding") {
         if (!setting.empty()) o.config.set("compression", setting, "test");
         auto client = ccai::Client::create(std::move(o));
         REQUIRE(client.ok());
-        const auto r = call(**client, "skill-groups.list");
+        const auto r = call(*client, "skill-groups.list");
         REQUIRE(r.ok());
         CHECK((*r)["results"][0]["name"] == "compressible compressible compressible");
         std::lock_guard lock(m);

@@ -62,7 +62,7 @@ TEST_CASE("transfer: exactly one of aId and queueId, as the page's two samples s
 TEST_CASE("recordings fetch-v1: exactly one of --user-id and --session-id") {
     CallArgs a;
     const auto& spec = *find_endpoint("recordings.fetch-v1");
-    CHECK(error_of(build_request(spec, a, test::sample_profile())).find("--user-id, --session-id") != std::string::npos);
+    CHECK(error_of(build_request(spec, a, test::sample_profile())).find("give exactly one of userId, sessionId") != std::string::npos);
     a.params = {{"userId", "u@x"}};
     CHECK(build_request(spec, a, test::sample_profile()).ok());
     a.params = {{"sessionId", "s-1"}};
