@@ -2,7 +2,8 @@
 # What `ccai-cli proxy` adds to a call: latency per request (p50/p99) against the same call made straight
 # to ccai-mock, and requests per second when the pacer does not limit. Not run in CI.
 # Usage: bench/proxy.sh [BUILD_DIR] [REQUESTS] [PARALLEL]   (defaults: build 500 8)
-# Both paths use curl with one keep-alive connection per curl process; the direct one sends a JWT minted
+# Both paths use curl, one keep-alive connection per curl process (the proxy keeps one to the mock per
+# worker thread); the direct one sends a JWT minted
 # here (python3), the proxy mints its own. The mock answers at once and does not limit; the proxy's memory
 # pacer allows 1000000/1m.
 set -euo pipefail
@@ -32,29 +33,38 @@ print((msg + b"." + sig).decode())
 PY
 )
 PATH_=/agentassist/api/v1/public/st-mock-bot/skill-groups
-# N requests on one connection: one time_total per line.
-latencies() {  # BASE [curl args...]
-  local base=$1; shift
-  local urls=()
-  for _ in $(seq "$N"); do urls+=("$base$PATH_"); done
-  curl -sS "$@" -o /dev/null -w '%{http_code} %{time_total}\n' "${urls[@]}"
+# A curl config of N requests (each with its own output), sent on one keep-alive connection.
+requests() {  # BASE > config
+  for _ in $(seq "$N"); do printf 'url = "%s"\noutput = "/dev/null"\n' "$1$PATH_"; done
+}
+requests "$MOCK_URL" >"$TMP/direct.cfg"
+requests "$PROXY" >"$TMP/proxy.cfg"
+latencies() {  # CONFIG [curl args...]: one "code seconds" line per request
+  local cfg=$1; shift
+  curl -sS "$@" -K "$cfg" -w '%{http_code} %{time_total}\n'
 }
 percentiles() {  # NAME < "code seconds" lines
   sort -k2 -n | awk -v name="$1" '{ c[NR] = $2; if ($1 != 200) bad++ }
     END { printf "%-7s latency p50 %.2f ms  p99 %.2f ms  (%d requests, %d not 200)\n", name,
           c[int(NR * 0.5 + 0.5)] * 1000, c[int(NR * 0.99 + 0.5)] * 1000, NR, bad + 0 }'
 }
-throughput() {  # NAME BASE [curl args...]
-  local name=$1 base=$2; shift 2
-  local start end
+throughput() {  # NAME CONFIG [curl args...]: P curl processes at once, N requests each
+  local name=$1 cfg=$2 start end pids=()
+  shift 2
   start=$EPOCHREALTIME
-  seq "$P" | xargs -P "$P" -I{} bash -c 'curl -sS "$@" -o /dev/null -w "%{http_code}\n" $(for _ in $(seq '"$N"'); do printf "%s " "'"$base$PATH_"'"; done)' _ "$@" >"$TMP/codes"
+  for i in $(seq "$P"); do
+    curl -sS "$@" -K "$cfg" -w '%{http_code}\n' >"$TMP/codes.$i" &
+    pids+=($!)
+  done
+  wait "${pids[@]}"
   end=$EPOCHREALTIME
-  awk -v name="$name" -v s="$start" -v e="$end" -v p="$P" '{ n++; if ($1 != 200) bad++ }
-    END { printf "%-7s throughput %.0f requests/s  (%d parallel curl x %d, %.2f s, %d not 200)\n", name, n / (e - s), p, n / p, e - s, bad + 0 }' "$TMP/codes"
+  cat "$TMP"/codes.* | awk -v name="$name" -v s="$start" -v e="$end" -v p="$P" '{ n++; if ($1 != 200) bad++ }
+    END { printf "%-7s throughput %.0f requests/s  (%d curl at once x %d requests, %.2f s, %d not 200)\n", name,
+          n / (e - s), p, n / p, e - s, bad + 0 }'
+  rm -f "$TMP"/codes.*
 }
 echo "$(date -u +%Y-%m-%d) $(git -C "$(dirname "$0")" rev-parse --short HEAD) $N requests, $P parallel"
-latencies "$MOCK_URL" -H "auth: $JWT" -H "accountid: acc-mock" | percentiles direct
-latencies "$PROXY" | percentiles proxy
-throughput direct "$MOCK_URL" -H "auth: $JWT" -H "accountid: acc-mock"
-throughput proxy "$PROXY"
+latencies "$TMP/direct.cfg" -H "auth: $JWT" -H "accountid: acc-mock" | percentiles direct
+latencies "$TMP/proxy.cfg" | percentiles proxy
+throughput direct "$TMP/direct.cfg" -H "auth: $JWT" -H "accountid: acc-mock"
+throughput proxy "$TMP/proxy.cfg"

@@ -6,7 +6,7 @@
 # Subcommands of a command path (in _ccai_cli_r).
 _ccai_cli_commands() {
     case $1 in
-        '') _ccai_cli_r='analytics conversations queues agents skills skill-groups agent-groups contacts data transfer wfm hours recordings voicemail sms-campaigns sms voice-campaigns campaigns campaign-schedules contact-lists cases tasks campaigns-v2 dialout agent-transfer quality api batch config pacer completion reference' ;;
+        '') _ccai_cli_r='analytics conversations queues agents skills skill-groups agent-groups contacts data transfer wfm hours recordings voicemail sms-campaigns sms voice-campaigns campaigns campaign-schedules contact-lists cases tasks campaigns-v2 dialout agent-transfer quality api batch config pacer proxy completion reference' ;;
         'analytics') _ccai_cli_r='intent-realtime agent-status-summary agent-status-details call-details interaction-details call-details-v1' ;;
         'conversations') _ccai_cli_r='get-by-session list get' ;;
         'queues') _ccai_cli_r='size create list lookup get update delete update-priority' ;;
@@ -171,6 +171,7 @@ _ccai_cli_options() {
         'api') _ccai_cli_r='--body -H --header' ;;
         'batch') _ccai_cli_r='--input --format --op --map --id-column --results --concurrency --resume --retry-in-doubt --skip-invalid --strict --allow-unknown-fields' ;;
         'config list') _ccai_cli_r='--show-origin' ;;
+        'proxy') _ccai_cli_r='--listen --allow-remote --tls-cert --tls-key --token-file --max-pending' ;;
         'reference') _ccai_cli_r='--format' ;;
         *) _ccai_cli_r='' ;;
     esac
@@ -559,6 +560,11 @@ _ccai_cli_value() {
         'batch|--id-column') _ccai_cli_k=any ;;
         'batch|--results') _ccai_cli_k=files ;;
         'batch|--concurrency') _ccai_cli_k=any ;;
+        'proxy|--listen') _ccai_cli_k=any ;;
+        'proxy|--tls-cert') _ccai_cli_k=files ;;
+        'proxy|--tls-key') _ccai_cli_k=files ;;
+        'proxy|--token-file') _ccai_cli_k=files ;;
+        'proxy|--max-pending') _ccai_cli_k=any ;;
         'reference|--format') _ccai_cli_k=list _ccai_cli_r='markdown man' ;;
         *)
             case $2 in

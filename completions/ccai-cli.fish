@@ -36,6 +36,7 @@ function __ccai_cli_commands --argument-names cmdpath
             printf '%s\n' 'batch	run many calls from a JSON Lines or CSV file, paced and resumable'
             printf '%s\n' 'config	show the resolved configuration'
             printf '%s\n' 'pacer	the client-side rate-limit pacer shared by every process on the account'
+            printf '%s\n' 'proxy	serve the API on a local port: any HTTP client\'s calls get the profile\'s credentials an...'
             printf '%s\n' 'completion	print a shell completion script (bash, zsh or fish)'
             printf '%s\n' 'reference	print the command reference (markdown, or a man page)'
         case 'analytics'
@@ -888,6 +889,13 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a warning'
         case 'config list'
             printf '%s\n' '--show-origin	also say where each value came from'
+        case 'proxy'
+            printf '%s\n' '--listen	HOST:PORT to listen on (port 0: a free one); beyond loopback needs --allow-remote, TLS ...'
+            printf '%s\n' '--allow-remote	allow listening on an address other hosts can reach'
+            printf '%s\n' '--tls-cert	PEM certificate to serve HTTPS with'
+            printf '%s\n' '--tls-key	PEM private key of --tls-cert'
+            printf '%s\n' '--token-file	file (mode 600) holding the token clients send as Authorization: Bearer (else CCAI_PROX...'
+            printf '%s\n' '--max-pending	requests that may wait for the pacer or the service at once; more get 503'
         case 'reference'
             printf '%s\n' '--format	markdown (docs/commands.md) or man (ccai-cli.1)'
     end
@@ -1805,6 +1813,16 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'batch|--results'
             echo files
         case 'batch|--concurrency'
+            echo any
+        case 'proxy|--listen'
+            echo any
+        case 'proxy|--tls-cert'
+            echo files
+        case 'proxy|--tls-key'
+            echo files
+        case 'proxy|--token-file'
+            echo files
+        case 'proxy|--max-pending'
             echo any
         case 'reference|--format'
             echo list

@@ -163,7 +163,7 @@ void add_proxy_command(CommandLine& cl) {
                  "account's shared pacer");
     cmd.option("--listen", f.listen, "HOST:PORT to listen on (port 0: a free one); beyond loopback needs "
                                      "--allow-remote, TLS and a token")
-        .type_name("HOST:PORT")
+        .type_name("ADDRESS")
         .not_empty();
     cmd.flag("--allow-remote", f.allow_remote, "allow listening on an address other hosts can reach");
     cmd.option("--tls-cert", f.tls_cert, "PEM certificate to serve HTTPS with").type_name("FILE").not_empty();

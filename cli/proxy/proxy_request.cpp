@@ -85,7 +85,7 @@ std::vector<std::string> api_prefixes() {
 Answer error_answer(int status, std::string_view message) {
     Answer a;
     a.status = status;
-    a.body = nlohmann::json{{"errors", nlohmann::json::array({{{"msg", redact(message)}, {"code", status}}})}}.dump();
+    a.body = nlohmann::json{{"errors", nlohmann::json::array({{{"msg", message}, {"code", status}}})}}.dump();
     return a;
 }
 
@@ -151,7 +151,9 @@ Answer to_answer(const Result<HttpResponse>& outcome) {
             if (!dropped_response_header(name)) a.headers.emplace_back(name, value);
         return a;
     }
-    const ApiError& e = outcome.error();
+    // The pipeline's text may quote what the service echoed of the request: a JWT, a secret.
+    ApiError e = outcome.error();
+    e.message = redact(e.message);
     switch (e.kind) {
         case ErrorKind::rate_limited: {
             auto a = error_answer(429, e.message);

@@ -51,7 +51,7 @@ inline constexpr std::size_t kMaxHeaderCount = 100;
 /// at most three ("/agentassist/api/v1", "/api/public/bot", ...).
 std::vector<std::string> api_prefixes();
 
-/// The service's error shape with `status` and `message`.
+/// The service's error shape with `status` and `message` (the proxy's own text, or the client's path).
 Answer error_answer(int status, std::string_view message);
 
 /// The request to forward, or the refusal to answer: 400 (bad header, dot segment, another account), 404

@@ -179,6 +179,8 @@ Result<Unit> serve(const ServerOptions& o, const Upstream& up, Client& paced, Cl
     server->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
     server->set_payload_max_length(kMaxUploadBody);
     server->set_keep_alive_timeout(2);  // an idle keep-alive connection holds a worker
+    // Small answers on a kept-alive connection would otherwise wait for the client's delayed ACK (40 ms).
+    server->set_tcp_nodelay(true);
     auto handler = std::make_shared<Handler>(o, up, paced, unpaced, stop, err);
     const auto plain = [handler](const httplib::Request& req, httplib::Response& res) { (*handler)(req, res, nullptr); };
     const auto with_body = [handler](const httplib::Request& req, httplib::Response& res,
