@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -76,6 +78,12 @@ private:
     std::shared_ptr<Pacer> shared_;
 };
 
+std::optional<std::string> proxy_token_env(const Context& c) {
+    if (c.sources.getenv) return c.sources.getenv("CCAI_PROXY_TOKEN");
+    const char* v = std::getenv("CCAI_PROXY_TOKEN");
+    return v ? std::optional<std::string>(v) : std::nullopt;
+}
+
 // Listening beyond this machine needs all three: a deliberate switch, TLS and a token.
 Result<proxy::ServerOptions> server_options(const ProxyFlags& f, const Context& c) {
     proxy::ServerOptions o;
@@ -91,7 +99,7 @@ Result<proxy::ServerOptions> server_options(const ProxyFlags& f, const Context& 
         auto token = proxy::read_token_file(f.token_file);
         if (!token) return token.error();
         o.token = std::move(*token);
-    } else if (auto env = c.sources.getenv ? c.sources.getenv("CCAI_PROXY_TOKEN") : std::nullopt; env && !env->empty()) {
+    } else if (auto env = proxy_token_env(c); env && !env->empty()) {
         auto token = proxy::check_token(*env, "CCAI_PROXY_TOKEN");
         if (!token) return token.error();
         o.token = std::move(*token);
