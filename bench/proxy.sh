@@ -5,7 +5,7 @@
 # Both paths use curl, one keep-alive connection per curl process (the proxy keeps one to the mock per
 # worker thread); the direct one sends a JWT minted
 # here (python3), the proxy mints its own. The mock answers at once and does not limit; the proxy's memory
-# pacer allows 1000000/1m.
+# pacer allows 100000/1s (a short window: the pacer keeps every grant of the window).
 set -euo pipefail
 # shellcheck source=scripts/lib/mock.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/mock.sh"
@@ -16,9 +16,9 @@ CLI=$BUILD/cli/ccai-cli
 MOCK=$BUILD/mock/ccai-mock
 TMP=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$TMP"' EXIT
-mock_start "$MOCK" "$TMP" --rate-limit none --threads 64
+mock_start "$MOCK" "$TMP" --rate-limit none --threads 256
 export CCAI_HOST=$MOCK_URL CCAI_ACCOUNT_ID=acc-mock CCAI_BOT_ID=st-mock-bot CCAI_CLIENT_ID=cs-mock \
-  CCAI_CLIENT_SECRET=mock-secret CCAI_PACER=memory CCAI_RATE_LIMIT=1000000/1m XDG_CONFIG_HOME=$TMP/config
+  CCAI_CLIENT_SECRET=mock-secret CCAI_PACER=memory CCAI_RATE_LIMIT=100000/1s XDG_CONFIG_HOME=$TMP/config
 "$CLI" proxy --listen 127.0.0.1:0 --max-pending 64 >"$TMP/proxy.out" 2>"$TMP/proxy.err" &
 for _ in $(seq 100); do grep -q '^listening on ' "$TMP/proxy.out" 2>/dev/null && break; sleep 0.05; done
 PROXY=$(sed -n 's/^listening on //p' "$TMP/proxy.out")
