@@ -277,3 +277,45 @@ TEST_CASE("proxy: serves HTTPS with --tls-cert and --tls-key") {
     CHECK(bad.exit_code == 3);
     CHECK(error_of(bad)["message"].get<std::string>().find("cannot be loaded") != std::string::npos);
 }
+
+TEST_CASE("proxy: a wait longer than --max-wait gets 429 with Retry-After in the service's shape") {
+    MockProcess mock({"--rate-limit", "none"});
+    const auto env = shared_env(mock, temp_dir(), "2/4s");  // a burst of 1, then one call per 2 s
+    Proxy proxy(env, {"--max-wait", "1"});
+    const auto url = proxy.base() + kSkillGroups;
+    const auto r = sh("curl -sS -g -o /dev/null '" + url + "' && curl -sS -g -D - '" + url + "'");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out.starts_with("HTTP/1.1 429"));
+    // The next slot is one interval (2.01 s) after the first call's: rounded up to whole seconds.
+    CHECK((r.out.find("Retry-After: 2\r\n") != std::string::npos || r.out.find("Retry-After: 3\r\n") != std::string::npos));
+    const auto body = nlohmann::json::parse(r.out.substr(r.out.find("\r\n\r\n") + 4));
+    CHECK(body["errors"][0]["code"] == 429);
+    CHECK(body["errors"][0]["msg"].get<std::string>().find("max_wait") != std::string::npos);
+    CHECK(mock.log().size() == 1);
+}
+
+TEST_CASE("proxy: past --max-pending, a request gets 503 with Retry-After at once") {
+    MockProcess mock({"--rate-limit", "none", "--latency", "1500"});
+    const auto env = shared_env(mock, temp_dir(), "20/2s");
+    Proxy proxy(env, {"--max-pending", "1"});
+    const auto url = proxy.base() + kSkillGroups;
+    const auto r = sh("curl -sS -g -o /dev/null -w '%{http_code}\\n' '" + url + "' & sleep 0.5; "
+                      "curl -sS -g -D - -o /dev/null -w '%{http_code} %{time_total}\\n' '" + url + "'; wait");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out.find("HTTP/1.1 503") != std::string::npos);
+    CHECK(r.out.find("Retry-After: 1\r\n") != std::string::npos);
+    CHECK(r.out.ends_with("200\n"));  // the first, once the mock answers
+    CHECK(mock.log().size() == 1);
+}
+
+TEST_CASE("proxy: a POST whose outcome is unknown is not sent again") {
+    MockProcess mock({"--rate-limit", "none", "--drop-after-rate", "1"});
+    const auto env = shared_env(mock, temp_dir(), "20/2s");
+    Proxy proxy(env);
+    const auto r = sh("curl -sS -g -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' "
+                      "--data '{\"name\":\"sg\",\"description\":\"d\"}' '" + proxy.base() +
+                      "/agentassist/api/v1/public/{botId}/skill-groups'");
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out == "502");
+    CHECK(mock.log().size() == 1);  // six attempts were allowed (CCAI_MAX_ATTEMPTS); one was made
+}
