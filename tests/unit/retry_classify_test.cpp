@@ -18,12 +18,7 @@ Result<HttpResponse> network(bool reached) {
     e.maybe_reached_server = reached;
     return e;
 }
-HttpRequest req(std::string method) {
-    HttpRequest r;
-    r.method = std::move(method);
-    r.url = "https://h/x";
-    return r;
-}
+HttpRequest req(std::string method) { return HttpRequest{std::move(method), "https://h/x", {}, "", std::nullopt, false}; }
 const std::string kMinute = R"({"errors":[{"msg":"You've exceeded the per-minute rate limit. Please wait for sometime before retrying."}]})";
 const std::string kHourly = R"({"errors":[{"msg":"You've exceeded the hourly rate limit. Please wait for sometime before retrying."}]})";
 }  // namespace

@@ -35,15 +35,15 @@ struct HttpRequest {
     std::string body;
     /// @brief For multipart uploads: the file sent as form field `file` (streamed from disk).
     std::optional<std::string> upload_file;
+    /// @brief The catalog says the operation changes nothing (EndpointSpec::read_only), whatever its method.
+    bool read_only = false;
     /// @brief A body read while it is sent, in place of `body` (uploads too large to hold: `ccai-cli proxy`).
     /// Each call fills up to `size` bytes and returns how many; 0 ends the body, kBodySourceAbort abandons
     /// the request (the body could not be read whole). Such a request can be sent once only: the pipeline
     /// never re-sends it (a rejection is returned as it came).
-    std::function<std::size_t(char* buffer, std::size_t size)> body_source;
+    std::function<std::size_t(char* buffer, std::size_t size)> body_source{};
     /// The length of body_source's body, or -1 when unknown (then sent chunked).
     long long body_source_size = -1;
-    /// @brief The catalog says the operation changes nothing (EndpointSpec::read_only), whatever its method.
-    bool read_only = false;
 
     /// @brief Value of the first header with this name (case-insensitive), or "".
     [[nodiscard]] std::string header(std::string_view name) const;
