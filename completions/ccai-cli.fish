@@ -36,8 +36,11 @@ function __ccai_cli_commands --argument-names cmdpath
             printf '%s\n' 'batch	run many calls from a JSON Lines or CSV file, paced and resumable'
             printf '%s\n' 'config	show and change the configuration'
             printf '%s\n' 'pacer	the client-side rate-limit pacer shared by every process on the account'
+            printf '%s\n' 'proxy	serve the API on a local port: any HTTP client\'s calls get the profile\'s credentials an...'
             printf '%s\n' 'completion	print a shell completion script (bash, zsh or fish)'
             printf '%s\n' 'reference	print the command reference (markdown, or a man page)'
+            printf '%s\n' 'help	show the help of a command: help, help GROUP, help GROUP ACTION'
+            printf '%s\n' 'version	print the version, and the libcurl and TLS library it uses (as --version)'
         case 'analytics'
             printf '%s\n' 'intent-realtime	Get Intent Real-Time Data'
             printf '%s\n' 'agent-status-summary	Historical Agent Status Summary'
@@ -209,6 +212,9 @@ end
 # Options of a command path besides the global ones.
 function __ccai_cli_options --argument-names cmdpath
     switch $cmdpath
+        case 'analytics intent-realtime'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'analytics agent-status-summary'
             printf '%s\n' '--limit	number of agents returned [default: 50]'
             printf '%s\n' '--offset	number of records to skip [default: 0]'
@@ -217,8 +223,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'analytics agent-status-details'
             printf '%s\n' '--limit	max agents returned; maximum 50 [default: 50]'
             printf '%s\n' '--offset	number of agents to skip [default: 0]'
@@ -227,8 +235,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'analytics call-details'
             printf '%s\n' '--limit	records per request; maximum 100'
             printf '%s\n' '--offset	pages to skip; maximum 10 [default: 0]'
@@ -237,8 +247,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'analytics interaction-details'
             printf '%s\n' '--limit	records per request; maximum 100'
             printf '%s\n' '--offset	pages to skip; maximum 10 [default: 0]'
@@ -247,8 +259,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'analytics call-details-v1'
             printf '%s\n' '--limit	records per call; maximum 100'
             printf '%s\n' '--offset	pages to skip; default 0, maximum 10 [default: 0]'
@@ -257,8 +271,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'conversations get-by-session'
             printf '%s\n' '--session-id	parent app session id (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -266,16 +282,22 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'conversations list'
             printf '%s\n' '--skip	number of conversations to skip (doc types it string) [default: 0]'
             printf '%s\n' '--limit	page size; in URL template only, type undocumented'
             printf '%s\n' '--status	filter by conversation status {ACTIVE,CLOSED,IDLE,OPEN,OVERDUE,TERMINATED}'
             printf '%s\n' '--source	channel of the conversation'
             printf '%s\n' '--language	language of returned conversation details'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'conversations get'
             printf '%s\n' '--conversation-id	conversation id (doc lists it under Query Parameters) (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'queues size'
             printf '%s\n' '--queue-id	queue id (from the queues GET API) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -283,6 +305,8 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'queues create'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
@@ -290,16 +314,22 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'queues list'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'queues lookup'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'queues get'
             printf '%s\n' '--queue-id	queue id from the queues list API (table calls it \'id\') (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'queues update'
             printf '%s\n' '--queue-id	queue id from the queues list API (table calls it \'id\')'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -324,10 +354,14 @@ function __ccai_cli_options --argument-names cmdpath
         case 'agents list'
             printf '%s\n' '--page	page number [default: 1]'
             printf '%s\n' '--include-queues	include each agent\'s queues in the response'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'agents get'
             printf '%s\n' '--agent-id	agent id (a-...), from the agents list API (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'agents update'
             printf '%s\n' '--agent-id	agent id (a-...) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -339,12 +373,16 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--agent-id	agent id (a-...) (required)'
         case 'agents get-by-custom-id'
             printf '%s\n' '--custom-id	agent id in the customer\'s system (e.g. extension) (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'agents availability'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'skills create'
             printf '%s\n' '--skill-group-id	skill group id (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -356,11 +394,15 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--skill-group-id	skill group id (required)'
             printf '%s\n' '--page	page number, starts at 1 [default: 1]'
             printf '%s\n' '--limit	records per page [default: 10]'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'skills get'
             printf '%s\n' '--skill-group-id	skill group id (required)'
             printf '%s\n' '--skill-id	skill id (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'skills update'
             printf '%s\n' '--skill-group-id	skill group id (not listed in the path table) (required)'
             printf '%s\n' '--skill-id	skill id (required)'
@@ -379,10 +421,14 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'skill-groups list'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'skill-groups get'
             printf '%s\n' '--skill-group-id	skill group id (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'skill-groups update'
             printf '%s\n' '--skill-group-id	skill group id (not listed in the doc\'s path-param table) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -399,10 +445,14 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'agent-groups list'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'agent-groups get'
             printf '%s\n' '--agent-group-id	agent group id (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'agent-groups update'
             printf '%s\n' '--agent-group-id	agent group id (param table calls it \'id\') (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -419,8 +469,10 @@ function __ccai_cli_options --argument-names cmdpath
         case 'contacts import'
             printf '%s\n' '--file	file to upload'
         case 'contacts list'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'contacts delete'
             printf '%s\n' '--contact-id	contact id (id in contacts list results) (required)'
         case 'contacts bulk-delete'
@@ -455,8 +507,12 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'data export-v1'
             printf '%s\n' '--type	entity type, e.g. skillGroups; in endpoint/sample but not in the table'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'data export'
             printf '%s\n' '--type	entity type to fetch, e.g. skillGroups (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'transfer transfer'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
@@ -466,32 +522,49 @@ function __ccai_cli_options --argument-names cmdpath
         case 'wfm list-agents'
             printf '%s\n' '--offset	start offset; appears only in sample URL (0)'
             printf '%s\n' '--limit	page size; appears only in sample URL (5)'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
+        case 'wfm list-queues'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'wfm get-agent-activity'
             printf '%s\n' '--from-time-stamp	window start, ISO-8601 UTC e.g. 2023-04-02T09:45:00Z; sample only'
             printf '%s\n' '--to-time-stamp	window end, ISO-8601 UTC; sample only'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'wfm get-contact-volume'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'hours get'
             printf '%s\n' '--queue-id	queue id (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'recordings fetch-v1'
             printf '%s\n' '--user-id	user email or enterprise user id; alternative to sessionId'
             printf '%s\n' '--session-id	session record id; alternative to userId'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'recordings fetch'
             printf '%s\n' '--session-id	session record id from conversation logs (required)'
             printf '%s\n' '--user-id	user email or enterprise id; in table only, not in endpoint/sample'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'recordings delete'
             printf '%s\n' '--session-id	session record id from conversation logs (required)'
         case 'voicemail fetch'
             printf '%s\n' '--session-id	session record id from conversation logs (required)'
             printf '%s\n' '--transcription	true to include machine transcripts of voicemails (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'sms-campaigns create-simple'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
@@ -512,6 +585,8 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'sms-campaigns get'
             printf '%s\n' '--campaign-id	campaign id, e.g. cd-... (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'sms-campaigns update'
             printf '%s\n' '--campaign-id	campaign id, e.g. cd-... (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -541,8 +616,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'sms send'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
@@ -576,6 +653,8 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'voice-campaigns get'
             printf '%s\n' '--campaign-id	campaign ID, e.g. cd-... (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'voice-campaigns start'
             printf '%s\n' '--campaign-id	campaign ID, e.g. cd-... (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -598,8 +677,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'voice-campaigns list-contacts'
             printf '%s\n' '--campaign-id	campaign ID, e.g. cd-... (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -607,18 +688,24 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'campaigns status'
             printf '%s\n' '--campaign-id	campaign ID, e.g. cd-... (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'campaigns list'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'campaign-schedules enable-daily'
             printf '%s\n' '--campaign-name	name of the voice or SMS campaign (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -655,8 +742,12 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'contact-lists get'
             printf '%s\n' '--contact-list-id	contact list ID, e.g. cl-... (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'contact-lists list'
             printf '%s\n' '--type	list type filter; call for voice contact lists {call}'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'contact-lists add-contacts'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
@@ -667,14 +758,20 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--contact-list-id	contact list ID, e.g. cl-... (required)'
         case 'contact-lists contacts'
             printf '%s\n' '--contact-list-id	contact list id (required)'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'contact-lists contacts-v2'
             printf '%s\n' '--contact-list-id	contact list id (the endpoint writes {contactList}) (required)'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'contact-lists list-details'
             printf '%s\n' '--type	list type, e.g. call or sms (the sample\'s {{campaignType}})'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'contact-lists create-v2'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
@@ -683,8 +780,12 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'contact-lists get-v2'
             printf '%s\n' '--contact-list-id	contact list ID, e.g. cl-... (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'contact-lists list-v2'
             printf '%s\n' '--type	list type; call per the page {call,sms}'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'contact-lists delete-v2'
             printf '%s\n' '--contact-list-id	contact list ID, e.g. cl-... (required)'
         case 'contact-lists update-v2'
@@ -706,8 +807,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'cases update'
             printf '%s\n' '--case-id	case id (ci-...) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -727,8 +830,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'tasks update'
             printf '%s\n' '--task-id	task id (ti-...) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -774,6 +879,8 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
         case 'campaigns-v2 get'
             printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'campaigns-v2 update-sms'
             printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -826,10 +933,14 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'campaigns-v2 status'
             printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'campaigns-v2 contacts'
             printf '%s\n' '--campaign-id	campaign id (cd-...) (required)'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
@@ -837,8 +948,10 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'dialout call'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
@@ -863,16 +976,20 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'quality auto-qa'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '--set	set a body field (repeatable): a.b, list[0].f, list[].f (a new element), list[-1].f (th...'
             printf '%s\n' '--set-json	set a body field to a JSON value: an object, a list, null, ... (repeatable)'
             printf '%s\n' '--strict	refuse body fields the catalog does not describe (else --body draws a warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a word, in --set too (its docume...'
-            printf '%s\n' '--all	follow pagination to the end, streaming items as JSON Lines'
+            printf '%s\n' '--all	follow pagination to the end, streaming items in the -o format (JSON Lines by default)'
             printf '%s\n' '--max-items	with --all: stop after N items'
+            printf '%s\n' '--watch	call again every INTERVAL (30s, 2m; at least 10 pacer intervals) and print a timestampe...'
+            printf '%s\n' '--every	with --watch: a line at every poll, changed or not'
         case 'api'
             printf '%s\n' '--body	JSON body, @file, or @- for stdin'
             printf '%s\n' '-H	extra header name:value (repeatable)'
@@ -890,11 +1007,23 @@ function __ccai_cli_options --argument-names cmdpath
             printf '%s\n' '--skip-invalid	record invalid lines as invalid and run the others'
             printf '%s\n' '--strict	lines with body fields the catalog does not describe are invalid (else: one warning)'
             printf '%s\n' '--allow-unknown-fields	send body fields the catalog does not describe without a warning'
+            printf '%s\n' '--set	set a field on every line, typed by the catalog (repeatable; replaces the line\'s value)...'
+            printf '%s\n' '--set-json	set a body field on every line to a JSON value (repeatable)'
+            printf '%s\n' '--errors-limit	stop checking the input at the N-th invalid line (nothing is sent)'
+            printf '%s\n' '--rerun	send lines an earlier batch of this account already sent (creates them again)'
+            printf '%s\n' '--skip-existing	creates: list what exists first (one call per page) and skip lines whose FIELD value is...'
         case 'config init'
             printf '%s\n' '--force	change a profile that already exists (the settings given; the others stay)'
             printf '%s\n' '--client-secret-stdin	read the client secret from stdin (nothing is asked)'
         case 'config list'
             printf '%s\n' '--show-origin	also say where each value came from'
+        case 'proxy'
+            printf '%s\n' '--listen	HOST:PORT to listen on (port 0: a free one); beyond loopback needs --allow-remote, TLS ...'
+            printf '%s\n' '--allow-remote	allow listening on an address other hosts can reach'
+            printf '%s\n' '--tls-cert	PEM certificate to serve HTTPS with'
+            printf '%s\n' '--tls-key	PEM private key of --tls-cert'
+            printf '%s\n' '--token-file	file (mode 600) holding the token clients send as Authorization: Bearer (else CCAI_PROX...'
+            printf '%s\n' '--max-pending	requests that may wait for the pacer or the service at once; more get 503'
         case 'reference'
             printf '%s\n' '--format	markdown (docs/commands.md) or man (ccai-cli.1)'
     end
@@ -946,6 +1075,7 @@ function __ccai_cli_globals
     printf '%s\n' '--insecure	skip TLS certificate verification (warns every time)'
     printf '%s\n' '-q	no progress or wait notices on stderr'
     printf '%s\n' '--quiet	no progress or wait notices on stderr'
+    printf '%s\n' '--error-format	errors on stderr: text (a message and a hint) or json (one object a line); auto, the de...'
 end
 
 # Commands that take positional arguments: the first line is 1, then the values they allow.
@@ -962,6 +1092,8 @@ function __ccai_cli_args --argument-names cmdpath
         case 'completion'
             echo 1
             printf '%s\n' 'bash' 'zsh' 'fish'
+        case 'help'
+            echo 1
         case '*'
             echo ''
     end
@@ -971,12 +1103,14 @@ end
 # profiles, any (free text) or empty (a flag or an unknown option); then the words of list and set.
 function __ccai_cli_value --argument-names cmdpath opt
     switch "$cmdpath|$opt"
+        case 'analytics intent-realtime|--watch'
+            echo any
         case 'analytics agent-status-summary|--limit'
             echo any
         case 'analytics agent-status-summary|--offset'
             echo any
         case 'analytics agent-status-summary|--body'
-            echo any
+            echo body
         case 'analytics agent-status-summary|--set'
             echo set
             printf '%s\n' 'filter.dateFilter.startDate=' 'filter.dateFilter.endDate=' 'filter.dateFilter.timeZoneOffSet=' 'granularity='
@@ -985,12 +1119,14 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'filter=' 'filter.agents=' 'filter.dateFilter='
         case 'analytics agent-status-summary|--max-items'
             echo any
+        case 'analytics agent-status-summary|--watch'
+            echo any
         case 'analytics agent-status-details|--limit'
             echo any
         case 'analytics agent-status-details|--offset'
             echo any
         case 'analytics agent-status-details|--body'
-            echo any
+            echo body
         case 'analytics agent-status-details|--set'
             echo set
             printf '%s\n' 'filter.dateFilter.startDate=' 'filter.dateFilter.endDate=' 'filter.dateFilter.timeZoneOffSet='
@@ -999,12 +1135,14 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'filter=' 'filter.agents=' 'filter.dateFilter='
         case 'analytics agent-status-details|--max-items'
             echo any
+        case 'analytics agent-status-details|--watch'
+            echo any
         case 'analytics call-details|--limit'
             echo any
         case 'analytics call-details|--offset'
             echo any
         case 'analytics call-details|--body'
-            echo any
+            echo body
         case 'analytics call-details|--set'
             echo set
             printf '%s\n' 'startDate=' 'endDate=' 'timeZoneOffset=' 'direction='
@@ -1013,12 +1151,14 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'selectedFields=' 'channels=' 'queues='
         case 'analytics call-details|--max-items'
             echo any
+        case 'analytics call-details|--watch'
+            echo any
         case 'analytics interaction-details|--limit'
             echo any
         case 'analytics interaction-details|--offset'
             echo any
         case 'analytics interaction-details|--body'
-            echo any
+            echo body
         case 'analytics interaction-details|--set'
             echo set
             printf '%s\n' 'startDate=' 'endDate=' 'timeZoneOffset=' 'direction='
@@ -1027,12 +1167,14 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'selectedFields=' 'channels=' 'queues='
         case 'analytics interaction-details|--max-items'
             echo any
+        case 'analytics interaction-details|--watch'
+            echo any
         case 'analytics call-details-v1|--limit'
             echo any
         case 'analytics call-details-v1|--offset'
             echo any
         case 'analytics call-details-v1|--body'
-            echo any
+            echo body
         case 'analytics call-details-v1|--set'
             echo set
             printf '%s\n' 'startDate=' 'endDate=' 'timeZoneOffset='
@@ -1041,14 +1183,18 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'channels=' 'selectedFields=' 'queues='
         case 'analytics call-details-v1|--max-items'
             echo any
+        case 'analytics call-details-v1|--watch'
+            echo any
         case 'conversations get-by-session|--session-id'
             echo any
         case 'conversations get-by-session|--body'
-            echo any
+            echo body
         case 'conversations get-by-session|--set'
             echo set
             printf '%s\n' 'startDate=' 'endDate=' 'timeZoneOffset='
         case 'conversations get-by-session|--set-json'
+            echo any
+        case 'conversations get-by-session|--watch'
             echo any
         case 'conversations list|--skip'
             echo any
@@ -1063,40 +1209,52 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'conversations list|--max-items'
             echo any
+        case 'conversations list|--watch'
+            echo any
         case 'conversations get|--conversation-id'
+            echo any
+        case 'conversations get|--watch'
             echo any
         case 'queues size|--queue-id'
             echo any
         case 'queues size|--body'
-            echo any
+            echo body
         case 'queues size|--set'
             echo any
         case 'queues size|--set-json'
             echo set
             printf '%s\n' 'channels=' 'languages='
-        case 'queues create|--body'
+        case 'queues size|--watch'
             echo any
+        case 'queues create|--body'
+            echo body
         case 'queues create|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'isAdvancedRoutingEnabled=' 'hoursOfOperation.id=' 'hoursOfOperation.name=' 'agents[].userId=' 'agents[].aId=' 'agents[].name=' 'agents[].isPreferredAgent=' 'skills[].id=' 'skills[].name=' 'skills[].isExpireEnabled=' 'advancedSettings.isSkillMatchEnabled=' 'advancedSettings.isAffinityMatchEnabled=' 'enableTransferRules='
+            printf '%s\n' 'name=' 'description=' 'isAdvancedRoutingEnabled=' 'isAdvancedRoutingEnabled=true' 'isAdvancedRoutingEnabled=false' 'hoursOfOperation.id=' 'hoursOfOperation.name=' 'agents[].userId=' 'agents[].aId=' 'agents[].name=' 'agents[].isPreferredAgent=' 'agents[].isPreferredAgent=true' 'agents[].isPreferredAgent=false' 'skills[].id=' 'skills[].name=' 'skills[].isExpireEnabled=' 'skills[].isExpireEnabled=true' 'skills[].isExpireEnabled=false' 'advancedSettings.isSkillMatchEnabled=' 'advancedSettings.isSkillMatchEnabled=true' 'advancedSettings.isSkillMatchEnabled=false' 'advancedSettings.isAffinityMatchEnabled=' 'advancedSettings.isAffinityMatchEnabled=true' 'advancedSettings.isAffinityMatchEnabled=false' 'enableTransferRules=' 'enableTransferRules=true' 'enableTransferRules=false'
         case 'queues create|--set-json'
             echo set
             printf '%s\n' 'hoursOfOperation=' 'skills[].expireTime=' 'agentGroups=' 'advancedSettings.preferredAgentTimeout=' 'transferQueues='
         case 'queues list|--max-items'
             echo any
-        case 'queues lookup|--body'
+        case 'queues list|--watch'
             echo any
+        case 'queues lookup|--body'
+            echo body
         case 'queues lookup|--set'
             echo any
         case 'queues lookup|--set-json'
             echo set
             printf '%s\n' 'queueIds=' 'agentIds='
+        case 'queues lookup|--watch'
+            echo any
         case 'queues get|--queue-id'
+            echo any
+        case 'queues get|--watch'
             echo any
         case 'queues update|--queue-id'
             echo any
         case 'queues update|--body'
-            echo any
+            echo body
         case 'queues update|--set'
             echo any
         case 'queues update|--set-json'
@@ -1104,7 +1262,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'queues delete|--queue-id'
             echo any
         case 'queues update-priority|--body'
-            echo any
+            echo body
         case 'queues update-priority|--set'
             echo set
             printf '%s\n' 'queuePriorityData[].queueId=' 'queuePriorityData[].priority='
@@ -1112,28 +1270,33 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo set
             printf '%s\n' 'queuePriorityData='
         case 'agents create|--body'
-            echo any
+            echo body
         case 'agents create|--set'
             echo set
-            printf '%s\n' 'emailId=' 'firstName=' 'lastName=' 'nickName=' 'phoneNumber=' 'agentGroupId=' 'canSupportChat=' 'maxChatSupport=' 'canSupportVoice=' 'customId=' 'roleId=' 'chatLanguageSupport[].language=' 'chatLanguageSupport[].proficiency=' 'chatLanguageSupport[].isActive=' 'voiceLanguageSupport[].language=' 'voiceLanguageSupport[].proficiency=' 'voiceLanguageSupport[].isActive=' 'queues[].id=' 'queues[].isPreferredAgent=' 'createDefaultLayoutAndAssign='
+            printf '%s\n' 'emailId=' 'firstName=' 'lastName=' 'nickName=' 'phoneNumber=' 'agentGroupId=' 'canSupportChat=' 'canSupportChat=true' 'canSupportChat=false' 'maxChatSupport=' 'canSupportVoice=' 'canSupportVoice=true' 'canSupportVoice=false' 'customId=' 'roleId=' 'chatLanguageSupport[].language=' 'chatLanguageSupport[].proficiency=' 'chatLanguageSupport[].isActive=' 'chatLanguageSupport[].isActive=true' 'chatLanguageSupport[].isActive=false' 'voiceLanguageSupport[].language=' 'voiceLanguageSupport[].proficiency=' 'voiceLanguageSupport[].isActive=' 'voiceLanguageSupport[].isActive=true' 'voiceLanguageSupport[].isActive=false' 'queues[].id=' 'queues[].isPreferredAgent=' 'queues[].isPreferredAgent=true' 'queues[].isPreferredAgent=false' 'createDefaultLayoutAndAssign=' 'createDefaultLayoutAndAssign=true' 'createDefaultLayoutAndAssign=false'
         case 'agents create|--set-json'
             echo set
             printf '%s\n' 'chatLanguageSupport=' 'voiceLanguageSupport=' 'skills=' 'desktopLayouts=' 'queues='
         case 'agents list|--page'
             echo any
         case 'agents list|--include-queues'
-            echo any
+            echo list
+            printf '%s\n' 'true' 'false'
         case 'agents list|--max-items'
             echo any
+        case 'agents list|--watch'
+            echo any
         case 'agents get|--agent-id'
+            echo any
+        case 'agents get|--watch'
             echo any
         case 'agents update|--agent-id'
             echo any
         case 'agents update|--body'
-            echo any
+            echo body
         case 'agents update|--set'
             echo set
-            printf '%s\n' 'firstName=' 'lastName=' 'fullName=' 'lFullName=' 'emailId=' 'nickName=' 'phoneNumber=' 'userId=' 'accountId=' 'isAccountOwner=' 'orgId=' 'customId=' 'agentGroups[].groupId=' 'agentGroups[].role=' 'canSupportChat=' 'canSupportCase=' 'canSupportVoiceMail=' 'chatLanguageSupport[].language=' 'chatLanguageSupport[].proficiency=' 'chatLanguageSupport[].isActive=' 'canSupportVoice=' 'voiceLanguageSupport[].language=' 'voiceLanguageSupport[].proficiency=' 'voiceLanguageSupport[].isActive=' 'attachmentsEnabled=' 'emojisEnabled=' 'createdBy=' 'status=' 'roleId=' 'iId=' 'createdByAId=' 'desktopLayouts[].id=' 'desktopLayouts[].isDefault=' 'maxDigitalChatSupport=' 'maxEmailChatSupport=' 'maxMessagingChatSupport=' 'markedAutoAway=' 'lastOnlineAt=' 'createdAt=' 'updatedAt=' 'id=' 'agentGroupId='
+            printf '%s\n' 'firstName=' 'lastName=' 'fullName=' 'lFullName=' 'emailId=' 'nickName=' 'phoneNumber=' 'userId=' 'accountId=' 'isAccountOwner=' 'isAccountOwner=true' 'isAccountOwner=false' 'orgId=' 'customId=' 'agentGroups[].groupId=' 'agentGroups[].role=' 'canSupportChat=' 'canSupportChat=true' 'canSupportChat=false' 'canSupportCase=' 'canSupportCase=true' 'canSupportCase=false' 'canSupportVoiceMail=' 'canSupportVoiceMail=true' 'canSupportVoiceMail=false' 'chatLanguageSupport[].language=' 'chatLanguageSupport[].proficiency=' 'chatLanguageSupport[].isActive=' 'chatLanguageSupport[].isActive=true' 'chatLanguageSupport[].isActive=false' 'canSupportVoice=' 'canSupportVoice=true' 'canSupportVoice=false' 'voiceLanguageSupport[].language=' 'voiceLanguageSupport[].proficiency=' 'voiceLanguageSupport[].isActive=' 'voiceLanguageSupport[].isActive=true' 'voiceLanguageSupport[].isActive=false' 'attachmentsEnabled=' 'attachmentsEnabled=true' 'attachmentsEnabled=false' 'emojisEnabled=' 'emojisEnabled=true' 'emojisEnabled=false' 'createdBy=' 'status=' 'roleId=' 'iId=' 'createdByAId=' 'desktopLayouts[].id=' 'desktopLayouts[].isDefault=' 'desktopLayouts[].isDefault=true' 'desktopLayouts[].isDefault=false' 'maxDigitalChatSupport=' 'maxEmailChatSupport=' 'maxMessagingChatSupport=' 'markedAutoAway=' 'markedAutoAway=true' 'markedAutoAway=false' 'lastOnlineAt=' 'createdAt=' 'updatedAt=' 'id=' 'agentGroupId='
         case 'agents update|--set-json'
             echo set
             printf '%s\n' 'agentGroups=' 'chatLanguageSupport=' 'voiceLanguageSupport=' 'desktopLayouts=' 'dAgentGroups=' 'caseLanguageSupport=' 'voiceSupport=' 'queues=' 'skills='
@@ -1141,17 +1304,21 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'agents get-by-custom-id|--custom-id'
             echo any
-        case 'agents availability|--body'
+        case 'agents get-by-custom-id|--watch'
             echo any
+        case 'agents availability|--body'
+            echo body
         case 'agents availability|--set'
             echo any
         case 'agents availability|--set-json'
             echo set
             printf '%s\n' 'skillIds=' 'queueIds=' 'agentIds='
+        case 'agents availability|--watch'
+            echo any
         case 'skills create|--skill-group-id'
             echo any
         case 'skills create|--body'
-            echo any
+            echo body
         case 'skills create|--set'
             echo set
             printf '%s\n' 'name=' 'description=' 'skillGroupId=' 'agents[].userId=' 'agents[].proficiencyLevel=' 'agents[].proficiencyLevel=expert' 'agents[].proficiencyLevel=novice' 'agents[].proficiencyLevel=average' 'agents[].proficiencyLevel=good'
@@ -1166,16 +1333,20 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'skills list|--max-items'
             echo any
+        case 'skills list|--watch'
+            echo any
         case 'skills get|--skill-group-id'
             echo any
         case 'skills get|--skill-id'
+            echo any
+        case 'skills get|--watch'
             echo any
         case 'skills update|--skill-group-id'
             echo any
         case 'skills update|--skill-id'
             echo any
         case 'skills update|--body'
-            echo any
+            echo body
         case 'skills update|--set'
             echo set
             printf '%s\n' 'name=' 'description=' 'skillGroupId=' 'agents[].userId=' 'agents[].proficiencyLevel=' 'agents[].proficiencyLevel=expert' 'agents[].proficiencyLevel=novice' 'agents[].proficiencyLevel=average' 'agents[].proficiencyLevel=good'
@@ -1187,7 +1358,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'skills delete|--skill-id'
             echo any
         case 'skill-groups create|--body'
-            echo any
+            echo body
         case 'skill-groups create|--set'
             echo set
             printf '%s\n' 'name=' 'description=' 'color='
@@ -1195,12 +1366,16 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'skill-groups list|--max-items'
             echo any
+        case 'skill-groups list|--watch'
+            echo any
         case 'skill-groups get|--skill-group-id'
+            echo any
+        case 'skill-groups get|--watch'
             echo any
         case 'skill-groups update|--skill-group-id'
             echo any
         case 'skill-groups update|--body'
-            echo any
+            echo body
         case 'skill-groups update|--set'
             echo set
             printf '%s\n' 'id=' 'name=' 'description=' 'color='
@@ -1209,7 +1384,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'skill-groups delete|--skill-group-id'
             echo any
         case 'agent-groups create|--body'
-            echo any
+            echo body
         case 'agent-groups create|--set'
             echo set
             printf '%s\n' 'name=' 'description='
@@ -1217,12 +1392,16 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'agent-groups list|--max-items'
             echo any
+        case 'agent-groups list|--watch'
+            echo any
         case 'agent-groups get|--agent-group-id'
+            echo any
+        case 'agent-groups get|--watch'
             echo any
         case 'agent-groups update|--agent-group-id'
             echo any
         case 'agent-groups update|--body'
-            echo any
+            echo body
         case 'agent-groups update|--set'
             echo set
             printf '%s\n' 'name=' 'description=' 'managers[].userId=' 'managers[].accessLevel=' 'managers[].accessLevel=full' 'managers[].accessLevel=view'
@@ -1232,15 +1411,17 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'agent-groups delete|--agent-group-id'
             echo any
         case 'contacts create|--body'
-            echo any
+            echo body
         case 'contacts import|--file'
             echo files
         case 'contacts list|--max-items'
             echo any
+        case 'contacts list|--watch'
+            echo any
         case 'contacts delete|--contact-id'
             echo any
         case 'contacts bulk-delete|--body'
-            echo any
+            echo body
         case 'contacts bulk-delete|--set'
             echo any
         case 'contacts bulk-delete|--set-json'
@@ -1249,7 +1430,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'contacts update|--contact-id'
             echo any
         case 'contacts update|--body'
-            echo any
+            echo body
         case 'contacts update|--set'
             echo set
             printf '%s\n' 'firstName=' 'lastName=' 'salutation=' 'cellPhone.phoneNumber=' 'cellPhone.countryCode=' 'cellPhone.extension='
@@ -1257,9 +1438,9 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo set
             printf '%s\n' 'cellPhone='
         case 'contacts bulk-update|--body'
-            echo any
+            echo body
         case 'data import-v1|--body'
-            echo any
+            echo body
         case 'data import-v1|--set'
             echo set
             printf '%s\n' 'MetaData.orgId=' 'MetaData.accountId=' 'MetaData.type=' 'MetaData.userId=' 'MetaData.appLanguage='
@@ -1269,19 +1450,23 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'data import|--type'
             echo any
         case 'data import|--body'
-            echo any
+            echo body
         case 'data import|--set'
             echo set
-            printf '%s\n' 'data[]._id=' 'data[].name=' 'data[].description=' 'data[].status=' 'data[].color=' 'data[].lname=' 'data[].isDefault=' 'data[].iId=' 'data[].createdByAId=' 'data[].skills[]._id=' 'data[].skills[].name=' 'data[].skills[].isDefault=' 'data[].skills[].description=' 'data[].skills[].status=' 'data[].skills[].lname=' 'data[].skills[].iId=' 'data[].skills[].createdByAId=' 'metaData.userId=' 'metaData.orgId=' 'metaData.type=' 'metaData.type=skillGroups' 'metaData.accountId='
+            printf '%s\n' 'data[]._id=' 'data[].name=' 'data[].description=' 'data[].status=' 'data[].color=' 'data[].lname=' 'data[].isDefault=' 'data[].isDefault=true' 'data[].isDefault=false' 'data[].iId=' 'data[].createdByAId=' 'data[].skills[]._id=' 'data[].skills[].name=' 'data[].skills[].isDefault=' 'data[].skills[].isDefault=true' 'data[].skills[].isDefault=false' 'data[].skills[].description=' 'data[].skills[].status=' 'data[].skills[].lname=' 'data[].skills[].iId=' 'data[].skills[].createdByAId=' 'metaData.userId=' 'metaData.orgId=' 'metaData.type=' 'metaData.type=skillGroups' 'metaData.accountId='
         case 'data import|--set-json'
             echo set
             printf '%s\n' 'data=' 'data[].agentGroups=' 'data[].agents=' 'data[].skills=' 'data[].skills[].agents=' 'metaData='
         case 'data export-v1|--type'
             echo any
+        case 'data export-v1|--watch'
+            echo any
         case 'data export|--type'
             echo any
-        case 'transfer transfer|--body'
+        case 'data export|--watch'
             echo any
+        case 'transfer transfer|--body'
+            echo body
         case 'transfer transfer|--set'
             echo set
             printf '%s\n' 'callbackUrl=' 'orgId=' 'botSessionId=' 'aId=' 'queueId=' 'transferredType='
@@ -1293,12 +1478,18 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'wfm list-agents|--max-items'
             echo any
+        case 'wfm list-agents|--watch'
+            echo any
+        case 'wfm list-queues|--watch'
+            echo any
         case 'wfm get-agent-activity|--from-time-stamp'
             echo any
         case 'wfm get-agent-activity|--to-time-stamp'
             echo any
-        case 'wfm get-contact-volume|--body'
+        case 'wfm get-agent-activity|--watch'
             echo any
+        case 'wfm get-contact-volume|--body'
+            echo body
         case 'wfm get-contact-volume|--set'
             echo set
             printf '%s\n' 'orgId=' 'fromTimeStamp=' 'toTimeStamp=' 'skip=' 'limit='
@@ -1306,62 +1497,75 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'wfm get-contact-volume|--max-items'
             echo any
+        case 'wfm get-contact-volume|--watch'
+            echo any
         case 'hours get|--queue-id'
+            echo any
+        case 'hours get|--watch'
             echo any
         case 'recordings fetch-v1|--user-id'
             echo any
         case 'recordings fetch-v1|--session-id'
             echo any
+        case 'recordings fetch-v1|--watch'
+            echo any
         case 'recordings fetch|--session-id'
             echo any
         case 'recordings fetch|--user-id'
+            echo any
+        case 'recordings fetch|--watch'
             echo any
         case 'recordings delete|--session-id'
             echo any
         case 'voicemail fetch|--session-id'
             echo any
         case 'voicemail fetch|--transcription'
+            echo list
+            printf '%s\n' 'true' 'false'
+        case 'voicemail fetch|--watch'
             echo any
         case 'sms-campaigns create-simple|--body'
-            echo any
+            echo body
         case 'sms-campaigns create-simple|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled='
+            printf '%s\n' 'name=' 'description=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false'
         case 'sms-campaigns create-simple|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.days=' 'schedule='
         case 'sms-campaigns create-template|--body'
-            echo any
+            echo body
         case 'sms-campaigns create-template|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.template_name=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled='
+            printf '%s\n' 'name=' 'description=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.template_name=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false'
         case 'sms-campaigns create-template|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.days=' 'schedule='
         case 'sms-campaigns create-advanced|--body'
-            echo any
+            echo body
         case 'sms-campaigns create-advanced|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled=' 'experienceFlowName='
+            printf '%s\n' 'name=' 'description=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false' 'experienceFlowName='
         case 'sms-campaigns create-advanced|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.days=' 'schedule='
         case 'sms-campaigns get|--campaign-id'
             echo any
+        case 'sms-campaigns get|--watch'
+            echo any
         case 'sms-campaigns update|--campaign-id'
             echo any
         case 'sms-campaigns update|--body'
-            echo any
+            echo body
         case 'sms-campaigns update|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'format=' 'campaignType=' 'campaignType=voice' 'campaignType=sms' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'experienceFlowName=' 'schedule.isSchedulingEnabled='
+            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'format=' 'campaignType=' 'campaignType=voice' 'campaignType=sms' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'experienceFlowName=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false'
         case 'sms-campaigns update|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dialingStrategy.callingHours.days='
         case 'sms-campaigns start|--campaign-id'
             echo any
         case 'sms-campaigns start|--body'
-            echo any
+            echo body
         case 'sms-campaigns start|--set'
             echo any
         case 'sms-campaigns start|--set-json'
@@ -1369,7 +1573,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'sms-campaigns stop|--campaign-id'
             echo any
         case 'sms-campaigns stop|--body'
-            echo any
+            echo body
         case 'sms-campaigns stop|--set'
             echo any
         case 'sms-campaigns stop|--set-json'
@@ -1377,7 +1581,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'sms-campaigns delete|--campaign-id'
             echo any
         case 'sms-campaigns list|--body'
-            echo any
+            echo body
         case 'sms-campaigns list|--set'
             echo set
             printf '%s\n' 'type=' 'type=sms' 'limit=' 'skip=' 'page='
@@ -1385,53 +1589,57 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'sms-campaigns list|--max-items'
             echo any
-        case 'sms send|--body'
+        case 'sms-campaigns list|--watch'
             echo any
+        case 'sms send|--body'
+            echo body
         case 'sms send|--set'
             echo set
             printf '%s\n' 'fromNo=' 'toNo='
         case 'sms send|--set-json'
             echo any
         case 'voice-campaigns create-agentless|--body'
-            echo any
+            echo body
         case 'voice-campaigns create-agentless|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'experienceFlowName=' 'enableMachineDetect=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false' 'experienceFlowName=' 'enableMachineDetect=' 'enableMachineDetect=true' 'enableMachineDetect=false' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'voice-campaigns create-agentless|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dialingStrategy=' 'dialingStrategy.callingHours.days='
         case 'voice-campaigns create-progressive|--body'
-            echo any
+            echo body
         case 'voice-campaigns create-progressive|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Progressive' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Progressive' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false' 'queue_name=' 'enableMachineDetect=' 'enableMachineDetect=true' 'enableMachineDetect=false' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'voice-campaigns create-progressive|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dialingStrategy=' 'dialingStrategy.callingHours.days='
         case 'voice-campaigns create-preview|--body'
-            echo any
+            echo body
         case 'voice-campaigns create-preview|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false' 'queue_name=' 'enableMachineDetect=' 'enableMachineDetect=true' 'enableMachineDetect=false' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'voice-campaigns create-preview|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dialingStrategy=' 'dialingStrategy.callingHours.days='
         case 'voice-campaigns update|--campaign-id'
             echo any
         case 'voice-campaigns update|--body'
-            echo any
+            echo body
         case 'voice-campaigns update|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingMode=Progressive' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingMode=Progressive' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false' 'queue_name=' 'enableMachineDetect=' 'enableMachineDetect=true' 'enableMachineDetect=false' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'voice-campaigns update|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dialingStrategy.callingHours.days='
         case 'voice-campaigns get|--campaign-id'
             echo any
+        case 'voice-campaigns get|--watch'
+            echo any
         case 'voice-campaigns start|--campaign-id'
             echo any
         case 'voice-campaigns start|--body'
-            echo any
+            echo body
         case 'voice-campaigns start|--set'
             echo any
         case 'voice-campaigns start|--set-json'
@@ -1439,7 +1647,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'voice-campaigns stop|--campaign-id'
             echo any
         case 'voice-campaigns stop|--body'
-            echo any
+            echo body
         case 'voice-campaigns stop|--set'
             echo any
         case 'voice-campaigns stop|--set-json'
@@ -1447,7 +1655,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'voice-campaigns delete|--campaign-id'
             echo any
         case 'voice-campaigns list|--body'
-            echo any
+            echo body
         case 'voice-campaigns list|--set'
             echo set
             printf '%s\n' 'type=' 'type=voice' 'limit=' 'skip=' 'page='
@@ -1455,10 +1663,12 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'voice-campaigns list|--max-items'
             echo any
+        case 'voice-campaigns list|--watch'
+            echo any
         case 'voice-campaigns list-contacts|--campaign-id'
             echo any
         case 'voice-campaigns list-contacts|--body'
-            echo any
+            echo body
         case 'voice-campaigns list-contacts|--set'
             echo set
             printf '%s\n' 'page=' 'limit='
@@ -1466,10 +1676,14 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'voice-campaigns list-contacts|--max-items'
             echo any
+        case 'voice-campaigns list-contacts|--watch'
+            echo any
         case 'campaigns status|--campaign-id'
             echo any
-        case 'campaigns list|--body'
+        case 'campaigns status|--watch'
             echo any
+        case 'campaigns list|--body'
+            echo body
         case 'campaigns list|--set'
             echo set
             printf '%s\n' 'skip=' 'page=' 'limit=' 'type=' 'type=voice' 'type=sms' 'startDate=' 'endDate=' 'sortBy.name=' 'sortBy.name=asc' 'sortBy.name=desc' 'sortBy.createdAt=' 'sortBy.createdAt=asc' 'sortBy.createdAt=desc' 'sortBy.updatedAt=' 'sortBy.updatedAt=asc' 'sortBy.updatedAt=desc'
@@ -1478,10 +1692,12 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'filters.status=' 'filters.priority=' 'filters.dialingMode='
         case 'campaigns list|--max-items'
             echo any
+        case 'campaigns list|--watch'
+            echo any
         case 'campaign-schedules enable-daily|--campaign-name'
             echo any
         case 'campaign-schedules enable-daily|--body'
-            echo any
+            echo body
         case 'campaign-schedules enable-daily|--set'
             echo set
             printf '%s\n' 'startDateTime=' 'endDateTime=' 'recurrenceObject.recurType=' 'recurrenceObject.recurType=Daily' 'recurrenceObject.dailyDetails.onceEveryNdays='
@@ -1491,7 +1707,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'campaign-schedules enable-weekly|--campaign-name'
             echo any
         case 'campaign-schedules enable-weekly|--body'
-            echo any
+            echo body
         case 'campaign-schedules enable-weekly|--set'
             echo set
             printf '%s\n' 'startDateTime=' 'endDateTime=' 'recurrenceObject.recurType=' 'recurrenceObject.recurType=Weekly' 'recurrenceObject.weeklyDetails.onceEveryNweeks=' 'recurrenceObject.dailyDetails.onceEveryNweeks='
@@ -1501,34 +1717,38 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'campaign-schedules disable|--campaign-name'
             echo any
         case 'campaign-schedules disable|--body'
-            echo any
+            echo body
         case 'campaign-schedules disable|--set'
             echo any
         case 'campaign-schedules disable|--set-json'
             echo any
         case 'contact-lists create|--body'
-            echo any
+            echo body
         case 'contact-lists create|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'source=' 'source=passiveApi' 'source=passiveApiIntegration' 'allowDuplicates='
+            printf '%s\n' 'name=' 'description=' 'source=' 'source=passiveApi' 'source=passiveApiIntegration' 'allowDuplicates=' 'allowDuplicates=true' 'allowDuplicates=false'
         case 'contact-lists create|--set-json'
             echo any
         case 'contact-lists update|--contact-list-id'
             echo any
         case 'contact-lists update|--body'
-            echo any
+            echo body
         case 'contact-lists update|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'allowDuplicates='
+            printf '%s\n' 'name=' 'description=' 'allowDuplicates=' 'allowDuplicates=true' 'allowDuplicates=false'
         case 'contact-lists update|--set-json'
             echo any
         case 'contact-lists get|--contact-list-id'
             echo any
+        case 'contact-lists get|--watch'
+            echo any
         case 'contact-lists list|--type'
             echo list
             printf '%s\n' 'call'
-        case 'contact-lists add-contacts|--body'
+        case 'contact-lists list|--watch'
             echo any
+        case 'contact-lists add-contacts|--body'
+            echo body
         case 'contact-lists add-contacts|--set'
             echo set
             printf '%s\n' 'contact_list_name=' 'data[].phoneNumber='
@@ -1541,37 +1761,47 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'contact-lists contacts|--max-items'
             echo any
+        case 'contact-lists contacts|--watch'
+            echo any
         case 'contact-lists contacts-v2|--contact-list-id'
             echo any
         case 'contact-lists contacts-v2|--max-items'
             echo any
+        case 'contact-lists contacts-v2|--watch'
+            echo any
         case 'contact-lists list-details|--type'
             echo any
-        case 'contact-lists create-v2|--body'
+        case 'contact-lists list-details|--watch'
             echo any
+        case 'contact-lists create-v2|--body'
+            echo body
         case 'contact-lists create-v2|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'source=' 'source=passiveApi' 'source=passiveApiIntegration' 'allowDuplicates='
+            printf '%s\n' 'name=' 'description=' 'source=' 'source=passiveApi' 'source=passiveApiIntegration' 'allowDuplicates=' 'allowDuplicates=true' 'allowDuplicates=false'
         case 'contact-lists create-v2|--set-json'
             echo any
         case 'contact-lists get-v2|--contact-list-id'
             echo any
+        case 'contact-lists get-v2|--watch'
+            echo any
         case 'contact-lists list-v2|--type'
             echo list
             printf '%s\n' 'call' 'sms'
+        case 'contact-lists list-v2|--watch'
+            echo any
         case 'contact-lists delete-v2|--contact-list-id'
             echo any
         case 'contact-lists update-v2|--contact-list-id'
             echo any
         case 'contact-lists update-v2|--body'
-            echo any
+            echo body
         case 'contact-lists update-v2|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'allowDuplicates='
+            printf '%s\n' 'name=' 'description=' 'allowDuplicates=' 'allowDuplicates=true' 'allowDuplicates=false'
         case 'contact-lists update-v2|--set-json'
             echo any
         case 'cases create|--body'
-            echo any
+            echo body
         case 'cases create|--set'
             echo set
             printf '%s\n' 'caseTmp=' 'name=' 'desc=' 'userInfo.id=' 'userInfo._id=' 'userInfo.name=' 'emailId=' 'phoneNumber=' 'source=' 'dueDate='
@@ -1579,27 +1809,29 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo set
             printf '%s\n' 'userInfo='
         case 'cases list|--body'
-            echo any
+            echo body
         case 'cases list|--set'
             echo set
-            printf '%s\n' 'searchText=' 'unresolved=' 'unassigned=' 'mycase=' 'startDate=' 'endDate=' 'sortBy=' 'dueDate='
+            printf '%s\n' 'searchText=' 'unresolved=' 'unresolved=true' 'unresolved=false' 'unassigned=' 'unassigned=true' 'unassigned=false' 'mycase=' 'mycase=true' 'mycase=false' 'startDate=' 'endDate=' 'sortBy=' 'dueDate='
         case 'cases list|--set-json'
             echo set
             printf '%s\n' 'priority=' 'status=' 'channel=' 'queues='
         case 'cases list|--max-items'
             echo any
+        case 'cases list|--watch'
+            echo any
         case 'cases update|--case-id'
             echo any
         case 'cases update|--body'
-            echo any
+            echo body
         case 'cases update|--set'
             echo set
-            printf '%s\n' 'caseTmp=' 'name=' 'desc=' 'assigneeType=' 'isActive=' 'dueDate=' 'ETA='
+            printf '%s\n' 'caseTmp=' 'name=' 'desc=' 'assigneeType=' 'isActive=' 'isActive=true' 'isActive=false' 'dueDate=' 'ETA='
         case 'cases update|--set-json'
             echo set
             printf '%s\n' 'tags=' 'userInfo=' 'status=' 'priority='
         case 'tasks create|--body'
-            echo any
+            echo body
         case 'tasks create|--set'
             echo set
             printf '%s\n' 'caseId=' 'caseRefId=' 'taskTmp=' 'name=' 'userInfo._id=' 'userInfo.name=' 'userInfo.emailId=' 'userInfo.phoneNumber=' 'source=' 'desc='
@@ -1607,99 +1839,103 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo set
             printf '%s\n' 'userInfo='
         case 'tasks list|--body'
-            echo any
+            echo body
         case 'tasks list|--set'
             echo set
-            printf '%s\n' 'skip=' 'limit=' 'searchText=' 'unresolved=' 'unassigned=' 'mycase=' 'startDate=' 'endDate=' 'sortBy=' 'dueDate='
+            printf '%s\n' 'skip=' 'limit=' 'searchText=' 'unresolved=' 'unresolved=true' 'unresolved=false' 'unassigned=' 'unassigned=true' 'unassigned=false' 'mycase=' 'mycase=true' 'mycase=false' 'startDate=' 'endDate=' 'sortBy=' 'dueDate='
         case 'tasks list|--set-json'
             echo set
             printf '%s\n' 'priority=' 'status=' 'channel=' 'queues='
         case 'tasks list|--max-items'
             echo any
+        case 'tasks list|--watch'
+            echo any
         case 'tasks update|--task-id'
             echo any
         case 'tasks update|--body'
-            echo any
+            echo body
         case 'tasks update|--set'
             echo set
-            printf '%s\n' 'name=' 'desc=' 'assigneeType=' 'isActive=' 'dueDate=' 'ETA='
+            printf '%s\n' 'name=' 'desc=' 'assigneeType=' 'isActive=' 'isActive=true' 'isActive=false' 'dueDate=' 'ETA='
         case 'tasks update|--set-json'
             echo set
             printf '%s\n' 'tags=' 'userInfo=' 'status=' 'priority='
         case 'campaigns-v2 create-sms-simple|--body'
-            echo any
+            echo body
         case 'campaigns-v2 create-sms-simple|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled='
+            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false'
         case 'campaigns-v2 create-sms-simple|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dncLists=' 'message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.days=' 'schedule='
         case 'campaigns-v2 create-sms-template|--body'
-            echo any
+            echo body
         case 'campaigns-v2 create-sms-template|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.template_name=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled='
+            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.template_name=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false'
         case 'campaigns-v2 create-sms-template|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dncLists=' 'message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.days=' 'schedule='
         case 'campaigns-v2 create-sms-advanced|--body'
-            echo any
+            echo body
         case 'campaigns-v2 create-sms-advanced|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled=' 'experienceFlowName='
+            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'campaignType=' 'campaignType=sms' 'priority=' 'format=' 'message.templateId=' 'message.message=' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false' 'experienceFlowName='
         case 'campaigns-v2 create-sms-advanced|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dncLists=' 'message=' 'dialingStrategy=' 'dialingStrategy.callerId=' 'dialingStrategy.callingHours=' 'dialingStrategy.callingHours.days=' 'schedule='
         case 'campaigns-v2 create-voice-agentless|--body'
-            echo any
+            echo body
         case 'campaigns-v2 create-voice-agentless|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'experienceFlowName=' 'enableMachineDetect=' 'enableMachineDetect=no' 'enableMachineDetect=detect' 'enableMachineDetect=disconnect' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false' 'experienceFlowName=' 'enableMachineDetect=' 'enableMachineDetect=no' 'enableMachineDetect=detect' 'enableMachineDetect=disconnect' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'campaigns-v2 create-voice-agentless|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dncLists=' 'dialingStrategy=' 'dialingStrategy.callingHours.days='
         case 'campaigns-v2 create-voice-progressive|--body'
-            echo any
+            echo body
         case 'campaigns-v2 create-voice-progressive|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Progressive' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Progressive' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false' 'queue_name=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'campaigns-v2 create-voice-progressive|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dncLists=' 'dialingStrategy=' 'dialingStrategy.callingHours.days='
         case 'campaigns-v2 create-voice-preview|--body'
-            echo any
+            echo body
         case 'campaigns-v2 create-voice-preview|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false' 'queue_name=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'campaigns-v2 create-voice-preview|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dncLists=' 'dialingStrategy=' 'dialingStrategy.callingHours.days='
         case 'campaigns-v2 get|--campaign-id'
             echo any
+        case 'campaigns-v2 get|--watch'
+            echo any
         case 'campaigns-v2 update-sms|--campaign-id'
             echo any
         case 'campaigns-v2 update-sms|--body'
-            echo any
+            echo body
         case 'campaigns-v2 update-sms|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'format=' 'campaignType=' 'campaignType=voice' 'campaignType=sms' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'experienceFlowName=' 'schedule.isSchedulingEnabled='
+            printf '%s\n' 'name=' 'description=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'format=' 'campaignType=' 'campaignType=voice' 'campaignType=sms' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'experienceFlowName=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false'
         case 'campaigns-v2 update-sms|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dialingStrategy.callingHours.days='
         case 'campaigns-v2 update-voice|--campaign-id'
             echo any
         case 'campaigns-v2 update-voice|--body'
-            echo any
+            echo body
         case 'campaigns-v2 update-voice|--set'
             echo set
-            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingMode=Progressive' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'queue_name=' 'enableMachineDetect=' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
+            printf '%s\n' 'name=' 'description=' 'dncLists.name=' 'priority=' 'priority=1' 'priority=2' 'priority=3' 'priority=4' 'priority=5' 'dialingMode=' 'dialingMode=Agentless' 'dialingMode=Progressive' 'dialingMode=Preview' 'dialingStrategy.callerId.phoneNumber=' 'dialingStrategy.callingHours.frequency=' 'dialingStrategy.callingHours.frequency=WEEKLY' 'dialingStrategy.callingHours.frequency=DAILY' 'dialingStrategy.callingHours.frequency=CUSTOM' 'dialingStrategy.callingHours.timezone=' 'dialingStrategy.callingHours.days[].day=' 'dialingStrategy.callingHours.days[].day=MO' 'dialingStrategy.callingHours.days[].day=TU' 'dialingStrategy.callingHours.days[].day=WE' 'dialingStrategy.callingHours.days[].day=TH' 'dialingStrategy.callingHours.days[].day=FR' 'dialingStrategy.callingHours.days[].day=SA' 'dialingStrategy.callingHours.days[].day=SU' 'dialingStrategy.callingHours.days[].start=' 'dialingStrategy.callingHours.days[].end=' 'dialingStrategy.dialingOrder=' 'dialingStrategy.dialingOrder=FIFO' 'dialingStrategy.dialingOrder=LIFO' 'dialingStrategy.maxAttemptsPerRecord=' 'dialingStrategy.defaultRetryPeriod=' 'dialingStrategy.maxRingTime=' 'schedule.isSchedulingEnabled=' 'schedule.isSchedulingEnabled=true' 'schedule.isSchedulingEnabled=false' 'queue_name=' 'enableMachineDetect=' 'enableMachineDetect=true' 'enableMachineDetect=false' 'maxSkips=' 'campaignType=' 'campaignType=voice' 'campaignType=sms'
         case 'campaigns-v2 update-voice|--set-json'
             echo set
             printf '%s\n' 'contactLists=' 'dncLists=' 'dialingStrategy.callingHours.days='
         case 'campaigns-v2 start-sms|--campaign-id'
             echo any
         case 'campaigns-v2 start-sms|--body'
-            echo any
+            echo body
         case 'campaigns-v2 start-sms|--set'
             echo any
         case 'campaigns-v2 start-sms|--set-json'
@@ -1707,7 +1943,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'campaigns-v2 stop-sms|--campaign-id'
             echo any
         case 'campaigns-v2 stop-sms|--body'
-            echo any
+            echo body
         case 'campaigns-v2 stop-sms|--set'
             echo any
         case 'campaigns-v2 stop-sms|--set-json'
@@ -1715,7 +1951,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'campaigns-v2 start-voice|--campaign-id'
             echo any
         case 'campaigns-v2 start-voice|--body'
-            echo any
+            echo body
         case 'campaigns-v2 start-voice|--set'
             echo any
         case 'campaigns-v2 start-voice|--set-json'
@@ -1723,7 +1959,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'campaigns-v2 stop-voice|--campaign-id'
             echo any
         case 'campaigns-v2 stop-voice|--body'
-            echo any
+            echo body
         case 'campaigns-v2 stop-voice|--set'
             echo any
         case 'campaigns-v2 stop-voice|--set-json'
@@ -1733,7 +1969,7 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'campaigns-v2 delete-voice|--campaign-id'
             echo any
         case 'campaigns-v2 list|--body'
-            echo any
+            echo body
         case 'campaigns-v2 list|--set'
             echo set
             printf '%s\n' 'skip=' 'page=' 'limit=' 'type=' 'type=voice' 'type=sms' 'startDate=' 'endDate=' 'sortBy.name=' 'sortBy.name=asc' 'sortBy.name=desc' 'sortBy.createdAt=' 'sortBy.createdAt=asc' 'sortBy.createdAt=desc' 'sortBy.updatedAt=' 'sortBy.updatedAt=asc' 'sortBy.updatedAt=desc'
@@ -1742,12 +1978,16 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'filters.status=' 'filters.priority=' 'filters.dialingMode='
         case 'campaigns-v2 list|--max-items'
             echo any
+        case 'campaigns-v2 list|--watch'
+            echo any
         case 'campaigns-v2 status|--campaign-id'
+            echo any
+        case 'campaigns-v2 status|--watch'
             echo any
         case 'campaigns-v2 contacts|--campaign-id'
             echo any
         case 'campaigns-v2 contacts|--body'
-            echo any
+            echo body
         case 'campaigns-v2 contacts|--set'
             echo set
             printf '%s\n' 'page=' 'limit='
@@ -1755,8 +1995,10 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo any
         case 'campaigns-v2 contacts|--max-items'
             echo any
-        case 'dialout call|--body'
+        case 'campaigns-v2 contacts|--watch'
             echo any
+        case 'dialout call|--body'
+            echo body
         case 'dialout call|--set'
             echo set
             printf '%s\n' 'botId=' 'bot=' 'target=' 'caller=' 'notifyurl=' 'timeoutInMs=' 'trunk=' 'machinedetection=' 'machinedetection=disconnect' 'machinedetection=detect' 'machinedetection=disabled' 'machineDetection=' 'machineDetection=disconnect' 'machineDetection=detect' 'machineDetection=disabled' 'thresholdWordCount=' 'callControlParameter.sttProvider=' 'callControlParameter.sttLanguage='
@@ -1764,23 +2006,23 @@ function __ccai_cli_value --argument-names cmdpath opt
             echo set
             printf '%s\n' 'notifyHeaders=' 'metadata=' 'timers=' 'callControlParameter='
         case 'dialout call-v2|--body'
-            echo any
+            echo body
         case 'dialout call-v2|--set'
             echo set
-            printf '%s\n' 'botId=' 'bot=' 'target=' 'caller=' 'notifyurl=' 'timeoutInMs=' 'trunk=' 'machinedetection=' 'machinedetection=disconnect' 'machinedetection=detect' 'machinedetection=disabled' 'machineDetection=' 'machineDetection=disconnect' 'machineDetection=detect' 'machineDetection=disabled' 'thresholdWordCount=' 'callControlParameter.sttProvider=' 'callControlParameter.sttLanguage=' 'callControlParameter.sttLabel=' 'callControlParameter.continuousASRTimeoutInMS=' 'callControlParameter.deepgramUtteranceEndMs=' 'callControlParameter.deepgramEndpointing=' 'callControlParameter.interim='
+            printf '%s\n' 'botId=' 'bot=' 'target=' 'caller=' 'notifyurl=' 'timeoutInMs=' 'trunk=' 'machinedetection=' 'machinedetection=disconnect' 'machinedetection=detect' 'machinedetection=disabled' 'machineDetection=' 'machineDetection=disconnect' 'machineDetection=detect' 'machineDetection=disabled' 'thresholdWordCount=' 'callControlParameter.sttProvider=' 'callControlParameter.sttLanguage=' 'callControlParameter.sttLabel=' 'callControlParameter.continuousASRTimeoutInMS=' 'callControlParameter.deepgramUtteranceEndMs=' 'callControlParameter.deepgramEndpointing=' 'callControlParameter.interim=' 'callControlParameter.interim=true' 'callControlParameter.interim=false'
         case 'dialout call-v2|--set-json'
             echo set
             printf '%s\n' 'notifyHeaders=' 'metadata=' 'timers=' 'callControlParameter=' 'amdEventsSubscription='
         case 'agent-transfer enable|--body'
-            echo any
+            echo body
         case 'agent-transfer enable|--set'
             echo set
-            printf '%s\n' 'connectorEnabled=' 'PIIMaskingDisabledForAgentTransfer=' 'sdkClientId=' 'sdkHostUri='
+            printf '%s\n' 'connectorEnabled=' 'connectorEnabled=true' 'connectorEnabled=false' 'PIIMaskingDisabledForAgentTransfer=' 'PIIMaskingDisabledForAgentTransfer=true' 'PIIMaskingDisabledForAgentTransfer=false' 'sdkClientId=' 'sdkHostUri='
         case 'agent-transfer enable|--set-json'
             echo set
             printf '%s\n' 'subscribedFor='
         case 'quality raw-data|--body'
-            echo any
+            echo body
         case 'quality raw-data|--set'
             echo set
             printf '%s\n' 'startDate=' 'endDate=' 'endtDate=' 'limit=' 'page='
@@ -1789,8 +2031,10 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'channel=' 'queues='
         case 'quality raw-data|--max-items'
             echo any
-        case 'quality auto-qa|--body'
+        case 'quality raw-data|--watch'
             echo any
+        case 'quality auto-qa|--body'
+            echo body
         case 'quality auto-qa|--set'
             echo set
             printf '%s\n' 'startDate=' 'endDate=' 'endtDate=' 'offset=' 'limit='
@@ -1799,8 +2043,10 @@ function __ccai_cli_value --argument-names cmdpath opt
             printf '%s\n' 'channel=' 'queues='
         case 'quality auto-qa|--max-items'
             echo any
-        case 'api|--body'
+        case 'quality auto-qa|--watch'
             echo any
+        case 'api|--body'
+            echo body
         case 'api|-H' 'api|--header'
             echo any
         case 'batch|--input'
@@ -1818,6 +2064,24 @@ function __ccai_cli_value --argument-names cmdpath opt
         case 'batch|--results'
             echo files
         case 'batch|--concurrency'
+            echo any
+        case 'batch|--set'
+            echo any
+        case 'batch|--set-json'
+            echo any
+        case 'batch|--errors-limit'
+            echo any
+        case 'batch|--skip-existing'
+            echo any
+        case 'proxy|--listen'
+            echo any
+        case 'proxy|--tls-cert'
+            echo files
+        case 'proxy|--tls-key'
+            echo files
+        case 'proxy|--token-file'
+            echo files
+        case 'proxy|--max-pending'
             echo any
         case 'reference|--format'
             echo list
@@ -1841,7 +2105,8 @@ function __ccai_cli_value --argument-names cmdpath opt
                 case '--jwt-ttl'
                     echo any
                 case '--jwt-jti'
-                    echo any
+                    echo list
+                    printf '%s\n' 'true' 'false'
                 case '--rate-limit'
                     echo any
                 case '--pacer'
@@ -1849,9 +2114,11 @@ function __ccai_cli_value --argument-names cmdpath opt
                 case '--pacer-dir'
                     echo any
                 case '--pacer-dir-shared'
-                    echo any
+                    echo list
+                    printf '%s\n' 'true' 'false'
                 case '--pacer-fallback'
-                    echo any
+                    echo list
+                    printf '%s\n' 'file'
                 case '--pacer-scope'
                     echo any
                 case '--pacer-margin'
@@ -1861,7 +2128,8 @@ function __ccai_cli_value --argument-names cmdpath opt
                 case '--bulk-min-share'
                     echo any
                 case '--priority'
-                    echo any
+                    echo list
+                    printf '%s\n' 'interactive' 'bulk'
                 case '--max-penalty'
                     echo any
                 case '--timeout'
@@ -1869,7 +2137,8 @@ function __ccai_cli_value --argument-names cmdpath opt
                 case '--connect-timeout'
                     echo any
                 case '--compression'
-                    echo any
+                    echo list
+                    printf '%s\n' 'gzip' 'none'
                 case '--max-attempts'
                     echo any
                 case '--max-wait'
@@ -1883,6 +2152,9 @@ function __ccai_cli_value --argument-names cmdpath opt
                     echo any
                 case '--jq'
                     echo any
+                case '--error-format'
+                    echo list
+                    printf '%s\n' 'auto' 'json' 'text'
                 case '*'
                     echo ''
             end
@@ -1893,6 +2165,7 @@ function __ccai_cli_complete
     set -l tokens (commandline -opc)
     set -l cur (commandline -ct)
     set -l cmdpath ''
+    set -l helppath ''
     set -l n (count $tokens)
     set -l i 2
     # Walk the words before the cursor: subcommands extend the path, options skip their value.
@@ -1904,7 +2177,11 @@ function __ccai_cli_complete
                 set -l v (__ccai_cli_value "$cmdpath" $w)
                 test -n "$v[1]"; and set i (math $i + 1)
             case '*'
-                if contains -- $w (__ccai_cli_commands "$cmdpath" | string replace -r '\t.*' '')
+                if test "$cmdpath" = help  # help GROUP ACTION: the words after help name a command
+                    if contains -- $w (__ccai_cli_commands "$helppath" | string replace -r '\t.*' '')
+                        set helppath (string join ' ' -- $helppath $w | string trim)
+                    end
+                else if contains -- $w (__ccai_cli_commands "$cmdpath" | string replace -r '\t.*' '')
                     set cmdpath (string join ' ' -- $cmdpath $w | string trim)
                 end
         end
@@ -1933,6 +2210,16 @@ function __ccai_cli_complete
                     printf '%s%s\n' $prefix $w
                 end
                 return
+            case body
+                # --body @FILE (or @- for stdin); inline JSON is the user's to type.
+                if test -z "$cur"; or string match -q -- '@*' $cur
+                    set -l path (string sub -s 2 -- $cur)
+                    string match -q -- "$path*" -; and printf '%s@-\n' $prefix
+                    for w in (__fish_complete_path $path)
+                        printf '%s@%s\n' $prefix $w
+                    end
+                end
+                return
             case profiles
                 for w in ($tokens[1] config profiles 2>/dev/null)
                     printf '%s%s\n' $prefix $w
@@ -1947,11 +2234,13 @@ function __ccai_cli_complete
         __ccai_cli_globals
         return
     end
+    test "$cmdpath" = help; and set cmdpath $helppath
     set -l commands (__ccai_cli_commands "$cmdpath")
     if test (count $commands) -gt 0
         printf '%s\n' $commands
         return
     end
+    test -n "$helppath"; and return
     set -l args (__ccai_cli_args "$cmdpath")
     if test -n "$args[1]"
         for w in $args[2..-1]

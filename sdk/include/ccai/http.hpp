@@ -3,6 +3,8 @@
 /// @brief HTTP request/response values and the Transport interface (libcurl in production, fakes in tests).
 
 #include <chrono>
+#include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -21,6 +23,10 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 /// @brief GET, PUT and DELETE may be repeated without changing the outcome.
 bool idempotent_method(std::string_view method);
 
+/// @brief What HttpRequest::body_source returns when the rest of the body cannot be had: the transfer fails
+/// rather than send a body cut short (libcurl's CURL_READFUNC_ABORT).
+inline constexpr std::size_t kBodySourceAbort = 0x10000000;
+
 /// @brief A request ready for the wire.
 struct HttpRequest {
     std::string method;  ///< GET, POST, PUT, DELETE
@@ -31,6 +37,13 @@ struct HttpRequest {
     std::optional<std::string> upload_file;
     /// @brief The catalog says the operation changes nothing (EndpointSpec::read_only), whatever its method.
     bool read_only = false;
+    /// @brief A body read while it is sent, in place of `body` (uploads too large to hold: `ccai-cli proxy`).
+    /// Each call fills up to `size` bytes and returns how many; 0 ends the body, kBodySourceAbort abandons
+    /// the request (the body could not be read whole). Such a request can be sent once only: the pipeline
+    /// never re-sends it (a rejection is returned as it came).
+    std::function<std::size_t(char* buffer, std::size_t size)> body_source{};
+    /// The length of body_source's body, or -1 when unknown (then sent chunked).
+    long long body_source_size = -1;
 
     /// @brief Value of the first header with this name (case-insensitive), or "".
     [[nodiscard]] std::string header(std::string_view name) const;

@@ -61,6 +61,13 @@ size_t on_header(char* data, size_t size, size_t n, void* out) {
     return size * n;
 }
 
+static_assert(kBodySourceAbort == CURL_READFUNC_ABORT);
+
+// A streamed request body (HttpRequest::body_source): libcurl asks for the next piece as it sends.
+size_t on_read(char* buffer, size_t size, size_t n, void* source) {
+    return (*static_cast<const std::function<std::size_t(char*, std::size_t)>*>(source))(buffer, size * n);
+}
+
 ApiError network_error(CURLcode code, const char* detail, bool sent) {
     ApiError e;
     e.kind = ErrorKind::network;
@@ -162,6 +169,12 @@ public:
             curl_mime_name(part, "file");
             curl_mime_filedata(part, req.upload_file->c_str());  // streamed from disk, not loaded
             curl_easy_setopt(h, CURLOPT_MIMEPOST, mime);
+        } else if (req.body_source) {
+            curl_easy_setopt(h, CURLOPT_POST, 1L);
+            curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+            curl_easy_setopt(h, CURLOPT_READDATA, &req.body_source);
+            // Unknown length: libcurl sends it chunked.
+            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body_source_size));
         } else if (req.method == "GET") {
             curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
         } else {

@@ -124,7 +124,10 @@ Client::Client(ClientOptions options) : options_(std::move(options)) {
     policies_.push_back(detail::make_retry_policy(retry, options_.pacer, options_.clock, options_.log, options_.on_retry,
                                                     options_.interruption));
     policies_.push_back(detail::make_auth_policy(c));
-    policies_.push_back(detail::make_pacer_policy(options_.pacer, retry.max_wait));
+    // A host on this machine may be a `ccai-cli proxy`: it is told that this request took its slot already.
+    const auto base = parse_base_url(c.get("host"));
+    const auto claim = base && base->loopback ? paced_claim(c.get("pacer"), c.get("pacer_dir"), pacer_scope(c)) : "";
+    policies_.push_back(detail::make_pacer_policy(options_.pacer, retry.max_wait, claim));
     if (options_.log) policies_.push_back(detail::make_log_policy(options_.log));
 }
 

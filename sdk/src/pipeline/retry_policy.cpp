@@ -31,6 +31,7 @@ public:
             auto out = next(req);
             const auto cls = classify(out);
             if (cls == RetryClass::done) return out;
+            if (req.body_source) return sent_once(out, p);
             const bool again = cls == RetryClass::rate_limited ? after_rejection(out, p) : after_failure(req, out, p);
             if (!again) return out;
         }
@@ -48,6 +49,19 @@ private:
             return stats.pacer_wait + stats.retry_wait + pause > max_wait;
         }
     };
+
+    // A streamed body is gone once sent: the answer goes back as it came. A rejection still pauses the
+    // account, as any other does.
+    Result<HttpResponse> sent_once(Result<HttpResponse>& out, Progress& p) {
+        if (classify(out) == RetryClass::rate_limited) {
+            const auto pause = rate_limit_pause(o_, 1, retry_after_of(out), pacer_->time_until_free());
+            pacer_->penalize(pause);
+            say(fmt::format("rate limited; a streamed body is not re-sent; the account pauses {:.1f}s", seconds(pause)));
+        } else {
+            gave_up(out, p);
+        }
+        return out;
+    }
 
     // Rate limited: pause everyone on the account; the pacer's next acquire() waits it out.
     bool after_rejection(Result<HttpResponse>& out, Progress& p) {
