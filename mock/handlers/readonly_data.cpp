@@ -124,6 +124,13 @@ Reply synthesize(const Call& c) {
         return ok(slice(c, offset, limit, {}));
     }
     if (id == "wfm.list-queues") return ok(items(c, 5, {}));
+    if (id == "quality.auto-qa") {
+        // offset and limit in the body (defaults 0 and 100), as the page documents.
+        const long long limit = std::clamp(c.number("limit", 100, true), 1LL, 1000LL);
+        const long long offset = std::max(0LL, c.number("offset", 0, true)), n = c.synthetic_items;
+        return ok({{"results", slice(c, offset, limit, {"conversationId", "koreEvalutionScore", "Queues", "Agents"})},
+                   {"totalResults", n}, {"totalPages", (n + limit - 1) / limit}, {"hasMore", offset + limit < n}});
+    }
     if (id == "wfm.get-agent-activity")
         return ok({{"accountId", c.account},
                    {"AgentUpdates", items(c, 12, {"AgentId", "EventTime", "Activity", "ReasonCode"})}});

@@ -267,15 +267,24 @@ TEST_CASE("a streamed body is sent once: a 429 comes back as it came and pauses 
 }
 
 TEST_CASE("the SDK tells a host on this machine that the request took its slot, and no other host") {
-    auto pacer = std::make_shared<RecordingPacer>();
-    test::FakeClient local({{"host", "http://127.0.0.1:8787"}, {"token", "t"}, {"account_id", "acc-1"}, {"pacer", "file"}},
-                           RetryOptions{}, pacer);
+    // The pacer the client made from its configuration: the one the claim names.
+    test::FakeClient local({{"host", "http://127.0.0.1:8787"}, {"token", "t"}, {"account_id", "acc-1"}, {"pacer", "memory"},
+                            {"rate_limit", "60/1m"}},
+                           RetryOptions{}, nullptr);
     local.transport->push(200);
     REQUIRE(local.client->send(streamed("http://127.0.0.1:8787/agentassist/api/v1/x")).ok());
-    CHECK(local.transport->requests[0].header("x-ccai-paced") == "file||account|acc-1");
+    CHECK(local.transport->requests[0].header("x-ccai-paced") == "memory||account|acc-1");
 
+    auto pacer = std::make_shared<RecordingPacer>();
     test::FakeClient remote({{"host", "https://api.example.com"}, {"token", "t"}, {"account_id", "acc-1"}}, RetryOptions{}, pacer);
     remote.transport->push(200);
     REQUIRE(remote.client->send(streamed("https://api.example.com/agentassist/api/v1/x")).ok());
     CHECK(remote.transport->requests[0].header("x-ccai-paced").empty());
+
+    // A program's own pacer is not the configured one: claiming it would let the proxy skip pacing it.
+    test::FakeClient injected({{"host", "http://127.0.0.1:8787"}, {"token", "t"}, {"account_id", "acc-1"}, {"pacer", "memory"}},
+                              RetryOptions{}, pacer);
+    injected.transport->push(200);
+    REQUIRE(injected.client->send(streamed("http://127.0.0.1:8787/agentassist/api/v1/x")).ok());
+    CHECK(injected.transport->requests[0].header("x-ccai-paced").empty());
 }

@@ -62,6 +62,12 @@ TEST_CASE("sdk: a client is used as client.agents().get(...); the old (**made) s
     REQUIRE_FALSE(missing.ok());
     CHECK(missing.error().message == "agents.get: missing required parameter agentId");
     CHECK(missing.error().parameters == std::vector<std::string>{"agentId"});
+
+    // So is the file an upload needs, which the CLI calls --file.
+    auto upload = moved.call(*find_endpoint("contacts.import"), {});
+    REQUIRE_FALSE(upload.ok());
+    CHECK(upload.error().message == "contacts.import: missing required parameter file (the file to upload)");
+    CHECK(upload.error().parameters == std::vector<std::string>{"file"});
 }
 
 TEST_CASE("cli: the SDK's parameter names become flags; quoted body fields and values stay as they are") {

@@ -48,18 +48,18 @@ public:
 
 /// @brief Everything a Client is made of. Unset parts get production defaults from the config.
 struct ClientOptions {
-    Config config;
-    std::shared_ptr<Transport> transport;  ///< default: libcurl
-    std::shared_ptr<Pacer> pacer;          ///< default: make_pacer from the config
-    std::shared_ptr<Clock> clock;          ///< default: system_clock()
-    std::optional<RetryOptions> retry;     ///< default: from the config (max_attempts, max_wait)
-    TransportOptions transport_options;    ///< used when transport is unset
+    Config config = {};
+    std::shared_ptr<Transport> transport = {};  ///< default: libcurl
+    std::shared_ptr<Pacer> pacer = {};          ///< default: make_pacer from the config
+    std::shared_ptr<Clock> clock = {};          ///< default: system_clock()
+    std::optional<RetryOptions> retry = {};     ///< default: from the config (max_attempts, max_wait)
+    TransportOptions transport_options = {};    ///< used when transport is unset
     /// Verbose log sink (--verbose); receives already-redacted lines.
-    std::function<void(const std::string&)> log;
+    std::function<void(const std::string&)> log = {};
     /// Called before a pacer wait longer than a second.
-    std::function<void(Duration)> on_wait;
+    std::function<void(Duration)> on_wait = {};
     /// Called before each retry's pause: a rejection backed off, or a transient failure tried again.
-    std::function<void(const RetryNotice&)> on_retry;
+    std::function<void(const RetryNotice&)> on_retry = {};
     /// Ends waits for the pacer and the pauses before retries early (see Interruption); it must outlive
     /// the client.
     Interruption* interruption = nullptr;
@@ -108,7 +108,8 @@ public:
 
 private:
     /// `options` complete: transport, pacer and clock set (create() sees to it).
-    explicit Client(ClientOptions options);
+    // claims_pacing: the client made its pacer from the config, so it may tell a local proxy so.
+    Client(ClientOptions options, bool claims_pacing);
 
     ClientOptions options_;
     std::vector<std::unique_ptr<Policy>> policies_;

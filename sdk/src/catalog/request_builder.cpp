@@ -254,11 +254,11 @@ Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args
                                             h.from(), upper(h.from()), h.from() == "bot_id" ? "bot-id" : "account-id"));
     }
     if (spec.is_multipart()) {
-        if (!args.file || args.file->empty()) return invalid_input(fmt::format("{}: missing --file PATH", spec.id()));
+        if (!args.file || args.file->empty()) return parameter_error("file", fmt::format("{}: missing required parameter file (the file to upload)", spec.id()));
         // curl would only find out mid-request; say it now, with nothing sent.
         std::error_code ec;
         if (!std::filesystem::is_regular_file(*args.file, ec) || ::access(args.file->c_str(), R_OK) != 0)
-            return invalid_input(fmt::format("{}: --file {}: not a readable file", spec.id(), *args.file));
+            return parameter_error("file", fmt::format("{}: file {}: not a readable file", spec.id(), quoted_excerpt(*args.file)));
         req.upload_file = *args.file;
     } else if (spec.takes_body()) {
         nlohmann::json body = args.body.value_or(spec.body_is_array() ? nlohmann::json::array() : nlohmann::json::object());

@@ -111,7 +111,7 @@ Result<PacerOptions> pacer_options(const Config& config) {
     return o;
 }
 
-Client::Client(ClientOptions options) : options_(std::move(options)) {
+Client::Client(ClientOptions options, bool claims_pacing) : options_(std::move(options)) {
     const auto& c = options_.config;
     // Every line reaches the sink redacted, whichever step logs it.
     if (options_.log) options_.log = [log = options_.log](const std::string& line) { log(redact(line)); };
@@ -125,8 +125,9 @@ Client::Client(ClientOptions options) : options_(std::move(options)) {
                                                     options_.interruption));
     policies_.push_back(detail::make_auth_policy(c));
     // A host on this machine may be a `ccai-cli proxy`: it is told that this request took its slot already.
+    // Only a pacer made from the config is the one the claim names; a program's own pacer claims nothing.
     const auto base = parse_base_url(c.get("host"));
-    const auto claim = base && base->loopback ? paced_claim(c.get("pacer"), c.get("pacer_dir"), pacer_scope(c)) : "";
+    const auto claim = claims_pacing && base && base->loopback ? paced_claim(c.get("pacer"), c.get("pacer_dir"), pacer_scope(c)) : "";
     policies_.push_back(detail::make_pacer_policy(options_.pacer, retry.max_wait, claim));
     if (options_.log) policies_.push_back(detail::make_log_policy(options_.log));
 }
@@ -144,7 +145,8 @@ Result<Client> Client::create(ClientOptions options) {
         options.transport = detail::make_curl_transport(options.transport_options);
     }
     if (!options.clock) options.clock = system_clock();
-    if (!options.pacer) {
+    const bool own_pacer = !options.pacer;
+    if (own_pacer) {
         auto po = pacer_options(options.config);
         if (!po) return po.error();
         po->on_wait = options.on_wait;
@@ -155,7 +157,7 @@ Result<Client> Client::create(ClientOptions options) {
         if (!pacer) return pacer.error();
         options.pacer = std::shared_ptr<Pacer>(std::move(*pacer));
     }
-    return Client(std::move(options));
+    return Client(std::move(options), own_pacer);
 }
 
 Result<HttpRequest> Client::prepare(const EndpointSpec& spec, const CallArgs& args) const {

@@ -166,6 +166,13 @@ TEST_CASE("--all in every format over every pagination style: the same items as 
     json contacts = json::array();
     for (int i = 0; i < 14; ++i) contacts.push_back({{"phoneNumber", "+1555000" + std::to_string(100 + i)}});
     must(call(*sdk, "contact-lists.add-contacts", {}, json{{"contact_list_name", "Dial"}, {"data", contacts}}));
+    const json user = {{"_id", "u-1"}, {"name", "Ann"}};
+    const auto kase = must(call(*sdk, "cases.create", {}, json{{"caseTmp", "ctm-1"}, {"name", "Case"}, {"desc", "d"},
+                                                               {"userInfo", user}, {"source", "rtm"}, {"dueDate", "2025-01-01T00:00:00Z"}}));
+    for (int i = 0; i < 13; ++i)
+        must(call(*sdk, "tasks.create", {}, json{{"caseId", kase["_id"]}, {"caseRefId", kase["refId"]}, {"taskTmp", "ttm-1"},
+                                                 {"name", "t" + std::to_string(i)}, {"userInfo", user},
+                                                 {"source", "rtm"}, {"dueDate", "2025-01-01T00:00:00Z"}}));
 
     const std::vector<Case> cases = {
         {"skip-limit", {"conversations", "list", "--limit", "10"}, 10},
@@ -180,6 +187,8 @@ TEST_CASE("--all in every format over every pagination style: the same items as 
         {"page", {"skill-groups", "list"}, 10},
         {"page/skip-limit in request body", {"campaigns", "list", "--body", R"({"type":"sms","limit":5})"}, 5},
         {"page in request body", {"voice-campaigns", "list-contacts", "--campaign-id", campaign, "--body", R"({"limit":4})"}, 4},
+        {"skip-limit in request body", {"tasks", "list", "--body", R"({"limit":5})"}, 5},
+        {"offset in request body", {"quality", "auto-qa", "--body", R"({"startDate":"2024-01-01T00:00:00.000Z","endDate":"2024-01-02T00:00:00.000Z","limit":10})"}, 10},
     };
     for (const auto& c : cases) check_every_format(env, c);
 }

@@ -148,4 +148,6 @@ TEST_CASE("batch cli: contacts import uploads the file; a missing file is exit 2
     auto missing = test::cli({"contacts", "import", "--file", dir + "/missing.csv"}, env);
     CHECK(mock.log().size() == before);
     CHECK(missing.exit_code == 2);
+    CHECK(json::parse(missing.err).at("error").at("message") ==
+          "contacts.import: --file '" + dir + "/missing.csv': not a readable file");
 }
