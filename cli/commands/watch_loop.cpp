@@ -60,6 +60,9 @@ int run_watch_loop(const WatchLoop& w) {
     bool first = true;
     auto next = w.clock.now();
     while (!interrupted()) {
+        // A reader that left (`| head -1`) is seen before the next poll, not at the next change, which may
+        // never come: polling on would be for nobody. Quiet, exit 1, as a failed write to it.
+        if (!first && reader_gone(w.out)) return kOther;
         auto answer = w.poll();
         if (interrupted() || (!answer && answer.error().kind == ErrorKind::interrupted)) break;
         if (!answer) {

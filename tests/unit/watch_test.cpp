@@ -2,6 +2,8 @@
 // or per poll with --every; failures; Ctrl-C), and the command in-process over a FakeTransport.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <deque>
 #include <sstream>
@@ -190,6 +192,28 @@ TEST_CASE("watch loop: an output that cannot be written ends it with exit 1 inst
     CHECK(polls == 1);
     CHECK(reported.starts_with("--watch: the output could not be written ("));
     std::fclose(closed);
+}
+
+TEST_CASE("watch loop: a reader that left ends it before the next poll (exit 1, quietly), though nothing changed") {
+    ccai::test::FakeClock clock;
+    ccai::Interruption interruption;
+    ccai::test::Capture err;
+    int p[2];
+    REQUIRE(::pipe(p) == 0);
+    std::FILE* out = ::fdopen(p[1], "w");
+    REQUIRE(out);
+    int polls = 0;
+    ccai::cli::WatchLoop loop{clock, [] { return std::string("T"); }, &interruption, out, err.file(), 10s, false, {}, {}};
+    loop.poll = [&]() -> ccai::Result<std::string> {
+        if (++polls == 2) ::close(p[0]);  // `head -1` has its line and exits
+        if (polls > 5) interruption.requested = true;  // the test's own stop, should the loop go on
+        return std::string("a");  // the same answer: nothing more is written
+    };
+    loop.fail = [&](const ccai::ApiError& e) { return ccai::cli::exit_code_for(e.kind); };
+    CHECK(ccai::cli::run_watch_loop(loop) == 1);
+    CHECK(polls == 2);
+    CHECK(err.text().empty());
+    std::fclose(out);
 }
 
 TEST_CASE("cli --watch: raised to the floor with a notice, a line per change, bulk calls, ends on an interrupted call") {
