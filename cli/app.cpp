@@ -112,12 +112,10 @@ int run_action(const Context& c, const Action& action) {
             std::fprintf(c.console.err, "warning: --insecure: TLS certificates are not verified\n");
     }
     const int rc = action();
-    // A write error on stdout (a full disk) fails the command instead of passing unnoticed.
-    if ((std::fflush(c.console.out) != 0 || std::ferror(c.console.out)) && rc == kOk) {
-        ApiError e;
-        e.message = "cannot write the output to stdout";
-        return c.fail(e);
-    }
+    // A write error on stdout (a full disk) fails the command instead of passing unnoticed; a closed pipe
+    // fails it quietly.
+    if ((std::fflush(c.console.out) != 0 || std::ferror(c.console.out)) && rc == kOk)
+        return output_failed(c, "cannot write the output to stdout ({})");
     return rc;
 }
 

@@ -40,6 +40,10 @@ int main(int argc, char** argv) {
     sa.sa_handler = on_interrupt;
     sigemptyset(&sa.sa_mask);
     ::sigaction(SIGINT, &sa, nullptr);
+    // A closed pipe (`| head`) makes writes fail with EPIPE instead of killing the process (exit 141): the
+    // command stops fetching and polling at the next write and exits 1, quietly (output_failed). Nothing
+    // is exec'd, so no child inherits the ignored signal.
+    std::signal(SIGPIPE, SIG_IGN);
     // The environment's secrets are masked in every message from the start, including those written before
     // the configuration is read (a secret pasted as a profile name, an unknown key or a flag's value).
     for (const auto& spec : ccai::setting_specs())

@@ -1,6 +1,10 @@
 #include "output.hpp"
 
+#include <poll.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -139,6 +143,20 @@ int show_result(const Context& c, const nlohmann::json& result, const EndpointSp
 int jq_failed(const Context& c, const std::string& message) {
     ApiError e;  // ErrorKind::other: exit 1
     e.message = message;
+    return c.fail(e);
+}
+
+bool reader_gone(std::FILE* out) {
+    // A pipe's write end polls POLLERR once no reader is left; a socket's, POLLHUP. Nothing waits: timeout 0.
+    pollfd p{::fileno(out), 0, 0};
+    return p.fd >= 0 && ::poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
+}
+
+int output_failed(const Context& c, const std::string& message) {
+    const int error = errno;
+    if (error == EPIPE || reader_gone(c.console.out)) return kOther;
+    ApiError e;  // ErrorKind::other: exit 1
+    e.message = fmt::format(fmt::runtime(message), std::strerror(error != 0 ? error : EIO));
     return c.fail(e);
 }
 

@@ -59,6 +59,15 @@ int show_result(const Context& context, const nlohmann::json& result, const Endp
 /// The failure of a --jq program at run time: exit 1, the message on stderr like every error's.
 int jq_failed(const Context& context, const std::string& message);
 
+/// Whether `out` is a pipe (or socket) whose reader has gone (`| head`): writes to it fail with EPIPE, as
+/// main ignores SIGPIPE. Asked of the descriptor itself, so it holds whatever errno says by then.
+bool reader_gone(std::FILE* out);
+
+/// stdout could not be written: exit 1. A closed pipe is quiet, as `head` users expect of every CLI that
+/// dies of SIGPIPE; any other cause (a full disk) is reported with `message`, its "{}" replaced by
+/// strerror(errno).
+int output_failed(const Context& context, const std::string& message);
+
 /// Runs `jq` on `value` (redacted) and prints each output on its own line, as `jq -r` does, redacted too
 /// (`env` would otherwise print the secrets of the environment). jq's error when it fails at run time.
 std::optional<std::string> print_jq(std::FILE* out, JqProgram& jq, const nlohmann::json& value);

@@ -6,15 +6,18 @@
 #include <fmt/format.h>
 
 #include "ccai/pacer.hpp"
+#include "duration_text.hpp"
 
 namespace ccai::cli {
 
+namespace {
+
+// "1h02m", "3m05s", "42s": whole seconds, the most a progress line or a summary needs.
 std::string format_duration(double s) {
-    const auto t = static_cast<long long>(s + 0.5);
-    if (t >= 3600) return fmt::format("{}h{:02}m", t / 3600, t % 3600 / 60);
-    if (t >= 60) return fmt::format("{}m{:02}s", t / 60, t % 60);
-    return fmt::format("{}s", t);
+    return duration_text(std::chrono::seconds(static_cast<long long>(s + 0.5)));
 }
+
+}  // namespace
 
 BatchProgress::BatchProgress(bool enabled, const std::string& rate_limit, std::FILE* err, Now now)
     : enabled_(enabled), err_(err), now_(std::move(now)), start_(now_()) {

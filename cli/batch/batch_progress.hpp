@@ -59,7 +59,4 @@ private:
     std::mutex mu_;
 };
 
-/// "1h02m", "3m05s", "42s".
-std::string format_duration(double seconds);
-
 }  // namespace ccai::cli

@@ -17,16 +17,6 @@
 
 namespace ccai::cli {
 
-namespace {
-
-ApiError output_failed() {
-    ApiError e;  // ErrorKind::other: exit 1
-    e.message = fmt::format("--all: the output could not be written ({}); no more pages were fetched", std::strerror(errno));
-    return e;
-}
-
-}  // namespace
-
 int run_all_pages(const EndpointSpec& spec, const CallArgs& args, const Context& c, long long max_items) {
     if (c.flags.dry_run) return run_operation(spec, args, c);  // shows the first page's request
     auto config = load_config(c);
@@ -58,6 +48,7 @@ int run_all_pages(const EndpointSpec& spec, const CallArgs& args, const Context&
             // The first --jq error stops the walk.
             if ((jq_error = stream.item(items[static_cast<std::size_t>(i)]))) return false;
             ++printed;
+            if (stream.failed()) return false;  // a closed pipe: not one more item, not one more page
         }
         std::fflush(c.console.out);  // a page at a time to whoever reads the pipe
         if (stream.failed()) return false;
@@ -66,7 +57,7 @@ int run_all_pages(const EndpointSpec& spec, const CallArgs& args, const Context&
     // A later page's failure still closes what was printed (a json array stays valid); the exit code tells.
     // When the first page failed, nothing was printed.
     if (started) stream.finish();
-    if (stream.failed()) return c.fail(output_failed());
+    if (stream.failed()) return output_failed(c, "--all: the output could not be written ({}); no more pages were fetched");
     if (!stats) return c.fail(stats.error());
     if (jq_error) return jq_failed(c, *jq_error);
     if (c.flags.verbose) std::fprintf(c.console.err, "* --all: %lld items in %lld pages\n", printed, stats->pages);

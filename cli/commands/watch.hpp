@@ -15,16 +15,15 @@
 
 namespace ccai::cli {
 
-/// "30" (seconds), "30s", "1.5s", "500ms", "2m", "1h": positive, at most a day. Anything else is
-/// invalid_input naming the forms accepted.
+/// "30" (seconds), "30s", "1.5s", "500ms", "2m", "1h", and those joined from the largest unit down as
+/// duration_text prints them ("1m05s", "1h30m"): positive, at most a day. Anything else is invalid_input
+/// naming the forms accepted.
 Result<Duration> parse_watch_interval(std::string_view text);
 
-/// The shortest interval one watch may poll at: 10 x the pacer's interval for `windows` (the largest
-/// window / limit), so a watch takes at most a tenth of the account's budget. 0 without limits.
-Duration watch_floor(const std::vector<RateWindow>& windows);
-
-/// "10s", "1.5s", "2m", "1h30m": a duration as the notice prints it.
-std::string duration_text(Duration d);
+/// The shortest interval one watch may poll at: 10 x the pacer's interval (ccai::pacer_interval: the
+/// largest window x (1 + margin) / limit), so a watch takes at most a tenth of the account's budget. 0
+/// without limits.
+Duration watch_floor(const std::vector<RateWindow>& windows, double margin);
 
 /// What the loop runs with.
 struct WatchLoop {
@@ -49,7 +48,8 @@ struct WatchLoop {
 int run_watch_loop(const WatchLoop& loop);
 
 /// `<group> <action> --watch INTERVAL [--every]`: checks (read-only is enforced by registering the flag only
-/// there; -o json or jsonl, or --jq, or --fields), then runs the loop through the pacer in the bulk class.
+/// there; -o json or jsonl, or --jq, or --fields; none of the row formats' flags), then runs the loop through
+/// the pacer in the bulk class.
 int run_watch(const EndpointSpec& spec, const CallArgs& args, const Context& context, const std::string& interval,
               bool every);
 

@@ -7,8 +7,10 @@
 #include "ccai/redact.hpp"
 #include "commands/operation_runner.hpp"
 #include "commands/watch.hpp"
+#include "duration_text.hpp"
 #include "output.hpp"
 #include "output/jq_program.hpp"
+#include "output/text_writer.hpp"
 
 namespace ccai::cli {
 
@@ -41,25 +43,37 @@ private:
     Interruption* in_;
 };
 
-// The answer as one line: --jq's outputs separated by spaces, else compact JSON narrowed by --fields.
+// The most --jq's outputs may add up to on one line: a program that never ends (`repeat(1)`) would else
+// grow it until memory runs out.
+constexpr std::size_t kMostLineBytes = std::size_t{1} << 20;
+
+// The answer as one line: --jq's outputs separated by spaces, else compact JSON narrowed by --fields (JSON
+// escapes every control byte itself).
 Result<std::string> answer_line(const Context& c, const nlohmann::json& answer, const std::vector<std::string>& fields) {
     const auto value = needs_redaction(answer) ? redact_json(answer) : answer;
     if (!c.jq) return select_fields(value, fields).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     std::string line;
+    bool too_long = false;
     const auto error = c.jq->run(value, [&](std::string_view out) {
+        // One line per poll, shown as it is: a newline must not look like two polls, nor ESC act on the
+        // terminal; escaped as -o text escapes (\n, \x1b), so the outputs read back exactly.
+        const auto text = escape_text(redact(out));
+        if (line.size() + 1 + text.size() > kMostLineBytes) {
+            too_long = true;
+            return false;
+        }
         if (!line.empty()) line += ' ';
-        line += redact(out);
+        line += text;
         // Ctrl-C only sets a flag during a watch (see WatchingGuard): a program that never ends stops here.
         return !(c.interruption && c.interruption->requested.load());
     });
-    if (error) {
+    if (error || too_long) {
         ApiError e;  // ErrorKind::other: exit 1, as --jq's run-time errors elsewhere
-        e.message = *error;
+        e.message = error ? *error
+                          : fmt::format("--watch: the outputs of --jq for one answer exceed {} MiB on one line; the "
+                                        "program was stopped (does it end?)", kMostLineBytes >> 20);
         return e;
     }
-    // One line per poll: a string holding a newline must not look like two polls.
-    for (auto& ch : line)
-        if (ch == '\n' || ch == '\r') ch = ' ';
     return line;
 }
 
@@ -67,12 +81,18 @@ Result<std::string> answer_line(const Context& c, const nlohmann::json& answer, 
 
 int run_watch(const EndpointSpec& spec, const CallArgs& args, const Context& c, const std::string& interval_text,
               bool every) {
-    if (!spec.read_only())
-        return c.fail(invalid_input(fmt::format("--watch repeats read-only operations only: {} {} changes data",
-                                                spec.group(), spec.action())));
+    // Read-only is enforced by the parser: --watch is registered on read-only operations only.
     if (const auto& o = c.flags.output; !o.empty() && o != "json" && o != "jsonl")
         return c.fail(invalid_input(fmt::format(
             "--watch prints one line per change: -o {} does not combine with it; choose what it shows with --fields or --jq", o)));
+    // The row formats' flags would be silently ignored: --watch prints JSON or --jq's outputs.
+    const auto& f = c.flags;
+    for (const auto& [given, name] : {std::pair{f.headers, "--headers"}, std::pair{f.no_headers, "--no-headers"},
+                                      std::pair{f.bom, "--bom"}, std::pair{f.wide, "--wide"}})
+        if (given)
+            return c.fail(invalid_input(fmt::format(
+                "--watch prints one line per change: {} belongs to the row formats (csv, text, table) and does not "
+                "combine with it", name)));
     auto interval = parse_watch_interval(interval_text);
     if (!interval) return c.fail(interval.error());
     if (c.flags.dry_run) return run_operation(spec, args, c);  // the request each poll sends
@@ -82,13 +102,15 @@ int run_watch(const EndpointSpec& spec, const CallArgs& args, const Context& c, 
     if (!request) return c.fail(request.error());
     auto pacing = pacer_options(*config);
     if (!pacing) return c.fail(pacing.error());
-    if (const auto floor = watch_floor(pacing->windows); *interval < floor) {
+    if (const auto floor = watch_floor(pacing->windows, pacing->margin); *interval < floor) {
+        // Printed rounded up, as --watch accepts it back; polled at that, so the notice tells the truth.
+        const auto shown = duration_text(floor);
         if (!c.flags.quiet)
             std::fprintf(c.console.err,
                          "notice: --watch %s is below this account's floor of %s (one watch takes at most a tenth of "
                          "the rate limit): polling every %s\n",
-                         interval_text.c_str(), duration_text(floor).c_str(), duration_text(floor).c_str());
-        *interval = floor;
+                         escape_text(interval_text).c_str(), shown.c_str(), shown.c_str());
+        *interval = *parse_watch_interval(shown);
     }
     auto session = open_session(c, *config);
     if (!session) return c.fail(session.error());

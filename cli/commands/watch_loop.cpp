@@ -10,49 +10,49 @@
 
 #include "commands/watch.hpp"
 #include "exit_codes.hpp"
+#include "output.hpp"
 
 namespace ccai::cli {
 
 Result<Duration> parse_watch_interval(std::string_view text) {
     const auto bad = [&] {
         return invalid_input(fmt::format("--watch: '{}' is not an interval: use seconds (30, 1.5), or a number with "
-                                         "ms, s, m or h (500ms, 30s, 2m, 1h), above 0 and at most 24h", text));
+                                         "ms, s, m or h (500ms, 30s, 2m, 1h, 1m30s), above 0 and at most 24h", text));
     };
-    std::string_view number = text, unit = "s";
-    if (const auto at = text.find_first_not_of("0123456789."); at != std::string_view::npos) {
-        number = text.substr(0, at);
-        unit = text.substr(at);
+    // Each part is a number and its unit, the units from the largest down, each at most once; a bare
+    // number (seconds) only alone.
+    constexpr std::string_view kUnits[] = {"h", "m", "s", "ms"};
+    constexpr double kScale[] = {3600e6, 60e6, 1e6, 1e3};
+    double us = 0;
+    std::size_t next_unit = 0;  // the units still allowed start here
+    for (std::string_view rest = text; !rest.empty() || next_unit == 0;) {
+        const auto at = std::min(rest.find_first_not_of("0123456789."), rest.size());
+        const auto number = rest.substr(0, at);
+        rest.remove_prefix(at);
+        const auto unit_end = std::min(rest.find_first_of("0123456789."), rest.size());
+        const auto unit = rest.substr(0, unit_end);
+        rest.remove_prefix(unit_end);
+        double value = 0;
+        const auto* end = number.data() + number.size();
+        if (number.empty() || std::from_chars(number.data(), end, value).ptr != end || !std::isfinite(value)) return bad();
+        std::size_t u = next_unit;
+        if (unit.empty()) {
+            if (next_unit != 0 || !rest.empty()) return bad();  // "30" alone
+            u = 2;
+        } else {
+            while (u < std::size(kUnits) && kUnits[u] != unit) ++u;
+            if (u == std::size(kUnits)) return bad();
+        }
+        us += value * kScale[u];
+        next_unit = u + 1;
+        if (!std::isfinite(us) || us > 24 * 3600e6) return bad();
     }
-    double value = 0;
-    const auto* end = number.data() + number.size();
-    if (number.empty() || std::from_chars(number.data(), end, value).ptr != end || !std::isfinite(value)) return bad();
-    const double scale = unit == "ms" ? 1e3 : unit == "s" ? 1e6 : unit == "m" ? 60e6 : unit == "h" ? 3600e6 : 0;
-    const double us = value * scale;
     // Below a millisecond is no interval anyone means; past a day, a typo.
-    if (scale == 0 || us < 1e3 || us > 24 * 3600e6) return bad();
+    if (us < 1e3) return bad();
     return Duration(static_cast<Duration::rep>(std::llround(us)));
 }
 
-Duration watch_floor(const std::vector<RateWindow>& windows) {
-    Duration interval{0};
-    for (const auto& w : windows)
-        if (w.limit > 0) interval = std::max(interval, Duration(w.window.count() / w.limit));
-    return interval * 10;
-}
-
-std::string duration_text(Duration d) {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-    if (ms % 1000 != 0 || ms < 60000) {
-        if (ms % 1000 == 0) return fmt::format("{}s", ms / 1000);
-        return ms < 1000 ? fmt::format("{}ms", ms) : fmt::format("{:g}s", static_cast<double>(ms) / 1000);
-    }
-    const auto s = ms / 1000;
-    std::string out;
-    if (s >= 3600) out += fmt::format("{}h", s / 3600);
-    if (s % 3600 >= 60) out += fmt::format("{}m", s % 3600 / 60);
-    if (s % 60) out += fmt::format("{}s", s % 60);
-    return out;
-}
+Duration watch_floor(const std::vector<RateWindow>& windows, double margin) { return pacer_interval(windows, margin) * 10; }
 
 int run_watch_loop(const WatchLoop& w) {
     const auto interrupted = [&] { return w.interruption && w.interruption->requested.load(); };
@@ -60,6 +60,9 @@ int run_watch_loop(const WatchLoop& w) {
     bool first = true;
     auto next = w.clock.now();
     while (!interrupted()) {
+        // A reader that left (`| head -1`) is seen before the next poll, not at the next change, which may
+        // never come: polling on would be for nobody. Quiet, exit 1, as a failed write to it.
+        if (!first && reader_gone(w.out)) return kOther;
         auto answer = w.poll();
         if (interrupted() || (!answer && answer.error().kind == ErrorKind::interrupted)) break;
         if (!answer) {
@@ -70,11 +73,17 @@ int run_watch_loop(const WatchLoop& w) {
                          error.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
             std::fflush(w.err);
         } else if (w.every || !last || *answer != *last) {
-            std::fprintf(w.out, "%s %s\n", w.timestamp().c_str(), answer->c_str());
+            // Written whole (a NUL does not end it), and one line whatever the answer holds: the answer's
+            // control bytes are escaped where it is made (watch_command.cpp).
+            const auto line = w.timestamp() + " " + *answer + "\n";
+            std::fwrite(line.data(), 1, line.size(), w.out);
             if (std::fflush(w.out) != 0 || std::ferror(w.out)) {
-                // A closed pipe (SIGPIPE ignored) or a full disk: polling on would be for nobody.
+                // A closed pipe (SIGPIPE ignored: quiet, as `head` users expect) or a full disk: polling on
+                // would be for nobody.
+                const int error = errno;
+                if (error == EPIPE || reader_gone(w.out)) return kOther;
                 ApiError e;  // ErrorKind::other: exit 1
-                e.message = fmt::format("--watch: the output could not be written ({})", std::strerror(errno));
+                e.message = fmt::format("--watch: the output could not be written ({})", std::strerror(error));
                 return w.fail(e);
             }
             last = std::move(*answer);

@@ -154,7 +154,7 @@ CommandTree build_command_tree(const CommandInfo& program) {
 std::vector<ExitCodeDoc> exit_code_docs() {
     return {
         {kOk, "success"},
-        {kOther, "other error"},
+        {kOther, "other error (an output that cannot be written too: a closed pipe, quietly)"},
         {kUsage, "usage error or invalid input (bad flag, malformed JSON body, ...)"},
         {kConfig, "configuration error (missing host or credentials, unknown profile, unsafe credentials file)"},
         {kAuth, "authentication rejected (401/403)"},

@@ -49,7 +49,11 @@ void ItemStream::start(const nlohmann::json& first_items_in) {
         std::vector<std::size_t> natural(columns_.size(), 0);
         const auto header = table_header(columns_);
         if (!o_.no_headers) widen_to_fit(natural, header);
-        for (const auto& it : first_items) widen_to_fit(natural, table_cells(it, columns_));
+        for (const auto& it : first_items) {
+            auto cells = cells_of(it, false);
+            for (auto& cell : cells) cell = escape_text(cell);
+            widen_to_fit(natural, cells);
+        }
         widths_ = fit_table(natural, o_.table_width);
         if (!o_.no_headers) write(table_line(header, widths_, true));
     }
@@ -78,6 +82,27 @@ void ItemStream::warn_unseen_fields(const nlohmann::json& item) {
     }
 }
 
+std::vector<std::string> ItemStream::cells_of(const nlohmann::json& item, bool warn) {
+    const auto kind = item.is_object() ? "an object" : item.is_array() ? "an array" : item.is_string() ? "a string"
+                    : item.is_boolean() ? "a boolean" : item.is_null() ? "null" : "a number";
+    const auto tell = [&](const std::string& what) {
+        if (warn && kinds_warned_.insert(kind).second)
+            std::fprintf(err_, "warning: --all: item %lld is %s, %s (use -o jsonl to see every item as it is)\n",
+                         written_ + 1, kind, what.c_str());
+    };
+    if (columns_.empty()) {
+        // A first page of scalars left no columns: an object is one JSON cell, never split silently.
+        if (item.is_object()) tell("but the first page held no object to take columns from: it is shown as JSON in one cell");
+        return {cell_text(item)};
+    }
+    if (item.is_object()) return row_cells(item, columns_);
+    // No fields to put under the columns: the value itself goes in the first one, rather than an empty row.
+    std::vector<std::string> cells(columns_.size());
+    cells[0] = item.is_null() ? "null" : cell_text(item);
+    tell(fmt::format("not an object: its value is shown in the first column ({})", escape_text(valid_utf8(columns_[0]))));
+    return cells;
+}
+
 std::optional<std::string> ItemStream::item(const nlohmann::json& item_in) {
     if (o_.jq) {
         ++written_;
@@ -87,13 +112,18 @@ std::optional<std::string> ItemStream::item(const nlohmann::json& item_in) {
     const auto item = needs_redaction(item_in) ? redact_json(item_in) : item_in;
     const auto& f = o_.format;
     if (f == "csv") {
-        write(csv_record(row_cells(item, columns_)));
+        write(csv_record(cells_of(item, true)));
     } else if (f == "text") {
-        write(text_line(row_cells(item, columns_)));
+        write(text_line(cells_of(item, true)));
     } else if (f == "table") {
         // Off a terminal (or with --wide) nothing is cut: a wider cell shifts the rest of its line.
-        if (columns_.empty()) write(table_value_line(item, o_.table_width));
-        else write(table_line(table_cells(item, columns_), widths_, o_.table_width != 0));
+        auto cells = cells_of(item, true);
+        if (columns_.empty()) {
+            write(table_value_line(item, o_.table_width));
+        } else {
+            for (auto& cell : cells) cell = escape_text(cell);
+            write(table_line(cells, widths_, o_.table_width != 0));
+        }
     } else {
         const auto shown = select_fields(item, o_.fields);
         const auto compact = [&] { return shown.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); };

@@ -2,7 +2,9 @@
 // --all in every format, one item at a time: nothing waits for the last page, so memory holds one page
 // however many there are. The row formats (csv, text, table) fix their columns from the first page (or
 // --fields); a table also fixes its column widths there. A later item's field outside the columns is named
-// in one warning per field: it is not shown, and the user is told, never silently.
+// in one warning per field: it is not shown, and the user is told, never silently. An item that is not an
+// object (a number, a string, null, an array) has its value in the first column, and an object after a first
+// page of such items is one JSON cell: the first item of each kind is warned about.
 #include <cstddef>
 #include <cstdio>
 #include <string>
@@ -34,6 +36,8 @@ public:
 private:
     void write(const std::string& text);
     void warn_unseen_fields(const nlohmann::json& item);
+    /// The row cells of `item` under the columns (not escaped), warning about an item that does not fit them.
+    std::vector<std::string> cells_of(const nlohmann::json& item, bool warn);
 
     std::FILE* out_;
     std::FILE* err_;
@@ -44,6 +48,7 @@ private:
     bool warn_ = false;                      ///< columns came from the first page, not --fields
     std::vector<std::size_t> widths_;        ///< table
     long long written_ = 0;
+    std::unordered_set<std::string> kinds_warned_;  ///< the kinds of items that did not fit the columns
 };
 
 }  // namespace ccai::cli

@@ -189,3 +189,55 @@ TEST_CASE("cli --all: a server that invents a field per item gets 20 fields name
                 "with --fields, or use -o jsonl for every field)\n";
     CHECK(r.err == expected);
 }
+
+namespace {
+
+std::string kind_warning(int item, const std::string& what) {
+    return "warning: --all: item " + std::to_string(item) + " is " + what + " (use -o jsonl to see every item as it is)\n";
+}
+
+std::string not_object(int item, const std::string& kind) {
+    return kind_warning(item, kind + ", not an object: its value is shown in the first column (id)");
+}
+
+}  // namespace
+
+TEST_CASE("cli --all: items that are not objects are shown in the first column, never as empty rows, and warned about") {
+    Cli cli;
+    const auto mixed = [&](std::vector<std::string> args) {
+        cli.transport->push(200, R"({"results":[{"id":"a-1","name":"x"}],"page":1,"totalPages":2})");
+        cli.transport->push(200, R"({"results":[42,"str",null,[1,2],{"id":"b"},7],"page":2,"totalPages":2})");
+        args.insert(args.end(), {"agents", "list", "--all"});
+        return cli(args);
+    };
+    // One warning per kind, naming the first item of it (the second number, item 7, draws none).
+    const auto warnings = not_object(2, "a number") + not_object(3, "a string") + not_object(4, "null") +
+                          not_object(5, "an array");
+    const auto csv = mixed({"-o", "csv"});
+    CHECK(csv.code == 0);
+    CHECK(csv.out == "id,name\r\na-1,x\r\n42,\r\nstr,\r\nnull,\r\n\"[1,2]\",\r\nb,\r\n7,\r\n");
+    CHECK(csv.err == warnings);
+    const auto text = mixed({"-o", "text"});
+    CHECK(text.out == "a-1\tx\n42\t\nstr\t\nnull\t\n[1,2]\t\nb\t\n7\t\n");
+    CHECK(text.err == warnings);
+    const auto table = mixed({"-o", "table"});
+    CHECK(table.out == "ID   NAME\na-1  x\n42\nstr\nnull\n[1,2]\nb\n7\n");
+    CHECK(table.err == warnings);
+    const auto fields = mixed({"-o", "csv", "--fields", "name"});
+    CHECK(fields.out == "name\r\nx\r\n42\r\nstr\r\nnull\r\n\"[1,2]\"\r\n\"\"\r\n7\r\n");
+    CHECK(fields.err == kind_warning(2, "a number, not an object: its value is shown in the first column (name)") +
+                            kind_warning(3, "a string, not an object: its value is shown in the first column (name)") +
+                            kind_warning(4, "null, not an object: its value is shown in the first column (name)") +
+                            kind_warning(5, "an array, not an object: its value is shown in the first column (name)"));
+}
+
+TEST_CASE("cli --all: an object after a first page of scalars is one JSON cell, and warned about") {
+    Cli cli;
+    cli.transport->push(200, R"({"results":[1,"two"],"page":1,"totalPages":2})");
+    cli.transport->push(200, R"({"results":[{"id":"b","n":3},{"id":"c"}],"page":2,"totalPages":2})");
+    const auto r = cli({"-o", "csv", "agents", "list", "--all"});
+    CHECK(r.code == 0);
+    CHECK(r.out == "1\r\ntwo\r\n\"{\"\"id\"\":\"\"b\"\",\"\"n\"\":3}\"\r\n\"{\"\"id\"\":\"\"c\"\"}\"\r\n");
+    CHECK(r.err == kind_warning(3, "an object, but the first page held no object to take columns from: it is shown "
+                                   "as JSON in one cell"));
+}

@@ -154,6 +154,31 @@ TEST_CASE("pagination stops with an error when the server repeats a page, and ho
     CHECK_FALSE(for_each_page(*g.client, *find_endpoint("agents.get"), {}, [](const json&, const json&) { return true; }));
 }
 
+TEST_CASE("pagination stops when the server cycles through pages (A, B, A), not only when it repeats one") {
+    Fixture f;
+    f.transport->push(200, page("results", 0, 2, {{"hasMore", true}}));
+    f.transport->push(200, page("results", 2, 2, {{"hasMore", true}}));
+    f.transport->push(200, page("results", 0, 2, {{"hasMore", true}}));
+    f.transport->fallback = HttpResponse{200, {}, page("results", 2, 2, {{"hasMore", true}})};
+    long long pages = 0;
+    auto stats = for_each_page(*f.client, *find_endpoint("conversations.list"), {}, [&](const json&, const json&) {
+        return ++pages < 100;  // the test's own stop, should the walk go on
+    });
+    REQUIRE_FALSE(stats);
+    CHECK(stats.error().message.find("same page twice") != std::string::npos);
+    CHECK(pages == 2);
+    CHECK(f.transport->requests.size() == 3);
+}
+
+TEST_CASE("pagination: a list field that is not an array is the server's fault (exit 1), not a usage error") {
+    Fixture f;
+    f.transport->push(200, R"({"results":{"id":"a"},"hasMore":false})");
+    auto stats = for_each_page(*f.client, *find_endpoint("conversations.list"), {}, [](const json&, const json&) { return true; });
+    REQUIRE_FALSE(stats);
+    CHECK(stats.error().kind == ErrorKind::other);
+    CHECK(stats.error().message == "conversations.list: the response holds no list ('results')");
+}
+
 TEST_CASE("pagination: an error page fails the walk after the earlier items were visited") {
     Fixture f;
     f.transport->push(200, page("results", 0, 2, {{"hasMore", true}}));

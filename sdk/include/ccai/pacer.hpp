@@ -39,6 +39,10 @@ Result<std::vector<RateWindow>> parse_rate_limits(std::string_view spec);
 /// @brief The windows of the `rate_limit` setting's default.
 std::vector<RateWindow> default_rate_windows();
 
+/// @brief The interval the pacer keeps between grants under sustained demand: the largest window x
+/// (1 + `margin`) / limit (PacerOptions::burst). 0 without windows.
+Duration pacer_interval(const std::vector<RateWindow>& windows, double margin);
+
 /// @brief Who waits for a slot. The two classes share one budget; bulk work reserves only slots free now,
 /// so a person's call made while a batch saturates the account waits at most about one interval instead
 /// of queueing behind the batch, yet keeps its share of every window (PacerOptions::bulk_min_share). Calls

@@ -2,6 +2,7 @@
 #include "ccai/pagination.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <functional>
 
 #include <fmt/format.h>
@@ -120,7 +121,10 @@ Result<PagingStats> for_each_page(Client& client, const EndpointSpec& spec, Call
     if (!spec.pagination()) return invalid_input(fmt::format("{}: this operation does not page", spec.id()));
     auto c = cursor_for(spec, args);
     PagingStats stats;
-    size_t previous = 0;  // hash of the previous page's items: memory stays one page, however many pages
+    // Hashes of the recent pages' items: a server that ignores paging repeats one page, or cycles through a
+    // few (A, B, A, B). Bounded, so memory stays one page however many pages there are.
+    constexpr std::size_t kRecentPages = 64;
+    std::deque<size_t> recent;
     while (true) {
         auto req = page_request(client, spec, args, c);
         if (!req) return req.error();
@@ -129,15 +133,20 @@ Result<PagingStats> for_each_page(Client& client, const EndpointSpec& spec, Call
         auto response = to_result(client.send(std::move(*req), &call));
         if (!response) return response.error();
         const auto* items = list_items(&spec, *response);
-        if (!items) return invalid_input(fmt::format("{}: the response holds no list ('{}')", spec.id(), spec.response_list_key()));
+        if (!items) {
+            ApiError e;  // ErrorKind::other: the server's answer is at fault, not the command line
+            e.message = fmt::format("{}: the response holds no list ('{}')", spec.id(), spec.response_list_key());
+            return e;
+        }
         const auto hash = std::hash<std::string>{}(items->dump());
-        if (!items->empty() && stats.pages > 0 && hash == previous) {
+        if (!items->empty() && std::find(recent.begin(), recent.end(), hash) != recent.end()) {
             ApiError e;
             e.message = fmt::format("{}: the server returned the same page twice ({}={}); it seems to ignore paging, "
                                     "stopping after {} items", spec.id(), c.name, c.value, stats.items);
             return e;
         }
-        previous = hash;
+        if (!items->empty()) recent.push_back(hash);
+        if (recent.size() > kRecentPages) recent.pop_front();
         ++stats.pages;
         stats.items += static_cast<long long>(items->size());
         if (!visit(*response, *items) || last_page(spec, *response, *items, c, stats.pages)) return stats;

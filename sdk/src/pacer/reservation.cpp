@@ -303,4 +303,8 @@ std::string fmt_seconds(Duration d) { return fmt::format("{:.1f}s", std::chrono:
 
 namespace ccai {
 std::string_view to_string(Priority p) { return p == Priority::bulk ? "bulk" : "interactive"; }
+
+Duration pacer_interval(const std::vector<RateWindow>& windows, double margin) {
+    return windows.empty() ? Duration(0) : detail::spacing_of(windows, margin);
+}
 }  // namespace ccai

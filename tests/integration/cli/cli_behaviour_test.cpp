@@ -105,7 +105,7 @@ TEST_CASE("cli: output that cannot be written is exit 1 with an error, not a sil
     // /dev/full: every write fails with ENOSPC, as on a full disk.
     auto full = test::run({"/bin/sh", "-c", std::string("exec \"") + ccai::test::cli_path() + "\" queues list >/dev/full"}, env);
     CHECK(full.exit_code == 1);
-    CHECK(test::error_of(full)["message"] == "cannot write the output to stdout");
+    CHECK(test::error_of(full)["message"] == "cannot write the output to stdout (No space left on device)");
     auto ok = test::run({"/bin/sh", "-c", std::string("exec \"") + ccai::test::cli_path() + "\" queues list >/dev/null"}, env);
     CHECK(ok.exit_code == 0);
     CHECK(ok.err.empty());

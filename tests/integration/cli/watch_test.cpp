@@ -89,7 +89,7 @@ TEST_CASE("--watch --every: a line per poll until SIGINT, then exit 0 with nothi
 TEST_CASE("--watch: a line only when the answer changes; an interval below the floor is raised, with a notice") {
     MockProcess mock({"--rate-limit", "none"});
     auto env = test::cli_env(mock);
-    env["CCAI_RATE_LIMIT"] = "600/1m";  // the pacer's interval 0.1 s: the floor is 1 s
+    env["CCAI_RATE_LIMIT"] = "600/1m";  // the pacer's interval 0.1005 s (0.5% margin): the floor is 1.005 s
     const auto start = std::chrono::steady_clock::now();
     Watch w(env, {"skill-groups", "list", "--watch", "0.2s", "--jq", "[.results[].name]"});
     REQUIRE(wait_for([&] { return w.lines().size() == 1; }, std::chrono::seconds(10)));
@@ -105,8 +105,8 @@ TEST_CASE("--watch: a line only when the answer changes; an interval below the f
     CHECK(lines[0].substr(21) == "[]");
     CHECK(lines[1].substr(21) == R"(["Billing"])");
     CHECK(read_file(w.err) ==
-          "notice: --watch 0.2s is below this account's floor of 1s (one watch takes at most a tenth of the rate limit): "
-          "polling every 1s\n");
+          "notice: --watch 0.2s is below this account's floor of 1.005s (one watch takes at most a tenth of the rate "
+          "limit): polling every 1.005s\n");
     // About one poll a second, not five: at least 2 after the change, and never the 0.2 s asked for.
     const auto polls = requests_for(mock, "skill-groups.list");
     CAPTURE(seconds);
