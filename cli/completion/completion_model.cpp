@@ -156,14 +156,15 @@ std::vector<ExitCodeDoc> exit_code_docs() {
         {kOk, "success"},
         {kOther, "other error (an output that cannot be written too: a closed pipe, quietly)"},
         {kUsage, "usage error or invalid input (bad flag, malformed JSON body, ...)"},
-        {kConfig, "configuration error (missing host or credentials, unknown profile, unsafe credentials file)"},
+        {kConfig, "configuration error (missing host or credentials, unknown profile, unsafe credentials file; batch: the "
+                  "record of sent lines is damaged or unsafe)"},
         {kAuth, "authentication rejected (401/403)"},
         {kNotFound, "not found (404)"},
         {kClientError, "other 4xx response"},
         {kRateLimited, "rate limited (429) after all retries"},
         {kServerError, "server error (5xx) after all retries"},
         {kNetwork, "network error (DNS, connect, TLS, timeout)"},
-        {kBatchFailures, "batch finished with one or more failed items"},
+        {kBatchFailures, "batch finished with one or more lines failed, in doubt or invalid"},
         {kInterrupted, "interrupted (SIGINT)"},
     };
 }

@@ -16,11 +16,14 @@ using batch::detail::line_key;
 
 namespace {
 
-batch::Item item(const std::string& op, nlohmann::json body) {
-    batch::Item i;
-    i.op = op;
-    i.args.body = std::move(body);
-    return i;
+HttpRequest item(const std::string& op, const nlohmann::json& body,
+                 const std::string& url = "https://ccai.example/agentassist/api/v1/public/st-1/agents") {
+    HttpRequest r;
+    r.method = "POST";
+    r.url = url + (op == "agents.create" ? "" : "/" + op);
+    r.headers = {{"accountId", "acc-1"}, {"content-type", "application/json"}};
+    r.body = body.dump();
+    return r;
 }
 
 batch::DuplicateGuard guard(const std::string& dir, long long now) {
@@ -33,15 +36,41 @@ batch::DuplicateGuard guard(const std::string& dir, long long now) {
 
 }  // namespace
 
-TEST_CASE("ledger: a line's fingerprint ignores key order and sees every value") {
+TEST_CASE("ledger: a line's fingerprint is of what is sent: key order aside, every value, URL and header counts") {
     const auto a = line_key(item("agents.create", {{"emailId", "a@x"}, {"roleId", "agent"}}));
-    auto reordered = item("agents.create", nlohmann::json::parse(R"({"roleId":"agent","emailId":"a@x"})"));
+    auto reordered = item("agents.create", {});
+    reordered.body = R"({"roleId":"agent","emailId":"a@x"})";
     CHECK(line_key(reordered) == a);
     CHECK(line_key(item("agents.create", {{"emailId", "b@x"}, {"roleId", "agent"}})) != a);
     CHECK(line_key(item("queues.create", {{"emailId", "a@x"}, {"roleId", "agent"}})) != a);
-    auto with_param = item("agents.create", {{"emailId", "a@x"}, {"roleId", "agent"}});
-    with_param.args.params["botId"] = "st-2";
-    CHECK(line_key(with_param) != a);
+    // The bot and org filled from the profile are in the URL, the host too: another target is another line.
+    CHECK(line_key(item("agents.create", {{"emailId", "a@x"}, {"roleId", "agent"}},
+                        "https://ccai.example/agentassist/api/v1/public/st-other-bot/agents")) != a);
+    CHECK(line_key(item("agents.create", {{"emailId", "a@x"}, {"roleId", "agent"}},
+                        "https://other.example/agentassist/api/v1/public/st-1/agents")) != a);
+    auto query = item("agents.create", {{"emailId", "a@x"}, {"roleId", "agent"}});
+    query.url += "?orgId=o-2";
+    CHECK(line_key(query) != a);
+    auto account = item("agents.create", {{"emailId", "a@x"}, {"roleId", "agent"}});
+    account.headers[0].second = "acc-2";
+    CHECK(line_key(account) != a);
+    auto put = item("agents.create", {{"emailId", "a@x"}, {"roleId", "agent"}});
+    put.method = "PUT";
+    CHECK(line_key(put) != a);
+}
+
+TEST_CASE("ledger: an upload's fingerprint follows the file, not only its name") {
+    const auto dir = test::temp_dir();
+    const auto path = dir + "/kb.pdf";
+    std::ofstream(path) << "one";
+    HttpRequest r;
+    r.method = "POST";
+    r.url = "https://ccai.example/upload";
+    r.upload_file = path;
+    const auto before = line_key(r);
+    CHECK(line_key(r) == before);
+    std::ofstream(path) << "another text";
+    CHECK(line_key(r) != before);
 }
 
 TEST_CASE("ledger: a claim holds the line for every other user of the record until it is sent or released") {

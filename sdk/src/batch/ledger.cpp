@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <random>
 #include <vector>
 
@@ -52,15 +54,47 @@ long long system_seconds() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// The state file checks are shared with the pacer, whose file is safe to remove. This one is not: say so.
+Result<int> open_record(int dir_fd, const std::string& name, const std::string& path, bool create) {
+    auto opened = ccai::detail::open_private_state_file(dir_fd, name, path, create, kWhat);
+    if (!opened && opened.error().message.find("remove") != std::string::npos) {
+        auto e = opened.error();
+        e.message += fmt::format(". Removing it forgets every line it records as sent: a later batch would send them "
+                                 "again (if it is a file of yours, keep a copy: cp {} {}.bad)", path, path);
+        return e;
+    }
+    return opened;
+}
+
 }  // namespace
 
-LineKey line_key(const Item& item) {
-    nlohmann::json params = nlohmann::json::object();
-    for (const auto& [k, v] : item.args.params) params[k] = v;
-    const nlohmann::json canonical = {{"op", item.op}, {"params", std::move(params)},
-                                      {"body", item.args.body ? *item.args.body : nlohmann::json()},
-                                      {"file", item.args.file ? nlohmann::json(*item.args.file) : nlohmann::json()}};
-    // Object keys come out sorted: one text per line whatever order its fields were written in.
+LineKey line_key(const HttpRequest& request) {
+    nlohmann::json body;  // null: no body
+    if (!request.body.empty()) {
+        body = nlohmann::json::parse(request.body, nullptr, false);
+        if (body.is_discarded()) body = request.body;  // not JSON: the text as sent
+    }
+    nlohmann::json headers = nlohmann::json::object();
+    for (const auto& [name, value] : request.headers) {
+        std::string lower = name;
+        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+        headers[lower] = value;
+    }
+    nlohmann::json file;
+    if (request.upload_file) {
+        // The file's identity, not its name only: the same path holding another file (edited, replaced) is
+        // another upload.
+        std::error_code ec;
+        const auto absolute = std::filesystem::weakly_canonical(*request.upload_file, ec);
+        struct stat st {};
+        const bool stated = ::stat(request.upload_file->c_str(), &st) == 0;
+        file = {{"path", ec ? *request.upload_file : absolute.string()},
+                {"size", stated ? static_cast<long long>(st.st_size) : -1},
+                {"mtime_ns", stated ? static_cast<long long>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec : -1}};
+    }
+    const nlohmann::json canonical = {{"method", request.method}, {"url", request.url}, {"headers", std::move(headers)},
+                                      {"body", std::move(body)}, {"file", std::move(file)}};
+    // Object keys come out sorted: one text per request whatever order its fields were written in.
     const auto digest = ccai::detail::sha256(canonical.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     LineKey key{0, 0};
     for (std::size_t i = 0; i < 16; ++i) key[i / 8] = key[i / 8] << 8 | digest[i];
@@ -122,7 +156,7 @@ void Ledger::unlock() {
 // Reads what was appended since the last look; the whole file again when it is another one (compacted) or
 // shorter than what was read (replaced). Under the lock.
 Result<Unit> Ledger::refresh() {
-    auto opened = ccai::detail::open_private_state_file(dir_fd_, name_, path_, false, kWhat);
+    auto opened = open_record(dir_fd_, name_, path_, false);
     if (!opened) return opened.error();
     if (*opened < 0) {  // never written, or removed by the user: what was read stays known
         inode_ = 0;
@@ -213,7 +247,7 @@ Result<Unit> Ledger::resolve(const LineKey& key, bool sent) {
 
 // Under the exclusive lock, after refresh: the file holds what entries_ says.
 Result<Unit> Ledger::append(char kind, const LineKey& key, long long at) {
-    auto opened = ccai::detail::open_private_state_file(dir_fd_, name_, path_, true, kWhat);
+    auto opened = open_record(dir_fd_, name_, path_, true);
     if (!opened) return opened.error();
     const int fd = *opened;
     struct Closer {

@@ -4,6 +4,7 @@
 // a time, records go to the results file as they are made, and the journal's view of earlier runs is 4
 // bytes per line.
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -36,14 +37,29 @@ std::string utc_text(long long seconds) {
 
 nlohmann::json already_sent(const detail::Ledger::Seen& seen) {
     const auto when = utc_text(seen.at);
-    if (seen.sent)
-        return {{"reason", "already_sent"}, {"sent_at", when},
-                {"message", fmt::format("already sent on {} by a batch of this account: not sent again (--rerun sends "
-                                        "it)", when)}};
-    return {{"reason", "maybe_sent"}, {"sent_at", when},
-            {"message", fmt::format("a batch of this account began sending it on {} and its outcome is unknown (it may "
-                                    "exist now, or another batch is sending it): not sent again; check, then --rerun "
-                                    "sends it", when)}};
+    return {{"reason", "already_sent"}, {"sent_at", when},
+            {"message", fmt::format("already sent on {} by a batch of this account: not sent again (--rerun sends "
+                                    "it)", when)}};
+}
+
+// A claim with no outcome: a batch killed mid-call, a 5xx, or another batch sending it now. Not a success:
+// the line may or may not exist.
+nlohmann::json maybe_sent(const detail::Ledger::Seen& seen) {
+    const auto when = utc_text(seen.at);
+    return {{"kind", "in_doubt"}, {"reason", "maybe_sent"}, {"sent_at", when},
+            {"message", fmt::format("maybe sent on {} by a batch of this account (outcome unknown: it may exist now, "
+                                    "or another batch is sending it): not sent again; check whether it exists (e.g. "
+                                    "with the group's list or get), then --rerun sends it",
+                                    when)}};
+}
+
+// True when the call's answer proves the service did nothing, as the SDK's retry rules judge it: a 4xx
+// rejection (429 included: it is re-sent whatever the method), or a request that never reached it. A 5xx
+// (a gateway's 502/504 too) or a 408 may come after the create happened: re-sent only when idempotent.
+bool provably_not_done(const ApiError& e) {
+    if (e.kind == ErrorKind::rate_limited) return true;
+    if (e.http_status >= 400 && e.http_status < 500) return e.http_status != 408;
+    return e.http_status == 0 && !e.maybe_reached_server;
 }
 
 // A line's value for a field, as text to compare with a listed item's.
@@ -52,6 +68,15 @@ std::optional<std::string> field_text(const nlohmann::json* body, const std::str
     const auto it = body->find(field);
     if (it == body->end()) return std::nullopt;
     return detail::param_text(*it);
+}
+
+// Values are compared exactly, but an email's case is not: mail systems ignore it.
+std::string comparable(const std::string& field, std::string value) {
+    std::string name = field;
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (name == "email" || name == "emailid")
+        std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) { return std::tolower(c); });
+    return value;
 }
 
 Record base_record(const Item& item) {
@@ -84,6 +109,10 @@ private:
     void record(Record r);
     void plan(Item& item);
     void send(const Item& item, bool force);
+    void in_doubt(const Item& item, nlohmann::json why);
+    void created(const Item& item);
+    bool created_meanwhile(const Item& item);
+    nlohmann::json exists_reason(const Item& item) const;
     bool guarded(const Item& item) const { return ledger_ && !idempotent(*item.spec); }
     void skip(const Item& item, nlohmann::json why);
     Result<bool> exists(const Item& item);
@@ -101,7 +130,9 @@ private:
     detail::JournalState& state_;
     detail::Ledger* ledger_;
     // --skip-existing: per create operation, the field's values its list holds (listed at its first line).
+    // Values created by this run are added, so a duplicate later in the input is skipped too.
     std::unordered_map<std::string, std::unordered_set<std::string>> existing_;
+    std::mutex existing_mu_;
     std::mutex mu_;
     Progress progress_;
     long long not_started_ = 0;
@@ -196,18 +227,16 @@ void Run::plan(Item& item) {
         if (!o_.skip_existing.empty()) {
             auto found = exists(item);
             if (!found) return fail(found.error());
-            if (*found)
-                return skip(item, {{"reason", "exists"},
-                                   {"message", fmt::format("{} '{}' already exists (--skip-existing): not sent", o_.skip_existing,
-                                                           *field_text(item.args.body ? &*item.args.body : nullptr,
-                                                                       o_.skip_existing))}});
+            if (*found) return skip(item, exists_reason(item));
         }
         // Known as sent before it waits for the pacer: a skipped line costs no slot.
-        if (guarded(item) && !o_.guard->rerun) {
-            auto seen = ledger_->lookup(detail::line_key(item));
-            if (!seen) return fail(seen.error());
-            if (*seen) return skip(item, already_sent(**seen));
-        }
+        if (guarded(item) && !o_.guard->rerun)
+            if (auto request = client_.prepare(*item.spec, item.args)) {  // else send records why it cannot go
+                auto seen = ledger_->lookup(detail::line_key(*request));
+                if (!seen) return fail(seen.error());
+                if (*seen && (*seen)->sent) return skip(item, already_sent(**seen));
+                if (*seen) return in_doubt(item, maybe_sent(**seen));
+            }
         push(std::move(item));
     }
 }
@@ -219,31 +248,70 @@ void Run::skip(const Item& item, nlohmann::json why) {
     record(std::move(r));
 }
 
+void Run::in_doubt(const Item& item, nlohmann::json why) {
+    auto r = base_record(item);
+    r.outcome = Outcome::in_doubt;  // not a success: the CLI's batch exits 10 for it
+    r.error = std::move(why);
+    record(std::move(r));
+}
+
+nlohmann::json Run::exists_reason(const Item& item) const {
+    return {{"reason", "exists"},
+            {"message", fmt::format("{} '{}' already exists (--skip-existing): not sent", o_.skip_existing,
+                                    *field_text(item.args.body ? &*item.args.body : nullptr, o_.skip_existing))}};
+}
+
+// --skip-existing: created by an earlier line of this run since this line was planned.
+bool Run::created_meanwhile(const Item& item) {
+    if (o_.skip_existing.empty()) return false;
+    const auto value = field_text(item.args.body ? &*item.args.body : nullptr, o_.skip_existing);
+    if (!value) return false;
+    std::lock_guard lock(existing_mu_);
+    const auto it = existing_.find(item.op);
+    return it != existing_.end() && it->second.contains(comparable(o_.skip_existing, *value));
+}
+
+// --skip-existing: what this run created exists now.
+void Run::created(const Item& item) {
+    if (o_.skip_existing.empty()) return;
+    const auto value = field_text(item.args.body ? &*item.args.body : nullptr, o_.skip_existing);
+    if (!value) return;
+    std::lock_guard lock(existing_mu_);
+    if (auto it = existing_.find(item.op); it != existing_.end()) it->second.insert(comparable(o_.skip_existing, *value));
+}
+
 // The create's list, fetched whole at its first line (one call per page), then looked up in memory.
 Result<bool> Run::exists(const Item& item) {
     const auto value = field_text(item.args.body ? &*item.args.body : nullptr, o_.skip_existing);
     if (!value) return false;
-    auto it = existing_.find(item.op);
-    if (it == existing_.end()) {
-        auto list = existing_lookup(*item.spec, o_.skip_existing);
-        if (!list) return list.error();
-        std::unordered_set<std::string> values;
-        auto walked = for_each_item(client_, **list, CallArgs{}, [&](const nlohmann::json& listed) {
-            if (auto v = field_text(&listed, o_.skip_existing)) values.insert(std::move(*v));
-            return !stopping();
-        });
-        if (!walked) {
-            auto e = walked.error();
-            e.message = fmt::format("--skip-existing: listing {} failed: {}; nothing more was sent (--resume continues)",
-                                    (*list)->id(), e.message);
-            return e;
-        }
-        it = existing_.emplace(item.op, std::move(values)).first;
+    {
+        std::lock_guard lock(existing_mu_);
+        if (auto it = existing_.find(item.op); it != existing_.end())
+            return it->second.contains(comparable(o_.skip_existing, *value));
     }
-    return it->second.contains(*value);
+    // Only this thread adds an operation; the workers add values to one already there (created()).
+    auto list = existing_lookup(*item.spec, o_.skip_existing);
+    if (!list) return list.error();
+    std::unordered_set<std::string> values;
+    auto walked = for_each_item(client_, **list, CallArgs{}, [&](const nlohmann::json& listed) {
+        if (auto v = field_text(&listed, o_.skip_existing)) values.insert(comparable(o_.skip_existing, std::move(*v)));
+        return !stopping();
+    });
+    if (!walked) {
+        auto e = walked.error();
+        e.message = fmt::format("--skip-existing: listing {} failed: {}; nothing more was sent (--resume continues)",
+                                (*list)->id(), e.message);
+        return e;
+    }
+    const bool found = values.contains(comparable(o_.skip_existing, *value));
+    std::lock_guard lock(existing_mu_);
+    existing_.emplace(item.op, std::move(values));
+    return found;
 }
 
 void Run::send(const Item& item, bool force) {
+    // Lines wait in the queue: one with the value of a line created meanwhile is a duplicate too.
+    if (created_meanwhile(item)) return skip(item, exists_reason(item));
     auto r = base_record(item);
     CallStats stats;
     stats.priority = Priority::bulk;  // a person's call made meanwhile goes first (pacer.hpp)
@@ -254,8 +322,9 @@ void Run::send(const Item& item, bool force) {
     std::optional<ApiError> journal_error;
     // The ledger is asked again with the slot in hand, under its lock: another batch may have sent the same
     // line while this one waited (two runs of one input at once).
-    const bool guard = guarded(item);
-    const auto key = guard ? detail::line_key(item) : detail::LineKey{};
+    auto request = client_.prepare(*item.spec, item.args);
+    const bool guard = guarded(item) && request;
+    const auto key = guard ? detail::line_key(*request) : detail::LineKey{};
     bool claimed = false;
     std::optional<detail::Ledger::Seen> seen_meanwhile;
     stats.before_first_send = [&]() -> Result<Unit> {
@@ -284,14 +353,14 @@ void Run::send(const Item& item, bool force) {
         }
         return Unit{};
     };
-    // The claim ends with the call: sent, or released when the call provably did not create anything.
+    // The claim ends with the call: sent, or released when the answer proves nothing was created.
     const auto settle = [&](bool sent) {
         if (!claimed) return;
         if (auto ok = ledger_->resolve(key, sent); !ok) fail(ok.error());
     };
-    auto request = client_.prepare(*item.spec, item.args);
     auto response = request ? client_.send(std::move(*request), &stats) : Result<HttpResponse>(request.error());
-    if (seen_meanwhile) return skip(item, already_sent(*seen_meanwhile));
+    if (seen_meanwhile)
+        return seen_meanwhile->sent ? skip(item, already_sent(*seen_meanwhile)) : in_doubt(item, maybe_sent(*seen_meanwhile));
     if (journal_error) {
         settle(false);
         return fail(*journal_error);
@@ -323,8 +392,11 @@ void Run::send(const Item& item, bool force) {
         r.status = e.http_status;
         r.error = error_json(e);
     }
-    // In doubt: the claim stays, so no later batch re-sends what may exist (--rerun does).
-    if (r.outcome != Outcome::in_doubt) settle(r.outcome == Outcome::ok);
+    // In doubt, or an answer that does not prove nothing was done (a 5xx): the claim stays, so a later batch
+    // reports the line in doubt rather than re-send what may exist (--rerun sends it).
+    if (r.outcome == Outcome::ok) settle(true);
+    else if (r.outcome == Outcome::failed && provably_not_done(result.error())) settle(false);
+    if (r.outcome == Outcome::ok) created(item);
     {
         std::lock_guard lock(mu_);
         progress_.retries += std::max(0, stats.attempts - 1);

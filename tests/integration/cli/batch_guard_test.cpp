@@ -2,6 +2,7 @@
 // lines that keeps a second run from creating duplicates (--rerun), and --skip-existing.
 #include <doctest/doctest.h>
 #include <sys/stat.h>
+#include <csignal>
 #include <unistd.h>
 
 #include <filesystem>
@@ -234,6 +235,85 @@ TEST_CASE("batch: a second run of the same creates sends nothing, whatever its r
     CHECK((st.st_mode & 0777) == 0600);
 }
 
+TEST_CASE("batch: the record is of what is sent: the same input to another bot is sent, to the same bot skipped") {
+    MockProcess mock({"--rate-limit", "none"});
+    auto env = test::cli_env(mock);
+    const auto dir = test::temp_dir();
+    const auto csv = agents_csv(dir, 3);
+    REQUIRE(test::cli(agents_batch(csv, {"--set", "roleId=agent"}), env).exit_code == 0);
+    auto other = test::cli(agents_batch(csv, {"--set", "roleId=agent", "--bot-id", "st-other-bot"}), env);
+    INFO(other.err);
+    CHECK(other.exit_code == 0);
+    CHECK(requests_for(mock, "agents.create") == 6);
+    for (const auto& row : json_lines(other.out)) CHECK(row["outcome"] == "ok");
+    auto same = test::cli(agents_batch(csv, {"--set", "roleId=agent", "--bot-id", "st-other-bot"}), env);
+    CHECK(same.exit_code == 0);
+    CHECK(requests_for(mock, "agents.create") == 6);
+    for (const auto& row : json_lines(same.out)) CHECK(row["outcome"] == "skipped");
+}
+
+TEST_CASE("batch: a line a killed batch was sending is in doubt (exit 10), not skipped; --rerun sends it") {
+    MockProcess mock({"--rate-limit", "none", "--latency", "3000"});
+    auto env = test::cli_env(mock);
+    const auto dir = test::temp_dir();
+    const auto csv = agents_csv(dir, 1);
+    auto argv = agents_batch(csv, {"--set", "roleId=agent"});
+    {
+        auto with_path = argv;
+        with_path.insert(with_path.begin(), test::cli_path());
+        test::Background run(with_path, env, false);
+        // Killed once its claim is written: the request is then on the wire, waiting for the slow answer.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        for (bool claimed = false; !claimed && std::chrono::steady_clock::now() < deadline;) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            if (std::filesystem::exists(env["XDG_STATE_HOME"] + "/ccai/pacer")) {
+                if (const auto ledger = ledger_in(env["XDG_STATE_HOME"]); !ledger.empty()) {
+                    std::ifstream in(ledger);
+                    std::stringstream text;
+                    text << in.rdbuf();
+                    claimed = text.str().find("\nc ") != std::string::npos;
+                }
+            }
+        }
+        run.kill(SIGKILL);
+    }
+    auto again = test::cli(argv, env);
+    CHECK(again.exit_code == 10);
+    const auto rows = json_lines(again.out);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0]["outcome"] == "in-doubt");
+    CHECK(rows[0]["error"]["reason"] == "maybe_sent");
+    const std::string at = rows[0]["error"]["sent_at"];
+    CHECK(rows[0]["error"]["message"] ==
+          "maybe sent on " + at + " by a batch of this account (outcome unknown: it may exist now, or another batch "
+          "is sending it): not sent again; check whether it exists (e.g. with the group's list or get), then --rerun "
+          "sends it");
+    auto rerun = test::cli(agents_batch(csv, {"--set", "roleId=agent", "--rerun"}), env);
+    CHECK(rerun.exit_code == 0);
+    const auto sent = json_lines(rerun.out);
+    REQUIRE(sent.size() == 1);
+    CHECK(sent[0]["outcome"] == "ok");  // sent: skipped or in doubt otherwise
+}
+
+TEST_CASE("batch: a 5xx does not prove nothing was created: the next run reports the line in doubt") {
+    MockProcess mock({"--rate-limit", "none", "--fail-rate", "1"});
+    auto env = test::cli_env(mock);
+    const auto dir = test::temp_dir();
+    const auto argv = agents_batch(agents_csv(dir, 1), {"--set", "roleId=agent"});
+    auto first = test::cli(argv, env);
+    CHECK(first.exit_code == 10);
+    const auto one = json_lines(first.out);
+    REQUIRE(one.size() == 1);
+    CHECK(one[0]["outcome"] == "failed");
+    CHECK(one[0]["status"] == 503);
+    auto second = test::cli(argv, env);
+    CHECK(second.exit_code == 10);
+    const auto two = json_lines(second.out);
+    REQUIRE(two.size() == 1);
+    CHECK(two[0]["outcome"] == "in-doubt");  // not sent again: a sent line would fail with 503 again
+    CHECK(two[0]["error"]["reason"] == "maybe_sent");
+}
+
 TEST_CASE("batch: two runs of one input at once create each line once") {
     MockProcess mock({"--rate-limit", "none", "--latency", "20"});
     auto env = test::cli_env(mock);
@@ -244,14 +324,20 @@ TEST_CASE("batch: two runs of one input at once create each line once") {
     std::thread tb([&] { b = test::cli_for(std::chrono::seconds(60), agents_batch(csv, {"--set", "roleId=agent"}), env); });
     ta.join();
     tb.join();
-    CHECK(a.exit_code == 0);
-    CHECK(b.exit_code == 0);
     CHECK(requests_for(mock, "agents.create") == 30);
-    size_t ok = 0, skipped = 0;
-    for (const auto* r : {&a, &b})
-        for (const auto& row : json_lines(r->out)) (row["outcome"] == "ok" ? ok : skipped) += 1;
+    // A line the other run is still sending is in doubt (exit 10); one it finished is skipped.
+    size_t ok = 0, other = 0;
+    for (const auto* r : {&a, &b}) {
+        size_t doubt = 0;
+        for (const auto& row : json_lines(r->out)) {
+            (row["outcome"] == "ok" ? ok : other) += 1;
+            doubt += row["outcome"] == "in-doubt";
+            if (row["outcome"] != "ok") CHECK((row["outcome"] == "skipped" || row["outcome"] == "in-doubt"));
+        }
+        CHECK(r->exit_code == (doubt > 0 ? 10 : 0));
+    }
     CHECK(ok == 30);
-    CHECK(skipped == 30);
+    CHECK(other == 30);
 }
 
 TEST_CASE("batch: a damaged, hostile or misplaced record of sent lines stops the run before anything is sent") {
@@ -297,6 +383,7 @@ TEST_CASE("batch: a damaged, hostile or misplaced record of sent lines stops the
         std::filesystem::remove(ledger);
         std::filesystem::create_symlink(kept, ledger);
         refused("is a symbolic link: remove it");
+        refused("Removing it forgets every line it records as sent: a later batch would send them again");
     }
     SUBCASE("a hard link") {
         std::filesystem::remove(ledger);
@@ -365,6 +452,19 @@ TEST_CASE("batch --skip-existing: lists once, skips lines that exist; refused wh
     CHECK(rows.at(3)["skipped"] == json{{"reason", "exists"},
                                         {"message", "emailId 'a2@example.com' already exists (--skip-existing): not sent"}});
     CHECK(rows.at(4)["outcome"] == "ok");
+
+    // A duplicate within the input is skipped too once its first line is created; emails compare without case.
+    const auto dups = write_file(dir, "dups.csv", "email,first,last\nd1@example.com,F,L\nD1@Example.COM,F,L\n");
+    auto d = test::cli(agents_batch(dups, {"--set", "roleId=agent", "--skip-existing", "emailId", "--concurrency", "1"}), env);
+    CHECK(d.exit_code == 0);
+    CHECK(requests_for(mock, "agents.create") == 4);
+    const auto drows = by_line(d.out);
+    REQUIRE(drows.size() == 2);
+    CHECK(drows.at(2)["outcome"] == "ok");
+    CHECK(drows.at(3)["outcome"] == "skipped");
+    auto upper = test::cli(agents_batch(csv, {"--set", "roleId=agent", "--skip-existing", "emailId", "--rerun"}), env);
+    CHECK(upper.exit_code == 0);
+    CHECK(requests_for(mock, "agents.create") == 4);  // every line's email now exists
 
     auto no_list = test::cli({"batch", "--input", csv, "--op", "skills.create", "--skip-existing", "name", "--map",
                               "email=name", "--map", "first=", "--map", "last="}, env);
