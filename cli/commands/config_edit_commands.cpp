@@ -21,8 +21,7 @@ struct EditArgs {
 // The profile the command changes, when its name can be written as a [table] header.
 Result<std::string> profile_to_edit(const Context& c) {
     auto profile = selected_profile(config_sources(c));
-    if (!is_profile_name(profile))
-        return invalid_input(fmt::format("profile {}: a profile name is letters, digits, '_' and '-'", quoted_excerpt(profile, 64)));
+    if (auto ok = check_profile_name(profile); !ok) return ok.error();
     return profile;
 }
 
@@ -126,14 +125,19 @@ void add_config_edit_commands(Command config, CommandLine& cl) {
     set.option("key", a.key, "the setting, as `config list` names it").required().type_name("KEY");
     set.option("value", [&a](const std::string& v) { a.value = v, a.value_given = true; }, "its value (not for secrets)")
         .type_name("VALUE");
+    set.footer("Examples:\n  ccai-cli config set bot_id st-1234\n  ccai-cli --profile eu config set host https://eu-platform.kore.ai\n"
+               "  ccai-cli config set client_secret          (asks for it without echo)\n"
+               "  echo \"$SECRET\" | ccai-cli config set client_secret");
     set.on_chosen([&cl, &a] { cl.action = [&c = cl.context, &a] { return run_set(c, a); }; });
 
     auto get = config.add_command("get", "print the value in effect of one setting (secrets masked)");
     get.option("key", a.key, "the setting").required().type_name("KEY");
+    get.footer("Example:\n  ccai-cli --profile eu config get bot_id");
     get.on_chosen([&cl, &a] { cl.action = [&c = cl.context, &a] { return run_get(c, a); }; });
 
     auto unset = config.add_command("unset", "remove one setting from the profile");
     unset.option("key", a.key, "the setting").required().type_name("KEY");
+    unset.footer("Example:\n  ccai-cli --profile eu config unset org_id");
     unset.on_chosen([&cl, &a] { cl.action = [&c = cl.context, &a] { return run_unset(c, a); }; });
 }
 

@@ -71,8 +71,7 @@ Result<std::string> ask_valid(const Context& c, const Asked& q, const std::strin
 int run_init(const Context& c, const InitArgs& a) {
     const auto sources = config_sources(c);
     const auto profile = selected_profile(sources);
-    if (!is_profile_name(profile))
-        return c.fail(invalid_input(fmt::format("profile {}: a profile name is letters, digits, '_' and '-'", quoted_excerpt(profile, 64))));
+    if (auto ok = check_profile_name(profile); !ok) return c.fail(ok.error());
     const auto dir = config_directory(sources);
     const auto config_path = dir + "/config.toml", creds_path = dir + "/credentials";
     auto existing = read_profile_values(config_path, profile, false);
@@ -102,11 +101,14 @@ int run_init(const Context& c, const InitArgs& a) {
     } cleanse{values};
     const bool interactive = stdin_is_terminal() && !a.secret_stdin;
     if (a.secret_stdin) {
-        auto secret = secret_from_stdin("client_secret");
+        // At a terminal "stdin" is the keyboard: the secret is typed without echo, not read to EOF in the clear.
+        auto secret = stdin_is_terminal() ? ask_secret(c.console.err, "Client secret: ") : secret_from_stdin("client_secret");
         if (!secret) return c.fail(secret.error());
         register_secret(*secret);
         values["client_secret"] = std::move(*secret);
     } else if (auto env = environment_value(c, "CCAI_CLIENT_SECRET")) {
+        // Not asked for, so the user is told where it came from.
+        if (interactive) std::fprintf(c.console.err, "client secret: from CCAI_CLIENT_SECRET\n");
         values["client_secret"] = std::move(*env);
     }
     for (const auto& q : kAsked) {
@@ -163,6 +165,9 @@ void add_config_init_command(Command config, CommandLine& cl) {
                 "and CCAI_CLIENT_SECRET or --client-secret-stdin");
     init.flag("--force", a.force, "change a profile that already exists (the settings given; the others stay)");
     init.flag("--client-secret-stdin", a.secret_stdin, "read the client secret from stdin (nothing is asked)");
+    init.footer("Examples:\n  ccai-cli config init                        (asks for each setting)\n"
+                "  echo \"$SECRET\" | ccai-cli --profile eu config init --host https://eu-platform.kore.ai \\\n"
+                "      --account-id acc-1 --bot-id st-1 --client-id cs-1 --client-secret-stdin");
     init.on_chosen([&cl, &a] { cl.action = [&c = cl.context, &a] { return run_init(c, a); }; });
 }
 

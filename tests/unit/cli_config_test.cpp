@@ -83,6 +83,10 @@ TEST_CASE("cli config: mistakes in keys and values are usage errors, and the fil
             "token is a secret and is not taken from the command line, where other users can read it (ps, shell history): "
             "run `ccai-cli config set token` and type it, or pipe it in: echo \"$SECRET\" | ccai-cli config set token");
     refused({"--profile", "a]b", "config", "set", "host", "https://x"}, "profile 'a]b': a profile name is letters, digits, '_' and '-'");
+    // key=value: the value (perhaps a secret) is never repeated.
+    refused({"config", "set", "client_secret=hunter2"},
+            "client_secret=...: give the key and the value separately; secrets are read from stdin or a prompt: "
+            "ccai-cli config set client_secret");
 }
 
 TEST_CASE("cli config: the environment's value wins, and set says so; get prints the value in effect") {

@@ -189,8 +189,9 @@ TEST_CASE("config edit: files are replaced whole, keep their mode, and new ones 
     CHECK(*changed);
     CHECK(mode_of(path) == 0640);
     CHECK(slurp(path) == "[default]\nhost = \"https://h\"\nbot_id = \"st-1\"\n");
-    // No temporary file is left next to it.
-    CHECK(std::distance(std::filesystem::directory_iterator(dir), std::filesystem::directory_iterator()) == 1);
+    // No temporary file is left next to it: only the lock file that parallel edits take turns on.
+    CHECK(std::distance(std::filesystem::directory_iterator(dir), std::filesystem::directory_iterator()) == 2);
+    CHECK(mode_of(path + ".lock") == 0600);
     // Removing what is not there changes nothing, and creates no file.
     const SettingChange none{"org_id", std::nullopt};
     CHECK_FALSE(*edit_settings_file(path, "default", {&none, 1}, false));
@@ -233,6 +234,16 @@ TEST_CASE("config edit: hostile files are refused and left as they are") {
     CHECK(error(open_dir + "/config.toml") ==
           open_dir + " can be written by group or others (mode 777); run: chmod 700 " + open_dir);
     CHECK_FALSE(std::filesystem::exists(open_dir + "/config.toml"));
+    // The lock file beside it gets the same checks: no symbolic link, no FIFO.
+    std::ofstream(dir + "/locked.toml") << "[default]\n";
+    std::filesystem::create_symlink(dir + "/real.toml", dir + "/locked.toml.lock");
+    CHECK(error(dir + "/locked.toml") ==
+          dir + "/locked.toml.lock is a symbolic link: ccai-cli does not write through one; remove it");
+    std::filesystem::remove(dir + "/locked.toml.lock");
+    REQUIRE(::mkfifo((dir + "/locked.toml.lock").c_str(), 0600) == 0);
+    CHECK(error(dir + "/locked.toml") == dir + "/locked.toml.lock is a FIFO: it must be a regular file; remove it");
+    CHECK(slurp(dir + "/locked.toml") == "[default]\n");
+    CHECK(slurp(dir + "/real.toml") == "[default]\n");
     // A huge file is not read whole.
     {
         std::ofstream big(dir + "/big.toml");
@@ -246,4 +257,50 @@ TEST_CASE("config edit: hostile files are refused and left as they are") {
     const auto before = slurp(dir + "/nul.toml");
     CHECK(error(dir + "/nul.toml").ends_with("the file is left as it is; fix it by hand first"));
     CHECK(slurp(dir + "/nul.toml") == before);
+}
+
+TEST_CASE("config edit: a key=value word is refused without repeating the value") {
+    const auto message = [](std::string_view word) {
+        auto r = find_setting(word);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().kind == ErrorKind::invalid_input);
+        CHECK(r.error().message.find("hunter2") == std::string::npos);
+        return r.error().message;
+    };
+    CHECK(message("client_secret=hunter2") ==
+          "client_secret=...: give the key and the value separately; secrets are read from stdin or a prompt: "
+          "ccai-cli config set client_secret");
+    CHECK(message("client-secret=hunter2") ==
+          "client_secret=...: give the key and the value separately; secrets are read from stdin or a prompt: "
+          "ccai-cli config set client_secret");
+    CHECK(message("bot_id=hunter2") == "bot_id=...: give the key and the value separately: ccai-cli config set bot_id VALUE");
+    CHECK(message("hots=hunter2") ==
+          "unknown setting 'hots' (the text after '=' is not shown); give the key and the value separately; did you "
+          "mean host?");
+}
+
+TEST_CASE("config edit: a value must be valid UTF-8") {
+    const auto bad = [](const std::string& value) {
+        auto ok = check_setting_value(**find_setting("client_secret"), value);
+        REQUIRE_FALSE(ok.ok());
+        CHECK(ok.error().kind == ErrorKind::invalid_input);
+        return ok.error().message;
+    };
+    const auto utf8 = "client_secret: the value is not valid UTF-8";
+    CHECK(bad("\xC3\xA9\xFF") == utf8);     // é then a stray byte
+    CHECK(bad("ab\xE2\x82") == utf8);        // cut inside a character
+    CHECK(bad("\xC0\xAF") == utf8);          // an overlong '/'
+    CHECK(bad("\xED\xA0\x80") == utf8);     // a surrogate
+    CHECK(bad("\xF4\x90\x80\x80") == utf8);  // past U+10FFFF
+    CHECK(check_setting_value(**find_setting("client_secret"), "s\xC3\xA9cr\xE2\x82\xACt\xF0\x9F\x94\x91").ok());
+}
+
+TEST_CASE("config edit: a new key of a profile goes after its own keys, not into a [profile.sub] table after it") {
+    CHECK(edit("[default]\nhost = \"h\"\n\n[default.sub]\nx = 1\n", "bot_id", "st-1") ==
+          "[default]\nhost = \"h\"\nbot_id = \"st-1\"\n\n[default.sub]\nx = 1\n");
+    CHECK(edit("[default]\nhost = \"h\"\n[[default.list]]\nx = 1\n[[default.list]]\nx = 2\n", "bot_id", "st-1") ==
+          "[default]\nhost = \"h\"\nbot_id = \"st-1\"\n[[default.list]]\nx = 1\n[[default.list]]\nx = 2\n");
+    // An inline table is one of the profile's own lines.
+    CHECK(edit("[default]\nhost = \"h\"\nt = { a = 1 }\n\n[other]\n", "bot_id", "st-1") ==
+          "[default]\nhost = \"h\"\nt = { a = 1 }\nbot_id = \"st-1\"\n\n[other]\n");
 }

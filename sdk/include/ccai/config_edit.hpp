@@ -36,6 +36,9 @@ std::string settings_file_for(const std::string& dir, const SettingSpec& spec);
 /// @brief True for a name a profile can be given here: letters, digits, '_' and '-' (a bare TOML key).
 bool is_profile_name(std::string_view name);
 
+/// @brief An invalid_input error naming what a profile name may hold, when `name` is not one.
+Result<Unit> check_profile_name(std::string_view name);
+
 /// @brief One change to a profile: set `key` to `value`, or remove it (nullopt).
 struct SettingChange {
     std::string key;

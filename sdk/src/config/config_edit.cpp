@@ -3,14 +3,17 @@
 #include "ccai/config_edit.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -21,6 +24,7 @@
 #include "config/config_files.hpp"
 #include "config/setting_values.hpp"
 #include "config/toml_ascii.hpp"
+#include "util/file_kind.hpp"
 
 namespace ccai {
 
@@ -241,8 +245,16 @@ Result<Unit> apply(std::vector<Line>& lines, const toml::table& doc, const std::
     }
     if (!change.value) return Unit{};
     // After the table's last value (or its header): comments and blank lines before the next table stay there.
+    // A [profile.sub] table, or an [[profile.list]] array of tables, comes under its own header further on:
+    // its lines are not the profile's own.
+    const auto own_header = [](const toml::node& v) {
+        if (const auto* t = v.as_table()) return !t->is_inline();
+        const auto* a = v.as_array();
+        return a && !a->empty() && a->is_array_of_tables() && !a->front().as_table()->is_inline();
+    };
     std::size_t last = header;
-    for (const auto& [k, v] : *table) last = std::max<std::size_t>(last, v.source().end.line);
+    for (const auto& [k, v] : *table)
+        if (!own_header(v)) last = std::max<std::size_t>(last, v.source().end.line);
     if (last > lines.size()) return not_editable(path, 0, "toml++ places a value past the end of the file");
     if (lines[last - 1].end.empty()) lines[last - 1].end = nl;
     lines.insert(lines.begin() + static_cast<long>(last),
@@ -250,16 +262,34 @@ Result<Unit> apply(std::vector<Line>& lines, const toml::table& doc, const std::
     return Unit{};
 }
 
+// Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF), which a TOML file must be.
+bool valid_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t n = 0;
+        unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+        if (c < 0x80) n = 0;
+        else if (c >= 0xC2 && c <= 0xDF) n = 1;
+        else if (c == 0xE0) n = 2, lo = 0xA0;
+        else if (c == 0xED) n = 2, hi = 0x9F;
+        else if (c >= 0xE1 && c <= 0xEF) n = 2;
+        else if (c == 0xF0) n = 3, lo = 0x90;
+        else if (c >= 0xF1 && c <= 0xF3) n = 3;
+        else if (c == 0xF4) n = 3, hi = 0x8F;
+        else return false;
+        if (i + n >= s.size() && n > 0) return false;
+        for (std::size_t k = 1; k <= n; ++k) {
+            const auto b = static_cast<unsigned char>(s[i + k]);
+            if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return false;
+        }
+        i += n + 1;
+    }
+    return true;
+}
+
 // --- Files ---
 
-std::string kind_of(mode_t mode) {
-    if (S_ISLNK(mode)) return "a symbolic link";
-    if (S_ISDIR(mode)) return "a directory";
-    if (S_ISFIFO(mode)) return "a FIFO";
-    if (S_ISSOCK(mode)) return "a socket";
-    if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
-    return "not a regular file";
-}
+using detail::file_kind;
 
 struct Fd {
     int fd = -1;
@@ -283,7 +313,7 @@ Result<Unit> settings_directory(const std::string& dir) {
         }
         return Unit{};
     }
-    if (!S_ISDIR(st.st_mode)) return config_error(fmt::format("{} is {}, not a directory", dir, kind_of(st.st_mode)));
+    if (!S_ISDIR(st.st_mode)) return config_error(fmt::format("{} is {}, not a directory", dir, file_kind(st.st_mode)));
     if (st.st_uid != ::geteuid())
         return config_error(fmt::format("{} is owned by uid {}, not by you (uid {}): settings are written only in your "
                                         "own directory",
@@ -291,6 +321,39 @@ Result<Unit> settings_directory(const std::string& dir) {
     if ((st.st_mode & 022) != 0)
         return config_error(fmt::format("{} can be written by group or others (mode {:o}); run: chmod 700 {}", dir,
                                         st.st_mode & 0777, dir));
+    return Unit{};
+}
+
+// Holds an exclusive lock on `path`.lock for as long as `lock` lives: parallel edits of one file (a script
+// setting up several profiles at once) take turns instead of one overwriting another's. The lock file gets the
+// checks the settings file gets: a regular file of ours, never reached through a symbolic link.
+Result<Unit> lock_beside(const std::string& path, Fd& lock) {
+    const auto lock_path = path + ".lock";
+    lock.fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0600);
+    if (lock.fd < 0) {
+        struct stat lst{};
+        if (errno == ELOOP && ::lstat(lock_path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode))
+            return config_error(fmt::format("{} is a symbolic link: ccai-cli does not write through one; remove it", lock_path));
+        return config_error(fmt::format("{}: cannot be opened ({})", lock_path, std::strerror(errno)));
+    }
+    struct stat st{};
+    if (::fstat(lock.fd, &st) != 0) return config_error(fmt::format("{}: {}", lock_path, std::strerror(errno)));
+    if (!S_ISREG(st.st_mode))
+        return config_error(fmt::format("{} is {}: it must be a regular file; remove it", lock_path, file_kind(st.st_mode)));
+    if (st.st_uid != ::geteuid())
+        return config_error(fmt::format("{} is owned by uid {}, not by you (uid {}): remove it", lock_path, st.st_uid,
+                                        ::geteuid()));
+    // Edits take milliseconds: a lock held for long is a stuck process, said rather than waited on forever.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (::flock(lock.fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK && errno != EINTR)
+            return config_error(fmt::format("cannot lock {}: {}", lock_path, std::strerror(errno)));
+        if (std::chrono::steady_clock::now() > deadline)
+            return config_error(fmt::format("{} is still locked by another process after 30 s: nothing was written; "
+                                            "try again when it has finished",
+                                            lock_path));
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
     return Unit{};
 }
 
@@ -314,7 +377,7 @@ Result<Existing> read_existing(const std::string& path, bool secrets) {
         return config_error(fmt::format("{}: cannot be opened ({})", path, std::strerror(errno)));
     }
     if (::fstat(f.fd, &e.st) != 0) return config_error(fmt::format("{}: {}", path, std::strerror(errno)));
-    if (!S_ISREG(e.st.st_mode)) return config_error(fmt::format("{} is {}: it must be a regular file", path, kind_of(e.st.st_mode)));
+    if (!S_ISREG(e.st.st_mode)) return config_error(fmt::format("{} is {}: it must be a regular file", path, file_kind(e.st.st_mode)));
     if (e.st.st_uid != ::geteuid())
         return config_error(fmt::format("{} is owned by uid {}, not by you (uid {}): it is not changed", path, e.st.st_uid,
                                         ::geteuid()));
@@ -378,6 +441,21 @@ Result<Unit> replace_file(const std::string& path, const std::string& text, cons
 Result<const SettingSpec*> find_setting(std::string_view key) {
     std::string name(key);
     std::replace(name.begin(), name.end(), '-', '_');
+    // `client_secret=hunter2`: the part after '=' may be a secret, so it is never repeated.
+    if (const auto eq = name.find('='); eq != std::string::npos) {
+        name.resize(eq);
+        const auto* spec = spec_of(name);
+        if (spec && spec->secret)
+            return invalid_input(fmt::format("{}=...: give the key and the value separately; secrets are read from stdin "
+                                             "or a prompt: ccai-cli config set {}",
+                                             spec->key, spec->key));
+        if (spec)
+            return invalid_input(fmt::format("{}=...: give the key and the value separately: ccai-cli config set {} VALUE",
+                                             spec->key, spec->key));
+        return invalid_input(fmt::format("unknown setting {} (the text after '=' is not shown); give the key and the "
+                                         "value separately; {}",
+                                         quoted_excerpt(name, 64), detail::unknown_key_hint(name)));
+    }
     if (const auto* spec = spec_of(name)) return spec;
     return invalid_input(fmt::format("unknown setting {}; {}", quoted_excerpt(key, 64), detail::unknown_key_hint(key)));
 }
@@ -387,6 +465,7 @@ Result<Unit> check_setting_value(const SettingSpec& spec, const std::string& val
         return invalid_input(fmt::format("{}: the value holds a control character (a line break, a tab, a NUL): a setting "
                                          "is one line of text",
                                          spec.key));
+    if (!valid_utf8(value)) return invalid_input(fmt::format("{}: the value is not valid UTF-8", spec.key));
     Config one;
     one.set(std::string(spec.key), value, "the command line");
     if (auto ok = detail::validate_setting(one, spec.key); !ok) return invalid_input(ok.error().message);
@@ -401,10 +480,15 @@ bool is_profile_name(std::string_view name) {
     return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), bare_key_char);
 }
 
+Result<Unit> check_profile_name(std::string_view name) {
+    if (!is_profile_name(name))
+        return invalid_input(fmt::format("profile {}: a profile name is letters, digits, '_' and '-'", quoted_excerpt(name, 64)));
+    return Unit{};
+}
+
 Result<std::string> edit_profile_text(std::string_view text, const std::string& path, const std::string& profile,
                                       std::span<const SettingChange> changes) {
-    if (!is_profile_name(profile))
-        return invalid_input(fmt::format("profile {}: a profile name is letters, digits, '_' and '-'", quoted_excerpt(profile, 64)));
+    if (auto ok = check_profile_name(profile); !ok) return ok.error();
     auto original = parse(text, path);
     if (!original) return original.error();
     toml::table expected = *original;
@@ -442,6 +526,8 @@ Result<bool> edit_settings_file(const std::string& path, const std::string& prof
                                 bool secrets) {
     const auto parent = std::filesystem::path(path).parent_path();
     if (auto ok = settings_directory(parent.empty() ? "." : parent.string()); !ok) return ok.error();
+    Fd lock;  // released (closed) on every way out
+    if (auto ok = lock_beside(path, lock); !ok) return ok.error();
     auto before = read_existing(path, secrets);
     if (!before) return before.error();
     if (!before->exists && std::none_of(changes.begin(), changes.end(), [](const SettingChange& c) { return c.value.has_value(); }))

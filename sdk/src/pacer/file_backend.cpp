@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "pacer/file_format.hpp"
+#include "util/file_kind.hpp"
 
 namespace ccai::detail {
 
@@ -51,14 +52,6 @@ Result<Unit> make_state_dirs(const std::string& dir) {
 }
 
 namespace {
-
-const char* kind_of(mode_t mode) {
-    if (S_ISDIR(mode)) return "a directory";
-    if (S_ISFIFO(mode)) return "a FIFO";
-    if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
-    if (S_ISSOCK(mode)) return "a socket";
-    return "not a regular file";
-}
 
 constexpr const char* kShareHint = "to share a budget between users or hosts, use --pacer redis://HOST:PORT";
 
@@ -124,7 +117,7 @@ Result<int> open_private_state_file(int dir_fd, const std::string& name, const s
     if (::fstat(fd, &st) != 0)
         why = fmt::format("{} {}: cannot check it: {}", what, path, std::strerror(errno));
     else if (!S_ISREG(st.st_mode))
-        why = fmt::format("{} {} is {}: remove it (ccai-cli creates a new one)", what, path, kind_of(st.st_mode));
+        why = fmt::format("{} {} is {}: remove it (ccai-cli creates a new one)", what, path, detail::file_kind(st.st_mode));
     else if (st.st_uid != ::geteuid())
         why = fmt::format("{} {} belongs to uid {}, not to you (uid {}): remove it, or set pacer_dir to a directory "
                           "of your own; {}", what, path, st.st_uid, ::geteuid(), kShareHint);

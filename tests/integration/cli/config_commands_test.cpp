@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "support/cli_support.hpp"
@@ -181,4 +182,69 @@ TEST_CASE("config commands: config set at a terminal reads a secret without echo
     CHECK(s.wait() == 0);
     CHECK(s.shown().find("quiet-secret-123") == std::string::npos);
     CHECK(slurp(home + "/ccai/credentials") == "[default]\nclient_secret = \"quiet-secret-123\"\n");
+}
+
+TEST_CASE("config commands: parallel config set runs on one file all succeed and all are kept") {
+    const auto home = test::temp_dir();
+    auto env = bare_env(home);
+    // Each round: 12 processes at once, each adding its own profile ($1 names the round); each prints "pN EXIT".
+    const std::string script =
+        "for i in 1 2 3 4 5 6 7 8 9 10 11 12; do (\"$0\" --profile \"$1p$i\" config set bot_id \"b$i\" >/dev/null 2>&1; "
+        "echo \"p$i $?\") & done; wait";
+    for (int round = 0; round < 3; ++round) {
+        const auto profile = [&](int i) { return "r" + std::to_string(round) + "p" + std::to_string(i); };
+        auto r = test::run({"sh", "-c", script, test::cli_path(), "r" + std::to_string(round)}, env);
+        REQUIRE(r.exit_code == 0);
+        std::set<std::string> lines;
+        std::istringstream in(r.out);
+        for (std::string line; std::getline(in, line);) lines.insert(line);
+        std::set<std::string> expected;
+        for (int i = 1; i <= 12; ++i) expected.insert("p" + std::to_string(i) + " 0");
+        CHECK(lines == expected);
+        const auto text = slurp(home + "/ccai/config.toml");
+        for (int i = 1; i <= 12; ++i)
+            CHECK_MESSAGE(text.find("[" + profile(i) + "]\nbot_id = \"b" + std::to_string(i) + "\"\n") != std::string::npos,
+                          profile(i));
+    }
+    CHECK(mode_of(home + "/ccai/config.toml.lock") == 0600);
+}
+
+TEST_CASE("config commands: a secret that is not UTF-8 is a usage error, and nothing is written") {
+    const auto home = test::temp_dir();
+    auto r = test::cli({"config", "set", "client_secret"}, bare_env(home), "\xC3\xA9\xFF\n");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(test::error_of(r)["message"] == "client_secret: the value is not valid UTF-8");
+    CHECK_FALSE(std::filesystem::exists(home + "/ccai/credentials"));
+}
+
+TEST_CASE("config commands: init --client-secret-stdin at a terminal reads the secret without echo") {
+    const auto home = test::temp_dir();
+    auto env = bare_env(home);
+    env["TERM"] = "dumb";
+    test::PtySession s({test::cli_path(), "config", "init", "--client-secret-stdin", "--account-id", "acc-1", "--bot-id",
+                        "st-1", "--client-id", "cs-1"},
+                       env);
+    REQUIRE(s.expect("Client secret: "));
+    CHECK_FALSE(s.echoes());
+    s.type("pty-secret-value\n");
+    REQUIRE(s.expect("profile [default] written to "));
+    CHECK(s.wait() == 0);
+    CHECK(s.shown().find("pty-secret-value") == std::string::npos);
+    CHECK(slurp(home + "/ccai/credentials") == "[default]\nclient_secret = \"pty-secret-value\"\n");
+}
+
+TEST_CASE("config commands: init at a terminal says when the secret comes from CCAI_CLIENT_SECRET") {
+    const auto home = test::temp_dir();
+    auto env = bare_env(home);
+    env["TERM"] = "dumb";
+    env["CCAI_CLIENT_SECRET"] = "env-secret-value";
+    test::PtySession s({test::cli_path(), "config", "init", "--host", "https://h.example", "--account-id", "acc-1",
+                        "--bot-id", "st-1", "--org-id", "o-1", "--client-id", "cs-1"},
+                       env);
+    REQUIRE(s.expect("client secret: from CCAI_CLIENT_SECRET\r\n"));
+    REQUIRE(s.expect("profile [default] written to "));
+    CHECK(s.wait() == 0);
+    CHECK(s.shown().find("env-secret-value") == std::string::npos);
+    CHECK(slurp(home + "/ccai/credentials") == "[default]\nclient_secret = \"env-secret-value\"\n");
 }
