@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "app.hpp"
+#include "ccai/proxy_claim.hpp"
 #include "ccai/redact.hpp"
 #include "exit_codes.hpp"
 #include "proxy/proxy_server.hpp"
@@ -154,8 +155,13 @@ int run_proxy(const ProxyFlags& f, const Context& c) {
     auto unpaced = Client::create(trusted);
     if (!unpaced) return c.fail(unpaced.error());
 
-    proxy::Upstream upstream{*config, proxy::api_prefixes(),
-                             paced_claim(config->get("pacer"), config->get("pacer_dir"), pacer_scope(*config))};
+    // A fresh secret beside the pacer's state: clients of this user that share that state send it back.
+    auto where = pacer_options(*config);
+    if (!where) return c.fail(where.error());
+    auto claim = proxy_claim(*where, true);
+    secure_clear(where->redis_password);
+    if (!claim) return c.fail(claim.error());
+    proxy::Upstream upstream{*config, proxy::api_prefixes(), std::move(*claim)};
     const SignalScope signals(stop);
     auto served = proxy::serve(*options, upstream, **paced, **unpaced, stop, c.console.out, err);
     if (!served) return c.fail(served.error());

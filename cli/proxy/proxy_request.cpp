@@ -1,5 +1,6 @@
 // A client's request turned into the one the proxy forwards, and the pipeline's outcome into the answer.
 #include "proxy/proxy_request.hpp"
+#include "proxy/proxy_token.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -29,8 +30,12 @@ std::string lower(std::string_view s) {
 bool dropped_request_header(const std::string& name) {
     static const std::set<std::string, std::less<>> kDropped{
         "auth", "authorization", "accountid", "iid", "x-ccai-priority", std::string(kPacedHeader), "accept-encoding",
-        "expect", "cookie", "remote_addr", "remote_port", "local_addr", "local_port"};
-    return kDropped.contains(name) || is_reserved_header(name) || name.starts_with("proxy-");
+        "expect", "cookie", "remote_addr", "remote_port", "local_addr", "local_port",
+        // Headers some servers and gateways take as a different method, path or client address.
+        "x-http-method-override", "x-http-method", "x-method-override", "x-original-url", "x-rewrite-url",
+        "forwarded", "x-real-ip", "x-client-ip"};
+    return kDropped.contains(name) || is_reserved_header(name) || name.starts_with("proxy-") ||
+           name.starts_with("x-forwarded-");
 }
 
 // Response headers that describe the hop or the encoding: the body goes back decoded, framed by the proxy.
@@ -102,6 +107,15 @@ std::variant<Forward, Answer> to_forward(const Incoming& in, const Upstream& up)
         return error_answer(431, fmt::format("proxy: the request's headers pass the limit ({} headers, {} KiB)",
                                              kMaxHeaderCount, kMaxHeaderBytes / 1024));
 
+    // Both framings at once is how requests are smuggled past a front end that reads the other one.
+    bool has_length = false, has_chunked = false;
+    for (const auto& [name, value] : in.headers) {
+        has_length |= lower(name) == "content-length";
+        has_chunked |= lower(name) == "transfer-encoding";
+    }
+    if (has_length && has_chunked)
+        return error_answer(400, "proxy: a request with both Content-Length and Transfer-Encoding is refused");
+
     auto checked = check_raw_path(unescape_placeholders(in.target), "proxy");
     if (!checked) return error_answer(400, checked.error().message);
     const std::string_view path = std::string_view(*checked).substr(0, checked->find('?'));
@@ -109,6 +123,20 @@ std::variant<Forward, Answer> to_forward(const Incoming& in, const Upstream& up)
         return error_answer(404, "proxy: not a path of the API; only the API's paths are forwarded");
     auto filled = fill_placeholders(*checked, up.config, "proxy");
     if (!filled) return error_answer(400, filled.error().message);
+
+    // Headers the Connection header names are hop-by-hop too (RFC 9110 7.6.1).
+    std::set<std::string, std::less<>> nominated;
+    for (const auto& [raw_name, value] : in.headers)
+        if (lower(raw_name) == "connection")
+            for (std::size_t at = 0; at <= value.size();) {
+                auto end = value.find(',', at);
+                if (end == std::string::npos) end = value.size();
+                auto token = lower(value.substr(at, end - at));
+                token.erase(0, token.find_first_not_of(" \t"));
+                token.erase(token.find_last_not_of(" \t") + 1);
+                if (!token.empty()) nominated.insert(token);
+                at = end + 1;
+            }
 
     Forward f;
     for (const auto& [raw_name, value] : in.headers) {
@@ -126,7 +154,10 @@ std::variant<Forward, Answer> to_forward(const Incoming& in, const Upstream& up)
             else if (value != "interactive")
                 return error_answer(400, "proxy: X-CCAI-Priority must be interactive or bulk");
         }
-        if (name == kPacedHeader && in.from_loopback && !up.claim.empty() && value == up.claim) f.paced = true;
+        // The secret compared in constant time, like the bearer token: timing must not reveal it byte by byte.
+        if (name == kPacedHeader && in.from_loopback && !up.claim.empty() &&
+            bearer_matches("Bearer " + std::string(value), up.claim))
+            f.paced = true;
     }
 
     auto started = start_request(in.method, *filled, up.config);
@@ -135,10 +166,17 @@ std::variant<Forward, Answer> to_forward(const Incoming& in, const Upstream& up)
     if (up.config.has("bot_id")) f.request.headers.emplace_back("iid", up.config.get("bot_id"));
     for (const auto& [raw_name, value] : in.headers) {
         auto name = lower(raw_name);
-        if (!dropped_request_header(name)) f.request.headers.emplace_back(std::move(name), value);
+        if (!dropped_request_header(name) && !nominated.contains(name)) f.request.headers.emplace_back(std::move(name), value);
     }
     // Seam for a response cache: a read-only operation (the catalog's flag) would be looked up here.
     return f;
+}
+
+Answer busy_answer(std::string_view message, Duration expected_wait) {
+    auto a = error_answer(503, message);
+    a.headers.emplace_back("Retry-After", std::to_string(whole_seconds_up(
+                                              std::chrono::ceil<std::chrono::milliseconds>(expected_wait))));
+    return a;
 }
 
 Answer to_answer(const Result<HttpResponse>& outcome) {

@@ -32,7 +32,8 @@ struct Upstream {
     Config config;
     /// The API's path roots ("/agentassist/api/v1", ...): only paths under them are forwarded.
     std::vector<std::string> prefixes;
-    /// The paced_claim() of the proxy's own pacer: a loopback client that sends it took its slot already.
+    /// The proxy's own pacer's proxy_claim(true) ("" for memory and redis): a loopback client that sends it
+    /// shares the pacer state and took its slot already.
     std::string claim;
 };
 
@@ -58,6 +59,10 @@ Answer error_answer(int status, std::string_view message);
 /// (not an API path), 405 (method), 431 (headers too large). The body is not part of it: it is added as it
 /// arrives. The proxy's own headers (auth, accountid, iid) replace the client's.
 std::variant<Forward, Answer> to_forward(const Incoming& in, const Upstream& upstream);
+
+/// 503 with Retry-After: `expected_wait` (the pacer's time until a slot is free) in whole seconds, rounded
+/// up, at least 1.
+Answer busy_answer(std::string_view message, Duration expected_wait);
 
 /// The answer for the pipeline's outcome: the service's response (hop-by-hop and encoding headers dropped:
 /// the body is already decoded), or an error in the service's shape: 429 with Retry-After when the wait would

@@ -2,6 +2,11 @@
 // auth, retries and redaction are those of every ccai-cli call.
 #include "proxy/proxy_server.hpp"
 
+#include <dirent.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -23,6 +28,44 @@ namespace {
 
 bool loopback_peer(const std::string& addr) {
     return addr.starts_with("127.") || addr == "::1" || addr.starts_with("::ffff:127.");
+}
+
+std::string numeric_host(const sockaddr_storage& a, socklen_t len, int& port) {
+    char host[NI_MAXHOST] = {};
+    char serv[NI_MAXSERV] = {};
+    if (::getnameinfo(reinterpret_cast<const sockaddr*>(&a), len, host, sizeof host, serv, sizeof serv,
+                      NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+        return {};
+    port = std::atoi(serv);
+    return host;
+}
+
+// True when the client of `req` has closed its connection. cpp-httplib 0.11 hands a handler no socket, so
+// the connection is found among this process's descriptors by its two ends (the client's address and port,
+// the proxy's port), the way httplib itself recorded them. False when it cannot be found.
+bool client_gone(const httplib::Request& req) {
+    DIR* dir = ::opendir("/proc/self/fd");
+    if (!dir) return false;
+    bool gone = false;
+    while (const dirent* e = ::readdir(dir)) {
+        const int fd = std::atoi(e->d_name);
+        if (e->d_name[0] < '0' || e->d_name[0] > '9' || fd == ::dirfd(dir)) continue;
+        sockaddr_storage peer{}, local{};
+        socklen_t peer_len = sizeof peer, local_len = sizeof local;
+        if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0 ||
+            ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0)
+            continue;
+        int peer_port = -1, local_port = -1;
+        if (numeric_host(peer, peer_len, peer_port) != req.remote_addr || peer_port != req.remote_port) continue;
+        numeric_host(local, local_len, local_port);
+        if (local_port != req.local_port) continue;
+        // The client's FIN (or a reset): nobody is left to read the answer.
+        pollfd p{fd, POLLRDHUP, 0};
+        gone = ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+        break;
+    }
+    ::closedir(dir);
+    return gone;
 }
 
 void write_answer(const Answer& a, httplib::Response& res) {
@@ -76,23 +119,29 @@ private:
         // Each request waiting for the pacer holds a worker thread: past the bound, answer at once, so
         // the workers left can still say so.
         const Admission admission(pending_, o_.max_pending);
-        if (!admission.admitted()) return busy(fmt::format("proxy: {} requests are already waiting; try again", o_.max_pending));
+        if (!admission.admitted())
+            return busy_answer(fmt::format("proxy: {} requests are already waiting; try again", o_.max_pending),
+                               paced_.pacer().time_until_free());
         Incoming in{req.method, req.target, {}, loopback_peer(req.remote_addr)};
         for (const auto& [name, value] : req.headers) in.headers.emplace_back(name, value);
         auto translated = to_forward(in, up_);
         if (auto* refusal = std::get_if<Answer>(&translated)) return *refusal;
         auto& f = std::get<Forward>(translated);
         stats.priority = f.priority;
+        // A client that hung up while its request waited for the pacer believes it failed: it is not sent.
+        stats.before_first_send = [&req]() -> Result<Unit> {
+            if (!client_gone(req)) return Unit{};
+            ApiError e;
+            e.kind = ErrorKind::interrupted;
+            e.message = "the client closed the connection while the request waited; it was not sent";
+            return e;
+        };
         Client& client = f.paced ? unpaced_ : paced_;
         if (!reader) return to_answer(client.send(std::move(f.request), &stats));
         return with_body(req, *reader, client, std::move(f.request), stats, streamed);
     }
 
-    static Answer busy(std::string_view message) {
-        auto a = error_answer(503, message);
-        a.headers.emplace_back("Retry-After", "1");
-        return a;
-    }
+    static Answer busy(std::string_view message) { return busy_answer(message, Duration(0)); }
 
     // Up to kMaxBufferedBody the body is held whole (a rejected call is sent again); past it, the request
     // goes out while the rest of the body still arrives, through a bounded pipe.

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "ccai/proxy_claim.hpp"
 #include "proxy/body_pipe.hpp"
 #include "proxy/listen_address.hpp"
 #include "proxy/proxy_request.hpp"
@@ -26,7 +27,7 @@ Upstream upstream() {
              {"host", "https://api.example.com"}, {"account_id", "acc-1"}, {"bot_id", "st-1"}})
         up.config.set(k, v, "test");
     up.prefixes = api_prefixes();
-    up.claim = "file||account|acc-1";
+    up.claim = std::string(64, 'a');
     return up;
 }
 
@@ -103,13 +104,21 @@ TEST_CASE("proxy: X-CCAI-Priority picks the class") {
     CHECK(refused_with(forward("GET", "/agentassist/api/v1/q", {{"X-CCAI-Priority", "urgent"}})) == 400);
 }
 
-TEST_CASE("proxy: the paced claim is trusted only from loopback and only when it is the proxy's own") {
-    const Headers claim{{"X-CCAI-Paced", "file||account|acc-1"}};
+TEST_CASE("proxy: the paced claim is trusted only from loopback and only when it is the proxy's secret") {
+    const Headers claim{{"X-CCAI-Paced", std::string(64, 'a')}};
     const auto trusted = std::get<Forward>(forward("GET", "/agentassist/api/v1/q", claim, true));
     CHECK(trusted.paced);
-    CHECK(trusted.request.header("x-ccai-paced").empty());
+    CHECK(trusted.request.header("x-ccai-paced").empty());  // never forwarded
     CHECK_FALSE(std::get<Forward>(forward("GET", "/agentassist/api/v1/q", claim, false)).paced);
-    CHECK_FALSE(std::get<Forward>(forward("GET", "/agentassist/api/v1/q", {{"x-ccai-paced", "memory||account|acc-1"}})).paced);
+    // Guessable values prove nothing: the old backend|dir|scope form, a near miss, a prefix, nothing.
+    for (const std::string& guess : std::vector<std::string>{"file||account|acc-1", "memory||account|acc-1", std::string(63, 'a') + "b",
+                                    std::string(63, 'a'), std::string(65, 'a'), std::string()})
+        CHECK_FALSE(std::get<Forward>(forward("GET", "/agentassist/api/v1/q", {{"x-ccai-paced", guess}})).paced);
+    // A proxy without a secret (memory or redis pacer) trusts no claim, not even an empty one.
+    Upstream none = upstream();
+    none.claim.clear();
+    const auto v = to_forward(Incoming{"GET", "/agentassist/api/v1/q", {{"x-ccai-paced", ""}}, true}, none);
+    CHECK_FALSE(std::get<Forward>(v).paced);
 }
 
 TEST_CASE("proxy: answers: the service's response, 429 with Retry-After, 503 when stopping, 502 when unreachable") {
@@ -156,6 +165,31 @@ TEST_CASE("proxy: --listen HOST:PORT") {
         CHECK_MESSAGE(!parse_listen_address(bad).ok(), bad);
     CHECK(parse_listen_address("h:99999").error().message ==
           "--listen 'h:99999': the port must be 0-65535; expected HOST:PORT, e.g. 127.0.0.1:8787");
+}
+
+TEST_CASE("proxy: --listen is loopback only for loopback addresses, checked as bound") {
+    for (const char* yes : {"127.0.0.1", "127.255.0.9", "::1", "::ffff:127.0.0.1", "0:0:0:0:0:0:0:1"})
+        CHECK_MESSAGE(is_loopback_address(yes), yes);
+    for (const char* no : {"0.0.0.0", "::", "128.0.0.1", "10.127.0.1", "::ffff:10.0.0.1", "localhost",
+                           "127.0.0.1.corp.example", "127.0.0.1x", ""})
+        CHECK_MESSAGE(!is_loopback_address(no), no);
+    // A name is resolved and bound by the address that was checked.
+    auto local = parse_listen_address("localhost:0");
+    REQUIRE(local.ok());
+    CHECK(local->loopback);
+    CHECK((local->host == "127.0.0.1" || local->host == "::1"));
+    // A name that merely starts like a loopback address is no loopback: unresolvable here, it is refused;
+    // resolved, it would be loopback only if every address were.
+    auto tricky = parse_listen_address("127.0.0.1.corp.example:8787");
+    CHECK((!tricky.ok() || !tricky->loopback));
+    auto zero = parse_listen_address("0:8787");  // "0" is 0.0.0.0 in inet_aton's forms: every interface
+    REQUIRE(zero.ok());
+    CHECK(zero->host == "0.0.0.0");
+    CHECK_FALSE(zero->loopback);
+    auto short_form = parse_listen_address("127.1:0");
+    REQUIRE(short_form.ok());
+    CHECK(short_form->host == "127.0.0.1");
+    CHECK(short_form->loopback);
 }
 
 TEST_CASE("proxy: the bearer token is compared whole") {
@@ -266,25 +300,98 @@ TEST_CASE("a streamed body is sent once: a 429 comes back as it came and pauses 
     CHECK(c.transport->requests.size() == 2);
 }
 
-TEST_CASE("the SDK tells a host on this machine that the request took its slot, and no other host") {
-    // The pacer the client made from its configuration: the one the claim names.
-    test::FakeClient local({{"host", "http://127.0.0.1:8787"}, {"token", "t"}, {"account_id", "acc-1"}, {"pacer", "memory"},
-                            {"rate_limit", "60/1m"}},
-                           RetryOptions{}, nullptr);
+TEST_CASE("the SDK sends no paced claim with a pacer it was given, even to a host on this machine") {
+    auto pacer = std::make_shared<RecordingPacer>();
+    test::FakeClient local({{"host", "http://127.0.0.1:8787"}, {"token", "t"}, {"account_id", "acc-1"}, {"pacer", "file"}},
+                           RetryOptions{}, pacer);
     local.transport->push(200);
     REQUIRE(local.client->send(streamed("http://127.0.0.1:8787/agentassist/api/v1/x")).ok());
-    CHECK(local.transport->requests[0].header("x-ccai-paced") == "memory||account|acc-1");
+    CHECK(local.transport->requests[0].header("x-ccai-paced").empty());
+}
 
-    auto pacer = std::make_shared<RecordingPacer>();
-    test::FakeClient remote({{"host", "https://api.example.com"}, {"token", "t"}, {"account_id", "acc-1"}}, RetryOptions{}, pacer);
-    remote.transport->push(200);
-    REQUIRE(remote.client->send(streamed("https://api.example.com/agentassist/api/v1/x")).ok());
-    CHECK(remote.transport->requests[0].header("x-ccai-paced").empty());
+TEST_CASE("the file pacer's proxy claim: a private random secret beside the state, read back from the same state only") {
+    const auto dir = test::temp_dir();
+    const auto make = [](const std::string& backend, const std::string& d, const std::string& scope) {
+        PacerOptions o;
+        o.backend = backend;
+        o.dir = d;
+        o.scope = scope;
+        return o;
+    };
+    const auto proxy_side = make("file", dir, "account|acc-1");
+    CHECK(proxy_claim(proxy_side, false).value() == "");  // none before a proxy made one
+    const auto secret = proxy_claim(proxy_side, true).value();
+    CHECK(secret.size() == 64);
+    CHECK(secret.find_first_not_of("0123456789abcdef") == std::string::npos);
+    CHECK(proxy_claim(proxy_side, true).value() != secret);  // a new one each start
+    const auto current = proxy_claim(proxy_side, false).value();
+    CHECK(current.size() == 64);
+    CHECK(proxy_claim(make("", dir, "account|acc-1"), false).value() == current);  // "" is the file backend
+    CHECK(proxy_claim(make("file", dir, "account|acc-2"), false).value() == "");             // another scope
+    CHECK(proxy_claim(make("file", test::temp_dir(), "account|acc-1"), false).value() == "");  // another dir
+    CHECK(proxy_claim(make("memory", dir, "account|acc-1"), true).value() == "");            // memory: never
+    CHECK(proxy_claim(make("redis://127.0.0.1:6379", dir, "account|acc-1"), true).value() == "");  // redis: never
+    int files = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+        if (e.path().extension() == ".proxy-claim") {
+            ++files;
+            CHECK((std::filesystem::status(e.path()).permissions() & std::filesystem::perms::all) ==
+                  (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+        }
+    CHECK(files == 1);
+    // A claim file that is a symbolic link (to a file holding the secret) is refused, as a state file is.
+    std::filesystem::path claim_file;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+        if (e.path().extension() == ".proxy-claim") claim_file = e.path();
+    std::filesystem::rename(claim_file, dir + "/elsewhere");
+    std::filesystem::create_symlink(dir + "/elsewhere", claim_file);
+    CHECK_FALSE(proxy_claim(make("file", dir, "account|acc-1"), false).ok());
+}
 
-    // A program's own pacer is not the configured one: claiming it would let the proxy skip pacing it.
-    test::FakeClient injected({{"host", "http://127.0.0.1:8787"}, {"token", "t"}, {"account_id", "acc-1"}, {"pacer", "memory"}},
-                              RetryOptions{}, pacer);
-    injected.transport->push(200);
-    REQUIRE(injected.client->send(streamed("http://127.0.0.1:8787/agentassist/api/v1/x")).ok());
-    CHECK(injected.transport->requests[0].header("x-ccai-paced").empty());
+TEST_CASE("an answer that quotes the request's credentials reaches the caller with them masked") {
+    const std::string token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwcm94eSJ9.c2lnbmF0dXJlLW9mLWEtand0";
+    test::FakeClient c({{"host", "https://api.example.com"}, {"token", token.c_str()}}, RetryOptions{},
+                       std::make_shared<RecordingPacer>());
+    c.transport->push(400, R"({"errors":[{"msg":"bad auth header )" + token + " and again " + token + R"("}]})",
+                      {{"x-echo", "auth=" + token}});
+    auto out = c.client->send(streamed("https://api.example.com/agentassist/api/v1/x"));
+    REQUIRE(out.ok());
+    CHECK(out->body == R"({"errors":[{"msg":"bad auth header *** and again ***"}]})");
+    CHECK(out->header("x-echo") == "auth=***");
+    CHECK(c.transport->requests[0].header("auth") == token);  // sent as it is
+}
+
+TEST_CASE("proxy: headers that change the method, path or client address, and hop-by-hop ones, are dropped") {
+    const auto v = forward("POST", "/agentassist/api/v1/q",
+                           {{"X-HTTP-Method-Override", "DELETE"}, {"X-HTTP-Method", "DELETE"}, {"X-Method-Override", "PUT"},
+                            {"X-Forwarded-For", "10.0.0.1"}, {"X-Forwarded-Host", "evil"}, {"Forwarded", "for=1.2.3.4"},
+                            {"X-Original-URL", "/admin"}, {"X-Rewrite-URL", "/admin"}, {"Connection", "close, X-Hop"},
+                            {"X-Hop", "1"}, {"Keep-Alive", "timeout=5"}, {"TE", "trailers"}, {"X-Kept", "yes"}});
+    const auto& r = std::get<Forward>(v).request;
+    for (const char* gone : {"x-http-method-override", "x-http-method", "x-method-override", "x-forwarded-for",
+                             "x-forwarded-host", "forwarded", "x-original-url", "x-rewrite-url", "connection", "x-hop",
+                             "keep-alive", "te"})
+        CHECK_MESSAGE(r.header(gone).empty(), gone);
+    CHECK(r.header("x-kept") == "yes");
+    CHECK(r.method == "POST");
+}
+
+TEST_CASE("proxy: a request with both Content-Length and Transfer-Encoding is refused") {
+    CHECK(refused_with(forward("POST", "/agentassist/api/v1/q", {{"Content-Length", "5"}, {"Transfer-Encoding", "chunked"}})) ==
+          400);
+    CHECK(refused_with(forward("POST", "/agentassist/api/v1/q", {{"content-length", "5"}})) == 0);
+}
+
+TEST_CASE("proxy: the 503 past --max-pending says when the pacer frees a slot") {
+    const auto retry_after = [](Duration wait) {
+        const auto a = busy_answer("busy", wait);
+        CHECK(a.status == 503);
+        for (const auto& [name, value] : a.headers)
+            if (name == "Retry-After") return value;
+        return std::string("none");
+    };
+    CHECK(retry_after(Duration(0)) == "1");
+    CHECK(retry_after(std::chrono::milliseconds(200)) == "1");
+    CHECK(retry_after(std::chrono::milliseconds(59200)) == "60");
+    CHECK(retry_after(std::chrono::seconds(60)) == "60");
 }

@@ -108,8 +108,7 @@ public:
 
 private:
     /// `options` complete: transport, pacer and clock set (create() sees to it).
-    // claims_pacing: the client made its pacer from the config, so it may tell a local proxy so.
-    Client(ClientOptions options, bool claims_pacing);
+    explicit Client(ClientOptions options);
 
     ClientOptions options_;
     std::vector<std::unique_ptr<Policy>> policies_;

@@ -153,13 +153,10 @@ public:
 };
 
 /// @brief The header in which a client tells a `ccai-cli proxy` on this machine that the request already
-/// took a slot, so the proxy does not pace it twice. The SDK sends it only to a loopback host; the proxy
-/// trusts it only from a loopback peer and only when it equals its own paced_claim().
+/// took a slot, so the proxy does not pace it twice. It carries the proxy's secret from the shared file
+/// pacer state (proxy_claim.hpp): the SDK sends it only to a loopback host, with a pacer it made from the
+/// config; the proxy trusts it only from a loopback peer, compares it in constant time, and never forwards it.
 inline constexpr std::string_view kPacedHeader = "x-ccai-paced";
-
-/// @brief What kPacedHeader says: the backend (`pacer`), the file backend's directory and the scope the
-/// slot came from: "file|DIR|SCOPE", "redis://...||SCOPE". Empty when it cannot travel as a header value.
-std::string paced_claim(std::string_view backend, std::string_view dir, std::string_view scope);
 
 /// @brief Creates the pacer the options name.
 Result<std::unique_ptr<Pacer>> make_pacer(const PacerOptions& options, std::shared_ptr<Clock> clock);

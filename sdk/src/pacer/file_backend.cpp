@@ -1,6 +1,7 @@
 // File backend: one small state file per scope, read-modify-written under an fcntl write lock. The
 // kernel drops the lock when its holder dies, so a SIGKILLed process never stalls the others.
 #include <fcntl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "ccai/proxy_claim.hpp"
 #include "pacer/file_format.hpp"
 #include "util/file_kind.hpp"
 
@@ -277,3 +279,47 @@ Result<std::unique_ptr<Pacer>> make_file_pacer(const PacerOptions& o, std::share
 }
 
 }  // namespace ccai::detail
+
+namespace ccai {
+
+// The secret sits beside the state file and is reached the same way (the checked directory, a private
+// regular file of ours): reading it proves the client is this user and shares this state and scope.
+Result<std::string> proxy_claim(const PacerOptions& o, bool create) {
+    using namespace detail;
+    constexpr std::size_t kBytes = 32;
+    if (!o.backend.empty() && o.backend != "file") return std::string();
+    const auto dir = o.dir.empty() ? default_state_dir() : o.dir;
+    if (dir.empty()) return create ? config_error("pacer: no state directory (set XDG_STATE_HOME or HOME, or pacer_dir)")
+                                   : Result<std::string>(std::string());
+    if (create)
+        if (auto r = make_state_dirs(dir); !r) return r.error();
+    auto dir_fd = open_state_dir(dir, o.dir_shared);
+    if (!dir_fd) return create ? Result<std::string>(dir_fd.error()) : Result<std::string>(std::string());
+    struct FdCloser {
+        int fd;
+        ~FdCloser() { if (fd >= 0) ::close(fd); }
+    } dir_closer{*dir_fd};
+    const auto name = sha256_hex(o.scope).substr(0, 32) + ".proxy-claim";
+    auto fd = open_private_state_file(*dir_fd, name, dir + "/" + name, create, "pacer: proxy claim file");
+    if (!fd) return fd.error();
+    if (*fd < 0) return std::string();
+    const FdCloser closer{*fd};
+    std::string hex;
+    if (create) {
+        unsigned char raw[kBytes];
+        if (::getrandom(raw, sizeof raw, 0) != static_cast<ssize_t>(sizeof raw))
+            return config_error("pacer: no random bytes for the proxy claim (getrandom failed)");
+        for (unsigned char b : raw) hex += fmt::format("{:02x}", b);
+        if (::ftruncate(*fd, 0) != 0 || ::write(*fd, hex.data(), hex.size()) != static_cast<ssize_t>(hex.size()))
+            return config_error(fmt::format("pacer: cannot write {}/{}: {}", dir, name, std::strerror(errno)));
+        return hex;
+    }
+    char buf[2 * kBytes + 1];
+    const auto got = ::read(*fd, buf, sizeof buf);
+    if (got != static_cast<ssize_t>(2 * kBytes)) return std::string();  // being written, or not one: no claim
+    hex.assign(buf, 2 * kBytes);
+    if (hex.find_first_not_of("0123456789abcdef") != std::string::npos) return std::string();
+    return hex;
+}
+
+}  // namespace ccai

@@ -31,13 +31,30 @@ public:
         auto token = current_token();
         if (!token) return token.error();
         drop_auth(req);
+        const std::string sent = *token;
         req.headers.emplace_back("auth", std::move(*token));
         auto out = next(req);
         drop_auth(req);  // each attempt adds its own; none is left in the request afterwards
+        if (out) mask_echo(*out, sent);
         return out;
     }
 
 private:
+    // A service (or a proxy's upstream) may quote the request's credentials in its answer: a caller of the
+    // SDK, or a `ccai-cli proxy` client that never held them, gets the answer with them masked. Only a token
+    // long enough that masking it cannot hit ordinary text (a JWT always is).
+    static void mask_echo(HttpResponse& r, std::string sent) {
+        if (sent.size() >= 16) {
+            const auto mask = [&sent](std::string& text) {
+                for (auto at = text.find(sent); at != std::string::npos; at = text.find(sent, at + kRedacted.size()))
+                    text.replace(at, sent.size(), kRedacted);
+            };
+            mask(r.body);
+            for (auto& [name, value] : r.headers) mask(value);
+        }
+        secure_clear(sent);
+    }
+
     static void drop_auth(HttpRequest& req) {
         for (auto& [name, value] : req.headers)
             if (name == "auth") secure_clear(value);

@@ -8,6 +8,7 @@
 
 #include "ccai/base_url.hpp"
 #include "ccai/limits.hpp"
+#include "ccai/proxy_claim.hpp"
 #include "http/ca_files.hpp"
 #include "ccai/redact.hpp"
 #include "pipeline/policies.hpp"
@@ -111,7 +112,11 @@ Result<PacerOptions> pacer_options(const Config& config) {
     return o;
 }
 
-Client::Client(ClientOptions options, bool claims_pacing) : options_(std::move(options)) {
+namespace {
+constexpr std::size_t kPacerPolicy = 2;  // retry, auth, pacer, log: the order the constructor adds them in
+}  // namespace
+
+Client::Client(ClientOptions options) : options_(std::move(options)) {
     const auto& c = options_.config;
     // Every line reaches the sink redacted, whichever step logs it.
     if (options_.log) options_.log = [log = options_.log](const std::string& line) { log(redact(line)); };
@@ -124,11 +129,7 @@ Client::Client(ClientOptions options, bool claims_pacing) : options_(std::move(o
     policies_.push_back(detail::make_retry_policy(retry, options_.pacer, options_.clock, options_.log, options_.on_retry,
                                                     options_.interruption));
     policies_.push_back(detail::make_auth_policy(c));
-    // A host on this machine may be a `ccai-cli proxy`: it is told that this request took its slot already.
-    // Only a pacer made from the config is the one the claim names; a program's own pacer claims nothing.
-    const auto base = parse_base_url(c.get("host"));
-    const auto claim = claims_pacing && base && base->loopback ? paced_claim(c.get("pacer"), c.get("pacer_dir"), pacer_scope(c)) : "";
-    policies_.push_back(detail::make_pacer_policy(options_.pacer, retry.max_wait, claim));
+    policies_.push_back(detail::make_pacer_policy(options_.pacer, retry.max_wait));  // kPacerPolicy
     if (options_.log) policies_.push_back(detail::make_log_policy(options_.log));
 }
 
@@ -145,8 +146,8 @@ Result<Client> Client::create(ClientOptions options) {
         options.transport = detail::make_curl_transport(options.transport_options);
     }
     if (!options.clock) options.clock = system_clock();
-    const bool own_pacer = !options.pacer;
-    if (own_pacer) {
+    std::optional<PacerOptions> own_pacer;
+    if (!options.pacer) {
         auto po = pacer_options(options.config);
         if (!po) return po.error();
         po->on_wait = options.on_wait;
@@ -156,8 +157,27 @@ Result<Client> Client::create(ClientOptions options) {
         secure_clear(po->redis_password);  // the pacer keeps its own copy
         if (!pacer) return pacer.error();
         options.pacer = std::shared_ptr<Pacer>(std::move(*pacer));
+        own_pacer = std::move(*po);
     }
-    return Client(std::move(options), own_pacer);
+    Client client(std::move(options));
+    // A host on this machine may be a `ccai-cli proxy`: it is told that this request took its slot already,
+    // with the proxy's secret from the shared pacer state (read for each request: a proxy may start or
+    // restart later). Only for a pacer made here from the config: one a program passed in (the proxy's own,
+    // a test's) may not be the one the config names.
+    const auto base = parse_base_url(client.options_.config.get("host"));
+    if (own_pacer && base && base->loopback && (own_pacer->backend.empty() || own_pacer->backend == "file")) {
+        PacerOptions where;
+        where.backend = "file";
+        where.dir = own_pacer->dir;
+        where.dir_shared = own_pacer->dir_shared;
+        where.scope = own_pacer->scope;
+        const auto retry = client.options_.retry.value_or(retry_options(client.options_.config));
+        client.policies_[kPacerPolicy] = detail::make_pacer_policy(client.options_.pacer, retry.max_wait, [where] {
+            auto claim = proxy_claim(where, false);
+            return claim ? *claim : std::string();  // unreadable: no claim, so the proxy paces it too
+        });
+    }
+    return client;
 }
 
 Result<HttpRequest> Client::prepare(const EndpointSpec& spec, const CallArgs& args) const {

@@ -13,9 +13,9 @@ std::unique_ptr<Policy> make_retry_policy(RetryOptions options, std::shared_ptr<
 std::unique_ptr<Policy> make_auth_policy(const Config& config);
 /// `max_wait`: the call's whole wait budget; what the call has already waited (pacer and retries) is
 /// taken from it, and a slot beyond the rest fails the call at once (Pacer::acquire_within). `claim`, when
-/// not empty, goes with every request as kPacedHeader (paced_claim()).
+/// set, is asked before each request for the proxy claim (proxy_claim()) it carries as kPacedHeader, if any.
 std::unique_ptr<Policy> make_pacer_policy(std::shared_ptr<Pacer> pacer, Duration max_wait = Duration::max(),
-                                          std::string claim = {});
+                                          std::function<std::string()> claim = {});
 std::unique_ptr<Policy> make_log_policy(std::function<void(const std::string&)> log);
 
 /// libcurl transport.

@@ -115,11 +115,24 @@ TEST_CASE("proxy: a ccai-cli pointed at the proxy is paced once, by itself") {
     REQUIRE_MESSAGE(status.exit_code == 0, status.err);
     CHECK(nlohmann::json::parse(status.out)["limits"][0]["grants_in_window"] == 3);
     CHECK(count_status(mock.log(), 200) == 3);
-    // A claim from a client whose pacer is not the proxy's is not trusted: that call is paced by the proxy too.
+    const auto grants = [&] {
+        const auto st = cli({"-o", "json", "pacer", "status"}, env);
+        return nlohmann::json::parse(st.out)["limits"][0]["grants_in_window"].get<int>();
+    };
+    // A guessed claim (the old backend|dir|scope form) proves nothing: the proxy paces that call.
+    const auto forged = sh("curl -sS -g -o /dev/null -w '%{http_code}' -H 'x-ccai-paced: file||account|acc-mock' '" +
+                           proxy.base() + kSkillGroups + "'");
+    CHECK(forged.out == "200");
+    CHECK(grants() == 4);
+    // Nor is a client whose pacer is not the proxy's: memory sends no claim, another state directory has no
+    // claim file. Each such call is paced by the proxy too.
     via["CCAI_PACER"] = "memory";
     REQUIRE(cli({"skill-groups", "list"}, via).exit_code == 0);
-    const auto after = cli({"-o", "json", "pacer", "status"}, env);
-    CHECK(nlohmann::json::parse(after.out)["limits"][0]["grants_in_window"] == 4);
+    CHECK(grants() == 5);
+    via["CCAI_PACER"] = "file";
+    via["XDG_STATE_HOME"] = temp_dir();
+    REQUIRE(cli({"skill-groups", "list"}, via).exit_code == 0);
+    CHECK(grants() == 6);
 }
 
 TEST_CASE("proxy: a Python script (urllib, standard library only) calls through the proxy") {
@@ -318,4 +331,19 @@ TEST_CASE("proxy: a POST whose outcome is unknown is not sent again") {
     CHECK_MESSAGE(r.exit_code == 0, r.err);
     CHECK(r.out == "502");
     CHECK(mock.log().size() == 1);  // six attempts were allowed (CCAI_MAX_ATTEMPTS); one was made
+}
+
+TEST_CASE("proxy: a POST whose client hung up while it waited for the pacer is not sent") {
+    MockProcess mock({"--rate-limit", "none"});
+    const auto env = shared_env(mock, temp_dir(), "1/3s");
+    Proxy proxy(env);
+    REQUIRE(cli({"skill-groups", "list"}, env).exit_code == 0);  // the window's only slot is taken
+    // curl gives up after 0.5 s; the slot frees about 3 s after the first call.
+    const auto r = sh("curl -sS -g -m 0.5 -o /dev/null -H 'Content-Type: application/json' --data '{\"name\":\"sg\","
+                      "\"description\":\"d\"}' '" + proxy.base() + "/agentassist/api/v1/public/{botId}/skill-groups'; "
+                      "echo curl=$?; sleep 4");
+    CHECK(r.out == "curl=28\n");
+    const auto log = mock.log();
+    CHECK(log.size() == 1);
+    CHECK(std::none_of(log.begin(), log.end(), [](const auto& l) { return l.value("method", "") == "POST"; }));
 }
