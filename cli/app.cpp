@@ -171,7 +171,16 @@ int run_cli(Context& context, int argc, const char* const* argv) {
         if (auto* errors = std::get_if<std::string>(&compiled)) return context.fail(invalid_input("--jq: " + *errors));
         context.jq = std::make_shared<JqProgram>(std::move(std::get<JqProgram>(compiled)));
     }
-    return run_action(context, cl.action);
+    // A fault of ours (an exception nothing below caught) is reported like any other error, exit 1, instead
+    // of aborting without a word; a request may have left, so it is not called harmless.
+    try {
+        return run_action(context, cl.action);
+    } catch (const std::exception& e) {
+        ApiError err;
+        err.kind = ErrorKind::other;
+        err.message = fmt::format("internal error: {}", e.what());
+        return context.fail(err);
+    }
 }
 
 }  // namespace ccai::cli

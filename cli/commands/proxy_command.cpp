@@ -163,7 +163,7 @@ int run_proxy(const ProxyFlags& f, const Context& c) {
     if (!claim) return c.fail(claim.error());
     proxy::Upstream upstream{*config, proxy::api_prefixes(), std::move(*claim)};
     const SignalScope signals(stop);
-    auto served = proxy::serve(*options, upstream, **paced, **unpaced, stop, c.console.out, err);
+    auto served = proxy::serve(*options, upstream, *paced, *unpaced, stop, c.console.out, err);
     if (!served) return c.fail(served.error());
     return kOk;
 }

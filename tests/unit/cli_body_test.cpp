@@ -357,3 +357,23 @@ TEST_CASE("cli batch: lines get the same filled body, and --dry-run shows it") {
     CHECK(skipped.code == 0);
     CHECK(json::parse(skipped.out.substr(0, skipped.out.find('\n'))).at("body") == json{{"name", "S"}, {"skillGroupId", "sg-7"}});
 }
+
+TEST_CASE("cli: text that is not UTF-8 is refused by field, never sent or aborted on") {
+    Cli cli;
+    // A --set value typed in Latin-1 (ö is 0xF6), and a field name holding a stray byte.
+    CHECK(refusal(cli, {"agents", "create", "--set", "firstName=J\xFCrgen", "--set", "lastName=Lee", "--set",
+                        "emailId=j@x", "--set", "roleId=r-1"}) ==
+          "agents.create: body field 'firstName' is not UTF-8 text: save the input as UTF-8");
+    CHECK(refusal(cli, agent({"--allow-unknown-fields", "--set", "no\xFFte=x"})) ==
+          "agents.create: body field 'no\xEF\xBF\xBDte' is not UTF-8 text: save the input as UTF-8");
+    CHECK(refusal(cli, {"queues", "create", "--set", "name=q", "--set", "agents[].userId=\xC3"}) ==
+          "queues.create: body field 'agents[0].userId' is not UTF-8 text: save the input as UTF-8");
+    // A spreadsheet saved as Windows-1252: an invalid line, reported before anything is sent.
+    const auto input = (cli.dir / "agents.csv").string();
+    std::ofstream(input) << "firstName,lastName,emailId,roleId\nAnn,Lee,a@x,r\nJ\xFCrgen,Sch\xF6n,j@x,r\n";
+    const auto r = cli({"batch", "--op", "agents.create", "--input", input});
+    CHECK(r.code == 2);
+    CHECK(cli.transport->requests.empty());
+    CHECK(json::parse(r.err).at("error").at("message") ==
+          "1 line (line 3): agents.create: body field 'firstName' is not UTF-8 text: save the input as UTF-8");
+}

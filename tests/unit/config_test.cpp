@@ -240,3 +240,22 @@ TEST_CASE("a password in the pacer URL is refused wherever it comes from, and ne
     REQUIRE_FALSE(t.ok());
     CHECK(t.error().message.find("tunnel") != std::string::npos);
 }
+
+TEST_CASE("a setting that is not UTF-8 is a config error; a secret's value is never repeated") {
+    Fixture f;
+    f.env["CCAI_CLIENT_ID"] = "cl\xFF";
+    auto c = f.load();
+    REQUIRE(!c);
+    CHECK(c.error().kind == ErrorKind::config);
+    CHECK(c.error().message == "bad client_id 'cl\xFF' (from env CCAI_CLIENT_ID): expected UTF-8 text (byte 3 is not)");
+    f.env.clear();
+    f.env["CCAI_CLIENT_SECRET"] = "s3cr3t-\xE9t\xE9";
+    c = f.load();
+    REQUIRE(!c);
+    CHECK(c.error().message == "bad client_secret (from env CCAI_CLIENT_SECRET): expected UTF-8 text (byte 8 is not)");
+    // A flag is the user's typing: exit 2.
+    c = f.load({{"bot_id", "st-\xC0\xAF"}});
+    REQUIRE(!c);
+    CHECK(c.error().kind == ErrorKind::invalid_input);
+    CHECK(c.error().message == "bad bot_id 'st-\xC0\xAF' (from --bot-id): expected UTF-8 text (byte 4 is not)");
+}

@@ -53,6 +53,10 @@ ApiError setting_error(const Config& config, std::string_view key, std::string_v
 /// For an array body, every item. Errors are invalid_input and name the field.
 Result<Unit> check_body(const EndpointSpec& spec, const nlohmann::json& body);
 
+/// @brief Checks that every name and string in `body` is UTF-8, as JSON text must be: invalid_input naming
+/// the first field that is not (a Latin-1 CSV cell, a --set value typed in another encoding). check_body runs it.
+Result<Unit> check_utf8_body(std::string_view operation, const nlohmann::json& body);
+
 /// @brief Checks the operation's "one of" groups of `where` ("body" or "query"): `given(name)` says whether
 /// a member was given. None given, or more than one for an exactly-one group, is invalid_input; `context`
 /// prefixes the message's detail (e.g. "item 2: ").

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ccai/request_builder.hpp"
+#include "ccai/utf8.hpp"
 
 namespace ccai {
 
@@ -129,7 +130,38 @@ Result<Unit> check_object(const EndpointSpec& spec, const json& body, std::strin
     }, where);
 }
 
+// Where `v` holds a name or a string that is not UTF-8, as a body path ("agents[0].name"), the path of the
+// name itself when it is the name. JSON text must be UTF-8: such a body cannot be sent as typed.
+std::optional<std::string> non_utf8_at(const json& v, const std::string& here) {
+    if (v.is_string()) return invalid_utf8_at(v.get_ref<const std::string&>()) ? std::optional(here) : std::nullopt;
+    if (v.is_array()) {
+        for (std::size_t i = 0; i < v.size(); ++i)
+            if (auto at = non_utf8_at(v[i], fmt::format("{}[{}]", here, i))) return at;
+    } else if (v.is_object()) {
+        for (const auto& [k, item] : v.items()) {
+            const auto path = here.empty() ? k : here + "." + k;
+            if (invalid_utf8_at(k)) return path;
+            if (auto at = non_utf8_at(item, path)) return at;
+        }
+    }
+    return std::nullopt;
+}
+
 }  // namespace
+
+Result<Unit> check_utf8_body(std::string_view operation, const nlohmann::json& body) {
+    const auto at = non_utf8_at(body, "");
+    if (!at) return Unit{};
+    // The name is shown as UTF-8 (a bad byte as U+FFFD): the message itself is JSON when piped.
+    std::string shown;
+    for (std::size_t i = 0; i < at->size();) {
+        const auto n = utf8_sequence_length(std::string_view(*at).substr(i));
+        shown += n ? at->substr(i, n) : std::string("\xEF\xBF\xBD");  // U+FFFD
+        i += n ? n : 1;
+    }
+    return invalid_input(fmt::format("{}: body field '{}' is not UTF-8 text: save the input as UTF-8", operation,
+                                     shown.empty() ? "(the body)" : shown));
+}
 
 Result<Unit> check_one_of(const EndpointSpec& spec, std::string_view where,
                           const std::function<bool(std::string_view)>& given, std::string_view context) {
@@ -161,6 +193,7 @@ Result<Unit> check_one_of(const EndpointSpec& spec, std::string_view where,
 }
 
 Result<Unit> check_body(const EndpointSpec& spec, const nlohmann::json& body) {
+    if (auto ok = check_utf8_body(spec.id(), body); !ok) return ok;
     if (!spec.body_is_array()) {
         if (!body.is_object()) return invalid_input(fmt::format("{}: the body must be a JSON object", spec.id()));
         return check_object(spec, body, "");

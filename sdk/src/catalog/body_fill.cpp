@@ -18,9 +18,9 @@ namespace {
 // Where a value for the field comes from, and how a message names that place; `parameter`: the operation's
 // parameter it came from, when it did.
 struct Source {
-    std::string value;
-    std::string named;
-    std::string parameter;
+    std::string value = {};
+    std::string named = {};
+    std::string parameter = {};
 };
 
 Source source_for(const FieldSpec& f, std::string_view from, const CallArgs& args, const Config& config) {

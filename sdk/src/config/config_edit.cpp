@@ -21,6 +21,7 @@
 
 #include "ccai/limits.hpp"
 #include "ccai/redact.hpp"
+#include "ccai/utf8.hpp"
 #include "config/config_files.hpp"
 #include "config/setting_values.hpp"
 #include "config/toml_ascii.hpp"
@@ -262,30 +263,6 @@ Result<Unit> apply(std::vector<Line>& lines, const toml::table& doc, const std::
     return Unit{};
 }
 
-// Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF), which a TOML file must be.
-bool valid_utf8(std::string_view s) {
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t n = 0;
-        unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
-        if (c < 0x80) n = 0;
-        else if (c >= 0xC2 && c <= 0xDF) n = 1;
-        else if (c == 0xE0) n = 2, lo = 0xA0;
-        else if (c == 0xED) n = 2, hi = 0x9F;
-        else if (c >= 0xE1 && c <= 0xEF) n = 2;
-        else if (c == 0xF0) n = 3, lo = 0x90;
-        else if (c >= 0xF1 && c <= 0xF3) n = 3;
-        else if (c == 0xF4) n = 3, hi = 0x8F;
-        else return false;
-        if (i + n >= s.size() && n > 0) return false;
-        for (std::size_t k = 1; k <= n; ++k) {
-            const auto b = static_cast<unsigned char>(s[i + k]);
-            if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return false;
-        }
-        i += n + 1;
-    }
-    return true;
-}
 
 // --- Files ---
 
@@ -465,7 +442,7 @@ Result<Unit> check_setting_value(const SettingSpec& spec, const std::string& val
         return invalid_input(fmt::format("{}: the value holds a control character (a line break, a tab, a NUL): a setting "
                                          "is one line of text",
                                          spec.key));
-    if (!valid_utf8(value)) return invalid_input(fmt::format("{}: the value is not valid UTF-8", spec.key));
+    if (invalid_utf8_at(value)) return invalid_input(fmt::format("{}: the value is not valid UTF-8", spec.key));
     Config one;
     one.set(std::string(spec.key), value, "the command line");
     if (auto ok = detail::validate_setting(one, spec.key); !ok) return invalid_input(ok.error().message);

@@ -10,6 +10,7 @@
 #include "http/ca_files.hpp"
 #include "ccai/config.hpp"
 #include "ccai/pacer.hpp"
+#include "ccai/utf8.hpp"
 #include "config/setting_values.hpp"
 #include "pacer/internal.hpp"
 
@@ -80,6 +81,9 @@ std::string choice_list(std::string_view choices) {
 
 // What is wrong with `text` as a value of `spec` ("" when nothing): the part of the message after "expected".
 std::string problem(const SettingSpec& spec, const std::string& text) {
+    // Settings end up in JSON (the JWT's claims, the request's headers in --dry-run), which must be UTF-8.
+    if (const auto at = invalid_utf8_at(text))
+        return fmt::format("expected UTF-8 text (byte {} is not)", *at + 1);
     switch (spec.kind) {
         case SettingKind::text: return "";
         case SettingKind::boolean:
@@ -158,7 +162,9 @@ Result<Unit> validate_setting(const Config& config, std::string_view key) {
         where = "--" + std::string(key);
         std::replace(where.begin(), where.end(), '_', '-');
     }
-    auto message = fmt::format("bad {} '{}' (from {}): {}", key, shown(value), where, why);
+    // A secret's value is never repeated, even in part.
+    auto message = spec->secret ? fmt::format("bad {} (from {}): {}", key, where, why)
+                                : fmt::format("bad {} '{}' (from {}): {}", key, shown(value), where, why);
     return flag ? invalid_input(std::move(message)) : config_error(std::move(message));
 }
 }  // namespace detail
