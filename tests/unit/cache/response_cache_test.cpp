@@ -39,7 +39,7 @@ struct Harness {
                      std::string account = "acc") {
         ClientOptions o;
         for (const auto& [k, v] : std::map<std::string, std::string>{
-                 {"host", "http://127.0.0.1:1"}, {"bot_id", "st-1"}, {"account_id", account}, {"client_id", "cs-1"},
+                 {"host", "http://127.0.0.1:1"}, {"bot_id", "st-1"}, {"org_id", "o-1"}, {"account_id", account}, {"client_id", "cs-1"},
                  {"client_secret", "s"}, {"rate_limit", "60/1m"}, {"pacer", "memory"}})
             o.config.set(k, v, "test");
         o.transport = transport;
@@ -145,15 +145,14 @@ TEST_CASE("a successful write drops the cached answers of its family, and only t
     REQUIRE(h.list().ok());
     REQUIRE(list_agents().ok());
     h.wall->now += 1s;
-    CallArgs upd;
-    upd.params["agentId"] = "a-1";
-    upd.body = nlohmann::json{{"firstName", "Ada"}};
-    h.transport->push(500);  // a failed write changes nothing: the answers stay
-    CHECK_FALSE(h.client->call(*find_endpoint("agents.update"), upd).ok());
+    CallArgs del;
+    del.params["agentId"] = "a-1";
+    h.transport->push(404);  // a failed write changes nothing: the answers stay
+    CHECK_FALSE(h.client->call(*find_endpoint("agents.delete"), del).ok());
     REQUIRE(list_agents().ok());
     CHECK(h.transport->requests.size() == 3);
     h.transport->push(200, R"({"id":"a-1"})");
-    REQUIRE(h.client->call(*find_endpoint("agents.update"), upd).ok());
+    REQUIRE(h.client->call(*find_endpoint("agents.delete"), del).ok());
     CHECK(h.logged("cache: the cached agents answers dropped after a write"));
     h.transport->push(200, R"({"agents":[]})");
     REQUIRE(list_agents().ok());  // fetched again
@@ -162,8 +161,9 @@ TEST_CASE("a successful write drops the cached answers of its family, and only t
 }
 
 TEST_CASE("an answer fetched before a write and stored after it is not used") {
-    detail::CacheStore store(test::temp_dir() + "/c", 1024);
-    REQUIRE(prepare_cache_dir(test::temp_dir() + "/c").ok());
+    const auto dir = test::temp_dir() + "/c";
+    REQUIRE(prepare_cache_dir(dir).ok());
+    detail::CacheStore store(dir, 1024);
     const std::string key(64, 'a');
     REQUIRE(store.save("agents", key, {200, "application/json", "{}", 1000}));
     store.drop("agents", 2000);
@@ -198,17 +198,20 @@ TEST_CASE("requests are read-only, writes of a family, or neither, as the catalo
     const auto kind = [&](const std::string& method, const std::string& path) {
         return detail::classify_request(HttpRequest{method, host + path, {}, ""}, host);
     };
-    const auto get = kind("GET", "/agentassist/api/v1/public/st-1/agents");
+    const auto get = kind("GET", "/agentassist/api/v1/public/st-1/agents/a-1");
     CHECK(get.kind == detail::CacheClass::read);
     CHECK(get.family == "agents");
-    const auto post = kind("POST", "/agentassist/api/v1/public/st-1/agents");
-    CHECK(post.kind == detail::CacheClass::write);
-    CHECK(post.family == "agents");
+    const auto put = kind("PUT", "/agentassist/api/v1/public/st-1/agents/a-1");
+    CHECK(put.kind == detail::CacheClass::write);
+    CHECK(put.family == "agents");
+    const auto report = kind("POST", "/api/public/bot/st-1/intentrealtimedata");
+    CHECK(report.kind == detail::CacheClass::read);  // a POST report the catalog calls read-only
+    CHECK(report.family == "analytics");
     CHECK(kind("GET", "/not/the/api").kind == detail::CacheClass::other);
     const auto unknown_write = kind("DELETE", "/not/the/api");
     CHECK(unknown_write.kind == detail::CacheClass::write);
     CHECK(unknown_write.family.empty());  // drops every family
-    HttpRequest upload{"GET", host + "/agentassist/api/v1/public/st-1/agents", {}, ""};
+    HttpRequest upload{"GET", host + "/agentassist/api/v1/public/st-1/agents/a-1", {}, ""};
     upload.upload_file = "/tmp/x";
     CHECK(detail::classify_request(upload, host).kind == detail::CacheClass::write);
 }
