@@ -70,6 +70,12 @@ private:
         auto e = store_.load(family, key);
         if (!e) return std::nullopt;
         const auto age = std::chrono::milliseconds(now_ms() - e->sent_ms);
+        // Past the longest TTL anyone may set: no process can use it, so it goes (entries are removed no
+        // other way than by writes and `cache clear`).
+        if (age > std::chrono::hours(24)) {
+            store_.remove(family, key);
+            return std::nullopt;
+        }
         // An entry from the future (the wall clock was set back) is as unknown as a stale one.
         if (age < std::chrono::milliseconds(0) || age >= o_.ttl || e->sent_ms <= store_.dropped_at(family))
             return std::nullopt;

@@ -198,6 +198,14 @@ bool CacheStore::save(std::string_view family, const std::string& key, const Cac
     return fam.fd >= 0 && write_atomically(fam.fd, key, encode_cache_entry(entry));
 }
 
+void CacheStore::remove(std::string_view family, const std::string& key) const {
+    if (!is_key(key)) return;
+    const Fd fam(open_family(family, false));
+    if (fam.fd < 0) return;
+    ::unlinkat(fam.fd, key.c_str(), 0);
+    ::unlinkat(fam.fd, (key + ".lock").c_str(), 0);
+}
+
 std::int64_t CacheStore::dropped_at(std::string_view family) const {
     const Fd fam(open_family(family, false));
     if (fam.fd < 0) return 0;

@@ -39,6 +39,8 @@ public:
     std::optional<CacheEntry> load(std::string_view family, const std::string& key) const;
     /// Stores `entry` atomically (a private temporary file renamed over the old one); false when it could not.
     bool save(std::string_view family, const std::string& key, const CacheEntry& entry) const;
+    /// Removes the entry `key` and its lock file (an entry past any TTL: nobody can use it any more).
+    void remove(std::string_view family, const std::string& key) const;
     /// When `family`'s entries were last dropped (ms since the epoch), 0 when never: an answer whose request
     /// went out before that may predate the write and is not used.
     std::int64_t dropped_at(std::string_view family) const;

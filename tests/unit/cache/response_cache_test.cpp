@@ -110,6 +110,22 @@ TEST_CASE("an answer older than the TTL is fetched again; --cache 0 never looks"
     CHECK_FALSE(fs::exists(off.dir));  // nothing created when off
 }
 
+TEST_CASE("an entry older than the longest TTL is removed when it is looked up") {
+    Harness h;
+    h.transport->push(200, kList);
+    REQUIRE(h.list().ok());
+    const auto files = [&] {
+        int n = 0;
+        for (const auto& e : fs::directory_iterator(h.dir + "/skill-groups")) n += e.path().filename().string().size() >= 64;
+        return n;
+    };
+    CHECK(files() == 2);  // the answer and its lock file
+    h.wall->now += 25h;
+    h.transport->push(404);  // the fetch that follows fails: nothing new is stored
+    CHECK_FALSE(h.list().ok());
+    CHECK(files() == 1);  // the lock file of the failed fetch; the old answer is gone
+}
+
 TEST_CASE("writes, errors and answers over the size bound are never cached") {
     Harness h(30s, 64);
     const auto* create = find_endpoint("skill-groups.create");
