@@ -103,3 +103,18 @@ TEST_CASE("cache: a cache directory others may use is refused, and cache clear e
     const auto bad = cli({"skill-groups", "list", "--cache", "-5s"}, env);
     CHECK(bad.exit_code == 2);
 }
+
+TEST_CASE("cache: ccai-cli api GETs of a read-only operation are cached, --watch polls are not") {
+    MockProcess mock;
+    const auto env = cli_env(mock);
+    for (int i = 0; i < 2; ++i) {
+        const auto r = cli({"api", "GET", "/agentassist/api/v1/public/{botId}/skill-groups", "--cache", "30s"}, env);
+        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    }
+    CHECK(count(mock, "GET") == 1);
+    // The same answer is in the cache, yet a watch asks the service at every poll (here: stopped by its time).
+    const auto watched = cli_for(std::chrono::milliseconds(2500),
+                                 {"skill-groups", "list", "--cache", "30s", "--watch", "1s", "--every"}, env);
+    CHECK(watched.timed_out);
+    CHECK(count(mock, "GET") >= 3);
+}
