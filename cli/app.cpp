@@ -84,6 +84,7 @@ CommandLine::CommandLine(Context& c)
     add_batch_command(*this);
     add_config_command(*this);
     add_pacer_command(*this);
+    add_cache_command(*this);
     add_proxy_command(*this);
     add_completion_command(*this);
     add_help_commands(*this);

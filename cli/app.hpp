@@ -53,6 +53,7 @@ void add_operation_commands(CommandLine& cl);
 void add_api_command(CommandLine& cl);
 void add_config_command(CommandLine& cl);
 void add_pacer_command(CommandLine& cl);
+void add_cache_command(CommandLine& cl);
 void add_proxy_command(CommandLine& cl);
 void add_batch_command(CommandLine& cl);
 void add_completion_command(CommandLine& cl);

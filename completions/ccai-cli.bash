@@ -6,7 +6,7 @@
 # Subcommands of a command path (in _ccai_cli_r).
 _ccai_cli_commands() {
     case $1 in
-        '') _ccai_cli_r='analytics conversations queues agents skills skill-groups agent-groups contacts data transfer wfm hours recordings voicemail sms-campaigns sms voice-campaigns campaigns campaign-schedules contact-lists cases tasks campaigns-v2 dialout agent-transfer quality api batch config pacer proxy completion reference help version' ;;
+        '') _ccai_cli_r='analytics conversations queues agents skills skill-groups agent-groups contacts data transfer wfm hours recordings voicemail sms-campaigns sms voice-campaigns campaigns campaign-schedules contact-lists cases tasks campaigns-v2 dialout agent-transfer quality api batch config pacer cache proxy completion reference help version' ;;
         'analytics') _ccai_cli_r='intent-realtime agent-status-summary agent-status-details call-details interaction-details call-details-v1' ;;
         'conversations') _ccai_cli_r='get-by-session list get' ;;
         'queues') _ccai_cli_r='size create list lookup get update delete update-priority' ;;
@@ -35,6 +35,7 @@ _ccai_cli_commands() {
         'quality') _ccai_cli_r='raw-data auto-qa' ;;
         'config') _ccai_cli_r='init set get unset list profiles path' ;;
         'pacer') _ccai_cli_r='status reset' ;;
+        'cache') _ccai_cli_r='clear' ;;
         *) _ccai_cli_r='' ;;
     esac
 }
@@ -181,7 +182,7 @@ _ccai_cli_options() {
 }
 
 # Options valid with every command.
-_ccai_cli_globals='-h --help --version --host --allow-http --ca-bundle --account-id --bot-id --org-id --client-id --jwt-sub --jwt-ttl --jwt-jti --rate-limit --pacer --pacer-dir --pacer-dir-shared --pacer-fallback --pacer-scope --pacer-margin --burst --bulk-min-share --priority --max-penalty --timeout --connect-timeout --compression --max-attempts --max-wait --profile -o --output --fields --no-headers --headers --bom --wide --jq -v --verbose --dry-run --insecure -q --quiet --error-format'
+_ccai_cli_globals='-h --help --version --host --allow-http --ca-bundle --account-id --bot-id --org-id --client-id --jwt-sub --jwt-ttl --jwt-jti --rate-limit --pacer --pacer-dir --pacer-dir-shared --pacer-fallback --pacer-scope --pacer-margin --burst --bulk-min-share --priority --max-penalty --timeout --connect-timeout --compression --max-attempts --max-wait --cache --profile -o --output --fields --no-headers --headers --bom --wide --jq -v --verbose --dry-run --insecure -q --quiet --error-format'
 
 # Commands that take positional arguments (_ccai_cli_k=1) and the values they allow (in _ccai_cli_r).
 _ccai_cli_args() {
@@ -660,6 +661,7 @@ _ccai_cli_value() {
                 '--compression') _ccai_cli_k=list _ccai_cli_r='gzip none' ;;
                 '--max-attempts') _ccai_cli_k=any ;;
                 '--max-wait') _ccai_cli_k=any ;;
+                '--cache') _ccai_cli_k=any ;;
                 '--profile') _ccai_cli_k=profiles ;;
                 '-o'|'--output') _ccai_cli_k=list _ccai_cli_r='json jsonl csv yaml table text' ;;
                 '--fields') _ccai_cli_k=any ;;

@@ -36,6 +36,7 @@ function __ccai_cli_commands --argument-names cmdpath
             printf '%s\n' 'batch	run many calls from a JSON Lines or CSV file, paced and resumable'
             printf '%s\n' 'config	show and change the configuration'
             printf '%s\n' 'pacer	the client-side rate-limit pacer shared by every process on the account'
+            printf '%s\n' 'cache	the response cache of read-only calls (--cache TTL), shared by your processes'
             printf '%s\n' 'proxy	serve the API on a local port: any HTTP client\'s calls get the profile\'s credentials an...'
             printf '%s\n' 'completion	print a shell completion script (bash, zsh or fish)'
             printf '%s\n' 'reference	print the command reference (markdown, or a man page)'
@@ -206,6 +207,8 @@ function __ccai_cli_commands --argument-names cmdpath
         case 'pacer'
             printf '%s\n' 'status	limits, grants in each window, next free slot, penalty, waiting calls per class, backend'
             printf '%s\n' 'reset	forget the account\'s grants and penalties'
+        case 'cache'
+            printf '%s\n' 'clear	remove every cached answer ($XDG_CACHE_HOME/ccai)'
     end
 end
 
@@ -1060,6 +1063,7 @@ function __ccai_cli_globals
     printf '%s\n' '--compression	gzip: ask for compressed answers (list pages); none: do not'
     printf '%s\n' '--max-attempts	attempts per call, the first included'
     printf '%s\n' '--max-wait	seconds a call may spend waiting, for the pacer and between retries together'
+    printf '%s\n' '--cache	keep answers of read-only operations this long (30s, 5m) in $XDG_CACHE_HOME/ccai, share...'
     printf '%s\n' '--profile	configuration profile (CCAI_PROFILE)'
     printf '%s\n' '-o	output format: json (pretty on a terminal), jsonl, csv (RFC 4180), yaml, table (cut to ...'
     printf '%s\n' '--output	output format: json (pretty on a terminal), jsonl, csv (RFC 4180), yaml, table (cut to ...'
@@ -2142,6 +2146,8 @@ function __ccai_cli_value --argument-names cmdpath opt
                 case '--max-attempts'
                     echo any
                 case '--max-wait'
+                    echo any
+                case '--cache'
                     echo any
                 case '--profile'
                     echo profiles

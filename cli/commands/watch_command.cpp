@@ -112,6 +112,8 @@ int run_watch(const EndpointSpec& spec, const CallArgs& args, const Context& c, 
                          escape_text(interval_text).c_str(), shown.c_str(), shown.c_str());
         *interval = *parse_watch_interval(shown);
     }
+    // A watch is there to see changes: every poll asks the service, whatever --cache says.
+    config->set("cache", "0", "--watch");
     auto session = open_session(c, *config);
     if (!session) return c.fail(session.error());
     // The clock the command's clients get (tests give a fake one), else the system's.

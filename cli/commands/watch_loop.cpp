@@ -15,41 +15,12 @@
 namespace ccai::cli {
 
 Result<Duration> parse_watch_interval(std::string_view text) {
-    const auto bad = [&] {
+    const auto d = parse_duration(text);
+    // Below a millisecond is no interval anyone means; past a day, a typo.
+    if (!d || *d < std::chrono::milliseconds(1) || *d > std::chrono::hours(24))
         return invalid_input(fmt::format("--watch: '{}' is not an interval: use seconds (30, 1.5), or a number with "
                                          "ms, s, m or h (500ms, 30s, 2m, 1h, 1m30s), above 0 and at most 24h", text));
-    };
-    // Each part is a number and its unit, the units from the largest down, each at most once; a bare
-    // number (seconds) only alone.
-    constexpr std::string_view kUnits[] = {"h", "m", "s", "ms"};
-    constexpr double kScale[] = {3600e6, 60e6, 1e6, 1e3};
-    double us = 0;
-    std::size_t next_unit = 0;  // the units still allowed start here
-    for (std::string_view rest = text; !rest.empty() || next_unit == 0;) {
-        const auto at = std::min(rest.find_first_not_of("0123456789."), rest.size());
-        const auto number = rest.substr(0, at);
-        rest.remove_prefix(at);
-        const auto unit_end = std::min(rest.find_first_of("0123456789."), rest.size());
-        const auto unit = rest.substr(0, unit_end);
-        rest.remove_prefix(unit_end);
-        double value = 0;
-        const auto* end = number.data() + number.size();
-        if (number.empty() || std::from_chars(number.data(), end, value).ptr != end || !std::isfinite(value)) return bad();
-        std::size_t u = next_unit;
-        if (unit.empty()) {
-            if (next_unit != 0 || !rest.empty()) return bad();  // "30" alone
-            u = 2;
-        } else {
-            while (u < std::size(kUnits) && kUnits[u] != unit) ++u;
-            if (u == std::size(kUnits)) return bad();
-        }
-        us += value * kScale[u];
-        next_unit = u + 1;
-        if (!std::isfinite(us) || us > 24 * 3600e6) return bad();
-    }
-    // Below a millisecond is no interval anyone means; past a day, a typo.
-    if (us < 1e3) return bad();
-    return Duration(static_cast<Duration::rep>(std::llround(us)));
+    return *d;
 }
 
 Duration watch_floor(const std::vector<RateWindow>& windows, double margin) { return pacer_interval(windows, margin) * 10; }

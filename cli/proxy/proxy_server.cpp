@@ -100,11 +100,12 @@ public:
         if (o_.verbose) {
             const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
             const std::string path = req.target.substr(0, req.target.find('?'));  // a query may hold anything
-            std::fprintf(err_, "%s\n", redact(fmt::format("proxy: {} {} -> {} ({:.0f} ms, paced {:.1f} s, {} attempt{}{})",
+            std::fprintf(err_, "%s\n", redact(fmt::format("proxy: {} {} -> {} ({:.0f} ms, paced {:.1f} s, {} attempt{}{}{})",
                                                           req.method, path, a.status, ms,
                                                           std::chrono::duration<double>(stats.pacer_wait).count(),
                                                           stats.attempts, stats.attempts == 1 ? "" : "s",
-                                                          streamed ? ", streamed body" : "")).c_str());
+                                                          streamed ? ", streamed body" : "",
+                                                          stats.cache == CacheOutcome::hit ? ", from the cache" : "")).c_str());
         }
     }
 

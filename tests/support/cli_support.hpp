@@ -24,6 +24,7 @@ inline std::map<std::string, std::string> cli_env(const std::string& base_url, c
             {"CCAI_TOKEN", ""},
             {"XDG_CONFIG_HOME", config_home},
             {"XDG_STATE_HOME", config_home + "/state"},
+            {"XDG_CACHE_HOME", config_home + "/cache"},
             {"CURL_CA_BUNDLE", ""},
             {"SSL_CERT_FILE", ""},
             {"SSL_CERT_DIR", ""}};

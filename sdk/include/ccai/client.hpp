@@ -18,6 +18,7 @@
 #include "ccai/http.hpp"
 #include "ccai/pacer.hpp"
 #include "ccai/request_builder.hpp"
+#include "ccai/response_cache.hpp"
 #include "ccai/retry.hpp"
 
 namespace ccai {
@@ -34,6 +35,13 @@ struct CallStats {
     /// call there: nothing is sent, and the call returns that error. (A batch journals the line as started
     /// here, so a run killed during a pacer wait leaves it "not started", not "in doubt".)
     std::function<Result<Unit>()> before_first_send;
+    /// Asked each time the pacer has granted a slot, right before the request would go out: an answer it
+    /// returns is the response instead, nothing is sent and the slot is given back (Pacer::cancel). The
+    /// response cache looks again here, for another process may have stored the answer during the wait.
+    std::function<std::optional<HttpResponse>()> after_grant;
+    /// What the response cache did; `cache_age`: the age of the answer it served (hit).
+    CacheOutcome cache = CacheOutcome::not_cacheable;
+    Duration cache_age{0};
 };
 
 /// @brief The rest of the chain, as seen by a policy.
@@ -60,6 +68,8 @@ struct ClientOptions {
     std::function<void(Duration)> on_wait = {};
     /// Called before each retry's pause: a rejection backed off, or a transient failure tried again.
     std::function<void(const RetryNotice&)> on_retry = {};
+    /// The response cache (response_cache.hpp); default: the `cache` setting's TTL in default_cache_dir().
+    std::optional<ResponseCacheOptions> cache = {};
     /// Ends waits for the pacer and the pauses before retries early (see Interruption); it must outlive
     /// the client.
     Interruption* interruption = nullptr;

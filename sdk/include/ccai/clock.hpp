@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
+#include <string_view>
 
 namespace ccai {
 
@@ -30,6 +32,11 @@ public:
     TimePoint now() override;
     void sleep_for(Duration d) override;
 };
+
+/// @brief A duration as a person writes one: seconds ("30", "1.5", "0"), or numbers with units from the
+/// largest down, each at most once ("500ms", "30s", "2m", "1h30m", "1m05s"). nullopt for anything else and
+/// for more than a year (a typo, and no overflow). Ranges are the caller's (--watch, duration settings).
+std::optional<Duration> parse_duration(std::string_view text);
 
 /// @brief A process-wide SystemClock.
 std::shared_ptr<Clock> system_clock();

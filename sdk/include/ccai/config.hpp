@@ -21,6 +21,7 @@ enum class SettingKind {
     text,        ///< any text (hosts, ids, paths, secrets: checked where they are used)
     boolean,     ///< true or false ("" means false)
     seconds,     ///< a number of seconds from `min` to `max`, fractions allowed
+    duration,    ///< seconds or a duration with units ("30s", "5m", "1h30m": parse_duration), `min` to `max` seconds
     whole,       ///< a whole number from `min` to `max`
     choice,      ///< one of `choices` ("" means the default)
     percent,     ///< a percentage ("1%") or a fraction ("0.01"), from `min` to `max` percent

@@ -141,6 +141,10 @@ public:
     /// an answer (timeout, dropped connection) may still be counted later: it keeps the margin. Without
     /// complete() the grant stays at its slot.
     virtual void complete(bool /*answered*/) {}
+    /// @brief The slot this thread was last granted goes unused: nothing was sent (the response cache had the
+    /// answer by then). It is given back, so it costs the account nothing. A pacer that cannot give a slot
+    /// back keeps it counted until it ages out, as complete(false) does.
+    virtual void cancel() { complete(false); }
     /// @brief A rate-limit rejection happened: nobody in the scope may send before now + `pause` (at most
     /// max_penalty).
     virtual void penalize(Duration pause) = 0;

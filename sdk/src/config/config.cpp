@@ -66,6 +66,8 @@ constexpr SettingSpec kSettings[] = {
     {"compression", "CCAI_COMPRESSION", "gzip", false, "gzip: ask for compressed answers (list pages); none: do not", K::choice, 0, 0, "gzip|none"},
     {"max_attempts", "CCAI_MAX_ATTEMPTS", "6", false, "attempts per call, the first included", K::whole, 1, 100},
     {"max_wait", "CCAI_MAX_WAIT", "300", false, "seconds a call may spend waiting, for the pacer and between retries together", K::seconds, 0, kDay},
+    // Off unless asked for: a script that reads what it just changed elsewhere must not get an old answer.
+    {"cache", "CCAI_CACHE", "0", false, "keep answers of read-only operations this long (30s, 5m) in $XDG_CACHE_HOME/ccai, shared by your processes; 0: off", K::duration, 0, kDay},
 };
 
 // A profile file holds a few tables of short values: anything larger is not one.

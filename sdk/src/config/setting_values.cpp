@@ -45,6 +45,9 @@ std::optional<double> number_in_range(const SettingSpec& spec, std::string_view 
     std::optional<double> v;
     switch (spec.kind) {
         case SettingKind::seconds: v = parse_decimal(text); break;
+        case SettingKind::duration:
+            if (auto d = parse_duration(text)) v = std::chrono::duration<double>(*d).count();
+            break;
         case SettingKind::whole:
             if (auto w = parse_whole(text)) v = static_cast<double>(*w);
             break;
@@ -92,6 +95,10 @@ std::string problem(const SettingSpec& spec, const std::string& text) {
             return number_in_range(spec, text) ? ""
                                                : fmt::format("expected a number of seconds from {} to {} (fractions allowed)",
                                                              spec.min, spec.max);
+        case SettingKind::duration:
+            return number_in_range(spec, text) ? ""
+                                               : fmt::format("expected a duration from {}s to {}s: seconds (30) or with "
+                                                             "units ms, s, m, h (500ms, 30s, 5m, 1h30m)", spec.min, spec.max);
         case SettingKind::whole:
             return number_in_range(spec, text) ? "" : fmt::format("expected a whole number from {} to {}", spec.min, spec.max);
         case SettingKind::percent:

@@ -224,6 +224,10 @@ public:
     Result<Duration> acquire() override { return acquire_within(Duration::max()); }
     Result<Duration> acquire_within(Duration budget, Priority priority = Priority::interactive) override;
     void complete(bool answered) override;
+    /// The grant goes back as after an interrupted wait (release()).
+    void cancel() override {
+        if (const auto held = in_flight_.take()) (void)release(held->slot, held->bulk);
+    }
     void penalize(Duration pause) override;
     Duration time_until_free() override;
     Result<nlohmann::json> status() override;
@@ -273,6 +277,8 @@ public:
     virtual ~RemotePacer() = default;
     virtual Result<Duration> acquire(Duration budget, Priority priority) = 0;
     virtual Result<Unit> complete(bool answered) = 0;
+    /// The granted slot goes unused (Pacer::cancel); a store that cannot give it back keeps it counted.
+    virtual Result<Unit> cancel() { return complete(false); }
     virtual Result<Unit> penalize(Duration pause) = 0;
     virtual Result<Duration> time_until_free() = 0;
     virtual Result<nlohmann::json> status() = 0;

@@ -113,7 +113,13 @@ Result<PacerOptions> pacer_options(const Config& config) {
 }
 
 namespace {
-constexpr std::size_t kPacerPolicy = 2;  // retry, auth, pacer, log: the order the constructor adds them in
+constexpr std::size_t kPacerPolicy = 3;  // cache, retry, auth, pacer, log: the order the constructor adds them in
+
+// The account an answer belongs to: the same URL on another account, or for another bot, is another answer.
+std::string cache_scope(const Config& c) {
+    const auto base = parse_base_url(c.get("host"));
+    return fmt::format("{}|{}|{}", base ? base->text : c.get("host"), c.get("account_id"), c.get("bot_id"));
+}
 }  // namespace
 
 Client::Client(ClientOptions options) : options_(std::move(options)) {
@@ -126,6 +132,9 @@ Client::Client(ClientOptions options) : options_(std::move(options)) {
             notify(n);
         };
     const RetryOptions retry = options_.retry.value_or(retry_options(c));
+    const auto base = parse_base_url(c.get("host"));
+    policies_.push_back(detail::make_cache_policy(options_.cache.value_or(ResponseCacheOptions{}), base ? base->text : "",
+                                                  cache_scope(c), options_.clock, options_.log, options_.interruption));
     policies_.push_back(detail::make_retry_policy(retry, options_.pacer, options_.clock, options_.log, options_.on_retry,
                                                     options_.interruption));
     policies_.push_back(detail::make_auth_policy(c));
@@ -146,6 +155,19 @@ Result<Client> Client::create(ClientOptions options) {
         options.transport = detail::make_curl_transport(options.transport_options);
     }
     if (!options.clock) options.clock = system_clock();
+    if (!options.cache) {
+        ResponseCacheOptions cache;
+        cache.ttl = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(options.config.number("cache")));
+        // A call waits for an identical one of another process about as long as that one may take.
+        const auto retry = options.retry.value_or(retry_options(options.config));
+        cache.lock_wait = std::min<Duration>(retry.max_wait, std::chrono::hours(1)) +
+                          std::chrono::duration_cast<Duration>(std::chrono::duration<double>(options.config.number("timeout")));
+        options.cache = std::move(cache);
+    }
+    if (options.cache->dir.empty()) options.cache->dir = default_cache_dir();
+    // A directory others could read or fill is refused before anything is sent, as the pacer's is.
+    if (options.cache->ttl > Duration(0))
+        if (auto ok = prepare_cache_dir(options.cache->dir); !ok) return ok.error();
     std::optional<PacerOptions> own_pacer;
     if (!options.pacer) {
         auto po = pacer_options(options.config);

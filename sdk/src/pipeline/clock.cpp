@@ -1,6 +1,9 @@
 #include "ccai/clock.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <iterator>
 #include <thread>
 
 #include "ccai/pacer.hpp"
@@ -25,6 +28,40 @@ bool sleep_interruptibly(Clock& clock, TimePoint until, Interruption* interrupti
         clock.sleep_for(std::min<Duration>(until - now, std::chrono::milliseconds(50)));
     --in.waiting;
     return !in.requested;
+}
+
+std::optional<Duration> parse_duration(std::string_view text) {
+    // Each part is a number and its unit, the units from the largest down, each at most once; a bare
+    // number (seconds) only alone.
+    constexpr std::string_view kUnits[] = {"h", "m", "s", "ms"};
+    constexpr double kScale[] = {3600e6, 60e6, 1e6, 1e3};
+    constexpr double kYear = 366 * 24 * 3600e6;
+    double us = 0;
+    std::size_t next_unit = 0;  // the units still allowed start here
+    for (std::string_view rest = text; !rest.empty() || next_unit == 0;) {
+        const auto at = std::min(rest.find_first_not_of("0123456789."), rest.size());
+        const auto number = rest.substr(0, at);
+        rest.remove_prefix(at);
+        const auto unit_end = std::min(rest.find_first_of("0123456789."), rest.size());
+        const auto unit = rest.substr(0, unit_end);
+        rest.remove_prefix(unit_end);
+        double value = 0;
+        const auto* end = number.data() + number.size();
+        if (number.empty() || std::from_chars(number.data(), end, value).ptr != end || !std::isfinite(value))
+            return std::nullopt;
+        std::size_t u = next_unit;
+        if (unit.empty()) {
+            if (next_unit != 0 || !rest.empty()) return std::nullopt;  // "30" alone
+            u = 2;
+        } else {
+            while (u < std::size(kUnits) && kUnits[u] != unit) ++u;
+            if (u == std::size(kUnits)) return std::nullopt;
+        }
+        us += value * kScale[u];
+        next_unit = u + 1;
+        if (!std::isfinite(us) || us > kYear) return std::nullopt;
+    }
+    return Duration(static_cast<Duration::rep>(std::llround(us)));
 }
 
 std::shared_ptr<Clock> system_clock() {

@@ -26,6 +26,12 @@ public:
                 pacer_->complete(false);  // the slot goes unused: it still counts until it ages out
                 return ok.error();
             }
+        // The answer arrived meanwhile (the response cache): nothing is sent, and the slot goes back.
+        if (stats.after_grant)
+            if (auto answer = stats.after_grant()) {
+                pacer_->cancel();
+                return std::move(*answer);
+            }
         // Read for each request: a proxy started (or restarted, with a new secret) after this client.
         std::string claim;
         if (claim_) claim = claim_();

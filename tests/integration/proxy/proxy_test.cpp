@@ -347,3 +347,30 @@ TEST_CASE("proxy: a POST whose client hung up while it waited for the pacer is n
     CHECK(log.size() == 1);
     CHECK(std::none_of(log.begin(), log.end(), [](const auto& l) { return l.value("method", "") == "POST"; }));
 }
+
+TEST_CASE("proxy: with --cache, two identical GETs make one upstream request and the second carries Age") {
+    MockProcess mock;
+    const auto home = temp_dir();
+    const auto env = shared_env(mock, home, "100/1m");
+    Proxy proxy(env, {"--cache", "30s"});
+    httplib::Client client("127.0.0.1", proxy.port());
+    const std::string path = "/agentassist/api/v1/public/%7BbotId%7D/skill-groups";
+    const auto first = client.Get(path);
+    REQUIRE(first);
+    CHECK(first->status == 200);
+    CHECK_FALSE(first->has_header("Age"));
+    const auto second = client.Get(path);
+    REQUIRE(second);
+    CHECK(second->status == 200);
+    CHECK(second->get_header_value("Age") == "0");
+    CHECK(second->body == first->body);
+    CHECK(mock.log().size() == 1);
+    // A write through the proxy drops the family: the next GET goes upstream.
+    const auto created = client.Post(path, R"({"name":"Languages"})", "application/json");
+    REQUIRE(created);
+    CHECK(created->status == 200);
+    const auto third = client.Get(path);
+    REQUIRE(third);
+    CHECK_FALSE(third->has_header("Age"));
+    CHECK(mock.log().size() == 3);
+}

@@ -1,9 +1,9 @@
-#include "router.hpp"
+#include "ccai/route.hpp"
 
 #include <algorithm>
 #include <set>
 
-namespace ccai::mock {
+namespace ccai {
 
 namespace {
 
@@ -141,4 +141,4 @@ RouteMatch match_route(std::string_view method, std::string_view path, const Que
     return r;
 }
 
-}  // namespace ccai::mock
+}  // namespace ccai
