@@ -55,6 +55,11 @@ public:
         if (auto r = remote_->complete(answered); !r) log(fmt::format("pacer: could not record a completion: {}", r.error().message));
     }
 
+    void cancel() override {
+        if (auto* f = active_.load()) return f->cancel();
+        if (auto r = remote_->cancel(); !r) log(fmt::format("pacer: could not give a slot back: {}", r.error().message));
+    }
+
     void penalize(Duration pause) override {
         if (auto* f = active_.load()) return f->penalize(pause);
         if (auto r = remote_->penalize(pause); !r) {
