@@ -1,5 +1,6 @@
 // `ccai-cli pacer status|reset`: look at or clear the shared pacing state of the account.
 #include "app.hpp"
+#include "ccai/proxy_stats.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
 
@@ -24,7 +25,25 @@ nlohmann::json waiting_rows(const nlohmann::json& status) {
     return rows;
 }
 
-int with_pacer(const Context& c, const std::function<Result<nlohmann::json>(Pacer&)>& fn, bool show_waiting = false) {
+// The proxy of the scope (its stats file beside the pacer state) as one row: a table or text line cannot
+// hold its nested totals, so those formats print it after the status (json keeps it under "proxy").
+nlohmann::json proxy_rows(const nlohmann::json& status) {
+    auto rows = nlohmann::json::array();
+    const auto proxy = status.find("proxy");
+    if (proxy == status.end() || !proxy->is_object()) return rows;
+    nlohmann::json row{{"proxy_pid", proxy->value("pid", nlohmann::json())},
+                       {"listen", proxy->value("listen", nlohmann::json())},
+                       {"stale", proxy->value("stale", nlohmann::json())},
+                       {"started_at", proxy->value("started_at", nlohmann::json())},
+                       {"updated_at", proxy->value("updated_at", nlohmann::json())}};
+    const auto totals = proxy->value("totals", nlohmann::json::object());
+    for (const auto& [key, value] : totals.items())
+        if (!value.is_structured()) row[key] = value;
+    rows.push_back(std::move(row));
+    return rows;
+}
+
+int with_pacer(const Context& c, const std::function<Result<nlohmann::json>(Pacer&)>& fn, bool status_view = false) {
     auto config = load_config(c);
     if (!config) return c.fail(config.error());
     auto options = pacer_options(*config);
@@ -33,10 +52,18 @@ int with_pacer(const Context& c, const std::function<Result<nlohmann::json>(Pace
     if (!pacer) return c.fail(pacer.error());
     auto result = fn(**pacer);
     if (!result) return c.fail(result.error());
+    if (status_view) {
+        // A proxy on this host serving the same scope leaves its traffic beside the pacer state.
+        auto proxy = read_proxy_stats(*options);
+        if (!proxy.warning.empty()) std::fprintf(c.console.err, "warning: %s\n", proxy.warning.c_str());
+        if (proxy.stats) (*result)["proxy"] = std::move(*proxy.stats);
+    }
     const auto out = output_options(c, config->get("output"));
     if (const int rc = show_result(c, *result, nullptr, out); rc != kOk) return rc;
-    if (show_waiting && !out.jq && out.fields.empty() && (out.format == "table" || out.format == "text"))
-        return show_result(c, waiting_rows(*result), nullptr, out);
+    if (status_view && !out.jq && out.fields.empty() && (out.format == "table" || out.format == "text")) {
+        if (const int rc = show_result(c, waiting_rows(*result), nullptr, out); rc != kOk) return rc;
+        if (const auto rows = proxy_rows(*result); !rows.empty()) return show_result(c, rows, nullptr, out);
+    }
     return kOk;
 }
 }  // namespace

@@ -15,6 +15,7 @@
 #include "exit_codes.hpp"
 #include "proxy/proxy_server.hpp"
 #include "proxy/proxy_token.hpp"
+#include "proxy/stats_writer.hpp"
 
 namespace ccai::cli {
 
@@ -162,8 +163,14 @@ int run_proxy(const ProxyFlags& f, const Context& c) {
     secure_clear(where->redis_password);
     if (!claim) return c.fail(claim.error());
     proxy::Upstream upstream{*config, proxy::api_prefixes(), std::move(*claim)};
+    // Its traffic, at /metrics and beside the pacer state for `pacer status` (written until it exits).
+    proxy::ProxyMetrics metrics;
+    proxy::StatsWriter stats(*where, metrics, err);
+    options->metrics = &metrics;
+    options->on_listening = [&stats](const std::string& url) { stats.start(url); };
     const SignalScope signals(stop);
     auto served = proxy::serve(*options, upstream, *paced, *unpaced, stop, c.console.out, err);
+    stats.stop();
     if (!served) return c.fail(served.error());
     return kOk;
 }

@@ -94,9 +94,10 @@ public:
     void operator()(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader* reader) {
         const auto started = std::chrono::steady_clock::now();
         CallStats stats;
-        bool streamed = false;
-        const Answer a = answer(req, reader, stats, streamed);
+        bool streamed = false, paced = false, scrape = false;
+        const Answer a = answer(req, reader, stats, streamed, paced, scrape);
         write_answer(a, res);
+        if (o_.metrics && !scrape) count(req, a, stats, paced);
         if (o_.verbose) {
             const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
             const std::string path = req.target.substr(0, req.target.find('?'));  // a query may hold anything
@@ -110,11 +111,39 @@ public:
     }
 
 private:
-    Answer answer(const httplib::Request& req, const httplib::ContentReader* reader, CallStats& stats, bool& streamed) {
+    // Scrapes of /metrics are not counted: a monitor polling every few seconds would outnumber the traffic.
+    void count(const httplib::Request& req, const Answer& a, const CallStats& stats, bool paced) {
+        o_.metrics->count_request(operation_of(req.method, req.target), a.status);
+        if (stats.attempts == 0) return;  // refused before the pipeline: nothing was paced or sent
+        if (paced) o_.metrics->observe_pacer_wait(stats.pacer_wait);
+        o_.metrics->count_attempts(stats.attempts, stats.rejections);
+    }
+
+    // The proxy's own answer at /metrics: only to GET (HEAD is httplib's GET without the body), never
+    // forwarded; past the token check like any request, and before the admission bound, so a monitor still
+    // sees a proxy whose workers all wait.
+    Answer metrics_answer(const httplib::Request& req) const {
+        if (req.method != "GET" && req.method != "HEAD") {
+            auto a = error_answer(405, fmt::format("proxy: {} takes only GET", kMetricsPath));
+            a.headers.emplace_back("Allow", "GET");
+            return a;
+        }
+        Answer a;
+        a.content_type = "text/plain; version=0.0.4";
+        a.body = o_.metrics->exposition();
+        return a;
+    }
+
+    Answer answer(const httplib::Request& req, const httplib::ContentReader* reader, CallStats& stats, bool& streamed,
+                  bool& paced, bool& scrape) {
         if (!o_.token.empty() && !bearer_matches(req.get_header_value("Authorization"), o_.token)) {
             auto a = error_answer(401, "proxy: send the proxy's token as Authorization: Bearer TOKEN");
             a.headers.emplace_back("WWW-Authenticate", "Bearer");
             return a;
+        }
+        if (o_.metrics && req.path == kMetricsPath) {
+            scrape = true;
+            return metrics_answer(req);
         }
         if (stop_.requested) return busy("proxy: stopping");
         // Each request waiting for the pacer holds a worker thread: past the bound, answer at once, so
@@ -138,6 +167,7 @@ private:
             return e;
         };
         Client& client = f.paced ? unpaced_ : paced_;
+        paced = !f.paced;
         if (!reader) return to_answer(client.send(std::move(f.request), &stats));
         return with_body(req, *reader, client, std::move(f.request), stats, streamed);
     }
@@ -260,7 +290,9 @@ Result<Unit> serve(const ServerOptions& o, const Upstream& up, Client& paced, Cl
                                 o.listen.url_host(), o.listen.port);
         return e;
     }
-    std::fprintf(out, "listening on %s://%s:%d\n", o.tls_cert.empty() ? "http" : "https", o.listen.url_host().c_str(), port);
+    const auto url = fmt::format("{}://{}:{}", o.tls_cert.empty() ? "http" : "https", o.listen.url_host(), port);
+    if (o.on_listening) o.on_listening(url);
+    std::fprintf(out, "listening on %s\n", url.c_str());
     std::fflush(out);
 
     std::atomic<bool> done{false};

@@ -1,10 +1,12 @@
 #pragma once
 // The proxy's HTTP side (cpp-httplib): who may ask, how many wait, how bodies arrive and answers leave.
 #include <cstdio>
+#include <functional>
 #include <string>
 
 #include "ccai/client.hpp"
 #include "proxy/listen_address.hpp"
+#include "proxy/proxy_metrics.hpp"
 #include "proxy/proxy_request.hpp"
 
 namespace ccai::cli::proxy {
@@ -23,7 +25,15 @@ struct ServerOptions {
     std::string token;              ///< "" = no token asked (loopback only)
     int max_pending = 64;           ///< requests waiting for the pacer or upstream at once; more get 503
     bool verbose = false;           ///< one line per request on `err`
+    /// Counts every answer and serves them at GET /metrics (null: no /metrics; the path is then refused as
+    /// any path outside the API).
+    ProxyMetrics* metrics = nullptr;
+    /// Called with the URL the proxy serves at ("http://127.0.0.1:8787") once the socket is bound.
+    std::function<void(const std::string&)> on_listening;
 };
+
+/// The path the proxy answers itself with its metrics (Prometheus text), never forwarded.
+inline constexpr std::string_view kMetricsPath = "/metrics";
 
 /// Serves until `stop.requested` (SIGINT, SIGTERM): then takes no new connections, answers the requests
 /// still waiting for the pacer with 503 (their slots go back), lets those already sent finish, and returns.

@@ -292,6 +292,12 @@ inline void run_all(const Setup& s) {
     SUBCASE("the budget runs out while waiting") { budget_runs_out_while_waiting(s); }
     SUBCASE("a bulk call defers its reservation") { bulk_defers_its_reservation(s); }
     SUBCASE("an interruption releases the slot") { interruption_releases_the_slot(s); }
+    SUBCASE("a cancelled latest reservation gives its time back") { cancelled_latest_gives_its_time_back(s); }
+    SUBCASE("a cancelled middle reservation keeps the spacing") { cancelled_middle_keeps_the_spacing(s); }
+    SUBCASE("a cancelled grant gives its time back") { cancelled_grant_gives_its_time_back(s); }
+    SUBCASE("a cancelled grant before a reservation keeps the spacing") {
+        cancelled_grant_before_a_reservation_keeps_the_spacing(s);
+    }
     run_line(s);
 }
 

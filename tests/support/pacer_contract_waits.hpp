@@ -1,6 +1,7 @@
 #pragma once
 // The pacer's contract, part two: bounded waits, bulk calls' deferred reservations, interruptions.
 #include "support/pacer_contract_support.hpp"
+#include "support/sim_clock.hpp"
 
 namespace ccai::test::pacer_contract {
 
@@ -92,6 +93,94 @@ inline void interruption_releases_the_slot(const Setup& s) {
         CHECK(grants_now(*other) == 0);  // nothing left reserved
         REQUIRE(other->acquire_within(Duration::max(), priority).ok());  // the account is not stalled
     }
+}
+
+// Callers in virtual time on one scope (10/10s: interval 1.01 s, burst 1). Caller i starts at `starts[i]`
+// and asks for a slot; `cancelled` (when >= 0) waits with an interruption that is requested at 500 ms. The
+// time each caller was granted its slot (TimePoint{} when it was not).
+inline std::vector<TimePoint> grants_with_a_cancel(const Setup& s, const std::vector<Duration>& starts, int cancelled,
+                                                   TimePoint& start) {
+    auto clock = std::make_shared<SimClock>();
+    start = clock->now();
+    const auto scope = unique_scope();
+    Interruption ctrl_c;
+    std::vector<std::unique_ptr<Pacer>> pacers;
+    for (size_t i = 0; i < starts.size(); ++i) {
+        PacerOptions o = options(s, "10/10s", scope);
+        o.interruption = static_cast<int>(i) == cancelled ? &ctrl_c : nullptr;
+        pacers.push_back(make(s, "10/10s", scope, clock, &o));
+    }
+    std::vector<TimePoint> granted(starts.size());
+    std::vector<std::function<void()>> callers;
+    for (size_t i = 0; i < starts.size(); ++i)
+        callers.push_back([&, i] {
+            clock->sleep_for(starts[i]);
+            granted[i] = pacers[i]->acquire().ok() ? clock->now() : TimePoint{};
+        });
+    callers.push_back([&] {
+        clock->sleep_for(500ms);
+        ctrl_c.requested = true;
+    });
+    clock->run(callers);
+    return granted;
+}
+
+// A cancelled wait gives its spacing back when it was the latest reservation: the next call gets its
+// time, not one interval later.
+inline void cancelled_latest_gives_its_time_back(const Setup& s) {
+    TimePoint start;
+    // A goes at 0; B reserves 1.01 s and is cancelled at 0.5 s; C asks at 0.6 s.
+    const auto g = grants_with_a_cancel(s, {0ms, 1ms, 600ms}, 1, start);
+    CHECK(g[0] - start == 0ms);
+    CHECK(g[1] == TimePoint{});
+    CHECK(g[2] - start == 1010ms);  // B's time (was 2.02 s: B's spacing stayed taken)
+}
+
+// A cancelled reservation with later ones behind it leaves the spacing as it is: the later calls keep
+// their slots, and no call comes closer than the interval to another.
+inline void cancelled_middle_keeps_the_spacing(const Setup& s) {
+    TimePoint start;
+    // A at 0; B reserves 1.01 s (cancelled at 0.5 s); C reserves 2.02 s; D asks at 0.6 s.
+    const auto g = grants_with_a_cancel(s, {0ms, 1ms, 2ms, 600ms}, 1, start);
+    CHECK(g[1] == TimePoint{});
+    CHECK(g[0] - start == 0ms);
+    CHECK(g[2] - start == 2020ms);
+    CHECK(g[3] - start == 3030ms);
+    std::vector<TimePoint> sent{g[0], g[2], g[3]};
+    std::sort(sent.begin(), sent.end());
+    CHECK(min_gap(sent) >= 1010ms);
+}
+
+// A slot granted and then not used (cancel(): a cache answered meanwhile) goes back with its spacing: the
+// next call gets its time, not one interval later.
+inline void cancelled_grant_gives_its_time_back(const Setup& s) {
+    auto clock = std::make_shared<FakeClock>();
+    auto p = make(s, "10/10s", unique_scope(), clock);  // interval 1.01 s, burst 1
+    REQUIRE(*p->acquire() == 0ms);
+    p->complete(true);
+    REQUIRE(*p->acquire() == 1010ms);
+    p->cancel();
+    CHECK(grants_now(*p) == 1);
+    CHECK(*p->acquire() == 0ms);  // at 1.01 s, the cancelled one's time (was 2.02 s)
+    p->cancel();
+    p->cancel();  // nothing granted any more: nothing to give back
+    CHECK(grants_now(*p) == 1);
+}
+
+// A granted slot cancelled with a later reservation behind it keeps the spacing: the later one keeps its
+// slot and the next call comes an interval after it.
+inline void cancelled_grant_before_a_reservation_keeps_the_spacing(const Setup& s) {
+    auto clock = std::make_shared<FrozenClock>();  // each acquire reports its reserved wait
+    const auto scope = unique_scope();
+    auto a = make(s, "10/10s", scope, clock);
+    auto b = make(s, "10/10s", scope, clock);
+    auto c = make(s, "10/10s", scope, clock);
+    CHECK(*a->acquire() == 0ms);
+    CHECK(*b->acquire() == 1010ms);
+    CHECK(*c->acquire() == 2020ms);
+    b->cancel();
+    CHECK(grants_now(*a) == 2);
+    CHECK(*a->acquire() == 3030ms);  // not 1.01 s or 2.02 s: no two calls closer than the interval
 }
 
 }  // namespace ccai::test::pacer_contract

@@ -98,6 +98,7 @@ TEST_CASE("a rate-limit rejection is retried after a pause; every attempt is pac
     REQUIRE(r.ok());
     CHECK(h.transport->requests.size() == 2);
     CHECK(stats.attempts == 2);
+    CHECK(stats.rejections == 1);
     CHECK(h.clock->slept() >= std::chrono::seconds(1));  // backoff base: at least 1 s
 }
 
@@ -180,6 +181,7 @@ TEST_CASE("the older rate-limit message on a 400 is paced and retried; an SMS qu
         auto r = h.client->call(*find_endpoint("queues.list"), CallArgs{}, &stats);
         REQUIRE(r.ok());
         CHECK(stats.attempts == 2);
+        CHECK(stats.rejections == 1);  // the older message counts as a rejection too
         CHECK(h.clock->slept() >= std::chrono::seconds(1));
     }
     {
@@ -196,6 +198,7 @@ TEST_CASE("the older rate-limit message on a 400 is paced and retried; an SMS qu
         auto r = h.client->call(*find_endpoint("sms.send"), CallArgs{.body = body}, &stats);
         CHECK(r.ok());
         CHECK(stats.attempts == 1);
+        CHECK(stats.rejections == 0);
         CallStats stats400;
         auto bad = h.client->call(*find_endpoint("sms.send"), CallArgs{.body = body}, &stats400);
         REQUIRE_FALSE(bad.ok());

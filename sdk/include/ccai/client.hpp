@@ -23,9 +23,12 @@
 
 namespace ccai {
 
-/// @brief Statistics of one call (attempts, time waited for the pacer and between retries).
+/// @brief Statistics of one call (attempts, rate-limit rejections, time waited for the pacer and between
+/// retries).
 struct CallStats {
-    int attempts = 0;
+    int attempts = 0;  ///< requests sent (or tried) for this call: the first and every re-send
+    /// Answers of the service that rejected an attempt for the rate limit (429 or its message).
+    int rejections = 0;
     Duration pacer_wait{0};
     Duration retry_wait{0};
     /// The class this call's pacer waits take; unset: interactive. The `priority` setting, when given,

@@ -141,9 +141,12 @@ public:
     /// an answer (timeout, dropped connection) may still be counted later: it keeps the margin. Without
     /// complete() the grant stays at its slot.
     virtual void complete(bool /*answered*/) {}
-    /// @brief The slot this thread was last granted goes unused: nothing was sent (the response cache had the
-    /// answer by then). It is given back, so it costs the account nothing. A pacer that cannot give a slot
-    /// back keeps it counted until it ages out, as complete(false) does.
+    /// @brief The slot this thread was last granted will not be used: nothing was sent (a response cache
+    /// answered meanwhile, or the request was dropped before it went out). The grant is given back, and
+    /// so is its place in the spacing when nobody reserved or sent after it: the next call gets its time
+    /// instead of one interval later. With later reservations, those keep their slots and the gap stays
+    /// unused (handing it on could put two calls closer than the interval). A wait that an interruption
+    /// ends gives its reservation back the same way. The default keeps the grant, as complete(false).
     virtual void cancel() { complete(false); }
     /// @brief A rate-limit rejection happened: nobody in the scope may send before now + `pause` (at most
     /// max_penalty).

@@ -131,6 +131,17 @@ Attempt try_reserve(PacerState& s, const PacerOptions& o, TimePoint now, Duratio
 /// The error of a call whose slot lies `wait` away, past its `budget`; `penalized`: the penalty set it.
 ApiError beyond_budget(Duration wait, Duration budget, bool penalized);
 
+/// Where a reservation found tat and sent and where it left them: what a grant given up puts back.
+struct Spacing {
+    TimePoint before{};
+    TimePoint after{};  ///< TimePoint{}: nothing reserved
+    TimePoint sent_before{};
+    TimePoint sent_after{};
+};
+/// A grant that will not be used gives its spacing back when it is the latest one: tat, when still
+/// `spacing.after`, returns to `spacing.before`; sent, when still `spacing.sent_after`, to `sent_before`.
+void give_back_spacing(PacerState& s, const Spacing& spacing);
+
 /// Removes one grant at exactly `t` (false if none: pruned, reset or repaired meanwhile); a bulk call's
 /// also from the bulk grants.
 bool take_grant(PacerState& s, TimePoint t, bool bulk = false);
@@ -189,6 +200,7 @@ nlohmann::json status_json(const PacerOptions& o, const std::string& backend, co
 struct Held {
     TimePoint slot{};
     bool bulk = false;
+    Spacing spacing;  ///< what cancel() puts back
 };
 
 /// Each thread's request in flight: the grant it holds, so complete() can move it. A Pacer is shared by
@@ -224,10 +236,7 @@ public:
     Result<Duration> acquire() override { return acquire_within(Duration::max()); }
     Result<Duration> acquire_within(Duration budget, Priority priority = Priority::interactive) override;
     void complete(bool answered) override;
-    /// The grant goes back as after an interrupted wait (release()).
-    void cancel() override {
-        if (const auto held = in_flight_.take()) (void)release(held->slot, held->bulk);
-    }
+    void cancel() override;
     void penalize(Duration pause) override;
     Duration time_until_free() override;
     Result<nlohmann::json> status() override;
@@ -248,8 +257,8 @@ protected:
     void log(const std::string& line) const {
         if (o_.log) o_.log(line);
     }
-    /// Gives back the reservation at `slot` after an interruption.
-    ApiError release(TimePoint slot, bool bulk);
+    /// Gives back the reservation at `slot` after an interruption, and its spacing when it is the latest.
+    ApiError release(TimePoint slot, bool bulk, const Spacing& spacing);
 
     PacerOptions o_;
     std::shared_ptr<Clock> clock_;
@@ -277,8 +286,7 @@ public:
     virtual ~RemotePacer() = default;
     virtual Result<Duration> acquire(Duration budget, Priority priority) = 0;
     virtual Result<Unit> complete(bool answered) = 0;
-    /// The granted slot goes unused (Pacer::cancel); a store that cannot give it back keeps it counted.
-    virtual Result<Unit> cancel() { return complete(false); }
+    virtual Result<Unit> cancel() = 0;
     virtual Result<Unit> penalize(Duration pause) = 0;
     virtual Result<Duration> time_until_free() = 0;
     virtual Result<nlohmann::json> status() = 0;

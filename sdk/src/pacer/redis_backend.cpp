@@ -39,6 +39,9 @@ struct ContextDeleter {
 struct ScriptReply {
     long long delay = 0, penalty = 0, flags = 0, now = 0, ahead = 0;
     std::string front;  ///< the ticket at the front of those ahead in line
+    /// reserve: tat before and after the reservation; reserve and a confirm that lets the request go: sent
+    /// before and after it (what giving the grant up puts back); else 0.
+    long long tat_before = 0, tat_after = 0, sent_before = 0, sent_after = 0;
     std::vector<int> counts;
 };
 
@@ -47,6 +50,22 @@ struct InLine {
     Priority priority = Priority::interactive;
     std::string member;   ///< "" = no place in line
     std::string arrival;  ///< "" = now, on the server's clock
+    /// confirm and cancel: the call's reservation's tat and sent before and after ("" = unknown).
+    std::string tat_before, tat_after, sent_before, sent_after;
+    void spacing_from(const ScriptReply& r, bool tat) {
+        if (tat) {
+            tat_before = std::to_string(r.tat_before);
+            tat_after = std::to_string(r.tat_after);
+        }
+        sent_before = std::to_string(r.sent_before);
+        sent_after = std::to_string(r.sent_after);
+    }
+};
+
+/// A granted slot: its grant's token, and what giving it up puts back.
+struct Granted {
+    std::string token;
+    InLine spacing;
 };
 
 /// A ticket as the script stores it: "i|b:ID:BOOT-ID:PID:START". Parsed for liveness and status.
@@ -87,6 +106,7 @@ public:
     Result<Unit> connect();
     Result<Duration> acquire(Duration budget, Priority priority) override;
     Result<Unit> complete(bool answered) override;
+    Result<Unit> cancel() override;
     Result<Unit> penalize(Duration pause) override;
     Result<Duration> time_until_free() override;
     Result<nlohmann::json> status() override;
@@ -121,7 +141,7 @@ private:
     std::unique_ptr<redisContext, ContextDeleter> ctx_;
     std::string sha_;
     std::mt19937_64 rng_{random_u64()};  // grant tokens; under mu_
-    PerThread<std::string> in_flight_;    // the token of this thread's request
+    PerThread<Granted> in_flight_;        // the grant of this thread's request
 };
 
 Result<Unit> RedisPacer::connect() {
@@ -244,7 +264,11 @@ Result<ScriptReply> RedisPacer::run(const char* mode, const std::string& token, 
                    std::to_string(bulk_quota(o_)),
                    std::to_string(effective_window(pacing_window(o_), o_.margin).count()),
                    std::to_string(ticket_grace(o_).count()),
-                   std::to_string(kMaxTickets)})
+                   std::to_string(kMaxTickets),
+                   line.tat_before,
+                   line.tat_after,
+                   line.sent_before,
+                   line.sent_after})
         argv.push_back(std::move(a));
     for (const auto& w : o_.windows) {
         argv.push_back(std::to_string(w.limit));
@@ -258,12 +282,16 @@ Result<ScriptReply> RedisPacer::run(const char* mode, const std::string& token, 
     }
     if (!r) return r.error();
     const auto* reply = r->get();
-    if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 6) return down("unexpected reply from the pacer script");
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 10) return down("unexpected reply from the pacer script");
     ScriptReply out;
     long long* head[] = {&out.delay, &out.penalty, &out.flags, &out.now, &out.ahead};
     for (size_t i = 0; i < 5; ++i) *head[i] = reply->element[i]->integer;
     if (reply->element[5]->type == REDIS_REPLY_STRING) out.front.assign(reply->element[5]->str, reply->element[5]->len);
-    for (size_t i = 6; i < reply->elements; ++i) out.counts.push_back(static_cast<int>(reply->element[i]->integer));
+    out.tat_before = reply->element[6]->integer;
+    out.tat_after = reply->element[7]->integer;
+    out.sent_before = reply->element[8]->integer;
+    out.sent_after = reply->element[9]->integer;
+    for (size_t i = 10; i < reply->elements; ++i) out.counts.push_back(static_cast<int>(reply->element[i]->integer));
     if ((out.flags & 1) && o_.log)
         o_.log(fmt::format("warning: pacer state in redis at {} unusable (times further ahead than any wait or "
                            "penalty allows); treating the window as full", o_.backend));
@@ -323,35 +351,46 @@ Result<Duration> RedisPacer::acquire(Duration budget, Priority priority) {
         }
     }
     waited = clock_->now() - start;
+    // What giving the reservation up puts back (the script's cancel, or a confirm past the budget).
+    InLine mine;
+    mine.spacing_from(*r, true);
     const char* why = r->penalty > 0 ? "slot (after the account's rate-limit penalty)" : "slot";
     if (wait == Duration(0) && o_.log) o_.log("pacer: slot granted, no wait");
     while (wait > Duration(0)) {
         if (!wait_for_slot(o_, *clock_, clock_->now() + wait, wait, why)) {
-            // The reservation goes back to the others; if redis cannot be reached, it ages out.
-            std::lock_guard lock(mu_);
-            (void)command({"ZREM", key_ + ":grants", token});
-            (void)command({"ZREM", key_ + ":bulk", token});
+            // The reservation, and its spacing when it is the latest, go back to the others; if redis cannot
+            // be reached, the reservation ages out.
+            if (auto c = run("cancel", token, Duration(0), Duration::max(), mine); !c && o_.log)
+                o_.log(fmt::format("pacer: could not release a slot: {}", c.error().message));
             return interrupted_while_waiting();
         }
         waited += wait;
         const auto left = budget == Duration::max() ? budget : budget - waited;
-        auto c = run("confirm", token, Duration(0), left);
+        auto c = run("confirm", token, Duration(0), left, mine);
         if (!c) return c.error();
         wait = Duration(c->delay);
         if (c->flags & 2) return beyond_budget(wait, left, (c->flags & 4) != 0);
+        if (wait == Duration(0)) mine.spacing_from(*c, false);  // it goes now: the send it records
         if (wait > Duration(0) && o_.log)
             o_.log(fmt::format("pacer: an earlier request finished or went out late; waiting {} more", fmt_seconds(wait)));
         why = "slot";
     }
-    in_flight_.put(token);
+    in_flight_.put(Granted{token, mine});
     return waited;
 }
 
 Result<Unit> RedisPacer::complete(bool answered) {
-    const auto token = in_flight_.take();
-    if (!token) return Unit{};
+    const auto held = in_flight_.take();
+    if (!held) return Unit{};
     const auto credit = answered ? answered_credit(o_.windows, o_.margin) : Duration(0);
-    if (auto r = run("complete", *token, credit); !r) return r.error();
+    if (auto r = run("complete", held->token, credit); !r) return r.error();
+    return Unit{};
+}
+
+Result<Unit> RedisPacer::cancel() {
+    const auto held = in_flight_.take();
+    if (!held) return Unit{};
+    if (auto r = run("cancel", held->token, Duration(0), Duration::max(), held->spacing); !r) return r.error();
     return Unit{};
 }
 

@@ -14,9 +14,14 @@
 // times may lie us (plausible_lead()), the wait budget us (reserve: from now; confirm: from the check;
 // "" = none), the call's class (interactive|bulk), its ticket ("" = no place in line; drop: the ticket to
 // drop), its arrival us ("" = now), the bulk quota (bulk_quota()), the pacing window us, the ticket grace us
-// (ticket_grace()), the most tickets the line holds, then limit/window-us pairs.
+// (ticket_grace()), the most tickets the line holds, then what a grant given up puts back (confirm and
+// cancel; "" = unknown): tat before and after its reservation us, sent before and after it us; then
+// limit/window-us pairs. Mode cancel drops the grant `token` (a wait given up, or a slot granted and not
+// used) and puts tat and sent back where they are still the grant's.
 // Returns {delay us, penalty left us, flags, now us, calls ahead in line, the ticket at the front of those
-// ahead ("" = none), grants per window...}; for confirm the delay is 0 when the request may go now. Flags:
+// ahead ("" = none), tat before and after this call's reservation us (reserve; else 0), sent before and
+// after this call us (reserve, and confirm when it lets the request go; else 0), grants per window...}; for
+// confirm the delay is 0 when the request may go now. Flags:
 // 1 the state was implausible and was replaced by full windows, 2 the slot lies past the budget and nothing
 // is reserved (confirm: the reservation is released), 4 the penalty set the slot, 8 the call waits in line
 // (reserve: nothing reserved; ask again after the delay). Numbers go through string.format('%d'): Lua's
@@ -36,7 +41,9 @@ local lead, budget = tonumber(ARGV[8]), tonumber(ARGV[9])
 local bulk, member = ARGV[10] == 'bulk', ARGV[11]
 local arrival = tonumber(ARGV[12]) or now
 local quota, pacing, grace, max_line = tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16])
-local first_pair = 17
+local tat_before, tat_after = tonumber(ARGV[17]), tonumber(ARGV[18])
+local sent_before, sent_after = tonumber(ARGV[19]), tonumber(ARGV[20])
+local first_pair = 21
 local flags = 0
 local pen = tonumber(redis.call('GET', KEYS[2]) or '0')
 -- When the penalty and the windows allow a grant, read before pruning: the grant that held a waiting bulk
@@ -84,11 +91,11 @@ if mode == 'penalize' then
     redis.call('SET', KEYS[2], s(till), 'PX', s(math.ceil(tonumber(ARGV[4]) / 1000) + 1000))
     pen = till
   end
-  return {0, pen - now, flags, now, 0, ''}
+  return {0, pen - now, flags, now, 0, '', 0, 0, 0, 0}
 end
 if mode == 'drop' then
   unline(member)
-  return {0, math.max(0, pen - now), flags, now, 0, ''}
+  return {0, math.max(0, pen - now), flags, now, 0, '', 0, 0, 0, 0}
 end
 if tat < 0 then
   -- Grants without tat (written by an older version): no burst allowance left.
@@ -101,18 +108,32 @@ local function keep(upto)
   redis.call('PEXPIRE', KEYS[1], ms)
   redis.call('PEXPIRE', KEYS[5], ms)
   redis.call('SET', KEYS[3], s(tat), 'PX', ms)
-  if sent > 0 then redis.call('SET', KEYS[4], s(sent), 'PX', ms) end
+  if sent > 0 then redis.call('SET', KEYS[4], s(sent), 'PX', ms) else redis.call('DEL', KEYS[4]) end
+end
+-- A reservation given up: when tat is still where it left it, nobody reserved after it (each reservation
+-- moves tat forward), and the schedule goes back (StatePacer::release says why only then).
+local function give_back_spacing()
+  if tat_after and tat_before and tat == tat_after then tat = tat_before end
+  if sent_after and sent_before and sent_after ~= sent_before and sent == sent_after then sent = sent_before end
 end
 local mine = tonumber(redis.call('ZSCORE', KEYS[1], token) or '0')
 local mine_bulk = redis.call('ZSCORE', KEYS[5], token)
+if mode == 'cancel' then
+  if redis.call('ZREM', KEYS[1], token) == 1 then
+    redis.call('ZREM', KEYS[5], token)
+    give_back_spacing()
+    keep(now)
+  end
+  return {0, math.max(0, pen - now), flags, now, 0, '', 0, 0, 0, 0}
+end
 if mode == 'complete' then
   local done = math.max(now, mine)
   redis.call('ZADD', KEYS[1], s(done - tonumber(ARGV[4])), token)
   if mine_bulk then redis.call('ZADD', KEYS[5], s(done - tonumber(ARGV[4])), token) end
   keep(done)
-  return {0, math.max(0, pen - now), flags, now, 0, ''}
+  return {0, math.max(0, pen - now), flags, now, 0, '', 0, 0, 0, 0}
 end
-local out = {0, math.max(0, pen - now), flags, now, 0, ''}
+local out = {0, math.max(0, pen - now), flags, now, 0, '', 0, 0, 0, 0}
 if mode == 'confirm' then
   local at = math.max(now, mine)
   redis.call('ZREM', KEYS[1], token)
@@ -132,12 +153,17 @@ if mode == 'confirm' then
   out[1] = slot - at
   if budget and slot > at and slot - at > budget then
     out[3] = out[3] + 2
+    if mine > 0 then give_back_spacing() end
     keep(at)
     return out
   end
   redis.call('ZADD', KEYS[1], s(slot), token)
   if mine_bulk then redis.call('ZADD', KEYS[5], s(slot), token) end
-  if slot == at then sent = math.max(sent, at) end
+  if slot == at then
+    out[9] = sent
+    sent = math.max(sent, at)
+    out[10] = sent
+  end
   keep(slot)
   return out
 end
@@ -187,8 +213,12 @@ elseif mode == 'reserve' and ahead == 0 and (not bulk or owed or slot <= now) th
   redis.call('ZADD', KEYS[1], s(slot), token)
   if bulk then redis.call('ZADD', KEYS[5], s(slot), token) end
   local held = slot > paced or (held_till > now - interval and held_till > tat - (burst - 1) * interval)
+  out[7] = tat
   if held then tat = slot + burst * interval else tat = math.max(tat, slot) + interval end
+  out[8] = tat
+  out[9] = sent
   if slot <= now then sent = math.max(sent, slot) end
+  out[10] = sent
   keep(slot)
   if member ~= '' then unline(member) end
 elseif mode == 'reserve' then

@@ -33,6 +33,8 @@ Result<Duration> StatePacer::acquire_within(Duration budget, Priority priority) 
     Caller caller{priority, &ticket, budget == Duration::max() || budget > kLongestWait ? start + kLongestWait : start + budget,
                   [](const Ticket& t) { return owner_alive(t); }};
     TimePoint slot{}, reserved_at{};
+    // The spacing before and after this call's reservation: a cancelled wait puts it back (release()).
+    Spacing spacing;
     bool penalized = false, refused = false;
     for (bool announced = false;;) {
         Attempt a;
@@ -40,7 +42,9 @@ Result<Duration> StatePacer::acquire_within(Duration budget, Priority priority) 
             reserved_at = now;
             // The budget left is never below 0: a slot free now is granted even with no budget (max_wait 0),
             // whatever the lock took.
+            const auto before = s.tat, sent_before = s.sent;
             a = try_reserve(s, o_, now, std::max(Duration(0), budget - (now - start)), caller);
+            if (a.outcome == Attempt::reserved) spacing = Spacing{before, s.tat, sent_before, s.sent};
             return a.changed;
         });
         if (!r) {
@@ -67,7 +71,7 @@ Result<Duration> StatePacer::acquire_within(Duration budget, Priority priority) 
     } else {
         if (!wait_for_slot(o_, *clock_, slot, slot - reserved_at,
                            penalized ? "slot (after the account's rate-limit penalty)" : "slot"))
-            return release(slot, bulk);
+            return release(slot, bulk, spacing);
         // The reservation was computed from slots; by now the grants before it have finished and sit at
         // their completion times. Check again and, if one of them ran late, wait for it to leave.
         for (;;) {
@@ -79,9 +83,16 @@ Result<Duration> StatePacer::acquire_within(Duration budget, Priority priority) 
                 penalized = s.penalty_until >= next;
                 // A penalty recorded meanwhile may push the slot past the budget: give it up for the others.
                 refused = next > at && next - start > budget;
-                if (refused) return true;
+                if (refused) {
+                    give_back_spacing(s, spacing);
+                    return true;
+                }
                 put_grant(s, next, Duration(0), bulk);
-                if (next == at) s.sent = std::max(s.sent, at);
+                if (next == at) {
+                    spacing.sent_before = s.sent;
+                    s.sent = std::max(s.sent, at);
+                    spacing.sent_after = s.sent;
+                }
                 return true;
             });
             if (!c) return c.error();
@@ -89,15 +100,32 @@ Result<Duration> StatePacer::acquire_within(Duration budget, Priority priority) 
             slot = next;
             if (next == at) break;
             log(fmt::format("pacer: an earlier request finished or went out late; waiting {} more", fmt_seconds(next - at)));
-            if (!wait_for_slot(o_, *clock_, next, next - at, "slot")) return release(next, bulk);
+            if (!wait_for_slot(o_, *clock_, next, next - at, "slot")) return release(next, bulk, spacing);
         }
     }
-    in_flight_.put(Held{slot, bulk});
+    in_flight_.put(Held{slot, bulk, spacing});
     return std::max(slot, clock_->now()) - start;
 }
 
-ApiError StatePacer::release(TimePoint slot, bool bulk) {
-    auto r = transact([&](PacerState& s, TimePoint) { return take_grant(s, slot, bulk); });
+void give_back_spacing(PacerState& s, const Spacing& spacing) {
+    // Every reservation moves tat forward, so a tat still where this one left it says that nobody reserved
+    // after it: the schedule goes back to where it was, and the next call gets this one's time. Otherwise
+    // later calls hold slots spaced from this one's: pulling tat back would hand the next call the slot
+    // of the latest of them (two calls at once), so the spacing stays, and the gap this call leaves is
+    // lost rather than risked.
+    if (spacing.after != TimePoint{} && s.tat == spacing.after) s.tat = spacing.before;
+    // Likewise the latest send, which the check before sending spaces the next one from: when it is still
+    // this call's, the call before it is the latest one that went out.
+    if (spacing.sent_after != spacing.sent_before && s.sent == spacing.sent_after) s.sent = spacing.sent_before;
+}
+
+ApiError StatePacer::release(TimePoint slot, bool bulk, const Spacing& spacing) {
+    auto r = transact([&](PacerState& s, TimePoint) {
+        // Only a grant still there is this call's to give back: after a reset or a repair, tat is another's.
+        if (!take_grant(s, slot, bulk)) return false;
+        give_back_spacing(s, spacing);
+        return true;
+    });
     if (!r) log(fmt::format("pacer: could not release a slot: {}", r.error().message));
     return interrupted_while_waiting();
 }
@@ -120,6 +148,18 @@ void StatePacer::complete(bool answered) {
         return true;
     });
     if (!r) log(fmt::format("pacer: could not record a completion: {}", r.error().message));
+}
+
+void StatePacer::cancel() {
+    const auto held = in_flight_.take();
+    if (!held) return;
+    auto r = transact([&](PacerState& s, TimePoint) {
+        // Only a grant still there is this call's to give back: after a reset or a repair, tat is another's.
+        if (!take_grant(s, held->slot, held->bulk)) return false;
+        give_back_spacing(s, held->spacing);
+        return true;
+    });
+    if (!r) log(fmt::format("pacer: could not give a slot back: {}", r.error().message));
 }
 
 void StatePacer::penalize(Duration pause) {

@@ -30,6 +30,7 @@ public:
             stats.attempts = p.attempt;
             auto out = next(req);
             const auto cls = classify(out);
+            if (cls == RetryClass::rate_limited) ++stats.rejections;
             if (cls == RetryClass::done) return out;
             if (req.body_source) return sent_once(out, p);
             const bool again = cls == RetryClass::rate_limited ? after_rejection(out, p) : after_failure(req, out, p);

@@ -374,3 +374,89 @@ TEST_CASE("proxy: with --cache, two identical GETs make one upstream request and
     CHECK_FALSE(third->has_header("Age"));
     CHECK(mock.log().size() == 3);
 }
+
+TEST_CASE("proxy: GET /metrics counts requests by operation and status, a rejection and its retry; pacer status shows them") {
+    // The mock allows 3 calls per 2 s and says when to come back; the proxy's pacer thinks 20 are fine, so
+    // the fourth call is rejected once and sent again after the pause.
+    MockProcess mock({"--rate-limit", "3/2s", "--retry-after"});
+    const auto home = temp_dir();
+    const auto env = shared_env(mock, home, "20/2s");
+    Proxy proxy(env);
+    const auto url = proxy.base() + kSkillGroups;
+    const auto r = sh("for i in 1 2 3 4; do curl -sS -g -o /dev/null -w '%{http_code} ' '" + url + "'; done; "
+                      "curl -sS -g -o /dev/null -w '%{http_code} ' '" + proxy.base() + "/not/the/api'; "
+                      "curl -sS -g -o /dev/null -w '%{http_code}' -X POST '" + proxy.base() + "/metrics'");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out == "200 200 200 200 404 405");
+    CHECK(count_status(mock.log(), 429) == 1);
+    CHECK(count_status(mock.log(), 200) == 4);
+
+    const auto scrape = sh("curl -sS -g -D - '" + proxy.base() + "/metrics'");
+    REQUIRE_MESSAGE(scrape.exit_code == 0, scrape.err);
+    CHECK(scrape.out.starts_with("HTTP/1.1 200"));
+    CHECK(scrape.out.find("Content-Type: text/plain; version=0.0.4\r\n") != std::string::npos);
+    const auto text = scrape.out.substr(scrape.out.find("\r\n\r\n") + 4);
+    CHECK(text.starts_with("# HELP ccai_proxy_requests_total "));
+    for (const std::string line : {"ccai_proxy_requests_total{operation=\"other\",status=\"404\"} 1\n",
+                                   "ccai_proxy_requests_total{operation=\"skill-groups.list\",status=\"200\"} 4\n",
+                                   "ccai_proxy_pacer_wait_seconds_bucket{le=\"+Inf\"} 4\n",
+                                   "ccai_proxy_pacer_wait_seconds_count 4\n",
+                                   "ccai_proxy_rejections_total 1\n",
+                                   "ccai_proxy_retries_total 1\n",
+                                   "ccai_proxy_cache_hits_total 0\n",
+                                   "ccai_proxy_cache_misses_total 0\n"}) {
+        CAPTURE(line);
+        CHECK(text.find(line) != std::string::npos);
+    }
+    // Scrapes and refusals of /metrics are not requests of the API: none counted, none forwarded.
+    CHECK(text.find("status=\"405\"") == std::string::npos);
+    CHECK(mock.log().size() == 5);
+
+    // pacer status on the same scope shows the proxy's totals (written once a second while it runs).
+    auto proxy_section = nlohmann::json::object();
+    for (int i = 0; i < 50 && proxy_section.value("totals", nlohmann::json::object()).value("requests", 0) != 5; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        const auto st = cli({"-o", "json", "pacer", "status"}, env);
+        REQUIRE_MESSAGE(st.exit_code == 0, st.err);
+        CHECK(st.err == "");
+        proxy_section = nlohmann::json::parse(st.out).value("proxy", nlohmann::json::object());
+    }
+    CHECK(proxy_section["pid"] == proxy.process().pid());
+    CHECK(proxy_section["listen"] == proxy.base());
+    CHECK(proxy_section["stale"] == false);
+    CHECK(proxy_section["totals"]["requests"] == 5);
+    CHECK(proxy_section["totals"]["paced"] == 4);
+    CHECK(proxy_section["totals"]["rejections"] == 1);
+    CHECK(proxy_section["totals"]["retries"] == 1);
+    const auto table = cli({"-o", "text", "--headers", "pacer", "status"}, env);
+    REQUIRE_MESSAGE(table.exit_code == 0, table.err);
+    // After the status and the waiting calls, a line for the proxy (columns in name order).
+    CHECK(table.out.find("\ncache_hits\tcache_misses\tlisten\tpaced\tpacer_wait_seconds\tproxy_pid\trejections\trequests\t"
+                         "retries\tstale\tstarted_at\tupdated_at\n0\t0\t" + proxy.base() + "\t4\t") != std::string::npos);
+    CHECK(table.out.find("\t" + std::to_string(proxy.process().pid()) + "\t1\t5\t1\tfalse\t") != std::string::npos);
+
+    // Stopped, it leaves its last totals, marked stale.
+    ::kill(proxy.process().pid(), SIGTERM);
+    CHECK(exit_status(proxy.process().pid()) == 0);
+    const auto after = cli({"-o", "json", "pacer", "status"}, env);
+    REQUIRE_MESSAGE(after.exit_code == 0, after.err);
+    const auto gone = nlohmann::json::parse(after.out)["proxy"];
+    CHECK(gone["stale"] == true);
+    CHECK(gone["totals"]["requests"] == 5);
+}
+
+TEST_CASE("proxy: with a token, /metrics needs it too") {
+    MockProcess mock({"--rate-limit", "20/2s"});
+    const auto env = shared_env(mock, temp_dir(), "20/2s");
+    const std::string token = "0123456789abcdef0123456789abcdef";
+    const auto file = temp_dir() + "/token";
+    std::ofstream(file) << token << "\n";
+    ::chmod(file.c_str(), 0600);
+    Proxy proxy(env, {"--token-file", file});
+    const auto url = proxy.base() + "/metrics";
+    const auto r = sh("curl -sS -o /dev/null -w '%{http_code} ' '" + url + "'; "
+                      "curl -sS -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer " + token + "' '" + url + "'");
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out == "401 200");
+    CHECK(mock.log().empty());
+}

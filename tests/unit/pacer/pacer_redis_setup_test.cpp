@@ -68,6 +68,7 @@ public:
     explicit DyingStore(std::shared_ptr<bool> dead) : dead_(std::move(dead)) {}
     Result<Duration> acquire(Duration, Priority) override { return ok_or(Duration(0)); }
     Result<Unit> complete(bool) override { return ok_or(Unit{}); }
+    Result<Unit> cancel() override { return ok_or(Unit{}); }
     Result<Unit> penalize(Duration) override { return ok_or(Unit{}); }
     Result<Duration> time_until_free() override { return ok_or(Duration(0)); }
     Result<nlohmann::json> status() override { return ok_or(nlohmann::json{{"backend", "redis"}}); }
