@@ -184,6 +184,38 @@ TEST_CASE("errors: a first run names every missing setting at once and points to
                                     dir + "/ccai)", 3));
 }
 
+TEST_CASE("errors: api and batch name every missing setting at once, as JSON when piped and as text at a terminal") {
+    const auto dir = test::temp_dir();
+    const auto env = first_run_env(dir);
+    std::ofstream(dir + "/lines.jsonl") << R"({"op":"agents.list"})" "\n" R"({"op":"skill-groups.create","body":{"name":"x"}})" "\n";
+    const std::string in_dir = "; 'ccai-cli config init' sets them up (in " + dir + "/ccai)";
+    const std::string credentials = "client_id (--client-id or CCAI_CLIENT_ID), client_secret (CCAI_CLIENT_SECRET or the credentials file)";
+    const std::string hint = "hint: 'ccai-cli config init' sets up a profile; 'ccai-cli config list --show-origin' shows each "
+                             "setting and where it comes from\n";
+    const auto expect = [&](const std::vector<std::string>& args, const std::string& message) {
+        const auto piped = test::cli_for(kLimit, args, env);
+        CHECK(piped.exit_code == 3);
+        CHECK(piped.out.empty());
+        CHECK(piped.err == json_error("config", message, 3));
+        const auto at_terminal = test::cli_on_terminal(args, env);
+        CHECK(at_terminal.exit_code == 3);
+        CHECK(at_terminal.out.empty());
+        CHECK(at_terminal.err == "error: " + message + "\n" + hint);
+    };
+    expect({"api", "GET", "/agentassist/api/v1/public/{botId}/queues"},
+           "api needs settings that profile 'default' does not have: bot_id (--bot-id or "
+           "CCAI_BOT_ID), " + credentials + in_dir);
+    expect({"api", "GET", "/orgs/{orgId}/{accountId}", "--dry-run"},
+           "api needs settings that profile 'default' does not have: account_id (--account-id or CCAI_ACCOUNT_ID), "
+           "org_id (--org-id or CCAI_ORG_ID)" + in_dir);
+    // The union of what every line's operation needs, before any line is checked.
+    expect({"batch", "--input", dir + "/lines.jsonl"},
+           "batch needs settings that profile 'default' does not have: bot_id (--bot-id or "
+           "CCAI_BOT_ID), org_id (--org-id or CCAI_ORG_ID), " + credentials + in_dir);
+    expect({"batch", "--input", dir + "/lines.jsonl", "--dry-run", "--host", "https://cc.example", "--org-id", "o-1"},
+           "batch needs settings that profile 'default' does not have: bot_id (--bot-id or CCAI_BOT_ID)" + in_dir);
+}
+
 TEST_CASE("errors: a rejected secret names the profile and the credentials file in use") {
     MockProcess mock({"--rate-limit", "none"});
     const auto home = test::temp_dir();

@@ -122,7 +122,9 @@ TEST_CASE("request safety: a '.' or '..' path value is refused, and the skill gr
     expect_rejected(test::cli({"api", "GET", "/agentassist/api/v1/public/{botId}/skill-groups"}, bad_env), 3,
                     "env CCAI_BOT_ID");
     bad_env["CCAI_BOT_ID"] = "";
-    expect_rejected(test::cli({"api", "GET", "/agentassist/api/v1/public/{botId}/skill-groups"}, bad_env), 3, "{botId}");
+    // Unset, it is named with the other settings the call lacks.
+    expect_rejected(test::cli({"api", "GET", "/agentassist/api/v1/public/{botId}/skill-groups"}, bad_env), 3,
+                    "api needs settings that profile 'default' does not have: bot_id (--bot-id or CCAI_BOT_ID);");
 
     CHECK(mock.log().size() == arrived);
     CHECK(snapshot(dir) == files);
