@@ -28,7 +28,6 @@ struct GlobalFlags {
     bool dry_run = false;
     bool insecure = false;
     bool quiet = false;
-    std::string error_format;                     ///< --error-format: json, text or auto ("" = auto)
 };
 
 /// Where a command writes, and whether a person reads it.
