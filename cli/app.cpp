@@ -14,6 +14,7 @@
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "output/jq_program.hpp"
+#include "commands/watch.hpp"
 
 namespace ccai::cli {
 
@@ -54,6 +55,11 @@ int Context::fail(const ApiError& error) const {
         return fail_as_is(e);
     }
     return fail_as_is(error);
+}
+
+int Context::fail(const ApiError& error, const std::string& hint) const {
+    if (!console.err_text) return report_error(console.err, error);
+    return report_error(console.err, error, ErrorFormat::text, hint);
 }
 
 int Context::fail_as_is(const ApiError& error) const {
@@ -176,6 +182,8 @@ int run_cli(Context& context, int argc, const char* const* argv) {
     case ParseOutcome::Kind::usage_error:
         // Usage errors are machine-readable like every other error, with exit code 2. They quote the command
         // line, which may hold a secret pasted in the wrong place: the environment's are masked (see main).
+        if (const auto refusal = watch_refusal(parsed.command_path, parsed.unknown_flag))
+            return context.fail(refusal->error, refusal->hint);
         return context.fail(invalid_input(parsed.message));
     case ParseOutcome::Kind::run:
         break;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "support/cli_support.hpp"
+#include "support/terminal_run.hpp"
 
 using namespace ccai;
 using ccai::mock::testing::call;
@@ -117,8 +118,30 @@ TEST_CASE("--watch: a line only when the answer changes; an interval below the f
 TEST_CASE("--watch: refused on an operation that changes data, and with --all (exit 2, nothing sent)") {
     MockProcess mock({"--rate-limit", "none"});
     auto env = test::cli_env(mock);
-    const auto create = test::cli({"skill-groups", "create", "--set", "name=x", "--watch", "10s"}, env);
-    CHECK(create.exit_code == 2);
+    env["CCAI_ERROR_FORMAT"] = "";
+    const auto refused = [&](const std::vector<std::string>& args, const std::string& message, const std::string& hint) {
+        const auto piped = test::cli(args, env);
+        CHECK(piped.exit_code == 2);
+        CHECK(piped.out.empty());
+        CHECK(piped.err == json{{"error", {{"kind", "invalid_input"}, {"message", message}, {"exit_code", 2}}}}.dump() + "\n");
+        const auto at_terminal = test::cli_on_terminal(args, env);
+        CHECK(at_terminal.exit_code == 2);
+        CHECK(at_terminal.out.empty());
+        CHECK(at_terminal.err == "error: " + message + "\nhint: " + hint + "\n");
+    };
+    refused({"skill-groups", "create", "--set", "name=x", "--watch", "10s"},
+            "--watch polls read-only operations; 'skill-groups create' changes data",
+            "watch what it changed with a read-only action of skill-groups: list, get (e.g. 'ccai-cli skill-groups list "
+            "--watch 30s')");
+    refused({"skill-groups", "delete", "--skill-group-id", "sg-1", "--every"},
+            "--every goes with --watch, which polls read-only operations; 'skill-groups delete' changes data",
+            "watch what it changed with a read-only action of skill-groups: list, get (e.g. 'ccai-cli skill-groups list "
+            "--watch 30s')");
+    refused({"dialout", "call", "--watch=1m"}, "--watch polls read-only operations; 'dialout call' changes data",
+            "run 'dialout call' once; dialout has no read-only action to watch");
+    // Another unknown flag keeps the parser's message.
+    CHECK(test::error_of(test::cli({"skill-groups", "create", "--wach", "10s"}, env))["message"] ==
+          "unknown flag '--wach' for skill-groups create");
     const auto both = test::cli({"conversations", "list", "--all", "--watch", "10s"}, env);
     CHECK(both.exit_code == 2);
     CHECK(test::error_of(both)["message"] == "--watch repeats one call: it does not combine with --all");
