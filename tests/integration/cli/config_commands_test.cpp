@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "support/cli_support.hpp"
-#include "support/pty_session.hpp"
+#include "support/pseudo_terminal.hpp"
 
 using namespace ccai;
 using ccai::mock::testing::MockProcess;

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "support/cli_support.hpp"
-#include "support/terminal_run.hpp"
+#include "support/pseudo_terminal.hpp"
 
 using namespace ccai;
 using ccai::mock::testing::call;
