@@ -10,17 +10,11 @@
 
 #include "support/process.hpp"
 #include "support/pseudo_terminal.hpp"
+#include "support/test_files.hpp"
 
 using namespace ccai::test;
 
 namespace {
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 std::string source_file(const std::string& rel) { return std::string(CCAI_SOURCE_DIR) + "/" + rel; }
 
@@ -83,7 +77,7 @@ TEST_CASE("completion: committed scripts are what ccai-cli prints") {
         CAPTURE(shell);
         const auto r = cli({"completion", shell});
         REQUIRE(r.exit_code == 0);
-        CHECK_MESSAGE(r.out == read_file(source_file(file)),
+        CHECK_MESSAGE(r.out == slurp(source_file(file)),
                       file << " is out of date with the command tree; regenerate it with scripts/update-goldens.sh "
                               "(or: ccai-cli completion " << shell << " > " << file << ")");
     }
@@ -246,7 +240,7 @@ std::vector<std::string> zsh_complete(const std::vector<std::string>& words) {
     zsh.type(line + "\t");
     REQUIRE_MESSAGE(zsh.expect("CCAI-CAPTURE-DONE"), zsh.shown());
     std::vector<std::string> out;
-    std::istringstream in(read_file(capture));
+    std::istringstream in(slurp(capture));
     for (std::string match; std::getline(in, match);)
         if (!match.empty()) out.push_back(match);
     return out;

@@ -10,8 +10,10 @@
 
 #include "support/cli_support.hpp"
 #include "support/pseudo_terminal.hpp"
+#include "support/test_files.hpp"
 
 using namespace ccai;
+using ccai::test::slurp;
 using ccai::mock::testing::call;
 using ccai::mock::testing::MockProcess;
 using ccai::test::exit_code_of;
@@ -19,13 +21,6 @@ using ccai::test::wait_for;
 using nlohmann::json;
 
 namespace {
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> out;
@@ -54,7 +49,7 @@ struct Watch {
         v.insert(v.end(), args.begin(), args.end());
         return v;
     }
-    std::vector<std::string> lines() const { return lines_of(read_file(out)); }
+    std::vector<std::string> lines() const { return lines_of(slurp(out)); }
     // Ctrl-C: the exit code, once it has exited (-1 if it has not within 5 s).
     int interrupt() {
         ::kill(process.pid(), SIGINT);
@@ -80,7 +75,7 @@ TEST_CASE("--watch --every: a line per poll until SIGINT, then exit 0 with nothi
         CHECK(std::regex_search(l, kStamp));
         CHECK(l.substr(21) == "37");
     }
-    CHECK(read_file(w.err).empty());
+    CHECK(slurp(w.err).empty());
     // Each poll is one request; a request on the wire when Ctrl-C came is finished, not printed.
     const auto sent = requests_for(mock, "conversations.list");
     CHECK(sent >= static_cast<long long>(lines.size()));
@@ -105,7 +100,7 @@ TEST_CASE("--watch: a line only when the answer changes; an interval below the f
     CHECK(std::regex_search(lines[0], kStamp));
     CHECK(lines[0].substr(21) == "[]");
     CHECK(lines[1].substr(21) == R"(["Billing"])");
-    CHECK(read_file(w.err) ==
+    CHECK(slurp(w.err) ==
           "notice: --watch 0.2s is below this account's floor of 1.005s (one watch takes at most a tenth of the rate "
           "limit): polling every 1.005s\n");
     // About one poll a second, not five: at least 2 after the change, and never the 0.2 s asked for.
@@ -158,7 +153,7 @@ TEST_CASE("--watch: Ctrl-C with a request on the wire waits for its answer and e
         CHECK(w.interrupt() == 0);
         CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
         CHECK(w.lines().empty());  // the answer that came after Ctrl-C is not printed
-        CHECK(read_file(w.err).empty());
+        CHECK(slurp(w.err).empty());
     }
     {
         Watch w(env, {"conversations", "list", "--watch", "10s"});

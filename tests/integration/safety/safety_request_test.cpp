@@ -13,8 +13,10 @@
 #include <fmt/format.h>
 
 #include "support/cli_support.hpp"
+#include "support/test_files.hpp"
 
 using namespace ccai;
+using ccai::test::write_file;
 using ccai::mock::testing::call;
 using ccai::mock::testing::json;
 using ccai::mock::testing::MockProcess;
@@ -46,11 +48,6 @@ std::map<std::string, std::string> snapshot(const std::string& dir) {
         out[e.path().string()] = content;
     }
     return out;
-}
-
-std::string write_file(const std::string& path, const std::string& text) {
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
 }
 
 // The argv prefix that runs a program in a network namespace of its own, where only a down loopback
