@@ -181,6 +181,10 @@ TEST_CASE("completion: bash completes files after --body @ and --file, booleans,
     CHECK(bash_complete({"ccai-cli", "help", "agents", "g"}) == std::vector<std::string>{"get", "get-by-custom-id"});
     CHECK(bash_complete({"ccai-cli", "help", "agents", "get", ""}).empty());
     CHECK(bash_complete({"ccai-cli", "--error-format", ""}) == std::vector<std::string>{"auto", "json", "text"});
+    // config set, get and unset: the keys of the settings table.
+    CHECK(bash_complete({"ccai-cli", "config", "set", "error_"}) == std::vector<std::string>{"error_format"});
+    CHECK(bash_complete({"ccai-cli", "config", "get", "bot"}) == std::vector<std::string>{"bot_id"});
+    CHECK(bash_complete({"ccai-cli", "config", "unset", "client_"}) == std::vector<std::string>{"client_id", "client_secret"});
 }
 
 // The completion system's own setup in a real interactive zsh (zsh -f, compinit), with our _ccai-cli first in
@@ -268,6 +272,7 @@ TEST_CASE("completion: zsh completes commands, flags and values under compsys") 
     CHECK(zsh_complete({"ccai-cli", "batch", "--op", "skill-groups.c"}) == std::vector<std::string>{"skill-groups.create"});
     CHECK(zsh_complete({"ccai-cli", "help", "agents", "g"}) == std::vector<std::string>{"get", "get-by-custom-id"});
     CHECK(zsh_complete({"ccai-cli", "help", "agents", "get", ""}).empty());
+    CHECK(zsh_complete({"ccai-cli", "config", "set", "error_"}) == std::vector<std::string>{"error_format"});
 }
 
 TEST_CASE("completion: zsh script parses") {
