@@ -14,6 +14,7 @@
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "output/jq_program.hpp"
+#include "commands/watch.hpp"
 
 namespace ccai::cli {
 
@@ -54,6 +55,11 @@ int Context::fail(const ApiError& error) const {
         return fail_as_is(e);
     }
     return fail_as_is(error);
+}
+
+int Context::fail(const ApiError& error, const std::string& hint) const {
+    if (!console.err_text) return report_error(console.err, error);
+    return report_error(console.err, error, ErrorFormat::text, hint);
 }
 
 int Context::fail_as_is(const ApiError& error) const {
@@ -120,21 +126,39 @@ int run_action(const Context& c, const Action& action) {
     return rc;
 }
 
-// --error-format, else CCAI_ERROR_FORMAT, else "auto" (text on a terminal). Read before the parse, whose own
-// errors are written in it.
-std::optional<std::string> choose_error_format(Context& c, int argc, const char* const* argv) {
+// The last value of `NAME VALUE` or `NAME=VALUE` before any "--", read before the parse.
+std::optional<std::string> early_flag(int argc, const char* const* argv, std::string_view name) {
     std::optional<std::string> value;
-    std::string source = "--error-format";
     for (int i = 1; i < argc && std::string_view(argv[i]) != "--"; ++i) {
         const std::string_view w = argv[i];
-        if (w == "--error-format" && i + 1 < argc) value = argv[++i];
-        else if (w.starts_with("--error-format=")) value = std::string(w.substr(w.find('=') + 1));
+        if (w == name && i + 1 < argc) value = argv[++i];
+        else if (w.starts_with(name) && w.size() > name.size() && w[name.size()] == '=') value = std::string(w.substr(name.size() + 1));
     }
-    if (!value) {
+    return value;
+}
+
+// The profile's error_format. A configuration that does not load leaves errors "auto": the command that
+// reads it reports why (a bad error_format included), and `config set` or `config unset` can still mend it.
+std::optional<std::string> profile_error_format(const Context& c, int argc, const char* const* argv) {
+    ConfigSources sources = c.sources;
+    sources.flags.clear();
+    if (auto profile = early_flag(argc, argv, "--profile")) sources.flags["profile"] = *profile;
+    const auto config = Config::load(sources);
+    if (!config) return std::nullopt;
+    return config->get("error_format");
+}
+
+// --error-format, else CCAI_ERROR_FORMAT, else error_format in the profile, else "auto" (text on a terminal).
+// Read before the parse, whose own errors are written in it.
+std::optional<std::string> choose_error_format(Context& c, int argc, const char* const* argv) {
+    std::string source = "--error-format";
+    std::optional<std::string> value = early_flag(argc, argv, source);
+    if (!value || value->empty()) {
         source = "CCAI_ERROR_FORMAT";
         if (c.sources.getenv) value = c.sources.getenv(source.c_str());
         else if (const char* env = std::getenv(source.c_str())) value = env;
     }
+    if (!value || value->empty()) value = profile_error_format(c, argc, argv);  // checked when it was loaded
     if (!value || value->empty() || *value == "auto") return std::nullopt;
     if (*value == "json" || *value == "text") {
         c.console.err_text = *value == "text";
@@ -159,6 +183,8 @@ int run_cli(Context& context, int argc, const char* const* argv) {
     case ParseOutcome::Kind::usage_error:
         // Usage errors are machine-readable like every other error, with exit code 2. They quote the command
         // line, which may hold a secret pasted in the wrong place: the environment's are masked (see main).
+        if (const auto refusal = watch_refusal(parsed.command_path, parsed.unknown_flag))
+            return context.fail(refusal->error, refusal->hint);
         return context.fail(invalid_input(parsed.message));
     case ParseOutcome::Kind::run:
         break;

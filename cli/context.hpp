@@ -28,7 +28,6 @@ struct GlobalFlags {
     bool dry_run = false;
     bool insecure = false;
     bool quiet = false;
-    std::string error_format;                     ///< --error-format: json, text or auto ("" = auto)
 };
 
 /// Where a command writes, and whether a person reads it.
@@ -73,6 +72,8 @@ struct Context {
     /// Prints the error on the console's stderr (one JSON object, or lines and a hint for a person: see
     /// Console::err_text) and returns its exit code.
     int fail(const ApiError& error) const;
+    /// The same with a hint of its own instead of the one for the error's kind (shown in text only).
+    int fail(const ApiError& error, const std::string& hint) const;
 
 private:
     int fail_as_is(const ApiError& error) const;

@@ -42,8 +42,14 @@ std::vector<std::string> settings_needed(const EndpointSpec& spec, const CallArg
     return needed;
 }
 
-std::optional<ApiError> missing_settings(const Config& config, const EndpointSpec& spec, const CallArgs& args, bool sending) {
-    auto needed = settings_needed(spec, args);
+std::vector<std::string> settings_needed(std::string_view raw_path) {
+    std::vector<std::string> needed = {"host"};
+    for (const auto* name : {"accountId", "botId", "orgId"})
+        if (raw_path.find(fmt::format("{{{}}}", name)) != std::string_view::npos) needed.emplace_back(profile_key_for(name));
+    return needed;
+}
+
+std::optional<ApiError> missing_settings(const Config& config, std::string_view who, std::vector<std::string> needed, bool sending) {
     const auto need = [&](std::string_view key) {
         if (std::find(needed.begin(), needed.end(), key) == needed.end()) needed.emplace_back(key);
     };
@@ -59,7 +65,11 @@ std::optional<ApiError> missing_settings(const Config& config, const EndpointSpe
     if (unset.empty()) return std::nullopt;
     return config_error(fmt::format("{} needs settings that profile '{}' does not have: {}; 'ccai-cli config init' "
                                     "sets them up (in {})",
-                                    spec.id(), config.profile(), fmt::join(unset, ", "), config.config_dir()));
+                                    who, config.profile(), fmt::join(unset, ", "), config.config_dir()));
+}
+
+std::optional<ApiError> missing_settings(const Config& config, const EndpointSpec& spec, const CallArgs& args, bool sending) {
+    return missing_settings(config, spec.id(), settings_needed(spec, args), sending);
 }
 
 }  // namespace ccai::cli

@@ -21,7 +21,7 @@ void add_global_flags(Command app, GlobalFlags& f) {
     for (const auto& spec : setting_specs()) {
         if (spec.secret) continue;
         const std::string key(spec.key);
-        if (key == "output") continue;  // -o below
+        if (key == "output" || key == "error_format") continue;  // -o and --error-format below
         if (key == "allow_http") {  // a switch: `--allow-http VALUE` would swallow the command after it
             // The value as typed (`--allow-http=yes`) is checked like the environment's: only true or false.
             std::string_view text = spec.desc;
@@ -61,9 +61,9 @@ void add_global_flags(Command app, GlobalFlags& f) {
     app.flag("--insecure", f.insecure, "skip TLS certificate verification (warns every time)").group("Global options");
     app.flag("-q,--quiet", f.quiet, "no progress or wait notices on stderr").group("Global options");
     // Read by run_cli before the parse (its errors use it); declared here for --help and completion.
-    app.option("--error-format", f.error_format,
+    app.option("--error-format", [&f](const std::string& v) { f.settings["error_format"] = v; },
                "errors on stderr: text (a message and a hint) or json (one object a line); auto, the default: text "
-               "when stderr is a terminal (CCAI_ERROR_FORMAT)")
+               "when stderr is a terminal (CCAI_ERROR_FORMAT, error_format in the profile)")
         .one_of({"auto", "json", "text"})
         .group("Global options");
 }

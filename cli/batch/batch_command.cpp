@@ -21,6 +21,7 @@
 #include "ccai/redact.hpp"
 #include "exit_codes.hpp"
 #include "commands/operation_runner.hpp"
+#include "missing_settings.hpp"
 #include "output.hpp"
 #include "unknown_fields.hpp"
 
@@ -173,6 +174,24 @@ Result<batch::Source> make_source(const BatchFlags& f, StdinSpool& spool) {
     return (open ? batch::Source::csv(open, o) : batch::Source::csv_file(f.input, o)).with_transform(std::move(transform));
 }
 
+// Every setting the lines' operations need and the profile lacks, named at once before any line is checked:
+// otherwise each line would be reported invalid for the same missing setting, one setting at a time. The
+// input is read for it only when a setting some operation takes from the profile is unset.
+std::optional<ApiError> batch_missing_settings(const batch::Source& source, const Config& config, bool sending) {
+    std::vector<std::string> needed = {"host"};
+    const auto profile_ids = {"account_id", "bot_id", "org_id"};
+    if (!std::all_of(profile_ids.begin(), profile_ids.end(), [&](const char* key) { return config.has(key); })) {
+        // A read error is left to the validation pass, which reports it.
+        (void)source.each([&](batch::Item& item) {
+            if (item.spec == nullptr) return true;
+            for (auto& key : settings_needed(*item.spec, item.args))
+                if (std::find(needed.begin(), needed.end(), key) == needed.end()) needed.push_back(std::move(key));
+            return true;
+        });
+    }
+    return missing_settings(config, "batch", std::move(needed), sending);
+}
+
 // Every line is validated before anything is sent (one pass over the whole input); the invalid ones are
 // reported grouped by problem. --errors-limit N ends the pass at the N-th invalid line.
 Result<int> report_invalid(const batch::Source& source, const Config& config, const BatchFlags& f,
@@ -289,6 +308,7 @@ int run_batch(const BatchFlags& f, const Context& c) {
     if (!source) return c.fail(source.error());
     if (f.input == "-")
         if (auto id = batch::FileId::of_fd(spool.fd())) inputs.push_back(*id);
+    if (const auto missing = batch_missing_settings(*source, *config, !c.flags.dry_run)) return c.fail(*missing);
     auto invalid = report_invalid(*source, *config, f, check, c.console.err);
     if (!invalid) return c.fail(invalid.error());
     if (!unknown.ops.empty()) warn_unknown_fields(c.console.err, "batch", unknown.text());

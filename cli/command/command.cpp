@@ -186,7 +186,7 @@ std::string joined(const std::vector<std::string>& words, std::string_view separ
 // `--agentid a-1` backwards with no hint: name the first word that went wrong, what it may have meant, or
 // the choices.
 std::string usage_message(CLI::App& app, const CLI::ParseError& e, int argc, const char* const* argv,
-                          std::vector<std::string>& path) {
+                          std::vector<std::string>& path, std::string& unknown_flag) {
     CLI::App* deepest = deepest_parsed(app, path);
     const std::string where = path.empty() ? app.get_name() : joined(path, " ");
     const auto words = unplaced_words(app, argc, argv);
@@ -194,6 +194,7 @@ std::string usage_message(CLI::App& app, const CLI::ParseError& e, int argc, con
     for (const auto& w : words) {
         if (w.size() < 2 || w.front() != '-' || w == "--") continue;
         const std::string name = w.substr(0, w.find('='));
+        unknown_flag = name;
         return fmt::format("unknown flag {} for {}{}", quoted_excerpt(name), where, did_you_mean(name, flags_at(deepest)));
     }
     const auto choices = deepest->get_subcommands({});
@@ -242,7 +243,7 @@ ParseOutcome CommandParser::parse(int argc, const char* const* argv) {
         ParseOutcome o;
         o.kind = ParseOutcome::Kind::usage_error;
         o.exit_code = e.get_exit_code();
-        o.message = usage_message(*app_, e, argc, argv, o.command_path);
+        o.message = usage_message(*app_, e, argc, argv, o.command_path, o.unknown_flag);
         return o;
     }
     ParseOutcome o;

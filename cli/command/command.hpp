@@ -81,6 +81,9 @@ struct ParseOutcome {
     /// The commands the words chose, below the program ("agents get"): also when the parse failed, so that
     /// an error can point to that command's help.
     std::vector<std::string> command_path;
+    /// usage_error: the unknown flag the message is about ("--watch"), "" when it is about something else, so
+    /// that the program can say why that command has no such flag.
+    std::string unknown_flag;
 };
 
 /// A command's declaration as plain data, for completions and reference pages. Hidden commands and

@@ -13,6 +13,7 @@
 #include "exit_codes.hpp"
 #include "commands/operation_runner.hpp"
 #include "commands/raw_path.hpp"
+#include "missing_settings.hpp"
 
 namespace ccai::cli {
 
@@ -75,6 +76,8 @@ void add_api_command(CommandLine& cl) {
         cl.action = [&f, &c = cl.context] {
             auto config = load_config(c);
             if (!config) return c.fail(config.error());
+            if (const auto missing = missing_settings(*config, "api", settings_needed(f.path), !c.flags.dry_run))
+                return c.fail(*missing);
             return send_and_print(build_raw(f, *config), nullptr, *config, c);
         };
     });

@@ -4,6 +4,7 @@
 // so that tests drive it with a fake clock and a fake call.
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,16 @@ struct WatchLoop {
 /// a later one is printed as a timestamped line on `err` and the watch goes on (a network blip does not end
 /// an unattended watch). An output that cannot be written ends it with exit 1.
 int run_watch_loop(const WatchLoop& loop);
+
+/// Why `--watch` or `--every` (`flag`) is not a flag of the command at `command_path` ("agents create"):
+/// an invalid_input error saying that --watch polls read-only operations and this one changes data, and a
+/// hint naming the group's read-only actions. nullopt when the command is not such an operation or `flag`
+/// is another.
+struct Refusal {
+    ApiError error;
+    std::string hint;
+};
+std::optional<Refusal> watch_refusal(const std::vector<std::string>& command_path, std::string_view flag);
 
 /// `<group> <action> --watch INTERVAL [--every]`: checks (read-only is enforced by registering the flag only
 /// there; -o json or jsonl, or --jq, or --fields; none of the row formats' flags), then runs the loop through

@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "ccai/redact.hpp"
 #include "commands/operation_runner.hpp"
@@ -132,6 +133,24 @@ int run_watch(const EndpointSpec& spec, const CallArgs& args, const Context& c, 
     };
     loop.fail = [&](const ApiError& e) { return c.fail(e); };
     return run_watch_loop(loop);
+}
+
+std::optional<Refusal> watch_refusal(const std::vector<std::string>& command_path, std::string_view flag) {
+    if ((flag != "--watch" && flag != "--every") || command_path.size() != 2) return std::nullopt;
+    const auto* spec = find_endpoint(command_path[0], command_path[1]);
+    if (spec == nullptr || spec->read_only()) return std::nullopt;
+    const auto command = fmt::format("{} {}", spec->group(), spec->action());
+    Refusal r{invalid_input(fmt::format("{} polls read-only operations; '{}' changes data",
+                                        flag == "--watch" ? "--watch" : "--every goes with --watch, which", command)),
+              ""};
+    std::vector<std::string_view> readers;
+    for (const auto& s : endpoints())
+        if (s.group() == spec->group() && s.read_only()) readers.push_back(s.action());
+    r.hint = readers.empty()
+                 ? fmt::format("run '{}' once; {} has no read-only action to watch", command, spec->group())
+                 : fmt::format("watch what it changed with a read-only action of {}: {} (e.g. 'ccai-cli {} {} --watch 30s')",
+                               spec->group(), fmt::join(readers, ", "), spec->group(), readers.front());
+    return r;
 }
 
 }  // namespace ccai::cli

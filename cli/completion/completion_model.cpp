@@ -117,10 +117,14 @@ void walk(const CommandInfo& info, CommandTree& tree, int parent) {
     cmd.group = info.group;
     cmd.footer = info.footer;
     for (const auto& opt : info.options) {
-        if (opt.names.empty())
-            cmd.positionals.push_back({opt.name, opt.desc, opt.required, opt.values});
-        else
+        if (opt.names.empty()) {
+            auto values = opt.values;
+            if (opt.type_name == "KEY")  // config set|get|unset: a setting of the table
+                for (const auto& s : setting_specs()) values.emplace_back(s.key);
+            cmd.positionals.push_back({opt.name, opt.desc, opt.required, std::move(values)});
+        } else {
             cmd.options.push_back(read_option(opt, cmd.spec));
+        }
     }
     tree.commands.push_back(std::move(cmd));
     for (const auto& sub : info.children) {

@@ -162,7 +162,7 @@ std::string markdown_reference(const CommandTree& tree) {
 
     s += "## Exit codes\n\n| Code | Meaning |\n|---|---|\n";
     for (const auto& e : exit_code_docs()) s += fmt::format("| {} | {} |\n", e.code, e.meaning);
-    s += "\nErrors go to stderr: a message and a hint when stderr is a terminal, else one JSON object `{\"error\": {...}}` a line; `--error-format text|json` (or CCAI_ERROR_FORMAT) chooses.\n\n";
+    s += "\nErrors go to stderr: a message and a hint when stderr is a terminal, else one JSON object `{\"error\": {...}}` a line; `--error-format text|json` (or CCAI_ERROR_FORMAT, or error_format in the profile) chooses.\n\n";
 
     s += "## Utility commands\n\n";
     for (int i : root.children) {
@@ -278,7 +278,7 @@ std::string man_reference(const CommandTree& tree, const std::string& version) {
     for (int i : root.children) man_command(s, tree, tree.commands[static_cast<size_t>(i)]);
     s += ".SH EXIT STATUS\n";
     for (const auto& e : exit_code_docs()) s += fmt::format(".TP\n.B {}\n{}\n", e.code, roff(e.meaning));
-    s += ".PP\nErrors go to stderr: a message and a hint when stderr is a terminal, else one JSON object a line; --error-format text|json (or CCAI_ERROR_FORMAT) chooses.\n";
+    s += ".PP\nErrors go to stderr: a message and a hint when stderr is a terminal, else one JSON object a line; --error-format text|json (or CCAI_ERROR_FORMAT, or error_format in the profile) chooses.\n";
     s += ".SH ENVIRONMENT\n";
     for (const auto& spec : setting_specs()) {
         if (spec.env.empty()) continue;

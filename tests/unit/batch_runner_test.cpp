@@ -12,8 +12,10 @@
 #include "ccai/batch.hpp"
 #include "support/fakes.hpp"
 #include "support/process.hpp"
+#include "support/test_files.hpp"
 
 using namespace ccai;
+using ccai::test::slurp;
 using nlohmann::json;
 
 namespace {
@@ -56,13 +58,6 @@ std::map<long long, json> by_line(const std::vector<json>& rows) {
     std::map<long long, json> out;
     for (const auto& r : rows) CHECK(out.emplace(r["line"].get<long long>(), r).second);
     return out;
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 void append(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::app) << text; }

@@ -6,18 +6,13 @@
 #include <sstream>
 
 #include "support/in_process_cli.hpp"
+#include "support/test_files.hpp"
 
 using namespace ccai;
+using ccai::test::slurp;
 using test::Cli;
 
 namespace {
-
-std::string slurp(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 // The JSON error line ccai-cli prints for a failure of `kind` with `message` and `exit_code`.
 std::string error_line(const std::string& kind, const std::string& message, int exit_code) {

@@ -10,8 +10,11 @@
 
 #include "ccai/config_edit.hpp"
 #include "support/process.hpp"
+#include "support/test_files.hpp"
 
 using namespace ccai;
+using ccai::test::mode_of;
+using ccai::test::slurp;
 
 namespace {
 
@@ -29,19 +32,6 @@ std::string refusal(std::string_view text, const std::string& key, std::optional
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().kind == ErrorKind::config);
     return r.error().message;
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-mode_t mode_of(const std::string& path) {
-    struct stat st{};
-    REQUIRE(::lstat(path.c_str(), &st) == 0);
-    return st.st_mode & 07777;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "ccai/client.hpp"
+#include "ccai/request_builder.hpp"
 #include "flag_names.hpp"
 #include "support/fakes.hpp"
 #include "support/in_process_cli.hpp"
@@ -93,4 +94,31 @@ TEST_CASE("cli: the SDK's parameter names become flags; quoted body fields and v
     const auto bad = cli({"skills", "list", "--skill-group-id", "sg-1", "--page", "two"});
     CHECK(bad.code == 2);
     CHECK(bad.error().at("message") == "skills.list: parameter --page 'two': must be a whole number");
+}
+
+TEST_CASE("sdk: a header's missing setting is named as the setting; ccai-cli shows it as its flag") {
+    Config config;
+    config.set("host", "https://cc.example", "test");
+    config.set("account_id", "acc-1", "test");
+    const auto built = build_request(*find_endpoint("analytics.agent-status-summary"), {}, config);
+    REQUIRE_FALSE(built.ok());
+    CHECK(built.error().kind == ErrorKind::config);
+    CHECK(built.error().message ==
+          "analytics.agent-status-summary: header iid needs bot_id: set it in the profile or CCAI_BOT_ID");
+    CHECK(built.error().parameters == std::vector<std::string>{"bot_id"});
+    CHECK(cli::with_flag_names(built.error()).message ==
+          "analytics.agent-status-summary: header iid needs --bot-id: set it in the profile or CCAI_BOT_ID");
+
+    // No operation's error names a flag of ccai-cli, whichever profile id is missing.
+    for (const auto& spec : endpoints()) {
+        for (const auto* unset : {"account_id", "bot_id", "org_id"}) {
+            Config partial;
+            for (const auto* key : {"host", "account_id", "bot_id", "org_id"})
+                if (std::string_view(key) != unset) partial.set(key, key == std::string_view("host") ? "https://cc.example" : "id-1", "test");
+            const auto r = build_request(spec, {}, partial);
+            if (r.ok()) continue;
+            INFO(spec.id(), " without ", unset);
+            CHECK(r.error().message.find("--") == std::string::npos);
+        }
+    }
 }

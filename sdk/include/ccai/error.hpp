@@ -49,8 +49,8 @@ struct ApiError {
     /// scheme), so the call fails at once instead of after the retry budget.
     bool retryable = true;
     /// @brief The operation's path or query parameters the message names, spelled as the catalog spells
-    /// them ("agentId"), each named once. A program that shows them under other names (ccai-cli's flags,
-    /// --agent-id) can rewrite those words in the message.
+    /// them ("agentId"), and the settings it names ("bot_id"), each named once. A program that shows them
+    /// under other names (ccai-cli's flags, --agent-id, --bot-id) can rewrite those words in the message.
     std::vector<std::string> parameters;
 };
 

@@ -249,9 +249,13 @@ Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args
         if (!req.header(h.name()).empty()) continue;  // accountid: start_request added it
         const auto& v = config.get(h.from());
         if (!v.empty()) req.headers.emplace_back(std::string(h.name()), v);
-        else if (h.required() == Required::yes)
-            return config_error(fmt::format("{}: header {} needs {} (profile, env CCAI_{} or --{})", spec.id(), h.name(),
-                                            h.from(), upper(h.from()), h.from() == "bot_id" ? "bot-id" : "account-id"));
+        else if (h.required() == Required::yes) {
+            // Named as a setting: a program shows it as its own (ccai-cli: the flag --bot-id).
+            auto e = config_error(fmt::format("{}: header {} needs {}: set it in the profile or CCAI_{}", spec.id(), h.name(),
+                                              h.from(), upper(h.from())));
+            e.parameters.emplace_back(h.from());
+            return e;
+        }
     }
     if (spec.is_multipart()) {
         if (!args.file || args.file->empty()) return parameter_error("file", fmt::format("{}: missing required parameter file (the file to upload)", spec.id()));

@@ -61,6 +61,7 @@ constexpr SettingSpec kSettings[] = {
     {"priority", "CCAI_PRIORITY", "", false, "interactive or bulk: which class of the account's budget every call takes (default: bulk for batch, --all and --watch, else interactive)", K::choice, 0, 0, "interactive|bulk"},
     {"max_penalty", "CCAI_MAX_PENALTY", "3600", false, "longest pause, seconds, a rate-limit rejection may impose on the account (a longer Retry-After is cut)", K::seconds, 1, kDay},
     {"output", "CCAI_OUTPUT", "", false, "json, jsonl, csv, yaml, table or text", K::choice, 0, 0, "json|jsonl|csv|yaml|table|text"},
+    {"error_format", "CCAI_ERROR_FORMAT", "", false, "errors on stderr: text (a message and a hint), json (one object a line) or auto (text when stderr is a terminal)", K::choice, 0, 0, "auto|json|text"},
     {"timeout", "CCAI_TIMEOUT", "60", false, "total request timeout, seconds", K::seconds, 0.001, kDay},
     {"connect_timeout", "CCAI_CONNECT_TIMEOUT", "10", false, "connect timeout, seconds", K::seconds, 0.001, kDay},
     {"compression", "CCAI_COMPRESSION", "gzip", false, "gzip: ask for compressed answers (list pages); none: do not", K::choice, 0, 0, "gzip|none"},

@@ -7,39 +7,22 @@
 #include <set>
 
 #include "support/cli_support.hpp"
+#include "support/test_files.hpp"
 
 using namespace ccai;
+using ccai::test::json_lines;
+using ccai::test::slurp;
+using ccai::test::write_file;
 using ccai::mock::testing::MockProcess;
 using nlohmann::json;
 
 namespace {
-
-std::string write_file(const std::string& dir, const std::string& name, const std::string& text) {
-    const auto path = dir + "/" + name;
-    std::ofstream(path) << text;
-    return path;
-}
-
-std::vector<json> json_lines(const std::string& text) {
-    std::vector<json> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) out.push_back(json::parse(line));
-    return out;
-}
 
 // Results come in the order lines finish: look them up by line, each exactly once.
 std::map<long long, json> by_line(const std::vector<json>& rows) {
     std::map<long long, json> out;
     for (const auto& r : rows) CHECK(out.emplace(r["line"].get<long long>(), r).second);
     return out;
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 size_t requests_for(const MockProcess& mock, const std::string& op) {

@@ -15,26 +15,16 @@
 #include <fmt/format.h>
 
 #include "support/cli_support.hpp"
+#include "support/test_files.hpp"
 
 using namespace ccai;
+using ccai::test::json_lines;
+using ccai::test::slurp;
+using ccai::test::write_file;
 using ccai::mock::testing::MockProcess;
 using nlohmann::json;
 
 namespace {
-
-std::string write_file(const std::string& dir, const std::string& name, const std::string& text) {
-    const auto path = dir + "/" + name;
-    std::ofstream(path) << text;
-    return path;
-}
-
-std::vector<json> json_lines(const std::string& text) {
-    std::vector<json> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) out.push_back(json::parse(line));
-    return out;
-}
 
 std::map<long long, json> by_line(const std::string& text) {
     std::map<long long, json> out;
@@ -97,10 +87,7 @@ TEST_CASE("batch --set: 300 rows without a required field are one grouped error 
     CHECK(set.exit_code == 0);
     CHECK(set.err.empty());
     CHECK(requests_for(mock, "agents.create") == 300);
-    std::ifstream in(dir + "/r.jsonl");
-    std::stringstream text;
-    text << in.rdbuf();
-    const auto rows = by_line(text.str());
+    const auto rows = by_line(slurp(dir + "/r.jsonl"));
     REQUIRE(rows.size() == 300);
     const auto& agent = rows.at(2)["response"];
     CHECK(agent["roleId"] == "agent");
@@ -199,10 +186,7 @@ TEST_CASE("batch: a second run of the same creates sends nothing, whatever its r
           "batch: 14 line(s) skipped (already sent, or existing): see \"skipped\" in their results; --rerun sends "
           "lines already sent\n");
     CHECK(requests_for(mock, "agents.create") == 14);
-    std::ifstream in(dir + "/two.jsonl");
-    std::stringstream text;
-    text << in.rdbuf();
-    const auto rows = by_line(text.str());
+    const auto rows = by_line(slurp(dir + "/two.jsonl"));
     REQUIRE(rows.size() == 14);
     const auto& skipped = rows.at(2);
     CHECK(skipped["outcome"] == "skipped");
@@ -268,10 +252,8 @@ TEST_CASE("batch: a line a killed batch was sending is in doubt (exit 10), not s
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
             if (std::filesystem::exists(env["XDG_STATE_HOME"] + "/ccai/pacer")) {
                 if (const auto ledger = ledger_in(env["XDG_STATE_HOME"]); !ledger.empty()) {
-                    std::ifstream in(ledger);
-                    std::stringstream text;
-                    text << in.rdbuf();
-                    claimed = text.str().find("\nc ") != std::string::npos;
+                    const auto text = slurp(ledger);
+                    claimed = text.find("\nc ") != std::string::npos;
                 }
             }
         }
@@ -422,10 +404,8 @@ TEST_CASE("batch: a record torn by a kill is cut at its last whole entry, and re
     CHECK(requests_for(mock, "agents.create") == 2);  // the entries before the torn one still count
     auto more = test::cli(agents_batch(agents_csv(dir, 1, "c"), {"--set", "roleId=agent"}), env);
     CHECK(more.exit_code == 0);
-    std::ifstream in(ledger);
-    std::stringstream text;
-    text << in.rdbuf();
-    CHECK(text.str().find("s 0123") == std::string::npos);
+    const auto text = slurp(ledger);
+    CHECK(text.find("s 0123") == std::string::npos);
     struct stat st {};
     REQUIRE(::stat(ledger.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);

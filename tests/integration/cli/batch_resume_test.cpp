@@ -13,22 +13,17 @@
 #include <thread>
 
 #include "support/cli_support.hpp"
+#include "support/test_files.hpp"
 
 using namespace ccai;
+using ccai::test::json_lines;
+using ccai::test::slurp;
 using ccai::mock::testing::MockProcess;
 using ccai::test::exit_code_of;
 using ccai::test::wait_for;
 using nlohmann::json;
 
 namespace {
-
-std::vector<json> json_lines(const std::string& path) {
-    std::vector<json> out;
-    std::ifstream in(path);
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) out.push_back(json::parse(line));
-    return out;
-}
 
 std::vector<std::string> batch_argv(const std::string& input, const std::string& results, bool resume = true) {
     std::vector<std::string> argv{ccai::test::cli_path(), "batch", "--input", input, "--results", results, "--concurrency", "4"};
@@ -81,7 +76,7 @@ TEST_CASE("batch resume: SIGKILL at random points loses no line and duplicates n
     INFO(last.err);
     CHECK((last.exit_code == 0 || last.exit_code == 10));
 
-    const auto rows = json_lines(results);
+    const auto rows = json_lines(slurp(results));
     std::map<long long, json> by_line;
     for (const auto& r : rows) CHECK(by_line.emplace(r["line"].get<long long>(), r).second);  // exactly once
     CHECK(by_line.size() == kLines);
@@ -131,7 +126,7 @@ TEST_CASE("batch resume: SIGINT mid-run exits 130 after finishing in-flight line
     CHECK(done.size() >= 8);
     CHECK(done.size() < static_cast<size_t>(kLines));  // it stopped early: not a run that finished anyway
     std::map<long long, json> first;
-    for (const auto& r : json_lines(results)) {
+    for (const auto& r : json_lines(slurp(results))) {
         CHECK(first.emplace(r["line"].get<long long>(), r).second);
         CHECK(r["outcome"] == "ok");
     }
@@ -143,7 +138,7 @@ TEST_CASE("batch resume: SIGINT mid-run exits 130 after finishing in-flight line
     INFO(resumed.err);
     CHECK(resumed.exit_code == 0);
     std::map<long long, json> by_line;
-    for (const auto& r : json_lines(results)) {
+    for (const auto& r : json_lines(slurp(results))) {
         CHECK(by_line.emplace(r["line"].get<long long>(), r).second);
         CHECK(r["outcome"] == "ok");
     }

@@ -9,7 +9,7 @@
 #include <fstream>
 
 #include "support/cli_support.hpp"
-#include "support/terminal_run.hpp"
+#include "support/pseudo_terminal.hpp"
 
 using namespace ccai;
 using ccai::mock::testing::MockProcess;
@@ -184,6 +184,38 @@ TEST_CASE("errors: a first run names every missing setting at once and points to
                                     dir + "/ccai)", 3));
 }
 
+TEST_CASE("errors: api and batch name every missing setting at once, as JSON when piped and as text at a terminal") {
+    const auto dir = test::temp_dir();
+    const auto env = first_run_env(dir);
+    std::ofstream(dir + "/lines.jsonl") << R"({"op":"agents.list"})" "\n" R"({"op":"skill-groups.create","body":{"name":"x"}})" "\n";
+    const std::string in_dir = "; 'ccai-cli config init' sets them up (in " + dir + "/ccai)";
+    const std::string credentials = "client_id (--client-id or CCAI_CLIENT_ID), client_secret (CCAI_CLIENT_SECRET or the credentials file)";
+    const std::string hint = "hint: 'ccai-cli config init' sets up a profile; 'ccai-cli config list --show-origin' shows each "
+                             "setting and where it comes from\n";
+    const auto expect = [&](const std::vector<std::string>& args, const std::string& message) {
+        const auto piped = test::cli_for(kLimit, args, env);
+        CHECK(piped.exit_code == 3);
+        CHECK(piped.out.empty());
+        CHECK(piped.err == json_error("config", message, 3));
+        const auto at_terminal = test::cli_on_terminal(args, env);
+        CHECK(at_terminal.exit_code == 3);
+        CHECK(at_terminal.out.empty());
+        CHECK(at_terminal.err == "error: " + message + "\n" + hint);
+    };
+    expect({"api", "GET", "/agentassist/api/v1/public/{botId}/queues"},
+           "api needs settings that profile 'default' does not have: bot_id (--bot-id or "
+           "CCAI_BOT_ID), " + credentials + in_dir);
+    expect({"api", "GET", "/orgs/{orgId}/{accountId}", "--dry-run"},
+           "api needs settings that profile 'default' does not have: account_id (--account-id or CCAI_ACCOUNT_ID), "
+           "org_id (--org-id or CCAI_ORG_ID)" + in_dir);
+    // The union of what every line's operation needs, before any line is checked.
+    expect({"batch", "--input", dir + "/lines.jsonl"},
+           "batch needs settings that profile 'default' does not have: bot_id (--bot-id or "
+           "CCAI_BOT_ID), org_id (--org-id or CCAI_ORG_ID), " + credentials + in_dir);
+    expect({"batch", "--input", dir + "/lines.jsonl", "--dry-run", "--host", "https://cc.example", "--org-id", "o-1"},
+           "batch needs settings that profile 'default' does not have: bot_id (--bot-id or CCAI_BOT_ID)" + in_dir);
+}
+
 TEST_CASE("errors: a rejected secret names the profile and the credentials file in use") {
     MockProcess mock({"--rate-limit", "none"});
     const auto home = test::temp_dir();
@@ -214,4 +246,70 @@ TEST_CASE("errors: a rejected secret names the profile and the credentials file 
     CHECK(r2.exit_code == 4);
     CHECK(test::error_of(r2)["message"].get<std::string>().ends_with(
         "; credentials of profile 'default': client_id from env CCAI_CLIENT_ID, client_secret from env CCAI_CLIENT_SECRET"));
+}
+
+TEST_CASE("errors: error_format in the profile; --error-format, then CCAI_ERROR_FORMAT, then the profile, then auto") {
+    const auto dir = test::temp_dir();
+    std::filesystem::create_directories(dir + "/ccai");
+    const auto profiles = [&](const std::string& default_format, const std::string& other_format) {
+        std::ofstream(dir + "/ccai/config.toml") << "[default]\n" << default_format << "\n[other]\n" << other_format << "\n";
+    };
+    auto env = first_run_env(dir);
+    const std::vector<std::string> unknown = {"agents", "list", "--nope"};  // refused by the parse, before anything else
+    const std::string message = "unknown flag '--nope' for agents list";
+    const std::string text = "error: " + message + "\nhint: 'ccai-cli help agents list' shows its flags and an example\n";
+    const std::string json = json_error("invalid_input", message, 2);
+    const auto piped = [&](std::vector<std::string> args) {
+        const auto r = test::cli_for(kLimit, args, env);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        return r.err;
+    };
+    const auto at_terminal = [&](std::vector<std::string> args) {
+        const auto r = test::cli_on_terminal(args, env);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        return r.err;
+    };
+
+    profiles("error_format = \"text\"", "error_format = \"json\"");
+    CHECK(piped(unknown) == text);  // the profile over auto, for the parse's own errors too
+    auto other = unknown;
+    other.insert(other.begin(), {"--profile", "other"});
+    CHECK(at_terminal(other) == json);  // the selected profile's
+    env["CCAI_PROFILE"] = "other";
+    CHECK(at_terminal(unknown) == json);
+    env["CCAI_PROFILE"] = "";
+    env["CCAI_ERROR_FORMAT"] = "json";
+    CHECK(piped(unknown) == json);  // the environment over the profile
+    auto flag = unknown;
+    flag.insert(flag.end(), {"--error-format", "text"});
+    env["CCAI_ERROR_FORMAT"] = "json";
+    CHECK(piped(flag) == text);  // the flag over the environment
+    env["CCAI_ERROR_FORMAT"] = "";
+    profiles("error_format = \"auto\"", "");
+    CHECK(piped(unknown) == json);
+    CHECK(at_terminal(unknown) == text);
+
+    // An invalid value is a configuration error naming the file and the key, in the format chosen without it.
+    profiles("error_format = \"xml\"", "");
+    const auto bad = test::cli_for(kLimit, {"agents", "list"}, env);
+    CHECK(bad.exit_code == 3);
+    CHECK(bad.out.empty());
+    CHECK(bad.err == json_error("config", "bad error_format 'xml' (from profile [default] (" + dir +
+                                              "/ccai/config.toml)): expected one of auto, json, text", 3));
+    // config unset mends it.
+    const auto unset = test::cli_for(kLimit, {"config", "unset", "error_format"}, env);
+    CHECK(unset.exit_code == 0);
+    CHECK(piped(unknown) == json);
+
+    // config set and get know the key, and check its value.
+    const auto set = test::cli_for(kLimit, {"config", "set", "error_format", "text"}, env);
+    CHECK(set.exit_code == 0);
+    CHECK(test::cli_for(kLimit, {"config", "get", "error_format"}, env).out == "text\n");
+    CHECK(piped(unknown) == text);
+    const auto refused = test::cli_for(kLimit, {"config", "set", "error_format", "xml"}, env);
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.err == "error: bad error_format 'xml' (from the command line): expected one of auto, json, text\n"
+                         "hint: 'ccai-cli help config set' shows its flags and an example\n");
 }

@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include "support/cli_support.hpp"
+#include "support/test_files.hpp"
 
 using namespace ccai;
+using ccai::test::slurp;
 using ccai::mock::testing::MockProcess;
 
 namespace {
@@ -52,10 +54,7 @@ Ended run_into_closed_pipe(const std::map<std::string, std::string>& env, const 
         ::waitpid(pid, &status, 0);
     }
     e.code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-    std::ifstream in(err_path);
-    std::stringstream s;
-    s << in.rdbuf();
-    e.err = s.str();
+    e.err = slurp(err_path);
     return e;
 }
 

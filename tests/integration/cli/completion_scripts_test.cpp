@@ -1,5 +1,6 @@
 // Shell completions: the committed scripts are what the binary prints, the bash script completes groups,
-// actions, flags and values in a real bash, and the zsh and fish scripts parse (and fish completes).
+// actions, flags and values in a real bash, the zsh script under zsh's own completion system (compinit, a
+// TAB typed on a terminal), and the fish script in fish.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -8,17 +9,12 @@
 #include <sstream>
 
 #include "support/process.hpp"
+#include "support/pseudo_terminal.hpp"
+#include "support/test_files.hpp"
 
 using namespace ccai::test;
 
 namespace {
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 std::string source_file(const std::string& rel) { return std::string(CCAI_SOURCE_DIR) + "/" + rel; }
 
@@ -81,7 +77,7 @@ TEST_CASE("completion: committed scripts are what ccai-cli prints") {
         CAPTURE(shell);
         const auto r = cli({"completion", shell});
         REQUIRE(r.exit_code == 0);
-        CHECK_MESSAGE(r.out == read_file(source_file(file)),
+        CHECK_MESSAGE(r.out == slurp(source_file(file)),
                       file << " is out of date with the command tree; regenerate it with scripts/update-goldens.sh "
                               "(or: ccai-cli completion " << shell << " > " << file << ")");
     }
@@ -185,60 +181,76 @@ TEST_CASE("completion: bash completes files after --body @ and --file, booleans,
     CHECK(bash_complete({"ccai-cli", "help", "agents", "g"}) == std::vector<std::string>{"get", "get-by-custom-id"});
     CHECK(bash_complete({"ccai-cli", "help", "agents", "get", ""}).empty());
     CHECK(bash_complete({"ccai-cli", "--error-format", ""}) == std::vector<std::string>{"auto", "json", "text"});
+    // config set, get and unset: the keys of the settings table.
+    CHECK(bash_complete({"ccai-cli", "config", "set", "error_"}) == std::vector<std::string>{"error_format"});
+    CHECK(bash_complete({"ccai-cli", "config", "get", "bot"}) == std::vector<std::string>{"bot_id"});
+    CHECK(bash_complete({"ccai-cli", "config", "unset", "client_"}) == std::vector<std::string>{"client_id", "client_secret"});
 }
 
-// Sources the zsh script in a real zsh and calls its completion function with the completion system's
-// builtins replaced by functions that print what they are given (they exist only inside a completion
-// widget): compadd prints its words, _describe the names of its items, _files the files matching the
-// prefix, compset -P moves a matched prefix to IPREFIX as zsh does.
-std::vector<std::string> zsh_complete(const std::vector<std::string>& words) {
-    static const std::string driver = R"ZSH(
-compdef() { : }
-source "$1" || exit 99
-shift
+// The completion system's own setup in a real interactive zsh (zsh -f, compinit), with our _ccai-cli first in
+// fpath, and compadd wrapped so that every match compsys adds is also written to $CCAI_CAPTURE, one a line,
+// unquoted and with the prefixes it is added with: what TAB would offer. Matching, compset and _files are zsh's
+// own. Markers on the terminal say when the setup and each completion are done.
+constexpr const char* kZshCapture = R"ZSH(
+PS1='> '
+fpath=("$CCAI_COMPLETIONS" $fpath)
+autoload -U compinit
+compinit -u -D
 compadd() {
-    local -a _words
-    while (( $# )); do
-        case $1 in
-            (-a) _words+=(${(P)2}); shift 2 ;;
-            (-S|-P|-J|-X|-M) shift 2 ;;
-            (--) shift; _words+=("$@"); break ;;
-            (-*) shift ;;
-            (*) _words+=("$1"); shift ;;
-        esac
+    # compsys's own queries (-O, -A, -D) only compute matches: let them through unrecorded.
+    if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then
+        builtin compadd "$@"
+        return
+    fi
+    local -a __hits
+    local -A __opts
+    builtin compadd -A __hits "$@"
+    zparseopts -E -A __opts P: p: s:
+    local hit
+    for hit in $__hits; do
+        print -r -- "$IPREFIX${__opts[-P]}${__opts[-p]}${(Q)hit}${__opts[-s]}" >> $CCAI_CAPTURE
     done
-    _words=(${(M)_words:#${PREFIX}*})
-    (( ${#_words} )) && print -rl -- ${IPREFIX}${^_words}
-    return 0
+    builtin compadd "$@"
 }
-compset() {
-    [[ $1 == -P && $PREFIX == ${~2}* ]] || return 1
-    local rest=${PREFIX#${~2}}
-    IPREFIX+=${PREFIX[1,$#PREFIX-$#rest]}
-    PREFIX=$rest
-}
-_describe() { local -a names=(${${(P)4}%%:*}); print -rl -- ${(M)names:#${PREFIX}*} }
-_files() { local f; for f in ${PREFIX}*(N); do print -r -- "$IPREFIX$f"; done }
-_message() { : }
-_call_program() { shift; eval "$@" }
-words=("$@")
-CURRENT=$#
-PREFIX=$words[CURRENT]
-IPREFIX=''
-_ccai-cli
+ccai_capture_done() { print -r -- 'CCAI-CAPTURE''-DONE' }
+comppostfuncs=(ccai_capture_done)
+bindkey '^I' complete-word
+print -r -- 'CCAI-CAPTURE''-READY'
 )ZSH";
-    std::vector<std::string> argv{"zsh", "-f", "-c", driver, "zsh", source_file("completions/_ccai-cli")};
-    argv.insert(argv.end(), words.begin(), words.end());
-    const auto r = run(argv, shell_env());
-    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+
+// Types the words (the last one is the one being completed) on the command line of an interactive zsh on a
+// pseudo-terminal, presses TAB, and returns the matches compsys offered. HOME and ZDOTDIR are a directory of
+// the test's; every wait has a time limit, and the shell is killed at the end.
+std::vector<std::string> zsh_complete(const std::vector<std::string>& words) {
+    static const std::string dir = [] {
+        const auto d = temp_dir();
+        std::ofstream(d + "/capture.zsh") << kZshCapture;
+        return d;
+    }();
+    const auto capture = dir + "/matches";
+    std::ofstream(capture, std::ios::trunc).flush();
+    auto env = shell_env();
+    env["HOME"] = dir;
+    env["ZDOTDIR"] = dir;
+    env["TERM"] = "xterm";
+    env["CCAI_COMPLETIONS"] = source_file("completions");
+    env["CCAI_CAPTURE"] = capture;
+    PtySession zsh({"zsh", "-f", "-i"}, env);
+    zsh.type("source " + dir + "/capture.zsh\n");
+    REQUIRE_MESSAGE(zsh.expect("CCAI-CAPTURE-READY"), zsh.shown());
+    REQUIRE_MESSAGE(zsh.expect("> "), zsh.shown());
+    std::string line;
+    for (const auto& w : words) line += (line.empty() ? "" : " ") + w;
+    zsh.type(line + "\t");
+    REQUIRE_MESSAGE(zsh.expect("CCAI-CAPTURE-DONE"), zsh.shown());
     std::vector<std::string> out;
-    std::istringstream in(r.out);
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) out.push_back(line);
+    std::istringstream in(slurp(capture));
+    for (std::string match; std::getline(in, match);)
+        if (!match.empty()) out.push_back(match);
     return out;
 }
 
-TEST_CASE("completion: zsh completes commands, flags and values") {
+TEST_CASE("completion: zsh completes commands, flags and values under compsys") {
     if (!have("zsh")) {
         MESSAGE("zsh is not installed (apt-get install zsh); skipping");
         return;
@@ -260,6 +272,7 @@ TEST_CASE("completion: zsh completes commands, flags and values") {
     CHECK(zsh_complete({"ccai-cli", "batch", "--op", "skill-groups.c"}) == std::vector<std::string>{"skill-groups.create"});
     CHECK(zsh_complete({"ccai-cli", "help", "agents", "g"}) == std::vector<std::string>{"get", "get-by-custom-id"});
     CHECK(zsh_complete({"ccai-cli", "help", "agents", "get", ""}).empty());
+    CHECK(zsh_complete({"ccai-cli", "config", "set", "error_"}) == std::vector<std::string>{"error_format"});
 }
 
 TEST_CASE("completion: zsh script parses") {

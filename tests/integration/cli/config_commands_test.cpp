@@ -9,25 +9,15 @@
 #include <sstream>
 
 #include "support/cli_support.hpp"
-#include "support/pty_session.hpp"
+#include "support/pseudo_terminal.hpp"
+#include "support/test_files.hpp"
 
 using namespace ccai;
+using ccai::test::mode_of;
+using ccai::test::slurp;
 using ccai::mock::testing::MockProcess;
 
 namespace {
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-mode_t mode_of(const std::string& path) {
-    struct stat st{};
-    REQUIRE(::stat(path.c_str(), &st) == 0);
-    return st.st_mode & 07777;
-}
 
 // The environment of a user with nothing configured but XDG_CONFIG_HOME: every CCAI_ variable unset.
 std::map<std::string, std::string> bare_env(const std::string& home) {

@@ -7,22 +7,17 @@
 
 #include "ccai/endpoint.hpp"
 #include "support/process.hpp"
+#include "support/test_files.hpp"
 
 using namespace ccai::test;
 
 namespace {
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 }  // namespace
 
 TEST_CASE("reference: docs/commands.md is what ccai-cli prints") {
     const auto r = cli({"reference"});
     REQUIRE(r.exit_code == 0);
-    CHECK_MESSAGE(r.out == read_file(std::string(CCAI_SOURCE_DIR) + "/docs/commands.md"),
+    CHECK_MESSAGE(r.out == slurp(std::string(CCAI_SOURCE_DIR) + "/docs/commands.md"),
                   "docs/commands.md is out of date with the command tree; regenerate it with scripts/update-goldens.sh "
                   "(or: ccai-cli reference > docs/commands.md)");
 }

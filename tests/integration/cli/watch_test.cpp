@@ -9,8 +9,11 @@
 #include <thread>
 
 #include "support/cli_support.hpp"
+#include "support/pseudo_terminal.hpp"
+#include "support/test_files.hpp"
 
 using namespace ccai;
+using ccai::test::slurp;
 using ccai::mock::testing::call;
 using ccai::mock::testing::MockProcess;
 using ccai::test::exit_code_of;
@@ -18,13 +21,6 @@ using ccai::test::wait_for;
 using nlohmann::json;
 
 namespace {
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> out;
@@ -53,7 +49,7 @@ struct Watch {
         v.insert(v.end(), args.begin(), args.end());
         return v;
     }
-    std::vector<std::string> lines() const { return lines_of(read_file(out)); }
+    std::vector<std::string> lines() const { return lines_of(slurp(out)); }
     // Ctrl-C: the exit code, once it has exited (-1 if it has not within 5 s).
     int interrupt() {
         ::kill(process.pid(), SIGINT);
@@ -79,7 +75,7 @@ TEST_CASE("--watch --every: a line per poll until SIGINT, then exit 0 with nothi
         CHECK(std::regex_search(l, kStamp));
         CHECK(l.substr(21) == "37");
     }
-    CHECK(read_file(w.err).empty());
+    CHECK(slurp(w.err).empty());
     // Each poll is one request; a request on the wire when Ctrl-C came is finished, not printed.
     const auto sent = requests_for(mock, "conversations.list");
     CHECK(sent >= static_cast<long long>(lines.size()));
@@ -104,7 +100,7 @@ TEST_CASE("--watch: a line only when the answer changes; an interval below the f
     CHECK(std::regex_search(lines[0], kStamp));
     CHECK(lines[0].substr(21) == "[]");
     CHECK(lines[1].substr(21) == R"(["Billing"])");
-    CHECK(read_file(w.err) ==
+    CHECK(slurp(w.err) ==
           "notice: --watch 0.2s is below this account's floor of 1.005s (one watch takes at most a tenth of the rate "
           "limit): polling every 1.005s\n");
     // About one poll a second, not five: at least 2 after the change, and never the 0.2 s asked for.
@@ -117,8 +113,30 @@ TEST_CASE("--watch: a line only when the answer changes; an interval below the f
 TEST_CASE("--watch: refused on an operation that changes data, and with --all (exit 2, nothing sent)") {
     MockProcess mock({"--rate-limit", "none"});
     auto env = test::cli_env(mock);
-    const auto create = test::cli({"skill-groups", "create", "--set", "name=x", "--watch", "10s"}, env);
-    CHECK(create.exit_code == 2);
+    env["CCAI_ERROR_FORMAT"] = "";
+    const auto refused = [&](const std::vector<std::string>& args, const std::string& message, const std::string& hint) {
+        const auto piped = test::cli(args, env);
+        CHECK(piped.exit_code == 2);
+        CHECK(piped.out.empty());
+        CHECK(piped.err == json{{"error", {{"kind", "invalid_input"}, {"message", message}, {"exit_code", 2}}}}.dump() + "\n");
+        const auto at_terminal = test::cli_on_terminal(args, env);
+        CHECK(at_terminal.exit_code == 2);
+        CHECK(at_terminal.out.empty());
+        CHECK(at_terminal.err == "error: " + message + "\nhint: " + hint + "\n");
+    };
+    refused({"skill-groups", "create", "--set", "name=x", "--watch", "10s"},
+            "--watch polls read-only operations; 'skill-groups create' changes data",
+            "watch what it changed with a read-only action of skill-groups: list, get (e.g. 'ccai-cli skill-groups list "
+            "--watch 30s')");
+    refused({"skill-groups", "delete", "--skill-group-id", "sg-1", "--every"},
+            "--every goes with --watch, which polls read-only operations; 'skill-groups delete' changes data",
+            "watch what it changed with a read-only action of skill-groups: list, get (e.g. 'ccai-cli skill-groups list "
+            "--watch 30s')");
+    refused({"dialout", "call", "--watch=1m"}, "--watch polls read-only operations; 'dialout call' changes data",
+            "run 'dialout call' once; dialout has no read-only action to watch");
+    // Another unknown flag keeps the parser's message.
+    CHECK(test::error_of(test::cli({"skill-groups", "create", "--wach", "10s"}, env))["message"] ==
+          "unknown flag '--wach' for skill-groups create");
     const auto both = test::cli({"conversations", "list", "--all", "--watch", "10s"}, env);
     CHECK(both.exit_code == 2);
     CHECK(test::error_of(both)["message"] == "--watch repeats one call: it does not combine with --all");
@@ -135,7 +153,7 @@ TEST_CASE("--watch: Ctrl-C with a request on the wire waits for its answer and e
         CHECK(w.interrupt() == 0);
         CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
         CHECK(w.lines().empty());  // the answer that came after Ctrl-C is not printed
-        CHECK(read_file(w.err).empty());
+        CHECK(slurp(w.err).empty());
     }
     {
         Watch w(env, {"conversations", "list", "--watch", "10s"});

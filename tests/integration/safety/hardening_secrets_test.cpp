@@ -7,19 +7,14 @@
 #include <sstream>
 
 #include "support/cli_support.hpp"
+#include "support/test_files.hpp"
 
 using namespace ccai;
+using ccai::test::slurp;
 using ccai::mock::testing::MockProcess;
 
 namespace {
 constexpr const char* kSecret = "Zq7-hardening-SECRET-9xW";
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 void expect_clean(const std::string& what, const std::string& text, const std::string& token) {
     INFO(what << ": " << text);

@@ -13,8 +13,10 @@
 #include <thread>
 
 #include "support/cli_support.hpp"
+#include "support/test_files.hpp"
 
 using namespace ccai;
+using ccai::test::write_file;
 using ccai::mock::testing::MockProcess;
 
 namespace {
@@ -53,11 +55,6 @@ std::map<std::string, std::string> snapshot(const std::string& dir) {
     }
     ::closedir(d);
     return out;
-}
-
-void write_file(const std::string& path, const std::string& text, mode_t mode = 0600) {
-    std::ofstream(path, std::ios::binary) << text;
-    ::chmod(path.c_str(), mode);
 }
 
 // Runs a bash command line with $CLI set to ccai-cli (for process substitution and pipes).
@@ -111,7 +108,7 @@ TEST_CASE("safety read: a credentials file owned by another user is exit 3 (root
     Setup s;
     s.env.erase("CCAI_CLIENT_SECRET");
     const auto creds = s.conf + "/credentials";
-    write_file(creds, "[default]\nclient_secret = \"mock-secret\"\n");
+    write_file(creds, "[default]\nclient_secret = \"mock-secret\"\n", 0600);
     REQUIRE(::chown(creds.c_str(), 65534, 65534) == 0);
     const auto before = snapshot(s.home);
     const auto r = test::cli_for(kLimit, {"queues", "list"}, s.env);
@@ -142,7 +139,7 @@ TEST_CASE("safety read: an unknown key in any profile is exit 3 naming file, lin
                    config + ":6: unknown key 'pacer_dri' in [prod]; did you mean pacer_dir?");
     CHECK(snapshot(s.home) == before);
 
-    write_file(s.conf + "/credentials", "[default]\nclient_secert = \"x\"\n");
+    write_file(s.conf + "/credentials", "[default]\nclient_secert = \"x\"\n", 0600);
     write_file(config, "[default]\n", 0644);
     expect_refused(test::cli_for(kLimit, {"queues", "list"}, s.env), 3, "did you mean client_secret?");
     CHECK(s.mock.log().empty());
@@ -189,10 +186,10 @@ TEST_CASE("safety read: JSON nested past 512 levels in --body, --set or a batch 
     Setup s;
     const std::string deep(100000, '[');
     const auto body_file = s.home + "/deep.json";
-    write_file(body_file, "{\"name\":\n" + deep);
+    write_file(body_file, "{\"name\":\n" + deep, 0600);
     const auto batch_file = s.home + "/deep.jsonl";
     write_file(batch_file, R"({"op":"skill-groups.create","body":{"name":"fine"}})" "\n"
-                           R"({"op":"skill-groups.create","body":{"name":)" + deep + "}}\n");
+                           R"({"op":"skill-groups.create","body":{"name":)" + deep + "}}\n", 0600);
     const auto before = snapshot(s.home);
     expect_refused(test::cli_for(kLimit, {"skill-groups", "create", "--body", deep}, s.env), 2,
                    "--body: JSON nested deeper than 512 levels at line 1, column 513");
@@ -219,7 +216,7 @@ TEST_CASE("safety read: batch lines over 1 MiB, holding a NUL or nested too deep
     const std::string text = ok1 + "\n" + R"({"op":"skill-groups.create","body":{"name":")" + std::string(2 << 20, 'x') + "\"}}\n" +
                              R"({"op":"skill-groups.create","body":{"name":"n)" + std::string(1, '\0') + "l\"}}\n" +
                              std::string(600, '[') + "\n" + ok2 + "\n";
-    write_file(input, text);
+    write_file(input, text, 0600);
     auto before = snapshot(s.home);
 
     // Without --skip-invalid: each problem reported with its lines, nothing sent.

@@ -20,8 +20,11 @@
 
 #include "support/cli_support.hpp"
 #include "support/file_state.hpp"
+#include "support/test_files.hpp"
 
 using namespace ccai;
+using ccai::test::json_lines;
+using ccai::test::slurp;
 using ccai::mock::testing::MockProcess;
 using nlohmann::json;
 
@@ -34,14 +37,6 @@ std::set<std::string> names_in(const std::string& dir) {
         ::closedir(d);
     }
     return names;
-}
-
-std::vector<json> json_lines(const std::string& path) {
-    std::vector<json> out;
-    std::ifstream in(path);
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) out.push_back(json::parse(line));
-    return out;
 }
 
 std::string write_lines(const std::string& path, const std::vector<json>& lines) {
@@ -204,7 +199,7 @@ TEST_CASE("safety files resume: the rewrite goes through a new file renamed into
     ::close(old_fd);
     CHECK(old_bytes == old_results.bytes);  // ...and the old one never written
     CHECK((now.mode & 0777) == 0600);
-    const auto rows = json_lines(run.results);
+    const auto rows = json_lines(slurp(run.results));
     REQUIRE(rows.size() == 1);  // line 1's latest record only; the torn tail is gone
     CHECK(rows[0]["line"] == 1);
     CHECK(rows[0]["outcome"] == "ok");
@@ -233,7 +228,7 @@ TEST_CASE("safety files resume: a write error (file size limit) stops the run wi
     INFO("resume stderr: " << resumed.err);
     CHECK((resumed.exit_code == 0 || resumed.exit_code == 10));
     std::map<long long, json> by_line;
-    for (const auto& r : json_lines(results)) CHECK(by_line.emplace(r["line"].get<long long>(), r).second);
+    for (const auto& r : json_lines(slurp(results))) CHECK(by_line.emplace(r["line"].get<long long>(), r).second);
     CHECK(by_line.size() == kLines);  // every line has exactly one record
     // The service's view: one skill group per POST and no name twice, so no line was sent twice; every line
     // reached it once (a line whose outcome the failed write swallowed is in doubt, and not re-sent).

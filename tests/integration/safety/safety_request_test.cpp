@@ -13,8 +13,10 @@
 #include <fmt/format.h>
 
 #include "support/cli_support.hpp"
+#include "support/test_files.hpp"
 
 using namespace ccai;
+using ccai::test::write_file;
 using ccai::mock::testing::call;
 using ccai::mock::testing::json;
 using ccai::mock::testing::MockProcess;
@@ -46,11 +48,6 @@ std::map<std::string, std::string> snapshot(const std::string& dir) {
         out[e.path().string()] = content;
     }
     return out;
-}
-
-std::string write_file(const std::string& path, const std::string& text) {
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
 }
 
 // The argv prefix that runs a program in a network namespace of its own, where only a down loopback
@@ -122,7 +119,9 @@ TEST_CASE("request safety: a '.' or '..' path value is refused, and the skill gr
     expect_rejected(test::cli({"api", "GET", "/agentassist/api/v1/public/{botId}/skill-groups"}, bad_env), 3,
                     "env CCAI_BOT_ID");
     bad_env["CCAI_BOT_ID"] = "";
-    expect_rejected(test::cli({"api", "GET", "/agentassist/api/v1/public/{botId}/skill-groups"}, bad_env), 3, "{botId}");
+    // Unset, it is named with the other settings the call lacks.
+    expect_rejected(test::cli({"api", "GET", "/agentassist/api/v1/public/{botId}/skill-groups"}, bad_env), 3,
+                    "api needs settings that profile 'default' does not have: bot_id (--bot-id or CCAI_BOT_ID);");
 
     CHECK(mock.log().size() == arrived);
     CHECK(snapshot(dir) == files);

@@ -17,8 +17,10 @@
 
 #include "ccai/request_builder.hpp"
 #include "support/cli_support.hpp"
+#include "support/test_files.hpp"
 
 using namespace ccai;
+using ccai::test::slurp;
 using namespace std::chrono_literals;
 
 namespace {
@@ -27,13 +29,6 @@ namespace {
 // JSON and headers writes it its own way. "vault" and "Qz7" appear nowhere else: any part of them is a leak.
 const std::string kSecret = R"(Xy"vault/pa+ss w%rd&=\Qz7)";
 const std::string kOpaqueToken = "opaque-Tk4-token-value";
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 // No spelling and no part of the secret or the opaque token, and nothing JWT-shaped.
 void expect_clean(const std::string& what, const std::string& text) {

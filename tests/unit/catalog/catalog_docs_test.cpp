@@ -7,19 +7,13 @@
 #include <string>
 
 #include "ccai/endpoint.hpp"
+#include "support/test_files.hpp"
 
-namespace {
-std::string read(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-}  // namespace
+using ccai::test::slurp;
 
 TEST_CASE("CATALOG.md names every operation with its page, and the README counts them") {
-    const auto catalog = read(CCAI_SOURCE_DIR "/endpoints/CATALOG.md");
-    const auto readme = read(CCAI_SOURCE_DIR "/README.md");
+    const auto catalog = slurp(CCAI_SOURCE_DIR "/endpoints/CATALOG.md");
+    const auto readme = slurp(CCAI_SOURCE_DIR "/README.md");
     REQUIRE_FALSE(catalog.empty());
     const auto count = std::to_string(ccai::endpoints().size());
     CHECK(catalog.find("lists the " + count + " HTTP operations") != std::string::npos);

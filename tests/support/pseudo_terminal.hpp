@@ -1,7 +1,7 @@
 #pragma once
-// A program run on a pseudo-terminal (forkpty), for what only happens at a terminal: questions, a secret
-// typed without echo. The test reads what the terminal shows and types answers, with a time limit on
-// every wait so a program that stops asking fails the test instead of hanging it.
+// Programs run on a pseudo-terminal, for what only happens at a terminal: isatty() true on stderr (errors as
+// text, progress lines), questions, a secret typed without echo. One way of starting a program there serves
+// both a run read to its end (cli_on_terminal) and an interactive session (PtySession).
 #include <sys/types.h>
 
 #include <chrono>
@@ -9,11 +9,23 @@
 #include <string>
 #include <vector>
 
+#include "support/process.hpp"
+
 namespace ccai::test {
 
+/// Runs ccai-cli with `args` and `env` (as cli() does), stderr on a pseudo-terminal whose output is not
+/// post-processed (no "\n" -> "\r\n"), stdout on a pipe (`stdout_on_terminal`: on the terminal too, so
+/// `out` then holds both), stdin from /dev/null. Killed after `limit`.
+RunResult cli_on_terminal(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {},
+                          bool stdout_on_terminal = false,
+                          std::chrono::milliseconds limit = std::chrono::seconds(30));
+
+/// A program whose stdin, stdout and stderr are a new terminal in its usual (cooked, echoing) mode. The test
+/// reads what the terminal shows and types answers, with a time limit on every wait so a program that
+/// stops asking fails the test instead of hanging it.
 class PtySession {
 public:
-    /// Starts `argv` with stdin, stdout and stderr on a new terminal; `env` as in run() (empty: unset).
+    /// Starts `argv` (searched in PATH) on the terminal; `env` as in run() (empty: unset).
     PtySession(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
     ~PtySession();  ///< kills the program if it still runs
     PtySession(const PtySession&) = delete;
