@@ -114,6 +114,7 @@ private:
     // Scrapes of /metrics are not counted: a monitor polling every few seconds would outnumber the traffic.
     void count(const httplib::Request& req, const Answer& a, const CallStats& stats, bool paced) {
         o_.metrics->count_request(operation_of(req.method, req.target), a.status);
+        if (stats.cache != CacheOutcome::not_cacheable) o_.metrics->count_cache(stats.cache == CacheOutcome::hit);
         if (stats.attempts == 0) return;  // refused before the pipeline: nothing was paced or sent
         if (paced) o_.metrics->observe_pacer_wait(stats.pacer_wait);
         o_.metrics->count_attempts(stats.attempts, stats.rejections);

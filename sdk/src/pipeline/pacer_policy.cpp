@@ -23,7 +23,7 @@ public:
         stats.pacer_wait += *waited;
         if (auto hook = std::exchange(stats.before_first_send, nullptr))
             if (auto ok = hook(); !ok) {
-                pacer_->complete(false);  // the slot goes unused: it still counts until it ages out
+                pacer_->cancel();  // nothing was sent: the slot goes back to the account's other callers
                 return ok.error();
             }
         // The answer arrived meanwhile (the response cache): nothing is sent, and the slot goes back.

@@ -365,6 +365,10 @@ TEST_CASE("proxy: with --cache, two identical GETs make one upstream request and
     CHECK(second->get_header_value("Age") == "0");
     CHECK(second->body == first->body);
     CHECK(mock.log().size() == 1);
+    const auto scrape = client.Get("/metrics");
+    REQUIRE(scrape);
+    CHECK(scrape->body.find("ccai_proxy_cache_hits_total 1\n") != std::string::npos);
+    CHECK(scrape->body.find("ccai_proxy_cache_misses_total 1\n") != std::string::npos);
     // A write through the proxy drops the family: the next GET goes upstream.
     const auto created = client.Post(path, R"({"name":"Languages"})", "application/json");
     REQUIRE(created);
