@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "output/text_writer.hpp"
+#include "output/utf8_text.hpp"
 
 namespace ccai::cli {
 
@@ -39,18 +40,21 @@ int report_error(std::FILE* err, const ApiError& e) { return report_error(err, e
 
 namespace {
 
+// Text from the service or the user shown on a terminal: control bytes escaped, broken UTF-8 as U+FFFD.
+std::string shown(const std::string& text) { return escape_text(valid_utf8(text)); }
+
 // What a person reads: the redacted message, then what the service said about it, in brackets.
 std::string error_lines(const nlohmann::json& j, const std::string& hint) {
     std::vector<std::string> about;
     if (j.contains("status")) about.push_back(fmt::format("HTTP {}", j["status"].get<int>()));
     // A code that only repeats the status says nothing more.
     if (j.contains("code") && (!j.contains("status") || j["code"] != std::to_string(j["status"].get<int>())))
-        about.push_back(fmt::format("code {}", escape_text(j["code"].get<std::string>())));
-    if (j.contains("request_id")) about.push_back(fmt::format("request id {}", escape_text(j["request_id"].get<std::string>())));
-    std::string text = "error: " + escape_text(j.value("message", std::string()));
+        about.push_back(fmt::format("code {}", shown(j["code"].get<std::string>())));
+    if (j.contains("request_id")) about.push_back(fmt::format("request id {}", shown(j["request_id"].get<std::string>())));
+    std::string text = "error: " + shown(j.value("message", std::string()));
     if (!about.empty()) text += fmt::format(" ({})", fmt::join(about, ", "));
     text += "\n";
-    if (!hint.empty()) text += "hint: " + escape_text(hint) + "\n";
+    if (!hint.empty()) text += "hint: " + shown(hint) + "\n";
     return text;
 }
 

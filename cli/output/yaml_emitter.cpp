@@ -26,9 +26,18 @@ bool resolves_to_non_string(std::string_view s) {
     return std::string_view("0123456789+-.").find(s.front()) != std::string_view::npos;
 }
 
+// U+0085, U+2028 and U+2029 are line breaks to a YAML 1.1 reader: written raw, even inside quotes, they end
+// or fold the value (PyYAML refuses them plain). Such a string is written double-quoted with its non-ASCII
+// characters escaped (\x85, \u2028), which every reader turns back into the same text.
+bool holds_yaml_line_break(std::string_view s) {
+    return s.find("\xC2\x85") != std::string_view::npos || s.find("\xE2\x80\xA8") != std::string_view::npos ||
+           s.find("\xE2\x80\xA9") != std::string_view::npos;
+}
+
 void emit_string(YAML::Emitter& out, const std::string& s) {
     const auto text = valid_utf8(s);
-    if (resolves_to_non_string(text)) out << YAML::DoubleQuoted;
+    if (holds_yaml_line_break(text)) out << YAML::DoubleQuoted << YAML::EscapeNonAscii;
+    else if (resolves_to_non_string(text)) out << YAML::DoubleQuoted;
     out << text;
 }
 

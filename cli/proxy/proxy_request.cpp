@@ -90,7 +90,9 @@ std::vector<std::string> api_prefixes() {
 Answer error_answer(int status, std::string_view message) {
     Answer a;
     a.status = status;
-    a.body = nlohmann::json{{"errors", nlohmann::json::array({{{"msg", message}, {"code", status}}})}}.dump();
+    // The message may quote the client's path, which need not be UTF-8: such bytes are written as U+FFFD.
+    a.body = nlohmann::json{{"errors", nlohmann::json::array({{{"msg", message}, {"code", status}}})}}.dump(
+        -1, ' ', false, nlohmann::json::error_handler_t::replace);
     return a;
 }
 

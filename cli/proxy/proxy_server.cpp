@@ -19,6 +19,8 @@
 #include <httplib.h>
 
 #include "ccai/redact.hpp"
+#include "output/text_writer.hpp"
+#include "output/utf8_text.hpp"
 #include "proxy/body_pipe.hpp"
 #include "proxy/proxy_token.hpp"
 
@@ -274,6 +276,20 @@ Result<Unit> serve(const ServerOptions& o, const Upstream& up, Client& paced, Cl
     server->Options(".*", plain);
     // httplib's own refusals (413, 400 for a malformed request, ...) in the service's error shape; every
     // answer of the handler, the service's included, already has its Content-Type.
+    // A fault of ours while answering is a 500 in the same shape, said on stderr; without this handler
+    // httplib would send the exception's text to the client in a header.
+    server->set_exception_handler([err](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown";
+        try {
+            std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+            what = e.what();
+        } catch (...) {
+        }
+        std::fprintf(err, "%s\n", redact("proxy: internal error: " + escape_text(valid_utf8(what))).c_str());
+        res.headers.clear();
+        write_answer(error_answer(500, "proxy: internal error"), res);
+    });
     server->set_error_handler([](const httplib::Request&, httplib::Response& res) {
         if (!res.has_header("Content-Type"))
             write_answer(error_answer(res.status, fmt::format("proxy: HTTP {}", res.status)), res);

@@ -25,6 +25,9 @@ TEST_CASE("errors as text: each kind's line and hint, the service's details in b
     CHECK(text({"queues", "get", "--queue-id", "q-1"}) ==
           std::pair(8, std::string("error: down for \\x1b[2Jmaintenance (HTTP 503, code E_MAINT, request id req-7)\n"
                                    "hint: the service failed; trying again later may work\n")));
+    // A request id that is not UTF-8 (the service's header bytes) reaches the terminal as U+FFFD.
+    cli.transport->push(500, R"({"errors":[{"msg":"oops"}]})", {{"x-request-id", "r\xff-8"}});
+    CHECK(text({"queues", "get", "--queue-id", "q-1"}).second.starts_with("error: oops (HTTP 500, request id r\xEF\xBF\xBD-8)\n"));
     cli.transport->push(403, R"({"errors":[{"msg":"forbidden"}]})");
     CHECK(text({"queues", "get", "--queue-id", "q-1"}) ==
           std::pair(4, std::string("error: forbidden; credentials of profile 'default': client_id from env CCAI_CLIENT_ID, "

@@ -144,6 +144,10 @@ TEST_CASE("yaml: block style, keys in -o json's order, non-ASCII written as is")
     const auto text = to_yaml(json::parse(R"({"b": "Zoë", "a": [1, "0012"], "c": {}})"));
     CHECK(text == "a:\n  - 1\n  - \"0012\"\nb: Zoë\nc: {}\n");
     CHECK(to_yaml(json("\xff")) == "\xEF\xBF\xBD\n");  // invalid UTF-8 replaced, as -o json does
+    // Line breaks only to a YAML 1.1 reader (NEL, LINE and PARAGRAPH SEPARATOR) are escaped, in keys too.
+    CHECK(to_yaml(json("a\xC2\x85" "b")) == "\"a\\x85b\"\n");
+    CHECK(to_yaml(json{{"k\xE2\x80\xA8", "\xE2\x80\xA9Zoë"}}) == "\"k\\u2028\": \"\\u2029Zo\\xeb\"\n");
+    CHECK(yaml_round_trip(json{{"k\xE2\x80\xA8", "\xE2\x80\xA9Zoë\xC2\x85"}}) == json{{"k\xE2\x80\xA8", "\xE2\x80\xA9Zoë\xC2\x85"}});
     CHECK(to_yaml(json::parse("[1e308, 1.5e-7, 2.5, -0.0, 18446744073709551615]")) ==
           "- 1.0e+308\n- 1.5e-07\n- 2.5\n- -0.0\n- 18446744073709551615\n");
 }

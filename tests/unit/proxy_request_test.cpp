@@ -82,6 +82,13 @@ TEST_CASE("proxy: dot segments, encoded or not, and paths outside the API are re
     CHECK(message_of(a) == "proxy: not a path of the API; only the API's paths are forwarded");
 }
 
+TEST_CASE("proxy: a path that is not UTF-8 is refused with a readable answer, not a fault") {
+    const auto v = forward("GET", "/agentassist/api/v1/public/\xff%00");
+    REQUIRE(refused_with(v) == 400);
+    const auto msg = message_of(std::get<Answer>(v));  // parses: the answer is valid JSON
+    CHECK(msg.find("\xEF\xBF\xBD") != std::string::npos);  // the stray byte, as U+FFFD
+}
+
 TEST_CASE("proxy: another account, a bad header or too many headers are refused") {
     const auto other = std::get<Answer>(forward("GET", "/agentassist/api/v1/q", {{"AccountId", "acc-2"}}));
     CHECK(other.status == 400);

@@ -156,6 +156,9 @@ TEST_CASE("retry policy: a Retry-After of a day fails at once, says so, and paus
     CHECK(r.error().message.find("the service asked to wait 86400 s") != std::string::npos);
     CHECK(c.clock->slept() == 0ms);
     CHECK(c.pacer->time_until_free() == 1h);
+    // The time to retry told is the account's pause, not the service's day.
+    CHECK(r.error().retry_after == 1h);
+    CHECK(r.error().message.ends_with("; retry in 3600s"));
 }
 
 TEST_CASE("pacer policy: a slot past the call's max_wait fails at once without sending or retrying") {

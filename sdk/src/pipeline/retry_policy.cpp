@@ -158,6 +158,10 @@ private:
     // Gives up: still tells the others to back off, and says when a retry could succeed.
     ApiError exhausted(const Result<HttpResponse>& out, const Progress& p, Duration pause, Duration asked) {
         pacer_->penalize(pause);
+        // The pacer caps a pause at max_penalty (a hostile or mistaken Retry-After of a year): the retry time
+        // told is the one the account will actually wait.
+        const auto until_free = pacer_->time_until_free();
+        if (until_free > Duration(0)) pause = std::min(pause, until_free);
         ApiError e = out ? error_from_response(out->status, out->body) : out.error();
         e.kind = ErrorKind::rate_limited;
         e.retry_after = std::chrono::duration_cast<std::chrono::milliseconds>(pause);
