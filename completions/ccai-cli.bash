@@ -189,9 +189,9 @@ _ccai_cli_args() {
     _ccai_cli_k=1
     case $1 in
         'api') _ccai_cli_r='' ;;
-        'config set') _ccai_cli_r='host allow_http ca_bundle account_id bot_id org_id client_id client_secret token jwt_sub jwt_ttl jwt_jti rate_limit pacer redis_password pacer_dir pacer_dir_shared pacer_fallback pacer_scope pacer_margin burst bulk_min_share priority max_penalty output error_format timeout connect_timeout compression max_attempts max_wait' ;;
-        'config get') _ccai_cli_r='host allow_http ca_bundle account_id bot_id org_id client_id client_secret token jwt_sub jwt_ttl jwt_jti rate_limit pacer redis_password pacer_dir pacer_dir_shared pacer_fallback pacer_scope pacer_margin burst bulk_min_share priority max_penalty output error_format timeout connect_timeout compression max_attempts max_wait' ;;
-        'config unset') _ccai_cli_r='host allow_http ca_bundle account_id bot_id org_id client_id client_secret token jwt_sub jwt_ttl jwt_jti rate_limit pacer redis_password pacer_dir pacer_dir_shared pacer_fallback pacer_scope pacer_margin burst bulk_min_share priority max_penalty output error_format timeout connect_timeout compression max_attempts max_wait' ;;
+        'config set') _ccai_cli_r='host allow_http ca_bundle account_id bot_id org_id client_id client_secret token jwt_sub jwt_ttl jwt_jti rate_limit pacer redis_password pacer_dir pacer_dir_shared pacer_fallback pacer_scope pacer_margin burst bulk_min_share priority max_penalty output error_format timeout connect_timeout compression max_attempts max_wait cache' ;;
+        'config get') _ccai_cli_r='host allow_http ca_bundle account_id bot_id org_id client_id client_secret token jwt_sub jwt_ttl jwt_jti rate_limit pacer redis_password pacer_dir pacer_dir_shared pacer_fallback pacer_scope pacer_margin burst bulk_min_share priority max_penalty output error_format timeout connect_timeout compression max_attempts max_wait cache' ;;
+        'config unset') _ccai_cli_r='host allow_http ca_bundle account_id bot_id org_id client_id client_secret token jwt_sub jwt_ttl jwt_jti rate_limit pacer redis_password pacer_dir pacer_dir_shared pacer_fallback pacer_scope pacer_margin burst bulk_min_share priority max_penalty output error_format timeout connect_timeout compression max_attempts max_wait cache' ;;
         'completion') _ccai_cli_r='bash zsh fish' ;;
         'help') _ccai_cli_r='' ;;
         *) _ccai_cli_k='' _ccai_cli_r='' ;;

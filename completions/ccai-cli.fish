@@ -1089,13 +1089,13 @@ function __ccai_cli_args --argument-names cmdpath
             echo 1
         case 'config set'
             echo 1
-            printf '%s\n' 'host' 'allow_http' 'ca_bundle' 'account_id' 'bot_id' 'org_id' 'client_id' 'client_secret' 'token' 'jwt_sub' 'jwt_ttl' 'jwt_jti' 'rate_limit' 'pacer' 'redis_password' 'pacer_dir' 'pacer_dir_shared' 'pacer_fallback' 'pacer_scope' 'pacer_margin' 'burst' 'bulk_min_share' 'priority' 'max_penalty' 'output' 'error_format' 'timeout' 'connect_timeout' 'compression' 'max_attempts' 'max_wait'
+            printf '%s\n' 'host' 'allow_http' 'ca_bundle' 'account_id' 'bot_id' 'org_id' 'client_id' 'client_secret' 'token' 'jwt_sub' 'jwt_ttl' 'jwt_jti' 'rate_limit' 'pacer' 'redis_password' 'pacer_dir' 'pacer_dir_shared' 'pacer_fallback' 'pacer_scope' 'pacer_margin' 'burst' 'bulk_min_share' 'priority' 'max_penalty' 'output' 'error_format' 'timeout' 'connect_timeout' 'compression' 'max_attempts' 'max_wait' 'cache'
         case 'config get'
             echo 1
-            printf '%s\n' 'host' 'allow_http' 'ca_bundle' 'account_id' 'bot_id' 'org_id' 'client_id' 'client_secret' 'token' 'jwt_sub' 'jwt_ttl' 'jwt_jti' 'rate_limit' 'pacer' 'redis_password' 'pacer_dir' 'pacer_dir_shared' 'pacer_fallback' 'pacer_scope' 'pacer_margin' 'burst' 'bulk_min_share' 'priority' 'max_penalty' 'output' 'error_format' 'timeout' 'connect_timeout' 'compression' 'max_attempts' 'max_wait'
+            printf '%s\n' 'host' 'allow_http' 'ca_bundle' 'account_id' 'bot_id' 'org_id' 'client_id' 'client_secret' 'token' 'jwt_sub' 'jwt_ttl' 'jwt_jti' 'rate_limit' 'pacer' 'redis_password' 'pacer_dir' 'pacer_dir_shared' 'pacer_fallback' 'pacer_scope' 'pacer_margin' 'burst' 'bulk_min_share' 'priority' 'max_penalty' 'output' 'error_format' 'timeout' 'connect_timeout' 'compression' 'max_attempts' 'max_wait' 'cache'
         case 'config unset'
             echo 1
-            printf '%s\n' 'host' 'allow_http' 'ca_bundle' 'account_id' 'bot_id' 'org_id' 'client_id' 'client_secret' 'token' 'jwt_sub' 'jwt_ttl' 'jwt_jti' 'rate_limit' 'pacer' 'redis_password' 'pacer_dir' 'pacer_dir_shared' 'pacer_fallback' 'pacer_scope' 'pacer_margin' 'burst' 'bulk_min_share' 'priority' 'max_penalty' 'output' 'error_format' 'timeout' 'connect_timeout' 'compression' 'max_attempts' 'max_wait'
+            printf '%s\n' 'host' 'allow_http' 'ca_bundle' 'account_id' 'bot_id' 'org_id' 'client_id' 'client_secret' 'token' 'jwt_sub' 'jwt_ttl' 'jwt_jti' 'rate_limit' 'pacer' 'redis_password' 'pacer_dir' 'pacer_dir_shared' 'pacer_fallback' 'pacer_scope' 'pacer_margin' 'burst' 'bulk_min_share' 'priority' 'max_penalty' 'output' 'error_format' 'timeout' 'connect_timeout' 'compression' 'max_attempts' 'max_wait' 'cache'
         case 'completion'
             echo 1
             printf '%s\n' 'bash' 'zsh' 'fish'

@@ -136,7 +136,7 @@ TEST_CASE("--watch: refused on an operation that changes data, and with --all (e
             "run 'dialout call' once; dialout has no read-only action to watch");
     // Another unknown flag keeps the parser's message.
     CHECK(test::error_of(test::cli({"skill-groups", "create", "--wach", "10s"}, env))["message"] ==
-          "unknown flag '--wach' for skill-groups create");
+          "unknown flag '--wach' for skill-groups create; did you mean '--cache'?");
     const auto both = test::cli({"conversations", "list", "--all", "--watch", "10s"}, env);
     CHECK(both.exit_code == 2);
     CHECK(test::error_of(both)["message"] == "--watch repeats one call: it does not combine with --all");
