@@ -92,6 +92,6 @@ TEST_CASE("two apps on one account and bot never share answers; a new token of t
     a.transport->push(200, kList);
     CHECK(outcome(client_of("token", token_of("cs-c"))) == CacheOutcome::miss);
     a.transport->push(200, kList);
-    CHECK(outcome(client_of("token", "not-a-jwt")) == CacheOutcome::miss);
+    CHECK(outcome(client_of("token", "ready-token-not-a-jwt")) == CacheOutcome::miss);
     CHECK(a.transport->requests.size() == 4);
 }

@@ -68,7 +68,7 @@ struct ReenteringTransport final : Transport {
 TEST_CASE("by default a call waits for an identical one at most the transport timeout") {
     ClientOptions o;
     for (const auto& [k, v] : std::map<std::string, std::string>{{"host", "http://127.0.0.1:1"}, {"pacer", "memory"},
-                                                                  {"bot_id", "st-1"}, {"token", "t"}, {"timeout", "7"},
+                                                                  {"bot_id", "st-1"}, {"token", "ready-token-of-the-lock-test"}, {"timeout", "7"}, {"rate_limit", "60/1m"},
                                                                   {"cache", "30"}})
         o.config.set(k, v, "test");
     auto transport = std::make_shared<ReenteringTransport>();
@@ -81,7 +81,7 @@ TEST_CASE("by default a call waits for an identical one at most the transport ti
         return std::nullopt;
     };
     auto client = Client::create(std::move(o));
-    REQUIRE(client.ok());
+    REQUIRE_MESSAGE(client.ok(), client.error().message);
     CallStats second;
     Duration waited{0};
     transport->during_first = [&] {
