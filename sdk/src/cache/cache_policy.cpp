@@ -1,8 +1,8 @@
 // The response cache as the pipeline's first step. A read-only request is looked up; on a miss it takes the
 // key's lock (so identical requests of every process make one call), looks again, and goes down the chain;
 // once the pacer grants its slot it looks a last time (the wait may have been long) and, on a hit, gives
-// the slot back. A 200 answer within the size bound is stored. A successful write drops the families of its
-// resource (cache_key.hpp).
+// the slot back. A 200 answer within the size bound is stored. A write that may have changed something
+// drops the answers of its resource (CacheClass::drops).
 #include <cctype>
 
 #include <fmt/format.h>
