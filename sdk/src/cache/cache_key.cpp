@@ -24,6 +24,7 @@ std::string lower(std::string_view s) {
     std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
     return out;
 }
+
 bool is_version(std::string_view segment) {
     if (segment.size() < 2 || (segment[0] != 'v' && segment[0] != 'V')) return false;
     return segment.substr(1).find_first_not_of("0123456789") == std::string_view::npos;
