@@ -109,6 +109,8 @@ Result<Session> open_session(const Context& c, Config config, bool wait_notices,
     std::FILE* err = c.console.err;
     // The client redacts every line before it reaches this sink (ClientOptions::log).
     if (c.flags.verbose) o.log = [err](const std::string& line) { std::fprintf(err, "* %s\n", line.c_str()); };
+    o.getenv = c.sources.getenv;  // the environment `cache clear` reads
+    o.on_warning = [err](const std::string& line) { std::fprintf(err, "warning: %s\n", line.c_str()); };
     if (wait_notices && c.console.err_tty && !c.flags.quiet) {
         o.on_wait = [err, limit = s.config.get("rate_limit")](Duration d) {
             std::fprintf(err, "waiting %.1fs: %s shared with other processes\n", std::chrono::duration<double>(d).count(),

@@ -52,6 +52,7 @@ Result<HttpRequest> build_raw(const ApiFlags& f, const Config& config) {
     for (const auto& h : f.headers) {
         auto header = parse_header(h);
         if (!header) return header.error();
+        r.key_headers.push_back(header->first);
         r.headers.push_back(std::move(*header));
     }
     if (!f.body.empty()) {

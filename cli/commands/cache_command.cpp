@@ -7,8 +7,13 @@ namespace ccai::cli {
 
 namespace {
 int clear(const Context& c) {
-    auto config = load_config(c);
+    // A bad `cache` value (the TTL) is no reason to refuse emptying the cache: it is not read here.
+    ConfigSources sources = c.sources;
+    sources.flags = c.flags.settings;
+    sources.flags["cache"] = "0";
+    auto config = Config::load(sources);
     if (!config) return c.fail(config.error());
+    // The directory the CLI's clients use: they get the same environment (ClientOptions::getenv).
     auto removed = clear_cache(default_cache_dir(c.sources.getenv));
     if (!removed) return c.fail(removed.error());
     return show_result(c, nlohmann::json{{"cleared", true}, {"entries", *removed}}, nullptr,

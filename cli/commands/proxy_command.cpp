@@ -134,6 +134,8 @@ int run_proxy(const ProxyFlags& f, const Context& c) {
     o.interruption = &stop;
     std::FILE* err = c.console.err;
     if (c.flags.verbose) o.log = [err](const std::string& line) { std::fprintf(err, "* %s\n", line.c_str()); };
+    o.getenv = c.sources.getenv;  // the environment `cache clear` reads
+    o.on_warning = [err](const std::string& line) { std::fprintf(err, "warning: %s\n", line.c_str()); };
     if (c.client_setup) c.client_setup(o);
     if (!o.pacer) {
         auto po = pacer_options(*config);
@@ -148,6 +150,7 @@ int run_proxy(const ProxyFlags& f, const Context& c) {
     auto paced = Client::create(o);
     if (!paced) return c.fail(paced.error());
     ClientOptions trusted = o;
+    trusted.on_warning = nullptr;  // said once, by the first client
     trusted.pacer = std::make_shared<TrustedPacer>(o.pacer);
     RetryOptions once;
     once.max_attempts = 1;  // its client paces and retries

@@ -170,7 +170,6 @@ std::variant<Forward, Answer> to_forward(const Incoming& in, const Upstream& up)
         auto name = lower(raw_name);
         if (!dropped_request_header(name) && !nominated.contains(name)) f.request.headers.emplace_back(std::move(name), value);
     }
-    // Seam for a response cache: a read-only operation (the catalog's flag) would be looked up here.
     return f;
 }
 

@@ -69,10 +69,16 @@ struct ClientOptions {
     std::function<void(const std::string&)> log = {};
     /// Called before a pacer wait longer than a second.
     std::function<void(Duration)> on_wait = {};
+    /// Called with a problem that does not stop calls (the cache directory cannot be created: they run
+    /// uncached), once, when the client is created.
+    std::function<void(const std::string&)> on_warning = {};
     /// Called before each retry's pause: a rejection backed off, or a transient failure tried again.
     std::function<void(const RetryNotice&)> on_retry = {};
     /// The response cache (response_cache.hpp); default: the `cache` setting's TTL in default_cache_dir().
     std::optional<ResponseCacheOptions> cache = {};
+    /// Reads XDG_CACHE_HOME and HOME for default_cache_dir(); default ::getenv. The CLI passes its own, so
+    /// that `cache clear` empties the directory its calls use.
+    std::function<std::optional<std::string>(const char*)> getenv = {};
     /// Ends waits for the pacer and the pauses before retries early (see Interruption); it must outlive
     /// the client.
     Interruption* interruption = nullptr;

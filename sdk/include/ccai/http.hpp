@@ -44,6 +44,9 @@ struct HttpRequest {
     std::function<std::size_t(char* buffer, std::size_t size)> body_source{};
     /// The length of body_source's body, or -1 when unknown (then sent chunked).
     long long body_source_size = -1;
+    /// @brief Names of headers added by hand (`-H`, CallArgs::extra_headers): the response cache keys
+    /// answers by them, besides the catalog's (other headers are not part of the key).
+    std::vector<std::string> key_headers{};
 
     /// @brief Value of the first header with this name (case-insensitive), or "".
     [[nodiscard]] std::string header(std::string_view name) const;

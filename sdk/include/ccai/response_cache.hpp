@@ -5,8 +5,8 @@
 ///
 /// A step of the client's pipeline (ClientOptions::cache, or the `cache` setting). Only requests the catalog
 /// marks read-only (ccai/route.hpp matches method and path) are looked up; only their 200 answers up to
-/// max_entry_bytes are kept. A successful write drops the entries of its family (the catalog group of the
-/// operation; every family when the path is none of the catalog's).
+/// max_entry_bytes are kept. A successful write drops the entries of its resource (the path's first name
+/// after the bot/account id) and of its catalog group; every entry when the path is none of the catalog's.
 
 #include <chrono>
 #include <cstddef>
@@ -47,11 +47,14 @@ struct ResponseCacheOptions {
 std::string default_cache_dir(const std::function<std::optional<std::string>(const char*)>& getenv = {});
 
 /// @brief Creates `dir` (missing components mode 700) and checks it: a directory, not a symbolic link,
-/// yours, and neither group nor others may use it. A config error naming the fix otherwise.
-Result<Unit> prepare_cache_dir(const std::string& dir);
+/// yours, and neither group nor others may use it; a config error naming the fix when it is unsafe. ""
+/// when it is ready; a warning (with the path and the system's reason) when there is none or it cannot be
+/// created (HOME unset, a read-only or root-owned parent): then the cache is not used.
+Result<std::string> prepare_cache_dir(const std::string& dir);
 
 /// @brief Removes every entry under `dir` (checked as prepare_cache_dir does, but never created); returns
-/// how many answers were removed. A missing directory holds none.
+/// how many answers were removed. A missing directory (or "") holds none. Each family's drop marker is
+/// set to now, so an answer fetched before the clear and stored after it is not used.
 Result<std::size_t> clear_cache(const std::string& dir);
 
 }  // namespace ccai

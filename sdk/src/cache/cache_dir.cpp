@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <vector>
 
@@ -25,45 +26,39 @@ std::string default_cache_dir(const std::function<std::optional<std::string>(con
     return "";
 }
 
-Result<Unit> prepare_cache_dir(const std::string& dir) {
-    if (dir.empty()) return config_error("cache: no cache directory (set XDG_CACHE_HOME or HOME)");
+Result<std::string> prepare_cache_dir(const std::string& dir) {
+    // Nowhere to keep answers is no reason to refuse the call: it runs uncached, and the caller warns.
+    if (dir.empty()) return std::string("cache: no cache directory (HOME and XDG_CACHE_HOME unset): the call runs uncached");
     // Created 0700 where missing, as the pacer's state directory is; an existing one is checked, never chmod'ed.
-    if (auto made = detail::make_state_dirs(dir); !made)
-        return config_error(fmt::format("cache: cannot create {}", dir));
+    if (auto made = detail::make_state_dirs(dir); !made) {
+        auto why = made.error().message;  // "pacer: cannot create PATH: ERRNO TEXT"
+        if (const auto colon = why.find(": "); colon != std::string::npos) why = why.substr(colon + 2);
+        return fmt::format("cache: {} (cache directory {}): the call runs uncached", why, dir);
+    }
     const auto opened = detail::open_private_dir(dir);
-    if (opened.fd < 0) return config_error(opened.problem.empty() ? fmt::format("cache: {} disappeared", dir) : opened.problem);
+    if (opened.fd < 0) {
+        // Unsafe (a symbolic link, another owner, shared): refused, since answers could be read or planted.
+        if (!opened.problem.empty()) return config_error(opened.problem);
+        return fmt::format("cache: {} disappeared: the call runs uncached", dir);
+    }
     ::close(opened.fd);
-    return Unit{};
+    return std::string();
 }
 
 Result<std::size_t> clear_cache(const std::string& dir) {
-    if (dir.empty()) return config_error("cache: no cache directory (set XDG_CACHE_HOME or HOME)");
+    if (dir.empty()) return std::size_t{0};  // no HOME: calls ran uncached, nothing was kept
     const auto opened = detail::open_private_dir(dir);
     if (opened.fd < 0) {
         if (opened.problem.empty()) return std::size_t{0};
         return config_error(opened.problem);
     }
-    std::vector<std::string> families;
-    if (DIR* d = ::fdopendir(opened.fd)) {  // takes the descriptor
-        while (const dirent* e = ::readdir(d))
-            if (detail::valid_family(e->d_name)) families.emplace_back(e->d_name);
-        ::closedir(d);
-    } else {
-        ::close(opened.fd);
-    }
-    std::size_t removed = 0;
-    for (const auto& family : families) {
-        const auto root = detail::open_private_dir(dir);
-        if (root.fd < 0) break;
-        const auto fam = detail::open_private_dir(family, root.fd);
-        if (fam.fd >= 0) {
-            removed += detail::empty_cache_family(fam.fd, true);
-            ::close(fam.fd);
-            ::unlinkat(root.fd, family.c_str(), AT_REMOVEDIR);
-        }
-        ::close(root.fd);
-    }
-    return removed;
+    ::close(opened.fd);
+    // The drop markers are rewritten with the time now, never removed: an answer whose request went out
+    // before the clear, and which is stored after it, must still be refused. Lock files go too (a waiter
+    // notices: CacheStore::lock).
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    return detail::CacheStore(dir, kMaxCacheEntryBytes).drop("", now.count());
 }
 
 }  // namespace ccai

@@ -81,13 +81,13 @@ bool write_atomically(int dir_fd, const std::string& name, std::string_view byte
     return false;
 }
 
-bool is_key(std::string_view name) {
+}  // namespace
+
+bool is_cache_key(std::string_view name) {
     return name.size() == 64 && name.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
-}  // namespace
-
-std::size_t empty_cache_family(int fam_fd, bool with_marker) {
+std::size_t empty_cache_family(int fam_fd) {
     const int dup = ::dup(fam_fd);
     if (dup < 0) return 0;
     DIR* d = ::fdopendir(dup);
@@ -98,9 +98,9 @@ std::size_t empty_cache_family(int fam_fd, bool with_marker) {
     std::size_t answers = 0;
     while (const dirent* e = ::readdir(d)) {
         const std::string_view name = e->d_name;
-        if (name == "." || name == ".." || (name == kDropped && !with_marker)) continue;
+        if (name == "." || name == ".." || name == kDropped) continue;
         // unlinkat never follows a link: a planted one is removed itself, its target untouched.
-        if (::unlinkat(fam_fd, e->d_name, 0) == 0 && is_key(name)) ++answers;
+        if (::unlinkat(fam_fd, e->d_name, 0) == 0 && is_cache_key(name)) ++answers;
     }
     ::closedir(d);
     return answers;
@@ -184,7 +184,7 @@ int CacheStore::open_family(std::string_view family, bool create) const {
 }
 
 std::optional<CacheEntry> CacheStore::load(std::string_view family, const std::string& key) const {
-    if (!is_key(key)) return std::nullopt;
+    if (!is_cache_key(key)) return std::nullopt;
     const Fd fam(open_family(family, false));
     if (fam.fd < 0) return std::nullopt;
     auto text = read_private_file(fam.fd, key.c_str(), max_body_ + kMagic.size() + 2 * kMaxHead);
@@ -193,13 +193,13 @@ std::optional<CacheEntry> CacheStore::load(std::string_view family, const std::s
 }
 
 bool CacheStore::save(std::string_view family, const std::string& key, const CacheEntry& entry) const {
-    if (!is_key(key) || entry.body.size() > max_body_) return false;
+    if (!is_cache_key(key) || entry.body.size() > max_body_) return false;
     const Fd fam(open_family(family, true));
     return fam.fd >= 0 && write_atomically(fam.fd, key, encode_cache_entry(entry));
 }
 
 void CacheStore::remove(std::string_view family, const std::string& key) const {
-    if (!is_key(key)) return;
+    if (!is_cache_key(key)) return;
     const Fd fam(open_family(family, false));
     if (fam.fd < 0) return;
     ::unlinkat(fam.fd, key.c_str(), 0);
@@ -215,29 +215,30 @@ std::int64_t CacheStore::dropped_at(std::string_view family) const {
     return ms;
 }
 
-void CacheStore::drop(std::string_view family, std::int64_t now_ms) const {
+std::size_t CacheStore::drop(std::string_view family, std::int64_t now_ms) const {
     if (!family.empty()) {
         // Created if missing: an answer fetched before this write and stored after it must still be refused.
         const Fd fam(open_family(family, true));
-        if (fam.fd < 0) return;
+        if (fam.fd < 0) return 0;
         write_atomically(fam.fd, kDropped, fmt::format("{}", now_ms));
-        empty_cache_family(fam.fd, false);
-        return;
+        return empty_cache_family(fam.fd);
     }
     const auto root = open_private_dir(dir_);
-    if (root.fd < 0) return;
+    if (root.fd < 0) return 0;
     const Fd root_fd(root.fd);
     const int dup = ::dup(root_fd.fd);
     DIR* d = dup >= 0 ? ::fdopendir(dup) : nullptr;
     if (d == nullptr) {
         if (dup >= 0) ::close(dup);
-        return;
+        return 0;
     }
     std::vector<std::string> families;
     while (const dirent* e = ::readdir(d))
         if (valid_family(e->d_name)) families.emplace_back(e->d_name);
     ::closedir(d);
-    for (const auto& f : families) drop(f, now_ms);
+    std::size_t removed = 0;
+    for (const auto& f : families) removed += drop(f, now_ms);
+    return removed;
 }
 
 CacheStore::Lock::~Lock() {
@@ -245,26 +246,37 @@ CacheStore::Lock::~Lock() {
 }
 
 CacheStore::Lock CacheStore::lock(std::string_view family, const std::string& key, Clock& clock, Duration wait,
-                                  Interruption* interruption) const {
-    if (!is_key(key)) return Lock();
+                                  Interruption* interruption, const std::function<void()>& on_wait) const {
+    if (!is_cache_key(key)) return Lock();
     const Fd fam(open_family(family, true));
     if (fam.fd < 0) return Lock();
     const auto name = key + ".lock";
-    const int fd = ::openat(fam.fd, name.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
-    if (fd < 0) return Lock();
-    Lock held(fd);
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) return Lock();
-    struct flock fl {};
-    fl.l_type = F_WRLCK;
-    fl.l_whence = SEEK_SET;
     const auto until = clock.now() + wait;
-    // Polled rather than F_OFD_SETLKW: the wait stays bounded and Ctrl-C ends it.
+    bool announced = false;
     for (;;) {
-        if (::fcntl(fd, F_OFD_SETLK, &fl) == 0) return held;
-        if (errno != EAGAIN && errno != EACCES && errno != EINTR) return Lock();
-        if (clock.now() >= until || (interruption && interruption->requested)) return Lock();
-        clock.sleep_for(std::chrono::milliseconds(10));
+        const int fd = ::openat(fam.fd, name.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+        if (fd < 0) return Lock();
+        Lock held(fd);
+        struct stat st {};
+        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) return Lock();
+        struct flock fl {};
+        fl.l_type = F_WRLCK;
+        fl.l_whence = SEEK_SET;
+        // Polled rather than F_OFD_SETLKW: the wait stays bounded and Ctrl-C ends it.
+        for (;;) {
+            if (::fcntl(fd, F_OFD_SETLK, &fl) == 0) break;
+            if (errno != EAGAIN && errno != EACCES && errno != EINTR) return Lock();
+            if (!announced && on_wait) on_wait();
+            announced = true;
+            if (clock.now() >= until || (interruption && interruption->requested)) return Lock();
+            clock.sleep_for(std::chrono::milliseconds(10));
+        }
+        // A sweep or `cache clear` may have unlinked the file while we waited: a lock on that inode excludes
+        // nobody who opens the path now, so the path's current file is locked instead.
+        struct stat now {};
+        if (::fstatat(fam.fd, name.c_str(), &now, AT_SYMLINK_NOFOLLOW) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev)
+            return held;
+        if (clock.now() >= until) return Lock();
     }
 }
 

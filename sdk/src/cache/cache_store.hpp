@@ -1,9 +1,10 @@
 #pragma once
-// The response cache's files: one directory per family (catalog group) under the checked cache directory,
+// The response cache's files: one directory per family (resource_family()) under the checked cache directory,
 // one file per answer named by its key's hash, written whole and renamed into place, read back only when
 // it is a private regular file of ours in the exact format. Anything else is a miss, never an error: a
 // cache must not stop a call.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,18 @@ std::optional<CacheEntry> decode_cache_entry(std::string_view text, std::size_t 
 /// A family's name as a directory name: lower-case letters, digits and '-' only (catalog groups are).
 bool valid_family(std::string_view family);
 
+/// A key as a file name: 64 lower-case hex digits.
+bool is_cache_key(std::string_view name);
+
+/// What CacheStore::sweep removes (ages in ms, by the file's mtime) and how much it may cost.
+struct SweepLimits {
+    std::int64_t entry_ms = 24 * 3600 * 1000;  ///< answers past the longest TTL anyone may set
+    std::int64_t tmp_ms = 3600 * 1000;         ///< temporary files a killed writer left
+    std::int64_t lock_ms = 60 * 1000;          ///< lock files nobody holds, older than the lock wait
+    std::int64_t every_ms = 60 * 1000;         ///< at most one sweep per this time (a stamp file's mtime)
+    std::size_t max_files = 20000;             ///< directory entries looked at per sweep
+};
+
 /// The files of one cache directory. Every operation opens the directory again and checks it (ours, mode
 /// 700, not a symbolic link), so a directory replaced after the client started is not used.
 class CacheStore {
@@ -44,8 +57,12 @@ public:
     /// When `family`'s entries were last dropped (ms since the epoch), 0 when never: an answer whose request
     /// went out before that may predate the write and is not used.
     std::int64_t dropped_at(std::string_view family) const;
-    /// Drops `family`'s entries ("" drops every family) and records `now_ms` as the time they were dropped.
-    void drop(std::string_view family, std::int64_t now_ms) const;
+    /// Removes old answers, temporary files and unheld lock files (`limits`), unless another sweep ran
+    /// within limits.every_ms; returns how many files it removed. Called after a save.
+    std::size_t sweep(std::int64_t now_ms, const SweepLimits& limits = {}) const;
+    /// Drops `family`'s entries ("" drops every family) and records `now_ms` as the time they were dropped;
+    /// returns how many answers it removed.
+    std::size_t drop(std::string_view family, std::int64_t now_ms) const;
 
     /// An exclusive lock on `key` (an open file description lock on `<key>.lock`: threads of one process
     /// exclude each other too, and the kernel drops it when its holder dies). Waits in slices of `clock` up
@@ -62,8 +79,9 @@ public:
     private:
         int fd_ = -1;
     };
-    Lock lock(std::string_view family, const std::string& key, Clock& clock, Duration wait,
-              Interruption* interruption) const;
+    /// `on_wait` is called once, when the lock is found held by another.
+    Lock lock(std::string_view family, const std::string& key, Clock& clock, Duration wait, Interruption* interruption,
+              const std::function<void()>& on_wait = {}) const;
 
 private:
     /// The family's directory, opened (created 0700 with `create`) and checked; -1 when it cannot be used.
@@ -81,8 +99,7 @@ struct OpenedDir {
 };
 OpenedDir open_private_dir(const std::string& dir, int parent_fd = -1);
 
-/// Removes the files of an opened family directory (its drop marker too when `with_marker`, as `cache
-/// clear` does); returns how many were answers.
-std::size_t empty_cache_family(int family_fd, bool with_marker);
+/// Removes the files of an opened family directory but its drop marker; returns how many were answers.
+std::size_t empty_cache_family(int family_fd);
 
 }  // namespace ccai::detail

@@ -275,7 +275,10 @@ Result<HttpRequest> build_request(const EndpointSpec& spec, const CallArgs& args
         return invalid_input(fmt::format("{}: this operation takes no body", spec.id()));
     }
     req.headers.emplace_back("accept", "application/json");
-    for (const auto& h : args.extra_headers) req.headers.push_back(h);
+    for (const auto& h : args.extra_headers) {
+        req.headers.push_back(h);
+        req.key_headers.push_back(h.first);
+    }
     if (auto ok = check_headers(req.headers); !ok) return ok.error();
     return req;
 }

@@ -11,7 +11,9 @@
 #include "ccai/proxy_claim.hpp"
 #include "http/ca_files.hpp"
 #include "ccai/redact.hpp"
+#include "ccai/jwt.hpp"
 #include "pipeline/policies.hpp"
+#include "secrets/sha256.hpp"
 #include "config/setting_values.hpp"
 
 namespace ccai {
@@ -115,10 +117,31 @@ Result<PacerOptions> pacer_options(const Config& config) {
 namespace {
 constexpr std::size_t kPacerPolicy = 3;  // cache, retry, auth, pacer, log: the order the constructor adds them in
 
-// The account an answer belongs to: the same URL on another account, or for another bot, is another answer.
+// The app a ready token (the `token` setting, which the auth step prefers) was issued to: its appId claim.
+// The signature cannot be checked here (no secret); a token without one scopes answers by its own hash.
+std::string token_app(const std::string& token) {
+    const auto first = token.find('.');
+    const auto second = first == std::string::npos ? first : token.find('.', first + 1);
+    if (second != std::string::npos)
+        if (const auto payload = base64url_decode(std::string_view(token).substr(first + 1, second - first - 1))) {
+            const auto claims = nlohmann::json::parse(*payload, nullptr, false);
+            if (claims.is_object() && claims.contains("appId") && claims["appId"].is_string())
+                return claims["appId"].get<std::string>();
+        }
+    std::string hex;
+    for (unsigned char b : detail::sha256(token)) hex += fmt::format("{:02x}", b);
+    return "token " + hex;
+}
+
+// Whose answer it is: the same URL on another account, for another bot, or asked by another app (whose
+// permissions may differ) is another answer.
 std::string cache_scope(const Config& c) {
     const auto base = parse_base_url(c.get("host"));
-    return fmt::format("{}|{}|{}", base ? base->text : c.get("host"), c.get("account_id"), c.get("bot_id"));
+    const auto app = c.get("token").empty() ? c.get("client_id") : token_app(c.get("token"));
+    std::string scope;
+    for (const auto& part : {base ? base->text : c.get("host"), c.get("account_id"), c.get("bot_id"), app})
+        scope += fmt::format("{}:{}|", part.size(), part);  // lengths in front: no two scopes read alike
+    return scope;
 }
 }  // namespace
 
@@ -134,7 +157,8 @@ Client::Client(ClientOptions options) : options_(std::move(options)) {
     const RetryOptions retry = options_.retry.value_or(retry_options(c));
     const auto base = parse_base_url(c.get("host"));
     policies_.push_back(detail::make_cache_policy(options_.cache.value_or(ResponseCacheOptions{}), base ? base->text : "",
-                                                  cache_scope(c), options_.clock, options_.log, options_.interruption));
+                                                  cache_scope(c), options_.clock, options_.log, options_.interruption,
+                                                  retry.max_wait));
     policies_.push_back(detail::make_retry_policy(retry, options_.pacer, options_.clock, options_.log, options_.on_retry,
                                                     options_.interruption));
     policies_.push_back(detail::make_auth_policy(c));
@@ -158,16 +182,21 @@ Result<Client> Client::create(ClientOptions options) {
     if (!options.cache) {
         ResponseCacheOptions cache;
         cache.ttl = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(options.config.number("cache")));
-        // A call waits for an identical one of another process about as long as that one may take.
-        const auto retry = options.retry.value_or(retry_options(options.config));
-        cache.lock_wait = std::min<Duration>(retry.max_wait, std::chrono::hours(1)) +
-                          std::chrono::duration_cast<Duration>(std::chrono::duration<double>(options.config.number("timeout")));
+        // A call waits for an identical one of another process at most as long as one attempt may take
+        // (and within its max_wait, which the policy applies): then it sends its own.
+        cache.lock_wait = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(options.config.number("timeout")));
         options.cache = std::move(cache);
     }
-    if (options.cache->dir.empty()) options.cache->dir = default_cache_dir();
+    if (options.cache->dir.empty()) options.cache->dir = default_cache_dir(options.getenv);
     // A directory others could read or fill is refused before anything is sent, as the pacer's is.
-    if (options.cache->ttl > Duration(0))
-        if (auto ok = prepare_cache_dir(options.cache->dir); !ok) return ok.error();
+    if (options.cache->ttl > Duration(0)) {
+        auto ready = prepare_cache_dir(options.cache->dir);
+        if (!ready) return ready.error();
+        if (!ready->empty()) {
+            if (options.on_warning) options.on_warning(*ready);
+            options.cache->ttl = Duration(0);
+        }
+    }
     std::optional<PacerOptions> own_pacer;
     if (!options.pacer) {
         auto po = pacer_options(options.config);

@@ -17,10 +17,11 @@ std::unique_ptr<Policy> make_auth_policy(const Config& config);
 std::unique_ptr<Policy> make_pacer_policy(std::shared_ptr<Pacer> pacer, Duration max_wait = Duration::max(),
                                           std::function<std::string()> claim = {});
 /// The response cache (cache/cache_policy.cpp): first in the chain. `base_url`: the host's, which request URLs
-/// start with; `scope`: the account the answers belong to (host, account id, bot id).
+/// start with; `scope`: whose answers they are (host, account id, bot id, app); `max_wait`: the call's wait
+/// budget, which a wait for another process's identical request counts in.
 std::unique_ptr<Policy> make_cache_policy(ResponseCacheOptions options, std::string base_url, std::string scope,
                                           std::shared_ptr<Clock> clock, std::function<void(const std::string&)> log,
-                                          Interruption* interruption);
+                                          Interruption* interruption, Duration max_wait = Duration::max());
 std::unique_ptr<Policy> make_log_policy(std::function<void(const std::string&)> log);
 
 /// libcurl transport.

@@ -464,3 +464,23 @@ TEST_CASE("proxy: with a token, /metrics needs it too") {
     CHECK(r.out == "401 200");
     CHECK(mock.log().empty());
 }
+
+TEST_CASE("proxy: with --cache, a client's per-request headers still hit; Cache-Control no-cache goes upstream") {
+    MockProcess mock;
+    const auto home = temp_dir();
+    const auto env = shared_env(mock, home, "100/1m");
+    Proxy proxy(env, {"--cache", "30s"});
+    httplib::Client client("127.0.0.1", proxy.port());
+    const std::string path = "/agentassist/api/v1/public/%7BbotId%7D/skill-groups";
+    REQUIRE(client.Get(path, {{"Postman-Token", "a1"}, {"tracestate", "x=1"}, {"X-Amzn-Trace-Id", "Root=1"}}));
+    const auto again = client.Get(path, {{"Postman-Token", "b2"}, {"tracestate", "x=2"}, {"X-Amzn-Trace-Id", "Root=2"},
+                                         {"baggage", "k=v"}, {"X-B3-TraceId", "abc"}});
+    REQUIRE(again);
+    CHECK(again->get_header_value("Age") == "0");
+    CHECK(mock.log().size() == 1);
+    const auto fresh = client.Get(path, {{"Cache-Control", "no-cache"}});
+    REQUIRE(fresh);
+    CHECK(fresh->status == 200);
+    CHECK_FALSE(fresh->has_header("Age"));
+    CHECK(mock.log().size() == 2);
+}

@@ -14,55 +14,13 @@
 #include "ccai/client.hpp"
 #include "support/fakes.hpp"
 #include "support/process.hpp"
+#include "unit/cache/cache_harness.hpp"
 
 using namespace ccai;
+using namespace ccai::test::cache;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-namespace {
-
-const std::string kList = R"({"skillGroups":[{"id":"sg-1"}]})";
-
-struct Wall {
-    std::chrono::system_clock::time_point now = std::chrono::system_clock::time_point(std::chrono::hours(480000));
-};
-
-struct Harness {
-    std::shared_ptr<test::FakeTransport> transport = std::make_shared<test::FakeTransport>();
-    std::shared_ptr<test::FakeClock> clock = std::make_shared<test::FakeClock>();
-    std::shared_ptr<Wall> wall = std::make_shared<Wall>();
-    std::string dir = test::temp_dir() + "/cache";
-    std::vector<std::string> log;
-    std::unique_ptr<Client> client;
-
-    explicit Harness(Duration ttl = 30s, std::size_t max_bytes = kMaxCacheEntryBytes, std::shared_ptr<Pacer> pacer = nullptr,
-                     std::string account = "acc") {
-        ClientOptions o;
-        for (const auto& [k, v] : std::map<std::string, std::string>{
-                 {"host", "http://127.0.0.1:1"}, {"bot_id", "st-1"}, {"org_id", "o-1"}, {"account_id", account}, {"client_id", "cs-1"},
-                 {"client_secret", "s"}, {"rate_limit", "60/1m"}, {"pacer", "memory"}})
-            o.config.set(k, v, "test");
-        o.transport = transport;
-        o.clock = clock;
-        if (pacer) o.pacer = std::move(pacer);
-        ResponseCacheOptions cache;
-        cache.ttl = ttl;
-        cache.dir = dir;
-        cache.max_entry_bytes = max_bytes;
-        cache.wall_clock = [w = wall] { return w->now; };
-        o.cache = cache;
-        o.log = [this](const std::string& line) { log.push_back(line); };
-        auto made = Client::create(std::move(o));
-        if (!made) throw std::runtime_error(made.error().message);
-        client = std::make_unique<Client>(std::move(*made));
-    }
-    Result<nlohmann::json> list(CallStats* stats = nullptr) {
-        return client->call(*find_endpoint("skill-groups.list"), {}, stats);
-    }
-    bool logged(const std::string& line) const { return std::find(log.begin(), log.end(), line) != log.end(); }
-};
-
-}  // namespace
 
 TEST_CASE("two identical reads within the TTL make one request, the second says how old its answer is") {
     Harness h;
@@ -169,7 +127,7 @@ TEST_CASE("a successful write drops the cached answers of its family, and only t
     CHECK(h.transport->requests.size() == 3);
     h.transport->push(200, R"({"id":"a-1"})");
     REQUIRE(h.client->call(*find_endpoint("agents.delete"), del).ok());
-    CHECK(h.logged("cache: the cached agents answers dropped after a write"));
+    CHECK(h.logged("cache: the cached agents, organizations answers dropped after a write"));
     h.transport->push(200, R"({"agents":[]})");
     REQUIRE(list_agents().ok());  // fetched again
     REQUIRE(h.list().ok());       // another family: still cached
@@ -220,9 +178,12 @@ TEST_CASE("requests are read-only, writes of a family, or neither, as the catalo
     const auto put = kind("PUT", "/agentassist/api/v1/public/st-1/agents/a-1");
     CHECK(put.kind == detail::CacheClass::write);
     CHECK(put.family == "agents");
+    CHECK(put.drops == std::vector<std::string>{"agents", "organizations"});  // agents.list-by-org
     const auto report = kind("POST", "/api/public/bot/st-1/intentrealtimedata");
     CHECK(report.kind == detail::CacheClass::read);  // a POST report the catalog calls read-only
-    CHECK(report.family == "analytics");
+    CHECK(report.family == "intentrealtimedata");
+    CHECK(kind("GET", "/api/public/bot/st-1/v2/recordings").family == "recordings");  // the version skipped
+    CHECK(kind("POST", "/agentassist/api/v1/public/st-1/campaign/c-1/status?view=status").family == "campaign");
     CHECK(kind("GET", "/not/the/api").kind == detail::CacheClass::other);
     const auto unknown_write = kind("DELETE", "/not/the/api");
     CHECK(unknown_write.kind == detail::CacheClass::write);
@@ -230,6 +191,75 @@ TEST_CASE("requests are read-only, writes of a family, or neither, as the catalo
     HttpRequest upload{"GET", host + "/agentassist/api/v1/public/st-1/agents/a-1", {}, ""};
     upload.upload_file = "/tmp/x";
     CHECK(detail::classify_request(upload, host).kind == detail::CacheClass::write);
+}
+
+namespace {
+// A request for `spec` as the CLI would send it: placeholders filled, its fixed query values appended.
+HttpRequest request_for(const EndpointSpec& spec, const std::string& host) {
+    std::string path(spec.path());
+    for (std::size_t open; (open = path.find('{')) != std::string::npos;) path.replace(open, path.find('}', open) - open + 1, "x1");
+    std::string query;
+    for (const auto& c : spec.const_query()) query += fmt::format("{}{}={}", query.empty() ? "?" : "&", c.name(), c.value());
+    return HttpRequest{std::string(spec.method()), host + path + query, {}, ""};
+}
+// The resource as a person reads the path: the first name after the bot/account/organization id.
+std::string resource_of(std::string_view path) {
+    const auto owner = path.find('}');
+    auto rest = path.substr(owner + 2);
+    if ((rest[0] == 'v' || rest[0] == 'V') && std::isdigit(static_cast<unsigned char>(rest[1]))) rest = rest.substr(rest.find('/') + 1);
+    return fmt::format("{}", rest.substr(0, std::min(rest.find('/'), rest.size())));
+}
+}  // namespace
+
+TEST_CASE("every write of the catalog drops every read of its resource and of its group") {
+    const std::string host = "http://h";
+    std::size_t pairs = 0;
+    for (const auto& w : endpoints()) {
+        if (w.read_only()) continue;
+        const auto write = detail::classify_request(request_for(w, host), host);
+        REQUIRE_MESSAGE(write.kind == detail::CacheClass::write, w.id());
+        for (const auto& r : endpoints()) {
+            if (!r.read_only()) continue;
+            const bool same_resource = strcasecmp(resource_of(w.path()).c_str(), resource_of(r.path()).c_str()) == 0;
+            if (!same_resource && w.group() != r.group()) continue;
+            const auto read = detail::classify_request(request_for(r, host), host);
+            REQUIRE_MESSAGE(read.kind == detail::CacheClass::read, r.id());
+            CHECK_MESSAGE(std::find(write.drops.begin(), write.drops.end(), read.family) != write.drops.end(),
+                          w.id(), " does not drop ", r.id(), " (", read.family, ")");
+            ++pairs;
+        }
+    }
+    CHECK(pairs > 100);
+}
+
+TEST_CASE("a campaign write drops the campaign answers of every group that reads them") {
+    Harness h;
+    CallArgs id;
+    id.params["campaignId"] = "c-1";
+    CallArgs list;
+    list.body = nlohmann::json{{"type", "voice"}};
+    CallArgs sms_list;
+    sms_list.body = nlohmann::json{{"type", "sms"}};
+    // Distinct requests (sms-campaigns get is voice-campaigns get's very request).
+    const std::vector<std::string> reads = {"voice-campaigns.get", "voice-campaigns.list", "campaigns.list", "campaigns.status"};
+    const auto args = [&](const std::string& r) { return r == "campaigns.list" ? sms_list : r.ends_with(".list") ? list : id; };
+    for (const auto& r : reads) {
+        h.transport->push(200, "{}");
+        const auto got = h.client->call(*find_endpoint(r), args(r));
+        REQUIRE_MESSAGE(got.ok(), r, ": ", got.error().message);
+    }
+    h.wall->now += 1s;
+    h.transport->push(200, "{}");
+    const auto written = h.client->call(*find_endpoint("sms-campaigns.delete"), id);
+    REQUIRE_MESSAGE(written.ok(), written.error().message);
+    h.wall->now += 1s;
+    for (const auto& r : reads) {
+        h.transport->push(200, "{}");
+        CallStats stats;
+        REQUIRE(h.client->call(*find_endpoint(r), args(r), &stats).ok());
+        CHECK_MESSAGE(stats.cache == CacheOutcome::miss, r);
+    }
+    CHECK(h.transport->requests.size() == 2 * reads.size() + 1);
 }
 
 TEST_CASE("a truncated, garbage, symlinked, FIFO or shared entry file is a miss, never followed") {
@@ -312,7 +342,9 @@ TEST_CASE("cache clear removes every answer and leaves other files alone") {
     auto cleared = clear_cache(h.dir);
     REQUIRE(cleared.ok());
     CHECK(*cleared == 1);
-    CHECK_FALSE(fs::exists(h.dir + "/skill-groups"));
+    CHECK(fs::is_empty(h.dir + "/skill-groups") == false);  // only the drop marker is left, set to now
+    CHECK(std::distance(fs::directory_iterator(h.dir + "/skill-groups"), {}) == 1);
+    CHECK(fs::exists(h.dir + "/skill-groups/.dropped"));
     CHECK(fs::exists(h.dir + "/notes.txt"));
     CHECK(*clear_cache(h.dir + "/missing") == 0);
     h.transport->push(200, kList);
