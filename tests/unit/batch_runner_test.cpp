@@ -231,6 +231,19 @@ TEST_CASE("batch runner: a journal whose header holds other types is refused, no
 }
 
 TEST_CASE("batch runner: a journal entry of another shape or with fields of other types is refused, not a crash") {
+    // Resumes creates(2) from a journal holding line 1's start, then `entry`.
+    const auto resume_with = [](Fixture& f, const std::string& entry) {
+        auto input = input_of(creates(2));
+        batch::validate(input, f.client->config());
+        batch::Options o;
+        o.results_path = f.results();
+        o.stop = [] { return true; };
+        REQUIRE(batch::Runner(*f.client, o).run(input));  // journal with its header only
+        append(f.results() + ".journal", "{\"start\":1}\n" + entry + "\n");
+        o.stop = nullptr;
+        o.resume = true;
+        return batch::Runner(*f.client, o).run(input);
+    };
     const std::string good = R"({"line":1,"id":"k1","op":"skill-groups.create","outcome":"ok","status":200,"response":{},"attempts":1,"pacer_wait_ms":0})";
     const auto with = [&](const std::string& key, const std::string& value) {
         auto r = json::parse(good);
@@ -245,16 +258,7 @@ TEST_CASE("batch runner: a journal entry of another shape or with fields of othe
                                     std::string(R"({"done":1})"), std::string("not json"), std::string("[]")}) {
         CAPTURE(entry);
         Fixture f;
-        auto input = input_of(creates(2));
-        batch::validate(input, f.client->config());
-        batch::Options o;
-        o.results_path = f.results();
-        o.stop = [] { return true; };
-        REQUIRE(batch::Runner(*f.client, o).run(input));  // journal with its header only
-        append(f.results() + ".journal", "{\"start\":1}\n" + entry + "\n");
-        o.stop = nullptr;
-        o.resume = true;
-        auto resumed = batch::Runner(*f.client, o).run(input);
+        auto resumed = resume_with(f, entry);
         REQUIRE_FALSE(resumed);
         CHECK(resumed.error().kind == ErrorKind::invalid_input);
         CHECK(resumed.error().message ==
@@ -264,16 +268,7 @@ TEST_CASE("batch runner: a journal entry of another shape or with fields of othe
     }
     // The same entry with fields of the right types is read back.
     Fixture f;
-    auto input = input_of(creates(2));
-    batch::validate(input, f.client->config());
-    batch::Options o;
-    o.results_path = f.results();
-    o.stop = [] { return true; };
-    REQUIRE(batch::Runner(*f.client, o).run(input));
-    append(f.results() + ".journal", "{\"start\":1}\n" + json{{"done", 1}, {"record", json::parse(good)}}.dump() + "\n");
-    o.stop = nullptr;
-    o.resume = true;
-    REQUIRE(batch::Runner(*f.client, o).run(input));
+    REQUIRE(resume_with(f, json{{"done", 1}, {"record", json::parse(good)}}.dump()));
     CHECK(f.transport->requests.size() == 1);  // line 2 only
 }
 
