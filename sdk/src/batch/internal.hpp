@@ -123,8 +123,8 @@ private:
 
 /// Append-only JSON Lines: a header, then {"start":N} (fsync'd before line N is sent),
 /// {"done":N,"record":{...}}, and {"unsent":N} when a started line ended proven unsent (interrupted while it
-/// waited to retry, every attempt refused or never delivered): --resume sends it again. Only line numbers and final records go in: never a request, so never a
-/// header, secret or JWT.
+/// waited to retry, every attempt refused or never delivered): --resume sends it again. Only line numbers
+/// and final records go in: never a request, so never a header, secret or JWT.
 class Journal {
 public:
     /// Creates the journal (O_EXCL), or, with `resume`, opens an existing one (checked as
