@@ -29,7 +29,13 @@ public:
         if (d > Duration::zero()) {
             now_ += d;
             slept_ += d;
+            if (ctrl_c_) ctrl_c_->requested = true;
         }
+    }
+    /// Every later sleep asks `in` for an interruption, as Ctrl-C during that wait would.
+    void ctrl_c_when_sleeping(Interruption* in) {
+        std::lock_guard l(mu_);
+        ctrl_c_ = in;
     }
     void advance(Duration d) { sleep_for(d); }
     Duration slept() {
@@ -41,6 +47,7 @@ private:
     std::mutex mu_;
     TimePoint now_{std::chrono::hours(1000)};
     Duration slept_{0};
+    Interruption* ctrl_c_ = nullptr;
 };
 
 /// Records every request and answers with the queued stubs, in order. A request with no stub left fails the
@@ -106,8 +113,9 @@ struct FakeClient {
     std::unique_ptr<Client> client;
 
     FakeClient(std::initializer_list<std::pair<const char*, const char*>> settings, RetryOptions retry,
-               std::shared_ptr<Pacer> pacer = std::make_shared<NullPacer>()) {
+               std::shared_ptr<Pacer> pacer = std::make_shared<NullPacer>(), Interruption* interruption = nullptr) {
         ClientOptions o;
+        o.interruption = interruption;
         for (const auto& [k, v] : settings) o.config.set(k, v, "test");
         o.transport = transport;
         o.clock = clock;

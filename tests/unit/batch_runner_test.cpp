@@ -230,6 +230,48 @@ TEST_CASE("batch runner: a journal whose header holds other types is refused, no
     }
 }
 
+TEST_CASE("batch runner: a journal entry of another shape or with fields of other types is refused, not a crash") {
+    // Resumes creates(2) from a journal holding line 1's start, then `entry`.
+    const auto resume_with = [](Fixture& f, const std::string& entry) {
+        auto input = input_of(creates(2));
+        batch::validate(input, f.client->config());
+        batch::Options o;
+        o.results_path = f.results();
+        o.stop = [] { return true; };
+        REQUIRE(batch::Runner(*f.client, o).run(input));  // journal with its header only
+        append(f.results() + ".journal", "{\"start\":1}\n" + entry + "\n");
+        o.stop = nullptr;
+        o.resume = true;
+        return batch::Runner(*f.client, o).run(input);
+    };
+    const std::string good = R"({"line":1,"id":"k1","op":"skill-groups.create","outcome":"ok","status":200,"response":{},"attempts":1,"pacer_wait_ms":0})";
+    const auto with = [&](const std::string& key, const std::string& value) {
+        auto r = json::parse(good);
+        r[key] = json::parse(value);
+        return json{{"done", 1}, {"record", r}}.dump();
+    };
+    for (const std::string entry : {with("status", R"("x")"), with("op", "5"), with("pacer_wait_ms", R"("y")"),
+                                    with("attempts", "[1]"), with("outcome", "5"), with("line", R"("1")"),
+                                    with("attempts", "4294967296"), with("status", "18446744073709551615"),
+                                    with("pacer_wait_ms", "18446744073709551615"),
+                                    std::string(R"({"done":1,"record":7})"), std::string(R"({"start":"1"})"),
+                                    std::string(R"({"done":1})"), std::string("not json"), std::string("[]")}) {
+        CAPTURE(entry);
+        Fixture f;
+        auto resumed = resume_with(f, entry);
+        REQUIRE_FALSE(resumed);
+        CHECK(resumed.error().kind == ErrorKind::invalid_input);
+        CHECK(resumed.error().message ==
+              "journal " + f.results() + ".journal is damaged (line 3 is not a journal entry): fix or remove that line, "
+              "or remove the journal to start over (lines it marks as sent would be sent again)");
+        CHECK(f.transport->requests.empty());
+    }
+    // The same entry with fields of the right types is read back.
+    Fixture f;
+    REQUIRE(resume_with(f, json{{"done", 1}, {"record", json::parse(good)}}.dump()));
+    CHECK(f.transport->requests.size() == 1);  // line 2 only
+}
+
 TEST_CASE("batch runner: concurrency and stdout mode give each line exactly one record") {
     Fixture f;
     auto input = input_of(creates(50));
@@ -381,4 +423,48 @@ TEST_CASE("batch runner: a line is journaled as started only once its pacer slot
     REQUIRE(second);
     CHECK(second->all_ok());
     CHECK(c.transport->requests.size() == 4);
+}
+
+TEST_CASE("batch runner: Ctrl-C while a line waits to retry after attempts that did nothing leaves it for --resume") {
+    // Refused with a 429 (the wait is the pacer's pause), or never delivered (the wait is the retry's
+    // backoff): the line was journaled as started, yet nothing was done, so it is not in doubt.
+    ApiError refused;
+    refused.kind = ErrorKind::network;
+    refused.message = "connection refused";
+    refused.maybe_reached_server = false;
+    for (const bool rate_limited : {true, false}) {
+        CAPTURE(rate_limited);
+        Interruption ctrl_c;
+        // An account of its own each time: the in-memory pacer of one account is shared, pause included.
+        test::FakeClient c({{"host", "https://ccai.test"}, {"bot_id", "st-bot"}, {"account_id", rate_limited ? "acc-429" : "acc-down"},
+                            {"client_id", "cs-id"}, {"client_secret", "s"}, {"rate_limit", "60/1m"}, {"pacer", "memory"}},
+                           RetryOptions{}, nullptr, &ctrl_c);
+        if (rate_limited) c.transport->push(429);
+        else c.transport->push_error(refused);
+        c.transport->answer_all(200);
+        c.clock->ctrl_c_when_sleeping(&ctrl_c);
+        const auto dir = test::temp_dir();
+        auto input = input_of(creates(2));
+        batch::validate(input, c.client->config());
+        batch::Options o;
+        o.results_path = dir + "/results.jsonl";
+        o.concurrency = 1;
+        o.stop = [&] { return ctrl_c.requested.load(); };
+        auto first = batch::Runner(*c.client, o).run(input);
+        REQUIRE(first);
+        CHECK(first->interrupted);
+        CHECK(first->counts.in_doubt == 0);
+        CHECK(first->counts.failed == 0);
+        CHECK(c.transport->requests.size() == 1);
+        CHECK(slurp(o.results_path + ".journal").find("{\"start\":1}\n{\"unsent\":1}\n") != std::string::npos);
+        ctrl_c.requested = false;
+        c.clock->ctrl_c_when_sleeping(nullptr);
+        o.stop = nullptr;
+        o.resume = true;
+        auto second = batch::Runner(*c.client, o).run(input);
+        REQUIRE(second);
+        CHECK(second->all_ok());
+        CHECK(second->counts.in_doubt == 0);
+        CHECK(c.transport->requests.size() == 3);  // line 1 again, and line 2
+    }
 }

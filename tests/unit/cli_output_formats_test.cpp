@@ -3,6 +3,8 @@
 // errors that come before any request.
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,27 @@ TEST_CASE("cli: -o csv is RFC 4180 with a header, --fields in the order given, -
     const auto rows = ccai::test::read_csv(all.out.substr(3));
     REQUIRE(rows.size() == 2);  // no header
     CHECK(rows[0] == std::vector<std::string>{"q-1", "Sales, \"EMEA\"", "line 1\nline 2\ttabbed\\", "{\"email\":\"zoë@example.com\"}"});
+}
+
+TEST_CASE("cli: -o csv --bom output reads back as batch input; the byte order mark is not part of a column's name") {
+    Cli cli;
+    cli.transport->push(200, kPage);
+    const auto listed = cli({"-o", "csv", "--bom", "--fields", "id", "queues", "list"});
+    REQUIRE(listed.code == 0);
+    REQUIRE(listed.out.starts_with("\xEF\xBB\xBF" "id"));
+    const auto input = (cli.dir / "queues.csv").string();
+    std::ofstream(input, std::ios::binary) << listed.out;
+    cli.transport->answer_all(200, R"({"id":"q"})");
+    const auto r = cli({"batch", "--op", "queues.get", "--input", input, "--map", "id=queueId"});
+    CHECK(r.code == 0);
+    CHECK(r.err == "");
+    REQUIRE(cli.transport->requests.size() == 3);  // the list, then a get per row
+    std::multiset<std::string> ids;
+    for (size_t i = 1; i < 3; ++i) {
+        const auto& url = cli.transport->requests[i].url;
+        ids.insert(url.substr(url.rfind('/') + 1));
+    }
+    CHECK(ids == std::multiset<std::string>{"q-1", "q-2"});
 }
 
 TEST_CASE("cli: -o yaml reads back to the JSON response") {

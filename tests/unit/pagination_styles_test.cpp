@@ -189,3 +189,25 @@ TEST_CASE("pagination: an error page fails the walk after the earlier items were
     CHECK(stats.error().kind == ErrorKind::server);
     CHECK(n == 2);
 }
+
+TEST_CASE("pagination: a cursor given at the largest number stops with an error instead of wrapping around") {
+    const auto walk = [](const char* op, const char* name, const std::string& start) {
+        Fixture f;
+        f.transport->fallback = HttpResponse{200, {}, page("results", 0, 2, {{"hasMore", true}})};
+        CallArgs a;
+        a.params[name] = start;
+        auto stats = for_each_page(*f.client, *find_endpoint(op), a, [](const json&, const json&) { return true; });
+        REQUIRE_FALSE(stats);
+        CHECK(stats.error().kind == ErrorKind::other);
+        REQUIRE(f.transport->requests.size() == 1);
+        CHECK(f.url(0).find(std::string(name) + "=" + start) != std::string::npos);
+        return stats.error().message;
+    };
+    CHECK(walk("agents.list", "page", "9223372036854775807") ==
+          "agents.list: the next page's page would be past 9223372036854775807, the largest ccai-cli sends; stopping "
+          "after 2 items");
+    // Records: the next skip is one page of items further.
+    CHECK(walk("conversations.list", "skip", "9223372036854775806") ==
+          "conversations.list: the next page's skip would be past 9223372036854775807, the largest ccai-cli sends; "
+          "stopping after 2 items");
+}

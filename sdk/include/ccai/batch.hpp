@@ -159,6 +159,7 @@ struct Record {
     nlohmann::json skipped;          ///< on skipped: {"reason": "already_sent"|"exists", "message", ...}
 
     [[nodiscard]] nlohmann::json to_json() const;
+    /// The record of `to_json`; none when `j` is not one (a field missing or of another type), never a throw.
     static std::optional<Record> from_json(const nlohmann::json& j);
 };
 

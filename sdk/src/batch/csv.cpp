@@ -143,7 +143,12 @@ Result<Scan> each_csv(std::istream& in, const CsvOptions& o, const LineVisitor& 
     Fingerprint fp;
     long long line = 1;
     CsvRecord header;
+    // Excel's "CSV UTF-8" (and `-o csv --bom`) starts the file with a byte order mark: not part of the first
+    // column's name. Only there: anywhere else it is data.
+    const bool bom_first = in.peek() == 0xEF;
     if (!next_record(in, line, fp, header)) return invalid_input("the CSV input is empty (a header row is required)");
+    if (constexpr std::string_view bom = "\xEF\xBB\xBF"; bom_first && header.cells[0].starts_with(bom))
+        header.cells[0].erase(0, bom.size());
     if (header.unclosed) return invalid_input("the CSV header row has a quoted cell that is never closed");
     if (auto ok = detail::check_line_bounds(header.bytes, header.holds_nul); !ok)
         return invalid_input("the CSV header row: " + ok.error().message);

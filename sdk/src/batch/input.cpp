@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <ext/stdio_filebuf.h>
@@ -327,21 +328,40 @@ nlohmann::json Record::to_json() const {
     return redact_json(std::move(j));  // results and journal files are output: no secret, no token
 }
 
+namespace {
+
+// Absent (null), or an integer within [lo, hi].
+bool integer_within(const nlohmann::json& v, long long lo, long long hi) {
+    if (v.is_null()) return true;
+    if (v.is_number_unsigned()) return v.get<unsigned long long>() <= static_cast<unsigned long long>(hi);
+    return v.is_number_integer() && v.get<long long>() >= lo && v.get<long long>() <= hi;
+}
+
+}  // namespace
+
 std::optional<Record> Record::from_json(const nlohmann::json& j) {
-    if (!j.is_object() || !j.contains("line") || !j.contains("outcome")) return std::nullopt;
-    const auto outcome = outcome_from_string(j.value("outcome", ""));
-    if (!outcome || !j["line"].is_number_integer()) return std::nullopt;
+    // Read back from files a person or a crash may have damaged: a field of another type is no record,
+    // never an exception (json::value() with a typed default throws on one).
+    if (!j.is_object()) return std::nullopt;
+    const auto field = [&](const char* key) { return j.value(key, nlohmann::json()); };
+    const auto line = field("line"), outcome_text = field("outcome"), op = field("op"), id = field("id");
+    const auto status = field("status"), attempts = field("attempts"), wait = field("pacer_wait_ms");
+    const auto outcome = outcome_text.is_string() ? outcome_from_string(outcome_text.get<std::string>()) : std::nullopt;
+    if (!outcome || line.is_null() || !integer_within(line, LLONG_MIN, LLONG_MAX) || !(op.is_null() || op.is_string()) ||
+        !integer_within(status, INT_MIN, INT_MAX) || !integer_within(attempts, INT_MIN, INT_MAX) ||
+        !integer_within(wait, LLONG_MIN, LLONG_MAX))
+        return std::nullopt;
     Record r;
-    r.line = j["line"].get<long long>();
-    r.id = j.contains("id") && j["id"].is_string() ? j["id"].get<std::string>() : "";
-    r.op = j.value("op", "");
+    r.line = line.get<long long>();
+    r.id = id.is_string() ? id.get<std::string>() : "";
+    r.op = op.is_string() ? op.get<std::string>() : "";
     r.outcome = *outcome;
-    r.status = j.value("status", 0);
-    r.response = j.value("response", nlohmann::json());
-    r.error = j.value("error", nlohmann::json());
-    r.skipped = j.value("skipped", nlohmann::json());
-    r.attempts = j.value("attempts", 0);
-    r.pacer_wait_ms = j.value("pacer_wait_ms", 0LL);
+    r.status = status.is_null() ? 0 : status.get<int>();
+    r.response = field("response");
+    r.error = field("error");
+    r.skipped = field("skipped");
+    r.attempts = attempts.is_null() ? 0 : attempts.get<int>();
+    r.pacer_wait_ms = wait.is_null() ? 0 : wait.get<long long>();
     return r;
 }
 

@@ -121,9 +121,10 @@ private:
     size_t pos_ = 0;
 };
 
-/// Append-only JSON Lines: a header, then {"start":N} (fsync'd before line N is sent) and
-/// {"done":N,"record":{...}}. Only line numbers and final records go in: never a request, so never a
-/// header, secret or JWT.
+/// Append-only JSON Lines: a header, then {"start":N} (fsync'd before line N is sent),
+/// {"done":N,"record":{...}}, and {"unsent":N} when a started line ended proven unsent (interrupted while it
+/// waited to retry, every attempt refused or never delivered): --resume sends it again. Only line numbers
+/// and final records go in: never a request, so never a header, secret or JWT.
 class Journal {
 public:
     /// Creates the journal (O_EXCL), or, with `resume`, opens an existing one (checked as
@@ -139,12 +140,16 @@ public:
     /// Durable before it returns: a crash after this leaves the line in doubt, never forgotten.
     Result<Unit> started(long long line);
     Result<Unit> finished(const Record& record);
+    /// Line `line`, started, was interrupted before any attempt could have done anything. Not synced:
+    /// losing it only leaves the line in doubt.
+    Result<Unit> unsent(long long line);
 
     /// Cuts what follows the complete entries (`length`: JournalState::journal_bytes), a line torn by a
     /// kill, so the next entry is not glued to half a line and lost on replay. Before the first entry.
     Result<Unit> cut_torn_tail(off_t length);
     /// True when this run created it (there was no earlier run to resume).
     [[nodiscard]] bool created() const { return created_; }
+    [[nodiscard]] const std::string& path() const { return path_; }
     /// Removes a journal this run created and has not used: a run refused before its first line leaves
     /// nothing behind.
     void discard();

@@ -46,29 +46,42 @@ LineState* slot(JournalState& state, long long line) {
     return line > 0 && line < static_cast<long long>(state.lines.size()) ? &state.lines[static_cast<size_t>(line)] : nullptr;
 }
 
-void replay_entry(const nlohmann::json& e, JournalState& state) {
-    if (!e.is_object()) return;
-    if (auto it = e.find("start"); it != e.end() && it->is_number_integer()) {
-        if (auto* s = slot(state, it->get<long long>())) s->started = true;
-        return;
+// False when the entry is neither a "start", an "unsent" nor a "done" with its record: the journal was damaged.
+bool replay_entry(const nlohmann::json& e, JournalState& state) {
+    if (!e.is_object()) return false;
+    for (const char* key : {"start", "unsent"})
+        if (auto it = e.find(key); it != e.end()) {
+            if (!it->is_number_integer()) return false;
+            if (auto* s = slot(state, it->get<long long>())) s->started = key == std::string_view("start");
+            return true;
+        }
+    const auto record = e.find("record");
+    if (!e.contains("done") || record == e.end()) return false;
+    const auto r = Record::from_json(*record);
+    if (!r) return false;
+    if (auto* s = slot(state, r->line)) {
+        s->started = false;
+        if (s->dones < UINT16_MAX) ++s->dones;
+        s->outcome = static_cast<std::uint8_t>(static_cast<int>(r->outcome) + 1);
     }
-    if (auto it = e.find("done"); it != e.end() && e.contains("record")) {
-        if (auto r = Record::from_json(e["record"]))
-            if (auto* s = slot(state, r->line)) {
-                s->started = false;
-                if (s->dones < UINT16_MAX) ++s->dones;
-                s->outcome = static_cast<std::uint8_t>(static_cast<int>(r->outcome) + 1);
-            }
-    }
+    return true;
 }
 
-// Replays the whole journal (checked against `scan`) into a state sized for the input.
+// Replays the whole journal (checked against `scan`) into a state sized for the input. A damaged entry
+// stops the run: skipping it could send again a line it records as done.
 Result<Unit> replay(const Journal& journal, const Scan& scan, JournalState& state) {
     state.lines.assign(static_cast<size_t>(scan.last_line) + 1, LineState{});
+    long long number = 1;  // the header
+    long long damaged = 0;
     auto length = journal.each_entry(&scan, std::numeric_limits<off_t>::max(), [&](const std::string& line) {
-        replay_entry(parse_json_bounded(line), state);
+        ++number;
+        if (damaged == 0 && !replay_entry(parse_json_bounded(line), state)) damaged = number;
     });
     if (!length) return length.error();
+    if (damaged != 0)
+        return invalid_input(fmt::format("journal {} is damaged (line {} is not a journal entry): fix or remove that "
+                                         "line, or remove the journal to start over (lines it marks as sent would be "
+                                         "sent again)", journal.path(), damaged));
     state.journal_bytes = *length;
     return Unit{};
 }
@@ -203,6 +216,8 @@ Result<Unit> Journal::append(const nlohmann::json& entry, bool durable) {
 // duplicate create. "done" needs no sync: a process kill keeps it (page cache); a power cut losing it
 // only turns that line into in-doubt, never into a second send.
 Result<Unit> Journal::started(long long line) { return append({{"start", line}}, true); }
+
+Result<Unit> Journal::unsent(long long line) { return append({{"unsent", line}}, false); }
 
 Result<Unit> Journal::finished(const Record& record) {
     return append({{"done", record.line}, {"record", record.to_json()}}, false);

@@ -319,6 +319,7 @@ void Run::send(const Item& item, bool force) {
     // while the pacer made it wait leaves it "not started" (sent by --resume), not "in doubt". A stop asked
     // for during that wait leaves it unsent too.
     bool held_back = false;
+    bool journaled = false;  // "start" is in the journal
     std::optional<ApiError> journal_error;
     // The ledger is asked again with the slot in hand, under its lock: another batch may have sent the same
     // line while this one waited (two runs of one input at once).
@@ -334,11 +335,13 @@ void Run::send(const Item& item, bool force) {
         }
         // Journal first: a run killed between the two leaves the line in doubt (never sent twice by --resume),
         // not claimed in the record while the journal calls it unsent (which --resume would then skip).
-        if (journal_)
+        if (journal_) {
             if (auto ok = journal_->started(item.line); !ok) {
                 journal_error = ok.error();
                 return ok;
             }
+            journaled = true;
+        }
         if (guard) {
             auto seen = ledger_->claim(key, force || o_.guard->rerun);
             if (!seen) {
@@ -365,12 +368,15 @@ void Run::send(const Item& item, bool force) {
         settle(false);
         return fail(*journal_error);
     }
-    // Interrupted while it waited for the pacer: never sent, so it is left for --resume like a line the
-    // stop held back.
+    // Interrupted while it waited for the pacer, or to retry after attempts that prove nothing was done
+    // (refused with a 429, or never delivered): left for --resume like a line the stop held back. Once
+    // started, the journal says so, or --resume would call it in doubt.
     if (!response && response.error().kind == ErrorKind::interrupted && !response.error().maybe_reached_server)
         held_back = true;
     if (held_back) {
         settle(false);
+        if (journaled)
+            if (auto ok = journal_->unsent(item.line); !ok) return fail(ok.error());
         if (!fatal_.load()) {
             std::lock_guard lock(mu_);
             ++not_started_;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <deque>
 #include <functional>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -150,7 +151,15 @@ Result<PagingStats> for_each_page(Client& client, const EndpointSpec& spec, Call
         ++stats.pages;
         stats.items += static_cast<long long>(items->size());
         if (!visit(*response, *items) || last_page(spec, *response, *items, c, stats.pages)) return stats;
-        c.value += c.unit == Unit_::pages ? 1 : static_cast<long long>(items->size());
+        const long long step = c.unit == Unit_::pages ? 1 : static_cast<long long>(items->size());
+        // A cursor started near the top (--page 9223372036854775807): the next one cannot be asked for.
+        if (c.value > std::numeric_limits<long long>::max() - step) {
+            ApiError e;
+            e.message = fmt::format("{}: the next page's {} would be past {}, the largest ccai-cli sends; stopping after "
+                                    "{} items", spec.id(), c.name, std::numeric_limits<long long>::max(), stats.items);
+            return e;
+        }
+        c.value += step;
     }
 }
 

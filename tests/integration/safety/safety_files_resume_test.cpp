@@ -150,6 +150,26 @@ TEST_CASE("safety files resume: a results file or journal that is a link, a FIFO
     CHECK(mock.log().size() == sent_before + 1);
 }
 
+TEST_CASE("safety files resume: a journal entry with a field of another type is refused (exit 2), not a crash") {
+    MockProcess mock({"--rate-limit", "none"});
+    const auto env = test::cli_env(mock);
+    Resumable run(env);
+    const auto sent_before = mock.log().size();
+    auto text = slurp(run.journal);
+    const auto at = text.find("\"status\":200");
+    REQUIRE(at != std::string::npos);
+    text.replace(at, 12, "\"status\":\"x\"");
+    std::ofstream(run.journal, std::ios::trunc) << text;
+    const auto before = test::file_state(run.journal);
+    const auto r = test::cli(run.args(), env);
+    INFO("stderr: " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("journal " + run.journal + " is damaged (line 3 is not a journal entry): fix or remove that line") !=
+          std::string::npos);
+    CHECK(test::file_state(run.journal) == before);
+    CHECK(mock.log().size() == sent_before);
+}
+
 TEST_CASE("safety files resume: a journal another run holds is refused; nothing is sent") {
     MockProcess mock({"--rate-limit", "none"});
     const auto env = test::cli_env(mock);
