@@ -9,60 +9,11 @@
 #include <fmt/format.h>
 
 #include "ccai/endpoint.hpp"
+#include "ccai/route.hpp"
 
 namespace ccai::cli::proxy {
 
 namespace {
-
-std::vector<std::string_view> segments(std::string_view path) {
-    std::vector<std::string_view> out;
-    for (std::size_t i = 0; i <= path.size();) {
-        const auto j = std::min(path.find('/', i), path.size());
-        if (j > i) out.push_back(path.substr(i, j - i));
-        i = j + 1;
-    }
-    return out;
-}
-
-struct Pattern {
-    const EndpointSpec* spec;
-    std::vector<std::string_view> segments;
-    int literals = 0;
-};
-
-// Built once: the catalog does not change while the proxy runs.
-const std::vector<Pattern>& patterns() {
-    static const std::vector<Pattern> all = [] {
-        std::vector<Pattern> v;
-        for (const auto& e : endpoints()) {
-            Pattern p{&e, segments(e.path())};
-            for (auto s : p.segments) p.literals += s.front() != '{';
-            v.push_back(std::move(p));
-        }
-        return v;
-    }();
-    return all;
-}
-
-bool matches(const Pattern& p, const std::vector<std::string_view>& segs) {
-    if (segs.size() != p.segments.size()) return false;
-    for (std::size_t i = 0; i < segs.size(); ++i)
-        if (p.segments[i].front() != '{' && p.segments[i] != segs[i]) return false;
-    return true;
-}
-
-// Whether the query carries every value the operation fixes (name=value as sent).
-bool carries_const_query(const EndpointSpec& e, std::string_view query) {
-    std::set<std::string_view> pairs;
-    for (std::size_t i = 0; i <= query.size();) {
-        const auto j = std::min(query.find('&', i), query.size());
-        if (j > i) pairs.insert(query.substr(i, j - i));
-        i = j + 1;
-    }
-    return std::all_of(e.const_query().begin(), e.const_query().end(), [&](const auto& c) {
-        return pairs.contains(fmt::format("{}={}", c.name(), c.value()));
-    });
-}
 
 // Go's strconv.FormatFloat(v, 'f', -1), as Prometheus prints numbers: "1", "0.05", "2.5".
 std::string number(double v) {
@@ -76,20 +27,18 @@ std::string seconds(Duration d) { return number(static_cast<double>(d.count()) /
 
 std::string operation_of(std::string_view method, std::string_view target) {
     const auto q = target.find('?');
-    const auto path = target.substr(0, q);
-    const auto query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
-    const auto segs = segments(path);
-    const Pattern* best = nullptr;
-    bool best_fits_query = false;
-    for (const auto& p : patterns()) {
-        if (p.spec->method() != method || !matches(p, segs)) continue;
-        const bool fits = carries_const_query(*p.spec, query);
-        if (!best || p.literals > best->literals || (p.literals == best->literals && fits && !best_fits_query)) {
-            best = &p;
-            best_fits_query = fits;
+    QueryParams query;
+    if (q != std::string_view::npos)
+        for (std::size_t i = q + 1; i <= target.size();) {
+            const auto j = std::min(target.find('&', i), target.size());
+            const auto pair = target.substr(i, j - i);
+            const auto eq = pair.find('=');
+            if (!pair.empty()) query.emplace(std::string(pair.substr(0, eq)), eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1)));
+            i = j + 1;
         }
-    }
-    return best ? std::string(best->spec->id()) : "other";
+    // The mock's and the cache's matcher: one reading of the catalog's paths.
+    const auto match = match_route(method, target.substr(0, q), query);
+    return match.status == 200 && !match.specs.empty() ? std::string(match.specs.front()->id()) : "other";
 }
 
 std::string status_label(int status) {
