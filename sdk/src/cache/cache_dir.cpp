@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <vector>
 
 #include <fmt/format.h>
@@ -12,18 +11,13 @@
 #include "cache/cache_store.hpp"
 #include "ccai/response_cache.hpp"
 #include "pacer/internal.hpp"
+#include "util/xdg_dir.hpp"
 
 namespace ccai {
 
 std::string default_cache_dir(const std::function<std::optional<std::string>(const char*)>& getenv) {
-    const auto get = [&](const char* name) -> std::string {
-        if (getenv) return getenv(name).value_or("");
-        const char* v = std::getenv(name);
-        return v ? v : "";
-    };
-    if (const auto xdg = get("XDG_CACHE_HOME"); xdg.starts_with('/')) return xdg + "/ccai";
-    if (const auto home = get("HOME"); home.starts_with('/')) return home + "/.cache/ccai";
-    return "";
+    const auto base = detail::xdg_dir(getenv, "XDG_CACHE_HOME", ".cache");
+    return base.empty() ? "" : base + "/ccai";
 }
 
 Result<std::string> prepare_cache_dir(const std::string& dir) {

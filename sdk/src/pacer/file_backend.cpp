@@ -15,6 +15,7 @@
 #include "ccai/proxy_claim.hpp"
 #include "pacer/file_format.hpp"
 #include "util/file_kind.hpp"
+#include "util/xdg_dir.hpp"
 
 namespace ccai::detail {
 
@@ -32,14 +33,8 @@ const char* network_filesystem(unsigned long f_type) {
 }
 
 std::string default_state_dir(const std::function<std::optional<std::string>(const char*)>& getenv) {
-    const auto get = [&](const char* name) -> std::string {
-        if (getenv) return getenv(name).value_or("");
-        const char* v = std::getenv(name);
-        return v ? v : "";
-    };
-    if (const auto xdg = get("XDG_STATE_HOME"); xdg.starts_with('/')) return xdg + "/ccai/pacer";
-    if (const auto home = get("HOME"); home.starts_with('/')) return home + "/.local/state/ccai/pacer";
-    return "";
+    const auto base = xdg_dir(getenv, "XDG_STATE_HOME", ".local/state");
+    return base.empty() ? "" : base + "/ccai/pacer";
 }
 
 // mkdir -p, creating missing components 0700 (the XDG spec's mode for state directories).
